@@ -1,0 +1,43 @@
+# The two commands: `make run` and `make test`. Everything installs into .venv.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DEVSTAMP := $(VENV)/.installed-dev
+
+.PHONY: run test lint bench bench-smoke snapshot-update clean
+
+$(BIN)/python:
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11+ is needed (set PYTHON=python3.x)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $(STAMP)
+
+$(DEVSTAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $(STAMP) $(DEVSTAMP)
+
+run: $(STAMP)
+	$(BIN)/workbench --project . open
+
+test: $(DEVSTAMP)
+	$(BIN)/ruff check workbench tests bench
+	$(BIN)/python -m pytest -q -n 2 --dist loadfile
+
+lint: $(DEVSTAMP)
+	$(BIN)/ruff check workbench tests bench
+
+bench: $(DEVSTAMP)
+	$(BIN)/python bench/run.py --size full
+
+bench-smoke: $(DEVSTAMP)
+	$(BIN)/python bench/run.py --size smoke
+
+snapshot-update: $(DEVSTAMP)
+	$(BIN)/python -m pytest tests/test_tui_snapshots.py --snapshot-update
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,115 @@
+"""Shared CLI plumbing: the ``--project``/``--coder``/``--json`` options, output, errors."""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import click
+
+from workbench.errors import WorkbenchError
+
+
+class State:
+    def __init__(self) -> None:
+        self.project_dir: Path | None = None
+        self.coder: str | None = None
+        self._project = None
+
+    def project(self):
+        from workbench.project import Project
+
+        if self._project is None:
+            self._project = Project.open(self.project_dir)
+        return self._project
+
+
+def _set_project(ctx: click.Context, _param: click.Parameter, value: Path | None) -> Path | None:
+    if value is not None:
+        ctx.ensure_object(State).project_dir = value
+    return value
+
+
+def _set_coder(ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    if value is not None:
+        ctx.ensure_object(State).coder = value
+    return value
+
+
+project_option = click.option(
+    "--project", "-p", "project_dir", type=click.Path(path_type=Path, file_okay=False),
+    callback=_set_project, expose_value=False, is_eager=True,
+    help="The project folder (default: the current directory).",
+)
+coder_option = click.option(
+    "--coder", callback=_set_coder, expose_value=False,
+    help="Act as this coder (default: $WORKBENCH_CODER, then the project's default coder).",
+)
+json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+
+
+def with_project(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Give the command ``project`` (opened lazily) and the options every command has."""
+
+    @project_option
+    @coder_option
+    @click.pass_context
+    @functools.wraps(func)
+    def wrapper(ctx: click.Context, *args: Any, **kwargs: Any) -> Any:
+        state = ctx.ensure_object(State)
+        return func(state.project(), state.coder, *args, **kwargs)
+
+    return wrapper
+
+
+def echo_json(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+def echo_table(rows: Sequence[dict], columns: Sequence[str], *, headers: Iterable[str] | None = None) -> None:
+    """A plain, aligned text table (right-aligned numbers)."""
+    heads = list(headers) if headers else list(columns)
+    cells = [["" if r.get(c) is None else str(r.get(c)) for c in columns] for r in rows]
+    widths = [max([len(h)] + [len(row[i]) for row in cells]) for i, h in enumerate(heads)]
+    numeric = [all(isinstance(r.get(c), int | float) for r in rows) and rows for c in columns]
+
+    def fmt(values: list[str]) -> str:
+        return "  ".join(
+            v.rjust(w) if numeric[i] else v.ljust(w) for i, (v, w) in enumerate(zip(values, widths, strict=True))
+        ).rstrip()
+
+    click.echo(fmt(heads))
+    click.echo(fmt(["-" * w for w in widths]))
+    for row in cells:
+        click.echo(fmt(row))
+
+
+def fail(message: str, code: int = 1) -> None:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(code)
+
+
+def run_guarded(func: Callable[[], Any]) -> Any:
+    """Turn workbench and SQLite errors into one clear line and a non-zero exit."""
+    import sqlite3
+
+    try:
+        return func()
+    except WorkbenchError as exc:
+        fail(str(exc))
+    except sqlite3.OperationalError as exc:
+        text = str(exc)
+        if "readonly" in text or "read-only" in text:
+            fail(f"the project database is read-only ({text}); nothing was changed")
+        if "disk" in text and "full" in text:
+            fail(f"the disk is full ({text}); nothing was changed")
+        fail(f"database error: {text}; nothing was changed")
+    except sqlite3.DatabaseError as exc:
+        fail(f"database error: {exc}; nothing was changed")
+    except OSError as exc:
+        where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
+        fail(f"{where}{exc.strerror or exc}")

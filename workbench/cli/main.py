@@ -1,0 +1,53 @@
+"""The ``workbench`` command group. Without a subcommand it opens the terminal workbench."""
+
+from __future__ import annotations
+
+import importlib
+
+import click
+from click_default_group import DefaultGroup
+
+from workbench import __version__
+from workbench.cli.common import State, coder_option, project_option, run_guarded
+
+# Each module has ``register(group)``; areas add their module here.
+COMMAND_MODULES = [
+    "project_cmds",
+]
+
+
+class WorkbenchGroup(DefaultGroup):
+    """Every command's errors become one clear line and a non-zero exit."""
+
+    def invoke(self, ctx: click.Context):  # type: ignore[override]
+        return run_guarded(lambda: super(WorkbenchGroup, self).invoke(ctx))
+
+
+@click.group(
+    cls=WorkbenchGroup,
+    default="open",
+    default_if_no_args=True,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
+@project_option
+@coder_option
+@click.version_option(__version__, prog_name="workbench")
+@click.pass_context
+def cli(ctx: click.Context) -> None:
+    """A keyboard-first workbench for coding interview transcripts (Braun & Clarke).
+
+    Run it inside a project folder (or pass --project DIR). Without a command it opens the
+    terminal workbench. Start with 'workbench init DIR', then 'workbench import FILES…'.
+    """
+    ctx.ensure_object(State)
+
+
+for _name in COMMAND_MODULES:
+    importlib.import_module(f"workbench.cli.{_name}").register(cli)
+
+
+def main(argv: list[str] | None = None) -> None:
+    cli.main(args=argv, prog_name="workbench", standalone_mode=True)
+
+
+__all__ = ["cli", "main"]

@@ -1,0 +1,192 @@
+"""Commands for the project itself and its transcripts: init, import, transcripts, show, label,
+open."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from workbench.cli.common import State, echo_json, echo_table, json_option, with_project
+
+
+def register(cli: click.Group) -> None:
+    for command in (init, import_, transcripts, show, label, open_):
+        cli.add_command(command)
+
+
+@click.command()
+@click.argument("directory", type=click.Path(path_type=Path, file_okay=False), default=".")
+@click.option("--default-coder", help="The coder name used when no --coder is given.")
+def init(directory: Path, default_coder: str | None) -> None:
+    """Create a project in DIRECTORY: transcripts/, codebooks/, exports/ and workbench.db."""
+    from workbench.project import DB_NAME, Project
+
+    existed = (directory / DB_NAME).exists()
+    project = Project.init(directory, default_coder=default_coder)
+    if existed:
+        click.echo(f"{project.root} is already a workbench project (left as it was)")
+    else:
+        click.echo(f"created project {project.root}")
+        click.echo("next: put transcripts in transcripts/ and run 'workbench import transcripts/'")
+
+
+def _progress_printer():
+    """A progress bar on stderr when it is a terminal."""
+    if not sys.stderr.isatty():
+        return None, None
+    bar = click.progressbar(length=1, label="importing", file=sys.stderr, show_pos=True)
+
+    def progress(done: int, total: int, message: str) -> None:
+        bar.length = max(total, 1)
+        bar.label = message[:40].ljust(40)
+        bar.update(done - bar.pos)
+        bar.render_progress()
+
+    return progress, bar
+
+
+@click.command("import")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--replace", is_flag=True, help="Replace transcripts whose id exists with different text (codings are kept: re-anchored on their words, or flagged).")
+@json_option
+@with_project
+def import_(project, coder, paths: tuple[Path, ...], replace: bool, as_json: bool) -> None:
+    """Import transcripts: .txt/.md (YAML front matter + speaker turns), .docx, .vtt, .srt.
+
+    PATHS may be files or folders (searched recursively). A file that fails is reported with
+    its name and line and nothing of it is stored; the other files are still imported. The exit
+    code is 1 when any file failed.
+    """
+    from workbench.nlp.pipeline import get_pipeline
+    from workbench.services.transcripts import import_paths
+
+    _nlp, info = get_pipeline()
+    if info.notice and not as_json:
+        click.echo(f"note: {info.notice}", err=True)
+    progress, bar = _progress_printer()
+    results = import_paths(project, paths, replace=replace, coder=coder, progress=progress)
+    if bar is not None:
+        bar.render_finish()
+    if as_json:
+        echo_json([{**r.__dict__, "path": str(r.path)} for r in results])
+    else:
+        for r in results:
+            tag = {"imported": "imported", "replaced": "replaced", "unchanged": "unchanged", "failed": "FAILED"}[r.status]
+            line = f"{tag:9} {r.path}"
+            if r.transcript_id:
+                line += f" -> {r.transcript_id}"
+            if r.message:
+                line += f": {r.message}" if r.status != "failed" else ""
+            click.echo(line)
+            if r.status == "failed":
+                click.echo(f"          error: {r.message}", err=True)
+            for w in r.warnings:
+                click.echo(f"          warning: {w}")
+            if r.flagged_codings:
+                click.echo(f"          {len(r.flagged_codings)} coding(s) no longer match the text and are flagged: {', '.join(r.flagged_codings)}")
+        counts = {s: sum(r.status == s for r in results) for s in ("imported", "replaced", "unchanged", "failed")}
+        click.echo(", ".join(f"{n} {s}" for s, n in counts.items() if n) or "nothing to import")
+    if any(r.status == "failed" for r in results):
+        sys.exit(1)
+
+
+@click.command()
+@json_option
+@with_project
+def transcripts(project, coder, as_json: bool) -> None:
+    """List transcripts: id, label, role, municipality, domain, date, turns, sentences, words."""
+    from workbench.services.transcripts import list_transcripts
+
+    rows = list_transcripts(project.db)
+    if as_json:
+        echo_json(rows)
+    elif not rows:
+        click.echo("no transcripts yet: run 'workbench import transcripts/'")
+    else:
+        echo_table(rows, ["id", "label", "role", "municipality", "domain", "date", "turns", "sentences", "words"])
+
+
+@click.command()
+@click.argument("transcript")
+@click.option("--sentences", "show_sentences", is_flag=True, help="Also list every sentence with its number and offsets.")
+@json_option
+@with_project
+def show(project, coder, transcript: str, show_sentences: bool, as_json: bool) -> None:
+    """Print a transcript's turns with their offsets (TRANSCRIPT: id or label)."""
+    from workbench.services.transcripts import get_sentences, get_turns, resolve_transcript
+
+    t = resolve_transcript(project.db, transcript)
+    turns = get_turns(project.db, t["id"])
+    sents = get_sentences(project.db, t["id"])
+    if as_json:
+        meta = {k: t[k] for k in ("id", "label", "role", "municipality", "domain", "date", "interviewer", "word_count")}
+        echo_json({**meta, "turns": [{**tu, "text": t["text"][tu["start"]:tu["end"]]} for tu in turns],
+                   "sentences": [{k: s[k] for k in ("idx", "turn_idx", "start", "end", "text")} for s in sents]})
+        return
+    click.echo(f"{t['id']} · {t['label']} · {t['municipality']} · {t['domain']} · {t['date']}")
+    by_turn: dict[int, list[dict]] = {}
+    for s in sents:
+        by_turn.setdefault(s["turn_idx"], []).append(s)
+    for tu in turns:
+        time = f"[{tu['time']}] " if tu["time"] else ""
+        click.echo(f"\n#{tu['idx']} {time}{tu['speaker']} [{tu['start']}:{tu['end']}]")
+        if show_sentences:
+            for s in by_turn.get(tu["idx"], []):
+                click.echo(f"  s{s['idx']} [{s['start']}:{s['end']}] {s['text']}")
+        else:
+            click.echo(t["text"][tu["start"]:tu["end"]])
+
+
+@click.command()
+@click.argument("transcript", required=False)
+@click.argument("new_label", required=False)
+@click.option("--freeze", is_flag=True, help="Keep all current labels stable when interviews are added later.")
+@click.option("--unfreeze", is_flag=True, help="Let labels be recomputed again (manual labels stay).")
+@with_project
+def label(project, coder, transcript: str | None, new_label: str | None, freeze: bool, unfreeze: bool) -> None:
+    """Override a respondent label, e.g. workbench label INT03 "Jongerenwerker C"."""
+    from workbench.services.labels import relabel
+    from workbench.services.transcripts import freeze_labels, set_label
+
+    if transcript and new_label:
+        row = set_label(project.db, transcript, new_label, project.coder(coder))
+        click.echo(f"{row['id']}: label set to '{row['label']}'")
+    elif transcript or new_label:
+        raise click.UsageError("give both TRANSCRIPT and NEW_LABEL")
+    if freeze and unfreeze:
+        raise click.UsageError("--freeze and --unfreeze exclude each other")
+    if freeze:
+        freeze_labels(project.db, True)
+        click.echo("labels frozen: current labels stay; new interviews take the next free letter")
+    if unfreeze:
+        freeze_labels(project.db, False)
+        with project.db.atomic():
+            changed = relabel(project.db)
+        click.echo(f"labels unfrozen; {len(changed)} label(s) recomputed")
+    if not (transcript or freeze or unfreeze):
+        raise click.UsageError("nothing to do: give TRANSCRIPT NEW_LABEL, --freeze or --unfreeze")
+
+
+@click.command("open")
+@click.pass_context
+def open_(ctx: click.Context) -> None:
+    """Open the terminal workbench on the project (the default command)."""
+    from workbench.project import Project
+
+    state = ctx.ensure_object(State)
+    project = Project.open(state.project_dir)
+    try:
+        from workbench.tui.app import run_app
+    except ImportError:
+        run_app = None
+    if run_app is not None and sys.stdout.isatty():
+        run_app(project, coder=state.coder)
+        return
+    from workbench.services.transcripts import list_transcripts
+
+    rows = list_transcripts(project.db)
+    click.echo(f"project {project.root}: {len(rows)} transcript(s)")
+    if rows:
+        echo_table(rows, ["id", "label", "municipality", "domain", "date", "words"])

@@ -1,0 +1,229 @@
+"""Recorded changes: every write a user makes goes through a :class:`ChangeSet`.
+
+A change set is one user action (apply a code, merge two codes, import a codebook). It runs in
+one transaction and records, row by row, the table, the primary key, the row before and the row
+after, together with who made the change and when. Undo applies the recorded rows in reverse;
+redo applies them forwards again. Because it works on rows, every service gets undo for free.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlite_utils
+
+from workbench.clock import now_iso
+from workbench.errors import WorkbenchError
+
+Row = dict[str, Any]
+
+
+def _pk_columns(db: sqlite_utils.Database, table: str) -> list[str]:
+    return db[table].pks
+
+
+def _pk_values(db: sqlite_utils.Database, table: str, row: Row) -> list[Any]:
+    return [row[c] for c in _pk_columns(db, table)]
+
+
+def _where(db: sqlite_utils.Database, table: str) -> str:
+    return " and ".join(f"[{c}] = ?" for c in _pk_columns(db, table))
+
+
+def _get(db: sqlite_utils.Database, table: str, pk: list[Any]) -> Row | None:
+    rows = list(db[table].rows_where(_where(db, table), pk))
+    return rows[0] if rows else None
+
+
+@dataclass
+class ChangeSet:
+    """One recorded user action; use through :func:`record`."""
+
+    db: sqlite_utils.Database
+    coder: str
+    action: str
+    summary: str = ""
+    rows: list[tuple[str, list[Any], Row | None, Row | None]] = field(default_factory=list)
+
+    def insert(self, table: str, row: Row) -> Row:
+        self.db[table].insert(row)
+        pk = _pk_values(self.db, table, row)
+        after = _get(self.db, table, pk)
+        self.rows.append((table, pk, None, after))
+        return after or row
+
+    def update(self, table: str, pk: Any, updates: Row) -> Row:
+        pk_list = list(pk) if isinstance(pk, list | tuple) else [pk]
+        before = _get(self.db, table, pk_list)
+        if before is None:
+            raise WorkbenchError(f"{table}: no row with key {pk_list}")
+        sets = ", ".join(f"[{c}] = ?" for c in updates)
+        self.db.execute(
+            f"update [{table}] set {sets} where {_where(self.db, table)}",
+            [*updates.values(), *pk_list],
+        )
+        after = _get(self.db, table, pk_list)
+        self.rows.append((table, pk_list, before, after))
+        return after or {}
+
+    def delete(self, table: str, pk: Any) -> Row:
+        pk_list = list(pk) if isinstance(pk, list | tuple) else [pk]
+        before = _get(self.db, table, pk_list)
+        if before is None:
+            raise WorkbenchError(f"{table}: no row with key {pk_list}")
+        self.db.execute(f"delete from [{table}] where {_where(self.db, table)}", pk_list)
+        self.rows.append((table, pk_list, before, None))
+        return before
+
+
+def ensure_coder(db: sqlite_utils.Database, coder: str) -> None:
+    db.execute(
+        "insert or ignore into coders (name, created_at) values (?, ?)", [coder, now_iso()]
+    )
+
+
+@contextmanager
+def record(
+    db: sqlite_utils.Database, coder: str, action: str, summary: str = ""
+) -> Iterator[ChangeSet]:
+    """Run a user action in one transaction and record every row it changed."""
+    with db.atomic():
+        ensure_coder(db, coder)
+        cs = ChangeSet(db, coder, action, summary)
+        yield cs
+        if cs.rows:
+            change_id = db["changes"].insert(
+                {"coder": coder, "at": now_iso(), "action": action, "summary": cs.summary}
+            ).last_pk
+            db["change_rows"].insert_all(
+                {
+                    "change_id": change_id,
+                    "seq": i,
+                    "table_name": table,
+                    "pk": json.dumps(pk),
+                    "before": json.dumps(before) if before is not None else None,
+                    "after": json.dumps(after) if after is not None else None,
+                }
+                for i, (table, pk, before, after) in enumerate(cs.rows)
+            )
+
+
+def _apply_row(db: sqlite_utils.Database, table: str, pk: list[Any], target: Row | None) -> None:
+    """Make the row with key ``pk`` equal ``target`` (None: absent)."""
+    db.execute(f"delete from [{table}] where {_where(db, table)}", pk)
+    if target is not None:
+        db[table].insert(target)
+
+
+def _rows_of(db: sqlite_utils.Database, change_id: int) -> list[Row]:
+    return list(db["change_rows"].rows_where("change_id = ?", [change_id], order_by="seq"))
+
+
+def _replay(db: sqlite_utils.Database, change_id: int, *, backwards: bool) -> None:
+    rows = _rows_of(db, change_id)
+    if backwards:
+        rows = rows[::-1]
+    # Foreign keys are checked at commit so that rows can be restored in any order.
+    db.execute("PRAGMA defer_foreign_keys = ON")
+    for r in rows:
+        target = r["before"] if backwards else r["after"]
+        _apply_row(db, r["table_name"], json.loads(r["pk"]), json.loads(target) if target else None)
+
+
+def _conflicts(db: sqlite_utils.Database, change_id: int, *, backwards: bool) -> list[str]:
+    """Rows changed since this change set (by anyone): undoing over them would lose work."""
+    problems = []
+    for r in _rows_of(db, change_id):
+        expected = r["after"] if backwards else r["before"]
+        current = _get(db, r["table_name"], json.loads(r["pk"]))
+        if (json.loads(expected) if expected else None) != current:
+            problems.append(f"{r['table_name']} {json.loads(r['pk'])}")
+    return problems
+
+
+def undo_last(db: sqlite_utils.Database, coder: str) -> Row | None:
+    """Revert the last change of ``coder`` that is not undone. Returns the change, or None."""
+    with db.atomic():
+        rows = list(
+            db["changes"].rows_where(
+                "coder = ? and undone = 0 and action not in ('undo', 'redo')",
+                [coder],
+                order_by="id desc",
+                limit=1,
+            )
+        )
+        if not rows:
+            return None
+        change = rows[0]
+        problems = _conflicts(db, change["id"], backwards=True)
+        if problems:
+            raise WorkbenchError(
+                f"cannot undo '{change['summary'] or change['action']}': changed since by "
+                f"another action ({', '.join(problems[:5])})"
+            )
+        _replay(db, change["id"], backwards=True)
+        db["changes"].update(change["id"], {"undone": 1})
+        db["changes"].insert(
+            {
+                "coder": coder,
+                "at": now_iso(),
+                "action": "undo",
+                "summary": f"undo: {change['summary'] or change['action']}",
+                "target_id": change["id"],
+            }
+        )
+        return change
+
+
+def redo_last(db: sqlite_utils.Database, coder: str) -> Row | None:
+    """Re-apply the change of ``coder`` undone most recently, unless a new change came since."""
+    with db.atomic():
+        last_new = db.execute(
+            "select max(id) from changes where coder = ? and action not in ('undo', 'redo')",
+            [coder],
+        ).fetchone()[0]
+        change = None
+        for u in db["changes"].rows_where(
+            "coder = ? and action = 'undo'", [coder], order_by="id desc"
+        ):
+            if last_new is not None and u["id"] < last_new:
+                break
+            candidate = db["changes"].get(u["target_id"])
+            if candidate["undone"]:
+                change = candidate
+                break
+        if change is None:
+            return None
+        problems = _conflicts(db, change["id"], backwards=False)
+        if problems:
+            raise WorkbenchError(
+                f"cannot redo '{change['summary'] or change['action']}': changed since "
+                f"({', '.join(problems[:5])})"
+            )
+        _replay(db, change["id"], backwards=False)
+        db["changes"].update(change["id"], {"undone": 0})
+        db["changes"].insert(
+            {
+                "coder": coder,
+                "at": now_iso(),
+                "action": "redo",
+                "summary": f"redo: {change['summary'] or change['action']}",
+                "target_id": change["id"],
+            }
+        )
+        return change
+
+
+def history(
+    db: sqlite_utils.Database, *, coder: str | None = None, limit: int | None = 50
+) -> list[Row]:
+    where = "coder = ?" if coder else None
+    return list(
+        db["changes"].rows_where(
+            where, [coder] if coder else [], order_by="id desc", limit=limit
+        )
+    )

@@ -1,0 +1,263 @@
+"""The explicit schema of a project database and its migrations.
+
+Migrations are append-only functions registered on one ``sqlite_utils.Migrations`` set; the
+schema version of a database is the number of migrations applied to it. A database written by a
+newer workbench (with migrations this one does not know) is refused rather than guessed at.
+
+Tables (offsets are Python string indices into ``transcripts.text``):
+
+- ``meta``: project settings (key/value), e.g. ``default_coder``, ``labels_frozen``.
+- ``coders``: everyone who changed something.
+- ``transcripts``: one row per interview with its canonical text and metadata.
+- ``turns`` / ``sentences``: stable spans of each transcript; sentences carry their lemmas and
+  are indexed with FTS5 (``unicode61 remove_diacritics 2``, not the English porter stemmer).
+- ``codes``: themes (``kind='theme'``, optional ``parent_id`` for one level of sub-themes) and
+  codes (``kind='code'``, ``parent_id`` = their theme or NULL).
+- ``codings``: a code applied by a coder to ``[start, end)`` of a transcript.
+- ``memos``: project and transcript memos (code and coding memos live on their rows).
+- ``changes`` / ``change_rows``: the history; every change with who, when, before and after.
+- ``quotes``, ``survey_links``, ``audit_flags``, ``allow_list``: report and audit data.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import sqlite_utils
+from sqlite_utils import Migrations
+
+from workbench.errors import WorkbenchError
+
+migrations = Migrations("workbench")
+
+FTS_TOKENIZE = "unicode61 remove_diacritics 2"
+
+
+@migrations()
+def m001_initial(db: sqlite_utils.Database) -> None:
+    db["meta"].create({"key": str, "value": str}, pk="key", not_null={"value"})
+    db["coders"].create({"name": str, "created_at": str}, pk="name")
+    db["transcripts"].create(
+        {
+            "id": str,
+            "text": str,
+            "content_hash": str,
+            "source_path": str,
+            "source_format": str,
+            "role": str,
+            "municipality": str,
+            "domain": str,
+            "date": str,
+            "interviewer": str,
+            "label": str,
+            "label_manual": int,
+            "word_count": int,
+            "turn_count": int,
+            "sentence_count": int,
+            "metadata": str,
+            "imported_at": str,
+            "imported_by": str,
+        },
+        pk="id",
+        not_null={"text", "content_hash", "role", "label"},
+        defaults={
+            "label_manual": 0,
+            "municipality": "",
+            "domain": "",
+            "date": "",
+            "interviewer": "",
+            "metadata": "{}",
+        },
+    )
+    db["transcripts"].create_index(["content_hash"])
+    db["turns"].create(
+        {
+            "transcript_id": str,
+            "idx": int,
+            "speaker": str,
+            "role": str,
+            "start": int,
+            "end": int,
+            "time": str,
+        },
+        pk=("transcript_id", "idx"),
+        foreign_keys=[("transcript_id", "transcripts", "id")],
+        not_null={"start", "end", "role"},
+    )
+    db["sentences"].create(
+        {
+            "transcript_id": str,
+            "idx": int,
+            "turn_idx": int,
+            "start": int,
+            "end": int,
+            "text": str,
+            "lemmas": str,
+        },
+        pk=("transcript_id", "idx"),
+        foreign_keys=[("transcript_id", "transcripts", "id")],
+        not_null={"start", "end", "text"},
+        defaults={"lemmas": ""},
+    )
+    db["sentences"].enable_fts(["text", "lemmas"], create_triggers=True, tokenize=FTS_TOKENIZE)
+    db["codes"].create(
+        {
+            "id": str,
+            "kind": str,
+            "name": str,
+            "parent_id": str,
+            "position": int,
+            "definition": str,
+            "inclusion": str,
+            "exclusion": str,
+            "example": str,
+            "colour": str,
+            "memo": str,
+            "created_at": str,
+            "created_by": str,
+            "updated_at": str,
+            "updated_by": str,
+        },
+        pk="id",
+        foreign_keys=[("parent_id", "codes", "id")],
+        not_null={"kind", "name"},
+        defaults={
+            "position": 0,
+            "definition": "",
+            "inclusion": "",
+            "exclusion": "",
+            "example": "",
+            "colour": "",
+            "memo": "",
+        },
+    )
+    db["codings"].create(
+        {
+            "id": str,
+            "transcript_id": str,
+            "code_id": str,
+            "coder": str,
+            "start": int,
+            "end": int,
+            "memo": str,
+            "flag": str,
+            "created_at": str,
+        },
+        pk="id",
+        foreign_keys=[("transcript_id", "transcripts", "id"), ("code_id", "codes", "id")],
+        not_null={"transcript_id", "code_id", "coder", "start", "end"},
+        defaults={"memo": ""},
+    )
+    db["codings"].create_index(["transcript_id", "coder"])
+    db["codings"].create_index(["code_id"])
+    db["memos"].create(
+        {
+            "id": str,
+            "target_kind": str,
+            "target_id": str,
+            "coder": str,
+            "text": str,
+            "created_at": str,
+            "updated_at": str,
+        },
+        pk="id",
+        not_null={"target_kind", "text"},
+        defaults={"target_id": ""},
+    )
+    db["memos"].create_index(["target_kind", "target_id"])
+    db["changes"].create(
+        {
+            "id": int,
+            "coder": str,
+            "at": str,
+            "action": str,
+            "summary": str,
+            "undone": int,
+            "target_id": int,
+        },
+        pk="id",
+        not_null={"coder", "at", "action"},
+        defaults={"undone": 0, "summary": ""},
+    )
+    db["change_rows"].create(
+        {
+            "change_id": int,
+            "seq": int,
+            "table_name": str,
+            "pk": str,
+            "before": str,
+            "after": str,
+        },
+        pk=("change_id", "seq"),
+        foreign_keys=[("change_id", "changes", "id")],
+    )
+    db["quotes"].create(
+        {
+            "id": str,
+            "coding_id": str,
+            "text": str,
+            "position": int,
+            "created_by": str,
+            "created_at": str,
+        },
+        pk="id",
+        foreign_keys=[("coding_id", "codings", "id")],
+        defaults={"text": "", "position": 0},
+    )
+    db["survey_links"].create(
+        {"code_id": str, "survey_theme_id": str, "created_by": str, "created_at": str},
+        pk=("code_id", "survey_theme_id"),
+        foreign_keys=[("code_id", "codes", "id")],
+    )
+    db["audit_flags"].create(
+        {
+            "id": str,
+            "transcript_id": str,
+            "start": int,
+            "end": int,
+            "category": str,
+            "text": str,
+            "source": str,
+            "decision": str,
+            "placeholder": str,
+            "decided_by": str,
+            "decided_at": str,
+        },
+        pk="id",
+        foreign_keys=[("transcript_id", "transcripts", "id")],
+        defaults={"decision": "open"},
+    )
+    db["audit_flags"].create_index(["transcript_id"])
+    db["allow_list"].create({"term": str, "added_by": str, "added_at": str}, pk="term")
+
+
+SCHEMA_VERSION = len(migrations._migrations)
+
+
+def schema_version(db: sqlite_utils.Database) -> int:
+    """The number of workbench migrations applied to ``db``."""
+    return len(migrations.applied(db))
+
+
+def ensure_schema(db: sqlite_utils.Database, *, path: Path | None = None) -> int:
+    """Apply pending migrations; refuse a database written by a newer workbench.
+
+    Returns the number of migrations applied now.
+    """
+    known = {m.name for m in migrations._migrations}
+    applied = [m.name for m in migrations.applied(db)]
+    unknown = [name for name in applied if name not in known]
+    if unknown:
+        raise WorkbenchError(
+            "this project was written by a newer workbench (unknown schema migrations: "
+            + ", ".join(unknown)
+            + "); upgrade workbench to open it",
+            path=path,
+        )
+    pending = migrations.pending(db)
+    if pending and applied and path is not None:
+        from workbench.services.backup import backup_before
+
+        backup_before(db, path, reason="migration")
+    migrations.apply(db)
+    return len(pending)

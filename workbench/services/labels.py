@@ -1,0 +1,92 @@
+"""Respondent labels as Dutch reports write them.
+
+The label is the role with a capital first letter. Where two or more interviews share a role,
+letters A, B, C … are added in order of interview date, then id (``Jongerenwerker A``); a role
+held once has no letter (``Wijkcoach``). A label set by hand is never changed; with labels
+frozen, existing labels stay as they are and new interviews take the next free letter.
+"""
+
+from __future__ import annotations
+
+import string
+from collections import defaultdict
+
+import sqlite_utils
+
+FROZEN_KEY = "labels_frozen"
+
+
+def role_title(role: str) -> str:
+    role = " ".join(role.split())
+    return role[:1].upper() + role[1:] if role else "Respondent"
+
+
+def letter(n: int) -> str:
+    """0 -> A, 25 -> Z, 26 -> AA."""
+    out = ""
+    n += 1
+    while n:
+        n, rem = divmod(n - 1, 26)
+        out = string.ascii_uppercase[rem] + out
+    return out
+
+
+def compute_labels(rows: list[dict], *, frozen: bool) -> dict[str, str]:
+    """New labels for transcript rows (``id``, ``role``, ``date``, ``label``, ``label_manual``,
+    ``labelled``: whether the row already had a label before this computation)."""
+    groups: dict[str, list[dict]] = defaultdict(list)
+    for row in rows:
+        groups[role_title(row["role"]).lower()].append(row)
+    labels: dict[str, str] = {}
+    for members in groups.values():
+        members.sort(key=lambda r: (r["date"] or "9999", r["id"]))
+        title = role_title(members[0]["role"])
+        fixed = [r for r in members if r["label_manual"] or (frozen and r["labelled"])]
+        for r in fixed:
+            labels[r["id"]] = r["label"]
+        free = [r for r in members if r["id"] not in labels]
+        if not free:
+            continue
+        if len(members) == 1:
+            labels[free[0]["id"]] = title
+            continue
+        used = set(labels.values())
+        if frozen and fixed:
+            n = 0
+            for r in free:
+                while f"{title} {letter(n)}" in used or (n == 0 and title in used):
+                    n += 1
+                labels[r["id"]] = f"{title} {letter(n)}"
+                used.add(labels[r["id"]])
+        else:
+            n = 0
+            for r in members:
+                if r["id"] in labels and r not in free:
+                    continue
+                while f"{title} {letter(n)}" in used:
+                    n += 1
+                labels[r["id"]] = f"{title} {letter(n)}"
+                used.add(labels[r["id"]])
+                n += 1
+    return labels
+
+
+def relabel(db: sqlite_utils.Database, *, new_ids: set[str] | None = None) -> dict[str, str]:
+    """Recompute labels in the database; returns the labels that changed."""
+    frozen = _is_frozen(db)
+    rows = [
+        {**r, "labelled": not (new_ids and r["id"] in new_ids)}
+        for r in db.query("select id, role, date, label, label_manual from transcripts")
+    ]
+    labels = compute_labels(rows, frozen=frozen)
+    changed = {}
+    for r in rows:
+        if labels[r["id"]] != r["label"]:
+            db["transcripts"].update(r["id"], {"label": labels[r["id"]]})
+            changed[r["id"]] = labels[r["id"]]
+    return changed
+
+
+def _is_frozen(db: sqlite_utils.Database) -> bool:
+    row = db.execute("select value from meta where key = ?", [FROZEN_KEY]).fetchone()
+    return bool(row and row[0] == "1")

@@ -66,7 +66,7 @@ def add_transcript(project: Project, tmp_path: Path) -> Callable[..., str]:
 
     def make(tid: str, role: str = "jongerenwerker", turns: list[tuple[str, str]] | None = None, **kw: str) -> str:
         turns = turns or [
-            ("I", "Kunt u iets vertellen over uw werk?"),
+            ("I", f"Kunt u iets vertellen over uw werk? (interview {tid})"),
             ("R", "Ik werk al tien jaar met jongeren. Soms worden ze geronseld via Snapchat. "
                   "Dat zien we steeds vaker."),
             ("I", "Welke signalen ziet u?"),

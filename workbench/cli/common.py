@@ -110,6 +110,12 @@ def run_guarded(func: Callable[[], Any]) -> Any:
         fail(f"database error: {text}; nothing was changed")
     except sqlite3.DatabaseError as exc:
         fail(f"database error: {exc}; nothing was changed")
+    except BrokenPipeError:  # output piped into `head` and the like
+        import os
+
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(0)
     except OSError as exc:
         where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
         fail(f"{where}{exc.strerror or exc}")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import importlib
 
 import click
-from click_default_group import DefaultGroup
 
 from workbench import __version__
 from workbench.cli.common import State, coder_option, project_option, run_guarded
@@ -13,10 +12,11 @@ from workbench.cli.common import State, coder_option, project_option, run_guarde
 # Each module has ``register(group)``; areas add their module here.
 COMMAND_MODULES = [
     "project_cmds",
+    "safety_cmds",
 ]
 
 
-class WorkbenchGroup(DefaultGroup):
+class WorkbenchGroup(click.Group):
     """Every command's errors become one clear line and a non-zero exit."""
 
     def invoke(self, ctx: click.Context):  # type: ignore[override]
@@ -25,8 +25,7 @@ class WorkbenchGroup(DefaultGroup):
 
 @click.group(
     cls=WorkbenchGroup,
-    default="open",
-    default_if_no_args=True,
+    invoke_without_command=True,
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
 )
 @project_option
@@ -40,6 +39,8 @@ def cli(ctx: click.Context) -> None:
     terminal workbench. Start with 'workbench init DIR', then 'workbench import FILES…'.
     """
     ctx.ensure_object(State)
+    if ctx.invoked_subcommand is None:
+        ctx.invoke(cli.commands["open"])
 
 
 for _name in COMMAND_MODULES:

@@ -17,10 +17,30 @@ from workbench.errors import WorkbenchError
 BUSY_TIMEOUT_MS = 15_000
 
 
+class _ImmediateConnection(sqlite3.Connection):
+    """Starts every explicit transaction with ``BEGIN IMMEDIATE``.
+
+    sqlite-utils' ``atomic()`` issues a plain (deferred) ``BEGIN``. In WAL mode a deferred
+    transaction that reads first and writes later fails at once with SQLITE_BUSY when another
+    process (the UI and a CLI command, two windows) committed in between; taking the write lock
+    at ``BEGIN`` lets the busy timeout wait for the other writer instead.
+    """
+
+    def execute(self, sql: str, *args):  # type: ignore[override]
+        if sql.strip().upper() in ("BEGIN", "BEGIN;", "BEGIN DEFERRED"):
+            sql = "BEGIN IMMEDIATE"
+        return super().execute(sql, *args)
+
+
 def connect(path: Path | str) -> sqlite_utils.Database:
     """Open a SQLite file with the workbench's pragmas, without running migrations."""
     try:
-        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+        conn = sqlite3.connect(
+            str(path),
+            timeout=BUSY_TIMEOUT_MS / 1000,
+            check_same_thread=False,
+            factory=_ImmediateConnection,
+        )
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA foreign_keys = ON")
         mode = conn.execute("PRAGMA journal_mode").fetchone()[0]

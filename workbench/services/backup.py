@@ -40,3 +40,52 @@ def backup_before(db: sqlite_utils.Database, db_path: Path, *, reason: str) -> P
         n += 1
         target = base.with_name(f"{base.stem}-{n}.db")
     return backup_to(db, target)
+
+
+def backup_now(project, target: Path | None = None) -> Path:
+    """``workbench backup``: a timestamped copy in exports/backups/ (or ``target``)."""
+    if target is None:
+        base = backups_dir(project.db_path) / f"workbench-{stamp()}.db"
+        target, n = base, 1
+        while target.exists():
+            n += 1
+            target = base.with_name(f"{base.stem}-{n}.db")
+    return backup_to(project.db, target)
+
+
+def restore_from(project, source: Path) -> Path:
+    """Replace the project's database content with ``source``; returns the pre-restore backup."""
+    from workbench.db.schema import ensure_schema
+
+    try:
+        src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+        ok = src.execute("PRAGMA integrity_check").fetchone()[0]
+        tables = {r[0] for r in src.execute("select name from sqlite_master where type='table'")}
+    except sqlite3.DatabaseError as exc:
+        raise WorkbenchError(f"not a workbench backup: {exc}", path=source) from exc
+    if ok != "ok" or "transcripts" not in tables:
+        src.close()
+        raise WorkbenchError("not a usable workbench backup (integrity check failed or no "
+                             "transcripts table)", path=source)
+    before = backup_before(project.db, project.db_path, reason="restore")
+    try:
+        src.backup(project.db.conn)
+    finally:
+        src.close()
+    ensure_schema(project.db, path=project.db_path)
+    return before
+
+
+def integrity_report(db: sqlite_utils.Database) -> dict:
+    problems: list[str] = []
+    result = [r[0] for r in db.execute("PRAGMA integrity_check").fetchall()]
+    if result != ["ok"]:
+        problems.extend(f"integrity: {r}" for r in result)
+    for r in db.execute("PRAGMA foreign_key_check").fetchall():
+        problems.append(f"foreign key: table {r[0]} row {r[1]} points to missing {r[2]}")
+    bad = db.execute(
+        "select c.id from codings c join transcripts t on t.id = c.transcript_id "
+        "where c.start < 0 or c.end > length(t.text) or c.start >= c.end"
+    ).fetchall()
+    problems.extend(f"coding {r[0]}: span outside its transcript" for r in bad)
+    return {"ok": not problems, "problems": problems}

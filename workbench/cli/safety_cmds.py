@@ -1,0 +1,61 @@
+"""Commands that keep a project safe: backup, restore, and an integrity check."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from workbench.cli.common import echo_json, json_option, with_project
+
+
+def register(cli: click.Group) -> None:
+    for command in (backup, restore, check):
+        cli.add_command(command)
+
+
+@click.command()
+@click.option("--to", "target", type=click.Path(path_type=Path, dir_okay=False), help="Write the copy here instead of exports/backups/.")
+@with_project
+def backup(project, coder, target: Path | None) -> None:
+    """Write a consistent copy of the project database (SQLite online backup).
+
+    By default to exports/backups/workbench-YYYYMMDD-HHMMSS.db. The workbench also makes one
+    automatically before every migration, merge, import with --replace and REFI-QDA import.
+    """
+    from workbench.services.backup import backup_now
+
+    path = backup_now(project, target)
+    click.echo(f"backup written: {path}")
+
+
+@click.command()
+@click.argument("backup_file", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@with_project
+def restore(project, coder, backup_file: Path, yes: bool) -> None:
+    """Bring back a backup (the current state is backed up first, so a restore can be undone by
+    restoring that copy)."""
+    from workbench.services.backup import restore_from
+
+    if not yes and not click.confirm(f"Replace the project database with {backup_file}?", default=False):
+        raise click.Abort()
+    before = restore_from(project, backup_file)
+    click.echo(f"restored {backup_file}; the state before the restore is in {before}")
+
+
+@click.command()
+@json_option
+@with_project
+def check(project, coder, as_json: bool) -> None:
+    """Run SQLite's integrity check and the workbench's own consistency checks."""
+    from workbench.services.backup import integrity_report
+
+    report = integrity_report(project.db)
+    if as_json:
+        echo_json(report)
+    else:
+        for line in report["problems"] or ["ok: the database is intact and consistent"]:
+            click.echo(line)
+    if report["problems"]:
+        raise SystemExit(1)

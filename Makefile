@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEVSTAMP := $(VENV)/.installed-dev
 
-.PHONY: run test lint bench bench-smoke snapshot-update clean
+.PHONY: run sample test lint bench bench-smoke snapshot-update clean
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11+ is needed (set PYTHON=python3.x)"; exit 1; }
@@ -20,8 +20,16 @@ $(DEVSTAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	touch $(STAMP) $(DEVSTAMP)
 
-run: $(STAMP)
+# The repository root is itself the sample project; its database is built on first run.
+workbench.db: | $(STAMP)
+	$(BIN)/python -c "from pathlib import Path; from workbench.services.sample import build_sample_project; build_sample_project(Path('.'), Path('.'))"
+
+run: $(STAMP) workbench.db
 	$(BIN)/workbench --project . open
+
+sample: $(STAMP)
+	rm -f workbench.db workbench.db-wal workbench.db-shm
+	$(MAKE) workbench.db
 
 test: $(DEVSTAMP)
 	$(BIN)/ruff check workbench tests bench

@@ -26,43 +26,35 @@ def _key(speaker: str) -> str:
     return re.sub(r"[\s\d]+$", "", speaker.strip().lower()).strip()
 
 
+def _ident(speaker: str) -> str:
+    """One identity per speaker: labels case-insensitively (``R`` = ``r``), names as written."""
+    return speaker.strip().lower() if _key(speaker) in RESPONDENT_LABELS else speaker.strip()
+
+
 def assign_roles(parsed: ParsedTranscript) -> None:
-    interviewer_meta = str(parsed.metadata.get("interviewer", "") or "").strip().lower()
-    named = [t.speaker for t in parsed.turns if _key(t.speaker) not in INTERVIEWER_LABELS | RESPONDENT_LABELS]
-    interviewer_names: set[str] = set()
-    if named:
-        meta_names = {n.strip() for n in interviewer_meta.split(",") if n.strip()}
-        interviewer_names = {n for n in named if n.lower() in meta_names}
-        if not interviewer_names:
-            first = parsed.turns[0].speaker
-            if _key(first) in RESPONDENT_LABELS:
-                pass
-            elif _key(first) in INTERVIEWER_LABELS:
-                pass
-            else:
-                interviewer_names = {first}
-                if len(set(named)) > 1 or any(
-                    _key(t.speaker) in RESPONDENT_LABELS for t in parsed.turns
-                ):
-                    parsed.warnings.append(
-                        "speaker names found; the first speaker was taken as the interviewer "
-                        "(set 'interviewer: NAME' in the front matter or a sidecar .yaml to choose)"
-                    )
+    labels = INTERVIEWER_LABELS | RESPONDENT_LABELS
+    named = list(dict.fromkeys(t.speaker for t in parsed.turns if _key(t.speaker) not in labels))
+    meta_names = {
+        n.strip().lower() for n in str(parsed.metadata.get("interviewer") or "").split(",") if n.strip()
+    }
+    interviewers = {n for n in named if n.lower() in meta_names}
+    has_interviewer_label = any(_key(t.speaker) in INTERVIEWER_LABELS for t in parsed.turns)
+    if named and not interviewers and not has_interviewer_label:
+        interviewers = {named[0]}
+        if len(named) > 1:
+            parsed.warnings.append(
+                f"speaker names found; '{named[0]}' (the first) was taken as the interviewer; set "
+                "'interviewer: NAME' in the front matter or a sidecar .yaml to choose another"
+            )
     respondents: list[str] = []
     for turn in parsed.turns:
-        key = _key(turn.speaker)
-        if key in INTERVIEWER_LABELS or turn.speaker in interviewer_names:
-            turn.role = "interviewer"
-            turn.label = "Interviewer"
+        if _key(turn.speaker) in INTERVIEWER_LABELS or turn.speaker in interviewers:
+            turn.role, turn.label = "interviewer", "Interviewer"
         else:
             turn.role = "respondent"
-            ident = turn.speaker if key not in RESPONDENT_LABELS else turn.speaker.strip().lower()
-            if ident not in respondents:
-                respondents.append(ident)
-    distinct = len(respondents)
+            if _ident(turn.speaker) not in respondents:
+                respondents.append(_ident(turn.speaker))
     for turn in parsed.turns:
         if turn.role == "respondent":
-            key = _key(turn.speaker)
-            ident = turn.speaker if key not in RESPONDENT_LABELS else turn.speaker.strip().lower()
-            n = respondents.index(ident) + 1
-            turn.label = "Respondent" if distinct == 1 else f"Respondent {n}"
+            n = respondents.index(_ident(turn.speaker)) + 1
+            turn.label = "Respondent" if len(respondents) == 1 else f"Respondent {n}"

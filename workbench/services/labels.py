@@ -41,33 +41,25 @@ def compute_labels(rows: list[dict], *, frozen: bool) -> dict[str, str]:
     for members in groups.values():
         members.sort(key=lambda r: (r["date"] or "9999", r["id"]))
         title = role_title(members[0]["role"])
-        fixed = [r for r in members if r["label_manual"] or (frozen and r["labelled"])]
-        for r in fixed:
-            labels[r["id"]] = r["label"]
-        free = [r for r in members if r["id"] not in labels]
-        if not free:
-            continue
-        if len(members) == 1:
+        fixed = {
+            r["id"]: r["label"]
+            for r in members
+            if r["label_manual"] or (frozen and r["labelled"] and r["label"])
+        }
+        labels.update(fixed)
+        free = [r for r in members if r["id"] not in fixed]
+        if len(members) == 1 and free:
             labels[free[0]["id"]] = title
             continue
-        used = set(labels.values())
-        if frozen and fixed:
-            n = 0
-            for r in free:
-                while f"{title} {letter(n)}" in used or (n == 0 and title in used):
-                    n += 1
-                labels[r["id"]] = f"{title} {letter(n)}"
-                used.add(labels[r["id"]])
-        else:
-            n = 0
-            for r in members:
-                if r["id"] in labels and r not in free:
-                    continue
-                while f"{title} {letter(n)}" in used:
-                    n += 1
-                labels[r["id"]] = f"{title} {letter(n)}"
-                used.add(labels[r["id"]])
+        used = set(fixed.values())
+        if title in used:  # a label kept without a letter stands for the first one
+            used.add(f"{title} A")
+        n = 0
+        for r in free:
+            while f"{title} {letter(n)}" in used:
                 n += 1
+            labels[r["id"]] = f"{title} {letter(n)}"
+            used.add(labels[r["id"]])
     return labels
 
 

@@ -11,8 +11,15 @@ from workbench.cli.common import State, coder_option, project_option, run_guarde
 
 # Each module has ``register(group)``; areas add their module here.
 COMMAND_MODULES = [
+    "report_cmds",
     "project_cmds",
     "safety_cmds",
+    "language_cmds",
+    "visual_cmds",
+    "codebook_cmds",
+    "coding_cmds",
+    "agreement_cmds",
+    "qdpx_cmds",
 ]
 
 

@@ -231,6 +231,47 @@ def m001_initial(db: sqlite_utils.Database) -> None:
     db["allow_list"].create({"term": str, "added_by": str, "added_at": str}, pk="term")
 
 
+@migrations()
+def m002_codebook_sync_base(db: sqlite_utils.Database) -> None:
+    """``codebook_sync_base``: per code/theme, the entry as it was at the last codebook file
+    sync (export or import), a JSON snapshot. Three-way merge on import compares the file and
+    the database against it, so that only real conflicts are reported."""
+    db["codebook_sync_base"].create(
+        {"code_id": str, "snapshot": str, "synced_at": str},
+        pk="code_id",
+        not_null={"snapshot"},
+    )
+
+
+@migrations()
+def m003_quotes_extra_codings(db: sqlite_utils.Database) -> None:
+    """``quotes.extra_codings``: a JSON list of further coding ids (same transcript) whose
+    extracts a quote joins with ``[…]``; ``quotes.coding_id`` stays the first one."""
+    db["quotes"].add_column("extra_codings", str, not_null_default="[]")
+
+
+@migrations()
+def m004_refiqda_guids(db: sqlite_utils.Database) -> None:
+    """``refi_guids``: the REFI-QDA GUID of a code, transcript, coding, coder or memo that came
+    from (or went to) another QDA program, so that an export after an import keeps the other
+    program's GUIDs. Rows without an entry here get a stable uuid5 derived from our id."""
+    db["refi_guids"].create(
+        {"guid": str, "kind": str, "local_id": str, "created_at": str},
+        pk="guid",
+        not_null={"kind", "local_id"},
+    )
+    db["refi_guids"].create_index(["kind", "local_id"])
+
+
+@migrations()
+def m005_agreement_sentence_units(db: sqlite_utils.Database) -> None:
+    """A covering index over the sentences' spans, so that agreement reads every unit of a
+    project (``transcript_id, idx, start, end``) from the index without the text and lemmas."""
+    db["sentences"].create_index(
+        ["transcript_id", "idx", "start", "end"], index_name="sentences_units", if_not_exists=True
+    )
+
+
 SCHEMA_VERSION = len(migrations._migrations)
 
 

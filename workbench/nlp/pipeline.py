@@ -4,23 +4,35 @@ Order: the ``nl_core_news_sm`` package when installed; else the folder named by
 ``WORKBENCH_SPACY_MODEL``; else spaCy's rule-based Dutch pipeline (blank ``nl``, sentencizer,
 lookup lemmatizer from ``spacy-lookups-data``), with one notice of what the model would add.
 Nothing is ever downloaded.
+
+Besides loading, this module owns the small jobs every other language module needs from the
+pipeline: lemmatising a query (:func:`lemmatize`), tokenising a sentence to line its stored
+lemmas up with its words (:func:`word_spans`), and the model's named entities for the anonymity
+audit (:func:`entities`). spaCy objects are not thread-safe, so every use of the pipeline goes
+through one lock (:func:`using_pipeline`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 MODEL_PACKAGE = "nl_core_news_sm"
 ENV_MODEL = "WORKBENCH_SPACY_MODEL"
 INSTALL_HINT = f"python -m spacy download {MODEL_PACKAGE}"
+FINGERPRINT_KEY = "nlp_pipeline"
 FALLBACK_NOTICE = (
     f"The Dutch model {MODEL_PACKAGE} is not installed, so the workbench uses spaCy's rule-based "
     "Dutch pipeline (sentencizer and lookup lemmas). The model adds part-of-speech tags, better "
     "lemmas and named entities for the anonymity audit. Install it with: " + INSTALL_HINT
 )
+# Components that sentence splitting and lemmas may need (everything else is disabled then).
+SEGMENTING_KEEP = {"sentencizer", "senter", "parser", "lemmatizer", "tok2vec", "morphologizer",
+                   "tagger", "attribute_ruler", "trainable_lemmatizer"}
 
 
 @dataclass
@@ -32,15 +44,20 @@ class PipelineInfo:
     components: list[str] = field(default_factory=list)
     lemmatizer: str = ""
     has_ner: bool = False
+    has_pos: bool = False
     notice: str | None = None
 
     @property
     def fingerprint(self) -> str:
         """Identifies the pipeline in the database; a change means re-processing is due."""
-        return f"{self.kind}:{self.name}:{self.version}"
+        return f"{self.kind}:{self.name}:{self.version}:{','.join(self.components)}"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {**asdict(self), "fingerprint": self.fingerprint}
 
 
 _lock = threading.Lock()
+_use_lock = threading.RLock()
 _loaded: tuple[Any, PipelineInfo] | None = None
 
 
@@ -52,14 +69,44 @@ def _ensure_segmentation(nlp: Any) -> None:
         nlp.add_pipe("sentencizer", first=True)
 
 
-def _add_lookup_lemmatizer(nlp: Any) -> None:
-    lemmatizer = nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
-    lemmatizer.initialize()
+def _lookups_version() -> str:
+    import importlib.metadata
+
+    try:
+        return importlib.metadata.version("spacy-lookups-data")
+    except importlib.metadata.PackageNotFoundError:
+        return ""
+
+
+def _add_lookup_lemmatizer(nlp: Any) -> str:
+    """Add spaCy's lookup lemmatizer; describe what was added (lower-case words without it)."""
+    try:
+        lemmatizer = nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+        lemmatizer.initialize()
+    except Exception as exc:  # noqa: BLE001 - spacy-lookups-data missing or broken
+        if "lemmatizer" in nlp.pipe_names:
+            nlp.remove_pipe("lemmatizer")
+        return f"none: lower-case words ({type(exc).__name__}: install spacy-lookups-data)"
+    version = _lookups_version()
+    return f"lookup (spacy-lookups-data {version})" if version else "lookup"
+
+
+def _describe_lemmatizer(nlp: Any) -> str:
+    for name in ("lemmatizer", "trainable_lemmatizer"):
+        if name in nlp.pipe_names:
+            pipe = nlp.get_pipe(name)
+            mode = getattr(pipe, "mode", None)
+            if mode:
+                return f"{mode} ({name})"
+            return f"trainable ({name})"
+    return ""
 
 
 def _load() -> tuple[Any, PipelineInfo]:
     import spacy
     import spacy.util
+
+    from workbench.errors import WorkbenchError
 
     if spacy.util.is_package(MODEL_PACKAGE):
         nlp = spacy.load(MODEL_PACKAGE)
@@ -67,29 +114,38 @@ def _load() -> tuple[Any, PipelineInfo]:
     elif os.environ.get(ENV_MODEL):
         folder = os.environ[ENV_MODEL]
         if not os.path.isdir(folder):
-            from workbench.errors import WorkbenchError
-
             raise WorkbenchError(f"{ENV_MODEL} names a folder that does not exist", path=folder)
-        nlp = spacy.load(folder)
+        try:
+            nlp = spacy.load(folder)
+        except Exception as exc:  # noqa: BLE001 - any unreadable model folder
+            raise WorkbenchError(
+                f"{ENV_MODEL} names a folder that is not a spaCy pipeline ({exc})", path=folder
+            ) from exc
         kind, name = "folder", folder
     else:
         nlp = spacy.blank("nl")
         kind, name = "rule-based", "blank nl"
     _ensure_segmentation(nlp)
-    if "lemmatizer" not in nlp.pipe_names:
-        _add_lookup_lemmatizer(nlp)
-        lemmatizer = "lookup (spacy-lookups-data)"
+    lemmatizer = _describe_lemmatizer(nlp)
+    if not lemmatizer:
+        lemmatizer = _add_lookup_lemmatizer(nlp)
+    if kind == "rule-based":
+        version = spacy.__version__
     else:
-        mode = getattr(nlp.get_pipe("lemmatizer"), "mode", "trainable")
-        lemmatizer = f"{mode}"
+        meta_name = str(nlp.meta.get("name", "") or "")
+        version = str(nlp.meta.get("version", "") or "")
+        if kind == "folder" and meta_name:
+            version = f"{nlp.meta.get('lang', '')}_{meta_name} {version}".strip()
+    names = list(nlp.pipe_names)
     info = PipelineInfo(
         name=name,
         kind=kind,
-        version=str(nlp.meta.get("version", "")) if kind != "rule-based" else spacy.__version__,
+        version=version,
         spacy_version=spacy.__version__,
-        components=list(nlp.pipe_names),
+        components=names,
         lemmatizer=lemmatizer,
-        has_ner="ner" in nlp.pipe_names,
+        has_ner="ner" in names,
+        has_pos=bool({"tagger", "morphologizer"} & set(names)),
         notice=FALLBACK_NOTICE if kind == "rule-based" else None,
     )
     return nlp, info
@@ -104,6 +160,23 @@ def get_pipeline() -> tuple[Any, PipelineInfo]:
         return _loaded
 
 
+def is_loaded() -> bool:
+    """True once the pipeline is in memory (a UI can show 'loading the language model')."""
+    return _loaded is not None
+
+
+def load_in_background() -> threading.Thread:
+    """Start loading the pipeline in a daemon thread (errors surface on the next use)."""
+
+    def run() -> None:
+        with contextlib.suppress(Exception):
+            get_pipeline()
+
+    thread = threading.Thread(target=run, name="nlp-load", daemon=True)
+    thread.start()
+    return thread
+
+
 def reset_pipeline() -> None:
     """Forget the loaded pipeline (tests switch ``WORKBENCH_SPACY_MODEL``)."""
     global _loaded
@@ -113,10 +186,74 @@ def reset_pipeline() -> None:
 
 def segmenting_components(nlp: Any) -> list[str]:
     """Components to disable when only sentences and lemmas are needed."""
-    keep = {"sentencizer", "senter", "parser", "lemmatizer", "tok2vec", "morphologizer",
-            "tagger", "attribute_ruler"}
     has_sent = bool({"senter", "sentencizer"} & set(nlp.pipe_names))
-    disable = [n for n in nlp.pipe_names if n not in keep]
+    disable = [n for n in nlp.pipe_names if n not in SEGMENTING_KEEP]
     if has_sent and "parser" in nlp.pipe_names:
         disable.append("parser")
     return disable
+
+
+@contextlib.contextmanager
+def using_pipeline(disable: Iterable[str] = ()) -> Iterator[Any]:
+    """The pipeline, held for this thread, with ``disable`` switched off.
+
+    No ``memory_zone`` here on purpose: a zone throws away the tokenizer's cache when it ends,
+    which made every import re-tokenise from scratch at half the speed. The string store and
+    the cache grow with the vocabulary only (bounded); callers never keep a ``Doc``.
+    """
+    nlp, _info = get_pipeline()
+    with _use_lock:
+        disable = [d for d in disable if d in nlp.pipe_names]
+        with nlp.select_pipes(disable=disable):
+            yield nlp
+
+
+def token_lemma(token: Any) -> str:
+    """The lower-case lemma of a token as stored in ``sentences.lemmas`` (never empty, no
+    spaces, so that stored lemmas line up one to one with the words)."""
+    lemma = (token.lemma_ or token.text).lower()
+    lemma = "_".join(lemma.split())
+    return lemma or token.text.lower()
+
+
+def is_word(token: Any) -> bool:
+    return not (token.is_punct or token.is_space)
+
+
+def lemmatize(text: str) -> list[str]:
+    """The lemmas of the words in ``text`` (query side of lemma search)."""
+    nlp, _info = get_pipeline()
+    with using_pipeline(segmenting_components(nlp)) as nlp:
+        doc = nlp(text)
+        return [token_lemma(t) for t in doc if is_word(t)]
+
+
+def word_spans(texts: Iterable[str]) -> list[list[tuple[int, int]]]:
+    """Character spans of the words of each text, as the pipeline's tokenizer splits them
+    (the same words, in the same order, as the lemmas stored for a sentence)."""
+    out: list[list[tuple[int, int]]] = []
+    with using_pipeline() as nlp:
+        for doc in nlp.tokenizer.pipe(list(texts)):
+            out.append([(t.idx, t.idx + len(t.text)) for t in doc if is_word(t)])
+    return out
+
+
+def entities(texts: Iterable[str]) -> list[list[tuple[int, int, str]]]:
+    """The model's named entities ``(start, end, label)`` for each text; empty lists when the
+    pipeline has no ``ner`` (the rule-based pipeline never has)."""
+    texts = list(texts)
+    nlp, info = get_pipeline()
+    if not info.has_ner:
+        return [[] for _ in texts]
+    keep = {"ner", "tok2vec", "transformer"}
+    with using_pipeline([n for n in nlp.pipe_names if n not in keep]) as nlp:
+        return [
+            [(e.start_char, e.end_char, e.label_) for e in doc.ents]
+            for doc in nlp.pipe(texts, batch_size=64)
+        ]
+
+
+def describe() -> dict[str, Any]:
+    """What ``workbench doctor`` reports about the language pipeline (loads it)."""
+    _nlp, info = get_pipeline()
+    return info.as_dict()

@@ -2,7 +2,9 @@
 
 Whatever pipeline is loaded, the contract is the same: for each input text, a list of
 ``Sentence(start, end, lemmas)`` where ``text[start:end]`` is the sentence without surrounding
-whitespace and sentences do not overlap.
+whitespace and sentences do not overlap. ``lemmas`` holds one lower-case lemma per word
+(punctuation left out), separated by single spaces, in the order of the words: search lines
+them up with the words that :func:`workbench.nlp.pipeline.word_spans` finds.
 """
 
 from __future__ import annotations
@@ -10,7 +12,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from workbench.nlp.pipeline import get_pipeline, segmenting_components
+from workbench.nlp.pipeline import (
+    get_pipeline,
+    is_word,
+    segmenting_components,
+    token_lemma,
+    using_pipeline,
+)
 
 BATCH_SIZE = 256
 
@@ -33,24 +41,61 @@ def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
 def segment_texts(
     texts: Iterable[str], *, progress: Callable[[int], None] | None = None
 ) -> list[list[Sentence]]:
-    """Split each text into sentences (with lemmas), batching through ``nlp.pipe``."""
+    """Split each text into sentences (with lemmas), batching through ``nlp.pipe`` with only
+    the components that sentences and lemmas need.
+
+    Token attributes are read in one ``Doc.to_array`` call per text and lemma strings are looked
+    up once per distinct lemma: making a Python ``Token`` per word would cost more than the
+    rule-based pipeline itself.
+    """
+    from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LEMMA, LENGTH, ORTH, SENT_START
+
     nlp, _info = get_pipeline()
     texts = list(texts)
     out: list[list[Sentence]] = []
-    disable = segmenting_components(nlp)
-    with nlp.select_pipes(disable=disable):
+    with using_pipeline(segmenting_components(nlp)) as nlp:
+        strings = nlp.vocab.strings
+        lemma_of: dict[tuple[int, int], str] = {}
+
+        def lemma(lem: int, orth: int) -> str:
+            key = (lem, orth)
+            found = lemma_of.get(key)
+            if found is None:
+                found = _clean_lemma(strings[lem] if lem else "", strings[orth])
+                lemma_of[key] = found
+            return found
+
         for n, doc in enumerate(nlp.pipe(texts, batch_size=BATCH_SIZE), start=1):
             text = doc.text
+            rows = doc.to_array([ORTH, LEMMA, IS_PUNCT, IS_SPACE, SENT_START, IDX, LENGTH]).tolist() if len(doc) else []
+            # the lemma of each token (None for punctuation and spaces) and where sentences start
+            words = [
+                None if punct or space else (lemma_of.get((lem, orth)) or lemma(lem, orth))
+                for orth, lem, punct, space, _ss, _idx, _len in rows
+            ]
+            starts = [i for i, row in enumerate(rows) if i == 0 or row[4] == 1]
             sentences: list[Sentence] = []
-            for sent in doc.sents:
-                start, end = _strip_span(text, sent.start_char, sent.end_char)
+            for first, nxt in zip(starts, [*starts[1:], len(rows)] if starts else [], strict=True):
+                last = rows[nxt - 1]
+                start, end = _strip_span(text, rows[first][5], last[5] + last[6])
                 if start >= end:
                     continue
-                lemmas = " ".join(
-                    (t.lemma_ or t.text).lower() for t in sent if not (t.is_punct or t.is_space)
-                )
+                lemmas = " ".join([w for w in words[first:nxt] if w is not None])
                 sentences.append(Sentence(start, end, lemmas))
             out.append(sentences)
             if progress is not None:
                 progress(n)
     return out
+
+
+def _clean_lemma(lemma: str, orth: str) -> str:
+    """As :func:`workbench.nlp.pipeline.token_lemma`, from the strings."""
+    low = "_".join((lemma or orth).lower().split())
+    return low or orth.lower()
+
+
+def lemmas_of(text: str) -> str:
+    """The stored-lemma string for one piece of text (as if it were one sentence)."""
+    nlp, _info = get_pipeline()
+    with using_pipeline(segmenting_components(nlp)) as nlp:
+        return " ".join(token_lemma(t) for t in nlp(text) if is_word(t))

@@ -1,12 +1,21 @@
 """The codebook in the database: themes (with one level of sub-themes) and codes.
 
 Every code and theme has a stable id (``t-…`` for themes, ``c-…`` for codes), a name, a
-definition, inclusion and exclusion notes, an example, a colour and a memo. Every change goes
-through :func:`workbench.db.changes.record`, so it is logged and can be undone.
+definition, inclusion and exclusion notes, an example, a colour and a memo. This module owns
+adding, renaming, editing, moving, merging, splitting and deleting them. Every change goes
+through :func:`workbench.db.changes.record` as one recorded change, so it is logged and can be
+undone as a whole (a merge, with every coding it moved, is one undo).
+
+Codings are never lost by a codebook operation: a merge moves them to the target code (a coding
+that becomes identical to one the target already has, same transcript, coder and span, collapses
+into it, its memo and quotes carried over); a split moves the chosen codings to a new code; a
+delete is refused while codings exist, and a forced delete removes them in the same recorded
+change, so that undo restores them.
 """
 
 from __future__ import annotations
 
+import re
 import secrets
 
 import sqlite_utils
@@ -67,6 +76,15 @@ def _check_parent(db: sqlite_utils.Database, kind: str, parent: dict | None) -> 
         )
 
 
+def _resolve_parent(db: sqlite_utils.Database, ref: str) -> dict:
+    """A theme by id or name; a code's id or name resolves too so that the caller can say
+    that codes cannot hold codes."""
+    try:
+        return resolve(db, ref, "theme")
+    except NotFoundError:
+        return resolve(db, ref)
+
+
 def name_taken(db: sqlite_utils.Database, name: str, kind: str, exclude_id: str | None = None) -> dict | None:
     row = db.execute(
         "select id, name from codes where kind = ? and lower(name) = lower(?) and id != ?",
@@ -95,7 +113,7 @@ def add(
     clash = name_taken(db, name, kind)
     if clash:
         raise ConflictError(f"a {kind} named '{clash['name']}' exists already ({clash['id']})")
-    parent_row = resolve(db, parent, "theme") if parent else None
+    parent_row = _resolve_parent(db, parent) if parent else None
     _check_parent(db, kind, parent_row)
     position = db.execute(
         "select coalesce(max(position), -1) + 1 from codes where coalesce(parent_id, '') = ?",
@@ -107,7 +125,8 @@ def add(
         "name": name,
         "parent_id": parent_row["id"] if parent_row else None,
         "position": position,
-        "colour": fields.pop("colour", None) or (_next_colour(db) if kind == "code" else ""),
+        "colour": check_colour(fields.pop("colour", None) or "")
+        or (_next_colour(db) if kind == "code" else ""),
         **{k: v or "" for k, v in fields.items()},
         "created_at": now_iso(),
         "created_by": coder,
@@ -159,3 +178,341 @@ def list_codebook(db: sqlite_utils.Database) -> list[dict]:
 
     walk(None, 0)
     return out
+
+
+# -- checks shared by the editing operations ----------------------------------------------------
+
+_COLOUR_RE = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})|[a-zA-Z]{3,20}")
+
+
+def check_colour(colour: str) -> str:
+    """A colour is ``#rgb``, ``#rrggbb`` or a colour name (``red``); empty means none."""
+    colour = (colour or "").strip()
+    if colour and not _COLOUR_RE.fullmatch(colour):
+        raise WorkbenchError(f"'{colour}' is not a colour: use #rrggbb (e.g. #e6194b) or a name")
+    return colour.lower() if colour.startswith("#") else colour
+
+
+def near_duplicate_warnings(
+    db: sqlite_utils.Database, name: str, kind: str = "code", exclude_id: str | None = None
+) -> list[str]:
+    """Warnings naming existing codes (or themes) whose names are close to ``name``."""
+    from workbench.services import neardup
+
+    return neardup.warnings_for(db, name, kind, exclude_id=exclude_id)
+
+
+def _children(db: sqlite_utils.Database, parent_id: str) -> list[dict]:
+    return list(db.query("select * from codes where parent_id = ? order by position, name", [parent_id]))
+
+
+def _next_position(db: sqlite_utils.Database, parent_id: str | None) -> int:
+    return db.execute(
+        "select coalesce(max(position), -1) + 1 from codes where coalesce(parent_id, '') = ?",
+        [parent_id or ""],
+    ).fetchone()[0]
+
+
+def _stamp(coder: str) -> dict:
+    return {"updated_at": now_iso(), "updated_by": coder}
+
+
+def references(db: sqlite_utils.Database, table: str, key: str, *, skip: tuple[str, ...] = ()) -> list[tuple[str, str, dict]]:
+    """Rows of any table that point at ``table`` row ``key`` through a foreign key, as
+    ``(table, column, row)``; tables in ``skip`` are left out."""
+    out = []
+    for t in db.tables:
+        if t.name in skip:
+            continue
+        for fk in t.foreign_keys:
+            if fk.other_table == table and not (t.name == table and fk.column == "parent_id"):
+                for row in t.rows_where(f"[{fk.column}] = ?", [key]):
+                    out.append((t.name, fk.column, row))
+    return out
+
+
+def _pk_of(db: sqlite_utils.Database, table: str, row: dict):
+    pks = db[table].pks
+    return [row[c] for c in pks] if len(pks) > 1 else row[pks[0]]
+
+
+def survey_themes_of(db: sqlite_utils.Database, code_id: str) -> list[str]:
+    """The survey theme ids a code or theme is linked to (``survey_links``), sorted."""
+    rows = db.execute(
+        "select survey_theme_id from survey_links where code_id = ?", [code_id]
+    ).fetchall()
+    return sorted((r[0] for r in rows), key=_survey_sort_key)
+
+
+def _survey_sort_key(theme_id: str) -> tuple:
+    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in re.split(r"[.\-]", str(theme_id)))
+
+
+# -- editing ------------------------------------------------------------------------------------
+
+def rename(db: sqlite_utils.Database, coder: str, ref: str, new_name: str) -> tuple[dict, list[str]]:
+    """Rename a code or theme. Returns the row and warnings about near-duplicate names."""
+    row = resolve(db, ref)
+    new_name = validate_name(new_name, what=f"{row['kind']} name")
+    clash = name_taken(db, new_name, row["kind"], exclude_id=row["id"])
+    if clash:
+        raise ConflictError(f"a {row['kind']} named '{clash['name']}' exists already ({clash['id']})")
+    if new_name == row["name"]:
+        return row, []
+    warnings = near_duplicate_warnings(db, new_name, row["kind"], exclude_id=row["id"])
+    with record(db, coder, f"{row['kind']}.rename", f"rename {row['kind']} '{row['name']}' to '{new_name}'") as cs:
+        return cs.update("codes", row["id"], {"name": new_name, **_stamp(coder)}), warnings
+
+
+def update_fields(db: sqlite_utils.Database, coder: str, ref: str, **fields: str) -> dict:
+    """Change any of definition, inclusion, exclusion, example, colour, memo (``None`` skips a
+    field; an empty string clears it)."""
+    row = resolve(db, ref)
+    fields = {k: v for k, v in fields.items() if v is not None}
+    if "name" in fields:
+        raise WorkbenchError("use rename to change a name (it checks for near-duplicates)")
+    unknown = set(fields) - set(EDITABLE)
+    if unknown:
+        raise WorkbenchError(
+            f"unknown field(s): {', '.join(sorted(unknown))} (editable: {', '.join(EDITABLE[1:])})"
+        )
+    if "colour" in fields:
+        fields["colour"] = check_colour(fields["colour"])
+    changed = {k: str(v) for k, v in fields.items() if str(v) != (row[k] or "")}
+    if not changed:
+        return row
+    with record(db, coder, f"{row['kind']}.edit", f"edit {', '.join(changed)} of '{row['name']}'") as cs:
+        return cs.update("codes", row["id"], {**changed, **_stamp(coder)})
+
+
+def move(db: sqlite_utils.Database, coder: str, ref: str, theme: str | None) -> dict:
+    """Put a code (or sub-theme) under ``theme`` (id or name), or under no theme (``None``)."""
+    row = resolve(db, ref)
+    parent = _resolve_parent(db, theme) if theme else None
+    if parent is not None and parent["id"] == row["id"]:
+        raise WorkbenchError(f"'{row['name']}' cannot be put under itself")
+    _check_parent(db, row["kind"], parent)
+    if row["kind"] == "theme" and parent is not None and any(
+        c["kind"] == "theme" for c in _children(db, row["id"])
+    ):
+        raise WorkbenchError(f"'{row['name']}' has sub-themes; themes nest one level deep only")
+    new_parent = parent["id"] if parent else None
+    if new_parent == row["parent_id"]:
+        return row
+    where = f"theme '{parent['name']}'" if parent else "no theme"
+    with record(db, coder, f"{row['kind']}.move", f"move '{row['name']}' to {where}") as cs:
+        return cs.update("codes", row["id"], {
+            "parent_id": new_parent, "position": _next_position(db, new_parent), **_stamp(coder),
+        })
+
+
+def _append_note(existing: str, note: str) -> str:
+    existing = (existing or "").rstrip()
+    return f"{existing}\n\n{note}" if existing else note
+
+
+def merge(db: sqlite_utils.Database, coder: str, source_ref: str, target_ref: str) -> dict:
+    """Merge ``source`` into ``target`` (two codes, or two themes) and delete ``source``.
+
+    Codes: every coding moves to the target; a coding identical to one the target has (same
+    transcript, coder and span) collapses into it, with its memo appended and its quotes moved.
+    Survey links are united, the source's memo and definition are kept in the target's memo.
+    Themes: the source's codes and sub-themes move under the target. One recorded change.
+    Returns the target row with ``moved_codings`` and ``collapsed_codings`` counts.
+    """
+    source = resolve(db, source_ref)
+    target = resolve(db, target_ref)
+    if source["id"] == target["id"]:
+        raise WorkbenchError(f"'{source['name']}' cannot be merged into itself")
+    if source["kind"] != target["kind"]:
+        raise WorkbenchError(
+            f"'{source['name']}' is a {source['kind']} and '{target['name']}' a {target['kind']}; "
+            "merge codes into codes and themes into themes"
+        )
+    with record(db, coder, f"{source['kind']}.merge", f"merge '{source['name']}' into '{target['name']}'") as cs:
+        return _merge_into(db, cs, coder, source, target)
+
+
+def _merge_into(db: sqlite_utils.Database, cs, coder: str, source: dict, target: dict) -> dict:
+    """The rows of a merge, inside the caller's recorded change (also used by codebook import)."""
+    moved = collapsed = 0
+    if source["kind"] == "code":
+        for c in [*db["codings"].rows_where("code_id = ?", [source["id"]], order_by="id")]:
+            twin = db.execute(
+                "select id, memo from codings where code_id = ? and transcript_id = ? and "
+                "coder = ? and start = ? and end = ?",
+                [target["id"], c["transcript_id"], c["coder"], c["start"], c["end"]],
+            ).fetchone()
+            if twin is None:
+                cs.update("codings", c["id"], {"code_id": target["id"]})
+                moved += 1
+                continue
+            if c["memo"] and c["memo"] not in (twin[1] or ""):
+                cs.update("codings", twin[0], {"memo": _append_note(twin[1], c["memo"])})
+            for table, column, ref_row in references(db, "codings", c["id"]):
+                cs.update(table, _pk_of(db, table, ref_row), {column: twin[0]})
+            cs.delete("codings", c["id"])
+            collapsed += 1
+    else:
+        if target["parent_id"] and any(ch["kind"] == "theme" for ch in _children(db, source["id"])):
+            raise WorkbenchError(
+                f"'{source['name']}' has sub-themes and '{target['name']}' is a sub-theme; "
+                "themes nest one level deep only"
+            )
+        position = _next_position(db, target["id"])
+        for child in _children(db, source["id"]):
+            cs.update("codes", child["id"], {"parent_id": target["id"], "position": position})
+            position += 1
+    have = set(survey_themes_of(db, target["id"]))
+    for link in [*db["survey_links"].rows_where("code_id = ?", [source["id"]])]:
+        if link["survey_theme_id"] not in have:
+            cs.insert("survey_links", {**link, "code_id": target["id"]})
+        cs.delete("survey_links", [source["id"], link["survey_theme_id"]])
+    for table, column, ref_row in references(
+        db, "codes", source["id"], skip=("codings", "survey_links", "codes")
+    ):
+        cs.update(table, _pk_of(db, table, ref_row), {column: target["id"]})
+    notes = []
+    if source["memo"]:
+        notes.append(f"[merged from '{source['name']}'] {source['memo']}")
+    if source["definition"] and source["definition"] != target["definition"]:
+        notes.append(f"[definition of merged '{source['name']}'] {source['definition']}")
+    updates = _stamp(coder)
+    if notes:
+        updates["memo"] = _append_note(target["memo"], "\n".join(notes))
+    result = cs.update("codes", target["id"], updates)
+    cs.delete("codes", source["id"])
+    return {**result, "moved_codings": moved, "collapsed_codings": collapsed}
+
+
+def split(
+    db: sqlite_utils.Database,
+    coder: str,
+    ref: str,
+    new_name: str,
+    coding_ids: list[str],
+    **fields: str,
+) -> dict:
+    """Split a code: create ``new_name`` next to it (same theme, same survey links) and move the
+    listed codings (ids or unique id prefixes) to it. Returns the new code's row."""
+    from workbench.services.coding import get_coding
+
+    row = resolve(db, ref, "code")
+    new_name = validate_name(new_name, what="code name")
+    clash = name_taken(db, new_name, "code")
+    if clash:
+        raise ConflictError(f"a code named '{clash['name']}' exists already ({clash['id']})")
+    unknown = set(fields) - set(EDITABLE[1:])
+    if unknown:
+        raise WorkbenchError(f"unknown field(s): {', '.join(sorted(unknown))}")
+    ids = [i.strip() for i in coding_ids if i and i.strip()]
+    if not ids:
+        raise WorkbenchError("name the codings that go to the new code (--codings ID,ID)")
+    chosen: dict[str, dict] = {}
+    for cid in ids:
+        c = get_coding(db, cid)
+        if c["code_id"] != row["id"]:
+            raise WorkbenchError(f"coding {c['id']} is not coded with '{row['name']}'")
+        chosen[c["id"]] = c
+    new_row = {
+        "id": new_id("code"),
+        "kind": "code",
+        "name": new_name,
+        "parent_id": row["parent_id"],
+        "position": row["position"] + 1,
+        "definition": fields.get("definition") or "",
+        "inclusion": fields.get("inclusion") or "",
+        "exclusion": fields.get("exclusion") or "",
+        "example": fields.get("example") or "",
+        "colour": check_colour(fields.get("colour") or "") or _next_colour(db),
+        "memo": fields.get("memo") or f"split from '{row['name']}'",
+        "created_at": now_iso(),
+        "created_by": coder,
+        **_stamp(coder),
+    }
+    with record(db, coder, "code.split", f"split '{row['name']}': {len(chosen)} coding(s) to '{new_name}'") as cs:
+        for sib in db.query(
+            "select id, position from codes where coalesce(parent_id, '') = ? and position > ? "
+            "and id != ?", [row["parent_id"] or "", row["position"], row["id"]],
+        ):
+            cs.update("codes", sib["id"], {"position": sib["position"] + 1})
+        created = cs.insert("codes", new_row)
+        for theme_id in survey_themes_of(db, row["id"]):
+            cs.insert("survey_links", {
+                "code_id": created["id"], "survey_theme_id": theme_id,
+                "created_by": coder, "created_at": now_iso(),
+            })
+        for cid in chosen:
+            cs.update("codings", cid, {"code_id": created["id"]})
+    return created
+
+
+def delete(db: sqlite_utils.Database, coder: str, ref: str, force: bool = False) -> dict:
+    """Delete a code or theme.
+
+    A code with codings is refused unless ``force``; the forced delete removes its codings (and
+    their quotes) in the same recorded change, so undo restores everything. A theme's codes and
+    sub-themes move up to the theme's parent (or to no theme): no coding is lost. Returns the
+    deleted row with ``removed_codings``.
+    """
+    row = resolve(db, ref)
+    codings = list(db["codings"].rows_where("code_id = ?", [row["id"]], order_by="id"))
+    others = references(db, "codes", row["id"], skip=("codings", "survey_links", "codes"))
+    if (codings or others) and not force:
+        coders = sorted({c["coder"] for c in codings})
+        what = f"{len(codings)} coding(s) by {', '.join(coders)}" if codings else ""
+        if others:
+            extra = ", ".join(sorted({t for t, _c, _r in others}))
+            what = f"{what}{' and ' if what else ''}rows in {extra}"
+        raise ConflictError(
+            f"'{row['name']}' has {what}; merge it into another code, or delete with --force "
+            "(recorded; 'workbench undo' restores it)"
+        )
+    summary = f"delete {row['kind']} '{row['name']}'"
+    if codings:
+        summary += f" and its {len(codings)} coding(s)"
+    with record(db, coder, f"{row['kind']}.delete", summary) as cs:
+        removed = _delete_row(db, cs, row)
+        deleted = cs.rows[-1][2]
+    return {**deleted, "removed_codings": removed}
+
+
+def _delete_row(db: sqlite_utils.Database, cs, row: dict) -> int:
+    """The rows of a (forced) delete inside the caller's recorded change; returns the number
+    of codings removed. A theme's children move up a level."""
+    if row["kind"] == "theme":
+        position = _next_position(db, row["parent_id"])
+        for child in _children(db, row["id"]):
+            cs.update("codes", child["id"], {"parent_id": row["parent_id"], "position": position})
+            position += 1
+    codings = [*db["codings"].rows_where("code_id = ?", [row["id"]], order_by="id")]
+    for c in codings:
+        for table, _column, ref_row in references(db, "codings", c["id"]):
+            cs.delete(table, _pk_of(db, table, ref_row))
+        cs.delete("codings", c["id"])
+    for table, _column, ref_row in references(
+        db, "codes", row["id"], skip=("codings", "survey_links", "codes")
+    ):
+        cs.delete(table, _pk_of(db, table, ref_row))
+    for link in [*db["survey_links"].rows_where("code_id = ?", [row["id"]])]:
+        cs.delete("survey_links", [row["id"], link["survey_theme_id"]])
+    cs.delete("codes", row["id"])
+    return len(codings)
+
+
+def set_survey_themes(db: sqlite_utils.Database, coder: str, ref: str, theme_ids: list[str]) -> list[str]:
+    """Replace the survey themes a code or theme is linked to (one recorded change)."""
+    row = resolve(db, ref)
+    wanted = sorted({str(t).strip() for t in theme_ids if str(t).strip()}, key=_survey_sort_key)
+    have = survey_themes_of(db, row["id"])
+    if wanted == have:
+        return have
+    with record(db, coder, "survey.link", f"survey themes of '{row['name']}': {', '.join(wanted) or 'none'}") as cs:
+        for t in have:
+            if t not in wanted:
+                cs.delete("survey_links", [row["id"], t])
+        for t in wanted:
+            if t not in have:
+                cs.insert("survey_links", {"code_id": row["id"], "survey_theme_id": t,
+                                           "created_by": coder, "created_at": now_iso()})
+    return wanted

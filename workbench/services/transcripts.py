@@ -162,6 +162,10 @@ def import_paths(
             if exc.path is None:
                 exc = ImportFileError(exc.message, path=path, line=exc.line)
             results.append(ImportResult(path, "failed", message=str(exc)))
+    if any(r.status in ("imported", "replaced") for r in results):
+        from workbench.services.reprocess import note_import
+
+        note_import(db)  # remember which language pipeline made the sentences
     if progress:
         progress(total, total, "done")
     return results
@@ -213,19 +217,23 @@ def _store(db, built: BuiltTranscript, sentences, coder: str, existing: dict | N
         db["transcripts"].update(built.id, row)
     else:
         db["transcripts"].insert(row)
-    db["turns"].insert_all({"transcript_id": built.id, **t} for t in built.turns)
+    # Plain executemany: sqlite-utils' insert_all costs more than the language pipeline here.
+    db.conn.executemany(
+        "insert into turns (transcript_id, idx, speaker, role, start, [end], time) values (?, ?, ?, ?, ?, ?, ?)",
+        [(built.id, t["idx"], t["speaker"], t["role"], t["start"], t["end"], t["time"]) for t in built.turns],
+    )
     sentence_rows = []
-    idx = 0
     for turn, sents in zip(built.turns, sentences, strict=True):
         base = turn["start"]
         for s in sents:
-            sentence_rows.append({
-                "transcript_id": built.id, "idx": idx, "turn_idx": turn["idx"],
-                "start": base + s.start, "end": base + s.end,
-                "text": built.text[base + s.start : base + s.end], "lemmas": s.lemmas,
-            })
-            idx += 1
-    db["sentences"].insert_all(sentence_rows, batch_size=500)
+            sentence_rows.append((
+                built.id, len(sentence_rows), turn["idx"], base + s.start, base + s.end,
+                built.text[base + s.start : base + s.end], s.lemmas,
+            ))
+    db.conn.executemany(
+        "insert into sentences (transcript_id, idx, turn_idx, start, [end], text, lemmas) values (?, ?, ?, ?, ?, ?, ?)",
+        sentence_rows,
+    )
     return flagged
 
 

@@ -1,0 +1,121 @@
+"""Snapshot tests of the workbench's main screens (pytest-textual-snapshot).
+
+Fixed terminal size, cursor blink off, no notifications on screen. Update the baselines with
+``make snapshot-update`` only after looking at the report of a failing run.
+"""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets import Input
+from textual.worker import WorkerCancelled
+
+from workbench.services import codebook, coding
+from workbench.tui.app import WorkbenchApp
+
+SIZE = (120, 36)
+
+
+@pytest.fixture
+def coded(project, add_transcript):
+    """Two interviews, a theme with two codes, codings by anna and bram."""
+    add_transcript("INT01")
+    add_transcript("INT02", role="wijkagent", turns=[
+        ("I", "Wat ziet u op straat?"),
+        ("R", "Jongeren die pakketjes rondbrengen. Ze krijgen er geld voor. "
+              "Ronselaars benaderen ze op het schoolplein."),
+    ], municipality="Rotterdam", domain="Openbare Orde en Veiligheid")
+    db = project.db
+    theme = codebook.add(db, "anna", "Werving", kind="theme")
+    online = codebook.add(db, "anna", "Ronselen online", parent=theme["id"])
+    money = codebook.add(db, "anna", "Geld en spullen", parent=theme["id"])
+    sent = {r["text"]: (r["start"], r["end"]) for r in db.query(
+        "select text, start, end from sentences")}
+    coding.apply_code(db, "anna", "INT01", online["id"],
+                      *sent["Soms worden ze geronseld via Snapchat."])
+    coding.apply_code(db, "anna", "INT01", money["id"],
+                      *sent["Dure kleding en nieuwe telefoons."])
+    coding.apply_code(db, "bram", "INT01", money["id"],
+                      sent["Dure kleding en nieuwe telefoons."][0],
+                      sent["Ze spijbelen ook vaak."][1])
+    coding.apply_code(db, "anna", "INT02", online["id"],
+                      *sent["Ronselaars benaderen ze op het schoolplein."])
+    return project
+
+
+async def settle(pilot) -> None:
+    app = pilot.app
+    await pilot.pause()
+    for _ in range(10):
+        try:
+            await app.workers.wait_for_complete()
+            break
+        except WorkerCancelled:
+            continue
+    await pilot.pause(0.4)  # the debounced codebook reload
+    for _ in range(10):
+        try:
+            await app.workers.wait_for_complete()
+            break
+        except WorkerCancelled:
+            continue
+    for field in app.screen.query(Input):
+        field.cursor_blink = False
+    app.clear_notifications()
+    await pilot.pause()
+
+
+def test_transcripts_screen(snap_compare, coded):
+    async def run_before(pilot):
+        await settle(pilot)
+
+    assert snap_compare(WorkbenchApp(coded), terminal_size=SIZE, run_before=run_before)
+
+
+def test_reader_with_codings_selection_and_other_coder(snap_compare, coded):
+    async def run_before(pilot):
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("j", "j", "j", "shift+down", "o")
+        await settle(pilot)
+
+    assert snap_compare(WorkbenchApp(coded), terminal_size=SIZE, run_before=run_before)
+
+
+def test_code_picker(snap_compare, coded):
+    async def run_before(pilot):
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("j", "j", "c", *"ronsel")
+        await settle(pilot)
+
+    assert snap_compare(WorkbenchApp(coded), terminal_size=SIZE, run_before=run_before)
+
+
+def test_theme_review(snap_compare, coded):
+    async def run_before(pilot):
+        await settle(pilot)
+        pilot.app.open_review(codebook.resolve(coded.db, "Werving")["id"])
+        await settle(pilot)
+
+    assert snap_compare(WorkbenchApp(coded), terminal_size=SIZE, run_before=run_before)
+
+
+def test_search(snap_compare, coded):
+    async def run_before(pilot):
+        await settle(pilot)
+        await pilot.press("slash", *"jongeren")
+        await settle(pilot)
+
+    assert snap_compare(WorkbenchApp(coded), terminal_size=SIZE, run_before=run_before)
+
+
+def test_help(snap_compare, coded):
+    async def run_before(pilot):
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+
+    assert snap_compare(WorkbenchApp(coded), terminal_size=SIZE, run_before=run_before)

@@ -1,0 +1,623 @@
+"""Pattern detectors for identifying details that deduce does not (fully) cover.
+
+Everything here is pure Python (``re`` only) and cheap to import. The detectors
+are tuned for Dutch interviews with young people:
+
+* social-media handles (``@naam_123``, ``snap: xyz``, ``insta xyz_12``),
+* Dutch licence plates (all sidecodes 1-14, with dashes; without dashes only
+  where the shape is unambiguous or after the word "kenteken"),
+* school names (``het Da Vinci College``, ``ROC Midden Nederland``,
+  ``Christelijk Lyceum Zeist``, ``Mariaschool``),
+* BSN numbers that pass the eleven-test (``111222333``, ``111.222.333``),
+* Dutch phone numbers (``06-12345678``, ``06 12 34 56 78``, ``+31 6 ...``,
+  ``020-1234567``),
+* e-mail addresses and URLs (a fallback for when deduce misses them).
+
+All detectors return :class:`Flag` objects whose ``start``/``end`` are Python
+string indices into the text that was passed in. :func:`merge_flags` combines
+overlapping flags and keeps the most specific category.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+__all__ = [
+    "CATEGORIES",
+    "CATEGORY_PRIORITY",
+    "SOURCES",
+    "Flag",
+    "bsn_flags",
+    "email_flags",
+    "is_valid_bsn",
+    "licence_plate_flags",
+    "merge_flags",
+    "pattern_flags",
+    "phone_flags",
+    "school_flags",
+    "social_handle_flags",
+    "url_flags",
+]
+
+#: Every category a :class:`Flag` can have, from most to least specific.
+#: When flags overlap, the category that comes first wins (see :func:`merge_flags`).
+CATEGORIES: tuple[str, ...] = (
+    "bsn",
+    "email",
+    "phone",
+    "url",
+    "licence_plate",
+    "social_handle",
+    "identifier",  # other long number (deduce tag "id"), e.g. a case number
+    "address",
+    "school",
+    "date",
+    "age",
+    "institution",
+    "person",
+    "place",
+    "entity",  # model NER entity without a more specific mapping
+)
+
+#: Lower number = more specific.
+CATEGORY_PRIORITY: dict[str, int] = {name: rank for rank, name in enumerate(CATEGORIES)}
+
+#: Where a flag comes from, in order of preference when two flags tie.
+SOURCES: tuple[str, ...] = ("deduce", "pattern", "model")
+_SOURCE_RANK: dict[str, int] = {name: rank for rank, name in enumerate(SOURCES)}
+
+
+@dataclass(frozen=True, slots=True)
+class Flag:
+    """A span of text that may identify someone.
+
+    Attributes:
+        start: Start index (Python ``str`` index) into the audited text.
+        end: End index (exclusive) into the audited text.
+        category: One of :data:`CATEGORIES`.
+        text: ``audited_text[start:end]``.
+        source: ``"deduce"``, ``"pattern"`` or ``"model"``.
+    """
+
+    start: int
+    end: int
+    category: str
+    text: str
+    source: str
+
+
+def _flag(text: str, start: int, end: int, category: str) -> Flag:
+    return Flag(start, end, category, text[start:end], "pattern")
+
+
+# ---------------------------------------------------------------------------
+# Merging
+# ---------------------------------------------------------------------------
+
+
+def _preference(flag: Flag) -> tuple[int, int, int]:
+    return (
+        CATEGORY_PRIORITY.get(flag.category, len(CATEGORIES)),
+        -(flag.end - flag.start),
+        _SOURCE_RANK.get(flag.source, len(SOURCES)),
+    )
+
+
+def merge_flags(flags: Iterable[Flag], text: str) -> list[Flag]:
+    """Merge overlapping flags into one flag per overlapping cluster.
+
+    Flags that overlap (share at least one character; merely touching flags are
+    kept apart) are combined transitively into one flag that covers the union of
+    their spans. The merged flag gets the category of the most specific flag in
+    the cluster (see :data:`CATEGORIES`); ties are broken by the longer span and
+    then by source (deduce, pattern, model). The source is that of the winning
+    flag and ``text`` is re-read from ``text``.
+
+    Returns:
+        The merged flags, sorted by start.
+    """
+    ordered = sorted(flags, key=lambda f: (f.start, -f.end))
+    merged: list[Flag] = []
+    cluster: list[Flag] = []
+    cluster_end = -1
+
+    def close() -> None:
+        if not cluster:
+            return
+        best = min(cluster, key=_preference)
+        start = cluster[0].start
+        end = max(f.end for f in cluster)
+        merged.append(Flag(start, end, best.category, text[start:end], best.source))
+
+    for flag in ordered:
+        if flag.end <= flag.start:
+            continue
+        if cluster and flag.start < cluster_end:
+            cluster.append(flag)
+            cluster_end = max(cluster_end, flag.end)
+        else:
+            close()
+            cluster = [flag]
+            cluster_end = flag.end
+    close()
+    return merged
+
+
+def _overlaps(flag: Flag, others: Iterable[Flag]) -> bool:
+    return any(flag.start < o.end and o.start < flag.end for o in others)
+
+
+# ---------------------------------------------------------------------------
+# BSN (burgerservicenummer)
+# ---------------------------------------------------------------------------
+
+_BSN_RE = re.compile(
+    r"(?<![\w.,+\-])"
+    r"(?:\d{9}|\d{3}\.\d{3}\.\d{3}|\d{4}\.\d{2}\.\d{3})"
+    r"(?![\w\-]|[.,]\d)"
+)
+
+
+def is_valid_bsn(number: str) -> bool:
+    """Return True if ``number`` (9 digits, dots allowed) passes the eleven-test.
+
+    The eleven-test: ``9*d1 + 8*d2 + ... + 2*d8 - 1*d9`` must be divisible by
+    11. ``000000000`` is not a valid BSN.
+    """
+    digits = number.replace(".", "")
+    if len(digits) != 9 or not digits.isdigit() or digits == "0" * 9:
+        return False
+    weights = (9, 8, 7, 6, 5, 4, 3, 2, -1)
+    return sum(int(d) * w for d, w in zip(digits, weights, strict=True)) % 11 == 0
+
+
+def bsn_flags(text: str) -> list[Flag]:
+    """Flag 9-digit numbers (optionally dotted) that pass the eleven-test.
+
+    A 9-digit number that fails the eleven-test is not flagged.
+    """
+    return [
+        _flag(text, m.start(), m.end(), "bsn")
+        for m in _BSN_RE.finditer(text)
+        if is_valid_bsn(m.group())
+    ]
+
+
+# ---------------------------------------------------------------------------
+# Phone numbers
+# ---------------------------------------------------------------------------
+
+# Where a phone number can start: +31 / 0031 (optionally followed by "(0)"), or
+# the national trunk prefix 0 (optionally inside an area-code bracket).
+_PHONE_START_RE = re.compile(r"(?<![\w+])(?:(?:\+|00)31(?:[ .\-]?\(0\))?|\(?0(?=[1-9]))")
+_PHONE_SEPARATORS = " .-/()"
+_DATE_LIKE_RE = re.compile(r"\(?\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}(?!\d)")
+_NSN_DIGITS = 9  # Dutch national significant number: 9 digits after the 0
+
+
+def _scan_phone(text: str, pos: int) -> int | None:
+    """Scan from ``pos`` for the 9 national digits; return the end index or None."""
+    digits = 0
+    i = pos
+    n = len(text)
+    while i < n:
+        # Skip at most two separator characters (e.g. ") " or " -").
+        j = i
+        while j < n and j - i < 2 and text[j] in _PHONE_SEPARATORS:
+            j += 1
+        if j < n and text[j] in _PHONE_SEPARATORS:
+            return None
+        if j >= n or not text[j].isdigit():
+            return None
+        if digits == 0 and text[j] == "0":
+            return None
+        digits += 1
+        i = j + 1
+        if digits == _NSN_DIGITS:
+            if i < n and (text[i].isdigit() or text[i].isalpha()):
+                return None
+            return i
+    return None
+
+
+def phone_flags(text: str) -> list[Flag]:
+    """Flag Dutch phone numbers.
+
+    Recognised: ``06-12345678``, ``06 12 34 56 78``, ``0612345678``,
+    ``+31 6 12345678``, ``+31 (0)6-12345678``, ``0031 6 ...``,
+    ``020-1234567``, ``(020) 123 45 67``, ``0135-123456``. Short service
+    numbers (``0800-1234``, ``0900-8844``) are not flagged (they are public).
+    Date-like strings (``06-03-2023``) are skipped.
+    """
+    flags: list[Flag] = []
+    pos = 0
+    while True:
+        m = _PHONE_START_RE.search(text, pos)
+        if m is None:
+            break
+        end = _scan_phone(text, m.end())
+        if end is not None and not _DATE_LIKE_RE.match(text, m.start()):
+            flags.append(_flag(text, m.start(), end, "phone"))
+            pos = end
+        else:
+            pos = m.start() + 1
+    return flags
+
+
+# ---------------------------------------------------------------------------
+# E-mail and URLs (fallback for deduce)
+# ---------------------------------------------------------------------------
+
+_EMAIL_RE = re.compile(
+    r"(?<![\w.+\-])[A-Za-z0-9](?:[A-Za-z0-9._%+\-]*[A-Za-z0-9_])?"
+    r"@[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?"
+    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,24}(?![\w@])"
+)
+
+# Bare domains ("site.nl/x") need a lowercase top-level domain from this list, so
+# a missing space after a full stop ("zei hij.De volgende") is not taken for a URL.
+_TLDS = "nl|be|com|org|net|eu|io|info|app|tv|online|site"
+_URL_RE = re.compile(
+    r"(?i:\bhttps?://|\bwww\.)[^\s<>\"'`]+"
+    r"|(?<![@\w.\-])(?:[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?\.)+(?:" + _TLDS + r")\b"
+    r"(?![@\-])(?:/[^\s<>\"'`]*)?"
+)
+_TRAILING_PUNCT = ".,;:!?)]}'\"»”’"
+
+
+def email_flags(text: str) -> list[Flag]:
+    """Flag e-mail addresses."""
+    return [_flag(text, m.start(), m.end(), "email") for m in _EMAIL_RE.finditer(text)]
+
+
+def url_flags(text: str) -> list[Flag]:
+    """Flag URLs: ``http(s)://...``, ``www....`` and bare domains (``site.nl/x``).
+
+    Domains that are part of an e-mail address are not flagged as URL.
+    """
+    emails = email_flags(text)
+    flags: list[Flag] = []
+    for m in _URL_RE.finditer(text):
+        start, end = m.start(), m.end()
+        while end > start and text[end - 1] in _TRAILING_PUNCT:
+            end -= 1
+        if end <= start:
+            continue
+        flag = _flag(text, start, end, "url")
+        if not _overlaps(flag, emails):
+            flags.append(flag)
+    return flags
+
+
+# ---------------------------------------------------------------------------
+# Social-media handles
+# ---------------------------------------------------------------------------
+
+_HANDLE = r"[A-Za-z0-9_](?:[A-Za-z0-9_.]*[A-Za-z0-9_])?"
+# "@name" not glued to a preceding word (so e-mail addresses are excluded) and
+# not followed by more of an address.
+_AT_HANDLE_RE = re.compile(r"(?<![\w.@+\-])@" + _HANDLE + r"(?![\w@]|\.\w)")
+
+_PLATFORMS = (
+    r"snap(?:chat)?|insta(?:gram)?|ig|tik ?tok|twitter|discord|telegram|facebook"
+    r"|fb|youtube|yt|twitch|threads|bereal|pinterest|reddit|roblox|fortnite"
+    r"|steam|psn|xbox|kik|onlyfans|signal|whatsapp|tellonym|yubo|vinted"
+)
+_PLATFORM_RE = re.compile(
+    r"(?i)\b(?:" + _PLATFORMS + r")\b"
+    r"(?P<mid>[ \t]*(?:(?:account|naam|name|username|gebruikersnaam|handle|id)\b)?"
+    r"[ \t]*(?P<sep>:|=|\bis\b|\bheet\b|\bwas\b)?[ \t]*)"
+    r"(?P<handle>@?" + _HANDLE + r")(?![\w@]|\.\w)"
+)
+
+# Words that directly follow a platform name but are not a handle.
+_HANDLE_STOPWORDS = frozenset(
+    """
+    al alleen als bij dan dat de die dit door echt een en gewoon haar heb heel
+    het hij hun ik is je jij kan maar me meer mijn na naar nee niet nog nooit nu
+    of ok ook op over priv privé staat te toen tot uit van voor was we weg wel
+    wij zag ze zei zij zijn zo zoals account accounts story verhaal berichtje
+    bericht berichten foto fotos filmpje filmpjes video dm dms gestuurd gezien
+    gezet gevolgd volgen volgt gebruikt geen iets niks niets ja weet leuk hoor
+    heeft had hebben kon moet wil zou gaat ging kwam geblokkeerd blokkeerde
+    verwijderd gehackt gehacked open dicht anders hetzelfde zelf
+    """.split()
+)
+
+
+def _is_handle_shaped(handle: str) -> bool:
+    return any(ch.isdigit() or ch in "_." for ch in handle)
+
+
+def social_handle_flags(text: str) -> list[Flag]:
+    """Flag social-media handles.
+
+    * ``@naam_123`` anywhere (but not the ``@`` of an e-mail address);
+    * a handle after a platform name with an explicit separator or verb:
+      ``snap: xyz``, ``insta = xyz``, ``zijn tiktok is xyz``,
+      ``snapchat naam: xyz``;
+    * a handle-shaped word (containing a digit, ``_`` or ``.``) directly after
+      a platform name: ``insta kevin_2009``. Plain words after a platform name
+      (``op insta gezien``) are not flagged.
+    """
+    flags = [
+        _flag(text, m.start(), m.end(), "social_handle")
+        for m in _AT_HANDLE_RE.finditer(text)
+        if sum(ch.isalnum() for ch in m.group()) >= 2
+    ]
+    for m in _PLATFORM_RE.finditer(text):
+        handle = m.group("handle")
+        bare = handle.lstrip("@")
+        explicit = m.group("sep") is not None or handle.startswith("@")
+        if bare.lower() in _HANDLE_STOPWORDS or len(bare) < 2:
+            continue
+        if not (explicit or _is_handle_shaped(bare)):
+            continue
+        flags.append(_flag(text, m.start("handle"), m.end("handle"), "social_handle"))
+    return merge_flags(flags, text)
+
+
+# ---------------------------------------------------------------------------
+# Licence plates (kentekens)
+# ---------------------------------------------------------------------------
+
+# Dutch sidecodes as (kind, length) blocks: L = letters, D = digits.
+_SIDECODES: tuple[tuple[str, ...], ...] = (
+    ("L2", "D2", "D2"),  # 1  XX-99-99
+    ("D2", "D2", "L2"),  # 2  99-99-XX
+    ("D2", "L2", "D2"),  # 3  99-XX-99
+    ("L2", "D2", "L2"),  # 4  XX-99-XX
+    ("L2", "L2", "D2"),  # 5  XX-XX-99
+    ("D2", "L2", "L2"),  # 6  99-XX-XX
+    ("D2", "L3", "D1"),  # 7  99-XXX-9
+    ("D1", "L3", "D2"),  # 8  9-XXX-99
+    ("L2", "D3", "L1"),  # 9  XX-999-X
+    ("L1", "D3", "L2"),  # 10 X-999-XX
+    ("L3", "D2", "L1"),  # 11 XXX-99-X
+    ("L1", "D2", "L3"),  # 12 X-99-XXX
+    ("D1", "L2", "D3"),  # 13 9-XX-999
+    ("D3", "L2", "D1"),  # 14 999-XX-9
+)
+
+
+def _sidecode_regex(blocks: tuple[str, ...], sep: str) -> str:
+    """Regex for one sidecode given as blocks like ("D2", "L3", "D1")."""
+    return sep.join(
+        ("[A-Z]" if block[0] == "L" else r"\d") + "{" + block[1:] + "}" for block in blocks
+    )
+
+
+_PLATE_BOUNDARY_BEFORE = r"(?<![\w\-])"
+_PLATE_BOUNDARY_AFTER = r"(?![\w]|-\w)"
+# With dashes: every sidecode, uppercase letters.
+_PLATE_DASHED_RE = re.compile(
+    _PLATE_BOUNDARY_BEFORE
+    + "(?:"
+    + "|".join(_sidecode_regex(code, "-") for code in _SIDECODES)
+    + ")"
+    + _PLATE_BOUNDARY_AFTER
+)
+# Without dashes: only the sidecodes with three alternating blocks of different
+# lengths (7-14); "AB1234" (sidecode 1) looks too much like any other code.
+_PLATE_DASHLESS_RE = re.compile(
+    _PLATE_BOUNDARY_BEFORE
+    + "(?:"
+    + "|".join(_sidecode_regex(code, "") for code in _SIDECODES[6:])
+    + ")"
+    + _PLATE_BOUNDARY_AFTER
+)
+# After the word "kenteken": any sidecode, any case, dashes/spaces optional.
+_PLATE_CONTEXT_RE = re.compile(
+    r"(?i)\bkenteken(?:plaat|nummer)?s?\b[ \t]*(?:(?:is|was|:)[ \t]*)?"
+    r"(?P<plate>(?:"
+    + "|".join(_sidecode_regex(code, r"[\- ]?") for code in _SIDECODES)
+    + "))"
+    + _PLATE_BOUNDARY_AFTER
+)
+
+
+def licence_plate_flags(text: str) -> list[Flag]:
+    """Flag Dutch licence plates (kentekens).
+
+    * with dashes, uppercase, any sidecode: ``12-ABC-3``, ``AB-123-C``,
+      ``1-ABC-23``, ``AB-12-CD``;
+    * without dashes, uppercase, sidecodes 7-14 only: ``12ABC3``, ``AB123C``;
+    * after "kenteken(plaat)": any sidecode, any case, with/without dashes.
+    """
+    flags = [
+        _flag(text, m.start(), m.end(), "licence_plate")
+        for regex in (_PLATE_DASHED_RE, _PLATE_DASHLESS_RE)
+        for m in regex.finditer(text)
+    ]
+    flags.extend(
+        _flag(text, m.start("plate"), m.end("plate"), "licence_plate")
+        for m in _PLATE_CONTEXT_RE.finditer(text)
+    )
+    return merge_flags(flags, text)
+
+
+# ---------------------------------------------------------------------------
+# School names
+# ---------------------------------------------------------------------------
+
+# Words that name a kind of school; they need a capitalised name next to them.
+_SCHOOL_TYPES = frozenset(
+    """
+    college lyceum gymnasium atheneum school scholengemeenschap scholengroep
+    schoolgemeenschap academie roc mbo hogeschool universiteit basisschool
+    kindcentrum ikc mavo havo vmbo praktijkschool
+    """.split()
+)
+# Compound words ending like this are a school name on their own
+# ("Mariaschool", "Sint-Janscollege"), unless they are generic.
+_SCHOOL_SUFFIXES = (
+    "college",
+    "lyceum",
+    "gymnasium",
+    "atheneum",
+    "school",
+    "scholengemeenschap",
+    "scholengroep",
+)
+_GENERIC_SCHOOL_WORDS = frozenset(
+    """
+    basisschool hogeschool rijschool dansschool zwemschool muziekschool
+    montessorischool daltonschool jenaplanschool vrijeschool praktijkschool
+    zomerschool avondschool kostschool taalschool bijlesschool voetbalschool
+    tennisschool kunstschool dorpsschool buurtschool middelbareschool
+    lagereschool kleuterschool peuterschool speelschool brugklasschool
+    huiswerkschool scholengemeenschap scholengroep schoolgemeenschap
+    vakschool volkshogeschool internaatschool mbo-school mbo-college
+    vmbo-school havo-school vwo-school politieschool koksschool kappersschool
+    hotelschool sportschool vechtsportschool autorijschool boksschool
+    kickboksschool circusschool toneelschool hondenschool
+    """.split()
+)
+# Capitalised words that are not part of a school name (sentence starts etc.).
+_NOT_A_NAME = frozenset(
+    """
+    het de een die dat deze dit mijn zijn haar hun onze ons jouw je uw op in
+    naar bij van voor na met toen en maar ik hij zij ze we wij jij hier daar
+    welke elke iedere ieder geen ook nu dan als want dus of om tot uit over door
+    aan gisteren vandaag morgen later vroeger eerst daarna naast tegenover
+    achter sinds ja nee oké ok nou even alleen gewoon echt zo wel niet nog al
+    middelbare lagere speciale andere nieuwe oude eigen vorige volgende goede
+    grote kleine zelfde hele gewone normale nederlandse er wat wie waar hoe
+    waarom omdat terwijl zoals bijvoorbeeld interviewer respondent
+    """.split()
+)
+_INTERFIXES = frozenset("van de der den 't ten ter te la le da di du von del dos".split())
+_ARTICLES = frozenset("de het 't".split())
+
+_WORD_RE = re.compile(r"'t\b|[^\W\d_][\w'’]*(?:-[\w'’]+)*")
+_GAP_RE = re.compile(r"[ \t]+")
+_MAX_NAME_WORDS = 5
+_SENTENCE_END = frozenset(".!?:;\n\r\"'(“‘«…-–—*")
+
+
+def _is_name_word(word: str) -> bool:
+    return word[:1].isupper() and word.lower() not in _NOT_A_NAME
+
+
+def _is_sentence_start(text: str, pos: int) -> bool:
+    """True if only spaces separate ``pos`` from the start of a sentence or line."""
+    k = pos - 1
+    while k >= 0 and text[k] in " \t":
+        k -= 1
+    return k < 0 or text[k] in _SENTENCE_END
+
+
+def _school_kind(word: str) -> str | None:
+    """Classify a word: "type" (needs a name), "compound" (a name itself) or None."""
+    lower = word.lower()
+    if lower in _SCHOOL_TYPES or lower in _GENERIC_SCHOOL_WORDS:
+        return "type"
+    if word[:1].isupper() and any(
+        lower.endswith(suffix) and len(lower) > len(suffix) + 1 for suffix in _SCHOOL_SUFFIXES
+    ):
+        return "compound"
+    return None
+
+
+def school_flags(text: str) -> list[Flag]:
+    """Flag school names.
+
+    A school word (College, Lyceum, Gymnasium, School, ROC, Hogeschool, ...)
+    is flagged together with the capitalised name words directly before and/or
+    after it: ``het Da Vinci College``, ``Montessori Lyceum Amsterdam``,
+    ``ROC Midden Nederland``, ``Basisschool De Regenboog``,
+    ``Universiteit van Amsterdam``. A capitalised compound that ends in
+    -college/-lyceum/-school/... is a school name on its own (``Mariaschool``,
+    ``Sint-Janscollege``) unless it is generic (``Basisschool``,
+    ``Rijschool``). A school word without a name (``op school``,
+    ``het ROC``) is not flagged.
+    """
+    words = [(m.start(), m.end(), m.group()) for m in _WORD_RE.finditer(text)]
+
+    def joined(i: int, j: int) -> bool:
+        """True if words i and j (j = i + 1) are separated by spaces only."""
+        return _GAP_RE.fullmatch(text, words[i][1], words[j][0]) is not None
+
+    flags: list[Flag] = []
+    for idx, (_, _, word) in enumerate(words):
+        kind = _school_kind(word)
+        if kind is None:
+            continue
+
+        # Extend to the left over capitalised name words (interfixes allowed
+        # between two name words: "Willem van Oranje College").
+        first = idx
+        names = 0
+        k = idx - 1
+        while k >= 0 and names < _MAX_NAME_WORDS and joined(k, k + 1):
+            w = words[k][2]
+            if _is_name_word(w):
+                first = k
+                names += 1
+                k -= 1
+                continue
+            if w.lower() in _INTERFIXES and first < idx and k > 0 and joined(k - 1, k):
+                if _is_name_word(words[k - 1][2]):
+                    k -= 1
+                    continue
+            break
+
+        # A lone capitalised word at the start of a sentence before a lowercase
+        # school word is just a sentence start ("Veel vmbo, ..."), not a name.
+        if names == 1 and not word[:1].isupper() and _is_sentence_start(text, words[first][0]):
+            names = 0
+            first = idx
+
+        # Extend to the right only after a capitalised school word
+        # ("Lyceum Sancta Maria", "ROC Midden Nederland").
+        last = idx
+        trailing = 0
+        if word[:1].isupper():
+            k = idx + 1
+            while k < len(words) and trailing < _MAX_NAME_WORDS and joined(k - 1, k):
+                w = words[k][2]
+                if _is_name_word(w) and _school_kind(w) is None:
+                    last = k
+                    trailing += 1
+                    k += 1
+                    continue
+                lower = w.lower()
+                bridge = lower in _INTERFIXES or (lower in _ARTICLES and trailing == 0)
+                if bridge and k + 1 < len(words) and joined(k, k + 1):
+                    if _is_name_word(words[k + 1][2]):
+                        k += 1
+                        continue
+                break
+
+        if kind == "type" and names == 0 and trailing == 0:
+            continue
+        flags.append(_flag(text, words[first][0], words[last][1], "school"))
+    return merge_flags(flags, text)
+
+
+# ---------------------------------------------------------------------------
+# All patterns
+# ---------------------------------------------------------------------------
+
+
+def pattern_flags(text: str) -> list[Flag]:
+    """Run every pattern detector and merge the results.
+
+    Overlapping flags are merged and the more specific category is kept (for
+    example a 9-digit run inside a phone number stays "phone", and the domain
+    of an e-mail address stays "email").
+    """
+    phones = phone_flags(text)
+    bsns = [f for f in bsn_flags(text) if not _overlaps(f, phones)]
+    flags: list[Flag] = [
+        *bsns,
+        *phones,
+        *email_flags(text),
+        *url_flags(text),
+        *social_handle_flags(text),
+        *licence_plate_flags(text),
+        *school_flags(text),
+    ]
+    return merge_flags(flags, text)

@@ -1,0 +1,130 @@
+"""Combine deduce, the pattern detectors and optional model entities into one audit.
+
+:func:`audit_text` is the single entry point for auditing a piece of text. It
+returns non-overlapping :class:`~workbench.audit.detectors.Flag` objects sorted
+by start, with allow-listed terms removed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+from workbench.audit.detectors import Flag, merge_flags, pattern_flags
+
+__all__ = ["MODEL_LABELS", "Flag", "audit_text", "model_flags"]
+
+#: spaCy entity label -> flag category. Labels mapped to ``None`` are ignored
+#: (numbers and amounts do not identify anyone); any other label -> "entity".
+MODEL_LABELS: dict[str, str | None] = {
+    "PER": "person",
+    "PERSON": "person",
+    "LOC": "place",
+    "GPE": "place",
+    "FAC": "place",
+    "ORG": "institution",
+    "DATE": "date",
+    "CARDINAL": None,
+    "ORDINAL": None,
+    "QUANTITY": None,
+    "PERCENT": None,
+    "MONEY": None,
+    "TIME": None,
+}
+
+_EDGE_CHARS = " \t\r\n.,;:!?\"'()[]{}«»“”‘’@"
+
+
+def model_flags(text: str, entities: Iterable[tuple[int, int, str]]) -> list[Flag]:
+    """Turn (start, end, label) spans from a spaCy model into flags (source "model").
+
+    PER/PERSON -> person, LOC/GPE/FAC -> place, ORG -> institution,
+    DATE -> date, numeric labels are dropped, anything else -> "entity".
+
+    Raises:
+        ValueError: if a span does not fit in ``text``.
+    """
+    flags: list[Flag] = []
+    for start, end, label in entities:
+        if not 0 <= start <= end <= len(text):
+            raise ValueError(f"entity span ({start}, {end}) outside text of length {len(text)}")
+        upper = label.upper()
+        category = MODEL_LABELS[upper] if upper in MODEL_LABELS else "entity"
+        if category is None:
+            continue
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if start < end:
+            flags.append(Flag(start, end, category, text[start:end], "model"))
+    return flags
+
+
+def _normalise(term: str) -> str:
+    return " ".join(term.strip(_EDGE_CHARS).split()).casefold()
+
+
+def _allowed_spans(text: str, terms: Sequence[str]) -> list[tuple[int, int]]:
+    """Where allowed terms occur in ``text`` (case-insensitive, whole words)."""
+    spans: list[tuple[int, int]] = []
+    for term in terms:
+        words = term.split()
+        if not words:
+            continue
+        pattern = r"(?<!\w)" + r"\s+".join(re.escape(w) for w in words) + r"(?!\w)"
+        spans.extend(m.span() for m in re.finditer(pattern, text, re.IGNORECASE))
+    return spans
+
+
+def _is_allowed(flag: Flag, terms: set[str], spans: list[tuple[int, int]]) -> bool:
+    if _normalise(flag.text) in terms:
+        return True
+    return any(start <= flag.start and flag.end <= end for start, end in spans)
+
+
+def audit_text(
+    text: str,
+    *,
+    allow: Iterable[str] = (),
+    nlp_entities: Iterable[tuple[int, int, str]] = (),
+    use_deduce: bool = True,
+) -> list[Flag]:
+    """Find text that may identify someone.
+
+    Args:
+        text: The text to audit (e.g. one transcript segment or a whole transcript).
+        allow: Terms that are fine to keep (e.g. "Halt", "Veilig Thuis", a
+            municipality that is part of the study design). A flag is dropped
+            when its text equals an allowed term (case-insensitive, ignoring
+            surrounding punctuation and extra whitespace) or when it lies inside
+            an occurrence of an allowed term in ``text`` (e.g. a flag on
+            "Thuis" inside "Veilig Thuis").
+        nlp_entities: Optional (start, end, label) spans from a spaCy model on
+            the same text; see :func:`model_flags`.
+        use_deduce: Run deduce (default). Blocks while deduce is still loading;
+            pass False (e.g. while :func:`~workbench.audit.deduce_engine.is_ready`
+            is False) for a quick pattern-only audit.
+
+    Returns:
+        Non-overlapping flags sorted by start. Where flags from different
+        sources overlap they are merged into one flag covering both spans, with
+        the most specific category (see
+        :data:`~workbench.audit.detectors.CATEGORIES`).
+    """
+    flags: list[Flag] = []
+    if use_deduce:
+        from workbench.audit.deduce_engine import deduce_flags  # imports deduce lazily
+
+        flags.extend(deduce_flags(text))
+    flags.extend(pattern_flags(text))
+    flags.extend(model_flags(text, nlp_entities))
+
+    allow_list = [term for term in allow if term and term.strip()]
+    if allow_list:
+        terms = {_normalise(term) for term in allow_list}
+        spans = _allowed_spans(text, allow_list)
+        flags = [f for f in flags if not _is_allowed(f, terms, spans)]
+        merged = merge_flags(flags, text)
+        return [f for f in merged if not _is_allowed(f, terms, spans)]
+    return merge_flags(flags, text)

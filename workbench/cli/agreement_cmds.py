@@ -1,0 +1,268 @@
+"""Commands for the second coder: agreement, disagreements, reconcile, merge."""
+
+from __future__ import annotations
+
+import sys
+import textwrap
+from pathlib import Path
+
+import click
+
+from workbench.cli.common import echo_json, echo_table, json_option, with_project
+
+UNIT_CHOICE = click.Choice(["sentence", "turn", "transcript"])
+unit_option = click.option(
+    "--unit", type=UNIT_CHOICE, default="sentence", show_default=True,
+    help="The unit of comparison: sentences, speaker turns or whole transcripts.",
+)
+coders_option = click.option(
+    "--coders", metavar="A,B[,…]",
+    help="The coders to compare (default: the two with the most codings, not 'consensus').",
+)
+
+
+def register(cli: click.Group) -> None:
+    for command in (agreement, disagreements, reconcile, merge):
+        cli.add_command(command)
+
+
+def _fmt(value, *, percent: bool = False) -> str:
+    from workbench.agreement.report import fmt
+
+    return fmt(value, percent=percent)
+
+
+@click.command()
+@coders_option
+@unit_option
+@click.option("--code", help="Only this code, or this theme and its codes (id or name).")
+@click.option("--overlap", type=click.FloatRange(0, 100, min_open=True), default=90.0,
+              show_default=True, help="Segment matching: the share (percent) of a segment the other coder must cover.")
+@click.option("--report", "report_path", type=click.Path(path_type=Path, dir_okay=False),
+              help="Also write a Markdown methods-section text to this file.")
+@click.option("--force", is_flag=True, help="Overwrite the --report file if it exists.")
+@json_option
+@with_project
+def agreement(project, coder, coders, unit, code, overlap, report_path, force, as_json) -> None:
+    """Intercoder agreement per code, per theme and overall, and segment matching.
+
+    A coder applied a code to a unit when their codings of it cover more than half of the
+    unit. Only transcripts every compared coder has coded count. Compare before and after
+    reconciliation with --coders anna,bram and --coders anna,consensus.
+    """
+    from workbench.agreement import figures
+
+    result = figures.compute(project.db, coders, unit=unit, overlap=overlap / 100, code=code)
+    if report_path is not None:
+        from workbench.agreement import report
+
+        written = report.write(report_path, report.render(result), force=force)
+        if not as_json:
+            click.echo(f"wrote {written}", err=True)
+    if as_json:
+        echo_json(result)
+        return
+    names = result["coders"]
+    click.echo(f"coders: {', '.join(names)}   unit: {unit}   units: {result['units']}   "
+               f"transcripts: {len(result['transcripts'])}")
+    for ex in result["excluded_transcripts"]:
+        click.echo(f"  left out: {ex['transcript']} ({ex['label']}): {ex['reason']}")
+    click.echo("")
+    rows = []
+    for c in result["codes"]:
+        row = {"code": c["code"], "theme": c["theme"] or ""}
+        row.update({f"by {x}": c["coded"].get(x, 0) for x in names})
+        row.update({"by all": c["both"], "agree": _fmt(c["percent_agreement"], percent=True),
+                    "kappa": _fmt(c["cohen_kappa"]), "alpha": _fmt(c["krippendorff_alpha"])})
+        rows.append(row)
+    cols = ["code", "theme", *[f"by {x}" for x in names], "by all", "agree", "kappa", "alpha"]
+    if rows:
+        echo_table(rows, cols)
+    else:
+        click.echo("no codes in the codebook")
+    if result["themes"]:
+        click.echo("")
+        trows = [{
+            "theme": t["theme"], "units": t["units"],
+            "conflicts": ", ".join(f"{x} {n}" for x, n in t["conflicts"].items()),
+            "agree": _fmt(t["percent_agreement"], percent=True), "kappa": _fmt(t["cohen_kappa"]),
+            "alpha": _fmt(t["krippendorff_alpha"]),
+        } for t in result["themes"]]
+        echo_table(trows, ["theme", "units", "conflicts", "agree", "kappa", "alpha"])
+    o = result["overall"]
+    click.echo("")
+    for label, part in (("pooled", o["pooled"]), ("mean over codes", o["mean"])):
+        click.echo(f"{label}: agreement {_fmt(part['percent_agreement'], percent=True)}, "
+                   f"kappa {_fmt(part['cohen_kappa'])}, alpha {_fmt(part['krippendorff_alpha'])}")
+    seg = result["segments"]
+    click.echo("")
+    click.echo(f"segment matching (overlap ≥ {100 * seg['overlap']:.0f}% of the segment):")
+    for p in seg["pairs"]:
+        click.echo(f"  {p['coder']}'s segments matched by {p['other']}: {p['matched']} of "
+                   f"{p['segments']} ({_fmt(p['share'], percent=True)})")
+
+
+@click.command()
+@coders_option
+@click.option("--code", help="Only units where the coders differ on this code (or theme).")
+@unit_option
+@json_option
+@with_project
+def disagreements(project, coder, coders, code, unit, as_json) -> None:
+    """Every unit where the coders applied different codes, with its text."""
+    from workbench.services import disagreements as service
+
+    rows = service.list(project.db, coders, unit=unit, code=code)
+    if as_json:
+        echo_json(rows)
+        return
+    if not rows:
+        click.echo("no disagreements")
+        return
+    names = list(rows[0]["codes"])
+    for r in rows:
+        click.echo(f"{r['transcript']}:{r['idx']}  {r['label']}  {r['unit']} {r['idx']} "
+                   f"[{r['start']}:{r['end']}]")
+        click.echo(textwrap.indent(textwrap.fill(" ".join(r["text"].split())[:600], 96), "    "))
+        for n in names:
+            click.echo(f"    {n}: {', '.join(r['codes'][n]) or '—'}")
+    click.echo(f"\n{len(rows)} disagreements ({', '.join(names)})")
+
+
+def _walk(project, coder, names, rows, code, unit) -> None:
+    from workbench.services import reconcile as service
+
+    done = 0
+    for i, r in enumerate(rows, start=1):
+        now = service.consensus_codes(project.db, r["transcript"], r["start"], r["end"])
+        click.echo("")
+        click.echo(click.style(f"[{i}/{len(rows)}] {r['transcript']} ({r['label']}), {unit} {r['idx']}", bold=True))
+        click.echo(textwrap.indent(textwrap.fill(" ".join(r["text"].split()), 96), "    "))
+        for letter, n in zip("ab", names, strict=False):
+            click.echo(f"  [{letter}] {n}: {', '.join(r['codes'][n]) or '—'}")
+        for n in names[2:]:
+            click.echo(f"      {n}: {', '.join(r['codes'][n]) or '—'}")
+        click.echo(f"      differing: {', '.join(r['differing'])}; consensus now: {', '.join(now) or '—'}")
+        choice = click.prompt(
+            f"  keep a ({names[0]}) / b ({names[1]}) / both / neither / skip / quit",
+            type=click.Choice(["a", "b", "both", "neither", "n", "skip", "s", "quit", "q"]),
+            show_choices=False,
+        )
+        if choice in ("quit", "q"):
+            break
+        if choice in ("skip", "s"):
+            continue
+        out = service.decide(project.db, coder, r, "neither" if choice == "n" else choice,
+                             coders=names, code=code, unit=unit)
+        done += 1
+        click.echo(f"  consensus: {', '.join(out['consensus']) or '—'}")
+    click.echo(f"\n{done} decisions recorded ('workbench undo' takes the last one back)")
+
+
+@click.command()
+@click.argument("decisions", nargs=-1, metavar="[UNIT=CHOICE]...")
+@coders_option
+@click.option("--code", help="Decide only this code (or the codes of this theme).")
+@unit_option
+@click.option("--no-seed", is_flag=True, help="Do not copy the codes both coders agree on into 'consensus' first.")
+@json_option
+@with_project
+def reconcile(project, coder, decisions, coders, code, unit, no_seed, as_json) -> None:
+    """Decide disagreements into the codings of the coder 'consensus'.
+
+    Give decisions as UNIT=CHOICE, where UNIT is TRANSCRIPT:NUMBER (a sentence or turn number,
+    as 'workbench disagreements' shows it) and CHOICE is a (the first coder), b (the second),
+    a coder's name, both or neither, e.g. 'workbench reconcile int01:12=a int01:15=both'.
+    Without decisions, in a terminal, walks through every disagreement and asks. The original
+    codings are never changed; each decision is one undoable change.
+    """
+    from workbench.agreement.units import parse_coders
+    from workbench.errors import WorkbenchError
+    from workbench.services import disagreements as dis
+    from workbench.services import reconcile as service
+
+    db = project.db
+    me = project.coder(coder)
+    names = parse_coders(db, coders)
+    if "consensus" in names:
+        raise WorkbenchError("compare the original coders (e.g. --coders anna,bram), not 'consensus'")
+    parsed = []
+    for d in decisions:
+        ref, sep, choice = d.rpartition("=")
+        if not sep or not ref or not choice:
+            raise WorkbenchError(f"'{d}' is not a decision: write UNIT=CHOICE, e.g. int01:12=a")
+        parsed.append((ref, choice))
+    if not parsed and not sys.stdin.isatty():
+        raise WorkbenchError(
+            "give decisions as UNIT=CHOICE (e.g. int01:12=a), or run 'workbench reconcile' in a "
+            "terminal to walk through the disagreements ('workbench disagreements' lists them)"
+        )
+    seeded = 0 if no_seed else service.seed_agreed(db, me, coders=names, unit=unit, code=code)
+    if parsed:
+        results = [service.decide(db, me, ref, choice, coders=names, code=code, unit=unit)
+                   for ref, choice in parsed]
+        if as_json:
+            echo_json({"seeded": seeded, "decisions": results})
+            return
+        if seeded:
+            click.echo(f"consensus: {seeded} agreed codings copied in")
+        for r in results:
+            click.echo(f"{r['transcript']}:{r['idx']}: {r['decision']}; consensus now: "
+                       f"{', '.join(r['consensus']) or '—'}")
+        return
+    if seeded:
+        click.echo(f"consensus: {seeded} agreed codings copied in")
+    rows = dis.list(db, names, unit=unit, code=code)
+    if not rows:
+        click.echo("no disagreements left to decide")
+        return
+    _walk(project, me, list(names), rows, code, unit)
+
+
+@click.command()
+@click.argument("other", type=click.Path(path_type=Path))
+@click.option("--map", "maps", multiple=True, metavar="OLD=NEW",
+              help="Map OTHER's transcript or code (id or name) to this project's, or to - to leave it out. Repeatable.")
+@click.option("--dry-run", is_flag=True, help="Show what would be merged; change nothing.")
+@json_option
+@with_project
+def merge(project, coder, other, maps, dry_run, as_json) -> None:
+    """Bring in another copy's codings, memos and codebook changes (e.g. the second coder's).
+
+    OTHER is the other project's folder (or its workbench.db). Transcripts are matched by their
+    text, codes by id and then by name; anything that cannot be matched safely is listed and
+    nothing is merged until you --map it. A backup is taken first, and 'workbench undo' reverts
+    the whole merge. Merging the same copy again changes nothing.
+    """
+    from workbench.services import merge as service
+
+    result = service.merge(project, project.coder(coder), other, service.parse_maps(maps), dry_run=dry_run)
+    if as_json:
+        echo_json(result)
+        if result["unmatched"]:
+            sys.exit(1)
+        return
+    if result["unmatched"]:
+        click.echo("cannot be matched safely (nothing merged):")
+        for u in result["unmatched"]:
+            click.echo(f"  - {u['reason']}\n      {u['hint']}")
+    head = "would merge" if dry_run else ("merged" if result["merged"] else "nothing new to merge")
+    click.echo(f"{head} from {result['other']}:")
+    codings = ", ".join(f"{n} by {c}" for c, n in result["new_codings"].items()) or "none"
+    click.echo(f"  codings: {codings}")
+    if result["new_codes"]:
+        click.echo("  new codes/themes: " + ", ".join(c["name"] for c in result["new_codes"]))
+    if result["updated_codes"]:
+        click.echo(f"  codebook entries updated: {len(result['updated_codes'])}")
+    if result["coding_memos"]:
+        click.echo(f"  coding memos filled in: {result['coding_memos']}")
+    if result["new_memos"]:
+        click.echo(f"  memos: {result['new_memos']}")
+    for k, v in result["unchanged"].items():
+        click.echo(f"  {k}: {v}")
+    for n in result["notes"]:
+        click.echo(f"  note: {n}")
+    if result["backup"]:
+        click.echo(f"  backup taken: {result['backup']}")
+    if result["unmatched"]:
+        sys.exit(1)

@@ -1,0 +1,347 @@
+"""Coding commands: ``code``, ``uncode``, ``codings``, ``codings-import``/``codings-export``,
+``memo …``, ``undo``, ``redo``, ``history`` and ``themes``."""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+import click
+
+from workbench.cli.common import (
+    State,
+    echo_json,
+    echo_table,
+    json_option,
+    project_option,
+    with_project,
+)
+
+
+def with_project_filter(func):
+    """Like ``with_project`` for listing commands whose ``--coder`` is a filter, not the acting
+    coder: the command gets the project and its own ``--coder`` value."""
+
+    @project_option
+    @click.pass_context
+    @functools.wraps(func)
+    def wrapper(ctx: click.Context, *args, **kwargs):
+        return func(ctx.ensure_object(State).project(), *args, **kwargs)
+
+    return wrapper
+
+
+def register(cli: click.Group) -> None:
+    for command in (code, uncode, codings, codings_import, codings_export, memo, undo, redo,
+                    history, themes):
+        cli.add_command(command)
+
+
+def _short(text: str, limit: int = 70) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _parse_span(value: str) -> tuple[int, int]:
+    try:
+        a, b = value.split(":")
+        return int(a), int(b)
+    except ValueError as exc:
+        raise click.BadParameter(f"'{value}' is not START:END (two whole numbers)", param_hint="--span") from exc
+
+
+@click.command()
+@click.argument("transcript")
+@click.argument("code_ref", metavar="CODE")
+@click.option("--span", help="START:END string offsets (see 'workbench show T --sentences').")
+@click.option("--sentence", type=int, help="Sentence number N of the transcript.")
+@click.option("--turn", type=int, help="Turn number N of the transcript.")
+@click.option("--quote", help="The passage's words; found exactly, else fuzzily (refused when weak or ambiguous).")
+@click.option("--memo", default="", help="A memo on this coding.")
+@click.option("--new", "create", is_flag=True, help="Create CODE first if it does not exist (inductive coding).")
+@json_option
+@with_project
+def code(project, coder, transcript, code_ref, span, sentence, turn, quote, memo, create, as_json) -> None:
+    """Apply CODE to a passage of TRANSCRIPT as the current coder.
+
+    Exactly one of --span START:END, --sentence N, --turn N or --quote "TEXT".
+    Example: workbench code INT01 "Tweede telefoon" --quote "die tweede telefoon"
+    """
+    from workbench.errors import NotFoundError
+    from workbench.services import codebook as cb
+    from workbench.services import coding
+    from workbench.services.transcripts import resolve_transcript
+
+    given = [x for x in (span, sentence, turn, quote) if x is not None]
+    if len(given) != 1:
+        raise click.UsageError("give exactly one of --span, --sentence, --turn, --quote")
+    who = project.coder(coder)
+    db = project.db
+    t = resolve_transcript(db, transcript)
+    if span is not None:
+        start, end = _parse_span(span)
+    elif sentence is not None:
+        start, end = coding.sentence_span(db, t["id"], sentence)
+    elif turn is not None:
+        start, end = coding.turn_span(db, t["id"], turn)
+    else:
+        start, end = coding.span_for_quote(db, t["id"], quote)
+    try:
+        cb.resolve(db, code_ref)
+    except NotFoundError:
+        if not create:
+            raise
+        for w in cb.near_duplicate_warnings(db, code_ref, "code"):
+            click.echo(f"warning: {w}", err=True)
+        row = cb.add(db, who, code_ref)
+        click.echo(f"added code '{row['name']}' ({row['id']})", err=as_json)
+    before = db.execute("select count(*) from codings").fetchone()[0]
+    row = coding.apply_code(db, who, t["id"], code_ref, start, end, memo=memo)
+    existed = db.execute("select count(*) from codings").fetchone()[0] == before
+    if as_json:
+        echo_json({**row, "text": t["text"][row["start"]:row["end"]], "existed": existed})
+        return
+    verb = "already coded" if existed else "coded"
+    click.echo(f"{verb} {row['id']}: '{cb.resolve(db, row['code_id'])['name']}' on {t['id']} "
+               f"[{row['start']}:{row['end']}] as {who}: “{_short(t['text'][row['start']:row['end']])}”")
+
+
+@click.command()
+@click.argument("coding_id")
+@with_project
+def uncode(project, coder, coding_id) -> None:
+    """Remove one of your codings (another coder's are refused)."""
+    from workbench.services import coding
+
+    row = coding.remove_coding(project.db, project.coder(coder), coding_id)
+    click.echo(f"removed coding {row['id']} ('workbench undo' brings it back)")
+
+
+@click.command()
+@click.option("--coder", "only_coder", help="Only this coder's codings.")
+@click.option("--code", "code_ref", help="Only codings with this code.")
+@click.option("--theme", help="Only codings with a code under this theme.")
+@click.option("--transcript", help="Only codings in this transcript.")
+@json_option
+@with_project_filter
+def codings(project, only_coder, code_ref, theme, transcript, as_json) -> None:
+    """List codings with their text, respondent label, code, coder and time."""
+    from workbench.services.coding import list_codings
+
+    rows = list_codings(project.db, coder=only_coder, code=code_ref, theme=theme, transcript=transcript)
+    if as_json:
+        echo_json(rows)
+        return
+    if not rows:
+        click.echo("no codings")
+        return
+    table = [{**r, "span": f"{r['start']}:{r['end']}", "text": _short(r["text"], 60),
+              "created": (r["created_at"] or "")[:16].replace("T", " ")} for r in rows]
+    echo_table(table, ["id", "transcript_id", "label", "code", "coder", "span", "text", "created"],
+               headers=["id", "transcript", "respondent", "code", "coder", "span", "text", "time"])
+    click.echo(f"{len(rows)} coding(s)")
+
+
+@click.command("codings-import")
+@click.argument("path", type=click.Path(path_type=Path, dir_okay=False))
+@with_project
+def codings_import(project, coder, path) -> None:
+    """Load codings from a YAML or CSV file (transcript, code, coder, quote or start/end, memo).
+
+    Every row is checked first; nothing is written if any row is bad."""
+    from workbench.services.codings_io import load_codings
+
+    report = load_codings(project, path, coder=coder)
+    per = ", ".join(f"{who}: {n}" for who, n in sorted(report.by_coder.items()))
+    click.echo(f"{report.added} coding(s) added" + (f" ({per})" if per else "")
+               + (f", {report.unchanged} already present" if report.unchanged else ""))
+
+
+@click.command("codings-export")
+@click.argument("path", type=click.Path(path_type=Path, dir_okay=False))
+@with_project
+def codings_export(project, coder, path) -> None:
+    """Write every coding (with its quote and offsets) to a YAML or CSV file."""
+    from workbench.services.codings_io import dump_codings
+
+    n = dump_codings(project.db, path)
+    click.echo(f"wrote {n} coding(s) to {path}")
+
+
+# -- memos -----------------------------------------------------------------------------------
+
+def _target(transcript, code_ref, coding_id) -> tuple[str, str | None]:
+    given = [(k, v) for k, v in (("transcript", transcript), ("code", code_ref), ("coding", coding_id)) if v]
+    if len(given) > 1:
+        raise click.UsageError("give at most one of --transcript, --code, --coding")
+    return given[0] if given else ("project", None)
+
+
+def _target_options(func):
+    func = click.option("--coding", "coding_id", help="A coding (id).")(func)
+    func = click.option("--code", "code_ref", help="A code or theme (id or name).")(func)
+    func = click.option("--transcript", help="A transcript (id or label).")(func)
+    return func
+
+
+@click.group()
+def memo() -> None:
+    """Memos on the project, a transcript (familiarisation notes), a code or theme, a coding."""
+
+
+@memo.command("add")
+@click.argument("text")
+@_target_options
+@with_project
+def memo_add(project, coder, text, transcript, code_ref, coding_id) -> None:
+    """Add a memo (without a target: a project memo)."""
+    from workbench.services import memos
+
+    kind, target = _target(transcript, code_ref, coding_id)
+    row = memos.add(project.db, project.coder(coder), kind, target, text)
+    click.echo(f"memo {row['id']} on {row['target']}")
+
+
+@memo.command("list")
+@_target_options
+@click.option("--kind", type=click.Choice(["project", "transcript", "code", "theme", "coding"]), help="Only memos on this kind of target.")
+@json_option
+@with_project
+def memo_list(project, coder, transcript, code_ref, coding_id, kind, as_json) -> None:
+    """List memos (all, one kind, or one target's)."""
+    from workbench.services import memos
+
+    if transcript or code_ref or coding_id:
+        kind, target = _target(transcript, code_ref, coding_id)
+    else:
+        target = None
+    rows = memos.list_memos(project.db, kind, target)
+    if as_json:
+        echo_json(rows)
+    elif not rows:
+        click.echo("no memos")
+    else:
+        for r in rows:
+            click.echo(f"{r['id']}  {r['target']}  ({r['coder']}, {(r['updated_at'] or '')[:10]})")
+            for line in r["text"].splitlines():
+                click.echo(f"    {line}")
+
+
+@memo.command("edit")
+@click.argument("memo_id")
+@click.argument("text")
+@with_project
+def memo_edit(project, coder, memo_id, text) -> None:
+    """Replace a memo's text (MEMO_ID from 'workbench memo list')."""
+    from workbench.services import memos
+
+    row = memos.edit(project.db, project.coder(coder), memo_id, text)
+    click.echo(f"memo {row['id']} on {row['target']} changed")
+
+
+@memo.command("delete")
+@click.argument("memo_id")
+@with_project
+def memo_delete(project, coder, memo_id) -> None:
+    """Delete a memo (a code's or coding's memo is cleared)."""
+    from workbench.services import memos
+
+    row = memos.delete(project.db, project.coder(coder), memo_id)
+    click.echo(f"deleted memo {row['id']} on {row['target']}")
+
+
+# -- history -----------------------------------------------------------------------------------
+
+@click.command()
+@with_project
+def undo(project, coder) -> None:
+    """Undo your last change (coding, codebook edit, memo, import)."""
+    from workbench.db.changes import undo_last
+
+    who = project.coder(coder)
+    change = undo_last(project.db, who)
+    if change is None:
+        click.echo(f"nothing to undo for coder '{who}'")
+        return
+    click.echo(f"undone: {change['summary'] or change['action']}")
+
+
+@click.command()
+@with_project
+def redo(project, coder) -> None:
+    """Redo the change you undid last (unless you changed something since)."""
+    from workbench.db.changes import redo_last
+
+    who = project.coder(coder)
+    change = redo_last(project.db, who)
+    if change is None:
+        click.echo(f"nothing to redo for coder '{who}'")
+        return
+    click.echo(f"redone: {change['summary'] or change['action']}")
+
+
+@click.command()
+@click.option("--coder", "only_coder", help="Only this coder's changes.")
+@click.option("--limit", type=int, default=30, show_default=True, help="How many changes (0: all).")
+@json_option
+@with_project_filter
+def history(project, only_coder, limit, as_json) -> None:
+    """The change log: who changed what, when (newest first)."""
+    from workbench.db.changes import history as load_history
+
+    rows = load_history(project.db, coder=only_coder, limit=limit or None)
+    if as_json:
+        echo_json(rows)
+        return
+    if not rows:
+        click.echo("no changes yet")
+        return
+    state = {0: "", 1: "undone", 2: "(log only)"}
+    table = [{**r, "at": (r["at"] or "")[:19].replace("T", " "), "state": state.get(r["undone"], ""),
+              "summary": _short(r["summary"] or r["action"], 80)} for r in rows]
+    echo_table(table, ["id", "at", "coder", "action", "summary", "state"])
+
+
+# -- themes ------------------------------------------------------------------------------------
+
+@click.command()
+@click.option("--coder", "only_coder", help="Count only this coder's codings.")
+@click.option("--min-count", type=int, default=1, show_default=True, help="Co-occurrences listed from this count.")
+@json_option
+@with_project_filter
+def themes(project, only_coder, min_count, as_json) -> None:
+    """Themes with their codes, coded extracts, interviews and respondents, and which codes
+    are applied to overlapping text (co-occurrence), for phases 3–5."""
+    from workbench.services import themes as th
+
+    data = th.overview(project.db, coder=only_coder)
+    pairs = th.cooccurrence(project.db, min_count=min_count, coder=only_coder)
+    if as_json:
+        echo_json({"themes": data, "cooccurrence": pairs})
+        return
+    if not data:
+        click.echo("no themes or codes yet")
+        return
+
+    def line(entry: dict, indent: int, bracket: bool) -> None:
+        name = f"[{entry['name']}]" if bracket else entry["name"]
+        counts = f"{entry['codings']} extract(s), {entry['interviews']} interview(s), {entry['respondents']} respondent(s)"
+        survey = f"  survey {', '.join(entry['survey_themes'])}" if entry.get("survey_themes") else ""
+        click.echo(f"{'  ' * indent}{name}: {counts} ({entry['spread']}){survey}")
+
+    def walk(theme: dict, indent: int) -> None:
+        line(theme, indent, True)
+        for c in theme["codes"]:
+            line(c, indent + 1, False)
+        for s in theme["subthemes"]:
+            walk(s, indent + 1)
+
+    for theme in data:
+        walk(theme, 0)
+    click.echo("")
+    if pairs:
+        click.echo("codes on overlapping text (same coder):")
+        for p in pairs:
+            click.echo(f"  {p['count']:3}×  {p['name_a']} + {p['name_b']}  ({p['interviews']} interview(s))")
+    else:
+        click.echo("no codes on overlapping text")

@@ -1,0 +1,389 @@
+"""Commands of the Dutch language layer: doctor, reprocess, search, kwic, audit, allow, suggest."""
+
+from __future__ import annotations
+
+import sys
+import threading
+import time
+
+import click
+
+from workbench.cli.common import State, echo_json, echo_table, json_option, with_project
+
+
+def register(cli: click.Group) -> None:
+    for command in (doctor, reprocess, search, kwic, audit, allow, suggest):
+        cli.add_command(command)
+
+
+# -- progress on stderr ---------------------------------------------------------------------------
+
+class _StderrProgress:
+    """One overwritten line on a terminal; on a pipe, one line per new stage."""
+
+    def __init__(self, quiet: bool = False) -> None:
+        self.tty = sys.stderr.isatty()
+        self.quiet = quiet
+        self.last_stage = ""
+        self.lock = threading.Lock()
+        self.dirty = False
+
+    def message(self, text: str) -> None:
+        if self.quiet:
+            return
+        with self.lock:
+            if self.tty:
+                click.echo("\r" + text[:100].ljust(100), nl=False, err=True)
+                self.dirty = True
+            else:
+                stage = text.split(" (")[0]
+                if stage != self.last_stage:
+                    self.last_stage = stage
+                    click.echo(text, err=True)
+
+    def counts(self, done: int, total: int, message: str) -> None:
+        self.message(f"{message} [{done}/{total}]")
+
+    def finish(self) -> None:
+        with self.lock:
+            if self.tty and self.dirty:
+                click.echo("\r" + " " * 100 + "\r", nl=False, err=True)
+                self.dirty = False
+
+
+# -- doctor ---------------------------------------------------------------------------------------
+
+@click.command()
+@json_option
+@click.pass_context
+def doctor(ctx: click.Context, as_json: bool) -> None:
+    """Report the language pipeline, its lemmatizer, spaCy, the anonymity engine (deduce) and
+    their versions, and whether the project's sentences need re-processing."""
+    import platform
+
+    from workbench import __version__
+    from workbench.audit.deduce_engine import engine_info
+    from workbench.errors import NotAProjectError
+    from workbench.nlp.pipeline import INSTALL_HINT, MODEL_PACKAGE, describe
+
+    pipeline = describe()
+    deduce = engine_info()
+    report: dict = {
+        "workbench": __version__,
+        "python": platform.python_version(),
+        "pipeline": pipeline,
+        "anonymity_engine": deduce,
+        "project": None,
+    }
+    try:
+        project = ctx.ensure_object(State).project()
+    except NotAProjectError:
+        project = None
+    if project is not None:
+        from workbench.services.reprocess import reprocess_due, stored_fingerprint
+
+        db = project.db
+        report["project"] = {
+            "root": str(project.root),
+            "transcripts": db.execute("select count(*) from transcripts").fetchone()[0],
+            "sentences": db.execute("select count(*) from sentences").fetchone()[0],
+            "processed_with": stored_fingerprint(db),
+            "reprocess_due": reprocess_due(db),
+        }
+    if as_json:
+        echo_json(report)
+        return
+    p = pipeline
+    click.echo(f"workbench {__version__} (Python {report['python']})")
+    click.echo(f"spaCy:         {p['spacy_version']}")
+    click.echo(f"pipeline:      {p['name']} ({p['kind']}, version {p['version']})")
+    click.echo(f"components:    {', '.join(p['components']) or '-'}")
+    click.echo(f"lemmatizer:    {p['lemmatizer'] or '-'}")
+    click.echo(f"entities:      {'yes (model NER feeds the anonymity audit)' if p['has_ner'] else 'no (no ner component)'}")
+    click.echo(f"fingerprint:   {p['fingerprint']}")
+    if p["kind"] == "rule-based":
+        click.echo(f"note:          {MODEL_PACKAGE} is not installed; it adds part-of-speech tags, better lemmas")
+        click.echo( "               and named entities. Install it with: " + INSTALL_HINT)
+    state = "ready" if deduce["ready"] else ("cached: loads in seconds" if deduce["cached"]
+                                             else "not built yet: the first 'workbench audit' builds it (about 2 minutes)")
+    click.echo(f"anonymity:     deduce {deduce['version']} + pattern detectors ({state})")
+    click.echo(f"deduce cache:  {deduce['cache_path']}")
+    if deduce.get("error"):
+        click.echo(f"deduce error:  {deduce['error']}")
+    proj = report["project"]
+    if proj is not None:
+        click.echo(f"project:       {proj['root']} ({proj['transcripts']} transcripts, {proj['sentences']} sentences)")
+        click.echo(f"processed by:  {proj['processed_with'] or '(not recorded)'}")
+        if proj["reprocess_due"]:
+            click.echo(f"reprocess:     due: {proj['reprocess_due']}")
+        else:
+            click.echo("reprocess:     not needed")
+
+
+# -- reprocess ------------------------------------------------------------------------------------
+
+@click.command()
+@json_option
+@with_project
+def reprocess(project, coder, as_json: bool) -> None:
+    """Re-segment every transcript with the current language pipeline (sentences and lemmas are
+    rebuilt; codings, flags and quotes are kept, as they are spans of unchanged text)."""
+    from workbench.nlp.pipeline import get_pipeline
+    from workbench.services.reprocess import reprocess as run
+
+    _nlp, info = get_pipeline()
+    if info.notice and not as_json:
+        click.echo(f"note: {info.notice}", err=True)
+    bar = _StderrProgress(quiet=as_json)
+    summary = run(project, coder=project.coder(coder), progress=bar.counts)
+    bar.finish()
+    if as_json:
+        echo_json(summary.__dict__)
+        return
+    click.echo(f"re-processed {summary.transcripts} transcript(s) with {summary.fingerprint}: "
+               f"{summary.sentences_before} -> {summary.sentences_after} sentences; codings unchanged")
+
+
+# -- search and kwic --------------------------------------------------------------------------------
+
+def _marked(text: str, offset: int, matches: list) -> str:
+    out, pos = [], 0
+    for s, e in sorted(matches):
+        s, e = s - offset, e - offset
+        if s < pos or s < 0 or e > len(text):
+            continue
+        out.append(text[pos:s] + "»" + text[s:e] + "«")
+        pos = e
+    out.append(text[pos:])
+    return " ".join("".join(out).split())
+
+
+@click.command()
+@click.argument("query")
+@click.option("--lemma", "mode", flag_value="lemma", help="Match any form of the words (ronselen finds geronseld).")
+@click.option("--fuzzy", "mode", flag_value="fuzzy", help="Find a half-remembered passage; typos are tolerated.")
+@click.option("--phrase", "mode", flag_value="phrase", help="The words next to each other, in order.")
+@click.option("--code", help="Only sentences coded with this code (or any code under this theme).")
+@click.option("--respondent", help="Only this transcript (id or respondent label).")
+@click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True)
+@json_option
+@with_project
+def search(project, coder, query: str, mode: str | None, code: str | None, respondent: str | None,
+           limit: int, as_json: bool) -> None:
+    """Search the transcripts. Words are matched whatever their case or accents; "quoted words"
+    are a phrase and a trailing * a prefix (ronsel*)."""
+    from workbench.services.search import search as run
+
+    hits = run(project.db, query, mode=mode or "word", code=code, respondent=respondent, limit=limit)
+    if as_json:
+        echo_json([h.as_dict() for h in hits])
+        return
+    if not hits:
+        click.echo("no hits")
+        return
+    for h in hits:
+        codes = f"  [{', '.join(h.codes)}]" if h.codes else ""
+        click.echo(f"{h.label} · {h.transcript_id} s{h.sentence} [{h.start}:{h.end}] score {h.score:g}{codes}")
+        click.echo("  " + _marked(h.text, h.sentence_start, h.matches))
+    click.echo(f"{len(hits)} hit(s)" + (" (limit reached: use --limit)" if len(hits) >= limit else ""))
+
+
+@click.command()
+@click.argument("lemma")
+@click.option("--width", type=click.IntRange(min=0, max=200), default=40, show_default=True)
+@json_option
+@with_project
+def kwic(project, coder, lemma: str, width: int, as_json: bool) -> None:
+    """Every occurrence of a word in any of its forms, in context, with the codes on it."""
+    from workbench.services.search import kwic as run
+
+    rows = run(project.db, lemma, width=width)
+    if as_json:
+        echo_json(rows)
+        return
+    if not rows:
+        click.echo("no occurrences")
+        return
+    label_w = max(len(r["label"]) for r in rows)
+    for r in rows:
+        codes = f"  [{', '.join(r['codes'])}]" if r["codes"] else ""
+        click.echo(f"{r['label']:<{label_w}}  {r['left'][-width:]:>{width}} »{r['match']}« {r['right'][:width]:<{width}}{codes}")
+    click.echo(f"{len(rows)} occurrence(s)")
+
+
+# -- audit ------------------------------------------------------------------------------------------
+
+def _wait_for_deduce(quiet: bool) -> None:
+    from workbench.audit.deduce_engine import build_in_background, engine_info, is_ready
+    from workbench.errors import WorkbenchError
+
+    if is_ready():
+        return
+    bar = _StderrProgress(quiet=quiet)
+    thread = build_in_background(lambda message, _fraction: bar.message(message))
+    while thread.is_alive():
+        thread.join(0.2)
+    bar.finish()
+    info = engine_info()
+    if not info["ready"]:
+        raise WorkbenchError(f"the anonymity engine deduce could not be loaded: {info.get('error') or 'unknown error'}")
+
+
+@click.group(invoke_without_command=True)
+@click.option("--transcript", "-t", "transcripts", multiple=True, help="Only this transcript (id or label); repeatable.")
+@click.option("--all", "show_all", is_flag=True, help="Also list flags already dismissed or replaced.")
+@click.option("--no-deduce", is_flag=True, help="Quick check with the pattern detectors (and model entities) only.")
+@json_option
+@with_project
+def audit(project, coder, transcripts: tuple[str, ...], show_all: bool, no_deduce: bool, as_json: bool) -> None:
+    """Check transcripts for names, places, addresses, institutions, dates, ages, phone numbers,
+    e-mail, URLs, BSN numbers, licence plates, social-media handles and school names; list the
+    open flags. Then: 'workbench audit dismiss ID' or 'workbench audit replace ID'."""
+    ctx = click.get_current_context()
+    if ctx.invoked_subcommand is not None:
+        return
+    from workbench.services.audit import list_flags, run_audit
+
+    if not no_deduce:
+        _wait_for_deduce(quiet=as_json)
+    bar = _StderrProgress(quiet=as_json)
+    summary = run_audit(project, list(transcripts) or None, progress=bar.counts, use_deduce=not no_deduce)
+    bar.finish()
+    flags: list[dict] = []
+    for ref in (list(transcripts) or [None]):
+        flags.extend(list_flags(project.db, transcript=ref, decision=None if show_all else "open"))
+    if as_json:
+        echo_json({"summary": summary.__dict__, "flags": flags})
+        return
+    click.echo(f"audited {summary.transcripts} transcript(s) with {summary.engine}: {summary.new} new flag(s), "
+               f"{summary.open} open, {summary.decided} decided")
+    for f in flags:
+        state = "" if f["decision"] == "open" else f"  ({f['decision']} by {f['decided_by']})"
+        click.echo(f"{f['id']}  {f['label']} · {f['transcript_id']} [{f['start']}:{f['end']}]  "
+                   f"{f['category']} ({f['source']}) -> {f['suggested']}{state}")
+        click.echo(f"          {f['context']}")
+    if flags and not show_all:
+        click.echo("decide: 'workbench audit replace ID [--with \"[naam]\"]', 'workbench audit dismiss ID', "
+                   "or 'workbench allow add TERM'")
+
+
+@audit.command("dismiss")
+@click.argument("flag_ids", nargs=-1, required=True)
+@with_project
+def audit_dismiss(project, coder, flag_ids: tuple[str, ...]) -> None:
+    """Dismiss flags: the text may stay as it is."""
+    from workbench.services.audit import decide
+
+    for fid in flag_ids:
+        row = decide(project.db, project.coder(coder), fid, "dismiss")
+        click.echo(f"{row['id']}: dismissed ({row['category']}: {row['text']})")
+
+
+@audit.command("reopen")
+@click.argument("flag_ids", nargs=-1, required=True)
+@with_project
+def audit_reopen(project, coder, flag_ids: tuple[str, ...]) -> None:
+    """Open dismissed flags again."""
+    from workbench.services.audit import decide
+
+    for fid in flag_ids:
+        row = decide(project.db, project.coder(coder), fid, "open")
+        click.echo(f"{row['id']}: open again")
+
+
+@audit.command("replace")
+@click.argument("flag_id")
+@click.option("--with", "placeholder", help="The placeholder (default by category: [naam], [plaats], [adres], …).")
+@with_project
+def audit_replace(project, coder, flag_id: str, placeholder: str | None) -> None:
+    """Replace the flagged text in the transcript with a placeholder; codings move with the text.
+    'workbench undo' reverts it."""
+    from workbench.services.audit import get_flag, replace
+
+    before = get_flag(project.db, flag_id)
+    row = replace(project.db, project.coder(coder), flag_id, placeholder)
+    click.echo(f"{row['id']}: replaced '{before['text']}' with {row['placeholder']} in {row['transcript_id']} "
+               f"[{row['start']}:{row['end']}]")
+
+
+# -- allow list ------------------------------------------------------------------------------------
+
+@click.group()
+def allow() -> None:
+    """The anonymity audit's allow list: terms that may stay (public bodies, the study's
+    municipalities, respondent labels)."""
+
+
+@allow.command("add")
+@click.argument("term")
+@with_project
+def allow_add(project, coder, term: str) -> None:
+    """Allow TERM everywhere (e.g. "Veilig Thuis")."""
+    from workbench.services.audit import allow_add as run
+
+    row = run(project.db, project.coder(coder), term)
+    click.echo(f"allowed: {row['term']}")
+
+
+@allow.command("remove")
+@click.argument("term")
+@with_project
+def allow_remove(project, coder, term: str) -> None:
+    """Stop allowing TERM (flags on it return at the next 'workbench audit')."""
+    from workbench.services.audit import allow_remove as run
+
+    row = run(project.db, project.coder(coder), term)
+    click.echo(f"no longer allowed: {row['term']}")
+
+
+@allow.command("list")
+@json_option
+@with_project
+def allow_list(project, coder, as_json: bool) -> None:
+    """List the allowed terms (automatic ones are marked)."""
+    from workbench.services.audit import list_allow
+
+    rows = list_allow(project.db)
+    if as_json:
+        echo_json(rows)
+    else:
+        echo_table(rows, ["term", "added_by", "added_at"])
+
+
+# -- suggestions ----------------------------------------------------------------------------------
+
+@click.command()
+@click.argument("transcript")
+@click.option("--span", help="The passage as START:END offsets.")
+@click.option("--sentence", type=int, help="The passage as a sentence number (see 'workbench show --sentences').")
+@click.option("--limit", type=click.IntRange(min=1), default=5, show_default=True)
+@json_option
+@with_project
+def suggest(project, coder, transcript: str, span: str | None, sentence: int | None, limit: int, as_json: bool) -> None:
+    """Suggest existing codes and in-vivo code names for a passage (nothing is applied)."""
+    from workbench.services.suggest import sentence_or_span, suggest_codes, suggest_names
+
+    tid, start, end = sentence_or_span(project.db, transcript, span=span, sentence=sentence)
+    started = time.perf_counter()
+    codes = suggest_codes(project.db, tid, start, end, limit=limit)
+    names = suggest_names(project.db, tid, start, end, limit=limit)
+    if as_json:
+        echo_json({"transcript_id": tid, "start": start, "end": end,
+                   "codes": [c.as_dict() for c in codes], "names": [n.as_dict() for n in names],
+                   "seconds": round(time.perf_counter() - started, 3)})
+        return
+    text = project.db.execute("select text from transcripts where id = ?", [tid]).fetchone()[0]
+    click.echo(f"{tid} [{start}:{end}] “{' '.join(text[start:end].split())[:200]}”")
+    click.echo("existing codes:")
+    for c in codes:
+        applied = " (already on this passage)" if c.applied else ""
+        click.echo(f"  {c.score:5.1f}  {c.name}{applied}  — shares: {', '.join(c.shared)}")
+    if not codes:
+        click.echo("  (none similar)")
+    click.echo("new code names (in vivo):")
+    for n in names:
+        exists = " (exists)" if n.exists else ""
+        click.echo(f"  {n.score:5.1f}  {n.name}{exists}")
+    if not names:
+        click.echo("  (none)")
+    click.echo("suggestions only: apply a code with 'workbench code …'")

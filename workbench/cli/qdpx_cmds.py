@@ -1,0 +1,103 @@
+"""Commands for REFI-QDA project exchange: ``workbench qdpx export`` and ``workbench qdpx import``.
+
+(Codebooks alone, ``.qdc``, go through ``workbench codebook export/import FILE.qdc``.)
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from workbench.cli.common import State, echo_json, json_option, project_option, with_project
+
+
+def register(cli: click.Group) -> None:
+    cli.add_command(qdpx)
+
+
+@click.group()
+def qdpx() -> None:
+    """Exchange whole projects with ATLAS.ti, NVivo, MAXQDA, QualCoder … (REFI-QDA .qdpx)."""
+
+
+@qdpx.command("export")
+@click.argument("path", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--force", is_flag=True, help="Overwrite PATH if it exists.")
+@json_option
+@with_project
+def export_cmd(project, coder, path: Path, force: bool, as_json: bool) -> None:
+    """Write the whole project to PATH (.qdpx): coders, codebook, transcripts with their codings
+    per coder, memos as notes, respondents as cases with their variables."""
+    from workbench.refiqda.project_export import export_qdpx
+
+    result = export_qdpx(project, path, coder=coder, force=force)
+    if as_json:
+        echo_json({"path": str(result.path), **result.counts})
+        return
+    c = result.counts
+    click.echo(
+        f"wrote {result.path}: {c['sources']} transcript(s), {c['codes']} code(s) and theme(s), "
+        f"{c['codings']} coding(s) by {c['users']} coder(s), {c['notes']} memo(s), {c['cases']} case(s)"
+    )
+
+
+@qdpx.command("import")
+@click.argument("path", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--theirs", is_flag=True, help="Resolve codebook conflicts the archive's way.")
+@click.option("--ours", is_flag=True, help="Resolve codebook conflicts by keeping this project's codes.")
+@project_option
+@json_option
+@click.pass_context
+def import_cmd(ctx: click.Context, path: Path, theirs: bool, ours: bool, as_json: bool) -> None:
+    """Import a REFI-QDA project (.qdpx) into the project, or into a new one with --project DIR.
+
+    Plain-text sources become transcripts, codes become themes and codes (conflicts with local
+    codes are handled as for 'codebook import': exit code 3 until you choose --theirs or
+    --ours), codings keep their coder, notes become memos. Everything that cannot be carried
+    over is listed. An existing project is backed up first; a refused or failed import changes
+    nothing.
+    """
+    from workbench.errors import ConflictError, NotAProjectError
+    from workbench.project import DB_NAME
+    from workbench.refiqda.project_import import import_qdpx
+
+    if theirs and ours:
+        raise click.UsageError("--theirs and --ours exclude each other")
+    strategy = "theirs" if theirs else "ours" if ours else "fail"
+    state = ctx.ensure_object(State)
+    target = state.project_dir
+    if target is None:
+        if not (Path.cwd() / DB_NAME).is_file():
+            raise NotAProjectError(
+                f"{Path.cwd()} is not a workbench project; run this inside one, or give "
+                "--project DIR (a new folder is created as a new project)"
+            )
+        target = Path.cwd()
+    try:
+        result = import_qdpx(path, target=target, coder=state.coder, strategy=strategy)
+    except ConflictError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(3)
+    report = result.report
+    if as_json:
+        echo_json({"project": str(result.project_root), "created": result.created,
+                   "backup": str(result.backup) if result.backup else None,
+                   "transcripts": result.transcripts, **report.as_dict()})
+        return
+    where = "new project" if result.created else "project"
+    click.echo(f"imported {path.name} into {where} {result.project_root}")
+    if result.backup:
+        click.echo(f"backup of the project before the import: {result.backup}")
+    click.echo(f"transcripts: {len(result.transcripts)} new" + (f" ({', '.join(result.transcripts[:10])}{' …' if len(result.transcripts) > 10 else ''})" if result.transcripts else ""))
+    for key, n in report.counts.items():
+        click.echo(f"{key}: {n}")
+    for line in report.notes:
+        click.echo(f"note: {line}")
+    if report.not_carried:
+        click.echo(f"not carried over ({len(report.not_carried)}):")
+        for line in report.not_carried:
+            click.echo(f"  - {line}")
+    else:
+        click.echo("everything in the archive was carried over")

@@ -1,0 +1,252 @@
+"""Commands for the report (phase 6): survey themes and links, quotes, prevalence, exports.
+
+``survey list|link|unlink``, ``quote add|edit|remove|move|list``, ``prevalence`` and
+``export quotes|chapter``. For ``prevalence``, ``quote list`` and the exports, ``--coder``
+chooses whose codings count (default: all coders together); elsewhere it is who acts.
+"""
+
+from __future__ import annotations
+
+import click
+
+from workbench.cli.common import echo_json, echo_table, json_option, with_project
+
+
+def register(cli: click.Group) -> None:
+    for command in (survey, quote, prevalence_cmd, export):
+        cli.add_command(command)
+
+
+# -- survey ----------------------------------------------------------------------------------
+
+@click.group()
+def survey() -> None:
+    """The survey themes (codebooks/survey_themes.yaml) and the codebook's links to them."""
+
+
+@survey.command("list")
+@json_option
+@with_project
+def survey_list(project, coder, as_json: bool) -> None:
+    """List the survey themes in report order with their figures and linked themes/codes."""
+    from workbench.services import survey as svc
+
+    themes = svc.load(project)
+    links = svc.links(project.db)
+    by_theme: dict[str, list[dict]] = {}
+    for link_row in links:
+        by_theme.setdefault(link_row["survey_theme_id"], []).append(link_row)
+    if as_json:
+        echo_json([{
+            "id": t.id, "title": t.title, "items": t.items, "order": t.order,
+            "figures": [{"statement": f.statement, "n": f.n, "base": f.base, "percent": f.percent,
+                         "text": f.formatted()} for f in t.figures],
+            "links": [{"code_id": r["code_id"], "kind": r["kind"], "name": r["name"]} for r in by_theme.get(t.id, [])],
+        } for t in themes])
+        return
+    for t in themes:
+        items = f"  [{', '.join(t.items)}]" if t.items else ""
+        click.echo(f"{t.id:6} {t.title}{items}")
+        for f in t.figures:
+            click.echo(f"         {f.formatted():>22}  {f.statement}")
+        for r in by_theme.get(t.id, []):
+            click.echo(f"         -> {r['kind']} {r['name']} ({r['code_id']})")
+    unknown = sorted({r["survey_theme_id"] for r in links} - {t.id for t in themes})
+    if unknown:
+        click.echo(f"warning: links to survey themes not in the file: {', '.join(unknown)}", err=True)
+
+
+@survey.command("link")
+@click.argument("theme_or_code")
+@click.argument("survey_ids", nargs=-1, required=True)
+@with_project
+def survey_link(project, coder, theme_or_code: str, survey_ids: tuple[str, ...]) -> None:
+    """Link a codebook theme or code to one or more survey themes, e.g. link Signalen 4.1 4.9."""
+    from workbench.services import survey as svc
+
+    themes = svc.load(project)
+    who = project.coder(coder)
+    for sid in survey_ids:
+        row = svc.link(project.db, who, theme_or_code, sid, themes=themes)
+        click.echo(f"linked {row['code_id']} to survey theme {row['survey_theme_id']}")
+
+
+@survey.command("unlink")
+@click.argument("theme_or_code")
+@click.argument("survey_ids", nargs=-1, required=True)
+@with_project
+def survey_unlink(project, coder, theme_or_code: str, survey_ids: tuple[str, ...]) -> None:
+    """Remove links between a codebook theme or code and survey themes."""
+    from workbench.services import survey as svc
+
+    who = project.coder(coder)
+    for sid in survey_ids:
+        row = svc.unlink(project.db, who, theme_or_code, sid)
+        click.echo(f"unlinked {row['code_id']} from survey theme {row['survey_theme_id']}")
+
+
+# -- quotes ----------------------------------------------------------------------------------
+
+@click.group()
+def quote() -> None:
+    """Quotes chosen for the report: add (star), edit, remove, move, list."""
+
+
+@quote.command("add")
+@click.argument("coding")
+@click.option("--text", help="The display text: shorten with […] or (…), add words in [brackets].")
+@click.option("--extend", "extend", multiple=True, metavar="CODING2",
+              help="Join another coding of the same transcript (repeatable); fragments are joined with […].")
+@json_option
+@with_project
+def quote_add(project, coder, coding: str, text: str | None, extend: tuple[str, ...], as_json: bool) -> None:
+    """Choose CODING (its id, or the first characters) as a quote."""
+    from workbench.services import quotes as svc
+
+    row = svc.star(project.db, project.coder(coder), coding, text, extend=extend)
+    _echo_quote(project, row, as_json)
+
+
+def _echo_quote(project, row: dict, as_json: bool) -> None:
+    from workbench.services import quotes as svc
+
+    label = project.db.execute(
+        "select t.label from codings x join transcripts t on t.id = x.transcript_id where x.id = ?",
+        [row["coding_id"]]).fetchone()
+    if as_json:
+        echo_json({**row, "quote": svc.format_quote(row["text"], label[0] if label else "")})
+    else:
+        click.echo(f"{row['id']}: {svc.format_quote(row['text'], label[0] if label else '')}")
+
+
+@quote.command("edit")
+@click.argument("quote_id")
+@click.option("--text", required=True, help="The new display text (checked against the respondent's words).")
+@json_option
+@with_project
+def quote_edit(project, coder, quote_id: str, text: str, as_json: bool) -> None:
+    """Change a quote's display text; refused if it changes the respondent's words."""
+    from workbench.services import quotes as svc
+
+    row = svc.edit(project.db, project.coder(coder), quote_id, text)
+    _echo_quote(project, row, as_json)
+
+
+@quote.command("remove")
+@click.argument("quote_or_coding")
+@with_project
+def quote_remove(project, coder, quote_or_coding: str) -> None:
+    """Unstar a quote (by quote id), or all quotes of a coding (by coding id)."""
+    from workbench.services import quotes as svc
+
+    rows = svc.unstar(project.db, project.coder(coder), quote_or_coding)
+    click.echo(f"removed {len(rows)} quote(s): {', '.join(r['id'] for r in rows)}")
+
+
+@quote.command("move")
+@click.argument("quote_id")
+@click.argument("position", type=int)
+@with_project
+def quote_move(project, coder, quote_id: str, position: int) -> None:
+    """Set a quote's position (quotes print in position order)."""
+    from workbench.services import quotes as svc
+
+    row = svc.move(project.db, project.coder(coder), quote_id, position)
+    click.echo(f"{row['id']}: position {row['position']}")
+
+
+@quote.command("list")
+@click.option("--theme", help="Only quotes of this theme (with its sub-themes) or code.")
+@click.option("--survey-theme", help="Only quotes under this survey theme.")
+@json_option
+@with_project
+def quote_list(project, coder, theme: str | None, survey_theme: str | None, as_json: bool) -> None:
+    """List quotes with their label, theme and text (--coder: only that coder's codings)."""
+    from workbench.services import quotes as svc
+
+    rows = svc.list_quotes(project.db, theme=theme, survey_theme=survey_theme, coder=coder)
+    if as_json:
+        echo_json(rows)
+    elif not rows:
+        click.echo("no quotes yet: 'workbench quote add CODING' (see 'workbench codings')")
+    else:
+        echo_table([{**r, "codes": ", ".join(r["codes"]), "survey": ", ".join(r["survey_themes"])} for r in rows],
+                   ["id", "transcript_id", "label", "codes", "survey", "coder", "quote"])
+
+
+# -- prevalence ------------------------------------------------------------------------------
+
+@click.command("prevalence")
+@json_option
+@with_project
+def prevalence_cmd(project, coder, as_json: bool) -> None:
+    """How many interviews and respondents each theme and code occurs in, and its wording.
+
+    Counts the codings of all coders together; --coder NAME counts one coder's (e.g.
+    --coder consensus for the reconciled codings). Thresholds: docs/reporting.md.
+    """
+    from workbench.services import prevalence
+
+    rows = prevalence.compute(project.db, coder=coder, thresholds=prevalence.load_thresholds(project))
+    if as_json:
+        echo_json([p.as_dict() for p in rows.values()])
+        return
+    names = {r["id"]: r for r in project.db.query("select id, parent_id from codes")}
+
+    def depth(cid: str) -> int:
+        d, node = 0, names[cid]["parent_id"]
+        while node and d < 10:
+            d, node = d + 1, names[node]["parent_id"]
+        return d
+
+    from workbench.services.codebook import list_codebook
+
+    ordered = [r["id"] for r in list_codebook(project.db)]
+    echo_table(
+        [{"name": "  " * depth(cid) + rows[cid].name, "kind": rows[cid].kind,
+          "interviews": rows[cid].interviews, "respondents": rows[cid].respondents,
+          "of": rows[cid].total_interviews, "wording": rows[cid].wording} for cid in ordered if cid in rows],
+        ["name", "kind", "interviews", "respondents", "of", "wording"],
+    )
+
+
+# -- exports ---------------------------------------------------------------------------------
+
+@click.group()
+def export() -> None:
+    """Write quotes or a draft chapter to exports/ (never over a file without --force)."""
+
+
+@export.command("quotes")
+@click.option("--theme", help="Only quotes of this theme (with its sub-themes) or code.")
+@click.option("--survey-theme", help="Only quotes under this survey theme (id such as 4.3).")
+@click.option("--format", "fmt", type=click.Choice(["md", "docx", "csv", "json"]), default="md", show_default=True)
+@click.option("--force", is_flag=True, help="Overwrite an export of the same name.")
+@click.option("--allow-flagged", is_flag=True, help="Export quotes with open anonymity flags anyway.")
+@with_project
+def export_quotes(project, coder, theme, survey_theme, fmt: str, force: bool, allow_flagged: bool) -> None:
+    """Export quotes, one block or row each (--coder: only that coder's codings)."""
+    from workbench.exports.quotes_export import write_quotes
+
+    path = write_quotes(project, theme=theme, survey_theme=survey_theme, coder=coder, fmt=fmt,
+                        force=force, allow_flagged=allow_flagged)
+    click.echo(f"wrote {path}")
+
+
+@export.command("chapter")
+@click.option("--survey-theme", "survey_themes", multiple=True, help="Only these survey themes (repeatable; default: all).")
+@click.option("--format", "fmt", type=click.Choice(["md", "docx"]), default="md", show_default=True)
+@click.option("--force", is_flag=True, help="Overwrite an export of the same name.")
+@click.option("--allow-flagged", is_flag=True, help="Include quotes with open anonymity flags anyway.")
+@click.option("--stdout", "to_stdout", is_flag=True, help="Print the Markdown instead of writing a file.")
+@with_project
+def export_chapter(project, coder, survey_themes, fmt: str, force: bool, allow_flagged: bool, to_stdout: bool) -> None:
+    """Write a draft chapter: per survey theme its figures, then "Verdieping op de resultaten"."""
+    from workbench.exports.chapter import preview_chapter, write_chapter
+
+    ids = list(survey_themes) or None
+    if to_stdout:
+        click.echo(preview_chapter(project, ids, coder), nl=False)
+        return
+    path = write_chapter(project, ids, coder=coder, fmt=fmt, force=force, allow_flagged=allow_flagged)
+    click.echo(f"wrote {path}")

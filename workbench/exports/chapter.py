@@ -1,0 +1,363 @@
+"""A draft report chapter: per survey theme its figures, then "Verdieping op de resultaten".
+
+For each survey theme (in report order): a heading, the questionnaire items and figures
+(``53% (n=434 van 821)``), then every codebook theme and code linked to it with its name,
+definition, prevalence sentence (``Dit thema komt in meer dan de helft van de interviews voor
+(5 van 7 interviews, 5 respondenten).``) and its starred quotes, attributed. A theme without
+starred quotes gets its strongest candidates instead (the longest respondent extract of its
+codes per respondent), marked ``[niet geselecteerd]``.
+
+:func:`preview_chapter` returns the Markdown (for the UI's preview); :func:`write_chapter`
+writes Markdown or Word to ``exports/``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import sqlite_utils
+
+from workbench.errors import WorkbenchError
+from workbench.exports.files import export_path, write_file
+from workbench.exports.flags import FlaggedQuote, FlaggedQuotesError, FlagIndex
+
+FORMATS = ("md", "docx")
+UNSELECTED = "[niet geselecteerd]"
+MAX_CANDIDATES = 3
+MAX_CANDIDATE_WORDS = 80
+VERDIEPING = "Verdieping op de resultaten"
+
+
+@dataclass
+class ChapterQuote:
+    text: str
+    label: str
+    selected: bool
+    transcript_id: str
+    quote_id: str = ""
+    coding_id: str = ""
+    flags: list[FlaggedQuote] = field(default_factory=list)
+
+    @property
+    def formatted(self) -> str:
+        from workbench.services.quotes import format_quote
+
+        return format_quote(self.text, self.label)
+
+
+@dataclass
+class ChapterEntry:
+    code: dict
+    prevalence: object  # workbench.services.prevalence.Prevalence
+    quotes: list[ChapterQuote]
+    children: list[ChapterEntry] = field(default_factory=list)
+
+    def walk(self, depth: int = 0):
+        yield self, depth
+        for child in self.children:
+            yield from child.walk(depth + 1)
+
+
+@dataclass
+class ChapterSection:
+    theme: object  # workbench.services.survey.SurveyTheme
+    entries: list[ChapterEntry]
+
+
+@dataclass
+class Chapter:
+    sections: list[ChapterSection]
+    coder: str | None
+    total_interviews: int
+
+    def flagged(self) -> list[FlaggedQuote]:
+        seen, out = set(), []
+        for s in self.sections:
+            for e in (x for top in s.entries for x, _ in top.walk()):
+                for q in e.quotes:
+                    for f in q.flags:
+                        if (f.quote_id, f.start) not in seen:
+                            seen.add((f.quote_id, f.start))
+                            out.append(f)
+        return out
+
+
+def _project_of(source):
+    """A Project from a Project or a project database."""
+    from workbench.project import Project
+
+    if isinstance(source, Project):
+        return source
+    if isinstance(source, sqlite_utils.Database):
+        row = next((r for r in source.execute("pragma database_list").fetchall() if r[1] == "main"), None)
+        if row is None or not row[2]:
+            raise WorkbenchError("the database has no file; open the project instead")
+        project = Project(Path(row[2]).parent)
+        project._local.db = source
+        return project
+    return Project.open(source)
+
+
+def _tree(children: dict[str | None, list[str]], cid: str) -> set[str]:
+    out, todo = {cid}, [cid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            if child not in out:
+                out.add(child)
+                todo.append(child)
+    return out
+
+
+def _whole_words(text: str, start: int, end: int) -> tuple[int, int]:
+    """Shrink a span that cuts a word in two to the whole words inside it."""
+    if 0 < start < len(text) and text[start - 1].isalnum() and text[start].isalnum():
+        while start < end and text[start].isalnum():
+            start += 1
+    if 0 < end < len(text) and text[end - 1].isalnum() and text[end].isalnum():
+        while end > start and text[end - 1].isalnum():
+            end -= 1
+    while start < end and not text[start].isalnum():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _mark_cut(full: str, start: int, end: int, text: str) -> str:
+    """Mark with […] a candidate that starts or ends in the middle of a sentence."""
+    before = full[:start].rstrip(" \t")
+    if before and not before.endswith(("\n", ".", "?", "!", "…", ":")):
+        text = "[…] " + text
+    after = full[end:].lstrip(" \t")
+    if after and not after.startswith("\n") and not text.endswith((".", "?", "!", "…", "[…]")):
+        text += " […]"
+    return text
+
+
+def _truncate(text: str, limit: int) -> str:
+    words = text.split()
+    if len(words) <= limit:
+        return " ".join(words)
+    return " ".join(words[:limit]) + " […]"
+
+
+def build_chapter(
+    source,
+    survey_theme_ids: list[str] | None = None,
+    coder: str | None = None,
+    *,
+    max_candidates: int = MAX_CANDIDATES,
+) -> Chapter:
+    """Collect everything a chapter shows (nothing is refused here; see :meth:`Chapter.flagged`)."""
+    from workbench.services import prevalence, survey
+    from workbench.services import quotes as quotes_service
+
+    project = _project_of(source)
+    db = project.db
+    themes = survey.load(project)
+    if survey_theme_ids:
+        chosen = [survey.find(themes, s) for s in survey_theme_ids]
+        order = {t.id: i for i, t in enumerate(themes)}
+        themes = sorted({t.id: t for t in chosen}.values(), key=lambda t: order[t.id])
+    prev = prevalence.compute(db, coder=coder, thresholds=prevalence.load_thresholds(project))
+    total = db.execute("select count(*) from transcripts").fetchone()[0]
+    codes = {r["id"]: dict(r) for r in db.query("select * from codes")}
+    children: dict[str | None, list[str]] = {}
+    for c in sorted(codes.values(), key=lambda c: (c["position"], c["name"])):
+        children.setdefault(c["parent_id"], []).append(c["id"])
+    all_quotes = quotes_service.list_quotes(db, coder=coder)
+    transcripts: dict[str, dict] = {}
+
+    def transcript(tid: str) -> dict:
+        if tid not in transcripts:
+            transcripts[tid] = db["transcripts"].get(tid)
+        return transcripts[tid]
+
+    flags = FlagIndex(db)
+    resp_cache: dict[str, list[tuple[int, int]] | None] = {}
+    codings_by_code: dict[str, list[dict]] = {}
+    where, args = ("where coder = ?", [coder]) if coder else ("", [])
+    for r in db.query(f"select id, transcript_id, code_id, coder, start, end from codings {where}", args):
+        codings_by_code.setdefault(r["code_id"], []).append(dict(r))
+
+    def starred(ids: set[str]) -> list[ChapterQuote]:
+        out = []
+        for q in all_quotes:
+            if not set(q["code_ids"]) & ids or q["missing_codings"]:
+                continue
+            src = quotes_service.source_of(db, {"coding_id": q["coding_id"], "extra_codings": q["coding_ids"][1:]})
+            try:
+                shown = src.shown_spans(q["text"])
+            except WorkbenchError as exc:
+                raise WorkbenchError(
+                    f"quote {q['id']} ({q['transcript_id']}, {q['label']}) no longer matches its "
+                    f"transcript: {exc.message}; edit it with 'workbench quote edit'") from None
+            out.append(ChapterQuote(q["text"], q["label"], True, q["transcript_id"], q["id"],
+                                    q["coding_id"], flags.overlaps(q["id"], src.transcript, shown)))
+        return out
+
+    def candidates(ids: set[str]) -> list[ChapterQuote]:
+        best: dict[str, tuple[int, ChapterQuote]] = {}
+        for cid in ids:
+            for c in codings_by_code.get(cid, []):
+                tid = c["transcript_id"]
+                if tid not in resp_cache:
+                    resp_cache[tid] = quotes_service.respondent_spans(db, tid)
+                pieces = quotes_service._intersect([(c["start"], c["end"])], resp_cache[tid])
+                if not pieces:
+                    continue
+                t = transcript(tid)
+                s, e = _whole_words(t["text"], *max(pieces, key=lambda p: p[1] - p[0]))
+                if e <= s:
+                    continue
+                if flags.overlaps("", t, [(s, e)]):
+                    continue  # never propose a candidate with open flags
+                label = t["label"]
+                length = e - s
+                if label not in best or length > best[label][0]:
+                    text = _mark_cut(t["text"], s, e, _truncate(t["text"][s:e], MAX_CANDIDATE_WORDS))
+                    best[label] = (length, ChapterQuote(text, label, False, tid, "", c["id"]))
+        ranked = sorted(best.values(), key=lambda x: (-x[0], x[1].label))
+        return [q for _, q in ranked[:max_candidates]]
+
+    def entry(code: dict, nested: dict[str, list[dict]]) -> ChapterEntry:
+        kids = [entry(k, nested) for k in nested.get(code["id"], [])]
+        ids = _tree(children, code["id"])
+        for k in kids:
+            ids -= _tree(children, k.code["id"])
+        chosen_quotes = starred(ids) or candidates(ids)
+        return ChapterEntry(code, prev[code["id"]], chosen_quotes, kids)
+
+    sections = []
+    for theme in themes:
+        linked = survey.linked_codes(db, theme.id)
+        linked_ids = {c["id"] for c in linked}
+        nested: dict[str, list[dict]] = {}
+        top = []
+        for code in linked:
+            # A code linked together with a theme above it is shown inside that theme.
+            node, guard = code["parent_id"], 0
+            while node and node not in linked_ids and guard < 10:
+                node, guard = codes.get(node, {}).get("parent_id"), guard + 1
+            if node in linked_ids:
+                nested.setdefault(node, []).append(code)
+            else:
+                top.append(code)
+        sections.append(ChapterSection(theme, [entry(c, nested) for c in top]))
+    return Chapter(sections, coder, total)
+
+
+# -- rendering -------------------------------------------------------------------------------
+
+def _intro(chapter: Chapter) -> str:
+    who = f"de codeur {chapter.coder}" if chapter.coder else "alle codeurs samen"
+    return (f"Concept, gemaakt met workbench. Tellingen over {chapter.total_interviews} interviews, "
+            f"codering van {who}. Citaten gemarkeerd met {UNSELECTED} zijn kandidaten, nog niet "
+            "gekozen.")
+
+
+def _no_links(theme_id: str) -> str:
+    return (f"Nog geen thema's of codes gekoppeld aan dit surveythema "
+            f"(workbench survey link THEMA {theme_id}).")
+
+
+def render_markdown(chapter: Chapter, *, mark_flagged: bool = False) -> str:
+    lines = [f"_{_intro(chapter)}_", ""]
+    for section in chapter.sections:
+        t = section.theme
+        lines += [f"# {t.heading}", ""]
+        if t.items:
+            lines += [f"Vragen in de vragenlijst: {', '.join(t.items)}.", ""]
+        if t.figures:
+            lines += [f"- {f.statement}: {f.formatted()}" for f in t.figures]
+            lines.append("")
+        lines += [f"## {VERDIEPING}", ""]
+        if not section.entries:
+            lines += [f"_{_no_links(t.id)}_", ""]
+        for e, depth in (x for top in section.entries for x in top.walk()):
+            kind = "thema" if e.code["kind"] == "theme" else "code"
+            lines += [f"{'#' * min(3 + depth, 6)} {e.code['name']}", ""]
+            if e.code.get("definition"):
+                lines += [f"*Definitie ({kind}):* {e.code['definition'].strip()}", ""]
+            lines += [e.prevalence.sentence(), ""]
+            if not e.quotes and not e.children:
+                lines += ["_Geen citaten gevonden._", ""]
+            for q in e.quotes:
+                text = q.formatted + ("" if q.selected else f" {UNSELECTED}")
+                if mark_flagged and q.flags:
+                    text += " **[open anonimiteitsmelding]**"
+                lines += [f"> {text}", ""]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def render_docx(chapter: Chapter, title: str) -> bytes:
+    from workbench.exports.docx_render import new_document, quote_paragraph, save
+
+    doc = new_document(title)
+    intro = doc.add_paragraph()
+    intro.add_run(_intro(chapter)).italic = True
+    for section in chapter.sections:
+        t = section.theme
+        doc.add_heading(t.heading, level=1)
+        if t.items:
+            doc.add_paragraph(f"Vragen in de vragenlijst: {', '.join(t.items)}.")
+        for f in t.figures:
+            doc.add_paragraph(f"{f.statement}: {f.formatted()}", style="List Bullet")
+        doc.add_heading(VERDIEPING, level=2)
+        if not section.entries:
+            doc.add_paragraph().add_run(_no_links(t.id)).italic = True
+        for e, depth in (x for top in section.entries for x in top.walk()):
+            kind = "thema" if e.code["kind"] == "theme" else "code"
+            doc.add_heading(e.code["name"], level=min(3 + depth, 9))
+            if e.code.get("definition"):
+                p = doc.add_paragraph()
+                p.add_run(f"Definitie ({kind}): ").italic = True
+                p.add_run(e.code["definition"].strip())
+            doc.add_paragraph(e.prevalence.sentence())
+            if not e.quotes and not e.children:
+                doc.add_paragraph().add_run("Geen citaten gevonden.").italic = True
+            for q in e.quotes:
+                quote_paragraph(doc, q.formatted, None if q.selected else UNSELECTED)
+    return save(doc)
+
+
+# -- entry points for the CLI and the UI ------------------------------------------------------
+
+def preview_chapter(source, survey_theme_ids: list[str] | None = None, coder: str | None = None) -> str:
+    """The chapter as Markdown, flagged quotes marked (nothing is refused or written)."""
+    return render_markdown(build_chapter(source, survey_theme_ids, coder), mark_flagged=True)
+
+
+def chapter_problems(source, survey_theme_ids: list[str] | None = None, coder: str | None = None) -> list[FlaggedQuote]:
+    """The quotes that would make :func:`write_chapter` refuse without ``allow_flagged``."""
+    return build_chapter(source, survey_theme_ids, coder).flagged()
+
+
+def write_chapter(
+    project,
+    survey_theme_ids: list[str] | None = None,
+    *,
+    coder: str | None = None,
+    fmt: str = "md",
+    force: bool = False,
+    allow_flagged: bool = False,
+    when: datetime | None = None,
+) -> Path:
+    """Write the chapter to ``exports/chapter-<scope>-<time>.<fmt>``; returns the path."""
+    if fmt not in FORMATS:
+        raise WorkbenchError(f"unknown format '{fmt}'; choose one of {', '.join(FORMATS)}")
+    project = _project_of(project)
+    chapter = build_chapter(project, survey_theme_ids, coder)
+    flagged = chapter.flagged()
+    if flagged and not allow_flagged:
+        raise FlaggedQuotesError(flagged)
+    ids = [s.theme.id for s in chapter.sections] if survey_theme_ids else None
+    path = export_path(project.exports_dir, "chapter", ids, fmt, when)
+    if fmt == "md":
+        data: str | bytes = render_markdown(chapter)
+    else:
+        title = "Concept hoofdstuk: " + (", ".join(ids) if ids else "alle surveythema's")
+        data = render_docx(chapter, title)
+    return write_file(path, data, force=force)

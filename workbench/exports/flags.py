@@ -1,0 +1,95 @@
+"""Refusing quotes that show text the anonymity audit flagged and nobody has decided on yet.
+
+Open flags are rows of ``audit_flags`` with ``decision = 'open'`` (through
+``workbench.services.audit.flagged_spans`` when the audit service provides it). A quote is
+flagged when a source word it shows overlaps an open flag; words left out with ``[…]`` or
+replaced by a ``[bracketed]`` insertion do not count, so eliding a name is a way to clear it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import sqlite_utils
+
+from workbench.errors import WorkbenchError
+
+
+@dataclass(frozen=True)
+class FlaggedQuote:
+    quote_id: str
+    transcript_id: str
+    label: str
+    category: str
+    flagged_text: str
+    start: int
+    end: int
+
+    def describe(self) -> str:
+        who = self.quote_id or "candidate"
+        return (f"{who} ({self.transcript_id}, {self.label}): '{self.flagged_text}' "
+                f"[{self.category or 'flag'}, {self.start}:{self.end}]")
+
+
+class FlaggedQuotesError(WorkbenchError):
+    """Quotes overlap open anonymity flags; ``items`` lists them."""
+
+    def __init__(self, items: Sequence[FlaggedQuote]):
+        self.items = list(items)
+        lines = "\n".join(f"  - {i.describe()}" for i in self.items)
+        super().__init__(
+            f"{len(self.items)} quote(s) show text with an open anonymity flag; resolve the flags "
+            "(workbench audit), leave the words out with […], or pass --allow-flagged:\n" + lines
+        )
+
+
+def open_flags(db: sqlite_utils.Database, transcript_id: str) -> list[dict]:
+    """Open flags of a transcript as dicts with start, end, category, text."""
+    try:
+        from workbench.services.audit import flagged_spans  # type: ignore[attr-defined]
+    except ImportError:
+        flagged_spans = None
+    if flagged_spans is not None:
+        try:
+            out = []
+            for f in flagged_spans(db, transcript_id):
+                if isinstance(f, dict):
+                    out.append({"start": f["start"], "end": f["end"],
+                                "category": f.get("category", ""), "text": f.get("text", "")})
+                elif hasattr(f, "start") and hasattr(f, "end"):
+                    out.append({"start": f.start, "end": f.end,
+                                "category": getattr(f, "category", ""), "text": getattr(f, "text", "")})
+                else:
+                    out.append({"start": f[0], "end": f[1], "category": f[2] if len(f) > 2 else "", "text": ""})
+            return out
+        except (TypeError, KeyError, IndexError):
+            pass  # an unexpected shape: read the table below
+    return [dict(r) for r in db.query(
+        "select start, end, category, text from audit_flags where transcript_id = ? and "
+        "coalesce(decision, 'open') = 'open' order by start", [transcript_id])]
+
+
+class FlagIndex:
+    """Open flags per transcript, read once."""
+
+    def __init__(self, db: sqlite_utils.Database):
+        self.db = db
+        self._cache: dict[str, list[dict]] = {}
+        self._any = db.execute(
+            "select 1 from audit_flags where coalesce(decision, 'open') = 'open' limit 1"
+        ).fetchone() is not None
+
+    def overlaps(self, quote_id: str, transcript: dict, spans: Sequence[tuple[int, int]]) -> list[FlaggedQuote]:
+        if not self._any:
+            return []
+        tid = transcript["id"]
+        if tid not in self._cache:
+            self._cache[tid] = open_flags(self.db, tid)
+        hits = []
+        for f in self._cache[tid]:
+            if any(s < f["end"] and f["start"] < e for s, e in spans):
+                text = f.get("text") or transcript["text"][f["start"]:f["end"]]
+                hits.append(FlaggedQuote(quote_id, tid, transcript["label"], f.get("category") or "",
+                                         text, f["start"], f["end"]))
+        return hits

@@ -1,0 +1,769 @@
+"""Syncing the codebook with a shared file: a neutral entry model, the YAML form, and a
+three-way merge that never overwrites local work silently.
+
+:class:`CodeEntry` is format-neutral: the YAML reader here and the REFI-QDA ``.qdc`` reader
+both produce a list of entries, and :func:`plan_sync` / :func:`apply_sync` take them.
+
+The merge is three-way. At every sync (an export, or an import that went through) each code's
+entry is remembered in ``codebook_sync_base`` (a JSON snapshot; it plays the role of a "last
+synced" hash but also says which field changed). On import, for each code:
+
+- changed only in the file -> taken; changed only here -> kept; changed on both sides to
+  different values (or different and never synced) -> a **conflict**;
+- new in the file -> added (a local code with the same name but another id is a conflict);
+- gone from the file -> removed, unless it has codings here or was changed here (a conflict);
+- deleted here but changed in the file -> a conflict.
+
+With ``strategy="fail"`` every conflict is listed and **nothing** changes. ``"theirs"``
+resolves each conflict the file's way (a removed code that has codings is deleted with them, a
+local code with the file's name is merged into the file's code); ``"ours"`` keeps the local
+side. An import is one recorded change (undoable), the sync state included.
+
+The YAML file (``codebooks/codebook.yaml``) is written for people and diffs: ``version``, then
+the themes in order, each with its codes (and sub-themes) nested, one block per code, ids kept,
+empty fields left out, ``survey_themes`` as quoted strings (``'4.3'``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from workbench.clock import now_iso
+from workbench.db.changes import record
+from workbench.errors import ConflictError, WorkbenchError
+
+FORMAT_VERSION = 1
+TEXT_FIELDS = ("definition", "inclusion", "exclusion", "example", "colour", "memo")
+# The fields compared in a merge; position is merged too but never reported as a conflict.
+COMPARED = ("kind", "name", "parent_id", *TEXT_FIELDS, "survey_themes")
+STRATEGIES = ("fail", "theirs", "ours")
+NEW_PREFIX = "new:"
+
+
+@dataclass
+class CodeEntry:
+    """One code or theme as a codebook file describes it (format-neutral)."""
+
+    id: str
+    kind: str
+    name: str
+    parent_id: str | None = None
+    position: int = 0
+    definition: str = ""
+    inclusion: str = ""
+    exclusion: str = ""
+    example: str = ""
+    colour: str = ""
+    memo: str = ""
+    survey_themes: list[str] = field(default_factory=list)
+
+    def snapshot(self) -> dict[str, Any]:
+        data = asdict(self)
+        data.pop("id")
+        data["survey_themes"] = sorted({str(s) for s in self.survey_themes})
+        data["parent_id"] = self.parent_id or None
+        for f in TEXT_FIELDS:
+            data[f] = data[f] or ""
+        return data
+
+
+@dataclass
+class Conflict:
+    """A code changed on both sides (or deleted on one and used or changed on the other)."""
+
+    id: str
+    name: str
+    kind: str  # both_changed | never_synced | deleted_here | deleted_there | name_clash
+    reason: str
+    fields: dict[str, tuple[Any, Any]] = field(default_factory=dict)  # field: (ours, theirs)
+    local_id: str | None = None
+
+
+@dataclass
+class SyncPlan:
+    """What an import would do; ``conflicts`` must be empty (or resolved) to apply it."""
+
+    adds: list[CodeEntry] = field(default_factory=list)
+    updates: list[tuple[str, str, dict[str, tuple[Any, Any]]]] = field(default_factory=list)
+    removals: list[dict] = field(default_factory=list)
+    merges: list[tuple[str, str]] = field(default_factory=list)  # (local id, file id)
+    conflicts: list[Conflict] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    strategy: str = "fail"
+    # internal: the final state by id (None: deleted) and the base to record
+    final: dict[str, dict | None] = field(default_factory=dict, repr=False)
+    theirs: dict[str, dict] = field(default_factory=dict, repr=False)
+
+    @property
+    def has_changes(self) -> bool:
+        return bool(self.adds or self.updates or self.removals or self.merges)
+
+    def describe(self) -> list[str]:
+        """One line per planned change and conflict, for the CLI and the UI."""
+        lines = [f"add {e.kind} '{e.name}' ({e.id})" for e in self.adds]
+        for _cid, name, changes in self.updates:
+            parts = ", ".join(f"{f}: {_short(a)} -> {_short(b)}" for f, (a, b) in changes.items())
+            lines.append(f"update '{name}': {parts}")
+        for r in self.removals:
+            extra = f" and its {r['codings']} coding(s)" if r.get("codings") else ""
+            lines.append(f"remove {r['kind']} '{r['name']}' ({r['id']}){extra}")
+        for local_id, file_id in self.merges:
+            lines.append(f"merge local {local_id} into {file_id} (same name)")
+        for c in self.conflicts:
+            lines.append(f"CONFLICT {c.reason}")
+        lines += [f"warning: {w}" for w in self.warnings]
+        return lines
+
+
+@dataclass
+class SyncReport:
+    added: int = 0
+    updated: int = 0
+    removed: int = 0
+    merged: int = 0
+    removed_codings: int = 0
+    resolved: list[Conflict] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    lines: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.updated or self.removed or self.merged)
+
+
+def _short(value: Any, limit: int = 40) -> str:
+    text = json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# -- the database side ----------------------------------------------------------------------
+
+def entries_from_db(db: sqlite_utils.Database) -> list[CodeEntry]:
+    """The codebook in the database as entries, in order; positions are ranks among siblings
+    of the same kind (themes, sub-themes, codes)."""
+    links: dict[str, list[str]] = {}
+    for r in db.query("select code_id, survey_theme_id from survey_links"):
+        links.setdefault(r["code_id"], []).append(str(r["survey_theme_id"]))
+    rows = [*db.query("select * from codes order by position, name, id")]
+    rank: dict[tuple, int] = {}
+    out = []
+    for r in rows:
+        key = (r["parent_id"], r["kind"])
+        rank[key] = rank.get(key, -1) + 1
+        out.append(CodeEntry(
+            id=r["id"], kind=r["kind"], name=r["name"], parent_id=r["parent_id"],
+            position=rank[key], **{f: r[f] or "" for f in TEXT_FIELDS},
+            survey_themes=_sorted_themes(links.get(r["id"], [])),
+        ))
+    return _ordered(out)
+
+
+def _sorted_themes(ids: list[str]) -> list[str]:
+    from workbench.services.codebook import _survey_sort_key
+
+    return sorted({str(i) for i in ids}, key=_survey_sort_key)
+
+
+def _ordered(entries: list[CodeEntry]) -> list[CodeEntry]:
+    """Entries depth-first: each theme, then its codes, then its sub-themes (with theirs)."""
+    by_parent: dict[str | None, list[CodeEntry]] = {}
+    ids = {e.id for e in entries}
+    for e in entries:
+        by_parent.setdefault(e.parent_id if e.parent_id in ids else None, []).append(e)
+    out: list[CodeEntry] = []
+
+    def walk(parent: str | None) -> None:
+        kids = sorted(by_parent.get(parent, []), key=lambda e: (e.kind != "code", e.position))
+        if parent is None:
+            kids = sorted(kids, key=lambda e: (e.kind != "theme", e.position))
+        for e in kids:
+            out.append(e)
+            walk(e.id)
+
+    walk(None)
+    return out
+
+
+def _base(db: sqlite_utils.Database) -> dict[str, dict]:
+    return {r["code_id"]: json.loads(r["snapshot"]) for r in db.query("select * from codebook_sync_base")}
+
+
+def _codings_count(db: sqlite_utils.Database, code_id: str) -> int:
+    return db.execute("select count(*) from codings where code_id = ?", [code_id]).fetchone()[0]
+
+
+# -- checking and normalising entries ---------------------------------------------------------
+
+def validate_entries(entries: list[CodeEntry], *, source: str = "the codebook file") -> list[CodeEntry]:
+    """Check ids, kinds, names, nesting and colours; give positions as ranks among siblings.
+    Raises a WorkbenchError listing every problem."""
+    from workbench.services.codebook import check_colour
+
+    problems: list[str] = []
+    seen: dict[str, CodeEntry] = {}
+    names: dict[tuple[str, str], str] = {}
+    for e in entries:
+        if e.kind not in ("theme", "code"):
+            problems.append(f"'{e.name}': kind must be theme or code, not '{e.kind}'")
+        if not str(e.name or "").strip():
+            problems.append(f"an entry ({e.id or 'no id'}) has no name")
+            continue
+        e.name = " ".join(str(e.name).split())
+        if not e.id:
+            e.id = f"{NEW_PREFIX}{e.kind}:{e.name.lower()}"
+        if e.id in seen:
+            problems.append(f"the id {e.id} is used twice ('{seen[e.id].name}' and '{e.name}')")
+        seen[e.id] = e
+        key = (e.kind, e.name.lower())
+        if key in names:
+            problems.append(f"two {e.kind}s are named '{e.name}' ({names[key]} and {e.id})")
+        names[key] = e.id
+        try:
+            e.colour = check_colour(e.colour)
+        except WorkbenchError as exc:
+            problems.append(f"'{e.name}': {exc.message}")
+        e.survey_themes = _sorted_themes([str(s) for s in e.survey_themes or []])
+    for e in entries:
+        if not e.parent_id:
+            e.parent_id = None
+            continue
+        parent = seen.get(e.parent_id)
+        if parent is None:
+            problems.append(f"'{e.name}' belongs to {e.parent_id}, which is not in {source}")
+        elif parent.kind != "theme":
+            problems.append(f"'{e.name}' is under '{parent.name}', which is a code; only themes hold codes")
+        elif e.kind == "theme" and parent.parent_id:
+            problems.append(f"sub-theme '{e.name}' is under a sub-theme; themes nest one level deep only")
+    if problems:
+        raise WorkbenchError(
+            f"{source} has {len(problems)} problem(s):\n  " + "\n  ".join(problems)
+        )
+    # positions as ranks among siblings of the same kind, in the order given
+    groups: dict[tuple, list[tuple[int, int, CodeEntry]]] = {}
+    for i, e in enumerate(entries):
+        groups.setdefault((e.parent_id, e.kind), []).append((e.position or 0, i, e))
+    for members in groups.values():
+        for rank, (_p, _i, e) in enumerate(sorted(members, key=lambda m: (m[0], m[1]))):
+            e.position = rank
+    return entries
+
+
+def _resolve_new_ids(db: sqlite_utils.Database, entries: list[CodeEntry]) -> None:
+    """Entries without an id take the id of the local code of that name, or a fresh one."""
+    from workbench.services.codebook import new_id
+
+    mapping: dict[str, str] = {}
+    for e in entries:
+        if e.id.startswith(NEW_PREFIX):
+            row = db.execute(
+                "select id from codes where kind = ? and lower(name) = lower(?)", [e.kind, e.name]
+            ).fetchone()
+            mapping[e.id] = row[0] if row else new_id(e.kind)
+            e.id = mapping[e.id]
+    for e in entries:
+        if e.parent_id in mapping:
+            e.parent_id = mapping[e.parent_id]
+
+
+# -- planning -----------------------------------------------------------------------------------
+
+def plan_sync(db: sqlite_utils.Database, entries: list[CodeEntry], strategy: str = "fail") -> SyncPlan:
+    """What importing ``entries`` would change, and every conflict with local changes.
+
+    With ``strategy`` "theirs" or "ours" the plan shows the conflicts resolved that way (they
+    are still listed in ``conflicts``); nothing is written.
+    """
+    if strategy not in STRATEGIES:
+        raise WorkbenchError(f"strategy must be one of {', '.join(STRATEGIES)}")
+    entries = validate_entries([CodeEntry(**asdict(e)) for e in entries])
+    _resolve_new_ids(db, entries)
+    theirs = {e.id: e.snapshot() for e in entries}
+    local = {e.id: e.snapshot() for e in entries_from_db(db)}
+    base = _base(db)
+    plan = SyncPlan(strategy=strategy, theirs=theirs)
+    final: dict[str, dict | None] = {k: dict(v) for k, v in local.items()}
+    take_theirs = strategy == "theirs"
+    local_by_name = {(v["kind"], v["name"].lower()): k for k, v in local.items()}
+    entry_of = {e.id: e for e in entries}
+
+    for cid in [*theirs, *[k for k in local if k not in theirs]]:
+        t, loc, b = theirs.get(cid), local.get(cid), base.get(cid)
+        if t is not None and loc is not None:
+            merged, conflict_fields = _merge_fields(loc, t, b, take_theirs)
+            final[cid] = merged
+            if conflict_fields:
+                plan.conflicts.append(_field_conflict(cid, loc, t, b, conflict_fields))
+            if merged.get("kind") != loc["kind"]:
+                raise WorkbenchError(
+                    f"'{loc['name']}' ({cid}) is a {loc['kind']} here and a {t['kind']} in the "
+                    "file; a code cannot become a theme: give one of them another id"
+                )
+        elif t is not None:  # not here
+            if b is not None and _same(t, b):
+                continue  # deleted here, unchanged in the file: stays deleted
+            if b is not None:
+                plan.conflicts.append(Conflict(
+                    cid, t["name"], "deleted_here",
+                    f"{t['kind']} '{t['name']}' ({cid}) was deleted here but changed in the file",
+                ))
+                if take_theirs:
+                    final[cid] = dict(t)
+                continue
+            twin = local_by_name.get((t["kind"], t["name"].lower()))
+            if twin is not None and twin not in theirs:
+                plan.conflicts.append(Conflict(
+                    cid, t["name"], "name_clash",
+                    f"{t['kind']} '{t['name']}' is {cid} in the file and {twin} here "
+                    "(added on both sides); --theirs merges the local one into the file's, "
+                    "--ours keeps the local one",
+                    local_id=twin,
+                ))
+                if take_theirs:
+                    final[cid] = dict(t)
+                    final[twin] = None
+                    plan.merges.append((twin, cid))
+                continue
+            final[cid] = dict(t)
+        elif loc is not None:  # not in the file
+            if b is None:
+                continue  # added here since the last sync
+            used = _codings_count(db, cid) if loc["kind"] == "code" else 0
+            changed_here = not _same(loc, b)
+            if used or changed_here:
+                why = f"has {used} coding(s) here" if used else "was changed here"
+                plan.conflicts.append(Conflict(
+                    cid, loc["name"], "deleted_there",
+                    f"{loc['kind']} '{loc['name']}' ({cid}) was removed from the file but {why}",
+                ))
+                if not take_theirs:
+                    continue
+            final[cid] = None
+
+    # a theme that goes away leaves its remaining children one level up
+    for snap in final.values():
+        if snap is None or not snap.get("parent_id"):
+            continue
+        parent = final.get(snap["parent_id"])
+        if parent is None:
+            gone = local.get(snap["parent_id"]) or theirs.get(snap["parent_id"]) or {}
+            snap["parent_id"] = gone.get("parent_id")
+            if final.get(snap["parent_id"] or "") is None:
+                snap["parent_id"] = None
+            plan.warnings.append(
+                f"'{snap['name']}' was under theme '{gone.get('name', '?')}', which is removed: "
+                f"it moves {'up a level' if snap['parent_id'] else 'to no theme'}"
+            )
+
+    _check_final_names(final, plan)
+    plan.final = final
+    for cid, snap in final.items():
+        loc = local.get(cid)
+        if snap is None:
+            if loc is not None and (cid not in dict(plan.merges)):
+                plan.removals.append({"id": cid, "kind": loc["kind"], "name": loc["name"],
+                                      "codings": _codings_count(db, cid)})
+        elif loc is None:
+            e = entry_of.get(cid)
+            plan.adds.append(e if e is not None else CodeEntry(id=cid, **snap))
+        else:
+            changes = {f: (loc[f], snap[f]) for f in (*COMPARED, "position") if loc.get(f) != snap.get(f)}
+            if changes:
+                plan.updates.append((cid, snap["name"], changes))
+    return plan
+
+
+def _same(a: dict, b: dict) -> bool:
+    return all(a.get(f) == b.get(f) for f in COMPARED)
+
+
+def _merge_fields(loc: dict, t: dict, b: dict | None, take_theirs: bool) -> tuple[dict, list[str]]:
+    merged = dict(loc)
+    conflicts = []
+    for f in (*COMPARED, "position"):
+        ours, theirs_v = loc.get(f), t.get(f)
+        if ours == theirs_v:
+            continue
+        base_v = b.get(f) if b is not None else None
+        if b is not None and ours == base_v:
+            merged[f] = theirs_v
+        elif b is not None and theirs_v == base_v:
+            continue
+        elif f == "position":
+            if take_theirs or b is None:
+                merged[f] = theirs_v
+        else:
+            conflicts.append(f)
+            if take_theirs:
+                merged[f] = theirs_v
+    return merged, conflicts
+
+
+def _field_conflict(cid: str, loc: dict, t: dict, b: dict | None, fields: list[str]) -> Conflict:
+    names = ", ".join(fields)
+    if b is None:
+        reason = (f"{loc['kind']} '{loc['name']}' ({cid}) differs here and in the file ({names}) and "
+                  "was never synced")
+        kind = "never_synced"
+    else:
+        reason = f"{loc['kind']} '{loc['name']}' ({cid}): {names} changed here and in the file"
+        kind = "both_changed"
+    details = "; ".join(f"{f}: here {_short(loc.get(f))}, file {_short(t.get(f))}" for f in fields)
+    return Conflict(cid, loc["name"], kind, f"{reason} ({details})",
+                    {f: (loc.get(f), t.get(f)) for f in fields})
+
+
+def _check_final_names(final: dict[str, dict | None], plan: SyncPlan) -> None:
+    seen: dict[tuple[str, str], str] = {}
+    clashes = []
+    for cid, snap in final.items():
+        if snap is None:
+            continue
+        key = (snap["kind"], snap["name"].lower())
+        if key in seen:
+            clashes.append(f"{snap['kind']} name '{snap['name']}' would be used by {seen[key]} and {cid}")
+        seen[key] = cid
+    if clashes and not plan.conflicts:
+        raise ConflictError(
+            "the import would leave two codes with one name: " + "; ".join(clashes)
+            + ". Rename or merge one of them here first."
+        )
+    plan.warnings += [f"after resolving: {c}" for c in clashes]
+
+
+# -- applying -----------------------------------------------------------------------------------
+
+def apply_sync(
+    db: sqlite_utils.Database, coder: str, entries: list[CodeEntry], strategy: str = "fail",
+    *, source: str = "codebook file",
+) -> SyncReport:
+    """Import ``entries`` into the database as one recorded change.
+
+    With ``strategy="fail"`` any conflict raises a :class:`ConflictError` listing them all,
+    and nothing is changed.
+    """
+    plan = plan_sync(db, entries, strategy)
+    if plan.conflicts and strategy == "fail":
+        raise ConflictError(
+            f"the {source} conflicts with changes made here; nothing was changed. "
+            f"{len(plan.conflicts)} conflict(s):\n  "
+            + "\n  ".join(c.reason for c in plan.conflicts)
+            + "\nChoose --theirs (take the file's version) or --ours (keep this project's)."
+        )
+    clash = [w for w in plan.warnings if w.startswith("after resolving")]
+    if clash:
+        raise ConflictError(
+            "the import would leave two codes with one name: "
+            + "; ".join(w.split(": ", 1)[1] for w in clash)
+            + ". Rename or merge one of them here first; nothing was changed."
+        )
+    report = SyncReport(resolved=plan.conflicts if strategy != "fail" else [],
+                        warnings=plan.warnings, lines=plan.describe())
+    summary = (f"import codebook ({source}): {len(plan.adds)} added, {len(plan.updates)} updated, "
+               f"{len(plan.removals)} removed")
+    with record(db, coder, "codebook.import", summary) as cs:
+        _apply(db, cs, coder, plan, report)
+        _record_base(db, cs, plan.theirs)
+    return report
+
+
+def _row_from_snapshot(cid: str, snap: dict, coder: str) -> dict:
+    return {
+        "id": cid, "kind": snap["kind"], "name": snap["name"], "parent_id": snap["parent_id"],
+        "position": snap["position"], **{f: snap[f] for f in TEXT_FIELDS},
+        "created_at": now_iso(), "created_by": coder, "updated_at": now_iso(), "updated_by": coder,
+    }
+
+
+def _set_links(db: sqlite_utils.Database, cs, coder: str, cid: str, wanted: list[str]) -> None:
+    have = {str(r[0]) for r in db.execute(
+        "select survey_theme_id from survey_links where code_id = ?", [cid]).fetchall()}
+    for t in sorted(have - set(wanted)):
+        cs.delete("survey_links", [cid, t])
+    for t in wanted:
+        if t not in have:
+            cs.insert("survey_links", {"code_id": cid, "survey_theme_id": t,
+                                       "created_by": coder, "created_at": now_iso()})
+
+
+def _apply(db: sqlite_utils.Database, cs, coder: str, plan: SyncPlan, report: SyncReport) -> None:
+    from workbench.services import codebook
+
+    final = plan.final
+    db.execute("PRAGMA defer_foreign_keys = ON")
+    # parents first: top-level themes, sub-themes, then codes
+    for e in sorted(plan.adds, key=lambda e: (e.kind != "theme", bool(final[e.id]["parent_id"]))):
+        snap = final[e.id]
+        cs.insert("codes", _row_from_snapshot(e.id, snap, coder))
+        _set_links(db, cs, coder, e.id, snap["survey_themes"])
+        report.added += 1
+    for cid, _name, changes in plan.updates:
+        snap = final[cid]
+        cols = {f: snap[f] for f in changes if f not in ("survey_themes", "kind")}
+        if cols:
+            cs.update("codes", cid, {**cols, "updated_at": now_iso(), "updated_by": coder})
+        if "survey_themes" in changes:
+            _set_links(db, cs, coder, cid, snap["survey_themes"])
+        report.updated += 1
+    for local_id, file_id in plan.merges:
+        source = db["codes"].get(local_id)
+        target = db["codes"].get(file_id)
+        codebook._merge_into(db, cs, coder, source, target)
+        report.merged += 1
+    for r in sorted(plan.removals, key=lambda r: r["kind"] != "code"):
+        row = db["codes"].get(r["id"])
+        report.removed_codings += codebook._delete_row(db, cs, row)
+        report.removed += 1
+
+
+def _record_base(db: sqlite_utils.Database, cs, theirs: dict[str, dict]) -> None:
+    """The file's entries become the base of the next three-way merge."""
+    base = _base(db)
+    for cid, snap in theirs.items():
+        text = json.dumps(snap, ensure_ascii=False, sort_keys=True)
+        if cid not in base:
+            cs.insert("codebook_sync_base", {"code_id": cid, "snapshot": text, "synced_at": now_iso()})
+        elif base[cid] != snap:
+            cs.update("codebook_sync_base", cid, {"snapshot": text, "synced_at": now_iso()})
+    for cid in base:
+        if cid not in theirs:
+            cs.delete("codebook_sync_base", cid)
+
+
+def mark_synced(db: sqlite_utils.Database, entries: list[CodeEntry] | None = None) -> None:
+    """Remember ``entries`` (default: the database's codebook) as the last synced state; used
+    after writing a codebook file. Not an undoable change: it only moves the merge base."""
+    entries = entries if entries is not None else entries_from_db(db)
+    snaps = {e.id: json.dumps(e.snapshot(), ensure_ascii=False, sort_keys=True) for e in entries}
+    with db.atomic():
+        current = {r["code_id"]: r["snapshot"] for r in db.query("select * from codebook_sync_base")}
+        for cid, text in snaps.items():
+            if current.get(cid) != text:
+                db["codebook_sync_base"].upsert(
+                    {"code_id": cid, "snapshot": text, "synced_at": now_iso()}, pk="code_id")
+        for cid in current:
+            if cid not in snaps:
+                db.execute("delete from codebook_sync_base where code_id = ?", [cid])
+
+
+# -- the YAML form ----------------------------------------------------------------------------
+
+def _loader():
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        """Safe YAML where numbers with a dot stay text (survey theme ``4.10`` is not 4.1)."""
+
+    Loader.yaml_implicit_resolvers = {
+        ch: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:float"]
+        for ch, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    return Loader
+
+
+BLOCK_KEYS = ("id", "name", *TEXT_FIELDS, "survey_themes")
+
+
+def read_yaml(path: Path | str) -> list[CodeEntry]:
+    """Read a codebook YAML file into entries; every problem names the file and line."""
+    import yaml
+
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError as exc:
+        raise WorkbenchError("no such codebook file", path=path) from exc
+    except UnicodeDecodeError as exc:
+        raise WorkbenchError("the codebook file is not UTF-8 text", path=path) from exc
+    Loader = _loader()
+    try:
+        loader = Loader(text)
+        try:
+            root = loader.get_single_node()
+        finally:
+            loader.dispose()
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise WorkbenchError(f"not valid YAML: {getattr(exc, 'problem', exc)}", path=path,
+                             line=mark.line + 1 if mark else None) from exc
+    if root is None:
+        return []
+    constructor = Loader("")
+
+    def fail(msg: str, node) -> WorkbenchError:
+        return WorkbenchError(msg, path=path, line=node.start_mark.line + 1)
+
+    def mapping(node, what: str) -> list[tuple[str, Any]]:
+        if not isinstance(node, yaml.MappingNode):
+            raise fail(f"{what} must be a mapping (key: value)", node)
+        out = []
+        for k, v in node.value:
+            key = constructor.construct_object(k, deep=True)
+            out.append((str(key), v))
+        return out
+
+    def scalar(node, what: str) -> str:
+        if not isinstance(node, yaml.ScalarNode):
+            raise fail(f"{what} must be text", node)
+        value = constructor.construct_object(node, deep=True)
+        if value is None:
+            return ""
+        return str(value).strip() if what.endswith(("name", "id")) else str(value).rstrip()
+
+    def sequence(node, what: str) -> list:
+        if isinstance(node, yaml.ScalarNode) and constructor.construct_object(node) is None:
+            return []
+        if not isinstance(node, yaml.SequenceNode):
+            raise fail(f"{what} must be a list", node)
+        return node.value
+
+    entries: list[CodeEntry] = []
+
+    def block(node, kind: str, parent: CodeEntry | None, depth: int) -> None:
+        items = dict()
+        nested: list[tuple[str, Any]] = []
+        for key, value in mapping(node, f"a {kind}"):
+            if key in ("codes", "subthemes"):
+                if kind != "theme":
+                    raise fail(f"a code cannot hold '{key}'", value)
+                nested.append((key, value))
+            elif key == "survey_themes":
+                items[key] = [scalar(v, "a survey theme id") for v in sequence(value, "survey_themes")]
+            elif key in BLOCK_KEYS:
+                items[key] = scalar(value, f"{kind} {key}")
+            else:
+                raise fail(f"unknown key '{key}' in a {kind} (known: {', '.join(BLOCK_KEYS)}, "
+                           f"{'codes, subthemes' if kind == 'theme' else ''})".replace(", )", ")"), value)
+        if not items.get("name"):
+            raise fail(f"a {kind} without a name", node)
+        siblings = [e for e in entries if e.parent_id == (parent.id if parent else None) and e.kind == kind]
+        e = CodeEntry(
+            id=items.get("id", ""), kind=kind, name=items["name"],
+            parent_id=parent.id if parent else None, position=len(siblings),
+            survey_themes=items.get("survey_themes", []),
+            **{f: items.get(f, "") for f in TEXT_FIELDS},
+        )
+        if not e.id:
+            e.id = f"{NEW_PREFIX}{kind}:{' '.join(e.name.split()).lower()}"
+        entries.append(e)
+        for key, value in nested:
+            if key == "subthemes" and depth >= 1:
+                raise fail("sub-themes nest one level deep only", value)
+            for child in sequence(value, key):
+                block(child, "code" if key == "codes" else "theme", e, depth + 1)
+
+    version = None
+    for key, value in mapping(root, "the codebook file"):
+        if key == "version":
+            version = constructor.construct_object(value)
+            if version != FORMAT_VERSION:
+                raise fail(f"codebook format version {version!r} is not supported (this workbench "
+                           f"reads version {FORMAT_VERSION})", value)
+        elif key == "themes":
+            for item in sequence(value, "themes"):
+                block(item, "theme", None, 0)
+        elif key == "codes":
+            for item in sequence(value, "codes"):
+                block(item, "code", None, 0)
+        elif key in ("title", "description", "project"):
+            continue
+        else:
+            raise fail(f"unknown key '{key}' (known: version, themes, codes)", value)
+    if version is None:
+        raise WorkbenchError(f"no 'version: {FORMAT_VERSION}' key: is this a workbench codebook?", path=path)
+    try:
+        return validate_entries(entries, source=str(path))
+    except WorkbenchError as exc:
+        raise WorkbenchError(exc.message, path=path) from exc
+
+
+class _FlowList(list):
+    """A list written on one line: ``survey_themes: ['4.3', '4.5']``."""
+
+
+def _block(e: CodeEntry) -> dict:
+    out: dict[str, Any] = {"id": e.id, "name": e.name}
+    for f in TEXT_FIELDS:
+        if getattr(e, f):
+            out[f] = getattr(e, f)
+    if e.survey_themes:
+        out["survey_themes"] = _FlowList(e.survey_themes)
+    return out
+
+
+def to_yaml_text(entries: list[CodeEntry]) -> str:
+    """The YAML text for a list of entries (themes with nested codes, in order)."""
+    import yaml
+
+    class Dumper(yaml.SafeDumper):
+        pass
+
+    def str_repr(dumper, data: str):
+        style = "|" if "\n" in data else None
+        return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
+
+    def flow_repr(dumper, data: _FlowList):
+        return dumper.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=True)
+
+    Dumper.add_representer(str, str_repr)
+    Dumper.add_representer(_FlowList, flow_repr)
+    by_parent: dict[str | None, list[CodeEntry]] = {}
+    for e in entries:
+        by_parent.setdefault(e.parent_id, []).append(e)
+
+    def kids(parent: str | None, kind: str) -> list[CodeEntry]:
+        return sorted((e for e in by_parent.get(parent, []) if e.kind == kind), key=lambda e: e.position)
+
+    def theme(e: CodeEntry) -> dict:
+        out = _block(e)
+        codes = [_block(c) for c in kids(e.id, "code")]
+        subs = [theme(s) for s in kids(e.id, "theme")]
+        if codes:
+            out["codes"] = codes
+        if subs:
+            out["subthemes"] = subs
+        return out
+
+    doc: dict[str, Any] = {"version": FORMAT_VERSION, "themes": [theme(t) for t in kids(None, "theme")]}
+    loose = [_block(c) for c in kids(None, "code")]
+    if loose:
+        doc["codes"] = loose
+    # no line wrapping: one field per line diffs best
+    body = yaml.dump(doc, Dumper=Dumper, sort_keys=False, allow_unicode=True, width=1_000_000,
+                     default_flow_style=False, indent=2)
+    # a blank line before each top-level block keeps reading and diffs easy
+    lines = body.splitlines(keepends=True)
+    body = "".join(
+        ("\n" + line) if line.startswith("- ") and i and not lines[i - 1].rstrip().endswith(":")
+        else line
+        for i, line in enumerate(lines)
+    )
+    header = ("# Workbench codebook (shared by the coders). Edit it, then run\n"
+              "#   workbench codebook import codebooks/codebook.yaml\n"
+              "# Ids are stable: keep them. survey_themes are report section ids.\n")
+    return header + body
+
+
+def write_yaml(db: sqlite_utils.Database, path: Path | str) -> int:
+    """Write the database's codebook to ``path`` (atomically) and remember it as synced.
+    Returns the number of entries written."""
+    path = Path(path)
+    entries = entries_from_db(db)
+    text = to_yaml_text(entries)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".codebook-", suffix=".yaml", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    mark_synced(db, entries)
+    return len(entries)

@@ -1,0 +1,218 @@
+"""Codings to and from files: a YAML or CSV list of codings, e.g. the sample project's two
+coders, or codings made elsewhere.
+
+Each coding names its ``transcript`` (id or label), its ``code`` (id or name), its ``coder``,
+and where it is: ``quote`` (the passage's text, found like ``workbench code --quote``) and/or
+``start``/``end`` (string offsets; with both, the offsets are used when the text there is the
+quote, else the quote is searched), optionally ``memo``. YAML::
+
+    codings:
+      - transcript: INT01
+        code: Tweede telefoon
+        coder: anna
+        quote: "Dat is zo'n klassieker, die tweede telefoon."
+        memo: klassiek signaal
+
+CSV has the same columns as a header row. Loading checks every row first and writes nothing if
+any row is bad (each problem names the file and line); codings already present are left alone,
+so loading a file twice changes nothing. Each coder's codings are one recorded change.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import sqlite_utils
+
+from workbench.errors import WorkbenchError
+from workbench.project import Project, validate_name
+
+COLUMNS = ("transcript", "code", "coder", "quote", "start", "end", "memo")
+
+
+@dataclass
+class LoadReport:
+    added: int = 0
+    unchanged: int = 0
+    by_coder: dict[str, int] = field(default_factory=dict)
+
+
+def _read_yaml_rows(path: Path, text: str) -> list[tuple[int, dict]]:
+    import yaml
+
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise WorkbenchError(f"not valid YAML: {getattr(exc, 'problem', exc)}", path=path,
+                             line=mark.line + 1 if mark else None) from exc
+    if root is None:
+        return []
+    constructor = yaml.SafeLoader("")
+    items = root
+    if isinstance(root, yaml.MappingNode):
+        found = [v for k, v in root.value if constructor.construct_object(k) == "codings"]
+        if not found:
+            raise WorkbenchError("expected a 'codings:' list", path=path, line=root.start_mark.line + 1)
+        items = found[0]
+    if not isinstance(items, yaml.SequenceNode):
+        raise WorkbenchError("'codings' must be a list", path=path, line=items.start_mark.line + 1)
+    rows = []
+    for node in items.value:
+        line = node.start_mark.line + 1
+        value = constructor.construct_object(node, deep=True)
+        if not isinstance(value, dict):
+            raise WorkbenchError("each coding must be a mapping (transcript, code, …)", path=path, line=line)
+        rows.append((line, value))
+    return rows
+
+
+def _read_csv_rows(path: Path, text: str) -> list[tuple[int, dict]]:
+    sample = text[:4096]
+    try:
+        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.DictReader(io.StringIO(text), dialect=dialect)
+    if not reader.fieldnames:
+        return []
+    names = [n.strip().lower() for n in reader.fieldnames]
+    reader.fieldnames = names
+    missing = {"transcript", "code"} - set(names)
+    if missing:
+        raise WorkbenchError(f"the CSV header lacks {', '.join(sorted(missing))}", path=path, line=1)
+    return [(reader.line_num, {k: v for k, v in row.items() if k}) for row in reader]
+
+
+def read_rows(path: Path | str) -> list[tuple[int, dict]]:
+    """The rows of a codings file with their line numbers (``.yaml``/``.yml`` or ``.csv``)."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError as exc:
+        raise WorkbenchError("no such file", path=path) from exc
+    except UnicodeDecodeError as exc:
+        raise WorkbenchError("the file is not UTF-8 text", path=path) from exc
+    suffix = path.suffix.lower()
+    if suffix in (".yaml", ".yml"):
+        return _read_yaml_rows(path, text)
+    if suffix == ".csv":
+        return _read_csv_rows(path, text)
+    raise WorkbenchError("codings files are .yaml, .yml or .csv", path=path)
+
+
+def _int(value, what: str) -> int:
+    try:
+        return int(str(value).strip())
+    except ValueError as exc:
+        raise WorkbenchError(f"{what} must be a whole number, not {value!r}") from exc
+
+
+def load_codings(project: Project, path: Path | str, coder: str | None = None) -> LoadReport:
+    """Load codings from a file. ``coder`` is used for rows without one (default: the
+    project's coder). Nothing is written when any row is bad."""
+    from workbench.clock import now_iso
+    from workbench.db.changes import record
+    from workbench.services import codebook
+    from workbench.services.coding import check_span, new_coding_id, span_for_quote
+    from workbench.services.transcripts import resolve_transcript
+
+    path = Path(path)
+    db = project.db
+    default_coder = project.coder(coder)
+    planned: list[dict] = []
+    problems: list[str] = []
+    for line, raw in read_rows(path):
+        row = {str(k).strip().lower(): v for k, v in raw.items()}
+        unknown = set(row) - set(COLUMNS)
+        try:
+            if unknown:
+                raise WorkbenchError(f"unknown field(s) {', '.join(sorted(unknown))} (known: {', '.join(COLUMNS)})")
+            if not row.get("transcript") or not row.get("code"):
+                raise WorkbenchError("each coding needs 'transcript' and 'code'")
+            t = resolve_transcript(db, str(row["transcript"]))
+            c = codebook.resolve(db, str(row["code"]), "code")
+            who = validate_name(str(row.get("coder") or default_coder), what="coder name")
+            quote = str(row.get("quote") or "").strip()
+            has_span = any(str(row.get(k) if row.get(k) is not None else "").strip() for k in ("start", "end"))
+            span = None
+            if has_span:
+                span = check_span(t["text"], _int(row.get("start"), "start"), _int(row.get("end"), "end"))
+            if quote and span and " ".join(t["text"][span[0]:span[1]].split()) != " ".join(quote.split()):
+                span = None  # the text moved (e.g. a re-imported transcript): trust the quote
+            if span:
+                start, end = span
+            elif quote:
+                start, end = span_for_quote(db, t["id"], quote)
+            else:
+                raise WorkbenchError("each coding needs 'quote' or 'start' and 'end'")
+            planned.append({"line": line, "transcript_id": t["id"], "code_id": c["id"], "code": c["name"],
+                            "coder": who, "start": start, "end": end,
+                            "memo": str(row.get("memo") or "").strip()})
+        except WorkbenchError as exc:
+            problems.append(f"line {line}: {exc.message}")
+    if problems:
+        raise WorkbenchError(
+            f"{len(problems)} coding(s) cannot be loaded; nothing was changed:\n  " + "\n  ".join(problems),
+            path=path,
+        )
+    report = LoadReport()
+    by_coder: dict[str, list[dict]] = {}
+    for p in planned:
+        by_coder.setdefault(p["coder"], []).append(p)
+    with db.atomic():
+        for who, items in by_coder.items():
+            with record(db, who, "codings.load", f"load codings from {path.name}") as cs:
+                for p in items:
+                    exists = db.execute(
+                        "select 1 from codings where transcript_id = ? and code_id = ? and coder = ? "
+                        "and start = ? and end = ?",
+                        [p["transcript_id"], p["code_id"], who, p["start"], p["end"]],
+                    ).fetchone()
+                    if exists:
+                        report.unchanged += 1
+                        continue
+                    cs.insert("codings", {
+                        "id": new_coding_id(), "transcript_id": p["transcript_id"],
+                        "code_id": p["code_id"], "coder": who, "start": p["start"], "end": p["end"],
+                        "memo": p["memo"], "flag": None, "created_at": now_iso(),
+                    })
+                    report.added += 1
+                    report.by_coder[who] = report.by_coder.get(who, 0) + 1
+                n = len(cs.rows)
+                cs.summary = f"load {n} coding(s) from {path.name}"
+    return report
+
+
+def dump_codings(db: sqlite_utils.Database, path: Path | str) -> int:
+    """Write every coding (with its quote text and offsets) to ``.yaml``/``.yml`` or ``.csv``.
+    Returns the number written."""
+    import yaml
+
+    from workbench.services.coding import list_codings
+
+    path = Path(path)
+    rows = [
+        {"transcript": r["transcript_id"], "code": r["code"], "coder": r["coder"],
+         "quote": r["text"], "start": r["start"], "end": r["end"], "memo": r["memo"] or ""}
+        for r in list_codings(db)
+    ]
+    suffix = path.suffix.lower()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if suffix in (".yaml", ".yml"):
+        for r in rows:
+            if not r["memo"]:
+                del r["memo"]
+        text = yaml.safe_dump({"codings": rows}, sort_keys=False, allow_unicode=True, width=100)
+        path.write_text(text, encoding="utf-8")
+    elif suffix == ".csv":
+        with path.open("w", encoding="utf-8", newline="") as fh:
+            writer = csv.DictWriter(fh, fieldnames=list(COLUMNS))
+            writer.writeheader()
+            writer.writerows(rows)
+    else:
+        raise WorkbenchError("codings files are .yaml, .yml or .csv", path=path)
+    return len(rows)

@@ -1,0 +1,410 @@
+"""Quotes: coded extracts chosen for the report, with a checked display text and attribution.
+
+A quote (table ``quotes``) points at a coding (``coding_id``) and, when it joins fragments of
+one answer, at further codings of the same transcript (``extra_codings``, a JSON list). Its
+display text may shorten and clarify the respondent's words in the house style; every change is
+checked by :mod:`workbench.services.verbatim` against the respondent's words in those codings
+(the interviewer's turns never count as quotable). A quote is attributed with the transcript's
+respondent label: ``“…” (Jongerenwerker C)`` (:func:`format_quote`). Starring, editing and
+unstarring go through :func:`workbench.db.changes.record`, so they can be undone.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import sqlite_utils
+
+from workbench.clock import now_iso
+from workbench.db.changes import record
+from workbench.errors import NotFoundError, WorkbenchError
+from workbench.services import verbatim
+
+OPEN_QUOTE, CLOSE_QUOTE = "“", "”"
+INNER_OPEN, INNER_CLOSE = "‘", "’"
+_SURROUNDING = "\"“”„‟«»"
+
+
+def new_quote_id() -> str:
+    return "q-" + secrets.token_hex(4)
+
+
+# -- formatting ------------------------------------------------------------------------------
+
+def _strip_outer_quotes(text: str) -> str:
+    text = text.strip()
+    while len(text) >= 2 and text[0] in _SURROUNDING and text[-1] in _SURROUNDING:
+        text = text[1:-1].strip()
+    return text
+
+
+def inner_quotes(text: str) -> str:
+    """Turn double quotes inside a quote into single curly quotes (‘…’)."""
+    text = text.replace("“", INNER_OPEN).replace("„", INNER_OPEN).replace("”", INNER_CLOSE)
+    out = []
+    for i, ch in enumerate(text):
+        if ch == '"':
+            prev = text[i - 1] if i else " "
+            out.append(INNER_OPEN if prev.isspace() or prev in "([{-–—/" else INNER_CLOSE)
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def display(text: str) -> str:
+    """A display text as it is printed: one line, no surrounding quote marks, inner quotes single."""
+    return inner_quotes(" ".join(_strip_outer_quotes(text).split()))
+
+
+def format_quote(text: str, label: str) -> str:
+    """``“Ze worden steeds jonger.” (Jongerenwerker C)``"""
+    return f"{OPEN_QUOTE}{display(text)}{CLOSE_QUOTE} ({label.strip() or 'Respondent'})"
+
+
+# -- the source of a quote -------------------------------------------------------------------
+
+@dataclass
+class QuoteSource:
+    """The respondent's words a quote may use: a covering span of the transcript and, inside it,
+    the parts that belong to the quote's codings and to respondent turns."""
+
+    transcript: dict
+    codings: list[dict]
+    start: int
+    end: int
+    allowed: list[tuple[int, int]]  # absolute transcript offsets
+
+    @property
+    def text(self) -> str:
+        return self.transcript["text"][self.start : self.end]
+
+    @property
+    def relative_allowed(self) -> list[tuple[int, int]]:
+        return [(s - self.start, e - self.start) for s, e in self.allowed]
+
+    def default_text(self) -> str:
+        """The respondent's words of the codings, fragments joined with ``[…]``."""
+        full = self.transcript["text"]
+        parts: list[str] = []
+        prev_end = None
+        for s, e in self.allowed:
+            piece = " ".join(full[s:e].split())
+            if not piece:
+                continue
+            if prev_end is not None:
+                gap = full[prev_end:s]
+                parts.append(" " if not gap.strip() else " […] ")
+            parts.append(piece)
+            prev_end = e
+        return "".join(parts)
+
+    def check(self, display_text: str) -> verbatim.Alignment:
+        return verbatim.check(self.text, display_text, allowed_spans=self.relative_allowed)
+
+    def shown_spans(self, display_text: str) -> list[tuple[int, int]]:
+        """Transcript offsets of the source words the display text shows."""
+        alignment = self.check(display_text)
+        words = verbatim.source_words(self.text)
+        return [(s + self.start, e + self.start) for s, e in alignment.merged_spans(words)]
+
+
+def respondent_spans(db: sqlite_utils.Database, transcript_id: str) -> list[tuple[int, int]] | None:
+    """Spans of the respondent's turns, or None when no turn is marked as the interviewer's."""
+    rows = db.execute("select start, end, role from turns where transcript_id = ? order by idx",
+                      [transcript_id]).fetchall()
+    if not any(r[2] == "interviewer" for r in rows):
+        return None
+    return [(r[0], r[1]) for r in rows if r[2] != "interviewer"]
+
+
+def _intersect(spans: Iterable[tuple[int, int]], limits: list[tuple[int, int]] | None) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for s, e in spans:
+        if limits is None:
+            out.append((s, e))
+            continue
+        for ls, le in limits:
+            a, b = max(s, ls), min(e, le)
+            if a < b:
+                out.append((a, b))
+    out.sort()
+    merged: list[tuple[int, int]] = []
+    for s, e in out:
+        if merged and s <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(e, merged[-1][1]))
+        else:
+            merged.append((s, e))
+    return merged
+
+
+def _get_codings(db: sqlite_utils.Database, ids: Sequence[str]) -> list[dict]:
+    from workbench.services.coding import get_coding
+
+    return [get_coding(db, cid) for cid in ids]
+
+
+def source_for(db: sqlite_utils.Database, coding_rows: Sequence[dict]) -> QuoteSource:
+    """The quotable source of one or more codings (all of one transcript)."""
+    if not coding_rows:
+        raise WorkbenchError("a quote needs a coding")
+    tids = {c["transcript_id"] for c in coding_rows}
+    if len(tids) > 1:
+        raise WorkbenchError(
+            "the codings of one quote must come from one transcript (got "
+            + ", ".join(sorted(tids)) + "); fragments of one answer only")
+    tid = tids.pop()
+    t = db["transcripts"].get(tid)
+    spans = [(c["start"], c["end"]) for c in coding_rows]
+    allowed = _intersect(spans, respondent_spans(db, tid))
+    if not allowed:
+        raise WorkbenchError(
+            f"coding {coding_rows[0]['id']} holds only the interviewer's words; quotes are the "
+            "respondent's words")
+    start = min(s for s, _ in spans)
+    end = max(e for _, e in spans)
+    return QuoteSource(t, [*coding_rows], start, end, allowed)
+
+
+def coding_ids_of(quote: dict) -> list[str]:
+    extra = quote.get("extra_codings") or "[]"
+    extra_ids = json.loads(extra) if isinstance(extra, str) else [*extra]
+    return [quote["coding_id"], *extra_ids]
+
+
+def source_of(db: sqlite_utils.Database, quote: dict) -> QuoteSource:
+    return source_for(db, _get_codings(db, coding_ids_of(quote)))
+
+
+def _checked(source: QuoteSource, text: str) -> str:
+    text = text.strip()
+    if not text:
+        raise WorkbenchError("the quote text is empty")
+    try:
+        source.check(text)
+    except verbatim.VerbatimError as exc:
+        label = source.transcript["label"]
+        raise verbatim.VerbatimError(
+            f"not verbatim ({source.transcript['id']}, {label}): {exc.message}",
+            word=exc.word, index=exc.index,
+        ) from None
+    return text
+
+
+# -- changing quotes -------------------------------------------------------------------------
+
+def star(
+    db: sqlite_utils.Database,
+    coder: str,
+    coding_id: str,
+    text: str | None = None,
+    *,
+    extend: Sequence[str] = (),
+) -> dict:
+    """Choose a coding (joined with the codings in ``extend``) as a quote; returns the quote row.
+
+    Without ``text`` the display text is the respondent's words of the codings (fragments
+    joined with ``[…]``). The same quote starred twice returns the existing row.
+    """
+    codings = _get_codings(db, [coding_id, *extend])
+    ids = [c["id"] for c in codings]
+    if len(set(ids)) != len(ids):
+        raise WorkbenchError("the same coding is given twice")
+    codings = [codings[0], *sorted(codings[1:], key=lambda c: (c["start"], c["end"]))]
+    source = source_for(db, codings)
+    body = _checked(source, text) if text is not None else source.default_text()
+    extra = json.dumps([c["id"] for c in codings[1:]])
+    same = db.execute(
+        "select id from quotes where coding_id = ? and extra_codings = ? and text = ?",
+        [codings[0]["id"], extra, body],
+    ).fetchone()
+    if same:
+        return db["quotes"].get(same[0])
+    position = db.execute("select coalesce(max(position), -1) + 1 from quotes").fetchone()[0]
+    row = {
+        "id": new_quote_id(),
+        "coding_id": codings[0]["id"],
+        "extra_codings": extra,
+        "text": body,
+        "position": position,
+        "created_by": coder,
+        "created_at": now_iso(),
+    }
+    short = body if len(body) <= 40 else body[:37] + "…"
+    with record(db, coder, "quote.star", f"star quote {row['id']} ({source.transcript['label']}) “{short}”") as cs:
+        return cs.insert("quotes", row)
+
+
+def get_quote(db: sqlite_utils.Database, quote_id: str) -> dict:
+    row = db.execute("select id from quotes where id = ?", [quote_id]).fetchone()
+    if row is None and len(quote_id) >= 4:
+        rows = db.execute("select id from quotes where id like ?", [quote_id + "%"]).fetchall()
+        if len(rows) > 1:
+            raise WorkbenchError(f"quote id '{quote_id}' is ambiguous; give more characters")
+        row = rows[0] if rows else None
+    if row is None:
+        raise NotFoundError(f"no quote '{quote_id}' (see 'workbench quote list')")
+    return db["quotes"].get(row[0])
+
+
+def _find(db: sqlite_utils.Database, ref: str) -> list[dict]:
+    """Quotes by quote id, or every quote of a coding id."""
+    ref = ref.strip()
+    try:
+        return [get_quote(db, ref)]
+    except NotFoundError:
+        pass
+    from workbench.services.coding import get_coding
+
+    try:
+        coding = get_coding(db, ref)
+    except NotFoundError:
+        raise NotFoundError(f"no quote or coding '{ref}' (see 'workbench quote list')") from None
+    rows = [dict(r) for r in db.query("select * from quotes order by position")
+            if coding["id"] in coding_ids_of(r)]
+    if not rows:
+        raise NotFoundError(f"coding {coding['id']} has no quote")
+    return rows
+
+
+def unstar(db: sqlite_utils.Database, coder: str, quote_id_or_coding_id: str) -> list[dict]:
+    """Remove a quote (by quote id), or every quote of a coding (by coding id)."""
+    rows = _find(db, quote_id_or_coding_id)
+    with record(db, coder, "quote.unstar", "unstar " + ", ".join(r["id"] for r in rows)) as cs:
+        return [cs.delete("quotes", r["id"]) for r in rows]
+
+
+def edit(db: sqlite_utils.Database, coder: str, quote_id: str, text: str) -> dict:
+    """Change a quote's display text; refused when it changes the respondent's words."""
+    quote = get_quote(db, quote_id)
+    body = _checked(source_of(db, quote), text)
+    if body == quote["text"]:
+        return quote
+    with record(db, coder, "quote.edit", f"edit quote {quote['id']}") as cs:
+        return cs.update("quotes", quote["id"], {"text": body})
+
+
+def move(db: sqlite_utils.Database, coder: str, quote_id: str, position: int) -> dict:
+    """Set a quote's position (quotes are printed in position order within a theme)."""
+    quote = get_quote(db, quote_id)
+    with record(db, coder, "quote.move", f"move quote {quote['id']} to {position}") as cs:
+        return cs.update("quotes", quote["id"], {"position": int(position)})
+
+
+# -- reading ---------------------------------------------------------------------------------
+
+def _theme_tree(db: sqlite_utils.Database, code_id: str) -> set[str]:
+    return {r[0] for r in db.execute(
+        "with recursive tree(id) as (select ? union all select c.id from codes c join tree on "
+        "c.parent_id = tree.id) select id from tree", [code_id])}
+
+
+def list_quotes(
+    db: sqlite_utils.Database,
+    *,
+    theme: str | None = None,
+    code: str | None = None,
+    survey_theme: str | None = None,
+    coder: str | None = None,
+    transcript: str | None = None,
+) -> list[dict]:
+    """Quotes with everything an export needs, in position order.
+
+    Each row: id, coding_id, coding_ids, transcript_id, label, role, municipality, domain,
+    code_id, code, codes, theme (path of theme names), survey_themes, start, end, spans, text
+    (display), quote (formatted with its label), coder (of the coding), created_by, position.
+    ``theme``/``code`` filter on the codebook (a theme includes its sub-themes and codes),
+    ``survey_theme`` on survey links, ``coder`` on whose coding it is.
+    """
+    from workbench.services import codebook
+    from workbench.services import survey as survey_service
+
+    wanted: set[str] | None = None
+    if theme:
+        wanted = _theme_tree(db, codebook.resolve(db, theme)["id"])
+    if code:
+        ids = _theme_tree(db, codebook.resolve(db, code)["id"])
+        wanted = ids if wanted is None else wanted & ids
+    by_code = survey_service.survey_ids_by_code(db)
+    if survey_theme:
+        ids = {cid for cid, sids in by_code.items() if survey_theme in sids}
+        wanted = ids if wanted is None else wanted & ids
+    tid = None
+    if transcript:
+        from workbench.services.transcripts import resolve_transcript
+
+        tid = resolve_transcript(db, transcript)["id"]
+    codes = {r["id"]: dict(r) for r in db.query("select id, name, kind, parent_id from codes")}
+
+    def theme_path(code_id: str) -> str:
+        names, node, guard = [], codes.get(code_id, {}).get("parent_id"), 0
+        while node and node in codes and guard < 10:
+            names.append(codes[node]["name"])
+            node, guard = codes[node]["parent_id"], guard + 1
+        return " / ".join(reversed(names))
+
+    quotes = [dict(r) for r in db.query("select * from quotes order by position, created_at, id")]
+    needed = {cid for q in quotes for cid in coding_ids_of(q)}
+    codings: dict[str, dict] = {}
+    if needed:
+        for r in db.query(
+            "select x.*, t.label, t.role, t.municipality, t.domain, t.date from codings x join "
+            "transcripts t on t.id = x.transcript_id"
+        ):
+            if r["id"] in needed:
+                codings[r["id"]] = dict(r)
+    out: list[dict] = []
+    for q in quotes:
+        ids = coding_ids_of(q)
+        rows = [codings[c] for c in ids if c in codings]
+        if not rows:
+            continue
+        first = rows[0]
+        code_ids = []
+        for r in rows:
+            if r["code_id"] not in code_ids:
+                code_ids.append(r["code_id"])
+        if wanted is not None and not (set(code_ids) & wanted):
+            continue
+        if coder and first["coder"] != coder:
+            continue
+        if tid and first["transcript_id"] != tid:
+            continue
+        sids: list[str] = []
+        for c in code_ids:
+            for s in by_code.get(c, []):
+                if s not in sids:
+                    sids.append(s)
+        spans = sorted((r["start"], r["end"]) for r in rows)
+        out.append({
+            "id": q["id"],
+            "coding_id": q["coding_id"],
+            "coding_ids": ids,
+            "transcript_id": first["transcript_id"],
+            "label": first["label"],
+            "role": first["role"],
+            "municipality": first["municipality"],
+            "domain": first["domain"],
+            "code_id": first["code_id"],
+            "code": codes.get(first["code_id"], {}).get("name", ""),
+            "codes": [codes.get(c, {}).get("name", c) for c in code_ids],
+            "code_ids": code_ids,
+            "theme": theme_path(first["code_id"]),
+            "survey_themes": sids,
+            "start": spans[0][0],
+            "end": max(e for _, e in spans),
+            "spans": [[s, e] for s, e in spans],
+            "text": q["text"],
+            "quote": format_quote(q["text"], first["label"]),
+            "coder": first["coder"],
+            "created_by": q["created_by"],
+            "created_at": q["created_at"],
+            "position": q["position"],
+            "missing_codings": [c for c in ids if c not in codings],
+        })
+    return out
+
+
+list = list_quotes  # noqa: A001 - ``quotes.list(db, …)`` reads as the issue names it

@@ -1,0 +1,118 @@
+"""Re-processing a project with the current language pipeline, and knowing when it is due.
+
+Sentences and their lemmas are derived from the transcript text by the spaCy pipeline. The
+pipeline that derived them is stored in ``meta`` (key ``nlp_pipeline``, its fingerprint); when
+the pipeline changes (the Dutch model gets installed, a trained pipeline is configured),
+:func:`reprocess` re-segments every transcript and rebuilds its sentences and lemmas. Codings,
+audit flags and quotes are character spans of the text, which does not change, so every one of
+them stays where it is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import sqlite_utils
+
+from workbench.clock import now_iso
+from workbench.db.changes import ensure_coder
+
+Progress = Callable[[int, int, str], None]
+CHUNK = 16  # transcripts segmented in one nlp.pipe call
+
+
+@dataclass
+class ReprocessSummary:
+    transcripts: int
+    sentences_before: int
+    sentences_after: int
+    fingerprint: str
+    previous: str | None
+
+
+def stored_fingerprint(db: sqlite_utils.Database) -> str | None:
+    from workbench.nlp.pipeline import FINGERPRINT_KEY
+
+    row = db.execute("select value from meta where key = ?", [FINGERPRINT_KEY]).fetchone()
+    return row[0] if row else None
+
+
+def _store_fingerprint(db: sqlite_utils.Database, fingerprint: str) -> None:
+    from workbench.nlp.pipeline import FINGERPRINT_KEY
+
+    db["meta"].upsert({"key": FINGERPRINT_KEY, "value": fingerprint}, pk="key")
+
+
+def note_import(db: sqlite_utils.Database) -> None:
+    """After an import: remember the pipeline if the project has none recorded yet (a project
+    processed with another pipeline keeps its record, so that re-processing stays due)."""
+    from workbench.nlp.pipeline import get_pipeline
+
+    if stored_fingerprint(db) is None:
+        _nlp, info = get_pipeline()
+        with db.atomic():
+            _store_fingerprint(db, info.fingerprint)
+
+
+def reprocess_due(db: sqlite_utils.Database) -> str | None:
+    """A sentence saying why re-processing is due, or None when it is not."""
+    from workbench.nlp.pipeline import get_pipeline
+
+    count = db.execute("select count(*) from transcripts").fetchone()[0]
+    if not count:
+        return None
+    stored = stored_fingerprint(db)
+    _nlp, info = get_pipeline()
+    if stored == info.fingerprint:
+        return None
+    was = f"with {stored}" if stored else "with an unrecorded pipeline"
+    return (f"the transcripts were processed {was}; the current pipeline is {info.fingerprint}: "
+            "run 'workbench reprocess' to rebuild sentences and lemmas (codings are kept)")
+
+
+def reprocess(
+    project_or_db, *, coder: str = "workbench", progress: Progress | None = None
+) -> ReprocessSummary:
+    """Re-segment every transcript with the current pipeline; keeps every coding."""
+    from workbench.nlp.pipeline import get_pipeline
+    from workbench.nlp.sentences import segment_texts
+
+    db = project_or_db.db if hasattr(project_or_db, "db") else project_or_db
+    _nlp, info = get_pipeline()
+    previous = stored_fingerprint(db)
+    ids = [r[0] for r in db.execute("select id from transcripts order by id")]
+    before = db.execute("select count(*) from sentences").fetchone()[0]
+    total = len(ids)
+    for first in range(0, total, CHUNK):
+        chunk = ids[first : first + CHUNK]
+        if progress:
+            progress(first, total, f"segmenting {chunk[0]}…")
+        texts = {tid: db.execute("select text from transcripts where id = ?", [tid]).fetchone()[0] for tid in chunk}
+        turns = {tid: list(db.query("select idx, start, end from turns where transcript_id = ? order by idx", [tid]))
+                 for tid in chunk}
+        flat = [texts[tid][t["start"] : t["end"]] for tid in chunk for t in turns[tid]]
+        segmented = iter(segment_texts(flat))
+        with db.atomic():
+            for tid in chunk:
+                rows = []
+                for turn in turns[tid]:
+                    for s in next(segmented):
+                        start, end = turn["start"] + s.start, turn["start"] + s.end
+                        rows.append({"transcript_id": tid, "idx": len(rows), "turn_idx": turn["idx"],
+                                     "start": start, "end": end, "text": texts[tid][start:end],
+                                     "lemmas": s.lemmas})
+                db.execute("delete from sentences where transcript_id = ?", [tid])
+                db["sentences"].insert_all(rows, batch_size=500)
+                db.execute("update transcripts set sentence_count = ? where id = ?", [len(rows), tid])
+    with db.atomic():
+        _store_fingerprint(db, info.fingerprint)
+        ensure_coder(db, coder)
+        db["changes"].insert({
+            "coder": coder, "at": now_iso(), "action": "reprocess", "undone": 2,
+            "summary": f"re-processed {total} transcript(s) with {info.fingerprint}",
+        })
+    after = db.execute("select count(*) from sentences").fetchone()[0]
+    if progress:
+        progress(total, total, "done")
+    return ReprocessSummary(total, before, after, info.fingerprint, previous)

@@ -1,0 +1,487 @@
+"""Searching a project's transcripts: words, phrases, lemmas, half-remembered passages, KWIC.
+
+Four modes over the stored sentences (never over spaCy at query time, except to lemmatise the
+query itself in lemma mode):
+
+- ``word``: every word of the query in one sentence (SQLite FTS5 on ``sentences_fts.text``,
+  case- and diacritics-insensitive: ``een`` finds ``één``). ``"quoted parts"`` are phrases and a
+  trailing ``*`` makes a prefix (``ronsel*``).
+- ``phrase``: the query's words next to each other, in order.
+- ``lemma``: the query's words lemmatised with the project's pipeline and matched on the stored
+  lemmas (``ronselen`` finds ``geronseld``, ``ronselt``, ``ronselden``).
+- ``fuzzy``: a half-remembered passage, typos tolerated: candidates from FTS on word prefixes,
+  scored with rapidfuzz partial matching over sentences and pairs of adjacent sentences.
+
+Every hit carries the transcript, its respondent label, the sentence number, the offsets of the
+matched words (else of the sentence), the sentence, its context and the codes on it.
+:func:`kwic` lists every occurrence of a lemma with its left and right context.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import sqlite_utils
+
+from workbench.errors import WorkbenchError
+from workbench.nlp.normalize import WORD_RE, fold, fold_words
+
+MODES = ("word", "phrase", "lemma", "fuzzy")
+FUZZY_CUTOFF = 60.0
+FUZZY_CANDIDATES = 1500
+_TOKEN_RE = re.compile(r'"([^"]*)"?|([^\W_]+)(\*?)')
+
+
+@dataclass
+class Hit:
+    transcript_id: str
+    label: str
+    sentence: int
+    start: int
+    end: int
+    text: str
+    context: str
+    score: float
+    codes: list[str] = field(default_factory=list)
+    matches: list[tuple[int, int]] = field(default_factory=list)
+    sentence_start: int = 0
+    sentence_end: int = 0
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+# -- query parsing -----------------------------------------------------------------------------
+
+@dataclass
+class _Term:
+    """One term of a word query: a word (maybe a prefix) or a phrase of words."""
+
+    words: list[str]
+    prefix: bool = False
+
+    def fts(self) -> str:
+        quoted = " + ".join(f'"{w}"' for w in self.words)
+        return quoted + ("*" if self.prefix else "")
+
+
+def _parse(query: str, *, phrase: bool) -> list[_Term]:
+    if phrase:
+        found = WORD_RE.findall(fold(query))
+        prefix = query.rstrip().endswith("*")
+        return [_Term(found, prefix)] if found else []
+    terms: list[_Term] = []
+    for m in _TOKEN_RE.finditer(query):
+        if m.group(1) is not None:
+            found = WORD_RE.findall(fold(m.group(1)))
+            if found:
+                terms.append(_Term(found))
+        elif m.group(2):
+            terms.append(_Term([fold(m.group(2))], bool(m.group(3))))
+    return terms
+
+
+# -- filters -------------------------------------------------------------------------------------
+
+def _code_ids(db: sqlite_utils.Database, code: str) -> list[str]:
+    from workbench.services import codebook
+
+    row = codebook.resolve(db, code)
+    if row["kind"] == "code":
+        return [row["id"]]
+    rows = db.execute(
+        "with recursive tree(id) as (select ? union all select c.id from codes c join tree "
+        "on c.parent_id = tree.id) select id from tree",
+        [row["id"]],
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def _filters(
+    db: sqlite_utils.Database, code: str | None, respondent: str | None
+) -> tuple[str, list[Any]]:
+    where: list[str] = []
+    args: list[Any] = []
+    if respondent:
+        from workbench.services.transcripts import resolve_transcript
+
+        where.append("s.transcript_id = ?")
+        args.append(resolve_transcript(db, respondent)["id"])
+    if code:
+        ids = _code_ids(db, code)
+        marks = ", ".join("?" for _ in ids)
+        where.append(
+            "exists (select 1 from codings c where c.transcript_id = s.transcript_id and "
+            f"c.start < s.end and c.end > s.start and c.code_id in ({marks}))"
+        )
+        args.extend(ids)
+    return "".join(f" and {w}" for w in where), args
+
+
+# -- helpers ---------------------------------------------------------------------------------------
+
+def _fts_rows(
+    db: sqlite_utils.Database, match: str, extra: str, args: list[Any], limit: int | None
+) -> list[dict]:
+    sql = (
+        "select s.rowid as rowid, s.transcript_id, s.idx, s.turn_idx, s.start, s.end, s.text, "
+        "s.lemmas, t.label, bm25(sentences_fts) as rank from sentences_fts "
+        "join sentences s on s.rowid = sentences_fts.rowid "
+        "join transcripts t on t.id = s.transcript_id "
+        f"where sentences_fts match ?{extra} order by rank, s.transcript_id, s.idx"
+    )
+    params: list[Any] = [match, *args]
+    if limit is not None:
+        sql += " limit ?"
+        params.append(limit)
+    try:
+        return list(db.query(sql, params))
+    except Exception as exc:  # sqlite3.OperationalError: a query FTS5 cannot parse
+        if "fts5" in str(exc).lower() or "syntax" in str(exc).lower():
+            raise WorkbenchError(f"cannot search for {match!r}: {exc}") from exc
+        raise
+
+
+def _codes_on_many(db: sqlite_utils.Database, spans: list[tuple[str, int, int]]) -> list[list[str]]:
+    """The code names on each ``(transcript, start, end)``, a few queries for all of them."""
+    found: list[set[str]] = [set() for _ in spans]
+    for first in range(0, len(spans), 2000):  # SQLite caps the number of parameters
+        chunk = spans[first : first + 2000]
+        values = ", ".join("(?, ?, ?, ?)" for _ in chunk)
+        args = [v for i, (tid, s, e) in enumerate(chunk, start=first) for v in (i, tid, s, e)]
+        for i, name in db.execute(
+            f"with h(i, tid, s, e) as (values {values}) select distinct h.i, c.name from h "
+            "join codings x on x.transcript_id = h.tid and x.start < h.e and x.end > h.s "
+            "join codes c on c.id = x.code_id",
+            args,
+        ).fetchall():
+            found[i].add(name)
+    return [sorted(names, key=str.lower) for names in found]
+
+
+def _contexts_many(db: sqlite_utils.Database, rows: list[dict]) -> list[str]:
+    """Each sentence with the one before and after it, in one query."""
+    if not rows:
+        return []
+    wanted = {(r["transcript_id"], r["idx"] + d) for r in rows for d in (-1, 1)}
+    values = ", ".join("(?, ?)" for _ in wanted)
+    args = [v for pair in wanted for v in pair]
+    texts = {
+        (tid, idx): text
+        for tid, idx, text in db.execute(
+            f"with w(tid, idx) as (values {values}) select s.transcript_id, s.idx, s.text from w "
+            "join sentences s on s.transcript_id = w.tid and s.idx = w.idx",
+            args,
+        ).fetchall()
+    }
+    out = []
+    for r in rows:
+        parts = [texts.get((r["transcript_id"], r["idx"] - 1)), r["text"],
+                 texts.get((r["transcript_id"], r["idx"] + 1))]
+        out.append(" ".join(p for p in parts if p))
+    return out
+
+
+@dataclass
+class _Pending:
+    row: dict
+    matches: list[tuple[int, int]]
+    score: float
+    span: tuple[int, int] | None = None
+    text: str | None = None
+
+
+def _hits(db: sqlite_utils.Database, pending: list[_Pending]) -> list[Hit]:
+    """Build the hits, reading contexts and codes for all of them at once."""
+    rows = [p.row for p in pending]
+    contexts = _contexts_many(db, rows)
+    codes = _codes_on_many(db, [(r["transcript_id"], r["start"], r["end"]) for r in rows])
+    hits = []
+    for p, context, names in zip(pending, contexts, codes, strict=True):
+        row = p.row
+        if p.span is not None:
+            start, end = p.span
+        elif p.matches:
+            start, end = p.matches[0]
+        else:
+            start, end = row["start"], row["end"]
+        hits.append(Hit(
+            transcript_id=row["transcript_id"],
+            label=row["label"],
+            sentence=row["idx"],
+            start=start,
+            end=end,
+            text=row["text"] if p.text is None else p.text,
+            context=context,
+            score=float(f"{p.score:.4g}"),
+            codes=names,
+            matches=p.matches,
+            sentence_start=row["start"],
+            sentence_end=row["end"],
+        ))
+    return hits
+
+
+def _word_matches(row: dict, terms: list[_Term]) -> list[list[tuple[int, int]]]:
+    """For each term, the offsets (in the transcript) of the sentence's words matching it."""
+    folded = fold(row["text"])
+    toks = [(m.start(), m.end(), m.group()) for m in WORD_RE.finditer(folded)]
+    base = row["start"]
+    per_term: list[list[tuple[int, int]]] = []
+    for term in terms:
+        found: list[tuple[int, int]] = []
+        n = len(term.words)
+        for i in range(len(toks) - n + 1):
+            ok = True
+            for j, w in enumerate(term.words):
+                word = toks[i + j][2]
+                last = j == n - 1
+                if not (word == w or (last and term.prefix and word.startswith(w))):
+                    ok = False
+                    break
+            if ok:
+                found.append((base + toks[i][0], base + toks[i + n - 1][1]))
+        per_term.append(found)
+    return per_term
+
+
+def _combine(per_term: list[list[tuple[int, int]]]) -> tuple[list[tuple[int, int]], tuple[int, int] | None]:
+    """All matched spans, and the span from the first match of the first term to the end of
+    the first match of the last (None when some term matched no word of the sentence)."""
+    matches = sorted({span for spans in per_term for span in spans})
+    if not per_term or any(not spans for spans in per_term):
+        return matches, None
+    firsts = [spans[0] for spans in per_term]
+    return matches, (min(s for s, _e in firsts), max(e for _s, e in firsts))
+
+
+# -- the modes -------------------------------------------------------------------------------------
+
+def _search_words(db, query, *, phrase, extra, args, limit) -> list[Hit]:
+    terms = _parse(query, phrase=phrase)
+    if not terms:
+        raise WorkbenchError("the search has no words to look for")
+    match = "{text} : (" + " AND ".join(t.fts() for t in terms) + ")"
+    pending = []
+    for row in _fts_rows(db, match, extra, args, limit):
+        matches, span = _combine(_word_matches(row, terms))
+        pending.append(_Pending(row, matches, -row["rank"], span))
+    return _hits(db, pending)
+
+
+def lemma_terms(query: str) -> list[set[str]]:
+    """For each word of the query: its lemma and the word itself (folded), as FTS sees them."""
+    from workbench.nlp.pipeline import lemmatize
+
+    terms: list[set[str]] = []
+    for word in WORD_RE.findall(query):
+        options = {fold(word)}
+        for lemma in lemmatize(word):
+            options.update(WORD_RE.findall(fold(lemma)))
+        terms.append(options)
+    return terms
+
+
+def _lemma_matches(rows: list[dict], terms: list[set[str]]) -> list[list[list[tuple[int, int]]]]:
+    """For each row and each term, the transcript offsets of the words whose stored lemma
+    matches the term (empty when the stored lemmas do not line up with the words)."""
+    from workbench.nlp.pipeline import word_spans
+
+    out = []
+    for row, spans in zip(rows, word_spans(r["text"] for r in rows), strict=True):
+        lemmas = row["lemmas"].split()
+        per_term: list[list[tuple[int, int]]] = [[] for _ in terms]
+        if len(lemmas) == len(spans):
+            for (s, e), lemma in zip(spans, lemmas, strict=True):
+                parts = set(WORD_RE.findall(fold(lemma)))
+                for i, options in enumerate(terms):
+                    if parts & options:
+                        per_term[i].append((row["start"] + s, row["start"] + e))
+        out.append(per_term)
+    return out
+
+
+def _lemma_match_expr(terms: list[set[str]]) -> str:
+    def one(options: set[str]) -> str:
+        parts = []
+        for opt in sorted(options):
+            words = WORD_RE.findall(opt)
+            if words:
+                parts.append(" + ".join(f'"{w}"' for w in words))
+        return "(" + " OR ".join(parts) + ")"
+
+    return "{lemmas} : (" + " AND ".join(one(t) for t in terms) + ")"
+
+
+def _search_lemmas(db, query, *, extra, args, limit) -> list[Hit]:
+    terms = lemma_terms(query)
+    if not terms:
+        raise WorkbenchError("the search has no words to look for")
+    rows = _fts_rows(db, _lemma_match_expr(terms), extra, args, limit)
+    pending = []
+    for row, per_term in zip(rows, _lemma_matches(rows, terms), strict=True):
+        matches, span = _combine(per_term)
+        pending.append(_Pending(row, matches, -row["rank"], span))
+    return _hits(db, pending)
+
+
+def _fuzzy_candidates(db, query: str, extra: str, args: list[Any]) -> list[dict]:
+    words = [w for w in WORD_RE.findall(fold(query)) if len(w) >= 3]
+    base_sql = (
+        "select s.rowid as rowid, s.transcript_id, s.idx, s.turn_idx, s.start, s.end, s.text, "
+        "s.lemmas, t.label from sentences s join transcripts t on t.id = s.transcript_id "
+    )
+    if words:
+        prefixes = sorted({w[:4] for w in words})
+        match = "{text} : (" + " OR ".join(f'"{p}"*' for p in prefixes) + ")"
+        rows = _fts_rows(db, match, extra, args, FUZZY_CANDIDATES)
+        if rows:
+            return rows
+    # No usable words (or nothing shares a word start): score every sentence.
+    return list(db.query(base_sql + "where 1" + extra, args))
+
+
+def _fuzzy_texts(db, rows: list[dict]) -> list[tuple[dict, int, int, str]]:
+    """Each candidate sentence, and each with the next sentence of the same turn."""
+    out: list[tuple[dict, int, int, str]] = [(row, row["start"], row["end"], row["text"]) for row in rows]
+    if not rows:
+        return out
+    nexts: dict[tuple[str, int], tuple[int, int]] = {}
+    keys = sorted({(r["transcript_id"], r["idx"] + 1) for r in rows})
+    for first in range(0, len(keys), 400):  # SQLite caps the number of parameters
+        chunk = keys[first : first + 400]
+        values = ", ".join("(?, ?)" for _ in chunk)
+        for tid, idx, turn_idx, end in db.execute(
+            f"with w(tid, idx) as (values {values}) select s.transcript_id, s.idx, s.turn_idx, s.end "
+            "from w join sentences s on s.transcript_id = w.tid and s.idx = w.idx",
+            [v for k in chunk for v in k],
+        ).fetchall():
+            nexts[(tid, idx)] = (turn_idx, end)
+    texts: dict[str, str] = {}
+    for row in rows:
+        found = nexts.get((row["transcript_id"], row["idx"] + 1))
+        if found is None or found[0] != row["turn_idx"]:
+            continue
+        tid = row["transcript_id"]
+        if tid not in texts:
+            texts[tid] = db.execute("select text from transcripts where id = ?", [tid]).fetchone()[0]
+        out.append((row, row["start"], found[1], texts[tid][row["start"] : found[1]]))
+    return out
+
+
+def _snap(text: str, start: int, end: int) -> tuple[int, int]:
+    """Widen ``[start, end)`` to whole words and trim spaces and punctuation at the edges."""
+    while start > 0 and text[start - 1].isalnum() and start < len(text) and text[start].isalnum():
+        start -= 1
+    while end < len(text) and end > 0 and text[end].isalnum() and text[end - 1].isalnum():
+        end += 1
+    while start < end and not text[start].isalnum():
+        start += 1
+    while end > start and not text[end - 1].isalnum():
+        end -= 1
+    return start, end
+
+
+def _search_fuzzy(db, query, *, extra, args, limit, cutoff: float = FUZZY_CUTOFF) -> list[Hit]:
+    from rapidfuzz import fuzz
+
+    q = " ".join(fold_words(query).split())
+    if len(q) < 3:
+        raise WorkbenchError("a fuzzy search needs at least three letters")
+    from rapidfuzz import process
+
+    texts = _fuzzy_texts(db, _fuzzy_candidates(db, query, extra, args))
+    folded = [fold_words(t[3]) for t in texts]
+    scored = []
+    for _choice, score, i in process.extract(
+        q, folded, scorer=fuzz.partial_ratio, score_cutoff=cutoff, limit=None
+    ):
+        row, start, end, text = texts[i]
+        if len(folded[i]) < len(q):
+            score *= len(folded[i]) / len(q)  # a short sentence inside a long query is no match
+            if score < cutoff:
+                continue
+        scored.append((score, row, start, end, text))
+    scored.sort(key=lambda x: (-x[0], x[3] - x[2], x[1]["transcript_id"], x[2]))
+    pending: list[_Pending] = []
+    taken: list[tuple[str, int, int]] = []
+    for score, row, start, _end, text in scored:
+        align = fuzz.partial_ratio_alignment(q, fold_words(text))
+        if align is not None and len(text) >= len(q):
+            s, e = _snap(text, align.dest_start, align.dest_end)
+        else:
+            s, e = _snap(text, 0, len(text))
+        s, e = start + s, start + e
+        if any(t == row["transcript_id"] and s < te and e > ts for t, ts, te in taken):
+            continue
+        taken.append((row["transcript_id"], s, e))
+        pending.append(_Pending(row, [(s, e)], score, (s, e), text))
+        if len(pending) >= limit:
+            break
+    return _hits(db, pending)
+
+
+def search(
+    db: sqlite_utils.Database,
+    query: str,
+    *,
+    mode: str = "word",
+    code: str | None = None,
+    respondent: str | None = None,
+    limit: int = 50,
+) -> list[Hit]:
+    """Search the project's sentences; best hits first (see the module docstring)."""
+    if mode not in MODES:
+        raise WorkbenchError(f"unknown search mode '{mode}' (use one of: {', '.join(MODES)})")
+    if not query or not query.strip():
+        raise WorkbenchError("the search is empty")
+    if limit < 1:
+        raise WorkbenchError("the limit must be at least 1")
+    extra, args = _filters(db, code, respondent)
+    if mode == "fuzzy":
+        return _search_fuzzy(db, query, extra=extra, args=args, limit=limit)
+    if mode == "lemma":
+        return _search_lemmas(db, query, extra=extra, args=args, limit=limit)
+    return _search_words(db, query, phrase=mode == "phrase", extra=extra, args=args, limit=limit)
+
+
+def kwic(
+    db: sqlite_utils.Database, lemma: str, width: int = 40, *, limit: int | None = None
+) -> list[dict]:
+    """Every occurrence of ``lemma`` (any form of the word) with ``width`` characters of
+    context each side and the codes on the occurrence, in transcript order."""
+    terms = lemma_terms(lemma)
+    if not terms:
+        raise WorkbenchError("give a word to list in context")
+    if width < 0:
+        raise WorkbenchError("the context width cannot be negative")
+    rows = _fts_rows(db, _lemma_match_expr(terms), "", [], None)
+    rows.sort(key=lambda r: (r["transcript_id"], r["idx"]))
+    texts: dict[str, str] = {}
+    out: list[dict] = []
+    for row, per_term in zip(rows, _lemma_matches(rows, terms), strict=True):
+        matches, _span = _combine(per_term)
+        tid = row["transcript_id"]
+        if tid not in texts:
+            texts[tid] = db.execute("select text from transcripts where id = ?", [tid]).fetchone()[0]
+        text = texts[tid]
+        for s, e in matches or [(row["start"], row["end"])]:
+            out.append({
+                "transcript_id": tid,
+                "label": row["label"],
+                "sentence": row["idx"],
+                "start": s,
+                "end": e,
+                "left": re.sub(r"\s+", " ", text[max(0, s - width) : s]),
+                "match": text[s:e],
+                "right": re.sub(r"\s+", " ", text[e : e + width]),
+                "codes": [],
+            })
+        if limit is not None and len(out) >= limit:
+            out = out[:limit]
+            break
+    for r, names in zip(out, _codes_on_many(db, [(r["transcript_id"], r["start"], r["end"]) for r in out]), strict=True):
+        r["codes"] = names
+    return out

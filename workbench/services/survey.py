@@ -1,0 +1,312 @@
+"""The survey's themes, their figures, and the links from codebook themes and codes to them.
+
+A report on the study is organised by the themes of its questionnaire. They are listed in
+``codebooks/survey_themes.yaml`` (id such as ``4.3``, Dutch title, the questionnaire items it
+covers, an optional ``order``); optional figures per theme are in ``codebooks/survey_figures.csv``
+(``survey_theme_id,statement,n,base``). Both files are validated on loading, and every problem
+names the file and line. A codebook theme or code is linked to one or more survey themes in the
+table ``survey_links``; linking and unlinking go through :func:`workbench.db.changes.record`,
+so they are in the history and can be undone.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import sqlite_utils
+
+from workbench.clock import now_iso
+from workbench.db.changes import record
+from workbench.errors import ConflictError, NotFoundError, WorkbenchError
+
+THEMES_FILE = "survey_themes.yaml"
+FIGURES_FILE = "survey_figures.csv"
+FIGURE_COLUMNS = ("survey_theme_id", "statement", "n", "base")
+
+
+@dataclass(frozen=True)
+class Figure:
+    survey_theme_id: str
+    statement: str
+    n: int
+    base: int
+    line: int = 0
+
+    @property
+    def percent(self) -> int:
+        """Rounded half up, as reports print it (434 of 821 -> 53)."""
+        return (200 * self.n + self.base) // (2 * self.base)
+
+    def formatted(self) -> str:
+        """``53% (n=434 van 821)``"""
+        return f"{self.percent}% (n={self.n} van {self.base})"
+
+
+@dataclass
+class SurveyTheme:
+    id: str
+    title: str
+    items: list[str] = field(default_factory=list)
+    order: float | None = None
+    line: int = 0
+    figures: list[Figure] = field(default_factory=list)
+
+    @property
+    def heading(self) -> str:
+        return f"{self.id} {self.title}"
+
+
+# -- loading ---------------------------------------------------------------------------------
+
+def _scalar_text(node) -> str:
+    import yaml
+
+    if isinstance(node, yaml.ScalarNode):
+        return str(node.value).strip()
+    raise TypeError
+
+
+def load_themes(path: Path | str) -> list[SurveyTheme]:
+    """Read and validate a survey themes file; return the themes in report order."""
+    import yaml
+
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise NotFoundError(
+            "no survey themes file: create it (see docs/reporting.md) to link and export by "
+            "survey theme", path=path
+        ) from exc
+    except UnicodeDecodeError as exc:
+        raise WorkbenchError("is not UTF-8 text", path=path) from exc
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise WorkbenchError(f"not valid YAML: {getattr(exc, 'problem', exc)}", path=path,
+                             line=mark.line + 1 if mark else None) from exc
+    if root is None:
+        raise WorkbenchError("the file is empty; expected 'survey_themes:' with a list", path=path)
+    entries = root
+    if isinstance(root, yaml.MappingNode):
+        found = [v for k, v in root.value if isinstance(k, yaml.ScalarNode) and k.value == "survey_themes"]
+        if not found:
+            raise WorkbenchError("expected a key 'survey_themes:' with a list of themes", path=path,
+                                 line=root.start_mark.line + 1)
+        entries = found[0]
+    if not isinstance(entries, yaml.SequenceNode):
+        raise WorkbenchError("'survey_themes' must be a list of themes (- id: …, title: …)",
+                             path=path, line=entries.start_mark.line + 1)
+    loader = yaml.SafeLoader("")
+    themes: list[SurveyTheme] = []
+    seen: dict[str, int] = {}
+    for pos, node in enumerate(entries.value):
+        line = node.start_mark.line + 1
+        if not isinstance(node, yaml.MappingNode):
+            raise WorkbenchError("each survey theme must be a mapping with id and title", path=path, line=line)
+        values = {}
+        for k, v in node.value:
+            key = _scalar_text(k) if isinstance(k, yaml.ScalarNode) else ""
+            values[key] = (v, v.start_mark.line + 1)
+        unknown = set(values) - {"id", "title", "items", "order", "note", "description"}
+        if unknown:
+            raise WorkbenchError(f"unknown key(s) {', '.join(sorted(unknown))}; expected id, title, "
+                                 "items, order", path=path, line=line)
+        if "id" not in values:
+            raise WorkbenchError("survey theme without an id", path=path, line=line)
+        id_node, id_line = values["id"]
+        if not isinstance(id_node, yaml.ScalarNode) or not str(id_node.value).strip():
+            raise WorkbenchError("the id must be a text such as \"4.3\"", path=path, line=id_line)
+        # The id as written (4.10 stays "4.10", not the number 4.1).
+        sid = str(id_node.value).strip()
+        if sid in seen:
+            raise WorkbenchError(f"duplicate survey theme id '{sid}' (first on line {seen[sid]})",
+                                 path=path, line=id_line)
+        seen[sid] = id_line
+        title_node, title_line = values.get("title", (None, line))
+        title = str(title_node.value).strip() if isinstance(title_node, yaml.ScalarNode) and title_node.value else ""
+        if not title:
+            raise WorkbenchError(f"survey theme '{sid}' has no title", path=path, line=title_line)
+        items: list[str] = []
+        if "items" in values:
+            items_node, items_line = values["items"]
+            raw = loader.construct_object(items_node, deep=True)
+            if isinstance(raw, str | int | float):
+                raw = [raw]
+            if not isinstance(raw, list) or any(isinstance(x, dict | list) or x is None for x in raw):
+                raise WorkbenchError(f"the items of '{sid}' must be a list of questionnaire items",
+                                     path=path, line=items_line)
+            items = [str(x).strip() for x in raw]
+        order = None
+        if "order" in values:
+            order_node, order_line = values["order"]
+            raw = loader.construct_object(order_node)
+            if isinstance(raw, bool) or not isinstance(raw, int | float):
+                raise WorkbenchError(f"the order of '{sid}' must be a number, not {order_node.value!r}",
+                                     path=path, line=order_line)
+            order = float(raw)
+        themes.append(SurveyTheme(sid, title, items, order, line))
+        themes[-1]._pos = pos  # type: ignore[attr-defined]
+    # Report order: explicit order first where given, file order otherwise (stable).
+    return sorted(themes, key=lambda t: (t.order if t.order is not None else float(t._pos), t._pos))  # type: ignore[attr-defined]
+
+
+def load_figures(path: Path | str, themes: list[SurveyTheme] | None = None) -> list[Figure]:
+    """Read and validate a survey figures CSV (rows starting with '#' are comments)."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        return []
+    except UnicodeDecodeError as exc:
+        raise WorkbenchError("is not UTF-8 text", path=path) from exc
+    known = {t.id for t in themes} if themes is not None else None
+    sample = "\n".join(line for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#"))[:2000]
+    delimiter = ";" if sample.count(";") > sample.count(",") else ","
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    header: list[str] | None = None
+    figures: list[Figure] = []
+    for row in reader:
+        line = reader.line_num
+        if not row or not any(c.strip() for c in row) or row[0].lstrip().startswith("#"):
+            continue
+        if header is None:
+            header = [c.strip().lower() for c in row]
+            missing = [c for c in FIGURE_COLUMNS if c not in header]
+            if missing:
+                raise WorkbenchError(f"missing column(s) {', '.join(missing)}; expected "
+                                     f"{', '.join(FIGURE_COLUMNS)}", path=path, line=line)
+            continue
+        cells = dict(zip(header, (c.strip() for c in row), strict=False))
+        sid = cells.get("survey_theme_id", "")
+        if not sid:
+            raise WorkbenchError("no survey_theme_id", path=path, line=line)
+        if known is not None and sid not in known:
+            raise WorkbenchError(f"unknown survey theme '{sid}' (not in {THEMES_FILE})", path=path, line=line)
+        statement = cells.get("statement", "")
+        if not statement:
+            raise WorkbenchError("no statement", path=path, line=line)
+        numbers = {}
+        for col in ("n", "base"):
+            raw = cells.get(col, "").replace("\u202f", "").replace(" ", "")
+            if re.fullmatch(r"\d{1,3}(?:[.,]\d{3})+", raw):  # 1.637 or 1,637
+                raw = raw.replace(".", "").replace(",", "")
+            if not raw.isdigit():
+                raise WorkbenchError(f"{col} must be a whole number, not {cells.get(col, '')!r}", path=path, line=line)
+            numbers[col] = int(raw)
+        if numbers["base"] <= 0:
+            raise WorkbenchError("base must be above 0", path=path, line=line)
+        if numbers["n"] > numbers["base"]:
+            raise WorkbenchError(f"n ({numbers['n']}) is larger than the base ({numbers['base']})", path=path, line=line)
+        figures.append(Figure(sid, statement, numbers["n"], numbers["base"], line))
+    return figures
+
+
+def themes_path(root: Path | str) -> Path:
+    return Path(root) / "codebooks" / THEMES_FILE
+
+
+def load(project_or_root) -> list[SurveyTheme]:
+    """The project's survey themes with their figures attached, in report order."""
+    root = project_or_root if isinstance(project_or_root, str | Path) else project_or_root.root
+    themes = load_themes(themes_path(root))
+    figures = load_figures(Path(root) / "codebooks" / FIGURES_FILE, themes)
+    by_id = {t.id: t for t in themes}
+    for f in figures:
+        by_id[f.survey_theme_id].figures.append(f)
+    return themes
+
+
+def find(themes: list[SurveyTheme], survey_id: str) -> SurveyTheme:
+    sid = str(survey_id).strip()
+    for t in themes:
+        if t.id == sid:
+            return t
+    for t in themes:
+        if t.title.lower() == sid.lower():
+            return t
+    raise NotFoundError(f"no survey theme '{sid}' (see 'workbench survey list'; known: "
+                        f"{', '.join(t.id for t in themes)})")
+
+
+# -- links -----------------------------------------------------------------------------------
+
+def link(db: sqlite_utils.Database, coder: str, ref: str, survey_id: str,
+         *, themes: list[SurveyTheme] | None = None) -> dict:
+    """Link a codebook theme or code (id or name) to a survey theme; returns the link row.
+
+    With ``themes`` given the survey id must be one of them (the CLI always passes them).
+    """
+    from workbench.services import codebook
+
+    code = codebook.resolve(db, ref)
+    sid = find(themes, survey_id).id if themes is not None else str(survey_id).strip()
+    if not sid:
+        raise WorkbenchError("the survey theme id is empty")
+    exists = db.execute("select 1 from survey_links where code_id = ? and survey_theme_id = ?",
+                        [code["id"], sid]).fetchone()
+    if exists:
+        raise ConflictError(f"'{code['name']}' is already linked to survey theme {sid}")
+    row = {"code_id": code["id"], "survey_theme_id": sid, "created_by": coder, "created_at": now_iso()}
+    with record(db, coder, "survey.link", f"link {code['kind']} '{code['name']}' to survey theme {sid}") as cs:
+        return cs.insert("survey_links", row)
+
+
+def unlink(db: sqlite_utils.Database, coder: str, ref: str, survey_id: str) -> dict:
+    from workbench.services import codebook
+
+    code = codebook.resolve(db, ref)
+    sid = str(survey_id).strip()
+    exists = db.execute("select 1 from survey_links where code_id = ? and survey_theme_id = ?",
+                        [code["id"], sid]).fetchone()
+    if not exists:
+        raise NotFoundError(f"'{code['name']}' is not linked to survey theme {sid}")
+    with record(db, coder, "survey.unlink", f"unlink {code['kind']} '{code['name']}' from survey theme {sid}") as cs:
+        return cs.delete("survey_links", [code["id"], sid])
+
+
+def links(db: sqlite_utils.Database) -> list[dict]:
+    """Every link with the code's name and kind, in codebook order."""
+    return [dict(r) for r in db.query(
+        "select l.survey_theme_id, l.code_id, c.kind, c.name, l.created_by, l.created_at "
+        "from survey_links l join codes c on c.id = l.code_id order by l.survey_theme_id, "
+        "c.kind desc, c.position, c.name"
+    )]
+
+
+def linked_codes(db: sqlite_utils.Database, survey_id: str) -> list[dict]:
+    """The codebook rows linked directly to one survey theme (themes before codes, codebook order)."""
+    return [dict(r) for r in db.query(
+        "select c.* from survey_links l join codes c on c.id = l.code_id where l.survey_theme_id = ? "
+        "order by case c.kind when 'theme' then 0 else 1 end, c.position, c.name", [survey_id]
+    )]
+
+
+def survey_ids_by_code(db: sqlite_utils.Database) -> dict[str, list[str]]:
+    """For every code and theme, the survey themes it falls under: its own links and those of
+    the themes above it."""
+    own: dict[str, list[str]] = {}
+    for r in db.query("select code_id, survey_theme_id from survey_links order by survey_theme_id"):
+        own.setdefault(r["code_id"], []).append(r["survey_theme_id"])
+    parents = {r["id"]: r["parent_id"] for r in db.query("select id, parent_id from codes")}
+    out: dict[str, list[str]] = {}
+    for cid in parents:
+        ids: list[str] = []
+        node, guard = cid, 0
+        while node and guard < 10:
+            for s in own.get(node, []):
+                if s not in ids:
+                    ids.append(s)
+            node, guard = parents.get(node), guard + 1
+        out[cid] = ids
+    return out
+
+
+def codes_under_survey_theme(db: sqlite_utils.Database, survey_id: str) -> set[str]:
+    """Ids of every code and theme that falls under a survey theme (linked, or below a link)."""
+    return {cid for cid, ids in survey_ids_by_code(db).items() if survey_id in ids}

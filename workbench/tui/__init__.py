@@ -1,0 +1,1 @@
+"""The terminal workbench (Textual). Nothing outside this package imports it at start-up."""

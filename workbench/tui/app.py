@@ -1,0 +1,208 @@
+"""The terminal workbench: the Textual app, its global keys and how screens hand off.
+
+``run_app(project, coder)`` is what ``workbench open`` calls. The app holds the project and the
+coder; screens hold ids and ask the services for data (workers for anything big). Every action
+that changes data goes through a service inside :meth:`WorkbenchApp.guard`, which turns a
+``WorkbenchError`` (or a database error) into a notification instead of a traceback.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from textual.app import App
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.worker import Worker, WorkerState
+
+from workbench.errors import WorkbenchError
+from workbench.project import Project
+from workbench.tui.commands import WorkbenchCommands
+from workbench.tui.screens.transcripts import TranscriptsScreen
+
+
+class WorkbenchApp(App[None]):
+    """Read, code and review interview transcripts, keyboard first."""
+
+    CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses live elsewhere
+    COMMANDS = App.COMMANDS | {WorkbenchCommands}
+    ENABLE_COMMAND_PALETTE = True
+
+    BINDINGS = [
+        Binding("q", "quit", "Quit", id="app.quit"),
+        Binding("question_mark", "help", "Keys", key_display="?", id="app.help"),
+        Binding("slash", "search", "Search", key_display="/", id="app.search"),
+        Binding("v", "review", "Themes", id="app.review"),
+        Binding("t", "transcripts", "Transcripts", show=False, id="app.transcripts"),
+        Binding("u", "undo", "Undo", id="app.undo"),
+        Binding("ctrl+r,U", "redo", "Redo", key_display="^R", id="app.redo"),
+        Binding("P", "next_phase", "Next phase", show=False, id="app.phase"),
+    ]
+
+    def __init__(self, project: Project, coder: str | None = None) -> None:
+        super().__init__()
+        self.project = project
+        self.coder = project.coder(coder)
+        self.title = f"workbench · {project.root.name}"
+        self._update_subtitle()
+
+    # -- screens --------------------------------------------------------------------------
+    def get_default_screen(self) -> Screen:
+        return TranscriptsScreen()
+
+    def open_transcript(self, tid: str, *, offset: int | None = None,
+                        end: int | None = None) -> None:
+        from workbench.tui.screens.reader import ReaderScreen
+
+        screen = self.screen
+        if isinstance(screen, ReaderScreen) and screen.transcript_id == tid:
+            if offset is not None:
+                screen.jump_to(offset, end)
+            return
+        self.push_screen(ReaderScreen(tid, offset=offset, end=end))
+
+    def open_review(self, code_id: str | None = None) -> None:
+        from workbench.tui.screens.review import ReviewScreen
+
+        screen = self.screen
+        if isinstance(screen, ReviewScreen):
+            if code_id:
+                screen.code_id = code_id
+                screen.load_extracts(code_id)
+            return
+        self.push_screen(ReviewScreen(code_id))
+
+    def action_back(self) -> None:
+        if len(self.screen_stack) > 1:
+            self.pop_screen()
+
+    def action_transcripts(self) -> None:
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, TranscriptsScreen):
+            self.pop_screen()
+
+    def action_review(self) -> None:
+        from workbench.tui.widgets.codebook_panel import CodebookPanel
+
+        focused = self.screen.focused
+        current = focused.current if isinstance(focused, CodebookPanel) else None
+        self.open_review(current["id"] if current else None)
+
+    def action_help(self) -> None:
+        from workbench.tui.screens.help import HelpScreen
+
+        self.push_screen(HelpScreen())
+
+    def action_search(self) -> None:
+        from workbench.tui.screens.search import SearchScreen
+
+        def jump(hit: dict | None) -> None:
+            if hit:
+                self.open_transcript(hit["transcript_id"], offset=hit["start"], end=hit.get("end"))
+
+        self.push_screen(SearchScreen(), jump)
+
+    # -- changes --------------------------------------------------------------------------
+    @contextmanager
+    def guard(self) -> Iterator[None]:
+        """Show a workbench or database error as a notification; never crash the app."""
+        try:
+            yield
+        except WorkbenchError as exc:
+            self.notify(str(exc), title="Not done", severity="error", timeout=8)
+        except sqlite3.Error as exc:
+            self.notify(f"database error: {exc}; nothing was changed", title="Not done",
+                        severity="error", timeout=8)
+
+    def data_changed(self, *, local: Screen | None = None) -> None:
+        """Something changed: refresh the codebook here, mark the other screens stale."""
+        from workbench.tui.widgets.codebook_panel import CodebookPanel
+
+        for screen in self.screen_stack:
+            if screen is local:
+                for panel in screen.query(CodebookPanel):
+                    panel.reload_soon()
+            elif hasattr(screen, "stale"):
+                screen.stale = True
+        self._update_subtitle()
+
+    def _refresh_current(self) -> None:
+        screen = self.screen
+        if hasattr(screen, "refresh_data"):
+            screen.refresh_data()
+        self.data_changed(local=screen)
+
+    def action_undo(self) -> None:
+        from workbench.db.changes import undo_last
+
+        with self.guard():
+            change = undo_last(self.project.db, self.coder)
+            if change is None:
+                self.notify("nothing to undo", severity="warning")
+                return
+            self.notify(f"undone: {change['summary'] or change['action']}")
+            self._refresh_current()
+
+    def action_redo(self) -> None:
+        from workbench.db.changes import redo_last
+
+        with self.guard():
+            change = redo_last(self.project.db, self.coder)
+            if change is None:
+                self.notify("nothing to redo", severity="warning")
+                return
+            self.notify(f"redone: {change['summary'] or change['action']}")
+            self._refresh_current()
+
+    # -- phase and header -----------------------------------------------------------------
+    def _update_subtitle(self) -> None:
+        from workbench.services.views import current_phase
+
+        try:
+            n, name = current_phase(self.project.db)
+            self.sub_title = f"coder {self.coder} · phase {n}/6 {name}"
+        except sqlite3.Error:
+            self.sub_title = f"coder {self.coder}"
+
+    def set_phase(self, n: int) -> None:
+        from workbench.services.views import set_phase
+
+        with self.guard():
+            set_phase(self.project.db, n)
+            self._update_subtitle()
+            self.notify(f"phase set: {self.sub_title.split('· ', 1)[-1]}")
+
+    def action_next_phase(self) -> None:
+        from workbench.services.views import current_phase
+
+        n, _name = current_phase(self.project.db)
+        self.set_phase(n % 6 + 1)
+
+    # -- codebook editing (keys live on the codebook panel) --------------------------------
+    def action_codebook(self, op: str) -> None:
+        from workbench.tui.widgets.codebook_panel import CodebookPanel
+
+        panels = list(self.screen.query(CodebookPanel))
+        if not panels:
+            return
+        panel = panels[0]
+        from workbench.tui.screens import codebook_actions
+
+        codebook_actions.run(self, panel, op)
+
+    # -- workers --------------------------------------------------------------------------
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state == WorkerState.ERROR:
+            error = event.worker.error
+            if isinstance(error, WorkbenchError | sqlite3.Error):
+                self.notify(str(error), title="Not done", severity="error", timeout=8)
+            else:
+                self.notify(f"{type(error).__name__}: {error}", title="Unexpected error",
+                            severity="error", timeout=10)
+
+
+def run_app(project: Project, coder: str | None = None) -> None:
+    """Open the terminal workbench on ``project`` as ``coder``."""
+    WorkbenchApp(project, coder=coder).run()

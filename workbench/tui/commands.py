@@ -1,0 +1,83 @@
+"""Command palette (Ctrl+P): every key binding of the current screen by name, plus commands
+that need an argument (open a transcript, review a code, set the phase, compare with a coder).
+
+Commands are built from the live bindings, so a new key binding is in the palette without
+further work.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from functools import partial
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+from workbench.tui.screens.help import key_text
+
+
+class WorkbenchCommands(Provider):
+    """Actions of the current screen and the workbench's argument commands."""
+
+    async def startup(self) -> None:
+        self._data: list[tuple[str, str, Callable[[], object]]] = []
+        app = self.app
+        db = app.project.db  # type: ignore[attr-defined]
+        from workbench.services.transcripts import list_transcripts
+        from workbench.services.views import PHASES, coders
+
+        for row in list_transcripts(db):
+            self._data.append((f"Open transcript {row['label']} ({row['id']})",
+                               f"{row['municipality']} · {row['domain']}",
+                               partial(app.open_transcript, row["id"])))  # type: ignore[attr-defined]
+        for row in db.query("select id, kind, name from codes order by kind desc, name"):
+            self._data.append((f"Review {row['kind']} {row['name']}",
+                               "every coded extract, grouped by transcript",
+                               partial(app.open_review, row["id"])))  # type: ignore[attr-defined]
+        for n, name in PHASES.items():
+            self._data.append((f"Set phase {n}: {name}", "Braun & Clarke phase shown in the header",
+                               partial(app.set_phase, n)))  # type: ignore[attr-defined]
+        screen = self.screen
+        if hasattr(screen, "set_other"):
+            me = app.coder  # type: ignore[attr-defined]
+            for name in coders(db):
+                if name != me:
+                    self._data.append((f"Compare with coder {name}",
+                                       "show their codings beside yours (read-only)",
+                                       partial(screen.set_other, name)))
+
+    def _binding_commands(self) -> Iterator[tuple[str, str, Callable[[], object]]]:
+        seen: set[tuple[int, str]] = set()
+        keys: dict[tuple[int, str], list[str]] = {}
+        bindings = []
+        for key, active in self.screen.active_bindings.items():
+            binding = active.binding
+            ident = (id(active.node), binding.action)
+            keys.setdefault(ident, []).append(key)
+            if ident in seen or not binding.description or not active.enabled:
+                continue
+            seen.add(ident)
+            bindings.append((ident, active))
+        for ident, active in bindings:
+            action = active.binding.action
+            node = active.node
+            shown = key_text(",".join(keys[ident]))
+
+            def run(action: str = action, node=node) -> None:
+                self.app.call_later(self.app.run_action, action, node)
+
+            yield active.binding.description, f"key: {shown}", run
+
+    def _all(self) -> Iterator[tuple[str, str, Callable[[], object]]]:
+        yield from self._binding_commands()
+        yield from self._data
+
+    async def discover(self) -> Hits:
+        for text, help_text, callback in self._binding_commands():
+            yield DiscoveryHit(text, callback, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for text, help_text, callback in self._all():
+            score = matcher.match(text)
+            if score > 0:
+                yield Hit(score, matcher.highlight(text), callback, help=help_text)

@@ -1,0 +1,113 @@
+"""Editing the codebook from its panel: rename, define, memo, move, merge, add.
+
+Each operation asks what it needs in a small modal, then calls the codebook service (one
+recorded, undoable change) inside ``app.guard()``, and refreshes the screens.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from workbench.tui.screens.dialogs import ChoiceScreen, FieldsScreen, PromptScreen
+
+if TYPE_CHECKING:
+    from workbench.tui.app import WorkbenchApp
+    from workbench.tui.widgets.codebook_panel import CodebookPanel
+
+NO_THEME = "__none__"
+
+
+def run(app: WorkbenchApp, panel: CodebookPanel, op: str) -> None:
+    from workbench.services import codebook
+    from workbench.services.neardup import warnings_for
+
+    row = panel.current
+    db = app.project.db
+
+    def done(message: str, warnings: list[str] | None = None) -> None:
+        app.notify(message)
+        for w in warnings or []:
+            app.notify(w, severity="warning", timeout=8)
+        app._refresh_current()
+
+    if op in ("add_code", "add_theme"):
+        kind = "code" if op == "add_code" else "theme"
+        parent = None
+        if row is not None:
+            parent = row["id"] if row["kind"] == "theme" else row["parent_id"]
+        if kind == "theme" and row is not None and row["kind"] == "theme" and row["parent_id"]:
+            parent = None
+
+        def add(name: str | None) -> None:
+            if not name or not name.strip():
+                return
+            with app.guard():
+                warnings = warnings_for(db, name, kind)
+                new = codebook.add(db, app.coder, name, kind=kind, parent=parent)
+                done(f"added {kind} '{new['name']}'", warnings)
+
+        where = " (under the highlighted theme)" if parent else ""
+        app.push_screen(PromptScreen(f"New {kind} name{where}"), add)
+        return
+
+    if row is None:
+        app.notify("highlight a code or theme in the codebook first", severity="warning")
+        return
+
+    if op == "rename":
+        def rename(name: str | None) -> None:
+            if name is None:
+                return
+            with app.guard():
+                new, warnings = codebook.rename(db, app.coder, row["id"], name)
+                done(f"renamed to '{new['name']}'", warnings)
+
+        app.push_screen(PromptScreen(f"Rename {row['kind']} “{row['name']}”", row["name"]), rename)
+    elif op == "edit":
+        def edit(fields: dict | None) -> None:
+            if fields is None:
+                return
+            with app.guard():
+                codebook.update_fields(db, app.coder, row["id"], **fields)
+                done(f"definition of '{row['name']}' saved")
+
+        app.push_screen(FieldsScreen(row), edit)
+    elif op == "memo":
+        def memo(text: str | None) -> None:
+            if text is None:
+                return
+            with app.guard():
+                codebook.update_fields(db, app.coder, row["id"], memo=text)
+                done(f"memo on '{row['name']}' saved")
+
+        app.push_screen(PromptScreen(f"Memo on “{row['name']}”", row.get("memo") or ""), memo)
+    elif op == "move":
+        themes = [r for r in panel.rows if r["kind"] == "theme" and r["id"] != row["id"]]
+        choices = [(NO_THEME, "(no theme)")] + [
+            (t["id"], ("  " * t["depth"]) + t["name"]) for t in themes
+        ]
+
+        def move(theme_id: str | None) -> None:
+            if theme_id is None:
+                return
+            with app.guard():
+                codebook.move(db, app.coder, row["id"], None if theme_id == NO_THEME else theme_id)
+                done(f"moved '{row['name']}'")
+
+        app.push_screen(ChoiceScreen(f"Move “{row['name']}” to…", choices), move)
+    elif op == "merge":
+        same = [r for r in panel.rows if r["kind"] == row["kind"] and r["id"] != row["id"]]
+        if not same:
+            app.notify(f"there is no other {row['kind']} to merge into", severity="warning")
+            return
+        choices = [(r["id"], f"{r['name']}  ({r['codings']} codings)") for r in same]
+
+        def merge(target: str | None) -> None:
+            if target is None:
+                return
+            with app.guard():
+                merged = codebook.merge(db, app.coder, row["id"], target)
+                done(f"merged '{row['name']}' into '{merged['name']}' (u to undo)")
+
+        app.push_screen(
+            ChoiceScreen(f"Merge “{row['name']}” into… (its codings move there)", choices), merge)

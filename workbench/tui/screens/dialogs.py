@@ -1,0 +1,251 @@
+"""Small modal forms: the code picker, a one-line prompt, a choice list, the code fields form.
+
+Each returns its answer through ``dismiss`` (None when cancelled with Escape) and does no
+database work itself: the caller applies the answer through the services.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+NEW = "__new__"
+
+
+def fuzzy_rank(query: str, names: list[str], *, limit: int = 40, cutoff: float = 55.0) -> list[int]:
+    """Indexes of ``names`` that match ``query``, best first (rapidfuzz, case-folded)."""
+    from rapidfuzz import fuzz, process, utils
+
+    hits = process.extract(
+        query, names, scorer=fuzz.WRatio, processor=utils.default_process,
+        score_cutoff=cutoff, limit=limit,
+    )
+    return [idx for _name, _score, idx in hits]
+
+
+class CodePicker(ModalScreen[dict | None]):
+    """Type to filter the codebook; Enter applies the highlighted code or creates a new one.
+
+    Dismisses with ``{"code_id": id}`` or ``{"new": name}``.
+    """
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="picker.cancel"),
+        Binding("down", "move(1)", "Next", show=False),
+        Binding("up", "move(-1)", "Previous", show=False),
+    ]
+
+    def __init__(self, codes: list[dict], recent: list[str],
+                 similar: Callable[[str], list[tuple[dict, float]]], *, title: str = "Apply code"):
+        super().__init__()
+        self.codes = [c for c in codes if c["kind"] == "code"]
+        order = {cid: i for i, cid in enumerate(recent)}
+        self.codes.sort(key=lambda c: (order.get(c["id"], len(order)), c["name"].lower()))
+        self.recent = set(recent)
+        self.similar = similar
+        self.title_text = title
+        self._warned_for: str | None = None
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog", classes="picker"):
+            yield Label(self.title_text, classes="dialog-title")
+            yield Input(placeholder="type to filter, or a new code name", id="picker-input")
+            yield OptionList(id="picker-options")
+            yield Static("↑↓ choose · Enter apply · Esc cancel", id="picker-hint",
+                         classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        self._fill("")
+
+    def _fill(self, query: str) -> None:
+        options = self.query_one("#picker-options", OptionList)
+        options.clear_options()
+        query = query.strip()
+        if query:
+            idx = fuzzy_rank(query, [c["name"] for c in self.codes])
+            matches = [self.codes[i] for i in idx]
+        else:
+            matches = self.codes
+        for code in matches:
+            label = Text()
+            label.append("■ ", style=code.get("colour") or "white")
+            label.append(code["name"])
+            if code["id"] in self.recent and not query:
+                label.append("  recent", style="dim")
+            options.add_option(Option(label, id=code["id"]))
+        exact = any(c["name"].lower() == query.lower() for c in self.codes)
+        if query and not exact:
+            options.add_option(Option(Text.assemble(("＋ new code ", "bold"), f"“{query}”"),
+                                      id=NEW))
+        if options.option_count:
+            options.highlighted = 0
+
+    @on(Input.Changed, "#picker-input")
+    def _changed(self, event: Input.Changed) -> None:
+        self._warned_for = None
+        self.query_one("#picker-hint", Static).update("↑↓ choose · Enter apply · Esc cancel")
+        self._fill(event.value)
+
+    def action_move(self, delta: int) -> None:
+        options = self.query_one("#picker-options", OptionList)
+        if options.option_count:
+            current = options.highlighted if options.highlighted is not None else -1
+            options.highlighted = max(0, min(options.option_count - 1, current + delta))
+
+    @on(Input.Submitted, "#picker-input")
+    def _submitted(self, _event: Input.Submitted) -> None:
+        options = self.query_one("#picker-options", OptionList)
+        if options.highlighted is None:
+            return
+        self._choose(options.get_option_at_index(options.highlighted).id)
+
+    @on(OptionList.OptionSelected, "#picker-options")
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        self._choose(event.option.id)
+
+    def _choose(self, option_id: str | None) -> None:
+        if option_id is None:
+            return
+        if option_id != NEW:
+            self.dismiss({"code_id": option_id})
+            return
+        name = self.query_one("#picker-input", Input).value.strip()
+        if self._warned_for != name:
+            close = self.similar(name)
+            if close:
+                self._warned_for = name
+                names = ", ".join(f"'{row['name']}' ({score:.0f})" for row, score in close[:3])
+                self.query_one("#picker-hint", Static).update(
+                    Text(f"Close to existing: {names}. Enter again to create “{name}” anyway.",
+                         style="bold yellow"))
+                return
+        self.dismiss({"new": name})
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class PromptScreen(ModalScreen[str | None]):
+    """One line of text (a name, a memo)."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="prompt.cancel")]
+
+    def __init__(self, title: str, value: str = "", placeholder: str = "") -> None:
+        super().__init__()
+        self.title_text = title
+        self.value = value
+        self.placeholder = placeholder
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Label(self.title_text, classes="dialog-title")
+            yield Input(self.value, placeholder=self.placeholder, id="prompt-input")
+            yield Static("Enter save · Esc cancel", classes="dialog-hint")
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        self.dismiss(event.value)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ChoiceScreen(ModalScreen[str | None]):
+    """Pick one of a list (type to filter); dismisses with the option id."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="choice.cancel"),
+        Binding("down", "move(1)", "Next", show=False),
+        Binding("up", "move(-1)", "Previous", show=False),
+    ]
+
+    def __init__(self, title: str, choices: list[tuple[str, str]]) -> None:
+        super().__init__()
+        self.title_text = title
+        self.choices = choices
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog", classes="picker"):
+            yield Label(self.title_text, classes="dialog-title")
+            yield Input(placeholder="type to filter", id="choice-input")
+            yield OptionList(id="choice-options")
+            yield Static("↑↓ choose · Enter pick · Esc cancel", classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        self._fill("")
+
+    def _fill(self, query: str) -> None:
+        options = self.query_one("#choice-options", OptionList)
+        options.clear_options()
+        if query.strip():
+            idx = fuzzy_rank(query, [label for _id, label in self.choices], cutoff=40)
+            shown = [self.choices[i] for i in idx]
+        else:
+            shown = self.choices
+        for cid, label in shown:
+            options.add_option(Option(label, id=cid))
+        if options.option_count:
+            options.highlighted = 0
+
+    @on(Input.Changed, "#choice-input")
+    def _changed(self, event: Input.Changed) -> None:
+        self._fill(event.value)
+
+    def action_move(self, delta: int) -> None:
+        options = self.query_one("#choice-options", OptionList)
+        if options.option_count:
+            current = options.highlighted if options.highlighted is not None else -1
+            options.highlighted = max(0, min(options.option_count - 1, current + delta))
+
+    @on(Input.Submitted, "#choice-input")
+    def _submitted(self, _event: Input.Submitted) -> None:
+        options = self.query_one("#choice-options", OptionList)
+        if options.highlighted is not None:
+            self.dismiss(options.get_option_at_index(options.highlighted).id)
+
+    @on(OptionList.OptionSelected, "#choice-options")
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+FIELDS = ("definition", "inclusion", "exclusion", "example")
+
+
+class FieldsScreen(ModalScreen[dict | None]):
+    """Edit a code's definition, inclusion and exclusion notes and example."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="fields.cancel"),
+        Binding("ctrl+s", "save", "Save", id="fields.save"),
+    ]
+
+    def __init__(self, row: dict) -> None:
+        super().__init__()
+        self.row = row
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog", classes="fields"):
+            yield Label(f"Define “{self.row['name']}”", classes="dialog-title")
+            for name in FIELDS:
+                yield Label(name.capitalize(), classes="field-label")
+                yield Input(self.row.get(name) or "", id=f"field-{name}")
+            yield Static("Tab next field · Enter or Ctrl+S save · Esc cancel",
+                         classes="dialog-hint")
+
+    @on(Input.Submitted)
+    def action_save(self) -> None:
+        self.dismiss({name: self.query_one(f"#field-{name}", Input).value for name in FIELDS})
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

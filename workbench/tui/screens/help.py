@@ -1,0 +1,79 @@
+"""The ``?`` screen: every key of every screen, read from the bindings themselves."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Label, Static
+
+KEY_NAMES = {
+    "question_mark": "?", "slash": "/", "escape": "Esc", "enter": "Enter", "tab": "Tab",
+    "pagedown": "PgDn", "pageup": "PgUp", "shift+down": "⇧↓", "shift+up": "⇧↑",
+    "shift+right": "⇧→", "shift+left": "⇧←", "down": "↓", "up": "↑", "home": "Home",
+    "end": "End",
+}
+
+
+def key_text(keys: str) -> str:
+    parts = []
+    for key in keys.split(","):
+        key = key.strip()
+        name = KEY_NAMES.get(key, key)
+        if name.startswith("ctrl+"):
+            name = "Ctrl+" + name[5:].upper()
+        if name.startswith("f") and name[1:].isdigit():
+            name = name.upper()
+        parts.append(name)
+    return " / ".join(parts)
+
+
+def binding_rows() -> list[tuple[str, str, str]]:
+    """(section, keys, what) for every documented binding, app first."""
+    from workbench.tui.app import WorkbenchApp
+    from workbench.tui.screens.reader import ReaderScreen
+    from workbench.tui.screens.review import ReviewScreen
+    from workbench.tui.screens.transcripts import TranscriptsScreen
+    from workbench.tui.widgets.codebook_panel import CodebookPanel
+    from workbench.tui.widgets.transcript_view import TranscriptView
+
+    sections = [
+        ("Everywhere", WorkbenchApp),
+        ("Transcripts", TranscriptsScreen),
+        ("Reader", TranscriptView),
+        ("Reader: coding", ReaderScreen),
+        ("Codebook panel", CodebookPanel),
+        ("Theme review", ReviewScreen),
+    ]
+    rows = [("Everywhere", "Ctrl+P", "Command palette (every action by name)")]
+    for section, cls in sections:
+        for b in cls.BINDINGS:
+            if isinstance(b, Binding) and b.description:
+                rows.append((section, key_text(b.key),
+                             b.description))
+    rows.append(("Code picker", "type", "Filter codes (fuzzy); recent codes come first"))
+    rows.append(("Code picker", "Enter", "Apply the highlighted code, or create the typed one"))
+    rows.append(("Search", "type / Enter", "Search all transcripts / jump to the hit"))
+    return rows
+
+
+class HelpScreen(ModalScreen[None]):
+    """All keys, by screen."""
+
+    BINDINGS = [Binding("escape,q,question_mark", "dismiss", "Close")]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog", classes="help"):
+            yield Label("Keys", classes="dialog-title")
+            yield DataTable(id="help-table", cursor_type="row", zebra_stripes=True)
+            yield Static("Esc close", classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_columns("Where", "Keys", "Does")
+        table.add_rows(binding_rows())
+        table.focus()
+
+    def action_dismiss(self) -> None:  # type: ignore[override]
+        self.dismiss(None)

@@ -1,0 +1,274 @@
+"""The reader screen: one transcript in the reader, the codebook beside it, coding keys.
+
+Loading a transcript runs in a thread worker; coding actions call the services on the UI
+thread (each is one short transaction) and then reload only this transcript's codings, so the
+screen updates at once; the codebook counts refresh in the background.
+"""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from workbench.tui.screens.dialogs import ChoiceScreen, CodePicker, PromptScreen
+from workbench.tui.widgets.codebook_panel import CodebookPanel
+from workbench.tui.widgets.transcript_view import Span, TranscriptView
+
+
+def to_spans(rows: list[dict]) -> list[Span]:
+    return [
+        Span(r["id"], r["code_id"], r["name"], r["colour"] or "", r["coder"], r["start"],
+             r["end"], r["memo"] or "")
+        for r in rows
+    ]
+
+
+class ReaderScreen(Screen):
+    """Read and code one transcript."""
+
+    BINDINGS = [
+        Binding("c", "code", "Code", id="reader.code"),
+        Binding("x", "uncode", "Uncode", id="reader.uncode"),
+        Binding("m", "memo", "Memo", id="reader.memo"),
+        Binding("o", "other_coder", "Compare", id="reader.other"),
+        Binding("b", "toggle_codebook", "Codebook", id="reader.codebook"),
+        Binding("escape", "app.back", "Back", id="reader.back"),
+    ]
+
+    def __init__(self, transcript_id: str, *, offset: int | None = None,
+                 end: int | None = None) -> None:
+        super().__init__()
+        self.transcript_id = transcript_id
+        self.pending = (offset, end)
+        self.transcript: dict = {}
+        self.other_coder: str | None = None
+        self.stale = False
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="reader-body"):
+            yield TranscriptView(id="reader")
+            yield CodebookPanel(id="codebook")
+        yield Static("loading…", id="status", classes="status")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one(TranscriptView).focus()
+        self.load()
+
+    @property
+    def view(self) -> TranscriptView:
+        return self.query_one(TranscriptView)
+
+    # -- loading --------------------------------------------------------------------------
+    @work(thread=True, exclusive=True, group="reader-load", exit_on_error=False)
+    def load(self) -> None:
+        from workbench.services.transcripts import get_sentences, get_turns, resolve_transcript
+        from workbench.services.views import transcript_codings
+
+        db = self.app.project.db  # type: ignore[attr-defined]
+        t = resolve_transcript(db, self.transcript_id)
+        turns = get_turns(db, t["id"])
+        sentences = get_sentences(db, t["id"])
+        coders = [self.app.coder] + ([self.other_coder] if self.other_coder else [])  # type: ignore[attr-defined]
+        codings = transcript_codings(db, t["id"], coders)
+        self.app.call_from_thread(self._loaded, t, turns, sentences, codings)
+
+    def _loaded(self, t: dict, turns, sentences, codings) -> None:
+        self.transcript = t
+        self.title = f"{self.app.title} · {t['label']} ({t['id']})"
+        own, other = self._split(codings)
+        self.view.load(t["text"], turns, sentences, own, other, respondent_label=t["label"])
+        offset, end = self.pending
+        if offset is not None:
+            self.view.move_to_offset(offset, select_to=end)
+        self._status()
+
+    def _split(self, codings: list[dict]) -> tuple[list[Span], list[Span]]:
+        me = self.app.coder  # type: ignore[attr-defined]
+        own = [r for r in codings if r["coder"] == me]
+        other = [r for r in codings if r["coder"] == self.other_coder]
+        return to_spans(own), to_spans(other)
+
+    def reload_codings(self) -> None:
+        """Re-read this transcript's codings (fast: one indexed query) and redraw."""
+        from workbench.services.views import transcript_codings
+
+        if not self.transcript:
+            return
+        coders = [self.app.coder] + ([self.other_coder] if self.other_coder else [])  # type: ignore[attr-defined]
+        rows = transcript_codings(self.app.project.db, self.transcript["id"], coders)  # type: ignore[attr-defined]
+        own, other = self._split(rows)
+        self.view.set_codings(own, other)
+        self._status()
+
+    def refresh_data(self) -> None:
+        self.reload_codings()
+        self.query_one(CodebookPanel).reload()
+
+    def on_screen_resume(self) -> None:
+        if self.stale:
+            self.stale = False
+            self.refresh_data()
+
+    def jump_to(self, offset: int, end: int | None = None) -> None:
+        if self.view.loaded:
+            self.view.move_to_offset(offset, select_to=end)
+        else:
+            self.pending = (offset, end)
+
+    # -- status line ------------------------------------------------------------------------
+    @on(TranscriptView.CursorMoved)
+    def _status(self, _event: TranscriptView.CursorMoved | None = None) -> None:
+        view = self.view
+        if not view.sentences:
+            self.query_one("#status", Static).update("this transcript has no sentences")
+            return
+        s, e, turn = view.sentences[view.cursor]
+        parts = [f"sentence {view.cursor + 1}/{len(view.sentences)}", f"turn {turn}"]
+        sel = view.selection
+        if sel:
+            parts.append(f"selected {sel[1] - sel[0]} characters")
+        span = view.target_span or (s, e)
+        here = view.codings_at(*span)
+        if here:
+            parts.append("codes: " + ", ".join(dict.fromkeys(c.name for c in here)))
+            memos = [c.memo for c in here if c.memo]
+            if memos:
+                parts.append(f"memo: {memos[0][:60]}")
+        if self.other_coder:
+            theirs = view.codings_at(*span, own=False)
+            parts.append(f"{self.other_coder}: " + (", ".join(dict.fromkeys(c.name for c in theirs)) or "—"))
+        self.query_one("#status", Static).update(" · ".join(parts))
+
+    # -- coding ---------------------------------------------------------------------------
+    def action_code(self) -> None:
+        from workbench.services.codebook import list_codebook
+        from workbench.services.views import recent_code_ids
+
+        span = self.view.target_span
+        if span is None:
+            self.notify("nothing to code here", severity="warning")
+            return
+        db = self.app.project.db  # type: ignore[attr-defined]
+        codes = [r for r in self.query_one(CodebookPanel).rows if r["kind"] == "code"] or [
+            r for r in list_codebook(db) if r["kind"] == "code"
+        ]
+        recent = recent_code_ids(db, self.app.coder)  # type: ignore[attr-defined]
+
+        def similar(name: str):
+            from workbench.services.neardup import similar as near
+
+            return near(self.app.project.db, name, "code")  # type: ignore[attr-defined]
+
+        def chosen(answer: dict | None) -> None:
+            if answer:
+                self.apply(answer, span)
+
+        self.app.push_screen(CodePicker(codes, recent, similar), chosen)
+
+    def apply(self, answer: dict, span: tuple[int, int]) -> None:
+        """Apply the picked (or a new) code to ``span``; then redraw."""
+        from workbench.services import codebook, coding
+
+        app = self.app
+        db = app.project.db  # type: ignore[attr-defined]
+        with app.guard():  # type: ignore[attr-defined]
+            if "new" in answer:
+                code = codebook.add(db, app.coder, answer["new"])  # type: ignore[attr-defined]
+            else:
+                code = codebook.resolve(db, answer["code_id"], "code")
+            before = {c.id for c in self.view.own}
+            row = coding.apply_code(db, app.coder, self.transcript["id"], code["id"], *span)  # type: ignore[attr-defined]
+            self.view.anchor = self.view.head = None
+            if row["id"] not in before:
+                self.view.add_span(Span(row["id"], code["id"], code["name"], code["colour"] or "",
+                                        row["coder"], row["start"], row["end"], row["memo"] or ""))
+            self._status()
+            app.data_changed(local=self)  # type: ignore[attr-defined]
+            self.notify(f"coded “{code['name']}” ({row['end'] - row['start']} characters)")
+
+    def _pick_coding(self, title: str, then) -> None:
+        span = self.view.target_span
+        here = self.view.codings_at(*span) if span else []
+        if not here:
+            theirs = self.view.codings_at(*span, own=False) if span else []
+            msg = "no coding of yours here" + (
+                f" (the codings here belong to {theirs[0].coder}, read-only)" if theirs else "")
+            self.notify(msg, severity="warning")
+            return
+        if len(here) == 1:
+            then(here[0].id)
+            return
+        text = self.view.text
+        choices = [(c.id, f"{c.name}: “{text[c.start:c.end][:50]}”") for c in here]
+        self.app.push_screen(ChoiceScreen(title, choices), lambda cid: cid and then(cid))
+
+    def action_uncode(self) -> None:
+        from workbench.services.coding import remove_coding
+
+        def remove(coding_id: str) -> None:
+            with self.app.guard():  # type: ignore[attr-defined]
+                remove_coding(self.app.project.db, self.app.coder, coding_id)  # type: ignore[attr-defined]
+                self.reload_codings()
+                self.app.data_changed(local=self)  # type: ignore[attr-defined]
+                self.notify("coding removed (u to undo)")
+
+        self._pick_coding("Remove which coding?", remove)
+
+    def action_memo(self) -> None:
+        from workbench.services.coding import set_memo
+
+        def ask(coding_id: str) -> None:
+            current = next((c.memo for c in self.view.own if c.id == coding_id), "")
+
+            def save(memo: str | None) -> None:
+                if memo is None:
+                    return
+                with self.app.guard():  # type: ignore[attr-defined]
+                    set_memo(self.app.project.db, self.app.coder, coding_id, memo)  # type: ignore[attr-defined]
+                    self.reload_codings()
+                    self.notify("memo saved" if memo.strip() else "memo cleared")
+
+            self.app.push_screen(PromptScreen("Memo on this coding", current), save)
+
+        self._pick_coding("Memo on which coding?", ask)
+
+    # -- other coder ----------------------------------------------------------------------
+    def action_other_coder(self) -> None:
+        from workbench.services.views import coders
+
+        if self.other_coder:
+            self.set_other(None)
+            return
+        others = [c for c in coders(self.app.project.db) if c != self.app.coder]  # type: ignore[attr-defined]
+        if not others:
+            self.notify("no other coder has coded in this project yet", severity="warning")
+        elif len(others) == 1:
+            self.set_other(others[0])
+        else:
+            self.app.push_screen(
+                ChoiceScreen("Show whose codings?", [(c, c) for c in others]),
+                lambda name: name and self.set_other(name),
+            )
+
+    def set_other(self, name: str | None) -> None:
+        self.other_coder = name
+        self.view.show_other = name is not None
+        self.reload_codings()
+        if name:
+            self.notify(f"showing {name}'s codings (read-only): underlined, right gutter")
+
+    def action_toggle_codebook(self) -> None:
+        panel = self.query_one(CodebookPanel)
+        panel.display = not panel.display
+        if not panel.display:
+            self.view.focus()
+
+    @on(CodebookPanel.Chosen)
+    def _code_chosen(self, event: CodebookPanel.Chosen) -> None:
+        self.app.open_review(event.row["id"])  # type: ignore[attr-defined]

@@ -1,0 +1,181 @@
+"""Theme review (Braun & Clarke phases 3–5): every coded extract of a theme or code.
+
+The codebook tree is on the left; the extracts of the highlighted theme or code fill the right,
+grouped by transcript with the respondent label, with how many interviews and respondents the
+theme covers. Enter opens an extract in the reader; ``s`` stars it as a quote for the report.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Header, OptionList, Static, Tree
+from textual.widgets.option_list import Option
+
+from workbench.tui.widgets.codebook_panel import CodebookPanel
+
+EXTRACT_CHARS = 240
+
+
+class ReviewScreen(Screen):
+    """Pick a theme or code; review, open and star its extracts."""
+
+    BINDINGS = [
+        Binding("s", "star", "Star quote", id="review.star"),
+        Binding("enter", "open_extract", "Open in reader", show=False, id="review.open"),
+        Binding("tab", "app.focus_next", "Tree/extracts", show=False),
+        Binding("escape", "app.back", "Back", id="review.back"),
+    ]
+
+    def __init__(self, code_id: str | None = None) -> None:
+        super().__init__()
+        self.code_id = code_id
+        self.rows: list[dict] = []
+        self.starred: set[str] = set()
+        self.stale = False
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="review-body"):
+            yield CodebookPanel(id="codebook")
+            with Vertical(id="extracts-pane"):
+                yield Static("Pick a theme or code on the left.", id="coverage")
+                yield OptionList(id="extracts")
+        yield Static("", id="status", classes="status")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.title = f"{self.app.title} · theme review"
+        self.query_one(CodebookPanel).focus()
+        if self.code_id:
+            self.load_extracts(self.code_id)
+
+    @on(CodebookPanel.Loaded)
+    def _panel_loaded(self, _event: CodebookPanel.Loaded) -> None:
+        panel = self.query_one(CodebookPanel)
+        if self.code_id:
+            panel.select_id(self.code_id)
+        elif panel.rows:
+            self.code_id = panel.rows[0]["id"]
+            self.load_extracts(self.code_id)
+
+    @on(Tree.NodeHighlighted)
+    def _highlighted(self, event: Tree.NodeHighlighted) -> None:
+        data = event.node.data
+        if data and data["id"] != self.code_id:
+            self.code_id = data["id"]
+            self.load_extracts(data["id"])
+
+    @on(CodebookPanel.Chosen)
+    def _chosen(self, event: CodebookPanel.Chosen) -> None:
+        self.code_id = event.row["id"]
+        self.load_extracts(event.row["id"])
+        self.query_one("#extracts", OptionList).focus()
+
+    @work(thread=True, exclusive=True, group="extracts", exit_on_error=False)
+    def load_extracts(self, code_id: str) -> None:
+        from workbench.services.codebook import resolve
+        from workbench.services.coding import list_codings
+        from workbench.services.views import coverage, starred_coding_ids
+
+        db = self.app.project.db  # type: ignore[attr-defined]
+        row = resolve(db, code_id)
+        if row["kind"] == "theme":
+            rows = list_codings(db, theme=code_id)
+        else:
+            rows = list_codings(db, code=code_id)
+        self.app.call_from_thread(self._show, row, rows, coverage(rows), starred_coding_ids(db))
+
+    def _show(self, code: dict, rows: list[dict], cover: dict, starred: set[str]) -> None:
+        self.rows = rows
+        self.starred = starred
+        self.code = code
+        self.cover = cover
+        self._fill()
+
+    def _fill(self) -> None:
+        code, cover = self.code, self.cover
+        what = "theme" if code["kind"] == "theme" else "code"
+        self.query_one("#coverage", Static).update(Text.assemble(
+            (f"{what.capitalize()} “{code['name']}”", "bold"),
+            f" · {cover['codings']} extract(s) · {cover['interviews']} interview(s) · "
+            f"{cover['respondents']} respondent(s) · "
+            f"{sum(r['id'] in self.starred for r in self.rows)} starred",
+        ))
+        extracts = self.query_one("#extracts", OptionList)
+        keep = extracts.highlighted
+        extracts.clear_options()
+        current = None
+        for r in self.rows:
+            if r["transcript_id"] != current:
+                current = r["transcript_id"]
+                extracts.add_option(Option(
+                    Text(f"── {r['label']} ({r['transcript_id']})", style="bold"), disabled=True))
+            text = " ".join(r["text"].split())
+            if len(text) > EXTRACT_CHARS:
+                text = text[: EXTRACT_CHARS - 1] + "…"
+            label = Text()
+            label.append("★ " if r["id"] in self.starred else "  ", style="bold yellow")
+            label.append(f"[{r['code']}] ", style="dim")
+            label.append(f"“{text}”")
+            if r["coder"] != self.app.coder:  # type: ignore[attr-defined]
+                label.append(f"  ({r['coder']})", style="dim italic")
+            extracts.add_option(Option(label, id=r["id"]))
+        if extracts.option_count:
+            if keep is not None and keep < extracts.option_count:
+                extracts.highlighted = keep
+            else:
+                extracts.highlighted = 1 if extracts.option_count > 1 else 0
+        self.query_one("#status", Static).update(
+            "Enter open in reader · s star/unstar as a quote · Tab switch pane")
+
+    def _current(self) -> dict | None:
+        extracts = self.query_one("#extracts", OptionList)
+        if extracts.highlighted is None:
+            return None
+        option = extracts.get_option_at_index(extracts.highlighted)
+        return next((r for r in self.rows if r["id"] == option.id), None)
+
+    @on(OptionList.OptionSelected, "#extracts")
+    def _selected(self, _event: OptionList.OptionSelected) -> None:
+        self.action_open_extract()
+
+    def action_open_extract(self) -> None:
+        row = self._current()
+        if row is None:
+            return
+        self.app.open_transcript(row["transcript_id"], offset=row["start"], end=row["end"])  # type: ignore[attr-defined]
+
+    def action_star(self) -> None:
+        from workbench.services.views import star, unstar
+
+        row = self._current()
+        if row is None:
+            self.notify("highlight an extract first (Tab to the list)", severity="warning")
+            return
+        app = self.app
+        with app.guard():  # type: ignore[attr-defined]
+            if row["id"] in self.starred:
+                unstar(app.project.db, app.coder, row["id"])  # type: ignore[attr-defined]
+                self.starred.discard(row["id"])
+                self.notify("quote unstarred")
+            else:
+                star(app.project.db, app.coder, row["id"])  # type: ignore[attr-defined]
+                self.starred.add(row["id"])
+                self.notify(f"starred as a quote: “…” ({row['label']})")
+            self._fill()
+            app.data_changed(local=self)  # type: ignore[attr-defined]
+
+    def refresh_data(self) -> None:
+        self.query_one(CodebookPanel).reload()
+        if self.code_id:
+            self.load_extracts(self.code_id)
+
+    def on_screen_resume(self) -> None:
+        if self.stale:
+            self.stale = False
+            self.refresh_data()

@@ -1,0 +1,125 @@
+"""The first screen: every transcript with its metadata and each coder's coding progress.
+
+The table paints from one cheap query; the progress columns (a pass over every sentence and
+coding) fill in from a thread worker afterwards, so start-up stays fast on big projects.
+"""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from workbench.tui.widgets.codebook_panel import CodebookPanel
+
+
+def progress_cell(share: float | None) -> str:
+    if share is None:
+        return "…"
+    filled = round(share * 4)
+    return f"{'█' * filled}{'░' * (4 - filled)}{share:4.0%}"
+
+
+class TranscriptsScreen(Screen):
+    """Transcripts (left) and the codebook (right)."""
+
+    BINDINGS = [
+        Binding("enter", "open", "Open", id="transcripts.open"),
+        Binding("tab", "app.focus_next", "Codebook/list", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__(id="transcripts")
+        self.coder_columns: list[str] = []
+        self.stale = False
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="transcripts-body"):
+            yield DataTable(id="transcript-table", cursor_type="row", zebra_stripes=True)
+            yield CodebookPanel(id="codebook")
+        yield Static("", id="status", classes="status")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.fill_table()
+
+    def fill_table(self) -> None:
+        from workbench.services.transcripts import list_transcripts
+        from workbench.services.views import coders
+
+        db = self.app.project.db  # type: ignore[attr-defined]
+        rows = list_transcripts(db)
+        me = self.app.coder  # type: ignore[attr-defined]
+        others = [c for c in coders(db) if c != me]
+        self.coder_columns = [me, *others]
+        table = self.query_one(DataTable)
+        cursor = table.cursor_row
+        table.clear(columns=True)
+        table.add_column("Label", key="label")
+        table.add_column("Municipality", key="municipality")
+        table.add_column("Domain", key="domain")
+        table.add_column("Words", key="words")
+        for coder in self.coder_columns:
+            table.add_column(coder, key=f"coder:{coder}")
+        table.add_rows(
+            [
+                [r["label"], r["municipality"], r["domain"], f"{r['words'] or 0:,}",
+                 *(progress_cell(None) for _ in self.coder_columns)]
+                for r in rows
+            ]
+        )
+        # Row keys are positional; keep the ids to map back.
+        self.row_ids = [r["id"] for r in rows]
+        if rows:
+            table.move_cursor(row=min(cursor, len(rows) - 1))
+        self.query_one("#status", Static).update(
+            f"{len(rows)} transcript(s) · Enter opens one · / search · v theme review · ? keys"
+            if rows else "No transcripts yet: run 'workbench import transcripts/' in a shell."
+        )
+        # After the first paint: the table is usable while the progress columns fill in.
+        self.call_after_refresh(self.load_progress)
+
+    @work(thread=True, exclusive=True, group="progress", exit_on_error=False)
+    def load_progress(self) -> None:
+        from workbench.services.views import coding_progress
+
+        progress = coding_progress(self.app.project.db, self.coder_columns)  # type: ignore[attr-defined]
+        self.app.call_from_thread(self._show_progress, progress)
+
+    def _show_progress(self, progress: dict[str, dict[str, float]]) -> None:
+        table = self.query_one(DataTable)
+        for row_index, tid in enumerate(self.row_ids):
+            shares = progress.get(tid, {})
+            for coder in self.coder_columns:
+                table.update_cell_at(
+                    (row_index, 4 + self.coder_columns.index(coder)),
+                    progress_cell(shares.get(coder, 0.0)),
+                    update_width=True,
+                )
+
+    def refresh_data(self) -> None:
+        self.fill_table()
+        self.query_one(CodebookPanel).reload()
+
+    def on_screen_resume(self) -> None:
+        if self.stale:
+            self.stale = False
+            self.refresh_data()
+
+    @on(DataTable.RowSelected)
+    def _row_selected(self, event: DataTable.RowSelected) -> None:
+        self.action_open()
+
+    def action_open(self) -> None:
+        table = self.query_one(DataTable)
+        if not self.row_ids:
+            return
+        self.app.open_transcript(self.row_ids[table.cursor_row])  # type: ignore[attr-defined]
+
+    @on(CodebookPanel.Chosen)
+    def _code_chosen(self, event: CodebookPanel.Chosen) -> None:
+        self.app.open_review(event.row["id"])  # type: ignore[attr-defined]

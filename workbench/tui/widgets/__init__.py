@@ -1,0 +1,1 @@
+"""Widgets of the workbench: the transcript reader and the codebook panel."""

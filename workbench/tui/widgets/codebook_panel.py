@@ -1,0 +1,142 @@
+"""The codebook panel: a tree of themes and codes with their counts.
+
+It loads in a thread worker (counts over every coding can take a moment on a big project) and
+keeps the cursor and the open themes across reloads. Posts :class:`CodebookPanel.Chosen` when
+the user presses Enter on a node; the edit actions (rename, edit, move, merge, add) live on the
+screen that owns the data flow, see :mod:`workbench.tui.screens.codebook_actions`.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import work
+from textual.binding import Binding
+from textual.message import Message
+from textual.widgets import Tree
+from textual.widgets.tree import TreeNode
+
+
+class CodebookPanel(Tree[dict]):
+    """Themes (expandable) and codes, each with codings · interviews."""
+
+    DEFAULT_CSS = """
+    CodebookPanel { width: 1fr; }
+    """
+
+    BINDINGS = [
+        Binding("r,f2", "app.codebook('rename')", "Rename", id="codebook.rename"),
+        Binding("e", "app.codebook('edit')", "Definition", id="codebook.edit"),
+        Binding("n", "app.codebook('memo')", "Code memo", show=False, id="codebook.memo"),
+        Binding("m", "app.codebook('move')", "Move", id="codebook.move"),
+        Binding("M", "app.codebook('merge')", "Merge", id="codebook.merge"),
+        Binding("a", "app.codebook('add_code')", "Add code", id="codebook.add_code"),
+        Binding("A", "app.codebook('add_theme')", "Add theme", show=False,
+                id="codebook.add_theme"),
+    ]
+
+    class Chosen(Message):
+        """Enter on a code or theme."""
+
+        def __init__(self, panel: CodebookPanel, row: dict) -> None:
+            super().__init__()
+            self.panel = panel
+            self.row = row
+
+        @property
+        def control(self) -> CodebookPanel:
+            return self.panel
+
+    class Loaded(Message):
+        def __init__(self, panel: CodebookPanel) -> None:
+            super().__init__()
+            self.panel = panel
+
+        @property
+        def control(self) -> CodebookPanel:
+            return self.panel
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__("Codebook", id=id, classes=classes)
+        self.show_root = False
+        self.guide_depth = 2
+        self.rows: list[dict] = []
+
+    def on_mount(self) -> None:
+        self._timer = None
+        self.call_after_refresh(self.reload)  # after the first paint
+
+    def reload_soon(self, delay: float = 0.3) -> None:
+        """Reload after a short pause (a burst of codings reloads once, after the redraw)."""
+        if self._timer is not None:
+            self._timer.stop()
+        self._timer = self.set_timer(delay, self.reload)
+
+    @work(thread=True, exclusive=True, group="codebook-panel", exit_on_error=False)
+    def reload(self) -> None:
+        from workbench.services.views import codebook_tree
+
+        rows = codebook_tree(self.app.project.db)  # type: ignore[attr-defined]
+        self.app.call_from_thread(self.populate, rows)
+
+    def populate(self, rows: list[dict]) -> None:
+        current = self.cursor_node.data["id"] if self.cursor_node and self.cursor_node.data else None
+        opened = {n.data["id"] for n in self._all_nodes() if n.data and n.is_expanded}
+        first_load = not self.rows
+        self.rows = rows
+        self.clear()
+        nodes: dict[str | None, TreeNode[dict]] = {None: self.root}
+        target = None
+        for row in rows:
+            parent = nodes.get(row["parent_id"], self.root)
+            label = self._label(row)
+            if row["kind"] == "theme":
+                node = parent.add(label, data=row,
+                                  expand=first_load or row["id"] in opened)
+            else:
+                node = parent.add_leaf(label, data=row)
+            nodes[row["id"]] = node
+            if row["id"] == current:
+                target = node
+        if not rows:
+            self.root.add_leaf(Text("(no codes yet: select text and press c)", style="dim"))
+        if target is not None:
+            self.call_after_refresh(self.move_cursor, target)
+        self.post_message(self.Loaded(self))
+
+    def _all_nodes(self) -> list[TreeNode[dict]]:
+        out: list[TreeNode[dict]] = []
+        stack = list(self.root.children)
+        while stack:
+            node = stack.pop()
+            out.append(node)
+            stack.extend(node.children)
+        return out
+
+    @staticmethod
+    def _label(row: dict) -> Text:
+        text = Text()
+        if row["kind"] == "theme":
+            text.append(row["name"], style="bold")
+        else:
+            text.append("■ ", style=row.get("colour") or "white")
+            text.append(row["name"])
+        text.append(f"  {row['codings']}·{row['transcripts']}", style="dim")
+        return text
+
+    @property
+    def current(self) -> dict | None:
+        node = self.cursor_node
+        return node.data if node is not None and node.data else None
+
+    def select_id(self, code_id: str) -> None:
+        for node in self._all_nodes():
+            if node.data and node.data["id"] == code_id:
+                if node.parent is not None:
+                    node.parent.expand()
+                self.call_after_refresh(self.move_cursor, node)
+                return
+
+    def on_tree_node_selected(self, event: Tree.NodeSelected) -> None:
+        event.stop()
+        if event.node.data:
+            self.post_message(self.Chosen(self, event.node.data))

@@ -320,3 +320,32 @@ def test_mermaid_escapes_awkward_names(project, add_transcript):
     labels = list(nodes.values())
     assert any(lab.startswith("Thema #quot;met#quot; #lt;haken#gt; & #35;hash") for lab in labels)
     assert len(edges) == 1
+
+
+# -- the sample project --------------------------------------------------------------------------
+
+def test_sample_project_map_is_complete_and_readable(sample_project):
+    """On the repository's sample project: the map agrees with the database, every survey link
+    is drawn, and the labels matplotlib draws fit their boxes without overlapping."""
+    project = sample_project
+    if not project.db.execute("select 1 from codes limit 1").fetchone():
+        pytest.skip("the sample project has no codebook yet")
+    m = _map(project, cooccurrence=True, min_count=1)
+    check_map_against_db(project, m)
+    assert len(m.themes) >= 5 and len(m.codes) >= 20
+    lay = layout_map(m)
+    for i, a in enumerate(lay.boxes):
+        for b in lay.boxes[i + 1:]:
+            assert not a.overlaps(b), (a.id, b.id)
+    boxes = {b.id: b for b in lay.boxes}
+    texts = _rendered_texts(lay)
+    for gid, text, x0, y0, x1, y1 in texts:
+        kind, _, box_id = gid.partition(":")
+        if kind in ("text", "count", "badge"):
+            b = boxes[box_id]
+            assert b.x - 1e-6 <= x0 and x1 <= b.right + 1e-6 and b.y - 1e-6 <= y0 and y1 <= b.bottom + 1e-6, text
+    for i, a in enumerate(texts):
+        for b in texts[i + 1:]:
+            assert not (a[2] < b[4] and b[2] < a[4] and a[3] < b[5] and b[3] < a[5]), (a[:2], b[:2])
+    nodes, _edges = parse_mermaid(render_mermaid(m))
+    assert len(nodes) == len(list(m.nodes())) + len(m.linked_survey)

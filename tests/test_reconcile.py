@@ -133,3 +133,20 @@ def test_reconcile_cli_with_decisions_seeds_and_decides(coded, project):
     assert out.exit_code != 0 and "UNIT=CHOICE" in out.output
     out = CliRunner().invoke(cli, [*base, "agreement", "--coders", "anna,consensus", "--json"])
     assert json.loads(out.output)["coders"] == ["anna", "consensus"]
+
+
+def test_interactive_walk_asks_for_each_disagreement(coded, project, monkeypatch):
+    from workbench.cli import agreement_cmds
+
+    db, sents = coded
+    monkeypatch.setattr(agreement_cmds, "_is_terminal", lambda: True)
+    out = CliRunner().invoke(cli, ["-p", str(project.root), "reconcile"], input="b\nboth\n")
+    assert out.exit_code == 0, out.output
+    assert "[1/2] T1 (Wijkagent), sentence 3" in out.output
+    assert "2 decisions recorded" in out.output
+    assert reconcile.consensus_codes(db, "T1", sents[3]["start"], sents[3]["end"]) == []
+    assert reconcile.consensus_codes(db, "T1", sents[5]["start"], sents[5]["end"]) == ["Geld", "Politie"]
+    assert reconcile.consensus_codes(db, "T1", sents[1]["start"], sents[1]["end"]) == ["School"]
+    # quit at once: nothing more is decided
+    out = CliRunner().invoke(cli, ["-p", str(project.root), "reconcile"], input="q\n")
+    assert out.exit_code == 0 and "0 decisions recorded" in out.output

@@ -129,6 +129,10 @@ def disagreements(project, coder, coders, code, unit, as_json) -> None:
     click.echo(f"\n{len(rows)} disagreements ({', '.join(names)})")
 
 
+def _is_terminal() -> bool:
+    return sys.stdin.isatty()
+
+
 def _walk(project, coder, names, rows, code, unit) -> None:
     from workbench.services import reconcile as service
 
@@ -192,7 +196,7 @@ def reconcile(project, coder, decisions, coders, code, unit, no_seed, as_json) -
         if not sep or not ref or not choice:
             raise WorkbenchError(f"'{d}' is not a decision: write UNIT=CHOICE, e.g. int01:12=a")
         parsed.append((ref, choice))
-    if not parsed and not sys.stdin.isatty():
+    if not parsed and not _is_terminal():
         raise WorkbenchError(
             "give decisions as UNIT=CHOICE (e.g. int01:12=a), or run 'workbench reconcile' in a "
             "terminal to walk through the disagreements ('workbench disagreements' lists them)"

@@ -205,7 +205,7 @@ def _qdc_module():
     return qdc
 
 
-def _read_entries(path: Path):
+def _read_entries(path: Path, db=None):
     from workbench.errors import WorkbenchError
     from workbench.services import codebook_sync
 
@@ -213,7 +213,7 @@ def _read_entries(path: Path):
     if suffix in (".yaml", ".yml"):
         return codebook_sync.read_yaml(path)
     if suffix == ".qdc":
-        return _qdc_module().read_qdc(path)
+        return _qdc_module().read_qdc(path, db=db)
     raise WorkbenchError("a codebook file is .yaml/.yml (workbench) or .qdc (REFI-QDA)", path=path)
 
 
@@ -260,7 +260,7 @@ def import_cmd(project, coder, path, theirs, ours, dry_run, as_json) -> None:
         raise click.UsageError("--theirs and --ours exclude each other")
     strategy = "theirs" if theirs else "ours" if ours else "fail"
     path = path or project.codebook_file
-    entries = _read_entries(path)
+    entries = _read_entries(path, project.db)
     plan = codebook_sync.plan_sync(project.db, entries, strategy)
     if dry_run:
         if as_json:

@@ -166,7 +166,7 @@ def quote_list(project, coder, theme: str | None, survey_theme: str | None, as_j
 
     rows = svc.list_quotes(project.db, theme=theme, survey_theme=survey_theme, coder=coder)
     if as_json:
-        echo_json(rows)
+        echo_json([{k: v for k, v in r.items() if k != "coding_rows"} for r in rows])
     elif not rows:
         click.echo("no quotes yet: 'workbench quote add CODING' (see 'workbench codings')")
     else:

@@ -172,10 +172,12 @@ def build_chapter(
 
     def transcript(tid: str) -> dict:
         if tid not in transcripts:
-            transcripts[tid] = db["transcripts"].get(tid)
+            cached = source_cache.get(("t", tid))
+            transcripts[tid] = cached if cached is not None else db["transcripts"].get(tid)
         return transcripts[tid]
 
     flags = FlagIndex(db)
+    source_cache: dict = {}
     resp_cache: dict[str, list[tuple[int, int]] | None] = {}
     codings_by_code: dict[str, list[dict]] = {}
     where, args = ("where coder = ?", [coder]) if coder else ("", [])
@@ -187,8 +189,8 @@ def build_chapter(
         for q in all_quotes:
             if not set(q["code_ids"]) & ids or q["missing_codings"]:
                 continue
-            src = quotes_service.source_of(db, {"coding_id": q["coding_id"], "extra_codings": q["coding_ids"][1:]})
             try:
+                src = quotes_service.source_for(db, q["coding_rows"], cache=source_cache)
                 shown = src.shown_spans(q["text"])
             except WorkbenchError as exc:
                 raise WorkbenchError(

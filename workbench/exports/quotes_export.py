@@ -48,13 +48,13 @@ def export_rows(
     stale: list[str] = []
     flagged: list[FlaggedQuote] = []
     out = []
+    cache: dict = {}
     for q in rows:
         if q["missing_codings"]:
             stale.append(f"{q['id']}: its coding(s) {', '.join(q['missing_codings'])} no longer exist")
             continue
         try:
-            source = quotes_service.source_of(db, {"coding_id": q["coding_id"],
-                                                   "extra_codings": q["coding_ids"][1:]})
+            source = quotes_service.source_for(db, q["coding_rows"], cache=cache)
             shown = source.shown_spans(q["text"])
         except (VerbatimError, WorkbenchError) as exc:
             stale.append(f"{q['id']} ({q['transcript_id']}, {q['label']}): {exc.message}")

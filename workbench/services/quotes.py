@@ -146,8 +146,11 @@ def _get_codings(db: sqlite_utils.Database, ids: Sequence[str]) -> list[dict]:
     return [get_coding(db, cid) for cid in ids]
 
 
-def source_for(db: sqlite_utils.Database, coding_rows: Sequence[dict]) -> QuoteSource:
-    """The quotable source of one or more codings (all of one transcript)."""
+def source_for(db: sqlite_utils.Database, coding_rows: Sequence[dict], *, cache: dict | None = None) -> QuoteSource:
+    """The quotable source of one or more codings (all of one transcript).
+
+    ``cache`` (any dict, reused across calls) keeps transcripts and their respondent turns
+    when many quotes are checked at once."""
     if not coding_rows:
         raise WorkbenchError("a quote needs a coding")
     tids = {c["transcript_id"] for c in coding_rows}
@@ -156,9 +159,13 @@ def source_for(db: sqlite_utils.Database, coding_rows: Sequence[dict]) -> QuoteS
             "the codings of one quote must come from one transcript (got "
             + ", ".join(sorted(tids)) + "); fragments of one answer only")
     tid = tids.pop()
-    t = db["transcripts"].get(tid)
+    cache = {} if cache is None else cache
+    if ("t", tid) not in cache:
+        cache[("t", tid)] = db["transcripts"].get(tid)
+        cache[("r", tid)] = respondent_spans(db, tid)
+    t = cache[("t", tid)]
     spans = [(c["start"], c["end"]) for c in coding_rows]
-    allowed = _intersect(spans, respondent_spans(db, tid))
+    allowed = _intersect(spans, cache[("r", tid)])
     if not allowed:
         raise WorkbenchError(
             f"coding {coding_rows[0]['id']} holds only the interviewer's words; quotes are the "
@@ -174,8 +181,15 @@ def coding_ids_of(quote: dict) -> list[str]:
     return [quote["coding_id"], *extra_ids]
 
 
-def source_of(db: sqlite_utils.Database, quote: dict) -> QuoteSource:
-    return source_for(db, _get_codings(db, coding_ids_of(quote)))
+def source_of(db: sqlite_utils.Database, quote: dict, *, cache: dict | None = None,
+              codings: dict[str, dict] | None = None) -> QuoteSource:
+    """The source of a quote row; ``codings`` (by id) saves looking them up one by one."""
+    ids = coding_ids_of(quote)
+    if codings is not None and all(i in codings for i in ids):
+        rows = [codings[i] for i in ids]
+    else:
+        rows = _get_codings(db, ids)
+    return source_for(db, rows, cache=cache)
 
 
 def _checked(source: QuoteSource, text: str) -> str:
@@ -349,12 +363,17 @@ def list_quotes(
     needed = {cid for q in quotes for cid in coding_ids_of(q)}
     codings: dict[str, dict] = {}
     if needed:
-        for r in db.query(
-            "select x.*, t.label, t.role, t.municipality, t.domain, t.date from codings x join "
-            "transcripts t on t.id = x.transcript_id"
-        ):
-            if r["id"] in needed:
-                codings[r["id"]] = dict(r)
+        # Transcript metadata once (not joined per coding: the columns after the long text are
+        # slow to reach row by row), codings by id in chunks.
+        meta = {r["id"]: r for r in db.query(
+            "select id, label, role, municipality, domain, date from transcripts")}
+        ids_needed = sorted(needed)
+        for i in range(0, len(ids_needed), 500):
+            chunk = ids_needed[i : i + 500]
+            marks = ", ".join("?" for _ in chunk)
+            for r in db.query(f"select * from codings where id in ({marks})", chunk):
+                t = meta.get(r["transcript_id"], {})
+                codings[r["id"]] = {**r, **{k: t.get(k, "") for k in ("label", "role", "municipality", "domain", "date")}}
     out: list[dict] = []
     for q in quotes:
         ids = coding_ids_of(q)
@@ -403,6 +422,7 @@ def list_quotes(
             "created_at": q["created_at"],
             "position": q["position"],
             "missing_codings": [c for c in ids if c not in codings],
+            "coding_rows": rows,
         })
     return out
 

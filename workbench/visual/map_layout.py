@@ -18,7 +18,8 @@ from workbench.visual.survey_source import survey_sort_key
 
 FONT_PT = {"survey": 8.5, "theme": 9.5, "subtheme": 9.0, "code": 8.5, "unthemed": 9.5}
 LINE = 1.32  # line height in em
-CHAR_EM = 0.62  # a generous average glyph width (DejaVu Sans) in em
+CHAR_EM = 0.58  # a generous average glyph width (DejaVu Sans) in em
+BOLD = {"theme": 1.1, "subtheme": 1.1, "unthemed": 1.1}  # bold labels run wider
 PAD = 0.07  # inner padding of a box, inches
 COL_W = {"survey": 2.3, "theme": 2.2, "subtheme": 2.0, "code": 2.5}
 COUNT_W = 0.42  # room for the interview count at the right of a code box
@@ -34,7 +35,7 @@ def line_height(kind: str) -> float:
 
 
 def chars_per_line(kind: str, width: float) -> int:
-    return max(8, int((width - 2 * PAD) / (FONT_PT[kind] * CHAR_EM / 72)))
+    return max(8, int((width - 2 * PAD) / (FONT_PT[kind] * CHAR_EM * BOLD.get(kind, 1.0) / 72)))
 
 
 def wrap(text: str, width_chars: int) -> list[str]:

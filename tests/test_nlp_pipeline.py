@@ -1,0 +1,142 @@
+"""The rule-based pipeline: loading, segmentation contract, lemmas, doctor, reprocess."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from workbench.errors import WorkbenchError
+from workbench.nlp import pipeline
+from workbench.nlp.sentences import lemmas_of, segment_texts
+
+TRICKY = [
+    "Ik werk hier. Ze werden geronseld!  Dat is  zo.",
+    "",
+    "   ",
+    "Auto's en e-mails; d'r zijn er veel.\nNieuwe regel zonder punt",
+    "Eén. Twee? Drie... vier!!! En  \n\n  nu",
+    "x",
+    "Hij zei: „Ik doe het niet.” Daarna ging hij weg…",
+    "06-12345678 is zijn nummer. @kevin_2007 ook.",
+]
+
+
+def test_rule_based_pipeline_is_the_default():
+    pipeline.reset_pipeline()
+    nlp, info = pipeline.get_pipeline()
+    assert info.kind == "rule-based" and info.name == "blank nl"
+    assert info.components == ["sentencizer", "lemmatizer"]
+    assert info.lemmatizer.startswith("lookup (spacy-lookups-data")
+    assert info.notice and pipeline.INSTALL_HINT in info.notice
+    assert not info.has_ner and not info.has_pos
+    assert pipeline.get_pipeline()[0] is nlp  # loaded once
+    assert pipeline.is_loaded()
+
+
+def test_missing_model_folder_is_a_clear_error(monkeypatch, tmp_path):
+    monkeypatch.setenv("WORKBENCH_SPACY_MODEL", str(tmp_path / "nowhere"))
+    pipeline.reset_pipeline()
+    try:
+        with pytest.raises(WorkbenchError, match="does not exist"):
+            pipeline.get_pipeline()
+        (tmp_path / "empty").mkdir()
+        monkeypatch.setenv("WORKBENCH_SPACY_MODEL", str(tmp_path / "empty"))
+        with pytest.raises(WorkbenchError, match="not a spaCy pipeline"):
+            pipeline.get_pipeline()
+    finally:
+        monkeypatch.delenv("WORKBENCH_SPACY_MODEL")
+        pipeline.reset_pipeline()
+
+
+def test_segmentation_matches_spacy_sentences():
+    """The fast array-based path gives what ``doc.sents`` and ``token.lemma_`` give."""
+    nlp, _info = pipeline.get_pipeline()
+    for text, sentences in zip(TRICKY, segment_texts(TRICKY), strict=True):
+        doc = nlp(text)
+        expected = [
+            (s.start_char, s.end_char, " ".join(pipeline.token_lemma(t) for t in s if pipeline.is_word(t)))
+            for s in doc.sents if s.text.strip()
+        ]
+        assert [x.lemmas for x in sentences] == [e[2] for e in expected]
+        for sent, (start, end, _lemmas) in zip(sentences, expected, strict=True):
+            assert text[sent.start:sent.end] == text[start:end].strip()
+            assert sent.start < sent.end
+        # sentences do not overlap and keep their order
+        assert all(a.end <= b.start for a, b in zip(sentences, sentences[1:], strict=False))
+
+
+def test_lemmas_line_up_with_words():
+    for text in TRICKY:
+        for sent in segment_texts([text])[0]:
+            [spans] = pipeline.word_spans([text[sent.start:sent.end]])
+            assert len(spans) == len(sent.lemmas.split())
+
+
+def test_lemmas():
+    assert pipeline.lemmatize("ronselden geronseld ronselt") == ["ronselen"] * 3
+    assert lemmas_of("Ze werden geronseld.") == "ze werden ronselen"
+    assert pipeline.lemmatize("...") == []
+
+
+def test_doctor_reports_pipeline_and_engine(project, add_transcript):
+    from workbench.cli.main import cli
+
+    pipeline.reset_pipeline()
+    add_transcript("D1")
+    runner = CliRunner()
+    result = runner.invoke(cli, ["--project", str(project.root), "doctor"])
+    assert result.exit_code == 0, result.output
+    out = result.output
+    import spacy
+
+    from workbench.audit.deduce_engine import deduce_version
+
+    assert f"spaCy:         {spacy.__version__}" in out
+    assert "blank nl (rule-based" in out and "sentencizer, lemmatizer" in out
+    assert "lookup (spacy-lookups-data" in out
+    assert pipeline.INSTALL_HINT in out
+    assert f"deduce {deduce_version()}" in out and "deduce cache:" in out
+    assert "reprocess:     not needed" in out
+    data = json.loads(runner.invoke(cli, ["--project", str(project.root), "doctor", "--json"]).output)
+    assert data["pipeline"]["kind"] == "rule-based"
+    assert data["anonymity_engine"]["name"] == "deduce" and "cached" in data["anonymity_engine"]
+    assert data["project"]["processed_with"] == data["pipeline"]["fingerprint"]
+
+
+def test_doctor_outside_a_project(tmp_path, monkeypatch):
+    from workbench.cli.main import cli
+
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["doctor"])
+    assert result.exit_code == 0, result.output
+    assert "pipeline:" in result.output and "project:" not in result.output
+
+
+def test_reprocess_keeps_codings_and_rebuilds_sentences(project, add_transcript):
+    from workbench.cli.main import cli
+    from workbench.services.codebook import add
+    from workbench.services.coding import apply_code, list_codings
+    from workbench.services.search import search
+
+    db = project.db
+    add_transcript("R1")
+    add(db, "anna", "Signalen")
+    text = db["transcripts"].get("R1")["text"]
+    s = text.index("Dure kleding")
+    apply_code(db, "anna", "R1", "Signalen", s, s + len("Dure kleding en nieuwe telefoons."))
+    before_codings = list_codings(db)
+    before_sentences = list(db.query("select idx, turn_idx, start, end, text, lemmas from sentences order by idx"))
+    # damage the derived data, as an old pipeline might have left it
+    db.execute("update sentences set lemmas = ''")
+    db.execute("update meta set value = 'rule-based:old' where key = ?", [pipeline.FINGERPRINT_KEY])
+    db.conn.commit()
+    assert search(db, "ronselen", mode="lemma") == []
+    result = CliRunner().invoke(cli, ["--project", str(project.root), "reprocess"])
+    assert result.exit_code == 0, result.output
+    assert "codings unchanged" in result.output
+    assert list(db.query("select idx, turn_idx, start, end, text, lemmas from sentences order by idx")) == before_sentences
+    assert list_codings(db) == before_codings
+    assert search(db, "ronselen", mode="lemma")
+    assert db.execute("select action from changes order by id desc limit 1").fetchone()[0] == "reprocess"

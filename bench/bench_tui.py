@@ -67,11 +67,11 @@ def child_apply(directory: str, repeats: int) -> None:
     import asyncio
     import resource
 
+    from textual.worker import WorkerCancelled
+
     from workbench.project import Project
     from workbench.tui.app import WorkbenchApp
     from workbench.tui.screens.reader import ReaderScreen
-
-    from textual.worker import WorkerCancelled
 
     async def settle(app, pilot) -> None:
         await pilot.pause()

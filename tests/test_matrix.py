@@ -187,3 +187,14 @@ def test_markdown_escapes_pipes(project, add_transcript):
     coding.apply_code(db, "anna", "T1", c, 0, 10)
     md = to_markdown(build_matrix(db))
     assert "Dit \\| dat" in md
+
+
+def test_sample_project_matrices_equal_sql(sample_project):
+    db = sample_project.db
+    if not db.execute("select 1 from codings limit 1").fetchone():
+        pytest.skip("the sample project has no codings yet")
+    for by in ("respondent", "domain", "municipality"):
+        m = build_matrix(db, by=by, rows="themes", count="interviews")
+        for i, r in enumerate(m.rows):
+            for j, c in enumerate(m.columns):
+                assert m.cells[i][j] == sql_count(db, r.id, "themes", by, c.id, "interviews")

@@ -7,7 +7,7 @@ busy (Pilot waits for idle).
 from __future__ import annotations
 
 import pytest
-from textual.widgets import DataTable, Input, OptionList
+from textual.widgets import DataTable, OptionList
 from textual.worker import WorkerCancelled
 
 from workbench.services import codebook, coding
@@ -388,3 +388,18 @@ async def test_click_moves_cursor(two):
         await pilot.click(reader.view, offset=(4, row))
         s, e = reader.view.cursor_span
         assert reader.view.text[s:e].startswith("Dure kleding")
+
+
+def test_layout_wraps_within_width_and_keeps_offsets():
+    from workbench.tui.widgets.layout import TEXT, build_layout
+
+    body = "Een heel lang woord: " + "x" * 50 + " en dan\nnog een regel met woorden."
+    text = "Vraag?\n\n" + body
+    turns = [{"idx": 0, "start": 0, "end": 6}, {"idx": 1, "start": 8, "end": len(text)}]
+    layout = build_layout(text, turns, 20)
+    rows = [ln for ln in layout.lines if ln.kind == TEXT]
+    assert all(ln.end - ln.start <= 20 for ln in rows)
+    words = " ".join(text[ln.start:ln.end] for ln in rows).split()
+    assert words == text.split()
+    for ln in rows:
+        assert layout.row_of_offset(ln.start) == layout.lines.index(ln)

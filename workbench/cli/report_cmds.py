@@ -241,7 +241,10 @@ def export_quotes(project, coder, theme, survey_theme, fmt: str, force: bool, al
 @click.option("--stdout", "to_stdout", is_flag=True, help="Print the Markdown instead of writing a file.")
 @with_project
 def export_chapter(project, coder, survey_themes, fmt: str, force: bool, allow_flagged: bool, to_stdout: bool) -> None:
-    """Write a draft chapter: per survey theme its figures, then "Verdieping op de resultaten"."""
+    """Write a draft chapter: per survey theme its figures, then "Verdieping op de resultaten".
+
+    Counts and quotes use all coders' codings; --coder NAME uses one coder's (e.g. consensus).
+    """
     from workbench.exports.chapter import preview_chapter, write_chapter
 
     ids = list(survey_themes) or None

@@ -399,7 +399,9 @@ def test_layout_wraps_within_width_and_keeps_offsets():
     layout = build_layout(text, turns, 20)
     rows = [ln for ln in layout.lines if ln.kind == TEXT]
     assert all(ln.end - ln.start <= 20 for ln in rows)
-    words = " ".join(text[ln.start:ln.end] for ln in rows).split()
-    assert words == text.split()
+    shown = "".join(text[ln.start:ln.end] for ln in rows)
+    assert "".join(shown.split()) == "".join(text.split())  # nothing lost or repeated
+    assert [text[ln.start:ln.end] for ln in rows][1:4] == [
+        "Een heel lang woord:", "x" * 20, "x" * 20]
     for ln in rows:
         assert layout.row_of_offset(ln.start) == layout.lines.index(ln)

@@ -145,6 +145,24 @@ def _conflicts(db: sqlite_utils.Database, change_id: int, *, backwards: bool) ->
     return problems
 
 
+def _flip(db: sqlite_utils.Database, coder: str, change: Row, *, backwards: bool) -> Row:
+    """Undo (``backwards``) or redo ``change``, refusing when its rows changed since."""
+    verb = "undo" if backwards else "redo"
+    what = change["summary"] or change["action"]
+    problems = _conflicts(db, change["id"], backwards=backwards)
+    if problems:
+        raise WorkbenchError(
+            f"cannot {verb} '{what}': changed since by another action ({', '.join(problems[:5])})"
+        )
+    _replay(db, change["id"], backwards=backwards)
+    db["changes"].update(change["id"], {"undone": 1 if backwards else 0})
+    db["changes"].insert(
+        {"coder": coder, "at": now_iso(), "action": verb, "summary": f"{verb}: {what}",
+         "target_id": change["id"]}
+    )
+    return change
+
+
 def undo_last(db: sqlite_utils.Database, coder: str) -> Row | None:
     """Revert the last change of ``coder`` that is not undone. Returns the change, or None."""
     with db.atomic():
@@ -156,27 +174,7 @@ def undo_last(db: sqlite_utils.Database, coder: str) -> Row | None:
                 limit=1,
             )
         )
-        if not rows:
-            return None
-        change = rows[0]
-        problems = _conflicts(db, change["id"], backwards=True)
-        if problems:
-            raise WorkbenchError(
-                f"cannot undo '{change['summary'] or change['action']}': changed since by "
-                f"another action ({', '.join(problems[:5])})"
-            )
-        _replay(db, change["id"], backwards=True)
-        db["changes"].update(change["id"], {"undone": 1})
-        db["changes"].insert(
-            {
-                "coder": coder,
-                "at": now_iso(),
-                "action": "undo",
-                "summary": f"undo: {change['summary'] or change['action']}",
-                "target_id": change["id"],
-            }
-        )
-        return change
+        return _flip(db, coder, rows[0], backwards=True) if rows else None
 
 
 def redo_last(db: sqlite_utils.Database, coder: str) -> Row | None:
@@ -186,7 +184,6 @@ def redo_last(db: sqlite_utils.Database, coder: str) -> Row | None:
             "select max(id) from changes where coder = ? and action not in ('undo', 'redo')",
             [coder],
         ).fetchone()[0]
-        change = None
         for u in db["changes"].rows_where(
             "coder = ? and action = 'undo'", [coder], order_by="id desc"
         ):
@@ -194,28 +191,8 @@ def redo_last(db: sqlite_utils.Database, coder: str) -> Row | None:
                 break
             candidate = db["changes"].get(u["target_id"])
             if candidate["undone"]:
-                change = candidate
-                break
-        if change is None:
-            return None
-        problems = _conflicts(db, change["id"], backwards=False)
-        if problems:
-            raise WorkbenchError(
-                f"cannot redo '{change['summary'] or change['action']}': changed since "
-                f"({', '.join(problems[:5])})"
-            )
-        _replay(db, change["id"], backwards=False)
-        db["changes"].update(change["id"], {"undone": 0})
-        db["changes"].insert(
-            {
-                "coder": coder,
-                "at": now_iso(),
-                "action": "redo",
-                "summary": f"redo: {change['summary'] or change['action']}",
-                "target_id": change["id"],
-            }
-        )
-        return change
+                return _flip(db, coder, candidate, backwards=False)
+        return None
 
 
 def history(

@@ -74,7 +74,9 @@ def child_apply(directory: str, repeats: int) -> None:
     from workbench.tui.screens.reader import ReaderScreen
 
     async def settle(app, pilot) -> None:
-        await pilot.pause()
+        # Let the previous action's background work (the debounced codebook reload) finish,
+        # as it does between two codings by a person.
+        await pilot.pause(0.5)
         for _ in range(10):
             try:
                 await app.workers.wait_for_complete()

@@ -75,7 +75,9 @@ class Project:
 
     def coder(self, explicit: str | None = None) -> str:
         """The coder acting now: ``--coder``, else ``WORKBENCH_CODER``, else the project
-        default, else the login name."""
+        default, else the login name. An explicit name that is empty is refused."""
+        if explicit is not None:
+            return validate_name(explicit, what="coder name (--coder)")
         for candidate in (explicit, os.environ.get("WORKBENCH_CODER"), self.get_setting("default_coder")):
             if candidate and candidate.strip():
                 return validate_name(candidate.strip(), what="coder name")

@@ -176,7 +176,7 @@ def list_cmd(project, coder, as_json) -> None:
 
 
 @codebook.command("check")
-@click.option("--threshold", type=float, default=None, help="Score (0–100) from which names count as close (default 85).")
+@click.option("--threshold", type=click.FloatRange(0, 100), default=None, help="Score (0–100) from which names count as close (default 85).")
 @json_option
 @with_project
 def check_cmd(project, coder, threshold, as_json) -> None:
@@ -206,6 +206,8 @@ def _qdc_module():
 
 
 def _read_entries(path: Path, db=None):
+    """The file's entries; a ``.qdc`` is read without writing anything (its GUIDs are
+    remembered only once the import went through: see ``_remember_guids``)."""
     from workbench.errors import WorkbenchError
     from workbench.services import codebook_sync
 
@@ -213,8 +215,22 @@ def _read_entries(path: Path, db=None):
     if suffix in (".yaml", ".yml"):
         return codebook_sync.read_yaml(path)
     if suffix == ".qdc":
-        return _qdc_module().read_qdc(path, db=db)
+        return _qdc_module().read_qdc(path, db=db, remember=False)
     raise WorkbenchError("a codebook file is .yaml/.yml (workbench) or .qdc (REFI-QDA)", path=path)
+
+
+def _remember_guids(db, entries) -> None:
+    rows = getattr(entries, "guid_entries", None)
+    if rows:
+        _qdc_module().remember_code_guids(db, rows)
+
+
+def _check_output_folder(path: Path) -> None:
+    """An explicit output path must be in an existing folder (a typo must not create folders)."""
+    from workbench.errors import WorkbenchError
+
+    if not path.parent.is_dir():
+        raise WorkbenchError(f"the folder {path.parent} does not exist; create it first", path=path)
 
 
 @codebook.command("export")
@@ -225,6 +241,8 @@ def export_cmd(project, coder, path) -> None:
     from workbench.errors import WorkbenchError
     from workbench.services import codebook_sync
 
+    if path is not None:
+        _check_output_folder(path)
     path = path or project.codebook_file
     suffix = path.suffix.lower()
     if suffix in (".yaml", ".yml"):
@@ -261,6 +279,11 @@ def import_cmd(project, coder, path, theirs, ours, dry_run, as_json) -> None:
     strategy = "theirs" if theirs else "ours" if ours else "fail"
     path = path or project.codebook_file
     entries = _read_entries(path, project.db)
+    qdc_report = getattr(entries, "report", None)
+    if qdc_report is not None and not as_json:
+        for line in qdc_report.notes:
+            click.echo(f"note: {line}", err=True)
+        _warn([f"not carried over: {line}" for line in qdc_report.not_carried])
     plan = codebook_sync.plan_sync(project.db, entries, strategy)
     if dry_run:
         if as_json:
@@ -275,8 +298,10 @@ def import_cmd(project, coder, path, theirs, ours, dry_run, as_json) -> None:
                 click.echo(f"{len(plan.conflicts)} conflict(s): choose --theirs or --ours")
         return
     try:
-        report = codebook_sync.apply_sync(project.db, project.coder(coder), entries, strategy,
-                                          source=path.name)
+        with project.db.atomic():  # the sync and the .qdc GUIDs: all or nothing
+            report = codebook_sync.apply_sync(project.db, project.coder(coder), entries, strategy,
+                                              source=path.name)
+            _remember_guids(project.db, entries)
     except ConflictError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(3)

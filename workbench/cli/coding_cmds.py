@@ -86,6 +86,7 @@ def code(project, coder, transcript, code_ref, span, sentence, turn, quote, memo
         start, end = coding.turn_span(db, t["id"], turn)
     else:
         start, end = coding.span_for_quote(db, t["id"], quote)
+    coding.check_span(t["text"], start, end)  # before --new creates anything
     try:
         cb.resolve(db, code_ref)
     except NotFoundError:
@@ -162,8 +163,11 @@ def codings_import(project, coder, path) -> None:
 @with_project
 def codings_export(project, coder, path) -> None:
     """Write every coding (with its quote and offsets) to a YAML or CSV file."""
+    from workbench.errors import WorkbenchError
     from workbench.services.codings_io import dump_codings
 
+    if not path.parent.is_dir():
+        raise WorkbenchError(f"the folder {path.parent} does not exist; create it first", path=path)
     n = dump_codings(project.db, path)
     click.echo(f"wrote {n} coding(s) to {path}")
 
@@ -282,7 +286,7 @@ def redo(project, coder) -> None:
 
 @click.command()
 @click.option("--coder", "only_coder", help="Only this coder's changes.")
-@click.option("--limit", type=int, default=30, show_default=True, help="How many changes (0: all).")
+@click.option("--limit", type=click.IntRange(min=0), default=30, show_default=True, help="How many changes (0: all).")
 @json_option
 @with_project_filter
 def history(project, only_coder, limit, as_json) -> None:
@@ -306,7 +310,7 @@ def history(project, only_coder, limit, as_json) -> None:
 
 @click.command()
 @click.option("--coder", "only_coder", help="Count only this coder's codings.")
-@click.option("--min-count", type=int, default=1, show_default=True, help="Co-occurrences listed from this count.")
+@click.option("--min-count", type=click.IntRange(min=1), default=1, show_default=True, help="Co-occurrences listed from this count.")
 @json_option
 @with_project_filter
 def themes(project, only_coder, min_count, as_json) -> None:

@@ -272,6 +272,16 @@ def m005_agreement_sentence_units(db: sqlite_utils.Database) -> None:
     )
 
 
+
+@migrations()
+def m006_search_codings_by_span(db: sqlite_utils.Database) -> None:
+    """A covering index of codings by transcript and span, so that "which codes lie on this
+    passage" (search hits, KWIC, the reader) is a range scan, not a walk over every coding of
+    the transcript with a table lookup each."""
+    db["codings"].create_index(
+        ["transcript_id", "start", "end", "code_id"], index_name="codings_spans", if_not_exists=True
+    )
+
 SCHEMA_VERSION = len(migrations._migrations)
 
 

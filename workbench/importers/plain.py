@@ -1,4 +1,8 @@
-"""Plain-text and Markdown transcripts: optional YAML front matter, then speaker turns."""
+"""Plain-text and Markdown transcripts: optional YAML front matter, then speaker turns.
+
+The turn rules (speaker prefixes, times, Otter/Amberscript/f4 layouts, Markdown emphasis and
+headings) are those of :mod:`workbench.importers.turns`.
+"""
 
 from __future__ import annotations
 
@@ -11,8 +15,9 @@ from workbench.importers.turns import parse_turn_lines
 
 
 def read_plain(path: Path) -> ParsedTranscript:
-    lines = read_text_file(path).split("\n")
+    warnings: list[str] = []
+    lines = read_text_file(path, warnings).split("\n")
     meta, body_start, has_fm = split_front_matter(lines, path)
-    turns, warnings = parse_turn_lines(lines[body_start:], path, first_line=body_start + 1)
+    turns, turn_warnings = parse_turn_lines(lines[body_start:], path, first_line=body_start + 1)
     fmt = "md" if path.suffix.lower() == ".md" else "txt"
-    return ParsedTranscript(path, fmt, turns, meta, warnings, has_fm)
+    return ParsedTranscript(path, fmt, turns, meta, warnings + turn_warnings, has_fm)

@@ -1,9 +1,22 @@
 """Mapping speakers to the roles interviewer / respondent, and keeping names out of the text.
 
-Known labels (``I``, ``Interviewer``, ``Onderzoeker`` … and ``R``, ``Respondent``,
-``Geïnterviewde`` …) map directly. Other speakers are taken to be names: the one given as
-``interviewer`` in the metadata (or, failing that, the first speaker) is the interviewer, the
-others respondents. A name is never stored: turns keep only their role label.
+A speaker is compared without case, without a parenthesis (``Interviewer (I)``), and without a
+trailing number (``Respondent 2``, ``R1``, ``SPEAKER_00``). Known labels map directly:
+
+- interviewer: ``I``, ``INT``, ``Interviewer``, ``Interviewster``, ``Onderzoeker``,
+  ``Onderzoekster``, ``Q``, ``V``, ``Vraag``, ``Vraagsteller``, ``Moderator``,
+  ``Gespreksleider``, ``IV``;
+- respondent: ``R``, ``RESP``, ``Respondent``, ``Geïnterviewde``, ``A``, ``Antwoord``,
+  ``Deelnemer``, ``Participant``, ``P``, ``B`` and ``IP`` (f4's *Befragte*,
+  *Interviewpartner*), ``Interviewee``, ``Gesprekspartner``.
+
+A parenthesis that holds a label decides for a name: ``Jan (R)`` is a respondent. Other speakers
+(names, ``Speaker 1``) are taken to be people: the one given as ``interviewer`` in the metadata
+(or, failing that, the first speaker) is the interviewer, the others respondents. One respondent
+is stored as ``Respondent``; several as ``Respondent 1``, ``Respondent 2`` … — numbered as
+written when every respondent carries a different number (``R2`` before ``R1`` stays
+``Respondent 2``), otherwise in order of appearance. A name is never stored: turns keep only
+their role label.
 """
 
 from __future__ import annotations
@@ -13,48 +26,85 @@ import re
 from workbench.importers.model import ParsedTranscript
 
 INTERVIEWER_LABELS = {
-    "i", "int", "interviewer", "interviewster", "onderzoeker", "onderzoekster", "q", "vraag",
+    "i", "int", "interviewer", "interviewster", "onderzoeker", "onderzoekster", "q", "v", "vraag",
     "vraagsteller", "moderator", "gespreksleider", "iv",
 }
 RESPONDENT_LABELS = {
-    "r", "resp", "respondent", "geinterviewde", "geïnterviewde", "a", "antwoord", "deelnemer",
-    "participant", "p", "b",
+    "r", "resp", "respondent", "respondente", "geinterviewde", "geïnterviewde", "a", "antwoord",
+    "deelnemer", "participant", "p", "b", "ip", "befragte", "befragter", "interviewee",
+    "gesprekspartner",
 }
+_PAREN = re.compile(r"\s*[(\[]([^)\]]*)[)\]]")
+_NUMBER = re.compile(r"[\s_\-#.]*(\d+)$")
 
 
-def _key(speaker: str) -> str:
-    return re.sub(r"[\s\d]+$", "", speaker.strip().lower()).strip()
+def _parts(speaker: str) -> tuple[str, int | None, str]:
+    """(base without number, the number, the text in parentheses) in lower case."""
+    s = speaker.strip().strip("*_[]").strip().casefold()
+    inner = " ".join(m.group(1).strip() for m in _PAREN.finditer(s))
+    s = _PAREN.sub("", s).strip().rstrip(":.").strip()
+    m = _NUMBER.search(s)
+    number = int(m.group(1)) if m else None
+    base = s[: m.start()].strip() if m else s
+    return re.sub(r"\s+", " ", base), number, inner
+
+
+def _label_role(speaker: str) -> str | None:
+    base, _n, inner = _parts(speaker)
+    for candidate in (base, re.sub(r"\d+$", "", inner).strip()):
+        if candidate in INTERVIEWER_LABELS:
+            return "interviewer"
+        if candidate in RESPONDENT_LABELS:
+            return "respondent"
+    return None
+
+
+def is_known_label(speaker: str) -> bool:
+    """``I``, ``R2``, ``Respondent 2``, ``Interviewer (I)``, ``Geïnterviewde`` … (not names)."""
+    base, _n, _inner = _parts(speaker)
+    return base in INTERVIEWER_LABELS or base in RESPONDENT_LABELS
 
 
 def _ident(speaker: str) -> str:
-    """One identity per speaker: labels case-insensitively (``R`` = ``r``), names as written."""
-    return speaker.strip().lower() if _key(speaker) in RESPONDENT_LABELS else speaker.strip()
+    """One identity per speaker: ``R1`` = ``r1``, ``JAN`` = ``Jan``, ``Jan (moeder)`` = ``Jan``."""
+    base, number, _inner = _parts(speaker)
+    return f"{base} {number}" if number is not None else base
 
 
 def assign_roles(parsed: ParsedTranscript) -> None:
-    labels = INTERVIEWER_LABELS | RESPONDENT_LABELS
-    named = list(dict.fromkeys(t.speaker for t in parsed.turns if _key(t.speaker) not in labels))
-    meta_names = {
-        n.strip().lower() for n in str(parsed.metadata.get("interviewer") or "").split(",") if n.strip()
-    }
-    interviewers = {n for n in named if n.lower() in meta_names}
-    has_interviewer_label = any(_key(t.speaker) in INTERVIEWER_LABELS for t in parsed.turns)
+    named = list(dict.fromkeys(_ident(t.speaker) for t in parsed.turns if _label_role(t.speaker) is None))
+    raw_meta = str(parsed.metadata.get("interviewer") or "").strip().casefold()
+    meta_names = {raw_meta} | {n.strip() for n in raw_meta.split(",") if n.strip()}
+    meta_names = {_ident(n) for n in meta_names if n}
+    interviewers = {n for n in named if n in meta_names}
+    has_interviewer_label = any(_label_role(t.speaker) == "interviewer" for t in parsed.turns)
     if named and not interviewers and not has_interviewer_label:
         interviewers = {named[0]}
         if len(named) > 1:
+            first = next(t.speaker for t in parsed.turns if _ident(t.speaker) == named[0])
             parsed.warnings.append(
-                f"speaker names found; '{named[0]}' (the first) was taken as the interviewer; set "
+                f"speaker names found; '{first}' (the first) was taken as the interviewer; set "
                 "'interviewer: NAME' in the front matter or a sidecar .yaml to choose another"
             )
     respondents: list[str] = []
+    numbers: dict[str, int | None] = {}
     for turn in parsed.turns:
-        if _key(turn.speaker) in INTERVIEWER_LABELS or turn.speaker in interviewers:
+        ident = _ident(turn.speaker)
+        role = _label_role(turn.speaker)
+        if role == "interviewer" or (role is None and ident in interviewers):
             turn.role, turn.label = "interviewer", "Interviewer"
         else:
             turn.role = "respondent"
-            if _ident(turn.speaker) not in respondents:
-                respondents.append(_ident(turn.speaker))
+            if ident not in respondents:
+                respondents.append(ident)
+                numbers[ident] = _parts(turn.speaker)[1] if role is not None else None
+    written = [numbers[r] for r in respondents]
+    use_written = all(n is not None for n in written) and len(set(written)) == len(written)
     for turn in parsed.turns:
         if turn.role == "respondent":
-            n = respondents.index(_ident(turn.speaker)) + 1
-            turn.label = "Respondent" if len(respondents) == 1 else f"Respondent {n}"
+            ident = _ident(turn.speaker)
+            if len(respondents) == 1:
+                turn.label = "Respondent"
+            else:
+                n = numbers[ident] if use_written else respondents.index(ident) + 1
+                turn.label = f"Respondent {n}"

@@ -1,31 +1,78 @@
-"""Recognising speaker turns in lines of text (plain text and Word paragraphs).
+"""Recognising speaker turns in lines of text (plain text, Markdown, Word paragraphs and tables).
 
-A turn starts with an optional timestamp (``[00:12:31]`` or ``00:12:31``) and a speaker prefix:
-``I:``, ``R:``, ``Interviewer:``, ``Respondent:``, or a name followed by a colon. Lines without
-a prefix continue the current turn.
+A line starts a turn when it has one of these shapes (``T`` is a time such as ``12:31``,
+``00:12:31``, ``1:02:03`` or ``00:12:31.250``):
+
+- ``[T] SPEAKER: text`` — the time is optional and may be written ``[T]``, ``(T)``, ``T`` or
+  ``T -``; the speaker may carry Markdown emphasis (``**I:**``, ``**Interviewer**:``,
+  ``__R:__``), square brackets (``[SPEAKER_00]:``) or its own time (``Jan (00:12:31):``); a
+  time in brackets right after the colon (``I: [00:12:31] text``) is taken too;
+- ``SPEAKER  T`` or ``SPEAKER [T]`` or ``SPEAKER (T)`` alone on a line, the text on the following
+  lines (Otter.ai, Amberscript, Sonix, the Teams Word export);
+- ``T --> T`` on a line, the speaker alone on the next line (older Teams Word exports).
+
+A SPEAKER is one to five words, the first capitalised (``I``, ``R1``, ``Interviewer (I)``,
+``Jan de Vries``, ``JAN``, ``Speaker 1``): lower-case words other than name particles (``de``,
+``van``, ``ter`` …) never occur, so ``Het punt is: …`` and ``Wat ik zeg: …`` stay text, and the
+colon must be followed by a space or the line end, so ``Om 12:30`` and ``https://…`` do too.
+
+Because a single capitalised word followed by a colon (``Kijk: …``, ``Bijvoorbeeld: …``) reads
+exactly like a first name (``Jan: …``), such *weak* prefixes are judged on the whole file: one is
+kept as text when the same word also occurs in lower case in the transcript (so it is an
+ordinary word), or when it starts only one line while at least two other speakers have two
+turns or more each (a one-off). Known labels (see :mod:`workbench.importers.speakers`), names of
+two capitalised words or more, all-capital words, speakers with a number, underscore or
+parenthesis, and prefixes with emphasis, brackets or a leading time are always speakers. Every
+prefix kept as text is listed in a warning.
+
+Lines without a turn start continue the current turn. f4/f5transkript times at the end of a
+paragraph (``#00:01:23-4#``) are taken as the turn's time (when it has none) and removed from
+the text. A line that holds only a time gives its time to the next turn. Markdown headings
+(``# Interview 3``) and separator lines (``---``, ``***``) are skipped and reported; lines before
+the first turn are reported and not imported.
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
 from workbench.errors import ImportFileError
 from workbench.importers.model import ParsedTurn
 
-_TIME = r"(?:\[(?P<bt>\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?)\]|\((?P<pt>\d{1,2}:\d{2}(?::\d{2})?)\)|(?P<t>\d{1,2}:\d{2}:\d{2}(?:[.,]\d{1,3})?))"
-_PARTICLE = r"(?:van|de|der|den|ter|ten|te|het|'t|v\.d\.|d'|op|in|la|le|du|el|al|bin)"
-_NAME_WORD = r"[A-ZÀ-ÖØ-Þ][\w'’.\-]*"
-_SPEAKER = (
-    rf"(?P<speaker>(?:{_NAME_WORD}|\d+)(?:\s+(?:{_NAME_WORD}|{_PARTICLE}|\d+|\([^)]{{1,30}}\))){{0,4}})"
-)
-TURN_RE = re.compile(rf"^\s*(?:{_TIME}\s*(?:[-–]\s*)?)?{_SPEAKER}\s*:(?:\s+|$)(?P<text>.*)$")
-TIME_ONLY_RE = re.compile(rf"^\s*{_TIME}\s*$")
+_T = r"\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?"
+_TIME = rf"(?:\[(?P<bt>{_T})\]|\((?P<pt>{_T})\)|(?P<t>{_T}))"
+_PARTICLE = r"(?:van|de|der|den|ter|ten|te|het|'t|v\.d\.|d'|op|in|la|le|du|el|al|bin|ben|di|da|dos)"
+_UPPER = "A-ZÀ-ÖØ-Þ\u0100-\u017f"
+_NAME_WORD = rf"[{_UPPER}][\w'’.\-]*"
+_PAREN = r"\((?![\d:.,\s]+\))[^()\n]{1,30}\)"
+_SPEAKER = rf"(?P<speaker>{_NAME_WORD}(?:\s+(?:{_NAME_WORD}|{_PARTICLE}|\d{{1,3}}|{_PAREN})){{0,4}})"
+_OPEN = r"(?:(?P<sq>\[)|(?P<mk>\*\*|__|\*|_))?"
+_OWN_TIME = rf"(?:\s*[\[(](?P<at>{_T})[\])])?"
+_CLOSE = r"(?(sq)\])\s*(?(mk)(?:(?P=mk)\s*:|:\s*(?P=mk))|:)"
+_AFTER_TIME = rf"(?:[\[(](?P<ct>{_T})[\])]\s*)?"
 
-# Words that begin ordinary sentences ending in a colon ("Nou:", "Dus:"): never speakers.
+TURN_RE = re.compile(
+    rf"^\s*(?:{_TIME}\s*(?:[-–—|]\s*)?)?{_OPEN}{_SPEAKER}{_OWN_TIME}{_CLOSE}"
+    rf"(?P<gap>\s+|$|(?=[^\W\d_])){_AFTER_TIME}(?P<text>.*)$"
+)
+HEADER_RE = re.compile(
+    rf"^\s*(?P<sq>\[)?{_SPEAKER}(?(sq)\])\s*(?:\[(?P<hb>{_T})\]|\((?P<hp>{_T})\)|\s(?P<h>{_T}))\s*:?\s*$"
+)
+TIME_ONLY_RE = re.compile(rf"^\s*{_TIME}\s*$")
+_LOOSE_T = r"\d{1,2}:\d{1,2}(?::\d{1,2})?(?:[.,]\d{1,3})?"
+RANGE_RE = re.compile(rf"^\s*(?P<start>{_LOOSE_T})\s*-->\s*{_LOOSE_T}\s*$")
+SPEAKER_ONLY_RE = re.compile(rf"^\s*{_SPEAKER}\s*:?\s*$")
+F4_TIME_RE = re.compile(r"\s*#(?P<f4>\d{1,2}:\d{2}:\d{2})(?:[-.,]\d{1,3})?#")
+HEADING_RE = re.compile(r"^#{1,6}\s+\S")
+SEPARATOR_RE = re.compile(r"^(?:[-*_=]\s*){3,}$")
+
+# Without the whole file (``match_turn`` on one line), these common words are not speakers.
 _NOT_SPEAKERS = {
     "dus", "nou", "maar", "en", "want", "ja", "nee", "kijk", "oftewel", "namelijk", "bijvoorbeeld",
-    "let op", "note", "noot", "opmerking", "vraag", "antwoord", "zie", "toelichting",
+    "let op", "note", "noot", "opmerking", "zie", "toelichting",
 }
 
 
@@ -35,65 +82,238 @@ def format_time(raw: str) -> str:
     parts = [int(p) for p in main.split(":")]
     while len(parts) < 3:
         parts.insert(0, 0)
-    h, m, s = parts
+    h, m, s = parts[-3:]
     return f"{h:02d}:{m:02d}:{s:02d}"
 
 
-def match_turn(line: str) -> tuple[str, str, str | None] | None:
-    """(speaker, text, time) if ``line`` starts a turn."""
+def _first(m: re.Match[str], *groups: str) -> str | None:
+    for g in groups:
+        value = m.groupdict().get(g)
+        if value:
+            return value
+    return None
+
+
+@dataclass
+class Candidate:
+    """A line that may start a turn: the speaker as written, its text and time."""
+
+    speaker: str
+    text: str
+    time: str | None
+    strong: bool  # a speaker whatever the rest of the file says
+
+
+def is_strong_speaker(speaker: str) -> bool:
+    """Whether a prefix is a speaker by its form alone (see the module docstring)."""
+    from workbench.importers.speakers import is_known_label
+
+    if is_known_label(speaker) or re.search(r"[\d_()]", speaker):
+        return True
+    words = speaker.split()
+    if len(words) == 1:
+        return len(words[0].rstrip(".")) == 1 or words[0].isupper()
+    return sum(1 for w in words if w[:1].isupper()) >= 2
+
+
+def match_line(line: str, *, headers: bool = True) -> Candidate | None:
+    """The turn a single line starts, judged on its form only (weak prefixes included);
+    ``headers=False`` leaves out the speaker-and-time-only line (``Speaker 1  0:03``)."""
     m = TURN_RE.match(line)
-    if not m:
+    if m:
+        speaker = m.group("speaker").strip()
+        raw = _first(m, "bt", "pt", "t", "at", "ct")
+        marked = bool(m.group("sq") or m.group("mk") or m.group("bt") or m.group("pt") or m.group("t"))
+        strong = marked or is_strong_speaker(speaker)
+        if strong or m.group("gap"):  # 'Kijk:dat' is no speaker; 'R:ja' is
+            return Candidate(speaker, m.group("text").strip(), format_time(raw) if raw else None, strong)
+    if not headers:
         return None
-    speaker = m.group("speaker").strip()
-    if speaker.lower() in _NOT_SPEAKERS:
+    h = HEADER_RE.match(line)
+    if h:
+        speaker = h.group("speaker").strip()
+        raw = _first(h, "hb", "hp", "h")
+        return Candidate(speaker, "", format_time(raw) if raw else None, bool(h.group("sq")) or is_strong_speaker(speaker))
+    return None
+
+
+def match_turn(line: str) -> tuple[str, str, str | None] | None:
+    """(speaker, text, time) if ``line`` starts a turn, judged without the rest of the file."""
+    found = match_line(line, headers=False)
+    if found is None or (not found.strong and found.speaker.lower() in _NOT_SPEAKERS):
         return None
-    raw_time = m.group("bt") or m.group("pt") or m.group("t")
-    return speaker, m.group("text").strip(), format_time(raw_time) if raw_time else None
+    return found.speaker, found.text, found.time
+
+
+@dataclass
+class Line:
+    """One line of a source (a text line, a Word paragraph or part of one, a table row)."""
+
+    number: int  # 1-based line, paragraph or row number used in messages
+    text: str
+    speaker: str | None = None  # known from the document's structure (a table's speaker column)
+    time: str | None = None
+    continuation: bool = False  # can never start a turn (a later paragraph of a table cell)
+
+
+def weak_prefixes_to_keep_as_text(
+    candidates: list[tuple[int, Candidate]], full_text: str
+) -> dict[str, str]:
+    """Weak speakers (one capitalised word) that are ordinary words here: speaker -> reason."""
+    counts = Counter(c.speaker for _, c in candidates)
+    weak = {c.speaker for _, c in candidates if not c.strong}
+    if not weak:
+        return {}
+    rejected: dict[str, str] = {}
+    lower = {w.split()[0].lower(): w for w in weak}
+    pattern = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(w) for w in sorted(lower, key=len, reverse=True)) + r")(?!\w)")
+    for found in set(pattern.findall(full_text)):
+        if found in lower:
+            speaker = lower[found]
+            rejected[speaker] = f"'{found}' also occurs as an ordinary word"
+    for speaker in weak - set(rejected):
+        if counts[speaker] == 1:
+            others = sum(1 for s, n in counts.items() if s != speaker and n >= 2 and s not in rejected)
+            if others >= 2:
+                rejected[speaker] = "it starts only one line"
+    return rejected
+
+
+def _text_warning(kept: list[tuple[int, Candidate]], reasons: dict[str, str], unit: str) -> str:
+    shown = ", ".join(f"'{c.speaker}:' ({unit} {n}: {reasons[c.speaker]})" for n, c in kept[:5])
+    more = f" and {len(kept) - 5} more" if len(kept) > 5 else ""
+    return (
+        f"{len(kept)} {unit}(s) starting with a word and a colon were kept as text, not read as a "
+        f"speaker: {shown}{more}"
+    )
 
 
 def parse_turn_lines(
     lines: list[str], path: Path, *, first_line: int = 1, unit: str = "line"
 ) -> tuple[list[ParsedTurn], list[str]]:
-    """Group lines into turns. Returns (turns, warnings)."""
-    turns: list[ParsedTurn] = []
-    warnings: list[str] = []
-    orphan_lines: list[int] = []
-    pending_time: str | None = None
-    for offset, raw in enumerate(lines):
-        number = first_line + offset
-        line = raw.strip()
-        if not line:
+    """Group text lines into turns. Returns (turns, warnings)."""
+    return parse_lines([Line(first_line + i, text) for i, text in enumerate(lines)], path, unit=unit)
+
+
+def parse_lines(lines: list[Line], path: Path, *, unit: str = "line") -> tuple[list[ParsedTurn], list[str]]:
+    """Group lines into turns (see the module docstring). Returns (turns, warnings)."""
+    # Pass 1: what each line may be.
+    kinds: list[tuple[str, Line, Candidate | None]] = []
+    candidates: list[tuple[int, Candidate]] = []
+    skipped: list[tuple[int, str]] = []
+    expect_speaker = False
+    for line in lines:
+        text = line.text.strip()
+        if line.speaker is not None:
+            kinds.append(("turn", line, Candidate(line.speaker, text, line.time, True)))
+            expect_speaker = False
             continue
-        t = TIME_ONLY_RE.match(line)
-        if t:  # a timestamp on a line of its own belongs to the next turn
-            raw_time = t.group("bt") or t.group("pt") or t.group("t")
-            pending_time = format_time(raw_time)
+        if not text:
             continue
-        found = match_turn(line)
-        if found:
-            speaker, text, time = found
-            turns.append(ParsedTurn(speaker, text, number, time or pending_time))
-            pending_time = None
-        elif turns:
-            turns[-1].text = f"{turns[-1].text}\n{line}" if turns[-1].text else line
+        if line.continuation:
+            kinds.append(("text", line, None))
+            continue
+        if HEADING_RE.match(text) or SEPARATOR_RE.match(text):
+            skipped.append((line.number, text))
+            continue
+        r = RANGE_RE.match(text)
+        if r:
+            kinds.append(("time", line, Candidate("", "", format_time(r.group("start")), True)))
+            expect_speaker = True
+            continue
+        t = TIME_ONLY_RE.match(text) or (F4_TIME_RE.fullmatch(text) if text.startswith("#") else None)
+        if t:
+            raw = _first(t, "bt", "pt", "t", "f4")
+            kinds.append(("time", line, Candidate("", "", format_time(raw) if raw else None, True)))
+            continue
+        found = match_line(text)
+        if found is None and expect_speaker:
+            s = SPEAKER_ONLY_RE.match(text)
+            if s:
+                found = Candidate(s.group("speaker").strip(), "", None, True)
+        expect_speaker = False
+        if found is not None:
+            kinds.append(("turn", line, found))
+            candidates.append((line.number, found))
         else:
-            orphan_lines.append(number)
-    if orphan_lines and turns:
+            kinds.append(("text", line, None))
+
+    reasons = weak_prefixes_to_keep_as_text(candidates, "\n".join(ln.text for ln in lines)) if candidates else {}
+    kept_as_text: list[tuple[int, Candidate]] = []
+
+    # Pass 2: turns.
+    turns: list[ParsedTurn] = []
+    parts: list[list[str]] = []
+    orphans: list[tuple[int, str]] = []
+    pending_time: str | None = None
+    for kind, line, found in kinds:
+        if kind == "time":
+            pending_time = found.time if found else None
+            continue
+        if kind == "turn" and found is not None and not found.strong and found.speaker in reasons:
+            kept_as_text.append((line.number, found))
+            kind = "text"
+        if kind == "turn" and found is not None:
+            body, f4 = _strip_f4(found.text)
+            turns.append(ParsedTurn(found.speaker, "", line.number, found.time or line.time or pending_time or f4))
+            parts.append([body] if body else [])
+            pending_time = None
+            continue
+        body, f4 = _strip_f4(line.text.strip())
+        if turns:
+            if body:
+                parts[-1].append(body)
+            if f4 and turns[-1].time is None:
+                turns[-1].time = f4
+        elif body:
+            orphans.append((line.number, body))
+    for turn, texts in zip(turns, parts, strict=True):
+        turn.text = "\n".join(texts)
+
+    warnings: list[str] = []
+    if kept_as_text:
+        warnings.append(_text_warning(kept_as_text, reasons, unit))
+    if skipped:
+        first_n, first_text = skipped[0]
         warnings.append(
-            f"{len(orphan_lines)} {unit}(s) before the first speaker turn were not imported "
-            f"({unit} {orphan_lines[0]}" + (f"–{orphan_lines[-1]})" if len(orphan_lines) > 1 else ")")
+            f"{len(skipped)} heading or separator {unit}(s) skipped (first: {unit} {first_n}, "
+            f"{_snippet(first_text)})"
+        )
+    if orphans and turns:
+        first_n, first_text = orphans[0]
+        span = f"{unit} {first_n}" + (f"–{orphans[-1][0]}" if len(orphans) > 1 else "")
+        warnings.append(
+            f"{len(orphans)} {unit}(s) before the first speaker turn were not imported "
+            f"({span}, starting {_snippet(first_text)})"
         )
     if not turns:
+        hint = ""
+        if kept_as_text:
+            hint = "; " + _text_warning(kept_as_text, reasons, unit)
         raise ImportFileError(
             "no speaker turns found: each turn must start with a speaker prefix such as 'I:', "
-            "'R:', 'Interviewer:' or 'Name:'",
+            "'R:', 'Interviewer:' or 'Name:'" + hint,
             path=path,
-            line=orphan_lines[0] if orphan_lines else None,
+            line=orphans[0][0] if orphans else None,
         )
-    empty = [t for t in turns if not t.text.strip()]
-    for t in empty:
-        warnings.append(f"{unit} {t.line}: empty turn of {t.speaker!r} skipped")
+    for t in turns:
+        if not t.text.strip():
+            warnings.append(f"{unit} {t.line}: empty turn of {t.speaker!r} skipped")
     turns = [t for t in turns if t.text.strip()]
     if not turns:
         raise ImportFileError("all speaker turns are empty", path=path)
     return turns, warnings
+
+
+def _strip_f4(text: str) -> tuple[str, str | None]:
+    """Text without f4/f5transkript times (``#00:01:23-4#``), and the first such time."""
+    if "#" not in text:
+        return text, None
+    found = F4_TIME_RE.search(text)
+    if found is None:
+        return text, None
+    return F4_TIME_RE.sub("", text).strip(), format_time(found.group("f4"))
+
+
+def _snippet(text: str, width: int = 40) -> str:
+    return repr(text if len(text) <= width else text[: width - 1] + "…")

@@ -35,9 +35,11 @@ ENTRY_FIELDS = (
 
 class QdcEntries(list):
     """The entries read from a ``.qdc`` (a list of ``CodeEntry``), with ``report``: names that
-    were changed, levels that were flattened and anything not carried over."""
+    were changed, levels that were flattened and anything not carried over, and
+    ``guid_entries`` (the entry dicts with their GUIDs, for :func:`remember_code_guids`)."""
 
     report: Report
+    guid_entries: list[dict]
 
 
 def make_resolver(db: sqlite_utils.Database | None, guids: GuidMap | None = None):
@@ -88,18 +90,22 @@ def read_qdc_entries(path: Path | str, db: sqlite_utils.Database | None = None) 
     return mapped.entries, report
 
 
-def read_qdc(path: Path | str, db: sqlite_utils.Database | None = None) -> QdcEntries:
+def read_qdc(path: Path | str, db: sqlite_utils.Database | None = None, *, remember: bool = True) -> QdcEntries:
     """Read a ``.qdc`` into ``CodeEntry`` objects (a list with a ``.report``).
 
-    With ``db``, codes the project exported before get their own ids back, and the GUIDs of
-    new codes are remembered (a small bookkeeping table, not a user change).
+    With ``db``, codes the project exported before get their own ids back, and (unless
+    ``remember=False``) the GUIDs of new codes are remembered (a small bookkeeping table, not a
+    user change). An import that may still be refused passes ``remember=False`` and calls
+    :func:`remember_code_guids` with ``.guid_entries`` once it went through, so that a refused
+    import leaves the project untouched.
     """
     entries, report = read_qdc_entries(path, db)
-    if db is not None:
+    if db is not None and remember:
         with db.atomic():
             remember_code_guids(db, entries)
     out = QdcEntries(to_code_entries(entries))
     out.report = report
+    out.guid_entries = entries
     return out
 
 

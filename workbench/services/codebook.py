@@ -110,6 +110,7 @@ def add(
     unknown = set(fields) - set(EDITABLE)
     if unknown:
         raise WorkbenchError(f"unknown field(s): {', '.join(sorted(unknown))}")
+    fields = {k: check_text(v, k) if v is not None else v for k, v in fields.items()}
     clash = name_taken(db, name, kind)
     if clash:
         raise ConflictError(f"a {kind} named '{clash['name']}' exists already ({clash['id']})")
@@ -186,11 +187,33 @@ _COLOUR_RE = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})|[a-zA-Z]{3,20}")
 
 
 def check_colour(colour: str) -> str:
-    """A colour is ``#rgb``, ``#rrggbb`` or a colour name (``red``); empty means none."""
+    """A colour is ``#rgb``, ``#rrggbb`` or a CSS colour name (``red``, ``darkgreen``); empty
+    means none."""
     colour = (colour or "").strip()
-    if colour and not _COLOUR_RE.fullmatch(colour):
-        raise WorkbenchError(f"'{colour}' is not a colour: use #rrggbb (e.g. #e6194b) or a name")
+    if colour and not (_COLOUR_RE.fullmatch(colour) and _known_colour(colour)):
+        raise WorkbenchError(
+            f"'{colour}' is not a colour: use #rrggbb (e.g. #e6194b) or a CSS colour name (e.g. red)"
+        )
     return colour.lower() if colour.startswith("#") else colour
+
+
+def _known_colour(colour: str) -> bool:
+    if colour.startswith("#"):
+        return True
+    from matplotlib.colors import CSS4_COLORS  # only for names, which are rare
+
+    return colour.lower() in CSS4_COLORS
+
+
+def check_text(value: str, what: str) -> str:
+    """A definition, note or memo: any text, but no control characters other than tabs and
+    line breaks (they come from binary files or broken copies, never from a researcher)."""
+    text = "" if value is None else str(value)
+    bad = sorted({ch for ch in text if (ord(ch) < 32 and ch not in "\t\n\r") or ord(ch) == 127})
+    if bad:
+        codes = ", ".join(f"U+{ord(ch):04X}" for ch in bad)
+        raise WorkbenchError(f"the {what} contains control characters ({codes})")
+    return text
 
 
 def near_duplicate_warnings(
@@ -276,6 +299,7 @@ def update_fields(db: sqlite_utils.Database, coder: str, ref: str, **fields: str
         raise WorkbenchError(
             f"unknown field(s): {', '.join(sorted(unknown))} (editable: {', '.join(EDITABLE[1:])})"
         )
+    fields = {k: check_text(v, k) for k, v in fields.items()}
     if "colour" in fields:
         fields["colour"] = check_colour(fields["colour"])
     changed = {k: str(v) for k, v in fields.items() if str(v) != (row[k] or "")}
@@ -405,6 +429,7 @@ def split(
     unknown = set(fields) - set(EDITABLE[1:])
     if unknown:
         raise WorkbenchError(f"unknown field(s): {', '.join(sorted(unknown))}")
+    fields = {k: check_text(v, k) if v is not None else v for k, v in fields.items()}
     ids = [i.strip() for i in coding_ids if i and i.strip()]
     if not ids:
         raise WorkbenchError("name the codings that go to the new code (--codings ID,ID)")

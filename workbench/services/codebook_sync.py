@@ -201,34 +201,53 @@ def _codings_count(db: sqlite_utils.Database, code_id: str) -> int:
 
 # -- checking and normalising entries ---------------------------------------------------------
 
-def validate_entries(entries: list[CodeEntry], *, source: str = "the codebook file") -> list[CodeEntry]:
-    """Check ids, kinds, names, nesting and colours; give positions as ranks among siblings.
-    Raises a WorkbenchError listing every problem."""
-    from workbench.services.codebook import check_colour
+def validate_entries(
+    entries: list[CodeEntry], *, source: str = "the codebook file", lines: list[int] | None = None,
+) -> list[CodeEntry]:
+    """Check ids, kinds, names, text fields, nesting and colours; give positions as ranks among
+    siblings. Raises a WorkbenchError listing every problem (with the line of each entry when
+    ``lines`` gives them, one per entry)."""
+    from workbench.project import validate_name
+    from workbench.services.codebook import check_colour, check_text
 
     problems: list[str] = []
     seen: dict[str, CodeEntry] = {}
     names: dict[tuple[str, str], str] = {}
+    line_of: dict[int, int] = {id(e): n for e, n in zip(entries, lines or [], strict=False)}
+
+    def at(e: CodeEntry) -> str:
+        n = line_of.get(id(e))
+        return f"line {n}: " if n else ""
+
+    def label(e: CodeEntry) -> str:
+        n = line_of.get(id(e))
+        return f"line {n}" if n else (e.id if not e.id.startswith(NEW_PREFIX) else "no id")
+
     for e in entries:
         if e.kind not in ("theme", "code"):
-            problems.append(f"'{e.name}': kind must be theme or code, not '{e.kind}'")
+            problems.append(f"{at(e)}'{e.name}': kind must be theme or code, not '{e.kind}'")
         if not str(e.name or "").strip():
-            problems.append(f"an entry ({e.id or 'no id'}) has no name")
+            problems.append(f"{at(e)}a {e.kind} ({e.id or 'no id'}) has no name")
             continue
-        e.name = " ".join(str(e.name).split())
-        if not e.id:
-            e.id = f"{NEW_PREFIX}{e.kind}:{e.name.lower()}"
-        if e.id in seen:
-            problems.append(f"the id {e.id} is used twice ('{seen[e.id].name}' and '{e.name}')")
-        seen[e.id] = e
-        key = (e.kind, e.name.lower())
-        if key in names:
-            problems.append(f"two {e.kind}s are named '{e.name}' ({names[key]} and {e.id})")
-        names[key] = e.id
         try:
+            e.name = validate_name(" ".join(str(e.name).split()), what=f"{e.kind} name")
+            if e.id:
+                e.id = validate_name(str(e.id), what=f"id of '{e.name}'")
+            for f in TEXT_FIELDS:
+                setattr(e, f, check_text(getattr(e, f), f"{f} of '{e.name}'"))
             e.colour = check_colour(e.colour)
         except WorkbenchError as exc:
-            problems.append(f"'{e.name}': {exc.message}")
+            problems.append(f"{at(e)}{exc.message}")
+            continue
+        if not e.id:
+            e.id = f"{NEW_PREFIX}{e.kind}:{e.name.lower()}"
+        key = (e.kind, e.name.lower())
+        if key in names:
+            problems.append(f"{at(e)}two {e.kind}s are named '{e.name}' ({names[key]} and {label(e)})")
+        elif e.id in seen:
+            problems.append(f"{at(e)}the id {e.id} is used twice ('{seen[e.id].name}' and '{e.name}')")
+        names.setdefault(key, label(e))
+        seen.setdefault(e.id, e)
         e.survey_themes = _sorted_themes([str(s) for s in e.survey_themes or []])
     for e in entries:
         if not e.parent_id:
@@ -236,14 +255,16 @@ def validate_entries(entries: list[CodeEntry], *, source: str = "the codebook fi
             continue
         parent = seen.get(e.parent_id)
         if parent is None:
-            problems.append(f"'{e.name}' belongs to {e.parent_id}, which is not in {source}")
+            problems.append(f"{at(e)}'{e.name}' belongs to {e.parent_id}, which is not in {source}")
+        elif parent is e:
+            problems.append(f"{at(e)}'{e.name}' is its own parent")
         elif parent.kind != "theme":
-            problems.append(f"'{e.name}' is under '{parent.name}', which is a code; only themes hold codes")
+            problems.append(f"{at(e)}'{e.name}' is under '{parent.name}', which is a code; only themes hold codes")
         elif e.kind == "theme" and parent.parent_id:
-            problems.append(f"sub-theme '{e.name}' is under a sub-theme; themes nest one level deep only")
+            problems.append(f"{at(e)}sub-theme '{e.name}' is under a sub-theme; themes nest one level deep only")
     if problems:
         raise WorkbenchError(
-            f"{source} has {len(problems)} problem(s):\n  " + "\n  ".join(problems)
+            f"{source} has {len(problems)} problem(s); nothing was changed:\n  " + "\n  ".join(problems)
         )
     # positions as ranks among siblings of the same kind, in the order given
     groups: dict[tuple, list[tuple[int, int, CodeEntry]]] = {}
@@ -570,6 +591,13 @@ def _loader():
 BLOCK_KEYS = ("id", "name", *TEXT_FIELDS, "survey_themes")
 
 
+def _did_you_mean(key: str, known: list[str]) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(key.lower(), known, n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
 def read_yaml(path: Path | str) -> list[CodeEntry]:
     """Read a codebook YAML file into entries; every problem names the file and line."""
     import yaml
@@ -588,42 +616,62 @@ def read_yaml(path: Path | str) -> list[CodeEntry]:
             root = loader.get_single_node()
         finally:
             loader.dispose()
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1
+        raise WorkbenchError(f"not valid YAML: the file holds the control character U+{exc.character:04X} "
+                             "(is it a binary file?)", path=path, line=line) from exc
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise WorkbenchError(f"not valid YAML: {getattr(exc, 'problem', exc)}", path=path,
                              line=mark.line + 1 if mark else None) from exc
     if root is None:
-        return []
-    constructor = Loader("")
+        raise WorkbenchError(
+            f"the codebook file is empty (expected 'version: {FORMAT_VERSION}' and 'themes:'); "
+            "nothing was changed", path=path)
 
     def fail(msg: str, node) -> WorkbenchError:
         return WorkbenchError(msg, path=path, line=node.start_mark.line + 1)
+
+    plain_tags = {f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "timestamp")}
+
+    def text_of(node, what: str) -> str | None:
+        """A scalar as written (``yes`` stays 'yes', ``0012`` stays '0012'); None for null."""
+        if not isinstance(node, yaml.ScalarNode):
+            raise fail(f"{what} must be text, not a {'list' if isinstance(node, yaml.SequenceNode) else 'mapping'}", node)
+        if node.tag not in plain_tags:
+            raise fail(f"{what}: the YAML tag {node.tag} is not supported; write plain text", node)
+        if node.tag == "tag:yaml.org,2002:null" and node.style is None:
+            return None
+        return node.value
 
     def mapping(node, what: str) -> list[tuple[str, Any]]:
         if not isinstance(node, yaml.MappingNode):
             raise fail(f"{what} must be a mapping (key: value)", node)
         out = []
+        seen: dict[str, int] = {}
         for k, v in node.value:
-            key = constructor.construct_object(k, deep=True)
-            out.append((str(key), v))
+            key = str(text_of(k, "a key") or "").strip()
+            if key in seen:
+                raise fail(f"the key '{key}' appears twice in {what} (first on line {seen[key]})", k)
+            seen[key] = k.start_mark.line + 1
+            out.append((key, v))
         return out
 
     def scalar(node, what: str) -> str:
-        if not isinstance(node, yaml.ScalarNode):
-            raise fail(f"{what} must be text", node)
-        value = constructor.construct_object(node, deep=True)
+        value = text_of(node, what)
         if value is None:
             return ""
-        return str(value).strip() if what.endswith(("name", "id")) else str(value).rstrip()
+        return value.strip() if what.endswith(("name", "id")) else value.rstrip()
 
     def sequence(node, what: str) -> list:
-        if isinstance(node, yaml.ScalarNode) and constructor.construct_object(node) is None:
+        if isinstance(node, yaml.ScalarNode) and text_of(node, what) is None:
             return []
         if not isinstance(node, yaml.SequenceNode):
             raise fail(f"{what} must be a list", node)
         return node.value
 
     entries: list[CodeEntry] = []
+    lines: list[int] = []
 
     def block(node, kind: str, parent: CodeEntry | None, depth: int) -> None:
         items = dict()
@@ -634,12 +682,13 @@ def read_yaml(path: Path | str) -> list[CodeEntry]:
                     raise fail(f"a code cannot hold '{key}'", value)
                 nested.append((key, value))
             elif key == "survey_themes":
-                items[key] = [scalar(v, "a survey theme id") for v in sequence(value, "survey_themes")]
+                items[key] = [t for v in sequence(value, "survey_themes") if (t := scalar(v, "a survey theme id"))]
             elif key in BLOCK_KEYS:
                 items[key] = scalar(value, f"{kind} {key}")
             else:
-                raise fail(f"unknown key '{key}' in a {kind} (known: {', '.join(BLOCK_KEYS)}, "
-                           f"{'codes, subthemes' if kind == 'theme' else ''})".replace(", )", ")"), value)
+                known = [*BLOCK_KEYS, *(("codes", "subthemes") if kind == "theme" else ())]
+                raise fail(f"unknown key '{key}' in a {kind}{_did_you_mean(key, known)} "
+                           f"(known: {', '.join(known)})", value)
         if not items.get("name"):
             raise fail(f"a {kind} without a name", node)
         siblings = [e for e in entries if e.parent_id == (parent.id if parent else None) and e.kind == kind]
@@ -652,6 +701,7 @@ def read_yaml(path: Path | str) -> list[CodeEntry]:
         if not e.id:
             e.id = f"{NEW_PREFIX}{kind}:{' '.join(e.name.split()).lower()}"
         entries.append(e)
+        lines.append(node.start_mark.line + 1)
         for key, value in nested:
             if key == "subthemes" and depth >= 1:
                 raise fail("sub-themes nest one level deep only", value)
@@ -661,8 +711,8 @@ def read_yaml(path: Path | str) -> list[CodeEntry]:
     version = None
     for key, value in mapping(root, "the codebook file"):
         if key == "version":
-            version = constructor.construct_object(value)
-            if version != FORMAT_VERSION:
+            version = text_of(value, "version")
+            if str(version).strip() != str(FORMAT_VERSION):
                 raise fail(f"codebook format version {version!r} is not supported (this workbench "
                            f"reads version {FORMAT_VERSION})", value)
         elif key == "themes":
@@ -674,11 +724,12 @@ def read_yaml(path: Path | str) -> list[CodeEntry]:
         elif key in ("title", "description", "project"):
             continue
         else:
-            raise fail(f"unknown key '{key}' (known: version, themes, codes)", value)
+            known = ["version", "themes", "codes"]
+            raise fail(f"unknown key '{key}'{_did_you_mean(key, known)} (known: {', '.join(known)})", value)
     if version is None:
         raise WorkbenchError(f"no 'version: {FORMAT_VERSION}' key: is this a workbench codebook?", path=path)
     try:
-        return validate_entries(entries, source=str(path))
+        return validate_entries(entries, source="the file", lines=lines)
     except WorkbenchError as exc:
         raise WorkbenchError(exc.message, path=path) from exc
 

@@ -77,6 +77,7 @@ def apply_code(
     if c["kind"] != "code":
         raise WorkbenchError(f"'{c['name']}' is a theme; codings use codes")
     start, end = check_span(t["text"], start, end)
+    memo = codebook.check_text(memo or "", "memo").strip()
     same = list(db.query(
         "select * from codings where transcript_id = ? and code_id = ? and coder = ? and start = ? and end = ?",
         [t["id"], c["id"], coder, start, end],
@@ -103,7 +104,10 @@ def apply_code(
 def get_coding(db: sqlite_utils.Database, coding_id: str) -> dict:
     rows = list(db.query("select * from codings where id = ?", [coding_id]))
     if not rows:
-        rows = list(db.query("select * from codings where id like ?", [coding_id + "%"])) if len(coding_id) >= 4 else []
+        prefix = coding_id.strip()
+        rows = list(db.query(  # a prefix, compared as text (no LIKE: '_' and '%' are no wildcards)
+            "select * from codings where substr(id, 1, ?) = ?", [len(prefix), prefix]
+        )) if len(prefix) >= 4 else []
         if len(rows) > 1:
             raise WorkbenchError(f"coding id '{coding_id}' is ambiguous; give more characters")
     if not rows:
@@ -172,7 +176,7 @@ def set_memo(db: sqlite_utils.Database, coder: str, coding_id: str, memo: str) -
             f"coding {row['id']} belongs to coder '{row['coder']}'; you are '{coder}' and cannot "
             "change another coder's codings"
         )
-    memo = (memo or "").strip()
+    memo = codebook.check_text(memo or "", "memo").strip()
     if memo == (row["memo"] or ""):
         return row
     with record(db, coder, "coding.memo", f"memo on coding {row['id']}") as cs:

@@ -45,16 +45,35 @@ def _read_yaml_rows(path: Path, text: str) -> list[tuple[int, dict]]:
 
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1
+        raise WorkbenchError(f"not valid YAML: the file holds the control character U+{exc.character:04X} "
+                             "(is it a binary file?)", path=path, line=line) from exc
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise WorkbenchError(f"not valid YAML: {getattr(exc, 'problem', exc)}", path=path,
                              line=mark.line + 1 if mark else None) from exc
     if root is None:
-        return []
-    constructor = yaml.SafeLoader("")
+        raise WorkbenchError("the file is empty (expected a 'codings:' list)", path=path)
+    plain = {f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "timestamp")}
+
+    def text_of(node, what: str) -> str | None:
+        """A scalar as written (``0012`` stays '0012'); None for an empty value."""
+        line = node.start_mark.line + 1
+        if not isinstance(node, yaml.ScalarNode):
+            raise WorkbenchError(f"{what} must be text or a number, not a "
+                                 f"{'list' if isinstance(node, yaml.SequenceNode) else 'mapping'}",
+                                 path=path, line=line)
+        if node.tag not in plain:
+            raise WorkbenchError(f"{what}: the YAML tag {node.tag} is not supported; write plain text",
+                                 path=path, line=line)
+        if node.tag == "tag:yaml.org,2002:null" and node.style is None:
+            return None
+        return node.value
+
     items = root
     if isinstance(root, yaml.MappingNode):
-        found = [v for k, v in root.value if constructor.construct_object(k) == "codings"]
+        found = [v for k, v in root.value if isinstance(k, yaml.ScalarNode) and k.value == "codings"]
         if not found:
             raise WorkbenchError("expected a 'codings:' list", path=path, line=root.start_mark.line + 1)
         items = found[0]
@@ -63,28 +82,52 @@ def _read_yaml_rows(path: Path, text: str) -> list[tuple[int, dict]]:
     rows = []
     for node in items.value:
         line = node.start_mark.line + 1
-        value = constructor.construct_object(node, deep=True)
-        if not isinstance(value, dict):
+        if not isinstance(node, yaml.MappingNode):
             raise WorkbenchError("each coding must be a mapping (transcript, code, …)", path=path, line=line)
+        value: dict = {}
+        for k, v in node.value:
+            key = str(text_of(k, "a key") or "").strip().lower()
+            if key in value:
+                raise WorkbenchError(f"the key '{key}' appears twice in one coding", path=path,
+                                     line=k.start_mark.line + 1)
+            value[key] = text_of(v, f"'{key}'")
         rows.append((line, value))
     return rows
 
 
 def _read_csv_rows(path: Path, text: str) -> list[tuple[int, dict]]:
+    if not text.strip():
+        raise WorkbenchError("the file is empty (expected a header row: transcript,code,…)", path=path)
     sample = text[:4096]
     try:
         dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    reader = csv.DictReader(io.StringIO(text), dialect=dialect)
-    if not reader.fieldnames:
-        return []
-    names = [n.strip().lower() for n in reader.fieldnames]
-    reader.fieldnames = names
-    missing = {"transcript", "code"} - set(names)
-    if missing:
-        raise WorkbenchError(f"the CSV header lacks {', '.join(sorted(missing))}", path=path, line=1)
-    return [(reader.line_num, {k: v for k, v in row.items() if k}) for row in reader]
+    reader = csv.reader(io.StringIO(text), dialect=dialect)
+    header: list[str] | None = None
+    rows: list[tuple[int, dict]] = []
+    last = 0
+    try:
+        for cells in reader:
+            first, last = last + 1, reader.line_num  # a quoted cell may span lines
+            if not any(c.strip() for c in cells):
+                continue
+            if header is None:
+                header = [c.strip().lower() for c in cells]
+                twice = sorted({h for h in header if h and header.count(h) > 1})
+                if twice:
+                    raise WorkbenchError(f"the CSV header names {', '.join(twice)} twice", path=path, line=first)
+                missing = {"transcript", "code"} - set(header)
+                if missing:
+                    raise WorkbenchError(f"the CSV header lacks {', '.join(sorted(missing))}", path=path, line=first)
+                continue
+            if len(cells) > len(header) and any(c.strip() for c in cells[len(header):]):
+                raise WorkbenchError(f"{len(cells)} cells, but the header has {len(header)} columns "
+                                     "(a separator inside a quote that is not in quotes?)", path=path, line=first)
+            rows.append((first, {h: c for h, c in zip(header, cells, strict=False) if h}))
+    except csv.Error as exc:
+        raise WorkbenchError(f"not valid CSV: {exc}", path=path, line=reader.line_num) from exc
+    return rows
 
 
 def read_rows(path: Path | str) -> list[tuple[int, dict]]:
@@ -105,6 +148,8 @@ def read_rows(path: Path | str) -> list[tuple[int, dict]]:
 
 
 def _int(value, what: str) -> int:
+    if value is None or not str(value).strip():
+        raise WorkbenchError(f"{what} is missing: give both start and end (or only a quote)")
     try:
         return int(str(value).strip())
     except ValueError as exc:
@@ -134,7 +179,9 @@ def load_codings(project: Project, path: Path | str, coder: str | None = None) -
             if not row.get("transcript") or not row.get("code"):
                 raise WorkbenchError("each coding needs 'transcript' and 'code'")
             t = resolve_transcript(db, str(row["transcript"]))
-            c = codebook.resolve(db, str(row["code"]), "code")
+            c = codebook.resolve(db, str(row["code"]))
+            if c["kind"] != "code":
+                raise WorkbenchError(f"'{c['name']}' is a theme; codings use codes")
             who = validate_name(str(row.get("coder") or default_coder), what="coder name")
             quote = str(row.get("quote") or "").strip()
             has_span = any(str(row.get(k) if row.get(k) is not None else "").strip() for k in ("start", "end"))
@@ -151,7 +198,7 @@ def load_codings(project: Project, path: Path | str, coder: str | None = None) -
                 raise WorkbenchError("each coding needs 'quote' or 'start' and 'end'")
             planned.append({"line": line, "transcript_id": t["id"], "code_id": c["id"], "code": c["name"],
                             "coder": who, "start": start, "end": end,
-                            "memo": str(row.get("memo") or "").strip()})
+                            "memo": codebook.check_text(str(row.get("memo") or ""), "memo").strip()})
         except WorkbenchError as exc:
             problems.append(f"line {line}: {exc.message}")
     if problems:

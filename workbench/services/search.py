@@ -122,20 +122,37 @@ def _filters(
 
 # -- helpers ---------------------------------------------------------------------------------------
 
+_ROW_COLUMNS = ("s.rowid as rowid, s.transcript_id, s.idx, s.turn_idx, s.start, s.end, s.text, "
+                "s.lemmas, t.label")
+
+
 def _fts_rows(
     db: sqlite_utils.Database, match: str, extra: str, args: list[Any], limit: int | None
 ) -> list[dict]:
-    sql = (
-        "select s.rowid as rowid, s.transcript_id, s.idx, s.turn_idx, s.start, s.end, s.text, "
-        "s.lemmas, t.label, bm25(sentences_fts) as rank from sentences_fts "
-        "join sentences s on s.rowid = sentences_fts.rowid "
-        "join transcripts t on t.id = s.transcript_id "
-        f"where sentences_fts match ?{extra} order by rank, s.transcript_id, s.idx"
-    )
-    params: list[Any] = [match, *args]
-    if limit is not None:
-        sql += " limit ?"
-        params.append(limit)
+    """Sentences matching an FTS5 expression, best (lowest bm25) first.
+
+    Without filters the ranking runs on the FTS table alone and only the best ``limit`` rows
+    are joined to their sentences: a common word matches tens of thousands of sentences.
+    """
+    if not extra and limit is not None:
+        sql = (
+            f"select {_ROW_COLUMNS}, f.rank as rank from (select rowid, bm25(sentences_fts) as rank "
+            "from sentences_fts where sentences_fts match ? order by rank limit ?) f "
+            "join sentences s on s.rowid = f.rowid join transcripts t on t.id = s.transcript_id "
+            "order by f.rank, s.transcript_id, s.idx"
+        )
+        params: list[Any] = [match, limit]
+    else:
+        sql = (
+            f"select {_ROW_COLUMNS}, bm25(sentences_fts) as rank from sentences_fts "
+            "join sentences s on s.rowid = sentences_fts.rowid "
+            "join transcripts t on t.id = s.transcript_id "
+            f"where sentences_fts match ?{extra} order by rank, s.transcript_id, s.idx"
+        )
+        params = [match, *args]
+        if limit is not None:
+            sql += " limit ?"
+            params.append(limit)
     try:
         return list(db.query(sql, params))
     except Exception as exc:  # sqlite3.OperationalError: a query FTS5 cannot parse
@@ -329,10 +346,7 @@ def _search_lemmas(db, query, *, extra, args, limit) -> list[Hit]:
 
 def _fuzzy_candidates(db, query: str, extra: str, args: list[Any]) -> list[dict]:
     words = [w for w in WORD_RE.findall(fold(query)) if len(w) >= 3]
-    base_sql = (
-        "select s.rowid as rowid, s.transcript_id, s.idx, s.turn_idx, s.start, s.end, s.text, "
-        "s.lemmas, t.label from sentences s join transcripts t on t.id = s.transcript_id "
-    )
+    base_sql = f"select {_ROW_COLUMNS} from sentences s join transcripts t on t.id = s.transcript_id "
     if words:
         prefixes = sorted({w[:4] for w in words})
         match = "{text} : (" + " OR ".join(f'"{p}"*' for p in prefixes) + ")"

@@ -167,6 +167,7 @@ def add_codings(db, rng: random.Random, spans: list[tuple[str, int, int]], code_
                    "flag": None, "created_at": now}
 
     db["codings"].insert_all(rows(), batch_size=2000)
+    db.execute("ANALYZE")  # as imports do: the planner then uses the covering label index
 
 
 def top_up_codings(project: Project, total: int, *, seed: int = 11) -> int:

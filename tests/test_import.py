@@ -141,7 +141,7 @@ def test_encodings_and_line_endings(tmp_path: Path, name: str, data: bytes) -> N
         ("empty.txt", b"", "empty", None),
         ("blank.txt", b"   \n\n", "empty", None),
         ("binary.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00IHDR", "binary", 3),
-        ("noturns.txt", "---\nid: X\n---\nZomaar wat tekst zonder sprekers.\n".encode(), "no speaker turns", 4),
+        ("noturns.txt", b"---\nid: X\n---\nZomaar wat tekst zonder sprekers.\n", "no speaker turns", 4),
         ("badyaml.txt", b"---\nid: X\nrol: [unclosed\n---\nI: hoi\n", "broken front matter", 3),
         ("unclosed.txt", b"---\nid: X\nI: hoi\n", "no closing", 1),
         ("notmapping.txt", b"---\n- a\n- b\n---\nI: hoi\n", "key: value", 2),

@@ -435,7 +435,7 @@ def _into_project(proj: Project, created: bool, data: ProjectIn, path: Path, cod
     from workbench.refiqda.codebook import to_code_entries
     from workbench.services import labels as labels_service
     from workbench.services.codebook_sync import apply_sync
-    from workbench.services.transcripts import BuiltTranscript, _log, _store
+    from workbench.services.transcripts import BuiltTranscript, log_action, store_transcript
 
     db = proj.db
     who = proj.coder(coder)
@@ -545,7 +545,7 @@ def _into_project(proj: Project, created: bool, data: ProjectIn, path: Path, cod
             parsed = ParsedTranscript(Path(f"{path.name}:{src.where}"), "qdpx", [], {"id": tid, **meta, **extra})
             built = BuiltTranscript(tid, seg.text, seg.turns, parsed.metadata, parsed)
             turn_sentences = [next(sentence_iter) for _ in seg.turns]
-            _store(db, built, turn_sentences, who, None)
+            store_transcript(db, built, turn_sentences, who, None)
             result.transcripts.append(tid)
             for w in seg.warnings:
                 report.note(f"transcript {tid}: {w}")
@@ -569,7 +569,8 @@ def _into_project(proj: Project, created: bool, data: ProjectIn, path: Path, cod
         # codings and memos: one recorded change
         with record(db, who, "qdpx.import", f"import project archive {path.name}") as cs:
             _codings_and_memos(db, cs, data, planned, stored, code_id_for, coder_of, own_export, used_notes, report, who, guids)
-        _log(db, who, "qdpx.import", f"imported {path.name}: {len(result.transcripts)} transcript(s)")
+        log_action(db, who, "qdpx.import", f"imported {path.name}: {len(result.transcripts)} transcript(s)")
+    db.execute("ANALYZE transcripts")  # keep the planner on the covering label index
     if created:
         report.note(f"created project {proj.root}")
     return result

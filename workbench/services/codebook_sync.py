@@ -713,7 +713,7 @@ def read_yaml(path: Path | str) -> list[CodeEntry]:
         if key == "version":
             version = text_of(value, "version")
             if str(version).strip() != str(FORMAT_VERSION):
-                raise fail(f"codebook format version {version!r} is not supported (this workbench "
+                raise fail(f"codebook format version {version} is not supported (this workbench "
                            f"reads version {FORMAT_VERSION})", value)
         elif key == "themes":
             for item in sequence(value, "themes"):

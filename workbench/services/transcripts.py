@@ -149,11 +149,11 @@ def import_paths(
                 backup_before(db, project.db_path, reason="replace")
                 backed_up = True
             with db.atomic():
-                flagged = _store(db, built, sentences, who, existing)
+                flagged = store_transcript(db, built, sentences, who, existing)
                 if existing is None:
                     new_ids.add(built.id)
                 labels_service.relabel(db, new_ids=new_ids)
-                _log(db, who, "import" if existing is None else "import.replace", f"{'replaced' if existing else 'imported'} {built.id} from {path.name}")
+                log_action(db, who, "import" if existing is None else "import.replace", f"{'replaced' if existing else 'imported'} {built.id} from {path.name}")
             results.append(
                 ImportResult(path, "replaced" if existing else "imported", built.id,
                              warnings=built.parsed.warnings, flagged_codings=flagged)
@@ -166,6 +166,8 @@ def import_paths(
         from workbench.services.reprocess import note_import
 
         note_import(db)  # remember which language pipeline made the sentences
+    if new_ids:
+        db.execute("ANALYZE transcripts")  # keep the planner on the covering label index
     if progress:
         progress(total, total, "done")
     return results
@@ -175,13 +177,13 @@ def _exists(db: sqlite_utils.Database, tid: str) -> bool:
     return db.execute("select 1 from transcripts where id = ?", [tid]).fetchone() is not None
 
 
-def _log(db: sqlite_utils.Database, coder: str, action: str, summary: str) -> None:
+def log_action(db: sqlite_utils.Database, coder: str, action: str, summary: str) -> None:
     """Record an action that is logged but not undoable (``undone = 2``)."""
     ensure_coder(db, coder)
     db["changes"].insert({"coder": coder, "at": now_iso(), "action": action, "summary": summary, "undone": 2})
 
 
-def _store(db, built: BuiltTranscript, sentences, coder: str, existing: dict | None) -> list[str]:
+def store_transcript(db, built: BuiltTranscript, sentences, coder: str, existing: dict | None) -> list[str]:
     meta = built.metadata
     known = {"id", "role", "municipality", "domain", "date", "interviewer"}
     role = str(meta.get("role") or "").strip()

@@ -32,6 +32,7 @@ sys.path.insert(0, str(HERE))
 import make_big_project as big  # noqa: E402
 
 SIZES = {"smoke": (10, 3_000, 2_000), "full": (200, 7_500, 50_000)}  # interviews, words, codings
+REPEAT = 3
 LEMMA_QUERIES = ["ronselen", "geronseld", "signaleert", "jongere", "telefoons", "schulden",
                  "vrienden", "zag", "dossiers", "meldingen", "zegt", "gedwongen", "opdrachten",
                  "kwetsbare", "beloningen"]
@@ -96,9 +97,12 @@ def time_queries(db, queries: list[str], mode: str) -> tuple[list[float], int]:
 
     times, hits = [], 0
     for q in queries:
-        t0 = time.perf_counter()
-        found = search(db, q, mode=mode, limit=50)
-        times.append(time.perf_counter() - t0)
+        best = float("inf")
+        for _ in range(REPEAT):  # the best of a few runs: scheduler noise on a shared machine
+            t0 = time.perf_counter()
+            found = search(db, q, mode=mode, limit=50)
+            best = min(best, time.perf_counter() - t0)
+        times.append(best)
         hits += len(found)
     return times, hits
 
@@ -220,7 +224,7 @@ def main() -> int:
         n_sent = db.execute("select count(*) from sentences").fetchone()[0]
         n_cod = db.execute("select count(*) from codings").fetchone()[0]
         print(f"\nsearch on {interviews} interviews, {n_sent:,} sentences, {n_cod:,} codings "
-              f"(rule-based lemmas; up to 50 hits with context and codes; wall time):\n")
+              f"(rule-based lemmas; up to 50 hits with context and codes; wall time, best of {REPEAT} per query):\n")
         print("| mode | queries | median ms | p95 ms | hits/query | target |")
         print("|---|---:|---:|---:|---:|---|")
         for mode, queries in (("word", word_q), ("lemma", lemma_q), ("fuzzy", fuzzy_q)):

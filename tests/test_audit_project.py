@@ -249,3 +249,41 @@ def test_audit_cli(project, add_transcript):
     assert result.exit_code == 0
     result = runner.invoke(cli, [*base, "audit", "--transcript", "P8", "--all", "--json"])
     assert {f["decision"] for f in json.loads(result.output)["flags"]} == {"dismissed", "replaced"}
+
+
+def test_bad_references_change_nothing(project, add_transcript):
+    db = project.db
+    add_transcript("P9")
+    with pytest.raises(WorkbenchError, match="no transcript 'NOPE'"):
+        A.run_audit(project, ["NOPE"], use_deduce=False)
+    assert db.execute("select count(*) from allow_list").fetchone()[0] == 0
+    with pytest.raises(WorkbenchError, match="control characters"):
+        A.allow_add(db, "anna", "a\x01b")
+    assert db.execute("select count(*) from allow_list").fetchone()[0] == 0
+
+
+def test_replace_all_occurrences_is_one_undoable_change(project, add_transcript):
+    from workbench.cli.main import cli
+
+    db = project.db
+    add_transcript("Q1", turns=[("I", "Wie?"), ("R", "Ik sprak met Mohammed Yilmaz. Later belde Mohammed Yilmaz nog.")])
+    add_transcript("Q2", turns=[("I", "En?"), ("R", "Ook hier kwam Mohammed  Yilmaz langs. Bel 06-12345678.")])
+    add(db, "anna", "Contact")
+    t1 = db["transcripts"].get("Q1")["text"]
+    s = t1.index("Later belde")
+    coding = apply_code(db, "anna", "Q1", "Contact", s, s + len("Later belde Mohammed Yilmaz nog."))["id"]
+    A.run_audit(project)
+    persons = [f for f in A.list_flags(db) if f["category"] == "person"]
+    assert len(persons) == 3
+    snapshot = {t: list(db[t].rows_where("1 = 1", order_by=", ".join(db[t].pks)))
+                for t in ("transcripts", "sentences", "codings", "audit_flags")}
+    result = CliRunner().invoke(cli, ["--project", str(project.root), "audit", "replace", persons[0]["id"], "--all"])
+    assert result.exit_code == 0, result.output
+    assert "3 time(s) in Q1, Q2" in result.output
+    assert "Yilmaz" not in db["transcripts"].get("Q1")["text"]
+    assert "Yilmaz" not in db["transcripts"].get("Q2")["text"]
+    assert _coding_texts(db, "Q1")[coding] == "Later belde [naam] nog."
+    assert [f["category"] for f in A.list_flags(db)] == ["phone"]
+    undo_last(db, "anna")
+    for t, saved in snapshot.items():
+        assert list(db[t].rows_where("1 = 1", order_by=", ".join(db[t].pks))) == saved, t

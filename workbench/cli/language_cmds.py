@@ -37,11 +37,13 @@ class _StderrProgress:
                 self.dirty = True
             else:
                 stage = text.split(" (")[0]
-                if stage != self.last_stage:
+                if stage != self.last_stage or "[" in text:
                     self.last_stage = stage
                     click.echo(text, err=True)
 
     def counts(self, done: int, total: int, message: str) -> None:
+        if not self.tty and done not in (0, total) and done % max(1, total // 10):
+            return  # on a pipe: about ten lines in all
         self.message(f"{message} [{done}/{total}]")
 
     def finish(self) -> None:
@@ -294,13 +296,20 @@ def audit_reopen(project, coder, flag_ids: tuple[str, ...]) -> None:
 @audit.command("replace")
 @click.argument("flag_id")
 @click.option("--with", "placeholder", help="The placeholder (default by category: [naam], [plaats], [adres], …).")
+@click.option("--all", "everywhere", is_flag=True, help="Also every other open flag with the same text, in all transcripts.")
 @with_project
-def audit_replace(project, coder, flag_id: str, placeholder: str | None) -> None:
+def audit_replace(project, coder, flag_id: str, placeholder: str | None, everywhere: bool) -> None:
     """Replace the flagged text in the transcript with a placeholder; codings move with the text.
-    'workbench undo' reverts it."""
-    from workbench.services.audit import get_flag, replace
+    'workbench undo' reverts it (with --all: every replacement at once)."""
+    from workbench.services.audit import get_flag, replace, replace_all
 
     before = get_flag(project.db, flag_id)
+    if everywhere:
+        rows = replace_all(project.db, project.coder(coder), flag_id, placeholder)
+        where = sorted({r["transcript_id"] for r in rows})
+        click.echo(f"replaced '{before['text']}' with {rows[0]['placeholder']} {len(rows)} time(s) in "
+                   f"{', '.join(where)}")
+        return
     row = replace(project.db, project.coder(coder), flag_id, placeholder)
     click.echo(f"{row['id']}: replaced '{before['text']}' with {row['placeholder']} in {row['transcript_id']} "
                f"[{row['start']}:{row['end']}]")

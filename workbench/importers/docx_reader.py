@@ -2,14 +2,16 @@
 
 Paragraphs follow the plain-text rules of :mod:`workbench.importers.turns` (one paragraph per
 turn or a speaker paragraph followed by text paragraphs); a soft line break (Shift+Enter) within
-a paragraph counts as a line break. Tracked insertions are read, tracked deletions and text boxes
+a paragraph counts as a line break; paragraphs in a Heading or Title style are skipped and
+reported. Tracked insertions are read, tracked deletions and text boxes
 are not. Front matter may stand in the first paragraphs between ``---`` paragraphs.
 
 A table whose rows are turns is read row by row. Its columns are recognised from their
 contents: a *time* column (most cells a time such as ``00:12:31``), a *text* column (the longest
-cells) and a *speaker* column (short cells; at least one speaker occurs twice, or there is a time
-column): ``speaker | text``, ``time | speaker | text``, ``speaker | time | text``, and
-``time | text`` with the speaker prefix in the text. A first row that names the columns
+cells) and a *speaker* column (short cells; a speaker occurs twice, every speaker is a label or
+name such as ``I`` or ``Jan de Vries``, or there is a time column): ``speaker | text``,
+``time | speaker | text``, ``speaker | time | text``, and ``time | text`` with the speaker
+prefix in the text. A first row that names the columns
 (``Spreker | Tekst``; a row Word repeats as a header, or short cells whose "speaker" occurs
 nowhere else) is skipped. A row without a speaker continues the previous turn, and later
 paragraphs within a text cell stay in the turn. Further columns (notes) are left out with a
@@ -30,7 +32,13 @@ from workbench.errors import ImportFileError
 from workbench.importers.encoding import normalise_text
 from workbench.importers.metadata import split_front_matter
 from workbench.importers.model import ParsedTranscript
-from workbench.importers.turns import TIME_ONLY_RE, Line, format_time, parse_lines
+from workbench.importers.turns import (
+    TIME_ONLY_RE,
+    Line,
+    format_time,
+    is_strong_speaker,
+    parse_lines,
+)
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _SKIP = {f"{_W}del", f"{_W}delText", f"{_W}txbxContent", f"{_W}drawing", f"{_W}pict",
@@ -87,10 +95,20 @@ def read_docx(path: Path) -> ParsedTranscript:
             number += len(rows)
         else:
             number += 1
-            lines.extend(Line(number, part) for part in paragraph_text(block._p).split("\n"))
+            heading = _is_heading(block)
+            lines.extend(Line(number, part, heading=heading) for part in paragraph_text(block._p).split("\n"))
     meta, start, has_fm = split_front_matter([ln.text for ln in lines], path)
     turns, turn_warnings = parse_lines(lines[start:], path, unit="paragraph")
     return ParsedTranscript(path, "docx", turns, meta, warnings + turn_warnings, has_fm)
+
+
+def _is_heading(paragraph: Any) -> bool:
+    """A paragraph in a Heading or Title style (python-docx gives built-in styles English names)."""
+    try:
+        name = paragraph.style.name or ""
+    except (AttributeError, KeyError):  # a style the document does not define
+        return False
+    return name.startswith(("Heading", "Title", "Kop", "Titel"))
 
 
 def _table_rows(table: Any) -> list[list[list[str]]]:
@@ -139,8 +157,10 @@ def _columns(rows: list[list[list[str]]]) -> tuple[int | None, int | None, int |
     short = [c for c in others if c != text_col and avg[c] <= 40]
     speaker_col = min(short, key=lambda c: (avg[c], c)) if short else None
     if speaker_col is not None:
-        speakers = Counter(s.casefold() for s in filled(speaker_col))
-        if not (time_col is not None or any(n >= 2 for n in speakers.values())):
+        names = [_clean_speaker(s)[0] for s in filled(speaker_col)]
+        repeated = any(n >= 2 for n in Counter(s.casefold() for s in names).values())
+        speaker_like = bool(names) and all(s and is_strong_speaker(s) for s in names)
+        if not (time_col is not None or repeated or speaker_like):
             return None, None, None, width
     elif time_col is None:
         return None, None, None, width

@@ -10,7 +10,8 @@ trailing number (``Respondent 2``, ``R1``, ``SPEAKER_00``). Known labels map dir
   ``Deelnemer``, ``Participant``, ``P``, ``B`` and ``IP`` (f4's *Befragte*,
   *Interviewpartner*), ``Interviewee``, ``Gesprekspartner``.
 
-A parenthesis that holds a label decides for a name: ``Jan (R)`` is a respondent. Other speakers
+Labels of one role without a number are one person (``R:`` and ``Respondent:`` in one file
+are the same respondent). A parenthesis that holds a label decides for a name: ``Jan (R)`` is a respondent. Other speakers
 (names, ``Speaker 1``) are taken to be people: the one given as ``interviewer`` in the metadata
 (or, failing that, the first speaker) is the interviewer, the others respondents. One respondent
 is stored as ``Respondent``; several as ``Respondent 1``, ``Respondent 2`` … — numbered as
@@ -22,6 +23,7 @@ their role label.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from workbench.importers.model import ParsedTranscript
 
@@ -38,6 +40,7 @@ _PAREN = re.compile(r"\s*[(\[]([^)\]]*)[)\]]")
 _NUMBER = re.compile(r"[\s_\-#.]*(\d+)$")
 
 
+@lru_cache(maxsize=4096)
 def _parts(speaker: str) -> tuple[str, int | None, str]:
     """(base without number, the number, the text in parentheses) in lower case."""
     s = speaker.strip().strip("*_[]").strip().casefold()
@@ -49,6 +52,7 @@ def _parts(speaker: str) -> tuple[str, int | None, str]:
     return re.sub(r"\s+", " ", base), number, inner
 
 
+@lru_cache(maxsize=4096)
 def _label_role(speaker: str) -> str | None:
     base, _n, inner = _parts(speaker)
     for candidate in (base, re.sub(r"\d+$", "", inner).strip()):
@@ -59,29 +63,35 @@ def _label_role(speaker: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=4096)
 def is_known_label(speaker: str) -> bool:
     """``I``, ``R2``, ``Respondent 2``, ``Interviewer (I)``, ``Geïnterviewde`` … (not names)."""
     base, _n, _inner = _parts(speaker)
     return base in INTERVIEWER_LABELS or base in RESPONDENT_LABELS
 
 
-def _ident(speaker: str) -> str:
-    """One identity per speaker: ``R1`` = ``r1``, ``JAN`` = ``Jan``, ``Jan (moeder)`` = ``Jan``."""
+@lru_cache(maxsize=4096)
+def speaker_identity(speaker: str) -> str:
+    """One identity per speaker: labels by role and number (``R`` = ``Respondent``,
+    ``R1`` = ``Respondent 1``), names without case (``JAN`` = ``Jan``, ``Jan (moeder)`` = ``Jan``)."""
     base, number, _inner = _parts(speaker)
+    role = _label_role(speaker)
+    if role is not None and (base in INTERVIEWER_LABELS or base in RESPONDENT_LABELS):
+        base = role
     return f"{base} {number}" if number is not None else base
 
 
 def assign_roles(parsed: ParsedTranscript) -> None:
-    named = list(dict.fromkeys(_ident(t.speaker) for t in parsed.turns if _label_role(t.speaker) is None))
+    named = list(dict.fromkeys(speaker_identity(t.speaker) for t in parsed.turns if _label_role(t.speaker) is None))
     raw_meta = str(parsed.metadata.get("interviewer") or "").strip().casefold()
     meta_names = {raw_meta} | {n.strip() for n in raw_meta.split(",") if n.strip()}
-    meta_names = {_ident(n) for n in meta_names if n}
+    meta_names = {speaker_identity(n) for n in meta_names if n}
     interviewers = {n for n in named if n in meta_names}
     has_interviewer_label = any(_label_role(t.speaker) == "interviewer" for t in parsed.turns)
     if named and not interviewers and not has_interviewer_label:
         interviewers = {named[0]}
         if len(named) > 1:
-            first = next(t.speaker for t in parsed.turns if _ident(t.speaker) == named[0])
+            first = next(t.speaker for t in parsed.turns if speaker_identity(t.speaker) == named[0])
             parsed.warnings.append(
                 f"speaker names found; '{first}' (the first) was taken as the interviewer; set "
                 "'interviewer: NAME' in the front matter or a sidecar .yaml to choose another"
@@ -89,7 +99,7 @@ def assign_roles(parsed: ParsedTranscript) -> None:
     respondents: list[str] = []
     numbers: dict[str, int | None] = {}
     for turn in parsed.turns:
-        ident = _ident(turn.speaker)
+        ident = speaker_identity(turn.speaker)
         role = _label_role(turn.speaker)
         if role == "interviewer" or (role is None and ident in interviewers):
             turn.role, turn.label = "interviewer", "Interviewer"
@@ -102,7 +112,7 @@ def assign_roles(parsed: ParsedTranscript) -> None:
     use_written = all(n is not None for n in written) and len(set(written)) == len(written)
     for turn in parsed.turns:
         if turn.role == "respondent":
-            ident = _ident(turn.speaker)
+            ident = speaker_identity(turn.speaker)
             if len(respondents) == 1:
                 turn.label = "Respondent"
             else:

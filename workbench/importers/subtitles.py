@@ -27,7 +27,12 @@ from pathlib import Path
 from workbench.errors import ImportFileError
 from workbench.importers.encoding import normalise_text, read_text_file
 from workbench.importers.model import ParsedTranscript, ParsedTurn
-from workbench.importers.turns import Candidate, format_time, match_line, weak_prefixes_to_keep_as_text
+from workbench.importers.turns import (
+    Candidate,
+    format_time,
+    match_line,
+    weak_prefixes_to_keep_as_text,
+)
 
 _STAMP = r"(?:\d{1,3}:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?"
 TIMING_RE = re.compile(rf"^\s*(?P<start>{_STAMP})\s*-->\s*(?P<end>{_STAMP})(?:\s|$)")
@@ -105,7 +110,11 @@ def read_subtitles(path: Path) -> ParsedTranscript:
             found = match_line(cleaned, headers=False)
             pieces.append((line_no, time, None, found.text if found else cleaned, found))
 
-    candidates = [(n, c) for n, _t, _s, _x, c in pieces if c is not None]
+    candidates = [
+        (n, c if c is not None else Candidate(voice or "", "", None, True))
+        for n, _t, voice, _x, c in pieces
+        if c is not None or voice
+    ]
     reasons = weak_prefixes_to_keep_as_text(candidates, text) if candidates else {}
     kept_as_text = []
     turns: list[ParsedTurn] = []

@@ -22,14 +22,15 @@ kept as text when the same word also occurs in lower case in the transcript (so 
 ordinary word), or when it starts only one line while at least two other speakers have two
 turns or more each (a one-off). Known labels (see :mod:`workbench.importers.speakers`), names of
 two capitalised words or more, all-capital words, speakers with a number, underscore or
-parenthesis, and prefixes with emphasis, brackets or a leading time are always speakers. Every
-prefix kept as text is listed in a warning.
+parenthesis, and prefixes after a leading time are always speakers (emphasis or brackets alone
+do not make ``**Kijk:**`` a speaker). Every prefix kept as text is listed in a warning.
 
 Lines without a turn start continue the current turn. f4/f5transkript times at the end of a
 paragraph (``#00:01:23-4#``) are taken as the turn's time (when it has none) and removed from
 the text. A line that holds only a time gives its time to the next turn. Markdown headings
-(``# Interview 3``) and separator lines (``---``, ``***``) are skipped and reported; lines before
-the first turn are reported and not imported.
+(``# Interview 3``), Word headings and separator lines (``---``, ``***``) are skipped and
+reported; lines before the first turn are reported and not imported, and so is a tool's closing
+line at the very end (``Transcribed by https://otter.ai``).
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from workbench.errors import ImportFileError
@@ -67,6 +69,10 @@ RANGE_RE = re.compile(rf"^\s*(?P<start>{_LOOSE_T})\s*-->\s*{_LOOSE_T}\s*$")
 SPEAKER_ONLY_RE = re.compile(rf"^\s*{_SPEAKER}\s*:?\s*$")
 F4_TIME_RE = re.compile(r"\s*#(?P<f4>\d{1,2}:\d{2}:\d{2})(?:[-.,]\d{1,3})?#")
 HEADING_RE = re.compile(r"^#{1,6}\s+\S")
+TOOL_FOOTER_RE = re.compile(
+    r"^(?:transcribed|transcript|getranscribeerd|transcriptie)\b.{0,40}\b(?:by|door|with|met)\b.{0,40}https?://\S+$",
+    re.I,
+)
 SEPARATOR_RE = re.compile(r"^(?:[-*_=]\s*){3,}$")
 
 # Without the whole file (``match_turn`` on one line), these common words are not speakers.
@@ -87,11 +93,8 @@ def format_time(raw: str) -> str:
 
 
 def _first(m: re.Match[str], *groups: str) -> str | None:
-    for g in groups:
-        value = m.groupdict().get(g)
-        if value:
-            return value
-    return None
+    found = m.groupdict()
+    return next((found[g] for g in groups if found.get(g)), None)
 
 
 @dataclass
@@ -104,6 +107,7 @@ class Candidate:
     strong: bool  # a speaker whatever the rest of the file says
 
 
+@lru_cache(maxsize=4096)
 def is_strong_speaker(speaker: str) -> bool:
     """Whether a prefix is a speaker by its form alone (see the module docstring)."""
     from workbench.importers.speakers import is_known_label
@@ -123,8 +127,8 @@ def match_line(line: str, *, headers: bool = True) -> Candidate | None:
     if m:
         speaker = m.group("speaker").strip()
         raw = _first(m, "bt", "pt", "t", "at", "ct")
-        marked = bool(m.group("sq") or m.group("mk") or m.group("bt") or m.group("pt") or m.group("t"))
-        strong = marked or is_strong_speaker(speaker)
+        timed = bool(m.group("bt") or m.group("pt") or m.group("t"))
+        strong = timed or is_strong_speaker(speaker)
         if strong or m.group("gap"):  # 'Kijk:dat' is no speaker; 'R:ja' is
             return Candidate(speaker, m.group("text").strip(), format_time(raw) if raw else None, strong)
     if not headers:
@@ -133,7 +137,7 @@ def match_line(line: str, *, headers: bool = True) -> Candidate | None:
     if h:
         speaker = h.group("speaker").strip()
         raw = _first(h, "hb", "hp", "h")
-        return Candidate(speaker, "", format_time(raw) if raw else None, bool(h.group("sq")) or is_strong_speaker(speaker))
+        return Candidate(speaker, "", format_time(raw) if raw else None, is_strong_speaker(speaker))
     return None
 
 
@@ -154,16 +158,22 @@ class Line:
     speaker: str | None = None  # known from the document's structure (a table's speaker column)
     time: str | None = None
     continuation: bool = False  # can never start a turn (a later paragraph of a table cell)
+    heading: bool = False  # a heading by its style (Word): skipped like a Markdown heading
 
 
 def weak_prefixes_to_keep_as_text(
     candidates: list[tuple[int, Candidate]], full_text: str
 ) -> dict[str, str]:
-    """Weak speakers (one capitalised word) that are ordinary words here: speaker -> reason."""
-    counts = Counter(c.speaker for _, c in candidates)
+    """Weak speakers (one capitalised word) that are ordinary words here: speaker -> reason.
+
+    ``candidates`` are all turn starts of the file, strong ones included (they count as the
+    other speakers)."""
     weak = {c.speaker for _, c in candidates if not c.strong}
     if not weak:
         return {}
+    from workbench.importers.speakers import speaker_identity
+
+    counts = Counter(speaker_identity(c.speaker) for _, c in candidates)
     rejected: dict[str, str] = {}
     lower = {w.split()[0].lower(): w for w in weak}
     pattern = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(w) for w in sorted(lower, key=len, reverse=True)) + r")(?!\w)")
@@ -171,11 +181,13 @@ def weak_prefixes_to_keep_as_text(
         if found in lower:
             speaker = lower[found]
             rejected[speaker] = f"'{found}' also occurs as an ordinary word"
+    rejected_ids = {speaker_identity(s) for s in rejected}
     for speaker in weak - set(rejected):
-        if counts[speaker] == 1:
-            others = sum(1 for s, n in counts.items() if s != speaker and n >= 2 and s not in rejected)
+        ident = speaker_identity(speaker)
+        if counts[ident] == 1:
+            others = sum(1 for s, n in counts.items() if s != ident and n >= 2 and s not in rejected_ids)
             if others >= 2:
-                rejected[speaker] = "it starts only one line"
+                rejected[speaker] = "used only once as a prefix"
     return rejected
 
 
@@ -205,7 +217,9 @@ def parse_lines(lines: list[Line], path: Path, *, unit: str = "line") -> tuple[l
     for line in lines:
         text = line.text.strip()
         if line.speaker is not None:
-            kinds.append(("turn", line, Candidate(line.speaker, text, line.time, True)))
+            structural = Candidate(line.speaker, text, line.time, True)
+            kinds.append(("turn", line, structural))
+            candidates.append((line.number, structural))
             expect_speaker = False
             continue
         if not text:
@@ -213,7 +227,7 @@ def parse_lines(lines: list[Line], path: Path, *, unit: str = "line") -> tuple[l
         if line.continuation:
             kinds.append(("text", line, None))
             continue
-        if HEADING_RE.match(text) or SEPARATOR_RE.match(text):
+        if line.heading or HEADING_RE.match(text) or SEPARATOR_RE.match(text):
             skipped.append((line.number, text))
             continue
         r = RANGE_RE.match(text)
@@ -267,10 +281,13 @@ def parse_lines(lines: list[Line], path: Path, *, unit: str = "line") -> tuple[l
                 turns[-1].time = f4
         elif body:
             orphans.append((line.number, body))
+    warnings: list[str] = []
+    if parts and parts[-1] and TOOL_FOOTER_RE.match(parts[-1][-1]):
+        warnings.append(f"the transcription tool's closing line {_snippet(parts[-1][-1])} was not imported")
+        parts[-1].pop()
     for turn, texts in zip(turns, parts, strict=True):
         turn.text = "\n".join(texts)
 
-    warnings: list[str] = []
     if kept_as_text:
         warnings.append(_text_warning(kept_as_text, reasons, unit))
     if skipped:

@@ -220,10 +220,11 @@ def export_qdpx(project: Project, path: Path | str, *, coder: str | None = None,
         raise ConflictError("exists already; use --force to overwrite it", path=path)
     if path.exists() and path.is_dir():
         raise WorkbenchError("is a folder", path=path)
+    if not path.parent.is_dir():  # a typo in the folder must not create a tree of folders
+        raise WorkbenchError(f"the folder {path.parent} does not exist; create it first", path=path)
     root, files, counts = build_project(project, project.coder(coder))
     qde = serialise(root, NS)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
         os.close(fd)
         try:

@@ -144,6 +144,8 @@ def list_allow(db: sqlite_utils.Database) -> list[dict]:
 
 
 def _clean_term(term: str) -> str:
+    if any(ord(ch) < 32 and not ch.isspace() or ord(ch) == 127 for ch in term or ""):
+        raise WorkbenchError(f"the allow-list term {term!r} contains control characters")
     cleaned = " ".join((term or "").split())
     if not cleaned:
         raise WorkbenchError("the allow-list term is empty")
@@ -241,9 +243,9 @@ def run_audit(
     from workbench.audit.engine import audit_text
 
     db = project.db if hasattr(project, "db") else project
+    ids = _transcript_ids(db, transcripts)  # a bad reference fails before anything is written
     seed_allow_list(db)
     allow = allow_terms(db)
-    ids = _transcript_ids(db, transcripts)
     summary = AuditSummary(transcripts=len(ids), engine=engine_description(use_deduce))
     for n, tid in enumerate(ids):
         if progress:
@@ -334,9 +336,9 @@ def list_flags(
     out = []
     for r in db.query(sql, args):
         text = r.pop("ttext")
-        r["context"] = (" ".join(text[max(0, r["start"] - width) : r["start"]].split())
-                        + " »" + text[r["start"] : r["end"]] + "« "
-                        + " ".join(text[r["end"] : r["end"] + width].split())).strip()
+        r["context"] = " ".join((text[max(0, r["start"] - width) : r["start"]] + "»"
+                                 + text[r["start"] : r["end"]] + "«"
+                                 + text[r["end"] : r["end"] + width]).split())
         r["suggested"] = PLACEHOLDERS.get(r["category"], "[weggelaten]")
         out.append(r)
     return out
@@ -412,6 +414,12 @@ def _overlaps(start: int, end: int, s: int, e: int) -> bool:
     return start < e and end > s
 
 
+def _default_placeholder(flag: dict, placeholder: str | None) -> str:
+    return _check_placeholder(
+        placeholder if placeholder is not None else PLACEHOLDERS.get(flag["category"], "[weggelaten]")
+    )
+
+
 def replace(
     db: sqlite_utils.Database, coder: str, flag_id: str, placeholder: str | None = None
 ) -> dict:
@@ -421,13 +429,63 @@ def replace(
     text and lemmas), every coder's codings, the other flags and quotes, in one recorded change.
     Returns the flag row after the change.
     """
-    from workbench.nlp.sentences import lemmas_of
-    from workbench.services.transcripts import count_words
-
     flag = get_flag(db, flag_id)
     if flag["decision"] == REPLACED:
         raise WorkbenchError(f"flag {flag['id']} was already replaced by {flag['placeholder']}")
-    ph = _check_placeholder(placeholder if placeholder is not None else PLACEHOLDERS.get(flag["category"], "[weggelaten]"))
+    ph = _default_placeholder(flag, placeholder)
+    with record(db, coder, "audit.replace",
+                f"replace {flag['category']} in {flag['transcript_id']} [{flag['start']}:{flag['end']}] with {ph}") as cs:
+        return _replace_in(cs, coder, flag, ph)
+
+
+def replace_all(
+    db: sqlite_utils.Database, coder: str, flag_id: str, placeholder: str | None = None
+) -> list[dict]:
+    """Replace this flag and every other open flag with the same text (ignoring case), in all
+    transcripts, with one placeholder, as one recorded change. Returns the replaced flags."""
+    flag = get_flag(db, flag_id)
+    if flag["decision"] == REPLACED:
+        raise WorkbenchError(f"flag {flag['id']} was already replaced by {flag['placeholder']}")
+    ph = _default_placeholder(flag, placeholder)
+    same = " ".join(flag["text"].split()).casefold()
+    ids = [flag["id"]] + [
+        r["id"] for r in db.query(
+            "select id, text from audit_flags where decision = 'open' and id != ? order by transcript_id, start",
+            [flag["id"]])
+        if " ".join(r["text"].split()).casefold() == same
+    ]
+    out = []
+    with record(db, coder, "audit.replace", f"replace every '{flag['text'][:40]}' ({len(ids)}×) with {ph}") as cs:
+        for fid in ids:
+            current = get_flag(db, fid)  # offsets moved by the replacements before it
+            if current["decision"] == OPEN or fid == flag["id"]:
+                out.append(_replace_in(cs, coder, current, ph))
+        _coalesce(cs)
+    return [get_flag(db, r["id"]) for r in out]
+
+
+def _coalesce(cs: Any) -> None:
+    """One recorded row per table row (its first 'before', its last 'after'), so that undo sees
+    a row changed several times in this change set as changed once."""
+    first: dict[tuple[str, str], int] = {}
+    rows: list[tuple[str, list[Any], Any, Any]] = []
+    for table, pk, before, after in cs.rows:
+        key = (table, json.dumps(pk))
+        if key in first:
+            t, p, b, _a = rows[first[key]]
+            rows[first[key]] = (t, p, b, after)
+        else:
+            first[key] = len(rows)
+            rows.append((table, pk, before, after))
+    cs.rows[:] = rows
+
+
+def _replace_in(cs: Any, coder: str, flag: dict, ph: str) -> dict:
+    """The work of :func:`replace`, inside the change set ``cs``."""
+    from workbench.nlp.sentences import lemmas_of
+    from workbench.services.transcripts import count_words
+
+    db = cs.db
     tid = flag["transcript_id"]
     t = db["transcripts"].get(tid)
     text = t["text"]
@@ -443,47 +501,46 @@ def replace(
     def moved(row: dict) -> tuple[int, int]:
         return map_span(row["start"], row["end"], s, e, n)
 
-    with record(db, coder, "audit.replace", f"replace {flag['category']} in {tid} [{s}:{e}] with {ph}") as cs:
-        cs.update("transcripts", tid, {
-            "text": new_text,
-            "content_hash": hashlib.sha256(new_text.encode("utf-8")).hexdigest(),
-            "word_count": count_words(new_text),
-        })
-        for row in list(db.query("select * from turns where transcript_id = ? and end >= ? order by idx", [tid, s])):
-            ns, ne = moved(row)
-            if (ns, ne) != (row["start"], row["end"]):
-                cs.update("turns", [tid, row["idx"]], {"start": ns, "end": ne})
-        for row in list(db.query("select * from sentences where transcript_id = ? and end >= ? order by idx", [tid, s])):
-            ns, ne = moved(row)
-            updates: dict[str, Any] = {}
-            if (ns, ne) != (row["start"], row["end"]):
-                updates.update(start=ns, end=ne)
-            if _overlaps(row["start"], row["end"], s, e):
-                updates["text"] = new_text[ns:ne]
-                updates["lemmas"] = lemmas_of(new_text[ns:ne])
-            if updates:
-                cs.update("sentences", [tid, row["idx"]], updates)
-        for row in list(db.query("select * from codings where transcript_id = ? and end >= ?", [tid, s])):
-            ns, ne = moved(row)
-            if (ns, ne) != (row["start"], row["end"]):
-                cs.update("codings", row["id"], {"start": ns, "end": ne})
-            if _overlaps(row["start"], row["end"], s, e):
-                for q in list(db.query("select id, text from quotes where coding_id = ?", [row["id"]])):
-                    if q["text"] and flag["text"] in q["text"]:
-                        cs.update("quotes", q["id"], {"text": q["text"].replace(flag["text"], ph)})
-        stamp = {"decided_by": coder, "decided_at": now_iso()}
-        for row in list(db.query("select * from audit_flags where transcript_id = ? and end >= ? and id != ?", [tid, s, flag["id"]])):
-            ns, ne = moved(row)
-            updates = {}
-            if (ns, ne) != (row["start"], row["end"]):
-                updates.update(start=ns, end=ne, text=new_text[ns:ne])
-            if _overlaps(row["start"], row["end"], s, e) and row["decision"] == OPEN:
-                updates.update(decision=REPLACED, placeholder=ph, **stamp)
-            if updates:
-                cs.update("audit_flags", row["id"], updates)
-        return cs.update("audit_flags", flag["id"], {
-            "start": s, "end": s + n, "text": ph, "decision": REPLACED, "placeholder": ph, **stamp,
-        })
+    cs.update("transcripts", tid, {
+        "text": new_text,
+        "content_hash": hashlib.sha256(new_text.encode("utf-8")).hexdigest(),
+        "word_count": count_words(new_text),
+    })
+    for row in list(db.query("select * from turns where transcript_id = ? and end >= ? order by idx", [tid, s])):
+        ns, ne = moved(row)
+        if (ns, ne) != (row["start"], row["end"]):
+            cs.update("turns", [tid, row["idx"]], {"start": ns, "end": ne})
+    for row in list(db.query("select * from sentences where transcript_id = ? and end >= ? order by idx", [tid, s])):
+        ns, ne = moved(row)
+        updates: dict[str, Any] = {}
+        if (ns, ne) != (row["start"], row["end"]):
+            updates.update(start=ns, end=ne)
+        if _overlaps(row["start"], row["end"], s, e):
+            updates["text"] = new_text[ns:ne]
+            updates["lemmas"] = lemmas_of(new_text[ns:ne])
+        if updates:
+            cs.update("sentences", [tid, row["idx"]], updates)
+    for row in list(db.query("select * from codings where transcript_id = ? and end >= ?", [tid, s])):
+        ns, ne = moved(row)
+        if (ns, ne) != (row["start"], row["end"]):
+            cs.update("codings", row["id"], {"start": ns, "end": ne})
+        if _overlaps(row["start"], row["end"], s, e):
+            for q in list(db.query("select id, text from quotes where coding_id = ?", [row["id"]])):
+                if q["text"] and flag["text"] in q["text"]:
+                    cs.update("quotes", q["id"], {"text": q["text"].replace(flag["text"], ph)})
+    stamp = {"decided_by": coder, "decided_at": now_iso()}
+    for row in list(db.query("select * from audit_flags where transcript_id = ? and end >= ? and id != ?", [tid, s, flag["id"]])):
+        ns, ne = moved(row)
+        updates = {}
+        if (ns, ne) != (row["start"], row["end"]):
+            updates.update(start=ns, end=ne, text=new_text[ns:ne])
+        if _overlaps(row["start"], row["end"], s, e) and row["decision"] == OPEN:
+            updates.update(decision=REPLACED, placeholder=ph, **stamp)
+        if updates:
+            cs.update("audit_flags", row["id"], updates)
+    return cs.update("audit_flags", flag["id"], {
+        "start": s, "end": s + n, "text": ph, "decision": REPLACED, "placeholder": ph, **stamp,
+    })
 
 
 def last_run(db: sqlite_utils.Database) -> str | None:
@@ -494,5 +551,5 @@ def last_run(db: sqlite_utils.Database) -> str | None:
 __all__ = [
     "PLACEHOLDERS", "PUBLIC_BODIES", "AuditSummary", "FlaggedSpan", "allow_add", "allow_remove",
     "allow_terms", "automatic_terms", "decide", "flagged_spans", "get_flag", "list_allow",
-    "list_flags", "map_span", "replace", "run_audit", "seed_allow_list",
+    "list_flags", "map_span", "replace", "replace_all", "run_audit", "seed_allow_list",
 ]

@@ -40,7 +40,25 @@ class WorkbenchApp(App[None]):
         Binding("u", "undo", "Undo", id="app.undo"),
         Binding("ctrl+r,U", "redo", "Redo", key_display="^R", id="app.redo"),
         Binding("P", "next_phase", "Next phase", show=False, id="app.phase"),
+        # Areas: one digit each, from any main screen (full names in the palette and in ?).
+        Binding("3", "area('map')", "Map", id="app.area.map"),
+        Binding("4", "area('matrix')", "Matrix", show=False, id="app.area.matrix"),
+        Binding("5", "area('agreement')", "Agreement", id="app.area.agreement"),
+        Binding("6", "area('export')", "Export", id="app.area.export"),
+        Binding("7", "area('audit')", "Audit", id="app.area.audit"),
+        Binding("8", "area('progress')", "Dashboard", show=False, id="app.area.progress"),
     ]
+
+    #: area -> (palette name, what it shows); the keys are the bindings above.
+    AREAS = {
+        "map": ("Thematic map", "survey themes, themes, sub-themes and codes with counts"),
+        "matrix": ("Code matrix", "codes × respondents, domains, municipalities or codes"),
+        "agreement": ("Agreement between coders", "kappa, alpha, % per code and theme; "
+                      "disagreements; reconcile"),
+        "export": ("Export chapter and quotes", "preview and write a report chapter (md/docx)"),
+        "audit": ("Anonymity audit", "open flags: dismiss or replace with a placeholder"),
+        "progress": ("Phase dashboard", "where each Braun & Clarke phase stands"),
+    }
 
     def __init__(self, project: Project, coder: str | None = None) -> None:
         super().__init__()
@@ -54,15 +72,19 @@ class WorkbenchApp(App[None]):
         return TranscriptsScreen()
 
     def open_transcript(self, tid: str, *, offset: int | None = None,
-                        end: int | None = None) -> None:
+                        end: int | None = None, compare: tuple[str, str] | None = None) -> None:
+        """Open the reader (at ``offset``, selecting up to ``end``); ``compare`` shows two
+        coders' codings side by side."""
         from workbench.tui.screens.reader import ReaderScreen
 
         screen = self.screen
         if isinstance(screen, ReaderScreen) and screen.transcript_id == tid:
+            if compare:
+                screen.compare(compare)
             if offset is not None:
                 screen.jump_to(offset, end)
             return
-        self.push_screen(ReaderScreen(tid, offset=offset, end=end))
+        self.push_screen(ReaderScreen(tid, offset=offset, end=end, compare=compare))
 
     def open_review(self, code_id: str | None = None) -> None:
         from workbench.tui.screens.review import ReviewScreen
@@ -74,6 +96,66 @@ class WorkbenchApp(App[None]):
                 screen.load_extracts(code_id)
             return
         self.push_screen(ReviewScreen(code_id))
+
+    @staticmethod
+    def area_class(area: str) -> type[Screen]:
+        """The screen class of one of :attr:`AREAS` (imported on first use)."""
+        if area == "map":
+            from workbench.tui_visual.map_view import MapScreen
+
+            return MapScreen
+        if area == "matrix":
+            from workbench.tui_visual.matrix_view import MatrixScreen
+
+            return MatrixScreen
+        if area == "progress":
+            from workbench.tui_visual.progress_view import ProgressScreen
+
+            return ProgressScreen
+        if area == "agreement":
+            from workbench.tui.screens.agreement import AgreementScreen
+
+            return AgreementScreen
+        if area == "export":
+            from workbench.tui.screens.export import ExportScreen
+
+            return ExportScreen
+        if area == "audit":
+            from workbench.tui.screens.audit import AuditScreen
+
+            return AuditScreen
+        raise ValueError(f"unknown area {area!r}")
+
+    def action_area(self, area: str) -> None:
+        """Open an area; if it is open already (deeper in the stack), go back to it."""
+        from workbench.tui_visual.live import LiveScreen
+
+        cls = self.area_class(area)
+        for i, screen in enumerate(self.screen_stack):
+            if type(screen) is cls:
+                while len(self.screen_stack) > i + 1:
+                    self.pop_screen()
+                return
+        if issubclass(cls, LiveScreen):
+            self.push_screen(cls(self.project, self.coder))
+        else:
+            self.push_screen(cls())
+
+    def open_disagreements(self, coders: tuple[str, ...], unit: str,
+                           code_id: str | None = None) -> None:
+        from workbench.tui.screens.agreement import DisagreementsScreen
+
+        self.push_screen(DisagreementsScreen(coders, unit, code_id))
+
+    def action_import_transcripts(self) -> None:
+        from workbench.tui.screens.imports import ask_import_transcripts
+
+        ask_import_transcripts(self)
+
+    def action_import_codebook(self) -> None:
+        from workbench.tui.screens.imports import ask_import_codebook
+
+        ask_import_codebook(self)
 
     def action_back(self) -> None:
         if len(self.screen_stack) > 1:

@@ -20,6 +20,7 @@ class WorkbenchCommands(Provider):
 
     async def startup(self) -> None:
         self._data: list[tuple[str, str, Callable[[], object]]] = []
+        self._general: list[tuple[str, str, Callable[[], object]]] = []
         app = self.app
         db = app.project.db  # type: ignore[attr-defined]
         from workbench.services.transcripts import list_transcripts
@@ -33,6 +34,18 @@ class WorkbenchCommands(Provider):
             self._data.append((f"Review {row['kind']} {row['name']}",
                                "every coded extract, grouped by transcript",
                                partial(app.open_review, row["id"])))  # type: ignore[attr-defined]
+        for area, (name, what) in app.AREAS.items():  # type: ignore[attr-defined]
+            key = next((b.key for b in app.BINDINGS  # type: ignore[attr-defined]
+                        if getattr(b, "id", None) == f"app.area.{area}"), "")
+            self._general.append((name, f"{what} · key: {key_text(key)}",
+                                  partial(app.action_area, area)))  # type: ignore[attr-defined]
+        self._general.append(("Import transcripts…", "files or folders (.txt, .docx, .vtt, .srt); "
+                           "progress and a result per file",
+                           app.action_import_transcripts))  # type: ignore[attr-defined]
+        self._general.append(("Import codebook file…", "codebooks/codebook.yaml: see the changes "
+                           "and conflicts first, then choose",
+                           app.action_import_codebook))  # type: ignore[attr-defined]
+        self._data.extend(self._general)  # the general ones show on an empty palette too
         for n, name in PHASES.items():
             self._data.append((f"Set phase {n}: {name}", "Braun & Clarke phase shown in the header",
                                partial(app.set_phase, n)))  # type: ignore[attr-defined]
@@ -55,6 +68,8 @@ class WorkbenchCommands(Provider):
             keys.setdefault(ident, []).append(key)
             if ident in seen or not binding.description or not active.enabled:
                 continue
+            if (binding.id or "").startswith("app.area."):
+                continue  # offered by their full names (see startup)
             seen.add(ident)
             bindings.append((ident, active))
         for ident, active in bindings:
@@ -73,6 +88,8 @@ class WorkbenchCommands(Provider):
 
     async def discover(self) -> Hits:
         for text, help_text, callback in self._binding_commands():
+            yield DiscoveryHit(text, callback, help=help_text)
+        for text, help_text, callback in self._general:
             yield DiscoveryHit(text, callback, help=help_text)
 
     async def search(self, query: str) -> Hits:

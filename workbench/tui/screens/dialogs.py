@@ -1,7 +1,10 @@
 """Small modal forms: the code picker, a one-line prompt, a choice list, the code fields form.
 
 Each returns its answer through ``dismiss`` (None when cancelled with Escape) and does no
-database work itself: the caller applies the answer through the services.
+database work itself: the caller applies the answer through the services. The code picker
+can show suggestions (existing codes whose extracts resemble the passage, in-vivo names from
+its words), computed by a callable the caller passes, in a thread worker; they are only
+offered, never applied without the user choosing one.
 """
 
 from __future__ import annotations
@@ -9,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -41,11 +44,17 @@ class CodePicker(ModalScreen[dict | None]):
         Binding("escape", "cancel", "Cancel", id="picker.cancel"),
         Binding("down", "move(1)", "Next", show=False),
         Binding("up", "move(-1)", "Previous", show=False),
+        Binding("tab", "suggestions", "Suggestions", show=False, id="picker.suggestions"),
     ]
 
     def __init__(self, codes: list[dict], recent: list[str],
-                 similar: Callable[[str], list[tuple[dict, float]]], *, title: str = "Apply code"):
+                 similar: Callable[[str], list[tuple[dict, float]]], *, title: str = "Apply code",
+                 suggest: Callable[[], tuple[list, list]] | None = None):
         super().__init__()
+        self.suggest = suggest
+        self.suggested_codes: list = []
+        self.suggested_names: list = []
+        self._prefer_new: str | None = None
         self.codes = [c for c in codes if c["kind"] == "code"]
         order = {cid: i for i, cid in enumerate(recent)}
         self.codes.sort(key=lambda c: (order.get(c["id"], len(order)), c["name"].lower()))
@@ -59,11 +68,65 @@ class CodePicker(ModalScreen[dict | None]):
             yield Label(self.title_text, classes="dialog-title")
             yield Input(placeholder="type to filter, or a new code name", id="picker-input")
             yield OptionList(id="picker-options")
+            if self.suggest is not None:
+                yield Label("Suggestions · not applied unless you pick one (Tab)",
+                            id="picker-suggest-title", classes="field-label")
+                yield OptionList(Option(Text("looking for suggestions…", style="dim"),
+                                        disabled=True), id="picker-suggestions")
             yield Static("↑↓ choose · Enter apply · Esc cancel", id="picker-hint",
                          classes="dialog-hint")
 
     def on_mount(self) -> None:
         self._fill("")
+        if self.suggest is not None:
+            self.query_one("#dialog").add_class("suggesting")
+            self.load_suggestions()
+
+    @work(thread=True, exclusive=True, group="picker-suggest", exit_on_error=False)
+    def load_suggestions(self) -> None:
+        assert self.suggest is not None
+        try:
+            codes, names = self.suggest()
+        except Exception as exc:  # noqa: BLE001 - suggestions are a help, never an obstacle
+            self.app.call_from_thread(self._show_suggestions, [], [], f"no suggestions: {exc}")
+            return
+        self.app.call_from_thread(self._show_suggestions, codes, names, "")
+
+    def _show_suggestions(self, codes: list, names: list, problem: str) -> None:
+        self.suggested_codes, self.suggested_names = codes, names
+        options = self.query_one("#picker-suggestions", OptionList)
+        options.clear_options()
+        for s in codes:
+            label = Text()
+            label.append("☆ ", style="yellow")
+            label.append(s.name, style="bold" if not s.applied else "dim")
+            detail = f"  {s.score:.0%}"
+            if s.shared:
+                detail += " · shared: " + ", ".join(s.shared[:4])
+            if s.applied:
+                detail += " · already on this passage"
+            label.append(detail, style="dim")
+            options.add_option(Option(label, id=f"code:{s.code_id}"))
+        for n in names:
+            label = Text()
+            label.append("✎ in vivo ", style="italic cyan")
+            label.append(f"“{n.name}”")
+            options.add_option(Option(label, id=f"name:{n.name}"))
+        if not codes and not names:
+            options.add_option(Option(Text(problem or "no suggestions for this passage",
+                                           style="dim"), disabled=True))
+
+    def action_suggestions(self) -> None:
+        if self.suggest is None:
+            self.focus_next()
+            return
+        options = self.query_one("#picker-suggestions", OptionList)
+        if options.has_focus:
+            self.query_one("#picker-input", Input).focus()
+            return
+        options.focus()
+        if options.highlighted is None and options.option_count:
+            options.highlighted = 0
 
     def _fill(self, query: str) -> None:
         options = self.query_one("#picker-options", OptionList)
@@ -87,6 +150,8 @@ class CodePicker(ModalScreen[dict | None]):
                                       id=NEW))
         if options.option_count:
             options.highlighted = 0
+            if query and query == self._prefer_new and not exact:
+                options.highlighted = options.option_count - 1  # the new in-vivo code
 
     @on(Input.Changed, "#picker-input")
     def _changed(self, event: Input.Changed) -> None:
@@ -110,6 +175,21 @@ class CodePicker(ModalScreen[dict | None]):
     @on(OptionList.OptionSelected, "#picker-options")
     def _selected(self, event: OptionList.OptionSelected) -> None:
         self._choose(event.option.id)
+
+    @on(OptionList.OptionSelected, "#picker-suggestions")
+    def _suggestion_selected(self, event: OptionList.OptionSelected) -> None:
+        """A suggested code applies it; an in-vivo name goes into the field as a new code
+        (Enter again creates it, after the close-name check)."""
+        option_id = event.option.id or ""
+        kind, _, value = option_id.partition(":")
+        if kind == "code":
+            self.dismiss({"code_id": value})
+        elif kind == "name":
+            self._prefer_new = value
+            field = self.query_one("#picker-input", Input)
+            field.value = value
+            field.focus()
+            self._fill(value)
 
     def _choose(self, option_id: str | None) -> None:
         if option_id is None:

@@ -32,28 +32,51 @@ def key_text(keys: str) -> str:
 def binding_rows() -> list[tuple[str, str, str]]:
     """(section, keys, what) for every documented binding, app first."""
     from workbench.tui.app import WorkbenchApp
+    from workbench.tui.screens.agreement import AgreementScreen, DisagreementsScreen
+    from workbench.tui.screens.audit import AuditScreen
+    from workbench.tui.screens.export import ExportScreen
+    from workbench.tui.screens.imports import CodebookImportScreen
     from workbench.tui.screens.reader import ReaderScreen
     from workbench.tui.screens.review import ReviewScreen
     from workbench.tui.screens.transcripts import TranscriptsScreen
     from workbench.tui.widgets.codebook_panel import CodebookPanel
+    from workbench.tui.widgets.memo_panel import MemoPanel
     from workbench.tui.widgets.transcript_view import TranscriptView
+    from workbench.tui_visual.map_view import MapScreen
+    from workbench.tui_visual.matrix_view import MatrixScreen
+    from workbench.tui_visual.progress_view import ProgressScreen
 
     sections = [
         ("Everywhere", WorkbenchApp),
         ("Transcripts", TranscriptsScreen),
         ("Reader", TranscriptView),
         ("Reader: coding", ReaderScreen),
+        ("Reader: notes", MemoPanel),
         ("Codebook panel", CodebookPanel),
         ("Theme review", ReviewScreen),
+        ("Thematic map", MapScreen),
+        ("Code matrix", MatrixScreen),
+        ("Phase dashboard", ProgressScreen),
+        ("Agreement", AgreementScreen),
+        ("Disagreements", DisagreementsScreen),
+        ("Export", ExportScreen),
+        ("Anonymity audit", AuditScreen),
+        ("Codebook import", CodebookImportScreen),
     ]
     rows = [("Everywhere", "Ctrl+P", "Command palette (every action by name)")]
     for section, cls in sections:
         for b in cls.BINDINGS:
             if isinstance(b, Binding) and b.description:
-                rows.append((section, key_text(b.key),
-                             b.description))
+                what = b.description
+                area = (b.id or "").removeprefix("app.area.")
+                if area != (b.id or "") and area in WorkbenchApp.AREAS:
+                    what = WorkbenchApp.AREAS[area][0]
+                rows.append((section, key_text(b.key), what))
     rows.append(("Code picker", "type", "Filter codes (fuzzy); recent codes come first"))
     rows.append(("Code picker", "Enter", "Apply the highlighted code, or create the typed one"))
+    rows.append(("Code picker", "Tab", "Suggestions: similar existing codes and in-vivo names "
+                 "(only applied when you pick one)"))
+    rows.append(("Palette", "Ctrl+P", "Import transcripts… / Import codebook file…"))
     rows.append(("Search", "type / Enter", "Search all transcripts / jump to the hit"))
     return rows
 

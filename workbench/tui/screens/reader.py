@@ -2,7 +2,10 @@
 
 Loading a transcript runs in a thread worker; coding actions call the services on the UI
 thread (each is one short transaction) and then reload only this transcript's codings, so the
-screen updates at once; the codebook counts refresh in the background.
+screen updates at once; the codebook counts refresh in the background. Open anonymity flags
+are read in a worker and drawn underlined in red; ``N`` opens the notes panel (this coder's
+transcript memo). Opened from a disagreement, the reader shows two coders' codings side by
+side (``compare``); when you are neither of them it is read-only.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from textual.widgets import Footer, Header, Static
 
 from workbench.tui.screens.dialogs import ChoiceScreen, CodePicker, PromptScreen
 from workbench.tui.widgets.codebook_panel import CodebookPanel
+from workbench.tui.widgets.memo_panel import MemoPanel
 from workbench.tui.widgets.transcript_view import Span, TranscriptView
 
 
@@ -36,29 +40,48 @@ class ReaderScreen(Screen):
         Binding("m", "memo", "Memo", id="reader.memo"),
         Binding("o", "other_coder", "Compare", id="reader.other"),
         Binding("b", "toggle_codebook", "Codebook", id="reader.codebook"),
+        Binding("N", "notes", "Notes", id="reader.notes"),
         Binding("escape", "app.back", "Back", id="reader.back"),
     ]
 
     def __init__(self, transcript_id: str, *, offset: int | None = None,
-                 end: int | None = None) -> None:
+                 end: int | None = None, compare: tuple[str, str] | None = None) -> None:
         super().__init__()
         self.transcript_id = transcript_id
         self.pending = (offset, end)
         self.transcript: dict = {}
         self.other_coder: str | None = None
+        self.primary_coder: str | None = None  # None: the app's coder
         self.stale = False
+        self._compare = compare
 
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="reader-body"):
             yield TranscriptView(id="reader")
             yield CodebookPanel(id="codebook")
+        yield MemoPanel(id="notes")
         yield Static("loading…", id="status", classes="status")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one(TranscriptView).focus()
+        if self._compare:
+            self.compare(self._compare)
         self.load()
+
+    @property
+    def own_coder(self) -> str:
+        """Whose codings are the main (tinted) layer: the app's coder unless comparing two
+        other coders."""
+        return self.primary_coder or self.app.coder  # type: ignore[attr-defined]
+
+    @property
+    def read_only(self) -> bool:
+        return self.own_coder != self.app.coder  # type: ignore[attr-defined]
+
+    def _coders(self) -> list[str]:
+        return [self.own_coder] + ([self.other_coder] if self.other_coder else [])
 
     @property
     def view(self) -> TranscriptView:
@@ -74,22 +97,37 @@ class ReaderScreen(Screen):
         t = resolve_transcript(db, self.transcript_id)
         turns = get_turns(db, t["id"])
         sentences = get_sentences(db, t["id"])
-        coders = [self.app.coder] + ([self.other_coder] if self.other_coder else [])  # type: ignore[attr-defined]
-        codings = transcript_codings(db, t["id"], coders)
-        self.app.call_from_thread(self._loaded, t, turns, sentences, codings)
+        codings = transcript_codings(db, t["id"], self._coders())
+        flags = self._read_flags(db, t["id"])
+        self.app.call_from_thread(self._loaded, t, turns, sentences, codings, flags)
 
-    def _loaded(self, t: dict, turns, sentences, codings) -> None:
+    @staticmethod
+    def _read_flags(db, tid: str) -> list[tuple[int, int]]:
+        from workbench.services.audit import flagged_spans
+
+        return [(f.start, f.end) for f in flagged_spans(db, tid)]
+
+    def _loaded(self, t: dict, turns, sentences, codings, flags) -> None:
         self.transcript = t
         self.title = f"{self.app.title} · {t['label']} ({t['id']})"
         own, other = self._split(codings)
         self.view.load(t["text"], turns, sentences, own, other, respondent_label=t["label"])
+        self.view.set_flags(flags)
         offset, end = self.pending
         if offset is not None:
             self.view.move_to_offset(offset, select_to=end)
         self._status()
 
+    @work(thread=True, exclusive=True, group="reader-flags", exit_on_error=False)
+    def load_flags(self) -> None:
+        """Re-read the open anonymity flags of this transcript (after a decision)."""
+        if not self.transcript:
+            return
+        flags = self._read_flags(self.app.project.db, self.transcript["id"])  # type: ignore[attr-defined]
+        self.app.call_from_thread(self.view.set_flags, flags)
+
     def _split(self, codings: list[dict]) -> tuple[list[Span], list[Span]]:
-        me = self.app.coder  # type: ignore[attr-defined]
+        me = self.own_coder
         own = [r for r in codings if r["coder"] == me]
         other = [r for r in codings if r["coder"] == self.other_coder]
         return to_spans(own), to_spans(other)
@@ -100,14 +138,26 @@ class ReaderScreen(Screen):
 
         if not self.transcript:
             return
-        coders = [self.app.coder] + ([self.other_coder] if self.other_coder else [])  # type: ignore[attr-defined]
-        rows = transcript_codings(self.app.project.db, self.transcript["id"], coders)  # type: ignore[attr-defined]
+        rows = transcript_codings(self.app.project.db, self.transcript["id"], self._coders())  # type: ignore[attr-defined]
         own, other = self._split(rows)
         self.view.set_codings(own, other)
         self._status()
 
     def refresh_data(self) -> None:
-        self.reload_codings()
+        """After a change elsewhere: re-read everything if the text itself changed (an
+        anonymity replacement, a re-import), else only the codings and flags."""
+        if not self.transcript:
+            return
+        row = self.app.project.db.execute(  # type: ignore[attr-defined]
+            "select content_hash from transcripts where id = ?", [self.transcript["id"]]
+        ).fetchone()
+        if row is not None and row[0] != self.transcript.get("content_hash"):
+            span = self.view.cursor_span
+            self.pending = (span[0], None) if span else (None, None)
+            self.load()
+        else:
+            self.reload_codings()
+            self.load_flags()
         self.query_one(CodebookPanel).reload()
 
     def on_screen_resume(self) -> None:
@@ -135,7 +185,9 @@ class ReaderScreen(Screen):
             parts.append(f"selected {sel[1] - sel[0]} characters")
         span = view.target_span or (s, e)
         here = view.codings_at(*span)
-        if here:
+        if self.read_only:
+            parts.append(f"{self.own_coder}: " + (", ".join(dict.fromkeys(c.name for c in here)) or "—"))
+        elif here:
             parts.append("codes: " + ", ".join(dict.fromkeys(c.name for c in here)))
             memos = [c.memo for c in here if c.memo]
             if memos:
@@ -143,13 +195,27 @@ class ReaderScreen(Screen):
         if self.other_coder:
             theirs = view.codings_at(*span, own=False)
             parts.append(f"{self.other_coder}: " + (", ".join(dict.fromkeys(c.name for c in theirs)) or "—"))
+        flagged = view.flags_at(*span)
+        if flagged:
+            parts.append(f"⚑ {len(flagged)} open anonymity flag(s)")
+        if self.read_only:
+            parts.append("read-only")
         self.query_one("#status", Static).update(" · ".join(parts))
+
+    def _refuse_read_only(self) -> bool:
+        if self.read_only:
+            self.notify(f"showing {self.own_coder}'s and {self.other_coder}'s codings "
+                        f"(read-only); press o to see your own", severity="warning")
+            return True
+        return False
 
     # -- coding ---------------------------------------------------------------------------
     def action_code(self) -> None:
         from workbench.services.codebook import list_codebook
         from workbench.services.views import recent_code_ids
 
+        if self._refuse_read_only():
+            return
         span = self.view.target_span
         if span is None:
             self.notify("nothing to code here", severity="warning")
@@ -169,7 +235,16 @@ class ReaderScreen(Screen):
             if answer:
                 self.apply(answer, span)
 
-        self.app.push_screen(CodePicker(codes, recent, similar), chosen)
+        tid = self.transcript["id"]
+
+        def suggestions():
+            """Run by the picker in a thread worker: (code suggestions, in-vivo names)."""
+            from workbench.services.suggest import suggest_codes, suggest_names
+
+            thread_db = self.app.project.db  # type: ignore[attr-defined]
+            return (suggest_codes(thread_db, tid, *span), suggest_names(thread_db, tid, *span))
+
+        self.app.push_screen(CodePicker(codes, recent, similar, suggest=suggestions), chosen)
 
     def apply(self, answer: dict, span: tuple[int, int]) -> None:
         """Apply the picked (or a new) code to ``span``; then redraw."""
@@ -193,6 +268,8 @@ class ReaderScreen(Screen):
             self.notify(f"coded “{code['name']}” ({row['end'] - row['start']} characters)")
 
     def _pick_coding(self, title: str, then) -> None:
+        if self._refuse_read_only():
+            return
         span = self.view.target_span
         here = self.view.codings_at(*span) if span else []
         if not here:
@@ -243,6 +320,7 @@ class ReaderScreen(Screen):
         from workbench.services.views import coders
 
         if self.other_coder:
+            self.primary_coder = None
             self.set_other(None)
             return
         others = [c for c in coders(self.app.project.db) if c != self.app.coder]  # type: ignore[attr-defined]
@@ -263,6 +341,17 @@ class ReaderScreen(Screen):
         if name:
             self.notify(f"showing {name}'s codings (read-only): underlined, right gutter")
 
+    def compare(self, pair: tuple[str, str]) -> None:
+        """Show two coders' codings: yours and the other's when you are one of them, else the
+        first's (tinted) and the second's (underlined), read-only."""
+        a, b = pair
+        me = self.app.coder  # type: ignore[attr-defined]
+        self.primary_coder = None if me in pair else a
+        other = (b if me == a else a) if me in pair else b
+        self.other_coder = other
+        self.view.show_other = True
+        self.reload_codings()
+
     def action_toggle_codebook(self) -> None:
         panel = self.query_one(CodebookPanel)
         panel.display = not panel.display
@@ -272,3 +361,68 @@ class ReaderScreen(Screen):
     @on(CodebookPanel.Chosen)
     def _code_chosen(self, event: CodebookPanel.Chosen) -> None:
         self.app.open_review(event.row["id"])  # type: ignore[attr-defined]
+
+    # -- notes (transcript memo) --------------------------------------------------------------
+    def action_notes(self) -> None:
+        panel = self.query_one(MemoPanel)
+        if panel.has_class("open"):
+            panel.action_close()
+            return
+        if not self.transcript:
+            return
+        self._load_notes()
+
+    @work(thread=True, exclusive=True, group="reader-notes", exit_on_error=False)
+    def _load_notes(self) -> None:
+        from workbench.services.memos import list_memos
+
+        memos = list_memos(self.app.project.db, "transcript", self.transcript["id"])  # type: ignore[attr-defined]
+        self.app.call_from_thread(self._show_notes, memos)
+
+    def _show_notes(self, memos: list[dict]) -> None:
+        me = self.app.coder  # type: ignore[attr-defined]
+        own = next((m for m in memos if m["coder"] == me), None)
+        others = [m for m in memos if m is not own]
+        panel = self.query_one(MemoPanel)
+        panel.show(f"Notes on {self.transcript['label']} ({self.transcript['id']}) · {me} · "
+                   "Ctrl+S save · Esc close", own, others)
+        panel.add_class("open")
+        panel.query_one("#memo-text").focus()
+
+    def save_notes(self, text: str) -> bool:
+        """Save this coder's transcript memo (add, edit, or delete when emptied)."""
+        from workbench.services import memos
+
+        panel = self.query_one(MemoPanel)
+        app = self.app
+        db = app.project.db  # type: ignore[attr-defined]
+        with app.guard():  # type: ignore[attr-defined]
+            if panel.memo_id and not text.strip():
+                memos.delete(db, app.coder, panel.memo_id)  # type: ignore[attr-defined]
+                panel.saved(None, "")
+                self.notify("notes deleted (u to undo)")
+            elif panel.memo_id:
+                memos.edit(db, app.coder, panel.memo_id, text)  # type: ignore[attr-defined]
+                panel.saved(panel.memo_id, text)
+                self.notify("notes saved")
+            elif text.strip():
+                row = memos.add(db, app.coder, "transcript", self.transcript["id"], text)  # type: ignore[attr-defined]
+                panel.saved(row["id"], text)
+                self.notify("notes saved")
+            app.data_changed(local=self)  # type: ignore[attr-defined]
+            return True
+        return False
+
+    @on(MemoPanel.Save)
+    def _save_notes(self, event: MemoPanel.Save) -> None:
+        event.stop()
+        if self.query_one(MemoPanel).dirty:
+            self.save_notes(event.text)
+
+    @on(MemoPanel.Closed)
+    def _close_notes(self, event: MemoPanel.Closed) -> None:
+        event.stop()
+        if event.dirty and not self.save_notes(event.text):
+            return  # not saved: keep the panel open
+        self.query_one(MemoPanel).remove_class("open")
+        self.view.focus()

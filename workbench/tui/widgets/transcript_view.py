@@ -3,8 +3,9 @@
 It shows each turn with its speaker and time (interviewer turns dim and italic), the text
 wrapped to the widget's width (cached per width), coded passages tinted with their code colour,
 and a gutter on the right naming the codes on each line. A second, read-only gutter shows
-another coder's codings, which are also underlined in the text. A cursor moves by sentence or
-turn; a selection grows by sentence or by word; a click puts the cursor on a sentence.
+another coder's codings, which are also underlined in the text. Open anonymity flags are drawn
+in red, underlined twice, with ⚑ in the gutter. A cursor moves by sentence or turn; a selection
+grows by sentence or by word; a click puts the cursor on a sentence.
 """
 
 from __future__ import annotations
@@ -62,6 +63,7 @@ class TranscriptView(ScrollView, can_focus=True):
         "transcript--cursor",
         "transcript--selection",
         "transcript--gutter",
+        "transcript--flag",
     }
 
     DEFAULT_CSS = """
@@ -73,6 +75,7 @@ class TranscriptView(ScrollView, can_focus=True):
     TranscriptView > .transcript--cursor { background: $accent 30%; }
     TranscriptView > .transcript--selection { background: $primary 60%; text-style: bold; }
     TranscriptView > .transcript--gutter { color: $text-muted; }
+    TranscriptView > .transcript--flag { color: $text-error; text-style: bold uu; }
     """
 
     BINDINGS = [
@@ -120,6 +123,8 @@ class TranscriptView(ScrollView, can_focus=True):
         self._roles: dict[int, str] = {}
         self.own: list[Span] = []
         self.other: list[Span] = []
+        self.flags: list[tuple[int, int]] = []  # open anonymity flags [start, end)
+        self._line_flags: dict[int, list[tuple[int, int]]] = {}
         self.cursor = 0
         self.anchor: int | None = None
         self.head: int | None = None
@@ -164,6 +169,15 @@ class TranscriptView(ScrollView, can_focus=True):
         self._index_codings()
         self.refresh()
 
+    def set_flags(self, flags: list[tuple[int, int]]) -> None:
+        """Mark open anonymity flags (spans of the text)."""
+        self.flags = sorted(flags)
+        self._index_codings()
+        self.refresh()
+
+    def flags_at(self, start: int, end: int) -> list[tuple[int, int]]:
+        return [f for f in self.flags if f[0] < end and f[1] > start]
+
     def add_span(self, span: Span) -> None:
         """Show one new coding of this coder without re-reading or re-indexing the others."""
         self.own.append(span)
@@ -202,6 +216,12 @@ class TranscriptView(ScrollView, can_focus=True):
         self._version += 1
         self._line_spans = self._index(self.own)
         self._line_other = self._index(self.other)
+        self._line_flags = {}
+        if self._layout is not None:
+            for a, b in self.flags:
+                first, last = self._layout.rows_of_span(a, b)
+                for row in range(first, last + 1):
+                    self._line_flags.setdefault(row, []).append((a, b))
 
     def _index(self, spans: list[Span]) -> dict[int, list[Span]]:
         out: dict[int, list[Span]] = {}
@@ -443,9 +463,10 @@ class TranscriptView(ScrollView, can_focus=True):
     def _text_segments(self, row, line, sel, cur, turn_style: Style) -> list[Segment]:
         own = self._line_spans.get(row, [])
         other = self._line_other.get(row, []) if self.show_other else []
+        flags = self._line_flags.get(row, [])
         cuts = {line.start, line.end}
         for a, b in [*(x for x in (sel, cur) if x), *((s.start, s.end) for s in own),
-                     *((s.start, s.end) for s in other)]:
+                     *((s.start, s.end) for s in other), *flags]:
             if line.start < a < line.end:
                 cuts.add(a)
             if line.start < b < line.end:
@@ -453,6 +474,7 @@ class TranscriptView(ScrollView, can_focus=True):
         points = sorted(cuts)
         cursor_style = self.get_component_rich_style("transcript--cursor")
         select_style = self.get_component_rich_style("transcript--selection")
+        flag_style = self.get_component_rich_style("transcript--flag", partial=True)
         out: list[Segment] = []
         for a, b in zip(points, points[1:], strict=False):
             style = turn_style
@@ -461,6 +483,8 @@ class TranscriptView(ScrollView, can_focus=True):
                 style += self._tint(inside[-1].colour)
             if any(s.start <= a and s.end >= b for s in other):
                 style += Style(underline=True)
+            if any(fa <= a and fb >= b for fa, fb in flags):
+                style += flag_style
             if cur and cur[0] <= a and cur[1] >= b:
                 style += cursor_style
             if sel and sel[0] <= a and sel[1] >= b:
@@ -471,6 +495,11 @@ class TranscriptView(ScrollView, can_focus=True):
     def _gutter(self, row: int, line, base: Style) -> list[Segment]:
         gutter = base + self.get_component_rich_style("transcript--gutter")
         out = self._gutter_column(self._line_spans.get(row, []), line, GUTTER, gutter, False)
+        if line.kind == 1 and self._line_flags.get(row):
+            # the flag marker takes the gutter's border cell
+            border = out[0]
+            out[0:1] = [Segment("⚑", gutter + Style(color="red", bold=True)),
+                        *([Segment(border.text[1:], border.style)] if len(border.text) > 1 else [])]
         if self.show_other:
             out += self._gutter_column(self._line_other.get(row, []), line, OTHER_GUTTER,
                                        gutter, True)

@@ -1,0 +1,455 @@
+"""Agreement between coders, and deciding their disagreements (second coder, issue 5).
+
+:class:`AgreementScreen` shows the figures of :func:`workbench.agreement.figures.compute`
+(overall, per theme, per code and segment matching; an undefined figure reads ``undefined:
+reason``), computed in a thread worker for the chosen coders, unit and overlap.
+:class:`DisagreementsScreen` lists the units where the coders differ (on one code, one theme or
+all) and records a decision per unit with one key (``a``, ``b``, ``t`` both, ``n`` neither) as
+codings of the coder ``consensus`` through :func:`workbench.services.reconcile.decide`; Enter
+opens the passage in the reader with both coders' codings shown.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, OptionList, Static
+from textual.widgets.option_list import Option
+
+from workbench.tui.screens.dialogs import ChoiceScreen, PromptScreen
+
+UNITS = ("sentence", "turn", "transcript")
+METRIC_COLUMNS = (
+    ("percent_agreement", "Agreement"),
+    ("cohen_kappa", "Cohen's κ"),
+    ("krippendorff_alpha", "Krippendorff's α"),
+)
+
+
+def figure_text(value: object) -> str:
+    """A figure of the JSON as the screen shows it: ``0.742`` or ``undefined: reason``."""
+    from workbench.agreement.figures import decode
+
+    return str(decode(value))  # type: ignore[arg-type]
+
+
+def figure_cell(value: object) -> Text:
+    text = figure_text(value)
+    return Text(text, style="italic dim" if text.startswith("undefined") else "")
+
+
+def agreement_rows(result: dict) -> list[tuple[str, list]]:
+    """``(row key, cells)`` for every row of the table, section headings included.
+
+    Cells: kind, name, coded, then the three figures. Keys: ``overall:pooled``,
+    ``overall:mean``, ``theme:<id>``, ``code:<id>``, ``segments:<a>:<b>``,
+    ``segcode:<id>:<a>:<b>`` and ``head:<section>`` for the headings.
+    """
+    coders = result["coders"]
+    rows: list[tuple[str, list]] = []
+
+    def heading(name: str) -> None:
+        rows.append((f"head:{name}", [Text(name, style="bold underline"), "", "", "", "", ""]))
+
+    heading("Overall")
+    pooled = result["overall"]["pooled"]
+    rows.append(("overall:pooled", [
+        "pooled", f"all {result['overall']['codes']} codes stacked", f"{pooled['units']} units",
+        *(figure_cell(pooled[m]) for m, _ in METRIC_COLUMNS)]))
+    mean = result["overall"]["mean"]
+    rows.append(("overall:mean", [
+        "mean", "mean of the per-code figures",
+        "over " + "/".join(str(mean["defined"][m]) for m, _ in METRIC_COLUMNS) + " codes",
+        *(figure_cell(mean[m]) for m, _ in METRIC_COLUMNS)]))
+    if result["themes"]:
+        heading("Themes")
+    for t in result["themes"]:
+        coded = " · ".join(f"{c} {t['coded'][c]}" for c in coders)
+        conflicts = sum(t["conflicts"].values())
+        if conflicts:
+            coded += f" · {conflicts} conflict(s)"
+        rows.append((f"theme:{t['theme_id']}", [
+            "theme", t["theme"], coded, *(figure_cell(t[m]) for m, _ in METRIC_COLUMNS)]))
+    if result["codes"]:
+        heading("Codes")
+    for c in result["codes"]:
+        coded = " · ".join(f"{x} {c['coded'][x]}" for x in coders) + f" · both {c['both']}"
+        name = c["code"] if not c["theme"] else f"{c['code']}  ({c['theme']})"
+        rows.append((f"code:{c['code_id']}", [
+            "code", name, coded, *(figure_cell(c[m]) for m, _ in METRIC_COLUMNS)]))
+    seg = result["segments"]
+    heading(f"Segments matched (≥{seg['overlap']:.0%} overlap)")
+    for p in seg["pairs"]:
+        rows.append((f"segments:{p['coder']}:{p['other']}", [
+            "segments", f"{p['coder']} → {p['other']}",
+            f"{p['matched']} of {p['segments']}", figure_cell(p["share"]), "", ""]))
+    for c in seg["codes"]:
+        for p in c["pairs"]:
+            if not p["segments"]:
+                continue
+            rows.append((f"segcode:{c['code_id']}:{p['coder']}:{p['other']}", [
+                "", f"{c['code']}: {p['coder']} → {p['other']}",
+                f"{p['matched']} of {p['segments']}", figure_cell(p["share"]), "", ""]))
+    return rows
+
+
+class AgreementScreen(Screen):
+    """The agreement figures for two (or more) coders; Enter lists the disagreements."""
+
+    BINDINGS = [
+        Binding("enter", "disagreements", "Disagreements", id="agreement.disagreements"),
+        Binding("c", "choose_coders", "Coders", id="agreement.coders"),
+        Binding("n", "next_unit", "Unit", id="agreement.unit"),
+        Binding("o", "overlap", "Overlap", id="agreement.overlap"),
+        Binding("r", "refresh", "Recompute", show=False, id="agreement.refresh"),
+        Binding("escape", "app.back", "Back", id="agreement.back"),
+    ]
+
+    def __init__(self, coders: tuple[str, ...] | None = None, unit: str = "sentence",
+                 overlap: float = 0.9) -> None:
+        super().__init__(id="agreement")
+        self.coders = coders
+        self.unit = unit
+        self.overlap = overlap
+        self.result: dict | None = None
+        self.row_keys: list[str] = []
+        self.stale = False
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("computing agreement…", id="agreement-summary")
+        yield DataTable(id="agreement-table", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="agreement-detail")
+        yield Static("Enter disagreements of the highlighted code or theme · c coders · "
+                     "n unit · o overlap", id="status", classes="status")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.title = f"{self.app.title} · agreement"
+        self.query_one(DataTable).focus()
+        self.compute()
+
+    # -- computing --------------------------------------------------------------------------
+    def compute(self) -> None:
+        self.query_one("#agreement-summary", Static).update(
+            f"computing agreement ({self.unit}s)…")
+        self._compute(self.coders, self.unit, self.overlap)
+
+    @work(thread=True, exclusive=True, group="agreement", exit_on_error=False)
+    def _compute(self, coders: tuple[str, ...] | None, unit: str, overlap: float) -> None:
+        from workbench.agreement import figures
+        from workbench.errors import WorkbenchError
+
+        try:
+            result = figures.compute(self.app.project.db, coders=list(coders) if coders else None,  # type: ignore[attr-defined]
+                                     unit=unit, overlap=overlap)
+        except WorkbenchError as exc:
+            self.app.call_from_thread(self._problem, str(exc))
+            return
+        self.app.call_from_thread(self._show, result)
+
+    def _problem(self, message: str) -> None:
+        self.result = None
+        self.row_keys = []
+        self.query_one(DataTable).clear(columns=True)
+        self.query_one("#agreement-summary", Static).update(Text(message, style="bold red"))
+
+    def _show(self, result: dict) -> None:
+        self.result = result
+        self.coders = tuple(result["coders"])
+        table = self.query_one(DataTable)
+        keep = table.cursor_row if table.row_count else 0
+        table.clear(columns=True)
+        table.add_column("", key="kind")
+        table.add_column("Name", key="name")
+        table.add_column("Units coded", key="coded")
+        for metric, title in METRIC_COLUMNS:
+            table.add_column(title, key=metric)
+        rows = agreement_rows(result)
+        self.row_keys = [key for key, _cells in rows]
+        for key, cells in rows:
+            table.add_row(*cells, key=key)
+        if rows:
+            first = next((i for i, k in enumerate(self.row_keys) if not k.startswith("head:")), 0)
+            table.move_cursor(row=keep if 0 < keep < len(rows) else first)
+        summary = Text()
+        summary.append(" × ".join(result["coders"]), style="bold")
+        summary.append(f" · unit {result['unit']} · {result['units']} units in "
+                       f"{len(result['transcripts'])} transcript(s) · segment overlap "
+                       f"{result['segments']['overlap']:.0%}")
+        if result["excluded_transcripts"]:
+            left_out = ", ".join(f"{x['transcript']} ({x['reason']})"
+                                 for x in result["excluded_transcripts"][:4])
+            more = len(result["excluded_transcripts"]) - 4
+            summary.append(f"\nleft out: {left_out}" + (f" and {more} more" if more > 0 else ""),
+                           style="dim")
+        self.query_one("#agreement-summary", Static).update(summary)
+        self._detail()
+
+    # -- the highlighted row ------------------------------------------------------------------
+    def current_key(self) -> str | None:
+        table = self.query_one(DataTable)
+        if not self.row_keys or table.cursor_row is None:
+            return None
+        return self.row_keys[min(table.cursor_row, len(self.row_keys) - 1)]
+
+    @on(DataTable.RowHighlighted, "#agreement-table")
+    def _highlighted(self, _event: DataTable.RowHighlighted) -> None:
+        self._detail()
+
+    def _detail(self) -> None:
+        key = self.current_key() or ""
+        text = ""
+        if key.startswith(("code:", "theme:")):
+            text = "Enter: the units where the coders differ on this " + key.split(":")[0]
+        elif key.startswith("overall:"):
+            text = "Enter: every unit where the coders differ"
+        elif key.startswith(("segments:", "segcode:")) and self.result:
+            text = self.result["segments"]["definition"]
+        self.query_one("#agreement-detail", Static).update(Text(text, style="dim"))
+
+    # -- actions -------------------------------------------------------------------------------
+    @on(DataTable.RowSelected, "#agreement-table")
+    def _selected(self, _event: DataTable.RowSelected) -> None:
+        self.action_disagreements()
+
+    def action_disagreements(self) -> None:
+        key = self.current_key()
+        if self.result is None or key is None:
+            return
+        kind, _, rest = key.partition(":")
+        if kind in ("code", "theme"):
+            code_id: str | None = rest
+        elif kind in ("overall", "segments"):
+            code_id = None
+        elif kind == "segcode":
+            code_id = rest.split(":")[0]
+        else:
+            return
+        self.app.open_disagreements(tuple(self.result["coders"]), self.unit, code_id)  # type: ignore[attr-defined]
+
+    def action_choose_coders(self) -> None:
+        from itertools import combinations
+
+        from workbench.agreement.units import coders_by_codings
+
+        names = [c for c, _n in coders_by_codings(self.app.project.db, include_consensus=True)]  # type: ignore[attr-defined]
+        if len(names) < 2:
+            self.notify("agreement needs two coders with codings", severity="warning")
+            return
+        choices = [(",".join(pair), " × ".join(pair)) for pair in combinations(names, 2)]
+        plain = [c for c in names if c != "consensus"]
+        if len(plain) > 2:
+            choices.append((",".join(plain), f"all {len(plain)} coders: " + ", ".join(plain)))
+
+        def chosen(value: str | None) -> None:
+            if value:
+                self.coders = tuple(value.split(","))
+                self.compute()
+
+        self.app.push_screen(ChoiceScreen("Compare which coders?", choices), chosen)
+
+    def action_next_unit(self) -> None:
+        self.unit = UNITS[(UNITS.index(self.unit) + 1) % len(UNITS)]
+        self.notify(f"unit: {self.unit}")
+        self.compute()
+
+    def action_overlap(self) -> None:
+        def chosen(value: str | None) -> None:
+            if value is None:
+                return
+            try:
+                percent = float(value.strip().rstrip("%").replace(",", "."))
+            except ValueError:
+                self.notify(f"'{value}' is not a percentage", severity="error")
+                return
+            if not 0 < percent <= 100:
+                self.notify("the overlap is a percentage above 0 and at most 100",
+                            severity="error")
+                return
+            self.overlap = percent / 100
+            self.compute()
+
+        self.app.push_screen(PromptScreen("Segment overlap (percent)",
+                                          f"{self.overlap * 100:g}"), chosen)
+
+    def action_refresh(self) -> None:
+        self.compute()
+
+    def refresh_data(self) -> None:
+        self.compute()
+
+    def on_screen_resume(self) -> None:
+        if self.stale:
+            self.stale = False
+            self.compute()
+
+
+class DisagreementsScreen(Screen):
+    """The units where the coders differ; decide each with one key."""
+
+    BINDINGS = [
+        Binding("a", "decide('a')", "Keep A", id="disagreements.a"),
+        Binding("b", "decide('b')", "Keep B", id="disagreements.b"),
+        Binding("t", "decide('both')", "Both", id="disagreements.both"),
+        Binding("n", "decide('neither')", "Neither", id="disagreements.neither"),
+        Binding("enter", "open", "Open in reader", id="disagreements.open"),
+        Binding("S", "seed", "Seed agreed", show=False, id="disagreements.seed"),
+        Binding("escape", "app.back", "Back", id="disagreements.back"),
+    ]
+
+    def __init__(self, coders: tuple[str, ...], unit: str = "sentence",
+                 code_id: str | None = None) -> None:
+        super().__init__()
+        self.coders = tuple(coders)
+        self.unit = unit
+        self.code_id = code_id
+        self.rows: list[dict] = []
+        self.consensus: list[list[str] | None] = []
+        self.decided: dict[int, str] = {}
+        self.stale = False
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("finding disagreements…", id="dis-title")
+        yield OptionList(id="dis-list")
+        yield Static("", id="dis-detail")
+        a, b = self.coders[0], self.coders[1]
+        yield Static(f"a keep {a} · b keep {b} · t both · n neither · Enter open in the reader "
+                     "· u undo", id="status", classes="status")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.title = f"{self.app.title} · disagreements"
+        self.query_one(OptionList).focus()
+        self.load()
+
+    @work(thread=True, exclusive=True, group="disagreements", exit_on_error=False)
+    def load(self) -> None:
+        from workbench.services import codebook, disagreements, reconcile
+
+        db = self.app.project.db  # type: ignore[attr-defined]
+        rows = disagreements.list(db, list(self.coders), self.unit, self.code_id)
+        consensus = [reconcile.consensus_codes(db, r["transcript"], r["start"], r["end"])
+                     for r in rows]
+        name = codebook.resolve(db, self.code_id)["name"] if self.code_id else None
+        self.app.call_from_thread(self._show, rows, consensus, name)
+
+    def _show(self, rows: list[dict], consensus: list[list[str]], name: str | None) -> None:
+        self.rows = rows
+        self.consensus = consensus
+        self.code_name = name
+        options = self.query_one(OptionList)
+        keep = options.highlighted
+        options.clear_options()
+        for i in range(len(rows)):
+            options.add_option(Option(self._label(i), id=str(i)))
+        if rows:
+            options.highlighted = min(keep or 0, len(rows) - 1)
+        self._title()
+        self._detail()
+
+    def _title(self) -> None:
+        what = f"on “{self.code_name}”" if self.code_name else "on any code"
+        done = sum(1 for c in self.consensus if c)
+        self.query_one("#dis-title", Static).update(Text.assemble(
+            (f"{len(self.rows)} disagreement(s) {what}", "bold"),
+            f" · {' × '.join(self.coders)} · unit {self.unit} · "
+            f"{done} with consensus codings"))
+
+    def _label(self, i: int) -> Text:
+        r = self.rows[i]
+        a, b = self.coders[0], self.coders[1]
+        text = Text()
+        mark = "✓ " if self.consensus[i] or i in self.decided else "  "
+        text.append(mark, style="bold green")
+        text.append(f"{r['label']} ({r['transcript']}) {r['unit']} {r['idx']}: ", style="bold")
+        body = " ".join(r["text"].split())
+        text.append(f"“{body[:110]}{'…' if len(body) > 110 else ''}”")
+        text.append(f"\n    a {a}: {', '.join(r['codes'][a]) or '—'}", style="cyan")
+        text.append(f"   b {b}: {', '.join(r['codes'][b]) or '—'}", style="magenta")
+        if self.consensus[i] is not None and (self.consensus[i] or i in self.decided):
+            text.append(f"   consensus: {', '.join(self.consensus[i] or []) or '—'}",
+                        style="green")
+        return text
+
+    def current(self) -> int | None:
+        options = self.query_one(OptionList)
+        if options.highlighted is None or not self.rows:
+            return None
+        return options.highlighted
+
+    @on(OptionList.OptionHighlighted, "#dis-list")
+    def _highlighted(self, _event: OptionList.OptionHighlighted) -> None:
+        self._detail()
+
+    def _detail(self) -> None:
+        i = self.current()
+        if i is None:
+            self.query_one("#dis-detail", Static).update(
+                Text("no disagreements: the coders agree here", style="dim")
+                if not self.rows else "")
+            return
+        r = self.rows[i]
+        self.query_one("#dis-detail", Static).update(Text.assemble(
+            ("differing: ", "bold"), ", ".join(r["differing"]),
+            "\n", " ".join(r["text"].split())[:400]))
+
+    @on(OptionList.OptionSelected, "#dis-list")
+    def _selected(self, _event: OptionList.OptionSelected) -> None:
+        self.action_open()
+
+    def action_open(self) -> None:
+        i = self.current()
+        if i is None:
+            return
+        r = self.rows[i]
+        self.app.open_transcript(r["transcript"], offset=r["start"], end=r["end"],  # type: ignore[attr-defined]
+                                 compare=self.coders[:2])
+
+    def action_decide(self, decision: str) -> None:
+        from workbench.services import reconcile
+
+        i = self.current()
+        if i is None:
+            return
+        app = self.app
+        with app.guard():  # type: ignore[attr-defined]
+            out = reconcile.decide(app.project.db, app.coder, self.rows[i], decision,  # type: ignore[attr-defined]
+                                   coders=list(self.coders), code=self.code_id, unit=self.unit)
+            self.decided[i] = out["decision"]
+            self.consensus[i] = out["consensus"]
+            options = self.query_one(OptionList)
+            options.replace_option_prompt_at_index(i, self._label(i))
+            self._title()
+            nxt = next((j for j in range(i + 1, len(self.rows))
+                        if not self.consensus[j] and j not in self.decided), None)
+            if nxt is not None:
+                options.highlighted = nxt
+            app.data_changed(local=self)  # type: ignore[attr-defined]
+            self.notify(f"{out['decision']}: consensus now {', '.join(out['consensus']) or '—'}"
+                        " (u to undo)")
+
+    def action_seed(self) -> None:
+        from workbench.services import reconcile
+
+        app = self.app
+        with app.guard():  # type: ignore[attr-defined]
+            n = reconcile.seed_agreed(app.project.db, app.coder, coders=list(self.coders),  # type: ignore[attr-defined]
+                                      unit=self.unit, code=self.code_id)
+            self.notify(f"consensus: {n} agreed coding(s) copied" if n
+                        else "consensus already has everything the coders agree on")
+            if n:
+                app.data_changed(local=self)  # type: ignore[attr-defined]
+
+    def refresh_data(self) -> None:
+        self.decided.clear()
+        self.load()
+
+    def on_screen_resume(self) -> None:
+        if self.stale:
+            self.stale = False
+            self.refresh_data()

@@ -1,0 +1,272 @@
+"""Export (Braun & Clarke phase 6): choose survey themes and a format, preview the chapter
+draft, write it (or the quotes) to ``exports/``.
+
+The preview (:func:`workbench.exports.preview_chapter`, flagged quotes marked) and the writing
+(:func:`workbench.exports.write_chapter` / :func:`write_quotes`) run in thread workers; a
+written file is named in a notification. A refusal because quotes show text with an open
+anonymity flag opens :class:`FlaggedQuotesScreen`, the list of those quotes (Enter opens the
+passage in the reader); an existing file is only overwritten after asking.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Footer, Header, Label, Markdown, OptionList, SelectionList, Static
+from textual.widgets.option_list import Option
+
+from workbench.tui.screens.dialogs import ChoiceScreen
+
+FORMATS = ("md", "docx")
+PREVIEW_DELAY = 0.3
+
+
+class FlaggedQuotesScreen(ModalScreen[dict | None]):
+    """The quotes that stopped an export: each shows text with an open anonymity flag.
+
+    Dismisses with the chosen item as a dict (``transcript_id``, ``start``, ``end``) or None.
+    """
+
+    BINDINGS = [Binding("escape", "cancel", "Close", id="flagged.close")]
+
+    def __init__(self, items: list) -> None:
+        super().__init__()
+        self.items = items
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog", classes="flagged"):
+            yield Label(f"Not written: {len(self.items)} quote(s) show text with an open "
+                        "anonymity flag", classes="dialog-title")
+            options = []
+            for i, item in enumerate(self.items):
+                text = Text()
+                text.append(f"{item.label} ({item.transcript_id}) ", style="bold")
+                text.append(f"{item.category or 'flag'}: ", style="red")
+                text.append(f"“{item.flagged_text}”")
+                text.append(f"  quote {item.quote_id or 'candidate'}", style="dim")
+                options.append(Option(text, id=str(i)))
+            yield OptionList(*options, id="flagged-list")
+            yield Static("Decide the flags in the audit (7), or leave the words out of the "
+                         "quote with […]. Enter open in the reader · Esc close",
+                         classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        self.query_one(OptionList).focus()
+
+    @on(OptionList.OptionSelected)
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        item = self.items[int(event.option.id or 0)]
+        self.dismiss({"transcript_id": item.transcript_id, "start": item.start, "end": item.end})
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ExportScreen(Screen):
+    """Survey themes on the left (Space to select; none selected: all), the preview right."""
+
+    BINDINGS = [
+        Binding("w", "write", "Write chapter", id="export.write"),
+        Binding("Q", "write_quotes", "Write quotes", id="export.quotes"),
+        Binding("f", "format", "Format", id="export.format"),
+        Binding("p", "preview", "Preview", show=False, id="export.preview"),
+        Binding("tab", "app.focus_next", "Themes/preview", show=False),
+        Binding("escape", "app.back", "Back", id="export.back"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__(id="export")
+        self.fmt = "md"
+        self.themes: list = []
+        self.markdown = ""
+        self.flagged = 0
+        self.written: list = []  # paths written from this screen (newest last)
+        self.stale = False
+        self._timer = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="export-body"):
+            with Vertical(id="export-side"):
+                yield Label("Survey themes (Space: select; none: all)", classes="field-label")
+                yield SelectionList[str](id="export-themes")
+                yield Static("", id="export-format")
+            with VerticalScroll(id="export-preview-pane"):
+                yield Markdown("", id="export-preview")
+        yield Static("", id="status", classes="status")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.title = f"{self.app.title} · export"
+        self.query_one(SelectionList).focus()
+        self._show_format()
+        self.load_themes()
+
+    # -- survey themes -------------------------------------------------------------------------
+    @work(thread=True, exclusive=True, group="export-themes", exit_on_error=False)
+    def load_themes(self) -> None:
+        from workbench.errors import WorkbenchError
+        from workbench.services import survey
+
+        try:
+            themes = survey.load(self.app.project)  # type: ignore[attr-defined]
+            problem = ""
+        except WorkbenchError as exc:
+            themes, problem = [], str(exc)
+        self.app.call_from_thread(self._show_themes, themes, problem)
+
+    def _show_themes(self, themes: list, problem: str) -> None:
+        self.themes = themes
+        selection = self.query_one(SelectionList)
+        chosen = set(selection.selected)
+        selection.clear_options()
+        for t in themes:
+            selection.add_option((f"{t.id} {t.title}", t.id, t.id in chosen))
+        if themes and selection.highlighted is None:
+            selection.highlighted = 0
+        if problem:
+            self.notify(problem, title="Survey themes", severity="warning", timeout=8)
+        self.preview()
+
+    @property
+    def selected_ids(self) -> list[str]:
+        chosen = set(self.query_one(SelectionList).selected)
+        return [t.id for t in self.themes if t.id in chosen]
+
+    @on(SelectionList.SelectedChanged)
+    def _selection_changed(self, _event: SelectionList.SelectedChanged) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+        self._timer = self.set_timer(PREVIEW_DELAY, self.preview)
+
+    # -- preview ---------------------------------------------------------------------------------
+    def preview(self) -> None:
+        self.query_one("#status", Static).update("building the preview…")
+        self._preview(self.selected_ids)
+
+    def action_preview(self) -> None:
+        self.preview()
+
+    @work(thread=True, exclusive=True, group="export-preview", exit_on_error=False)
+    def _preview(self, ids: list[str]) -> None:
+        from workbench import exports
+        from workbench.errors import WorkbenchError
+
+        db = self.app.project.db  # type: ignore[attr-defined]
+        try:
+            markdown = exports.preview_chapter(db, ids or None)
+            flagged = len(exports.chapter_problems(db, ids or None))
+        except WorkbenchError as exc:
+            self.app.call_from_thread(self._show_preview, f"**Cannot preview:** {exc}", 0, ids)
+            return
+        self.app.call_from_thread(self._show_preview, markdown, flagged, ids)
+
+    def _show_preview(self, markdown: str, flagged: int, ids: list[str]) -> None:
+        if ids != self.selected_ids:
+            return  # the selection changed meanwhile; a newer preview is on its way
+        self.markdown = markdown
+        self.flagged = flagged
+        self.query_one("#export-preview", Markdown).update(markdown)
+        self._status()
+
+    def _status(self) -> None:
+        scope = ", ".join(self.selected_ids) or "all survey themes"
+        parts = [f"chapter: {scope}", f"format {self.fmt}"]
+        if self.flagged:
+            parts.append(f"{self.flagged} quote(s) with open anonymity flags: writing is refused")
+        parts.append("w write · Q quotes · f format")
+        self.query_one("#status", Static).update(" · ".join(parts))
+
+    # -- format ---------------------------------------------------------------------------------
+    def action_format(self) -> None:
+        self.fmt = FORMATS[(FORMATS.index(self.fmt) + 1) % len(FORMATS)]
+        self._show_format()
+        self._status()
+
+    def _show_format(self) -> None:
+        shown = Text("Format: ")
+        for f in FORMATS:
+            shown.append(f" {f} ", style="reverse bold" if f == self.fmt else "dim")
+            shown.append(" ")
+        shown.append("(f)", style="dim")
+        self.query_one("#export-format", Static).update(shown)
+
+    # -- writing ---------------------------------------------------------------------------------
+    def action_write(self, force: bool = False) -> None:
+        self.query_one("#status", Static).update(f"writing the chapter ({self.fmt})…")
+        self._write("chapter", self.selected_ids, self.fmt, force)
+
+    def action_write_quotes(self, force: bool = False) -> None:
+        self.query_one("#status", Static).update(f"writing the quotes ({self.fmt})…")
+        self._write("quotes", self.selected_ids, self.fmt, force)
+
+    @work(thread=True, exclusive=True, group="export-write", exit_on_error=False)
+    def _write(self, what: str, ids: list[str], fmt: str, force: bool) -> None:
+        from workbench import exports
+        from workbench.errors import ConflictError, WorkbenchError
+
+        project = self.app.project  # type: ignore[attr-defined]
+        try:
+            if what == "chapter":
+                paths = [exports.write_chapter(project, ids or None, fmt=fmt, force=force)]
+            elif ids:
+                paths = [exports.write_quotes(project, survey_theme=i, fmt=fmt, force=force)
+                         for i in ids]
+            else:
+                paths = [exports.write_quotes(project, fmt=fmt, force=force)]
+        except exports.FlaggedQuotesError as exc:
+            self.app.call_from_thread(self._refused, exc.items)
+            return
+        except ConflictError as exc:
+            self.app.call_from_thread(self._ask_overwrite, what, str(exc))
+            return
+        except WorkbenchError as exc:
+            self.app.call_from_thread(self._failed, str(exc))
+            return
+        self.app.call_from_thread(self._written, paths)
+
+    def _written(self, paths: list) -> None:
+        self.written.extend(paths)
+        root = self.app.project.root  # type: ignore[attr-defined]
+        names = ", ".join(str(p.relative_to(root)) if p.is_relative_to(root) else str(p)
+                          for p in paths)
+        self.notify(f"written: {names}", title="Export", timeout=10)
+        self._status()
+
+    def _failed(self, message: str) -> None:
+        self.notify(message, title="Not written", severity="error", timeout=10)
+        self._status()
+
+    def _refused(self, items: list) -> None:
+        self._status()
+
+        def opened(target: dict | None) -> None:
+            if target:
+                self.app.open_transcript(target["transcript_id"], offset=target["start"],  # type: ignore[attr-defined]
+                                         end=target["end"])
+
+        self.app.push_screen(FlaggedQuotesScreen(items), opened)
+
+    def _ask_overwrite(self, what: str, message: str) -> None:
+        self._status()
+
+        def answer(choice: str | None) -> None:
+            if choice == "overwrite":
+                (self.action_write if what == "chapter" else self.action_write_quotes)(force=True)
+
+        self.app.push_screen(ChoiceScreen(message, [("overwrite", "Overwrite the file"),
+                                                    ("keep", "Keep it (write nothing)")]),
+                             answer)
+
+    # -- data changes ------------------------------------------------------------------------------
+    def refresh_data(self) -> None:
+        self.preview()
+
+    def on_screen_resume(self) -> None:
+        if self.stale:
+            self.stale = False
+            self.preview()

@@ -138,6 +138,7 @@ async def test_area_keys_open_screens_and_the_map_follows_moves_and_undo(pair):
 # -- agreement -------------------------------------------------------------------------------------
 
 async def test_agreement_screen_shows_the_computed_figures(pair):
+    unused = codebook.add(pair.db, "anna", "Nog door niemand gebruikt")
     expected = figures.compute(pair.db, coders=None, unit="sentence", overlap=0.9)
     app = WorkbenchApp(pair)
     async with app.run_test(size=SIZE) as pilot:
@@ -148,13 +149,26 @@ async def test_agreement_screen_shows_the_computed_figures(pair):
         assert isinstance(screen, AgreementScreen)
         table = screen.query_one(DataTable)
         rows = {key: table.get_row(key) for key in screen.row_keys}
+        def shown(value) -> str:  # as the cell shows it: whole, or cut at 26 characters
+            text = str(figures.decode(value))
+            return text if len(text) <= 26 else text[:25] + "…"
+
         for c in expected["codes"]:
             row = rows[f"code:{c['code_id']}"]
-            assert str(row[4]) == str(figures.decode(c["cohen_kappa"]))
-            assert str(row[5]) == str(figures.decode(c["krippendorff_alpha"]))
-            assert str(row[3]) == str(figures.decode(c["percent_agreement"]))
+            assert str(row[4]) == shown(c["cohen_kappa"])
+            assert str(row[5]) == shown(c["krippendorff_alpha"])
+            assert str(row[3]) == shown(c["percent_agreement"])
         pooled = rows["overall:pooled"]
         assert str(pooled[4]) == str(figures.decode(expected["overall"]["pooled"]["cohen_kappa"]))
+        # An undefined figure: cut in its cell, its whole reason under the table.
+        entry = next(c for c in expected["codes"] if c["code_id"] == unused["id"])
+        reason = str(figures.decode(entry["cohen_kappa"]))
+        assert reason.startswith("undefined: ")
+        row = rows[f"code:{unused['id']}"]
+        assert str(row[4]).startswith("undefined:") and reason.startswith(str(row[4]).rstrip("…"))
+        table.move_cursor(row=screen.row_keys.index(f"code:{unused['id']}"))
+        await pilot.pause()
+        assert f"Cohen's κ: {reason}" in str(screen.query_one("#agreement-detail").render())
         assert any(k.startswith("segments:anna:bram") for k in screen.row_keys)
         assert "anna × bram" in str(screen.query_one("#agreement-summary").render())
         await pilot.press("n")  # unit: turn
@@ -162,8 +176,7 @@ async def test_agreement_screen_shows_the_computed_figures(pair):
         turn = figures.compute(pair.db, unit="turn")
         assert screen.result["unit"] == "turn"
         code = turn["codes"][0]
-        assert str(table.get_row(f"code:{code['code_id']}")[4]) == str(
-            figures.decode(code["cohen_kappa"]))
+        assert str(table.get_row(f"code:{code['code_id']}")[4]) == shown(code["cohen_kappa"])
 
 
 async def test_deciding_a_disagreement_creates_a_consensus_coding(pair):

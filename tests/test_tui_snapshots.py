@@ -119,3 +119,73 @@ def test_help(snap_compare, coded):
         await settle(pilot)
 
     assert snap_compare(WorkbenchApp(coded), terminal_size=SIZE, run_before=run_before)
+
+
+def test_agreement(snap_compare, coded):
+    async def run_before(pilot):
+        await settle(pilot)
+        await pilot.press("5")
+        await settle(pilot)
+
+    assert snap_compare(WorkbenchApp(coded), terminal_size=SIZE, run_before=run_before)
+
+
+def test_disagreements(snap_compare, coded):
+    async def run_before(pilot):
+        await settle(pilot)
+        await pilot.press("5")
+        await settle(pilot)
+        screen = pilot.app.screen
+        code = codebook.resolve(coded.db, "Geld en spullen")["id"]
+        screen.query_one("DataTable").move_cursor(row=screen.row_keys.index(f"code:{code}"))
+        await pilot.press("enter")
+        await settle(pilot)
+
+    assert snap_compare(WorkbenchApp(coded), terminal_size=SIZE, run_before=run_before)
+
+
+def test_audit(snap_compare, coded):
+    from workbench.services.audit import RUN_KEY, run_audit
+
+    db = coded.db
+    tid = "INT01"
+    text = db.execute("select text from transcripts where id = ?", [tid]).fetchone()[0]
+    start = text.index("Snapchat")
+    run_audit(coded, use_deduce=False)  # the quick audit finds nothing in these texts
+    with db.atomic():
+        db["audit_flags"].insert({"id": "a1b2c3d4", "transcript_id": tid, "start": start,
+                                  "end": start + len("Snapchat"), "category": "social_handle",
+                                  "text": "Snapchat", "source": "patterns", "decision": "open"})
+        db["meta"].upsert({"key": RUN_KEY, "value": "2026-11-23T12:00:00+00:00"}, pk="key")
+
+    async def run_before(pilot):
+        await settle(pilot)
+        await pilot.press("7")
+        await settle(pilot)
+
+    assert snap_compare(WorkbenchApp(coded), terminal_size=SIZE, run_before=run_before)
+
+
+def test_export(snap_compare, coded):
+    import shutil
+    from pathlib import Path
+
+    from workbench.services import quotes, survey
+
+    shutil.copy(Path(__file__).resolve().parent.parent / "codebooks" / "survey_themes.yaml",
+                coded.codebooks_dir)
+    db = coded.db
+    survey.link(db, "anna", "Werving", "4.3")
+    first = db.execute("select id from codings where coder = 'anna' order by transcript_id, "
+                       "start limit 1").fetchone()[0]
+    quotes.star(db, "anna", first)
+
+    async def run_before(pilot):
+        await settle(pilot)
+        await pilot.press("6")
+        await settle(pilot)
+        await pilot.press("down", "down", "space")
+        await pilot.pause(0.5)
+        await settle(pilot)
+
+    assert snap_compare(WorkbenchApp(coded), terminal_size=SIZE, run_before=run_before)

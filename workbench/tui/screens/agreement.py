@@ -36,8 +36,15 @@ def figure_text(value: object) -> str:
     return str(decode(value))  # type: ignore[arg-type]
 
 
+CELL_WIDTH = 26
+
+
 def figure_cell(value: object) -> Text:
+    """The figure for a table cell; a long undefined reason is cut (the line under the table
+    gives it in full for the highlighted row)."""
     text = figure_text(value)
+    if len(text) > CELL_WIDTH:
+        text = text[: CELL_WIDTH - 1] + "…"
     return Text(text, style="italic dim" if text.startswith("undefined") else "")
 
 
@@ -52,7 +59,7 @@ def agreement_rows(result: dict) -> list[tuple[str, list]]:
     rows: list[tuple[str, list]] = []
 
     def heading(name: str) -> None:
-        rows.append((f"head:{name}", [Text(name, style="bold underline"), "", "", "", "", ""]))
+        rows.append((f"head:{name}", ["", Text(name, style="bold underline"), "", "", "", ""]))
 
     heading("Overall")
     pooled = result["overall"]["pooled"]
@@ -200,15 +207,31 @@ class AgreementScreen(Screen):
     def _highlighted(self, _event: DataTable.RowHighlighted) -> None:
         self._detail()
 
+    def figures_of(self, key: str) -> dict | None:
+        """The JSON entry behind a row (code, theme, overall pooled/mean), if any."""
+        if self.result is None:
+            return None
+        kind, _, rest = key.partition(":")
+        if kind == "code":
+            return next((c for c in self.result["codes"] if c["code_id"] == rest), None)
+        if kind == "theme":
+            return next((t for t in self.result["themes"] if t["theme_id"] == rest), None)
+        if kind == "overall":
+            return self.result["overall"].get(rest)
+        return None
+
     def _detail(self) -> None:
         key = self.current_key() or ""
-        text = ""
+        entry = self.figures_of(key)
+        undefined = [f"{title}: {figure_text(entry[m])}" for m, title in METRIC_COLUMNS
+                     if entry is not None and figure_text(entry[m]).startswith("undefined")]
+        text = "\n".join(undefined) + ("\n" if undefined else "")
         if key.startswith(("code:", "theme:")):
-            text = "Enter: the units where the coders differ on this " + key.split(":")[0]
+            text += "Enter: the units where the coders differ on this " + key.split(":")[0]
         elif key.startswith("overall:"):
-            text = "Enter: every unit where the coders differ"
+            text += "Enter: every unit where the coders differ"
         elif key.startswith(("segments:", "segcode:")) and self.result:
-            text = self.result["segments"]["definition"]
+            text += self.result["segments"]["definition"]
         self.query_one("#agreement-detail", Static).update(Text(text, style="dim"))
 
     # -- actions -------------------------------------------------------------------------------

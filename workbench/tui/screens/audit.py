@@ -23,7 +23,7 @@ from textual.widgets import DataTable, Footer, Header, ProgressBar, Static
 
 from workbench.tui.screens.dialogs import PromptScreen
 
-CONTEXT_CHARS = 36
+CONTEXT_CHARS = 24
 
 
 class AuditScreen(Screen):

@@ -31,7 +31,11 @@ if TYPE_CHECKING:
 
 
 def split_paths(value: str) -> list[str]:
-    """Paths typed in one line: shell-style quoting, so names with spaces work."""
+    """Paths typed in one line: shell-style quoting, so names with spaces work (a line that
+    names one existing path as it stands is that path)."""
+    whole = Path(value.strip()).expanduser()
+    if value.strip() and whole.exists():
+        return [str(whole)]
     try:
         parts = shlex.split(value)
     except ValueError:

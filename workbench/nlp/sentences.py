@@ -21,6 +21,10 @@ from workbench.nlp.pipeline import (
 )
 
 BATCH_SIZE = 256
+# Longer texts (a turn of a transcript nobody split into turns) go through spaCy in pieces cut
+# at a line break or a sentence end: spaCy refuses texts over ``nlp.max_length`` (1,000,000
+# characters) and a trained pipeline needs about 1 GB of memory per 100,000 characters.
+CHUNK_CHARS = 100_000
 
 
 @dataclass(frozen=True)
@@ -52,7 +56,13 @@ def segment_texts(
 
     nlp, _info = get_pipeline()
     texts = list(texts)
-    out: list[list[Sentence]] = []
+    pieces: list[tuple[int, int]] = []  # (index of the text, offset of the piece in it)
+    piece_texts: list[str] = []
+    for i, text in enumerate(texts):
+        for offset, piece in _pieces(text, CHUNK_CHARS):
+            pieces.append((i, offset))
+            piece_texts.append(piece)
+    out: list[list[Sentence]] = [[] for _ in texts]
     with using_pipeline(segmenting_components(nlp)) as nlp:
         strings = nlp.vocab.strings
         lemma_of: dict[tuple[int, int], str] = {}
@@ -65,7 +75,8 @@ def segment_texts(
                 lemma_of[key] = found
             return found
 
-        for n, doc in enumerate(nlp.pipe(texts, batch_size=BATCH_SIZE), start=1):
+        done = 0
+        for (index, offset), doc in zip(pieces, nlp.pipe(piece_texts, batch_size=BATCH_SIZE), strict=True):
             text = doc.text
             rows = doc.to_array([ORTH, LEMMA, IS_PUNCT, IS_SPACE, SENT_START, IDX, LENGTH]).tolist() if len(doc) else []
             # the lemma of each token (None for punctuation and spaces) and where sentences start
@@ -81,10 +92,33 @@ def segment_texts(
                 if start >= end:
                     continue
                 lemmas = " ".join([w for w in words[first:nxt] if w is not None])
-                sentences.append(Sentence(start, end, lemmas))
-            out.append(sentences)
-            if progress is not None:
-                progress(n)
+                sentences.append(Sentence(offset + start, offset + end, lemmas))
+            out[index].extend(sentences)
+            if offset + len(text) == len(texts[index]):  # the text's last piece
+                done += 1
+                if progress is not None:
+                    progress(done)
+    return out
+
+
+def _pieces(text: str, limit: int) -> list[tuple[int, str]]:
+    """Cut ``text`` into pieces of at most ``limit`` characters, at a line break or else after
+    a sentence end or else at a space, as late as possible; ``(offset, piece)`` pairs."""
+    if len(text) <= limit:
+        return [(0, text)]
+    out: list[tuple[int, str]] = []
+    start = 0
+    while len(text) - start > limit:
+        window = text[start : start + limit]
+        cut = window.rfind("\n")
+        if cut < limit // 2:
+            cut = max(window.rfind(". "), window.rfind("? "), window.rfind("! "))
+            cut = cut + 1 if cut >= limit // 2 else window.rfind(" ")
+        if cut <= 0:
+            cut = limit
+        out.append((start, text[start : start + cut]))
+        start += cut
+    out.append((start, text[start:]))
     return out
 
 

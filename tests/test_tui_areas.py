@@ -149,9 +149,9 @@ async def test_agreement_screen_shows_the_computed_figures(pair):
         assert isinstance(screen, AgreementScreen)
         table = screen.query_one(DataTable)
         rows = {key: table.get_row(key) for key in screen.row_keys}
-        def shown(value) -> str:  # as the cell shows it: whole, or cut at 26 characters
+        def shown(value) -> str:  # as the cell shows it: whole, or cut at 22 characters
             text = str(figures.decode(value))
-            return text if len(text) <= 26 else text[:25] + "…"
+            return text if len(text) <= 22 else text[:21] + "…"
 
         for c in expected["codes"]:
             row = rows[f"code:{c['code_id']}"]

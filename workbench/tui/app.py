@@ -186,6 +186,12 @@ class WorkbenchApp(App[None]):
 
         self.push_screen(SearchScreen(), jump)
 
+    def notify(self, message: str, *, title: str = "", severity="information",  # type: ignore[override]
+               timeout: float | None = None, markup: bool = True) -> None:
+        """Notifications carry the researcher's own text (placeholders such as ``[naam]``,
+        quotes with ``[…]``, code names): never read them as markup."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
+
     # -- changes --------------------------------------------------------------------------
     @contextmanager
     def guard(self) -> Iterator[None]:

@@ -36,7 +36,8 @@ def figure_text(value: object) -> str:
     return str(decode(value))  # type: ignore[arg-type]
 
 
-CELL_WIDTH = 26
+CELL_WIDTH = 22
+NAME_WIDTH = 44
 
 
 def figure_cell(value: object) -> Text:
@@ -57,6 +58,9 @@ def agreement_rows(result: dict) -> list[tuple[str, list]]:
     """
     coders = result["coders"]
     rows: list[tuple[str, list]] = []
+
+    def short(name: str) -> str:
+        return name if len(name) <= NAME_WIDTH else name[: NAME_WIDTH - 1] + "…"
 
     def heading(name: str) -> None:
         rows.append((f"head:{name}", ["", Text(name, style="bold underline"), "", "", "", ""]))
@@ -79,14 +83,14 @@ def agreement_rows(result: dict) -> list[tuple[str, list]]:
         if conflicts:
             coded += f" · {conflicts} conflict(s)"
         rows.append((f"theme:{t['theme_id']}", [
-            "theme", t["theme"], coded, *(figure_cell(t[m]) for m, _ in METRIC_COLUMNS)]))
+            "theme", short(t["theme"]), coded, *(figure_cell(t[m]) for m, _ in METRIC_COLUMNS)]))
     if result["codes"]:
         heading("Codes")
     for c in result["codes"]:
         coded = " · ".join(f"{x} {c['coded'][x]}" for x in coders) + f" · both {c['both']}"
         name = c["code"] if not c["theme"] else f"{c['code']}  ({c['theme']})"
         rows.append((f"code:{c['code_id']}", [
-            "code", name, coded, *(figure_cell(c[m]) for m, _ in METRIC_COLUMNS)]))
+            "code", short(name), coded, *(figure_cell(c[m]) for m, _ in METRIC_COLUMNS)]))
     seg = result["segments"]
     heading(f"Segments matched (≥{seg['overlap']:.0%} overlap)")
     for p in seg["pairs"]:
@@ -98,7 +102,7 @@ def agreement_rows(result: dict) -> list[tuple[str, list]]:
             if not p["segments"]:
                 continue
             rows.append((f"segcode:{c['code_id']}:{p['coder']}:{p['other']}", [
-                "", f"{c['code']}: {p['coder']} → {p['other']}",
+                "", short(f"{c['code']}: {p['coder']} → {p['other']}"),
                 f"{p['matched']} of {p['segments']}", figure_cell(p["share"]), "", ""]))
     return rows
 
@@ -177,8 +181,8 @@ class AgreementScreen(Screen):
             table.add_column(title, key=metric)
         rows = agreement_rows(result)
         self.row_keys = [key for key, _cells in rows]
-        for key, cells in rows:
-            table.add_row(*cells, key=key)
+        for key, cells in rows:  # str cells would be read as markup: names are plain text
+            table.add_row(*(Text(c) if isinstance(c, str) else c for c in cells), key=key)
         if rows:
             first = next((i for i, k in enumerate(self.row_keys) if not k.startswith("head:")), 0)
             table.move_cursor(row=keep if 0 < keep < len(rows) else first)

@@ -87,8 +87,8 @@ class AuditScreen(Screen):
             table.add_row(
                 Text(f["category"], style="bold red"),
                 Text(f["text"], style="bold"),
-                " ".join(f["context"].split()),
-                f"{f['label']} ({f['transcript_id']})",
+                Text(" ".join(f["context"].split())),  # plain text: never markup
+                Text(f"{f['label']} ({f['transcript_id']})"),
                 key=f["id"],
             )
         if flags:

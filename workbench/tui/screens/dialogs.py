@@ -100,7 +100,7 @@ class CodePicker(ModalScreen[dict | None]):
             label = Text()
             label.append("☆ ", style="yellow")
             label.append(s.name, style="bold" if not s.applied else "dim")
-            detail = f"  {s.score:.0%}"
+            detail = f"  score {s.score:.0f}"
             if s.shared:
                 detail += " · shared: " + ", ".join(s.shared[:4])
             if s.applied:

@@ -110,8 +110,8 @@ class ImportTranscriptsScreen(ModalScreen[None]):
                 details = "; ".join([details, *r.warnings] if details else r.warnings)
             if r.flagged_codings:
                 details += f"; {len(r.flagged_codings)} coding(s) flagged to check"
-            table.add_row(r.path.name, Text(r.status, style=styles.get(r.status, "")),
-                          r.transcript_id or "", details)
+            table.add_row(Text(r.path.name), Text(r.status, style=styles.get(r.status, "")),
+                          Text(r.transcript_id or ""), Text(details))
         counts: dict[str, int] = {}
         for r in results:
             counts[r.status] = counts.get(r.status, 0) + 1
@@ -202,10 +202,10 @@ class CodebookImportScreen(ModalScreen[str | None]):
             if c.fields:
                 detail += " — " + "; ".join(f"{f}: here {_short(a)} / file {_short(b)}"
                                            for f, (a, b) in c.fields.items())
-            table.add_row(Text("CONFLICT", style="bold red"), detail)
+            table.add_row(Text("CONFLICT", style="bold red"), Text(detail))
         for line in self.plan.describe():
             if not line.startswith("CONFLICT"):
-                table.add_row("", line)
+                table.add_row("", Text(line))
         table.focus()
 
     def action_apply(self, strategy: str) -> None:

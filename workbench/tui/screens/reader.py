@@ -116,6 +116,8 @@ class ReaderScreen(Screen):
         offset, end = self.pending
         if offset is not None:
             self.view.move_to_offset(offset, select_to=end)
+            # The new virtual size applies at the next layout: scroll there again after it.
+            self.call_after_refresh(self.view.scroll_to_cursor)
         self._status()
 
     @work(thread=True, exclusive=True, group="reader-flags", exit_on_error=False)

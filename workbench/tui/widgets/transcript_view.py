@@ -279,6 +279,10 @@ class TranscriptView(ScrollView, can_focus=True):
             self.anchor = self.head = None
         self._moved(center=True)
 
+    def scroll_to_cursor(self) -> None:
+        """Bring the cursor into view (centred); call after a layout, e.g. a first load."""
+        self._ensure_cursor_visible(center=True)
+
     def action_cursor(self, delta: int) -> None:
         if not self.sentences:
             return

@@ -7,14 +7,10 @@ renamed), so an export that fails leaves nothing half-written.
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
-
-from workbench.errors import ConflictError, WorkbenchError
 
 
 def slug(text: str) -> str:
@@ -51,20 +47,6 @@ def export_path(
 
 def write_file(path: Path | str, data: str | bytes, *, force: bool = False) -> Path:
     """Write ``data`` to ``path`` in one piece; refuse to replace a file unless ``force``."""
-    path = Path(path)
-    if path.exists() and not force:
-        raise ConflictError("exists already; use --force to overwrite it (or wait a minute "
-                            "for a new file name)", path=path)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data.encode("utf-8") if isinstance(data, str) else data)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-    except OSError as exc:
-        raise WorkbenchError(f"cannot write the export: {exc.strerror or exc}", path=path) from exc
-    return path
+    from workbench.files import write_atomic
+
+    return write_atomic(path, data, force=force, create_parents=True)

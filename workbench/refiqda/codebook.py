@@ -14,8 +14,6 @@ GUIDs of new codes are remembered, so that a later export keeps them.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
@@ -126,15 +124,9 @@ def serialise(root: ET.Element, default_ns: str) -> bytes:
 
 def write_bytes_atomically(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` through a temporary file in the same folder."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    from workbench.files import write_atomic
+
+    write_atomic(path, data, force=True, create_parents=True)
 
 
 def write_qdc(db: sqlite_utils.Database, path: Path | str) -> Path:

@@ -22,9 +22,7 @@ temporary file first, so a failed export leaves nothing half-written.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
-import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,6 +32,7 @@ from xml.etree.ElementTree import SubElement
 from workbench import __version__
 from workbench.clock import now_iso
 from workbench.errors import ConflictError, WorkbenchError
+from workbench.files import write_with
 from workbench.project import Project
 from workbench.refiqda.codebook import serialise
 from workbench.refiqda.codes import build_codes
@@ -224,18 +223,11 @@ def export_qdpx(project: Project, path: Path | str, *, coder: str | None = None,
         raise WorkbenchError(f"the folder {path.parent} does not exist; create it first", path=path)
     root, files, counts = build_project(project, project.coder(coder))
     qde = serialise(root, NS)
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-        os.close(fd)
-        try:
-            with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-                zf.writestr("project.qde", qde)
-                for name, text in files.items():
-                    zf.writestr(name, text.encode("utf-8"))
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-    except OSError as exc:
-        raise WorkbenchError(f"cannot write the archive: {exc.strerror or exc}", path=path) from exc
+    def write_zip(tmp: Path) -> None:
+        with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+            zf.writestr("project.qde", qde)
+            for name, text in files.items():
+                zf.writestr(name, text.encode("utf-8"))
+
+    write_with(path, write_zip, force=force)
     return ExportResult(path, counts)

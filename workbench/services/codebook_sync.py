@@ -27,8 +27,6 @@ empty fields left out, ``survey_themes`` as quoted strings (``'4.3'``).
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -807,14 +805,8 @@ def write_yaml(db: sqlite_utils.Database, path: Path | str) -> int:
     path = Path(path)
     entries = entries_from_db(db)
     text = to_yaml_text(entries)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".codebook-", suffix=".yaml", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    from workbench.files import write_atomic
+
+    write_atomic(path, text, force=True, create_parents=True)
     mark_synced(db, entries)
     return len(entries)

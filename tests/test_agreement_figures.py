@@ -32,22 +32,23 @@ def run(project, *args: str) -> str:
 
 def test_end_to_end_kappa_matches_a_hand_computation(project, add_transcript):
     add_transcript("T1", turns=TURNS)
-    assert len(get_sentences(project.db, "T1")) == 10  # s0 … s9
+    assert len(get_sentences(project.db, "T1")) == 10  # s0 … s9; s0 and s5 are the interviewer's
     run(project, "codebook", "add", "Werving")
     for n in (1, 2, 3, 5):
         run(project, "code", "T1", "Werving", "--sentence", str(n), "--coder", "anna")
     for n in (1, 2, 4):
         run(project, "code", "T1", "Werving", "--sentence", str(n), "--coder", "bram")
-    data = json.loads(run(project, "agreement", "--json"))
-    # By hand, 10 sentences: both coded 1, 2 (2); only anna 3, 5 (2); only bram 4 (1);
-    # neither 0, 6, 7, 8, 9 (5).
+    # With --include-interviewer, by hand, 10 sentences: both coded 1, 2 (2); only anna 3, 5
+    # (2); only bram 4 (1); neither 0, 6, 7, 8, 9 (5).
     # p_o = (2 + 5) / 10 = 0.7
     # p_e = P(anna yes) P(bram yes) + P(anna no) P(bram no) = 0.4 * 0.3 + 0.6 * 0.7 = 0.54
     # kappa = (0.7 - 0.54) / (1 - 0.54) = 0.16 / 0.46 = 0.347826…
     # alpha (nominal): n = 20 values, 7 "present", 13 "absent"; 3 disagreeing units each give
     # 2 off-diagonal coincidences, D_o sum = 6; D_e sum = 2 * 7 * 13 = 182;
     # alpha = 1 - (n - 1) * 6 / 182 = 1 - 114 / 182 = 0.373626…
+    data = json.loads(run(project, "agreement", "--json", "--include-interviewer"))
     (row,) = data["codes"]
+    assert data["include_interviewer"] is True
     assert row["code"] == "Werving"
     assert row["coded"] == {"anna": 4, "bram": 3}
     assert row["both"] == 2
@@ -59,8 +60,33 @@ def test_end_to_end_kappa_matches_a_hand_computation(project, add_transcript):
     # one code: pooled and mean equal the code's figures
     assert data["overall"]["pooled"]["cohen_kappa"] == pytest.approx(0.16 / 0.46)
     assert data["overall"]["mean"]["cohen_kappa"] == pytest.approx(0.16 / 0.46)
+    text = run(project, "agreement", "--include-interviewer")
+    assert "0.348" in text and "0.374" in text and "70.0%" in text and "all speakers" in text
+    # By default only the respondent's 8 sentences (1-4, 6-9) are units; anna's coding of the
+    # interviewer's sentence 5 does not count. Both 1, 2 (2); only anna 3; only bram 4;
+    # neither 6, 7, 8, 9 (4). p_o = 6 / 8 = 0.75; p_e = (3/8)^2 + (5/8)^2 = 34/64;
+    # kappa = (0.75 - 34/64) / (1 - 34/64) = 14/30 = 0.4667;
+    # alpha: n = 16 values, 6 present, 10 absent; D_o sum = 4; D_e sum = 2 * 6 * 10 = 120;
+    # alpha = 1 - 15 * 4 / 120 = 0.5.
+    data = json.loads(run(project, "agreement", "--json"))
+    (row,) = data["codes"]
+    assert data["include_interviewer"] is False
+    assert data["units"] == 8
+    assert row["coded"] == {"anna": 3, "bram": 3} and row["both"] == 2
+    assert row["percent_agreement"] == pytest.approx(0.75)
+    assert row["cohen_kappa"] == pytest.approx(14 / 30)
+    assert row["krippendorff_alpha"] == pytest.approx(0.5)
     text = run(project, "agreement")
-    assert "0.348" in text and "0.374" in text and "70.0%" in text
+    assert "0.467" in text and "0.500" in text and "75.0%" in text and "respondent only" in text
+
+
+def test_json_keys_are_stable(two_coders):
+    db, code, _ = two_coders
+    code("anna", "Online", 1)
+    code("bram", "Online", 1)
+    data = figures.compute(db, ("anna", "bram"))
+    assert list(data) == ["coders", "unit", "include_interviewer", "transcripts",
+                          "excluded_transcripts", "units", "codes", "themes", "overall", "segments"]
 
 
 @pytest.fixture
@@ -118,12 +144,13 @@ def test_pooled_stacks_codes_and_mean_averages_them(two_coders):
     code("anna", "Aanpak", 9)
     code("bram", "Aanpak", 8)
     data = figures.compute(db, ("anna", "bram"))
-    n = len(sents)
+    units = [s["idx"] for s in sents if s["idx"] not in (0, 5)]  # the respondent's sentences
+    n = len(units)
     rows = {"Online": ({1, 2}, {1}), "Straat": ({3}, {3, 4}), "Aanpak": ({9}, {8})}
     stacked_a, stacked_b, kappas, alphas = [], [], [], []
     for _name, (a, b) in rows.items():
-        ra = [u in a for u in range(n)]
-        rb = [u in b for u in range(n)]
+        ra = [u in a for u in units]
+        rb = [u in b for u in units]
         stacked_a += ra
         stacked_b += rb
         kappas.append(metrics.cohen_kappa(ra, rb))
@@ -180,7 +207,13 @@ def test_undefined_figures_are_shown_as_undefined(two_coders, project):
     assert theme["krippendorff_alpha"]["value"] is None
     assert "'Online'" in theme["krippendorff_alpha"]["undefined"]  # the name, not the id
     text = run(project, "agreement")
-    assert "undefined: no coder applied this code" in text
+    # short cells, the reasons once each in numbered notes below the table
+    assert "undefined: " not in text
+    assert "undefined¹" in text
+    notes = [line for line in text.splitlines() if line and line[0] in "¹²³⁴⁵⁶⁷⁸⁹"]
+    assert any(line.startswith("¹ Not defined: no coder applied this code") for line in notes)
+    assert len(notes) == len(set(notes)) == len({line.split(" ", 1)[1] for line in notes})
+    assert max(len(line) for line in text.splitlines() if "undefined" in line and "|" not in line) < 120
 
 
 def test_three_coders_have_alpha_but_no_kappa(two_coders):
@@ -193,8 +226,8 @@ def test_three_coders_have_alpha_but_no_kappa(two_coders):
     row = next(c for c in data["codes"] if c["code"] == "Online")
     assert row["both"] == 1
     assert "exactly two coders" in row["cohen_kappa"]["undefined"]
-    n = 10
-    ref = [[u in s for u in range(n)] for s in ({1, 2}, {1}, {1, 3})]
+    units = [u for u in range(10) if u not in (0, 5)]  # the respondent's sentences
+    ref = [[u in s for u in units] for s in ({1, 2}, {1}, {1, 3})]
     assert row["krippendorff_alpha"] == pytest.approx(metrics.krippendorff_alpha(ref))
     assert row["percent_agreement"] == pytest.approx(metrics.percent_agreement(ref))
 

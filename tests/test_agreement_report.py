@@ -41,3 +41,46 @@ def test_report_is_written_once_and_not_overwritten_without_force(project, add_t
     res = CliRunner().invoke(cli, [*base, "--force", "--overlap", "50"])
     assert res.exit_code == 0
     assert "50%" in target.read_text(encoding="utf-8")
+    assert "the respondents' words only" in text and "interviewer's turns were left out" in text
+
+
+def test_undefined_figures_are_short_cells_with_plain_notes_and_include_interviewer(project, add_transcript, tmp_path):
+    db = project.db
+    add_transcript("T1")
+    codebook.add(db, "anna", "Werven", kind="theme")
+    codebook.add(db, "anna", "Online", parent="Werven")
+    codebook.add(db, "anna", "Kleding", parent="Werven")
+    codebook.add(db, "anna", "Nooit")
+    s = next(x for x in get_sentences(db, "T1") if x["turn_idx"] == 1)  # the respondent's
+    for coder in ("anna", "bram"):  # the theme only ever gets 'Online': kappa/alpha undefined
+        coding.apply_code(db, coder, "T1", "Online", s["start"], s["end"])
+    target = tmp_path / "r.md"
+    res = CliRunner().invoke(cli, ["-p", str(project.root), "agreement", "--report", str(target)])
+    assert res.exit_code == 0, res.output
+    text = target.read_text(encoding="utf-8")
+    assert "undefined: " not in text  # no raw reasons in the table cells
+    table_rows = [line for line in text.splitlines() if line.startswith("| Werven ")]
+    assert table_rows and "undefined¹" in table_rows[0] and len(table_rows[0]) < 120
+    assert "¹ Not defined: wherever the coders both gave one of the theme's codes, it was ‘Online’" in text
+    assert "pairable" not in text and "repr" not in text
+    nooit = next(line for line in text.splitlines() if line.startswith("| Nooit "))
+    number = nooit.split("undefined")[1][0]
+    assert f"{number} Not defined: no coder applied this code in the compared transcripts." in text
+    assert "cohen kappa" not in text and "Cohen's kappa 1" in text
+    res = CliRunner().invoke(cli, ["-p", str(project.root), "agreement", "--include-interviewer",
+                                   "--report", str(target), "--force"])
+    assert res.exit_code == 0, res.output
+    assert "the interviewer's as well as the respondent's" in target.read_text(encoding="utf-8")
+
+
+def test_report_into_a_missing_folder_is_refused(project, add_transcript, tmp_path):
+    db = project.db
+    add_transcript("T1")
+    codebook.add(db, "anna", "Online")
+    s = next(x for x in get_sentences(db, "T1") if x["turn_idx"] == 1)
+    for coder in ("anna", "bram"):
+        coding.apply_code(db, coder, "T1", "Online", s["start"], s["end"])
+    res = CliRunner().invoke(cli, ["-p", str(project.root), "agreement", "--report",
+                                   str(tmp_path / "typo" / "r.md")])
+    assert res.exit_code == 1 and "does not exist" in res.output
+    assert not (tmp_path / "typo").exists()

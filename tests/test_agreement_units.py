@@ -96,10 +96,15 @@ def test_a_long_coding_applies_to_every_unit_it_mostly_covers(setup):
     assert got == [s["idx"] for s in get_sentences(db, "T1") if s["turn_idx"] == 1]
     by_turn = collect(db, ("anna", "bram"), "turn")
     assert [by_turn.units[p].idx for p in by_turn.applied["anna"][school]] == [1]
-    whole = collect(db, ("anna", "bram"), "transcript")
+    whole = collect(db, ("anna", "bram"), "transcript", include_interviewer=True)
     assert len(whole.units) == 1
-    # one turn is less than half of the whole transcript
+    # one turn is less than half of the whole transcript …
     assert not whole.applied["anna"].get(school)
+    # … but more than half of the respondent's words (turns 1 and 3), which count by default
+    respondent = collect(db, ("anna", "bram"), "transcript")
+    assert respondent.applied["anna"][school] == {0}
+    assert respondent.segments == {"T1": [(t["start"], t["end"]) for t in get_turns(db, "T1")
+                                          if t["role"] == "respondent"]}
 
 
 def test_only_transcripts_every_coder_coded_take_part(setup):
@@ -112,7 +117,7 @@ def test_only_transcripts_every_coder_coded_take_part(setup):
     reasons = {e["transcript"]: e["reason"] for e in uc.excluded}
     assert reasons == {"T2": "not coded by bram", "T3": "not coded by anna, bram"}
     assert {u.transcript_id for u in uc.units} == {"T1"}
-    assert len(uc.units) == len(get_sentences(db, "T1"))
+    assert len(collect(db, ("anna", "bram"), include_interviewer=True).units) == len(get_sentences(db, "T1"))
 
 
 def span(db, tid, n):
@@ -141,3 +146,29 @@ def test_agreement_needs_two_coders(setup):
         units.default_coders(db)
     with pytest.raises(WorkbenchError, match="unknown unit"):
         collect(db, ("anna", "bram"), "paragraph")
+
+
+def test_units_are_the_respondents_unless_the_interviewer_is_included(setup):
+    db = setup
+    sents = get_sentences(db, "T1")
+    turn_role = {t["idx"]: t["role"] for t in get_turns(db, "T1")}
+    respondent = [s["idx"] for s in sents if turn_role[s["turn_idx"]] == "respondent"]
+    interviewer = [s["idx"] for s in sents if turn_role[s["turn_idx"]] == "interviewer"]
+    assert respondent and interviewer
+    # both coders also coded an interviewer question (coding it is not forbidden)
+    for coder in ("anna", "bram"):
+        coding.apply_code(db, coder, "T1", "School", *span(db, "T1", respondent[0]))
+        coding.apply_code(db, coder, "T1", "Politie", *span(db, "T1", interviewer[0]))
+    uc = collect(db, ("anna", "bram"))
+    assert [u.idx for u in uc.units] == respondent
+    assert uc.position("T1", interviewer[0]) is None
+    politie = codebook.resolve(db, "Politie")["id"]
+    assert not uc.applied["anna"].get(politie)  # the question's coding counts nowhere
+    every = collect(db, ("anna", "bram"), include_interviewer=True)
+    assert [u.idx for u in every.units] == [s["idx"] for s in sents]
+    assert every.applied["anna"][politie] == {every.position("T1", interviewer[0])}
+    turns_only = collect(db, ("anna", "bram"), "turn")
+    assert [u.idx for u in turns_only.units] == [i for i, r in turn_role.items() if r == "respondent"]
+    assert units.interviewer_unit(db, "sentence", "T1", interviewer[0])
+    assert not units.interviewer_unit(db, "sentence", "T1", respondent[0])
+    assert units.interviewer_unit(db, "turn", "T1", 0) and not units.interviewer_unit(db, "turn", "T1", 1)

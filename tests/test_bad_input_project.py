@@ -89,7 +89,6 @@ SURVEY_XFAIL = [
 ]
 
 
-@pytest.mark.xfail(strict=True, reason="workbench/services/survey.py (reporting helper) accepts it silently")
 @pytest.mark.parametrize(("themes", "figures", "message", "line"), [c[1:] for c in SURVEY_XFAIL],
                          ids=[c[0] for c in SURVEY_XFAIL])
 def test_bad_survey_files_accepted_today(sample_project: Project, themes, figures, message: str, line) -> None:
@@ -141,12 +140,9 @@ def test_bad_report_and_agreement_arguments(sample_project: Project, args: list[
 
 
 XFAIL_ARGS = [
-    pytest.param(["memo", "add", "a\x00b", "--transcript", "INT01"], "control characters", marks=pytest.mark.xfail(
-        strict=True, reason="workbench/services/memos.py stores memo text with control characters")),
-    pytest.param(["matrix", "--coders", "nope", "--stdout"], "nope", marks=pytest.mark.xfail(
-        strict=True, reason="workbench/cli/visual_cmds.py: an unknown coder gives an empty matrix, exit 0")),
-    pytest.param(["quote", "list", "--survey-theme", "9.9"], "no survey theme '9.9'", marks=pytest.mark.xfail(
-        strict=True, reason="workbench/cli/report_cmds.py: an unknown survey theme lists 'no quotes yet'")),
+    pytest.param(["memo", "add", "a\x00b", "--transcript", "INT01"], "control characters"),
+    pytest.param(["matrix", "--coders", "nope", "--stdout"], "nope"),
+    pytest.param(["quote", "list", "--survey-theme", "9.9"], "no survey theme '9.9'"),
 ]
 
 
@@ -189,10 +185,8 @@ def test_qdpx_export_into_a_missing_folder(sample_project: Project, tmp_path: Pa
 @pytest.mark.parametrize(
     "args",
     [
-        pytest.param(["backup", "--to", "TMP/typo/copy.db"], marks=pytest.mark.xfail(
-            strict=True, reason="workbench/services/backup.py creates the missing folders")),
-        pytest.param(["agreement", "--report", "TMP/typo/report.md"], marks=pytest.mark.xfail(
-            strict=True, reason="workbench/agreement (agreement helper) creates the missing folders")),
+        pytest.param(["backup", "--to", "TMP/typo/copy.db"]),
+        pytest.param(["agreement", "--report", "TMP/typo/report.md"]),
     ],
 )
 def test_other_exports_into_a_missing_folder(sample_project: Project, tmp_path: Path, args: list[str]) -> None:

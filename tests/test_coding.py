@@ -187,11 +187,15 @@ def test_themes_overview_and_cooccurrence(db):
     assert only_bram[0]["codings"] == 1
 
 
-@pytest.mark.parametrize(
-    ("n", "total", "words"),
-    [(0, 5, "in geen enkel interview"), (1, 20, "een enkele respondent"), (3, 20, "enkele respondenten"),
-     (6, 20, "meerdere respondenten"), (11, 20, "in meer dan de helft van de interviews"),
-     (17, 20, "in bijna alle interviews"), (20, 20, "in alle interviews")],
-)
-def test_spread_phrase(n, total, words):
-    assert themes.spread_phrase(n, total) == words
+def test_themes_word_counts_as_prevalence_does(db):
+    """`workbench themes` and `workbench prevalence`/the chapter word the same counts the same way
+    (one function: prevalence.wording)."""
+    from workbench.services import prevalence
+
+    coding.apply_code(db, "anna", "T1", "Angst", *coding.sentence_span(db, "T1", 1))
+    total = db.execute("select count(*) from transcripts").fetchone()[0]
+    angst = next(c for t in themes.overview(db) for c in t["codes"] if c["name"] == "Angst")
+    assert angst["spread"] == prevalence.wording(1, total) == "in één interview"
+    assert angst["spread_category"] == "one"
+    by_name = {p.name: p for p in prevalence.compute(db).values()}
+    assert by_name["Angst"].wording == angst["spread"]

@@ -40,17 +40,20 @@ def _db_quotes(db):
 
 
 def test_file_names_say_what_and_when(project) -> None:
-    assert export_path(project.exports_dir, "quotes", ["4.3"], "md", WHEN).name == "quotes-4.3-20261123-1815.md"
-    assert export_path(project.exports_dir, "chapter", None, "docx", WHEN).name == "chapter-all-20261123-1815.docx"
-    assert export_path(project.exports_dir, "chapter", ["4.1", "4.10"], "md", WHEN).name == "chapter-4.1_4.10-20261123-1815.md"
-    assert export_path(project.exports_dir, "quotes", ["Online werving"], "csv", WHEN).name == "quotes-online-werving-20261123-1815.csv"
+    assert export_path(project.exports_dir, "quotes", ["4.3"], "md", WHEN).name == "quotes-4.3-20261123-181500.md"
+    assert export_path(project.exports_dir, "chapter", None, "docx", WHEN).name == "chapter-all-20261123-181500.docx"
+    assert export_path(project.exports_dir, "chapter", ["4.1", "4.10"], "md", WHEN).name == "chapter-4.1_4.10-20261123-181500.md"
+    assert export_path(project.exports_dir, "quotes", ["Online werving"], "csv", WHEN).name == "quotes-online-werving-20261123-181500.csv"
+    # To the second, like map and matrix: two exports a few seconds apart get two names.
+    later = datetime(2026, 11, 23, 18, 15, 42)
+    assert export_path(project.exports_dir, "quotes", None, "md", later).name == "quotes-all-20261123-181542.md"
 
 
 def test_quotes_csv_and_json_equal_the_database(rp) -> None:
     project, _, starred = rp
     db_rows = _db_quotes(project.db)
     path = write_quotes(project, fmt="csv", when=WHEN)
-    assert path.parent == project.exports_dir and path.name == "quotes-all-20261123-1815.csv"
+    assert path.parent == project.exports_dir and path.name == "quotes-all-20261123-181500.csv"
     rows = list(csv.DictReader(path.open(encoding="utf-8")))
     assert [r["quote_id"] for r in rows] == [q["id"] for q in starred]
     for r in rows:
@@ -80,7 +83,7 @@ def test_quotes_csv_and_json_equal_the_database(rp) -> None:
 def test_quotes_filters(rp) -> None:
     project, _, starred = rp
     path = write_quotes(project, survey_theme="4.3", fmt="json", when=WHEN)
-    assert path.name == "quotes-4.3-20261123-1815.json"
+    assert path.name == "quotes-4.3-20261123-181500.json"
     assert [q["quote_id"] for q in json.loads(path.read_text())["quotes"]] == [starred[0]["id"]]
     path = write_quotes(project, coder="bob", fmt="json", when=WHEN)
     assert [q["quote_id"] for q in json.loads(path.read_text())["quotes"]] == [starred[2]["id"]]
@@ -121,7 +124,7 @@ def test_no_overwrite_without_force(rp) -> None:
     first = runner.invoke(cli, [*base, "export", "quotes", "--format", "json"])
     assert first.exit_code == 0, first.output
     second = runner.invoke(cli, [*base, "export", "quotes", "--format", "json"])
-    if "exists already" in second.output:  # same minute: refused
+    if "exists already" in second.output:  # same second: refused
         assert second.exit_code != 0
         assert runner.invoke(cli, [*base, "export", "quotes", "--format", "json", "--force"]).exit_code == 0
 
@@ -159,7 +162,7 @@ def test_flagged_quotes_are_refused_with_a_list(rp) -> None:
 def test_chapter_markdown(rp) -> None:
     project, _, starred = rp
     path = write_chapter(project, ["4.4", "4.1", "4.3", "4.8"], fmt="md", when=WHEN)
-    assert path.name == "chapter-4-themes-20261123-1815.md"
+    assert path.name == "chapter-4-themes-20261123-181500.md"
     md = path.read_text(encoding="utf-8")
     assert md == preview_chapter(project, ["4.1", "4.3", "4.4", "4.8"])  # no flags: the same text
     heads = [line for line in md.splitlines() if line.startswith("# ")]
@@ -258,3 +261,22 @@ def test_preview_accepts_the_database_as_the_ui_passes_it(rp) -> None:
     from workbench.exports import chapter_problems
 
     assert chapter_problems(project.db, ["4.1"]) == []
+
+
+def test_chapter_prints_a_quote_once(rp) -> None:
+    project, ids, starred = rp
+    db = project.db
+    for q in starred:
+        quotes.unstar(db, "anna", q["id"])
+    # One quote joining a Signalen code (4.1) and a Werving code (4.3).
+    joined = quotes.star(db, "anna", ids[("T1", "Angst", "anna")], extend=[ids[("T1", "Snapchat", "anna")]])
+    md = preview_chapter(project, ["4.1", "4.3"])
+    full = quotes.format_quote(joined["text"], "Jongerenwerker A")
+    assert md.count(full) == 1
+    first, second = md.split("# 4.3", 1)
+    assert full in first.split("### Signalen", 1)[1]
+    note = f"Het citaat van Jongerenwerker A ({joined['id']}) staat al bij 4.1 › Signalen."
+    assert f"_{note}_" in second.split("### Werving", 1)[1]
+    doc = docx.Document(str(write_chapter(project, ["4.1", "4.3"], fmt="docx", when=WHEN)))
+    texts = [p.text for p in doc.paragraphs]
+    assert texts.count(full) == 1 and note in texts

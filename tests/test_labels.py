@@ -82,3 +82,36 @@ def test_compute_labels_pure() -> None:
         {"id": "a", "role": "halt", "date": "2023-01-01", "label": "", "label_manual": 0, "labelled": False},
     ]
     assert compute_labels(rows, frozen=False) == {"a": "Halt A", "b": "Halt B"}
+
+
+def test_apply_labels_reports_old_and_new_and_can_be_recorded(project, add_transcript) -> None:
+    from workbench.db.changes import record, undo_last
+    from workbench.services.labels import LabelChange, apply_labels, describe_changes
+
+    add_transcript("J1", "jongerenwerker", date="2023-02-01")
+    add_transcript("J2", "jongerenwerker", date="2023-03-01")
+    db = project.db
+    db["transcripts"].update("J2", {"role": "wijkcoach"})  # as a replace with a new role would
+    with record(db, "anna", "test.relabel") as cs:
+        changes = apply_labels(db, changes=cs)
+    assert changes == [LabelChange("J1", "Jongerenwerker A", "Jongerenwerker"),
+                       LabelChange("J2", "Jongerenwerker B", "Wijkcoach")]
+    line = describe_changes(changes)
+    assert "J1: Jongerenwerker A → Jongerenwerker" in line and "workbench label --freeze" in line
+    undo_last(db, "anna")
+    assert labels_of(project) == {"J1": "Jongerenwerker A", "J2": "Jongerenwerker B"}
+
+
+def test_frozen_labels_report_no_changes(project, add_transcript, tmp_path) -> None:
+    from conftest import transcript_text
+
+    from workbench.services.transcripts import freeze_labels, import_paths
+
+    add_transcript("J1", "jongerenwerker", date="2023-02-01")
+    freeze_labels(project.db, True)
+    path = tmp_path / "J2.txt"
+    path.write_text(transcript_text("J2", "jongerenwerker", [("I", "Vraag?"), ("R", "Ja.")], date="2023-01-01"),
+                    encoding="utf-8")
+    result = import_paths(project, [path])[0]
+    assert result.status == "imported" and result.relabelled == []
+    assert labels_of(project) == {"J1": "Jongerenwerker", "J2": "Jongerenwerker B"}

@@ -111,6 +111,10 @@ def test_coder_filter(demo):
     assert total == db.execute("select count(*) from codings").fetchone()[0]
     assert sum(map(sum, anna.cells)) + sum(map(sum, bob.cells)) == total
     assert "coders anna" in anna.title
+    # a name without codings is a typo, not an empty matrix
+    with pytest.raises(WorkbenchError) as err:
+        build_matrix(db, by="respondent", coders=["anna", "nope"])
+    assert "unknown coder 'nope'" in str(err.value) and "anna, bob" in str(err.value)
 
 
 @pytest.mark.parametrize("by", ["respondent", "domain", "code"])

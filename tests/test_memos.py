@@ -72,3 +72,9 @@ def test_bad_memos(db):
         memos.add(db, "anna", "transcript", "T9", "x")
     with pytest.raises(NotFoundError):
         memos.get(db, "m-nope")
+    with pytest.raises(WorkbenchError, match=r"control characters \(U\+0000\)"):
+        memos.add(db, "anna", "project", None, "a\x00b")
+    memo = memos.add(db, "anna", "project", None, "regel een\n\tregel twee")  # tabs and line breaks are fine
+    with pytest.raises(WorkbenchError, match="control characters"):
+        memos.edit(db, "anna", memo["id"], "a\x1bb")
+    assert memos.get(db, memo["id"])["text"] == "regel een\n\tregel twee"

@@ -194,3 +194,21 @@ def test_refuses_itself_newer_schemas_and_non_projects(main_and_copy, tmp_path):
     conn.close()
     with pytest.raises(WorkbenchError, match="newer workbench"):
         merge_service.merge(project, "anna", copy.root)
+
+
+def test_backups_create_only_their_own_folder(project, tmp_path):
+    from workbench.services import backup
+
+    backups = backup.backups_dir(project.db_path)
+    shutil.rmtree(backups, ignore_errors=True)
+    auto = backup.backup_now(project)  # exports/backups/ is made when missing
+    assert auto.parent == backups and auto.is_file()
+    before = backup.backup_before(project.db, project.db_path, reason="merge")
+    assert before.parent == backups and before != auto
+    with pytest.raises(WorkbenchError, match="does not exist; create it first"):
+        backup.backup_now(project, tmp_path / "typo" / "copy.db")
+    assert not (tmp_path / "typo").exists()
+    with pytest.raises(WorkbenchError, match="is a folder"):
+        backup.backup_now(project, tmp_path)
+    chosen = backup.backup_now(project, tmp_path / "copy.db")
+    assert sqlite3.connect(chosen).execute("select count(*) from transcripts").fetchone()[0] == 0

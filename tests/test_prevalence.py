@@ -132,3 +132,38 @@ def test_cli_prevalence(rp) -> None:
     line = next(x for x in res.output.splitlines() if x.strip().startswith("Statussymbolen"))
     assert line.split()[2:4] == ["2", "2"]
     assert codebook.resolve(rp.db, "Werving")["kind"] == "theme"
+
+
+def test_themes_and_prevalence_word_the_same_counts_the_same_way(rp) -> None:
+    """`workbench themes` and `workbench prevalence` (and the chapter) share one wording, with
+    the project's thresholds (here codebooks/prevalence.yaml)."""
+    (rp.codebooks_dir / "prevalence.yaml").write_text("more_than_half_pct: 70\n", encoding="utf-8")
+    runner = CliRunner()
+    base = ["--project", str(rp.root)]
+    res = runner.invoke(cli, [*base, "prevalence", "--json"])
+    assert res.exit_code == 0, res.output
+    worded = {r["name"]: r["wording"] for r in json.loads(res.output)}
+    res = runner.invoke(cli, [*base, "themes", "--json"])
+    assert res.exit_code == 0, res.output
+
+    def walk(entries):
+        for e in entries:
+            yield e
+            yield from e.get("codes", [])
+            yield from walk(e.get("subthemes", []))
+
+    spread = {e["name"]: e["spread"] for e in walk(json.loads(res.output)["themes"]) if e["id"]}
+    assert spread == {name: worded[name] for name in spread}
+    # 3 of 5 (60%) is "meer dan de helft" by default; the project's file moves it to "ongeveer".
+    assert spread["Werving"] == "in ongeveer de helft van de interviews"
+    assert spread["Corona"] == "in één interview"
+
+
+def test_prevalence_coder_option_filters(rp) -> None:
+    runner = CliRunner()
+    res = runner.invoke(cli, ["--project", str(rp.root), "prevalence", "--coder", "bob", "--json"])
+    assert res.exit_code == 0, res.output
+    data = {r["name"]: r for r in json.loads(res.output)}
+    assert data["Statussymbolen"]["interviews"] == 2 and data["Snapchat"]["interviews"] == 0
+    res = runner.invoke(cli, ["--project", str(rp.root), "prevalence", "--coder", "nobody"])
+    assert res.exit_code == 1 and "no codings by coder 'nobody'" in res.output

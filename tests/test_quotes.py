@@ -136,3 +136,84 @@ def test_cli_quote_add_edit_remove(rp) -> None:
     assert res.exit_code == 0 and qid in res.output
     res = runner.invoke(cli, [*base, "quote", "remove", qid])
     assert res.exit_code == 0 and qid in res.output
+
+
+@pytest.mark.parametrize("text, shown", [
+    ("Ze noemen het 'vrienden', maar het zijn geen vrienden.", "Ze noemen het ‘vrienden’, maar het zijn geen vrienden."),
+    ('Hij zei "even iets vasthouden" en dat was het', "Hij zei ‘even iets vasthouden’ en dat was het"),
+    ("Dat is zo'n klassieker, auto's en 's avonds op 't plein", "Dat is zo’n klassieker, auto’s en ’s avonds op ’t plein"),
+    ("('vrienden') en [de jongen]", "(‘vrienden’) en [de jongen]"),
+    ("Dure kleding (...) een tweede telefoon [ ... ] klassieker", "Dure kleding (…) een tweede telefoon […] klassieker"),
+    ("Dure kleding [...] telefoon", "Dure kleding […] telefoon"),
+])
+def test_display_applies_the_house_style(text: str, shown: str) -> None:
+    assert quotes.display(text) == shown
+    assert quotes.display(shown) == shown  # idempotent
+
+
+def test_quotes_are_stored_in_the_house_style(rp) -> None:
+    project, ids = rp
+    db = project.db
+    q = quotes.star(db, "anna", ids[("T1", "Statussymbolen", "anna")], "Dure kleding (...) een tweede telefoon [...] zo'n klassieker")
+    assert q["text"] == "Dure kleding (…) een tweede telefoon […] zo’n klassieker"
+    q = quotes.star(db, "anna", ids[("T1", "Snapchat", "anna")], "Hij zei: 'even iets vasthouden'")
+    assert quotes.list_quotes(db)[-1]["quote"] == "“Hij zei: ‘even iets vasthouden’” (Jongerenwerker A)"
+
+
+def test_extend_joins_adjacent_fragments_without_an_omission_mark(rp) -> None:
+    project, _ = rp
+    from workbench.services import coding
+
+    db = project.db
+    text = db["transcripts"].get("T1")["text"]
+
+    def code(phrase: str, name: str) -> str:
+        start = text.index(phrase)
+        return coding.apply_code(db, "anna", "T1", name, start, start + len(phrase))["id"]
+
+    first = code("Dure kleding, nieuwe schoenen, een tweede telefoon", "Angst")
+    second = code("Dat is zo'n klassieker", "Angst")  # only ". " between: nothing left out
+    third = code("angst.", "Snapchat")  # "En eh, " between: "En" is left out
+    q = quotes.star(db, "anna", first, extend=[second])
+    assert q["text"] == "Dure kleding, nieuwe schoenen, een tweede telefoon. Dat is zo’n klassieker"
+    q = quotes.star(db, "anna", second, extend=[third])
+    assert q["text"] == "Dat is zo’n klassieker […] angst."
+
+
+def test_words_outside_the_coded_extract_are_named_so(rp) -> None:
+    project, ids = rp
+    db = project.db
+    cid = ids[("T2", "Statussymbolen", "anna")]  # "Nieuwe kleding, een dure jas …"; bob coded "Ze hebben ineens geld."
+    with pytest.raises(VerbatimError) as info:
+        quotes.star(db, "anna", cid, "Nieuwe kleding […] Ze hebben ineens geld")
+    message = str(info.value)
+    assert "'Ze'" in message and "outside the coded extract" in message
+    assert f"--extend {ids[('T2', 'Statussymbolen', 'bob')]}" in message
+    assert "not in the respondent's words" not in message
+    with pytest.raises(VerbatimError) as info:  # a word nobody coded: widen the coding
+        quotes.star(db, "anna", ids[("T2", "Straat", "anna")], "Op straat […] jongens gewoon aan")
+    assert "outside the coded extract" in str(info.value) and "wider span" in str(info.value)
+    with pytest.raises(VerbatimError) as info:  # the interviewer's word
+        quotes.star(db, "anna", cid, "Nieuwe kleding […] [de] signalen")
+    assert "interviewer" in str(info.value)
+    with pytest.raises(VerbatimError) as info:  # not in the transcript at all
+        quotes.star(db, "anna", cid, "Nieuwe kleding uit Amsterdam")
+    assert "not in the respondent's words" in str(info.value)
+    assert quotes.list_quotes(db) == []
+
+
+def test_cli_quote_list_headers_and_coder_filter(rp) -> None:
+    project, ids = rp
+    quotes.star(project.db, "anna", ids[("T5", "Snapchat", "anna")])
+    base = ["--project", str(project.root)]
+    res = CliRunner().invoke(cli, [*base, "quote", "list"])
+    assert res.exit_code == 0, res.output
+    head = res.output.splitlines()[0].split()
+    assert head[:3] == ["quote", "interview", "respondent"] and "transcript_id" not in res.output
+    res = CliRunner().invoke(cli, [*base, "quote", "list", "--coder", "bob"])
+    assert res.exit_code == 0 and "no quotes match" in res.output
+    res = CliRunner().invoke(cli, [*base, "quote", "list", "--coder", "nobody"])
+    assert res.exit_code == 1 and "no codings by coder 'nobody'" in res.output
+    for cmd in (["quote", "list"], ["export", "quotes"], ["prevalence"], ["export", "chapter"]):
+        res = CliRunner().invoke(cli, [*cmd, "--help"])
+        assert "Only codings by this coder" in " ".join(res.output.split()), cmd

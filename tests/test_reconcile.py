@@ -18,8 +18,11 @@ TURNS = [
     ("I", "Hoe begon het?"),
     ("R", "Het begon op school. Daarna ging het snel. Ze kregen geld. Ze moesten pakketjes rijden."),
     ("I", "Wat deed u?"),
-    ("R", "Ik belde de wijkagent. We maakten een plan. Het hielp niet altijd. Soms is het te laat."),
+    ("R", "Ik belde de wijkagent."),
+    ("I", "En daarna?"),
+    ("R", "We maakten een plan. Het hielp niet altijd. Soms is het te laat."),
 ]
+# sentences: 0 I | 1-4 R (turn 1) | 5 I | 6 R (all of turn 3) | 7 I | 8-10 R (turn 5)
 
 
 @pytest.fixture
@@ -36,10 +39,10 @@ def coded(project, add_transcript):
     code("anna", "School", 1)
     code("bram", "School", 1)      # agree
     code("anna", "Geld", 3)        # only anna
-    code("bram", "Politie", 5)
-    code("anna", "Geld", 5)        # differ: Geld vs Politie
-    code("anna", "Politie", 7)
-    code("bram", "Politie", 7)     # agree
+    code("bram", "Politie", 6)
+    code("anna", "Geld", 6)        # differ: Geld vs Politie
+    code("anna", "Politie", 8)
+    code("bram", "Politie", 8)     # agree
     return db, sents
 
 
@@ -53,44 +56,44 @@ def originals(db):
 def test_disagreements_list_units_with_text_label_and_codes(coded):
     db, sents = coded
     rows = disagreements.list(db, ("anna", "bram"))
-    assert [r["idx"] for r in rows] == [3, 5]
+    assert [r["idx"] for r in rows] == [3, 6]
     r = rows[1]
     assert r["transcript"] == "T1" and r["label"] == "Wijkagent" and r["unit"] == "sentence"
-    assert (r["start"], r["end"]) == (sents[5]["start"], sents[5]["end"])
-    assert r["text"] == sents[5]["text"]
+    assert (r["start"], r["end"]) == (sents[6]["start"], sents[6]["end"])
+    assert r["text"] == sents[6]["text"]
     assert r["codes"] == {"anna": ["Geld"], "bram": ["Politie"]}
     assert r["differing"] == ["Geld", "Politie"]
     only_politie = disagreements.list(db, "anna,bram", code="Politie")
-    assert [r["idx"] for r in only_politie] == [5]
+    assert [r["idx"] for r in only_politie] == [6]
     turns = disagreements.list(db, ("anna", "bram"), unit="turn")
-    # a single sentence is less than half of turn 1; sentence 5 is all of turn 2
-    assert [r["idx"] for r in turns] == [2]
+    # a single sentence is less than half of turn 1; sentence 6 is all of turn 3
+    assert [r["idx"] for r in turns] == [3]
 
 
 def test_disagreements_cli_json(coded, project):
     out = CliRunner().invoke(cli, ["-p", str(project.root), "disagreements", "--json"])
     assert out.exit_code == 0, out.output
-    assert [r["idx"] for r in json.loads(out.output)] == [3, 5]
+    assert [r["idx"] for r in json.loads(out.output)] == [3, 6]
 
 
 def test_decide_creates_consensus_codings_and_leaves_originals(coded):
     db, sents = coded
     before = originals(db)
-    out = reconcile.decide(db, "anna", "T1:5", "b", coders=("anna", "bram"))
+    out = reconcile.decide(db, "anna", "T1:6", "b", coders=("anna", "bram"))
     assert out["consensus"] == ["Politie"] and out["added"] == ["Politie"]
     rows = list(db.query("select * from codings where coder = 'consensus'"))
-    assert [(r["start"], r["end"]) for r in rows] == [(sents[5]["start"], sents[5]["end"])]
+    assert [(r["start"], r["end"]) for r in rows] == [(sents[6]["start"], sents[6]["end"])]
     assert originals(db) == before
     # change of mind: both
-    out = reconcile.decide(db, "anna", "T1:5", "both", coders=("anna", "bram"))
+    out = reconcile.decide(db, "anna", "T1:6", "both", coders=("anna", "bram"))
     assert out["consensus"] == ["Geld", "Politie"]
     # "neither" where consensus has nothing yet changes nothing (and records nothing)
     assert reconcile.decide(db, "anna", "T1:3", "neither", coders=("anna", "bram"))["consensus"] == []
     # the changes are anna's: her undo takes the last decision back
     undo_last(db, "anna")
-    assert reconcile.consensus_codes(db, "T1", sents[5]["start"], sents[5]["end"]) == ["Politie"]
+    assert reconcile.consensus_codes(db, "T1", sents[6]["start"], sents[6]["end"]) == ["Politie"]
     undo_last(db, "anna")
-    assert reconcile.consensus_codes(db, "T1", sents[5]["start"], sents[5]["end"]) == []
+    assert reconcile.consensus_codes(db, "T1", sents[6]["start"], sents[6]["end"]) == []
     assert originals(db) == before
 
 
@@ -99,7 +102,7 @@ def test_decide_refuses_units_without_disagreement_and_bad_input(coded):
     with pytest.raises(WorkbenchError, match="agree on sentence 1"):
         reconcile.decide(db, "anna", "T1:1", "a", coders=("anna", "bram"))
     with pytest.raises(WorkbenchError, match="unknown decision"):
-        reconcile.decide(db, "anna", "T1:5", "maybe", coders=("anna", "bram"))
+        reconcile.decide(db, "anna", "T1:6", "maybe", coders=("anna", "bram"))
     with pytest.raises(WorkbenchError, match="no sentence 99"):
         reconcile.decide(db, "anna", "T1:99", "a", coders=("anna", "bram"))
     with pytest.raises(WorkbenchError, match="not a unit"):
@@ -111,7 +114,7 @@ def test_seed_then_decide_gives_full_consensus_and_agreement_after_discussion(co
     assert reconcile.seed_agreed(db, "anna", ("anna", "bram")) == 2
     assert reconcile.seed_agreed(db, "anna", ("anna", "bram")) == 0  # idempotent
     reconcile.decide(db, "anna", "T1:3", "a", coders=("anna", "bram"))
-    reconcile.decide(db, "anna", "T1:5", "a", coders=("anna", "bram"))
+    reconcile.decide(db, "anna", "T1:6", "a", coders=("anna", "bram"))
     after = figures.compute(db, ("anna", "consensus"))
     assert after["overall"]["pooled"]["percent_agreement"] == 1.0
     before = figures.compute(db, ("anna", "bram"))
@@ -123,7 +126,7 @@ def test_seed_then_decide_gives_full_consensus_and_agreement_after_discussion(co
 def test_reconcile_cli_with_decisions_seeds_and_decides(coded, project):
     db, sents = coded
     base = ["-p", str(project.root)]
-    out = CliRunner().invoke(cli, [*base, "reconcile", "--coders", "anna,bram", "T1:3=neither", "T1:5=bram", "--json"])
+    out = CliRunner().invoke(cli, [*base, "reconcile", "--coders", "anna,bram", "T1:3=neither", "T1:6=bram", "--json"])
     assert out.exit_code == 0, out.output
     data = json.loads(out.output)
     assert data["seeded"] == 2
@@ -145,8 +148,81 @@ def test_interactive_walk_asks_for_each_disagreement(coded, project, monkeypatch
     assert "[1/2] T1 (Wijkagent), sentence 3" in out.output
     assert "2 decisions recorded" in out.output
     assert reconcile.consensus_codes(db, "T1", sents[3]["start"], sents[3]["end"]) == []
-    assert reconcile.consensus_codes(db, "T1", sents[5]["start"], sents[5]["end"]) == ["Geld", "Politie"]
+    assert reconcile.consensus_codes(db, "T1", sents[6]["start"], sents[6]["end"]) == ["Geld", "Politie"]
     assert reconcile.consensus_codes(db, "T1", sents[1]["start"], sents[1]["end"]) == ["School"]
     # quit at once: nothing more is decided
     out = CliRunner().invoke(cli, ["-p", str(project.root), "reconcile"], input="q\n")
     assert out.exit_code == 0 and "0 decisions recorded" in out.output
+
+
+def _counts(db):
+    changes = db.execute("select count(*) from changes").fetchone()[0]
+    consensus = db.execute("select count(*) from codings where coder = 'consensus'").fetchone()[0]
+    return changes, consensus
+
+
+def test_a_call_with_a_bad_decision_writes_nothing_and_lists_every_problem(coded, project):
+    db, _ = coded
+    before = _counts(db)
+    args = ["-p", str(project.root), "reconcile", "--coders", "anna,bram",
+            "T1:1=both", "T1:3=maybe", "T1:6=bram", "T1:99=a", "T1:5=a", "garbage", "NOPE:1=a"]
+    out = CliRunner().invoke(cli, args)
+    assert out.exit_code == 1, out.output
+    text = out.output
+    assert "nothing was changed: 6 of 7 decisions cannot be made" in text
+    for problem in ("T1:1=both: anna, bram agree on sentence 1 of T1: nothing to decide",
+                    "T1:3=maybe: unknown decision 'maybe'",
+                    "T1:99=a: T1 has no sentence 99",
+                    "T1:5=a: sentence 5 of T1 is the interviewer's",
+                    "garbage: 'garbage' is not a decision",
+                    "NOPE:1=a: no transcript 'NOPE'"):
+        assert problem in text, (problem, text)
+    assert "T1:6=bram:" not in text  # the valid one is not a problem …
+    assert _counts(db) == before  # … but nothing at all was written, not even the seeding
+    with pytest.raises(WorkbenchError, match="decided twice"):
+        reconcile.decide_many(db, "anna", ["T1:3=a", "t1:3=b"], coders=("anna", "bram"))
+    assert _counts(db) == before
+
+
+def test_a_valid_call_is_one_change_and_says_what_it_did(coded, project):
+    db, sents = coded
+    changes, _ = _counts(db)
+    out = CliRunner().invoke(cli, ["-p", str(project.root), "reconcile", "T1:3=neither", "T1:6=bram"])
+    assert out.exit_code == 0, out.output
+    assert "consensus: 2 codings both coders agree on copied in" in out.output
+    assert "T1:6: kept bram (added Politie); consensus now: Politie" in out.output
+    assert "T1:3: neither (no change to consensus)" in out.output
+    assert "recorded as one change: 2 decisions and 2 agreed codings" in out.output
+    assert _counts(db) == (changes + 1, 3)
+    row = db.execute("select action, summary from changes order by id desc limit 1").fetchone()
+    assert row[0] == "reconcile" and "2 decisions" in row[1] and "2 agreed codings" in row[1]
+    undo_last(db, "anna")  # one undo takes the seeding and both decisions back
+    assert _counts(db)[1] == 0
+    assert reconcile.consensus_codes(db, "T1", sents[6]["start"], sents[6]["end"]) == []
+
+
+def test_interviewer_units_only_with_include_interviewer(coded, project):
+    db, sents = coded
+    # both coders coded the interviewer's question differently
+    coding.apply_code(db, "anna", "T1", "School", sents[5]["start"], sents[5]["end"])
+    assert [r["idx"] for r in disagreements.list(db, ("anna", "bram"))] == [3, 6]
+    every = disagreements.list(db, ("anna", "bram"), include_interviewer=True)
+    assert [r["idx"] for r in every] == [3, 5, 6]
+    with pytest.raises(WorkbenchError, match="interviewer's.*--include-interviewer"):
+        reconcile.decide(db, "anna", "T1:5", "a", coders=("anna", "bram"))
+    out = reconcile.decide(db, "anna", "T1:5", "a", coders=("anna", "bram"), include_interviewer=True)
+    assert out["consensus"] == ["School"]
+    base = ["-p", str(project.root)]
+    res = CliRunner().invoke(cli, [*base, "disagreements", "--include-interviewer", "--json"])
+    assert [r["idx"] for r in json.loads(res.output)] == [3, 5, 6]
+    res = CliRunner().invoke(cli, [*base, "agreement", "--json"])
+    assert json.loads(res.output)["units"] == 8 and json.loads(res.output)["include_interviewer"] is False
+
+
+def test_a_call_that_changes_nothing_says_so_and_records_nothing(coded, project):
+    db, _ = coded
+    before = _counts(db)
+    out = CliRunner().invoke(cli, ["-p", str(project.root), "reconcile", "--no-seed", "T1:3=neither"])
+    assert out.exit_code == 0, out.output
+    assert "nothing changed" in out.output and "recorded as one change" not in out.output
+    assert _counts(db) == before

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from workbench.cli.main import cli
 from workbench.db.changes import undo_last
-from workbench.errors import ConflictError, NotFoundError, WorkbenchError
+from workbench.errors import NotFoundError, WorkbenchError
 from workbench.services import codebook, survey
 
 REPO = Path(__file__).resolve().parent.parent
@@ -93,10 +93,13 @@ def test_link_unlink_undo(project) -> None:
     survey.link(db, "anna", "Werving", "4.3", themes=themes)
     survey.link(db, "anna", "werving", "4.4", themes=themes)
     assert {r["survey_theme_id"] for r in survey.links(db)} == {"4.3", "4.4"}
-    with pytest.raises(ConflictError):
-        survey.link(db, "anna", "Werving", "4.3", themes=themes)
+    changes = db.execute("select count(*) from changes").fetchone()[0]
+    again = survey.link(db, "anna", "Werving", ["4.3"], themes=themes)  # twice: nothing to do
+    assert (again.done, again.unchanged) == ([], ["4.3"])
+    assert db.execute("select count(*) from changes").fetchone()[0] == changes  # nothing recorded
     with pytest.raises(NotFoundError, match="no survey theme '9.9'"):
-        survey.link(db, "anna", "Werving", "9.9", themes=themes)
+        survey.link(db, "anna", "Werving", ["4.5", "9.9"], themes=themes)
+    assert {r["survey_theme_id"] for r in survey.links(db)} == {"4.3", "4.4"}  # 4.5 not linked either
     survey.unlink(db, "anna", "Werving", "4.3")
     assert [r["survey_theme_id"] for r in survey.links(db)] == ["4.4"]
     undo_last(db, "anna")
@@ -128,3 +131,71 @@ def test_cli_survey_link_list_unlink(project) -> None:
 def test_missing_themes_file_is_a_clear_error(project) -> None:
     res = CliRunner().invoke(cli, ["--project", str(project.root), "survey", "list"])
     assert res.exit_code != 0 and "survey_themes.yaml" in res.output and "no survey themes file" in res.output
+
+
+def test_cli_link_twice_is_a_no_op_and_names_the_theme(project) -> None:
+    shutil.copy(REPO / "codebooks" / "survey_themes.yaml", project.codebooks_dir)
+    theme = codebook.add(project.db, "anna", "Signalen", kind="theme")
+    base = ["--project", str(project.root)]
+    runner = CliRunner()
+    res = runner.invoke(cli, [*base, "survey", "link", "Signalen", "4.1"])
+    assert res.exit_code == 0, res.output
+    assert f"linked theme 'Signalen' ({theme['id']}) to survey theme 4.1 Vermoedens" in res.output
+    res = runner.invoke(cli, [*base, "survey", "link", "Signalen", "4.1", "4.9"])
+    assert res.exit_code == 0, res.output
+    assert "already linked to survey theme 4.1" in res.output and "nothing to do" in res.output
+    assert "linked theme 'Signalen'" in res.output and "4.9 Kennis en bewustwording" in res.output
+    res = runner.invoke(cli, [*base, "survey", "unlink", "Signalen", "4.9"])
+    assert res.exit_code == 0 and f"unlinked theme 'Signalen' ({theme['id']}) from survey theme 4.9" in res.output
+    assert [r["survey_theme_id"] for r in survey.links(project.db)] == ["4.1"]
+
+
+def test_missing_file_explains_the_format_and_survey_init_writes_a_template(project) -> None:
+    base = ["--project", str(project.root)]
+    runner = CliRunner()
+    res = runner.invoke(cli, [*base, "survey", "list"])
+    assert res.exit_code == 1
+    assert "survey_themes:" in res.output and '- id: "4.1"' in res.output and "title:" in res.output
+    assert "workbench survey init" in res.output
+    res = runner.invoke(cli, [*base, "survey", "init"])
+    assert res.exit_code == 0, res.output
+    path = project.codebooks_dir / "survey_themes.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("#") and "survey_figures.csv" in text
+    assert [t.id for t in survey.load(project)] == ["1.1", "1.2"]  # the template loads as it is
+    path.write_text(text.replace("Tweede thema", "Mijn thema"), encoding="utf-8")
+    res = runner.invoke(cli, [*base, "survey", "init"])
+    assert res.exit_code == 1 and "exists already" in res.output
+    assert "Mijn thema" in path.read_text(encoding="utf-8")  # never overwritten
+
+
+@pytest.mark.parametrize("text, line, fragment", [
+    ('survey_themes:\n  - id: "4.1"\n    title: A\n    title: B\n', 4, "'title' is given twice"),
+    ('survey_themes:\n  - id: "4.1"\n    title: "a\\x07b"\n', 3, "control characters (U+0007)"),
+    ('survey_themes:\n  - id: "4.1"\n    title: A\n    items: ["V\\x00"]\n', 4, "control characters"),
+])
+def test_duplicate_keys_and_control_characters_are_refused(tmp_path: Path, text: str, line: int, fragment: str) -> None:
+    p = tmp_path / "survey_themes.yaml"
+    p.write_text(text, encoding="utf-8")
+    with pytest.raises(WorkbenchError) as info:
+        survey.load_themes(p)
+    assert info.value.line == line and fragment in info.value.message
+
+
+@pytest.mark.parametrize("text, line, fragment", [
+    ("survey_theme_id,statement,n,base\n4.1,Iets,4,821,99\n", 2, "5 cells but the header has 4 columns"),
+    ("survey_theme_id,statement,n,n,base\n4.1,Iets,4,5,821\n", 1, "column(s) n twice"),
+    ("survey_theme_id,statement,n,base\n4.1,Iets\x07,4,821\n", 2, "control characters"),
+])
+def test_figures_with_extra_cells_or_a_column_twice_are_refused(tmp_path: Path, text: str, line: int, fragment: str) -> None:
+    p = tmp_path / "survey_figures.csv"
+    p.write_text(text, encoding="utf-8")
+    with pytest.raises(WorkbenchError) as info:
+        survey.load_figures(p, [survey.SurveyTheme("4.1", "A")])
+    assert info.value.line == line and fragment in info.value.message
+
+
+def test_figures_with_trailing_empty_cells_load(tmp_path: Path) -> None:
+    p = tmp_path / "survey_figures.csv"
+    p.write_text("survey_theme_id,statement,n,base,\n4.1,Iets,4,821,\n", encoding="utf-8")
+    assert [f.n for f in survey.load_figures(p, [survey.SurveyTheme("4.1", "A")])] == [4]

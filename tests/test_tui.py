@@ -80,7 +80,8 @@ async def test_transcripts_screen_lists_and_enter_opens_reader(two):
         table = app.screen.query_one(DataTable)
         assert table.row_count == 2
         assert "coder anna" in app.sub_title and "phase 1/6" in app.sub_title
-        assert table.get_row_at(0)[0] == "Jongerenwerker"
+        assert [str(c) for c in table.get_row_at(0)[:2]] == ["INT01", "Jongerenwerker"]
+        assert str(table.ordered_columns[0].label) == "Id"  # the id the CLI takes
         await pilot.press("down", "enter")
         await settle(app, pilot)
         assert isinstance(app.screen, ReaderScreen)
@@ -98,8 +99,8 @@ async def test_progress_column_shows_share_of_sentences_coded(two):
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         table = app.screen.query_one(DataTable)
-        assert table.get_row_at(1)[4].endswith(f"{1 / len(s):4.0%}")
-        assert table.get_row_at(0)[4].endswith("0%")
+        assert table.get_row_at(1)[5].endswith(f"{1 / len(s):4.0%}")
+        assert table.get_row_at(0)[5].endswith("0%")
 
 
 async def test_select_two_sentences_code_with_new_code_then_undo_redo(two):

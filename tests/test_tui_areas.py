@@ -149,9 +149,13 @@ async def test_agreement_screen_shows_the_computed_figures(pair):
         assert isinstance(screen, AgreementScreen)
         table = screen.query_one(DataTable)
         rows = {key: table.get_row(key) for key in screen.row_keys}
-        def shown(value) -> str:  # as the cell shows it: whole, or cut at 22 characters
+        width = screen.cell_width  # fitted to the screen: all columns visible
+        assert 16 <= width <= 22
+        assert table.virtual_size.width <= screen.size.width
+
+        def shown(value) -> str:  # as the cell shows it: whole, or cut at the cell width
             text = str(figures.decode(value))
-            return text if len(text) <= 22 else text[:21] + "…"
+            return text if len(text) <= width else text[: width - 1] + "…"
 
         for c in expected["codes"]:
             row = rows[f"code:{c['code_id']}"]
@@ -169,6 +173,17 @@ async def test_agreement_screen_shows_the_computed_figures(pair):
         table.move_cursor(row=screen.row_keys.index(f"code:{unused['id']}"))
         await pilot.pause()
         assert f"Cohen's κ: {reason}" in str(screen.query_one("#agreement-detail").render())
+        # The mean row says in words over how many codes each figure is averaged.
+        mean = expected["overall"]["mean"]
+        total = expected["overall"]["codes"]
+        assert str(rows["overall:mean"][2]) == f"{total} codes"
+        assert mean["defined"]["cohen_kappa"] < total  # the unused code has no κ
+        assert str(rows["overall:mean"][4]).endswith(f"({mean['defined']['cohen_kappa']} codes)")
+        table.move_cursor(row=screen.row_keys.index("overall:mean"))
+        await pilot.pause()
+        detail = str(screen.query_one("#agreement-detail").render())
+        assert (f"Cohen's κ over {mean['defined']['cohen_kappa']} of {total} codes" in detail)
+        assert "/" not in str(rows["overall:mean"][2])
         assert any(k.startswith("segments:anna:bram") for k in screen.row_keys)
         assert "anna × bram" in str(screen.query_one("#agreement-summary").render())
         await pilot.press("n")  # unit: turn
@@ -319,6 +334,11 @@ async def test_audit_screen_runs_and_dismiss_and_replace_change_the_db_and_reade
         texts = {f["text"]: f for f in screen.flags}
         assert {"06-12345678", "jan.devries@example.nl"} <= set(texts)
         assert screen.query_one(DataTable).row_count == len(screen.flags)
+        # Categories by their readable names, never the stored keys.
+        shown = {str(screen.query_one(DataTable).get_row(f["id"])[0]): f["category"]
+                 for f in screen.flags}
+        assert {"telefoonnummer", "e-mailadres"} <= set(shown)
+        assert not set(shown) & {"phone", "email"}
 
         table = screen.query_one(DataTable)
         table.move_cursor(row=[f["text"] for f in screen.flags].index("jan.devries@example.nl"))

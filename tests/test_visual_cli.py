@@ -60,7 +60,10 @@ def test_map_png_and_mermaid(demo, monkeypatch):
     mmd = (project.exports_dir / "thematic-map-20260102-030405.mmd").read_text(encoding="utf-8")
     assert "flowchart LR" in mmd and "Signalen en vermoedens" in mmd
     text = run(project, "map", "--format", "md", "--stdout").output
-    assert text.startswith("# Thematic map") and "```mermaid" in text
+    assert text.startswith("# Thematische kaart") and "```mermaid" in text
+    assert "%% getallen zijn interviews" in text and "numbers are" not in text
+    titled = run(project, "map", "--format", "md", "--stdout", "--title", "Kaart A").output
+    assert titled.startswith("# Kaart A") and "%% Kaart A: gemaakt " in titled
     assert run(project, "map", "--format", "svg", "--stdout", ok=False).exit_code != 0
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import getpass
 import os
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,6 +18,7 @@ import sqlite_utils
 from workbench.errors import NotAProjectError, WorkbenchError
 
 DB_NAME = "workbench.db"
+LOGIN_NAME = "login name"
 FOLDERS = ("transcripts", "codebooks", "exports")
 
 
@@ -26,6 +28,10 @@ class Project:
 
     root: Path
     _local: threading.local = field(default_factory=threading.local, repr=False)
+    #: Called with a one-line note when the acting coder falls back to the login name (the CLI
+    #: prints it on stderr); ``None``: silent.
+    coder_notice: Callable[[str], None] | None = field(default=None, repr=False)
+    _coder_noted: bool = field(default=False, repr=False)
 
     @property
     def db_path(self) -> Path:
@@ -75,16 +81,41 @@ class Project:
 
     def coder(self, explicit: str | None = None) -> str:
         """The coder acting now: ``--coder``, else ``WORKBENCH_CODER``, else the project
-        default, else the login name. An explicit name that is empty is refused."""
+        default, else the login name. An explicit name that is empty is refused.
+
+        Falling back to the login name calls :attr:`coder_notice` (if set) once per project
+        object with a one-line note, so that a command can tell the user who they act as."""
+        name, source = self.coder_source(explicit)
+        if source == LOGIN_NAME and not self._coder_noted and self.coder_notice is not None:
+            self._coder_noted = True
+            self.coder_notice(
+                f"note: acting as coder '{name}' (no --coder, WORKBENCH_CODER or project default; "
+                "set one with `workbench coder NAME`)"
+            )
+        return name
+
+    def coder_source(self, explicit: str | None = None) -> tuple[str, str]:
+        """The acting coder and where the name came from: ``"--coder"``,
+        ``"WORKBENCH_CODER"``, ``"project default"`` or ``"login name"``."""
         if explicit is not None:
-            return validate_name(explicit, what="coder name (--coder)")
-        for candidate in (explicit, os.environ.get("WORKBENCH_CODER"), self.get_setting("default_coder")):
+            return validate_name(explicit, what="coder name (--coder)"), "--coder"
+        for candidate, source in (
+            (os.environ.get("WORKBENCH_CODER"), "WORKBENCH_CODER"),
+            (self.get_setting("default_coder"), "project default"),
+        ):
             if candidate and candidate.strip():
-                return validate_name(candidate.strip(), what="coder name")
+                return validate_name(candidate.strip(), what="coder name"), source
         try:
-            return getpass.getuser()
+            login = getpass.getuser()
         except Exception:  # noqa: BLE001 - no login name on some systems
-            return "coder"
+            login = ""
+        return (login.strip() or "coder"), LOGIN_NAME
+
+    def set_default_coder(self, name: str) -> str:
+        """Make ``name`` the project's default coder; returns the cleaned name."""
+        cleaned = validate_name(name, what="coder name")
+        self.set_setting("default_coder", cleaned)
+        return cleaned
 
     # -- opening --------------------------------------------------------------------------
     @classmethod

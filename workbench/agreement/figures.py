@@ -314,10 +314,13 @@ def compute(
     unit: str = "sentence",
     overlap: float = 0.9,
     code: str | None = None,
+    *,
+    include_interviewer: bool = False,
 ) -> dict:
     """Agreement between ``coders`` (default: the two with the most codings, not ``consensus``)
     on ``unit``s; ``overlap`` is the segment-matching threshold as a fraction (0.9 = 90%);
-    ``code`` limits the figures to one code, or to one theme and its codes.
+    ``code`` limits the figures to one code, or to one theme and its codes. The units are the
+    respondent's only unless ``include_interviewer``.
 
     Returns the JSON structure documented in ``docs/agreement.md``.
     """
@@ -325,12 +328,15 @@ def compute(
         raise WorkbenchError(f"the overlap must lie above 0 and at most 1 (100%), not {overlap}")
     coder_names = parse_coders(db, coders)
     codes, themes = _select(db, code)
-    uc = collect(db, coder_names, unit)
+    uc = collect(db, coder_names, unit, include_interviewer=include_interviewer)
     k = len(coder_names)
     names = {c["id"]: c["name"] for c in codes}
     no_units = None
     if not uc.units:
-        no_units = Figure(None, "no transcript was coded by all of " + ", ".join(coder_names))
+        if uc.transcripts and not include_interviewer:
+            no_units = Figure(None, "the compared transcripts have no respondent text")
+        else:
+            no_units = Figure(None, "no transcript was coded by all of " + ", ".join(coder_names))
 
     def figures(patterns: Counter) -> dict[str, Figure]:
         if no_units is not None:
@@ -411,6 +417,7 @@ def compute(
     return {
         "coders": list(coder_names),
         "unit": unit,
+        "include_interviewer": include_interviewer,
         "transcripts": uc.transcripts,
         "excluded_transcripts": uc.excluded,
         "units": len(uc.units),

@@ -4,16 +4,23 @@
 researcher can paste into the methods chapter and adapt: the unit, the coders, the transcripts
 compared (and those left out, with why), the method, and tables of the figures per theme and
 per code, overall, and for segment matching. :func:`write` never overwrites a file without
-``force``.
+``force`` and never creates a missing folder.
+
+An undefined figure appears in a table as ``undefined¹``; the numbered notes below the table
+give the reason in plain words (:func:`readable`). :class:`Footnotes` does the numbering for
+the report and for the terminal table of ``workbench agreement``.
 """
 
 from __future__ import annotations
 
+import ast
+import re
 from pathlib import Path
 
 from workbench.agreement.figures import decode
-from workbench.errors import ConflictError, WorkbenchError
 
+METRIC_NAMES = {"percent_agreement": "percent agreement", "cohen_kappa": "Cohen's kappa",
+                "krippendorff_alpha": "Krippendorff's alpha"}
 UNIT_WORDS = {"sentence": ("sentence", "sentences"), "turn": ("speaker turn", "speaker turns"),
               "transcript": ("whole transcript", "whole transcripts")}
 
@@ -26,12 +33,123 @@ def fmt(value, *, percent: bool = False) -> str:
     return f"{100 * f.value:.1f}%" if percent else f"{f.value:.3f}"
 
 
+_SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def superscript(n: int) -> str:
+    """``12`` -> ``¹²``."""
+    return str(n).translate(_SUPERSCRIPT)
+
+
+def _quoted(token: str) -> str:
+    try:
+        value = ast.literal_eval(token)
+    except (ValueError, SyntaxError):
+        value = token.strip("'\"")
+    return f"‘{value}’"
+
+
+_ONLY_CATEGORY = re.compile(r"^both coders used only the category ('.*'|\".*\"): expected agreement is 1$")
+_NO_VARIATION = re.compile(
+    r"^no variation: every pairable value is ('.*'|\".*\"), so expected disagreement is 0$")
+
+
+def readable(reason: str, *, theme: bool = False) -> str:
+    """An undefined figure's reason as a plain sentence for a reader of the report (the JSON
+    keeps the reason as computed). ``theme``: the figure is a theme's (the values are the
+    theme's codes), not a code's (the values are present/absent). Kappa and alpha undefined for
+    the same cause get the same sentence, so that they share one note."""
+    text = reason.strip()
+    m = _ONLY_CATEGORY.match(text) or _NO_VARIATION.match(text)
+    if m:
+        token = m.group(1)
+        try:
+            value = ast.literal_eval(token)
+        except (ValueError, SyntaxError):
+            value = token
+        if not theme and value == "absent":
+            who = "neither coder applied the code to any unit"
+        elif not theme and value == "present":
+            who = "every coder applied the code to every unit"
+        elif theme:
+            who = f"wherever the coders both gave one of the theme's codes, it was {_quoted(token)}"
+        else:
+            who = f"every value was {_quoted(token)}"
+        return (f"Not defined: {who}; without variation, kappa and alpha cannot be computed "
+                "(chance agreement is complete).")
+    if text in ("no unit was coded by two or more coders (no pairable values)",
+                "no unit was coded by both coders"):
+        what = "one of the theme's codes" if theme else "a value"
+        return f"Not defined: no unit was given {what} by two or more coders: nothing to compare."
+    if text == "no coder applied this code in the compared transcripts":
+        return "Not defined: no coder applied this code in the compared transcripts."
+    text = text[:1].upper() + text[1:]
+    return text if text.endswith(".") else text + "."
+
+
+class Footnotes:
+    """Numbers the reasons of undefined figures: ``cell()`` gives ``undefined¹`` (each distinct
+    reason gets one number), ``take_new()`` the notes not handed out yet, ``used()`` all notes
+    a set of cells referred to."""
+
+    def __init__(self) -> None:
+        self.numbers: dict[str, int] = {}
+        self._new: list[int] = []
+        self._since: list[int] = []
+
+    def cell(self, value, *, percent: bool = False, theme: bool = False) -> str:
+        f = decode(value)
+        if f.defined:
+            return f"{100 * f.value:.1f}%" if percent else f"{f.value:.3f}"
+        note = readable(f.reason or "undefined", theme=theme)
+        n = self.numbers.get(note)
+        if n is None:
+            n = self.numbers[note] = len(self.numbers) + 1
+            self._new.append(n)
+        if n not in self._since:
+            self._since.append(n)
+        return "undefined" + superscript(n)
+
+    def _lines(self, numbers: list[int]) -> list[str]:
+        text = {n: note for note, n in self.numbers.items()}
+        return [f"{superscript(n)} {text[n]}" for n in sorted(numbers)]
+
+    def take_new(self) -> list[str]:
+        """The notes numbered since the last call (each reason is handed out once)."""
+        out = self._lines(self._new)
+        self._new = []
+        return out
+
+    def take_used(self) -> list[str]:
+        """The notes the cells since the last call referred to (for a note under each table)."""
+        out = self._lines(self._since)
+        self._since = []
+        self._new = []
+        return out
+
+
 def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
 def _coders(names: list[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _interviewer_text(result: dict, units: str) -> str:
+    """The method sentence on whose words count (``include_interviewer``)."""
+    if result.get("include_interviewer"):
+        if result["unit"] == "transcript":
+            return "The interviewer's words counted as well as the respondent's."
+        return f"All {units} counted as units, the interviewer's as well as the respondent's."
+    why = ("because questions are hardly ever coded, and counting them as units on which the "
+           "coders agree that a code is absent would inflate percent agreement")
+    if result["unit"] == "transcript":
+        return ("Only the respondent's words counted: a coder applied a code to a transcript when "
+                "their codings of it covered more than half of the respondent's text; the "
+                f"interviewer's words were left out, {why}.")
+    return (f"Only the respondent's words were units: {units} in the interviewer's turns were "
+            f"left out, {why}.")
 
 
 def render(result: dict) -> str:
@@ -44,12 +162,13 @@ def render(result: dict) -> str:
     lines.append(
         f"The coders {_coders(coders)} each coded "
         f"{n_t} transcript{'s' if n_t != 1 else ''} independently with the shared codebook; "
-        f"agreement was measured on {result['units']} {units} as units."
+        f"agreement was measured on {result['units']} {units} as units"
+        + (" (the respondents' words only)." if not result.get("include_interviewer") else ".")
     )
     if ex:
         lines.append(
             f"{len(ex)} transcript{'s were' if len(ex) != 1 else ' was'} left out because not "
-            "every coder had coded it: "
+            f"every coder had coded {'them' if len(ex) != 1 else 'it'}: "
             + "; ".join(f"{e['transcript']} ({e['label']}, {e['reason']})" for e in ex) + "."
         )
     lines += [
@@ -70,16 +189,27 @@ def render(result: dict) -> str:
         "segments that the other coder coded with the same code over at least "
         f"{100 * result['segments']['overlap']:.0f}% of the segment's length (intersection "
         "divided by the segment's length), in both directions. A figure that cannot be "
-        "computed is shown as undefined, with the reason.",
+        "computed is shown as undefined, with the reason in a note below the table.",
+        "",
+        _interviewer_text(result, units),
         "",
     ]
+    notes = Footnotes()
+
+    def close_table() -> None:
+        used = notes.take_used()
+        if used:
+            lines.append("")
+            for note in used:
+                lines.extend([note, ""])
+            lines.pop()
     heads = ["", "Percent agreement"] + (["Cohen's kappa"] if two else []) + ["Krippendorff's alpha"]
 
-    def figs(row: dict) -> list[str]:
-        out = [fmt(row["percent_agreement"], percent=True)]
+    def figs(row: dict, *, theme: bool = False) -> list[str]:
+        out = [notes.cell(row["percent_agreement"], percent=True, theme=theme)]
         if two:
-            out.append(fmt(row["cohen_kappa"]))
-        out.append(fmt(row["krippendorff_alpha"]))
+            out.append(notes.cell(row["cohen_kappa"], theme=theme))
+        out.append(notes.cell(row["krippendorff_alpha"], theme=theme))
         return out
 
     overall = result["overall"]
@@ -87,15 +217,18 @@ def render(result: dict) -> str:
     lines.append("| Pooled over codes | " + " | ".join(figs(overall["pooled"])) + " |")
     mean = overall["mean"]
     lines.append("| Mean over codes | " + " | ".join(figs(mean)) + " |")
+    close_table()
     lines += ["", f"({overall['codes']} codes; the mean is over the codes whose figure is "
-              "defined: " + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in mean["defined"].items()) + ".)", ""]
+              "defined: " + ", ".join(f"{METRIC_NAMES.get(k, k)} {v}" for k, v in mean["defined"].items()) + ".)", ""]
 
     if result["themes"]:
         th = ["Theme", f"{units.capitalize()} with a theme code", "Conflicts"] + heads[1:]
         lines += ["## Themes", "", "| " + " | ".join(th) + " |", "|" + "---|" * len(th)]
         for t in result["themes"]:
             conflicts = ", ".join(f"{c} {n}" for c, n in t["conflicts"].items())
-            lines.append(f"| {_cell(t['theme'])} | {t['units']} | {conflicts} | " + " | ".join(figs(t)) + " |")
+            lines.append(f"| {_cell(t['theme'])} | {t['units']} | {conflicts} | "
+                         + " | ".join(figs(t, theme=True)) + " |")
+        close_table()
         lines.append("")
 
     ch = ["Code", "Theme"] + [f"{units.capitalize()} coded by {c}" for c in coders] + ["By all"] + heads[1:]
@@ -106,6 +239,7 @@ def render(result: dict) -> str:
             f"| {_cell(c['code'])} | {_cell(c['theme'] or '')} | " + " | ".join(coded)
             + f" | {c['both']} | " + " | ".join(figs(c)) + " |"
         )
+    close_table()
     lines.append("")
 
     seg = result["segments"]
@@ -113,21 +247,16 @@ def render(result: dict) -> str:
               f"Overlap threshold {100 * seg['overlap']:.0f}%: {seg['definition']}.", "",
               "| Segments of | Matched by | Segments | Matched | Share |", "|---|---|---|---|---|"]
     for p in seg["pairs"]:
-        lines.append(f"| {p['coder']} | {p['other']} | {p['segments']} | {p['matched']} | {fmt(p['share'], percent=True)} |")
+        lines.append(f"| {p['coder']} | {p['other']} | {p['segments']} | {p['matched']} | "
+                     f"{notes.cell(p['share'], percent=True)} |")
+    close_table()
     lines.append("")
     return "\n".join(lines)
 
 
 def write(path: Path | str, text: str, *, force: bool = False) -> Path:
-    """Write the report; an existing file is refused unless ``force``."""
-    target = Path(path)
-    if target.exists() and not force:
-        raise ConflictError("exists already; pass --force to overwrite it", path=target)
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(target.name + ".tmp")
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(target)
-    except OSError as exc:
-        raise WorkbenchError(f"cannot write the report: {exc.strerror}", path=target) from exc
-    return target
+    """Write the report in one piece; an existing file is refused unless ``force``, a missing
+    folder always (a typo must not create folders)."""
+    from workbench.files import write_atomic
+
+    return write_atomic(path, text, force=force, create_parents=False)

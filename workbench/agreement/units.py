@@ -10,6 +10,13 @@ the work grows with the number of codings, not with codes × units.
 Only transcripts that every compared coder has coded (at least one coding of any code) take
 part; the others are listed with the reason (``"not coded by bram"``).
 
+By default only the **respondent's** text counts: sentences and turns of turns whose role is
+not ``interviewer``, and for whole-transcript units the respondent's characters (a transcript
+unit is applied when the coder's codings cover more than half of the respondent's text).
+Interviewer sentences are almost never coded, so counting them as units where "both coders
+agree the code is absent" would inflate percent agreement. ``include_interviewer=True`` counts
+every unit, as before.
+
 :func:`collect` reads everything with one query per coder for the codings and one query for
 the units; the agreement figures, the disagreement list and reconciliation all start from its
 :class:`UnitCodings`.
@@ -78,6 +85,10 @@ class UnitCodings:
     applied: dict[str, dict[str, set[int]]]
     spans: dict[str, dict[str, dict[str, list[Span]]]]
     merged: dict[str, dict[str, dict[str, list[Span]]]] = field(default_factory=dict)
+    include_interviewer: bool = False
+    #: for whole-transcript units of the respondent's text only: per transcript, the
+    #: respondent's spans (sorted, disjoint); coverage is measured over these characters
+    segments: dict[str, list[Span]] | None = None
     _by_key: dict[tuple[str, int], int] = field(default_factory=dict, repr=False)
 
     def position(self, transcript_id: str, idx: int) -> int | None:
@@ -86,6 +97,25 @@ class UnitCodings:
             rows = self.units.rows if isinstance(self.units, UnitList) else self.units
             self._by_key = {(r[0], r[1]): i for i, r in enumerate(rows)}
         return self._by_key.get((transcript_id, idx))
+
+    def unit_length(self, position: int) -> int:
+        """The characters of the unit that count (for a respondent-only transcript unit, the
+        respondent's characters)."""
+        u = self.units[position]
+        if self.segments is not None:
+            return sum(e - s for s, e in self.segments.get(u.transcript_id, []))
+        return u.end - u.start
+
+    def covers(self, merged: Sequence[Span], position: int) -> bool:
+        """Whether the merged spans apply to the unit at ``position`` (more than half)."""
+        u = self.units[position]
+        starts = [s for s, _ in merged]
+        if self.segments is not None:
+            covered = sum(covered_length(merged, starts, s, e)
+                          for s, e in self.segments.get(u.transcript_id, []))
+        else:
+            covered = covered_length(merged, starts, u.start, u.end)
+        return applies(covered, self.unit_length(position))
 
     def codes_on(self, coder: str, position: int) -> set[str]:
         """The code ids ``coder`` applied to the unit at ``position``."""
@@ -190,24 +220,38 @@ def parse_coders(db: sqlite_utils.Database, coders: str | Sequence[str] | None) 
     return tuple(names)
 
 
+_NOT_INTERVIEWER = "coalesce(t.role, '') != 'interviewer'"
+
+
 def _load_units(
-    db: sqlite_utils.Database, unit: str, transcripts: Sequence[str], *, all_of_them: bool
+    db: sqlite_utils.Database, unit: str, transcripts: Sequence[str], *, all_of_them: bool,
+    include_interviewer: bool = True,
 ) -> dict[str, list[tuple[str, int, int, int]]]:
-    """Per transcript, its units as rows ``(transcript_id, idx, start, end)`` in text order."""
+    """Per transcript, its units as rows ``(transcript_id, idx, start, end)`` in text order
+    (without ``include_interviewer``: the units of respondent turns only)."""
+    marks = ",".join("?" for _ in transcripts)
     if unit == "transcript":
         sql, args = "select id, 0, 0, length(text) from transcripts", []
         if not all_of_them:
-            sql += f" where id in ({','.join('?' for _ in transcripts)})"
+            sql += f" where id in ({marks})"
             args = list(transcripts)
         rows = db.execute(sql, args).fetchall()
     else:
-        table = "sentences" if unit == "sentence" else "turns"
-        sql = f"select transcript_id, idx, start, [end] from {table}"
+        if unit == "turn":
+            sql = "select t.transcript_id, t.idx, t.start, t.[end] from turns t"
+        else:
+            sql = ("select s.transcript_id, s.idx, s.start, s.[end] from sentences s left join "
+                   "turns t on t.transcript_id = s.transcript_id and t.idx = s.turn_idx")
+        where = [] if include_interviewer else [_NOT_INTERVIEWER]
         args = []
         if not all_of_them:
-            sql += f" where transcript_id in ({','.join('?' for _ in transcripts)})"
+            prefix = "t" if unit == "turn" else "s"
+            where.append(f"{prefix}.transcript_id in ({marks})")
             args = list(transcripts)
-        rows = db.execute(sql + " order by transcript_id, idx", args).fetchall()
+        if where:
+            sql += " where " + " and ".join(where)
+        order = "t.transcript_id, t.idx" if unit == "turn" else "s.transcript_id, s.idx"
+        rows = db.execute(f"{sql} order by {order}", args).fetchall()
     wanted = set(transcripts)
     out: dict[str, list[tuple[str, int, int, int]]] = {t: [] for t in transcripts}
     for tid, group in groupby(rows, key=itemgetter(0)):
@@ -221,17 +265,76 @@ def _load_units(
     return out
 
 
+def respondent_segments(db: sqlite_utils.Database, transcripts: Sequence[str]) -> dict[str, list[Span]]:
+    """Per transcript, the spans of its respondent turns (merged). A transcript without any
+    turns counts as the respondent's text throughout."""
+    out: dict[str, list[Span]] = {}
+    if not transcripts:
+        return out
+    marks = ",".join("?" for _ in transcripts)
+    has_turns: set[str] = set()
+    spans: dict[str, list[Span]] = {}
+    for tid, role, start, end in db.execute(
+        f"select transcript_id, role, start, [end] from turns where transcript_id in ({marks})",
+        list(transcripts),
+    ):
+        has_turns.add(tid)
+        if role != "interviewer":
+            spans.setdefault(tid, []).append((start, end))
+    lengths = dict(db.execute(
+        f"select id, length(text) from transcripts where id in ({marks})", list(transcripts)
+    ).fetchall())
+    for tid in transcripts:
+        if tid not in has_turns:
+            out[tid] = [(0, lengths.get(tid, 0))] if lengths.get(tid) else []
+        else:
+            out[tid] = merge_spans(spans.get(tid, []))
+    return out
+
+
+def interviewer_unit(db: sqlite_utils.Database, unit: str, transcript_id: str, idx: int) -> bool:
+    """Whether sentence or turn ``idx`` of the transcript exists and is the interviewer's."""
+    if unit == "turn":
+        row = db.execute("select role from turns where transcript_id = ? and idx = ?",
+                         [transcript_id, idx]).fetchone()
+    elif unit == "sentence":
+        row = db.execute(
+            "select t.role from sentences s join turns t on t.transcript_id = s.transcript_id "
+            "and t.idx = s.turn_idx where s.transcript_id = ? and s.idx = ?",
+            [transcript_id, idx]).fetchone()
+    else:
+        return False
+    return row is not None and row[0] == "interviewer"
+
+
+def _intersection(a: Sequence[Span], b: Sequence[Span]) -> int:
+    """Characters in both of two sorted, disjoint span lists."""
+    i = j = total = 0
+    while i < len(a) and j < len(b):
+        lo = max(a[i][0], b[j][0])
+        hi = min(a[i][1], b[j][1])
+        if hi > lo:
+            total += hi - lo
+        if a[i][1] < b[j][1]:
+            i += 1
+        else:
+            j += 1
+    return total
+
+
 def collect(
     db: sqlite_utils.Database,
     coders: Sequence[str],
     unit: str = "sentence",
     *,
     transcripts: Sequence[str] | None = None,
+    include_interviewer: bool = False,
 ) -> UnitCodings:
     """Which codes each coder applied to each unit of the transcripts all of them coded.
 
     ``transcripts`` limits the work to those transcript ids (e.g. one unit's transcript when
-    reconciling); the exclusion rule still applies to them.
+    reconciling); the exclusion rule still applies to them. Without ``include_interviewer``
+    the units are the respondent's only (see the module docstring).
     """
     check_unit(unit)
     coders = tuple(coders)
@@ -272,7 +375,14 @@ def collect(
             included.append(tid)
 
     every = limit is None and len(included) > len(all_rows) // 2
-    units_by_t = _load_units(db, unit, included, all_of_them=every)
+    units_by_t = _load_units(db, unit, included, all_of_them=every,
+                             include_interviewer=include_interviewer)
+    segments = None
+    if unit == "transcript" and not include_interviewer:
+        segments = respondent_segments(db, included)
+        for tid in included:
+            if not segments.get(tid):  # no respondent text: no unit
+                units_by_t[tid] = []
     rows: list[tuple[str, int, int, int]] = []
     applied: dict[str, dict[str, set[int]]] = {c: {} for c in coders}
     spans: dict[str, dict[str, dict[str, list[Span]]]] = {c: {} for c in coders}
@@ -291,6 +401,12 @@ def collect(
             hits_of = applied[coder]
             for code, code_spans in by_code.items():
                 merged = merged_t[code] = merge_spans(code_spans)
+                if segments is not None:
+                    if n:
+                        resp = segments[tid]
+                        if applies(_intersection(merged, resp), sum(e - s for s, e in resp)):
+                            hits_of.setdefault(code, set()).add(base)
+                    continue
                 # Sweep: merged intervals are sorted and disjoint, units sorted and disjoint, so
                 # a unit's coverage is summed over consecutive intervals.
                 hits = None
@@ -328,4 +444,6 @@ def collect(
         applied=applied,
         spans=spans,
         merged=merged_all,
+        include_interviewer=include_interviewer,
+        segments=segments,
     )

@@ -72,6 +72,7 @@ __all__ = [
     "deduce_version",
     "engine_info",
     "get_deduce",
+    "is_first_name",
     "is_ready",
     "map_tag",
 ]
@@ -411,6 +412,19 @@ def build_in_background(
 def is_ready() -> bool:
     """True once deduce is loaded and :func:`deduce_flags` will not block."""
     return _deduce is not None
+
+
+def is_first_name(word: str) -> bool | None:
+    """Whether deduce's lookup tables know ``word`` as a first name (``Kevin``, ``Sanne``);
+    ``None`` while deduce is not loaded (this never starts loading it)."""
+    engine = _deduce
+    if engine is None:
+        return None
+    try:
+        trie = engine.lookup_structs["first_name"]
+        return trie.longest_matching_prefix([word]) is not None
+    except Exception:  # noqa: BLE001 - another deduce version without this table
+        return None
 
 
 def engine_info() -> dict[str, Any]:

@@ -11,7 +11,9 @@ are tuned for Dutch interviews with young people:
 * BSN numbers that pass the eleven-test (``111222333``, ``111.222.333``),
 * Dutch phone numbers (``06-12345678``, ``06 12 34 56 78``, ``+31 6 ...``,
   ``020-1234567``),
-* e-mail addresses and URLs (a fallback for when deduce misses them).
+* e-mail addresses and URLs (a fallback for when deduce misses them),
+* ages, also written in words (``zestien jaar``, ``een jongen van vijftien``,
+  ``toen hij veertien was``), which deduce only finds as digits before "jaar".
 
 All detectors return :class:`Flag` objects whose ``start``/``end`` are Python
 string indices into the text that was passed in. :func:`merge_flags` combines
@@ -26,11 +28,13 @@ from dataclasses import dataclass
 
 __all__ = [
     "CATEGORIES",
+    "age_flags",
     "CATEGORY_PRIORITY",
     "SOURCES",
     "Flag",
     "bsn_flags",
     "email_flags",
+    "is_sentence_start",
     "is_valid_bsn",
     "licence_plate_flags",
     "merge_flags",
@@ -39,6 +43,7 @@ __all__ = [
     "school_flags",
     "social_handle_flags",
     "url_flags",
+    "number_value",
 ]
 
 #: Every category a :class:`Flag` can have, from most to least specific.
@@ -509,6 +514,12 @@ def _is_sentence_start(text: str, pos: int) -> bool:
     return k < 0 or text[k] in _SENTENCE_END
 
 
+def is_sentence_start(text: str, pos: int) -> bool:
+    """True if ``pos`` starts a sentence or line: only spaces separate it from the text's
+    start, a line break, sentence-ending punctuation, a colon, an opening quote or a dash."""
+    return _is_sentence_start(text, pos)
+
+
 def _school_kind(word: str) -> str | None:
     """Classify a word: "type" (needs a name), "compound" (a name itself) or None."""
     lower = word.lower()
@@ -598,6 +609,137 @@ def school_flags(text: str) -> list[Flag]:
 
 
 # ---------------------------------------------------------------------------
+# Ages (also in words)
+# ---------------------------------------------------------------------------
+
+_UNITS = {"een": 1, "één": 1, "twee": 2, "drie": 3, "vier": 4, "vijf": 5, "zes": 6, "zeven": 7,
+          "acht": 8, "negen": 9}
+_TEENS = {"tien": 10, "elf": 11, "twaalf": 12, "dertien": 13, "veertien": 14, "vijftien": 15,
+          "zestien": 16, "zeventien": 17, "achttien": 18, "negentien": 19}
+_TENS = {"twintig": 20, "dertig": 30, "veertig": 40, "vijftig": 50, "zestig": 60,
+         "zeventig": 70, "tachtig": 80, "negentig": 90}
+_UNIT_RE = "|".join(sorted(_UNITS, key=len, reverse=True))
+_TENS_RE = "|".join(_TENS)
+# "drieëntwintig", "vierentwintig", "zestien", "twaalf", "16"
+_NUMBER = (
+    rf"(?:(?:{_UNIT_RE})[eë]n(?:{_TENS_RE})|{'|'.join(_TEENS)}|{_TENS_RE}|{_UNIT_RE}|1?\d?\d)"
+)
+_NUM_PART_RE = re.compile(rf"(?i)^(?:(?P<u>{_UNIT_RE})[eë]n(?P<t>{_TENS_RE})|(?P<w>\w+))$")
+
+#: Words before "N jaar" that make it a duration or a date, not an age (after deduce's list).
+_AGE_PRE_PSEUDO = frozenset(
+    """al sinds gedurende na nog ongeveer over vanaf elke de die deze afgelopen laatste
+    eerste ruim zo'n per om binnen jaren tijdens voor""".split()
+)
+#: Words after "N jaar" that make it a duration or a date, not an age.
+_AGE_POST_PSEUDO = frozenset(
+    """geleden lang later eerder terug ervaring werkzaam gewerkt gestopt getrouwd verder
+    daarna daarvoor nadien na naar in bij cel jeugddetentie gevangenis celstraf
+    voorwaardelijk onvoorwaardelijk""".split()
+)
+#: Singular words for a person: "een jongen van vijftien" is an age.
+_PERSON_NOUNS = (
+    "jongen|jongetje|jochie|joch|knul|gast|meisje|meid|meidje|kind|kindje|jongere|puber|tiener|"
+    "vriend|vriendje|vriendin|vriendinnetje|broer|broertje|zus|zusje|zoon|zoontje|dochter|"
+    "dochtertje|neef|neefje|nicht|nichtje|leerling|student|studente|cliënt|client|cliënte|"
+    "slachtoffer|dader|man|vrouw|moeder|vader|jongeman|jonge vrouw|mannetje"
+)
+#: Words after "van N" that make N a count or an amount, not an age.
+_NOT_AN_AGE_AFTER = frozenset(
+    """euro uur minuten minuutjes seconden dagen weken maanden procent keer kilo gram
+    meter kilometer straten huizen broers zussen kinderen jongens meiden mensen
+    vrienden man vrouwen pakketjes cent tot""".split()
+)
+
+_AGE_YEARS_RE = re.compile(
+    rf"(?i)(?<![\w\-.,])(?P<num>{_NUMBER})(?:\s*(?:-|tot|à|a|of|,)\s*(?P<num2>{_NUMBER}))?"
+    r"(?P<unit>\s+jaar(?:\s+oud\b)?|\s*-?\s*jarige?\b|\s+jr\b)(?!\w)"
+)
+_AGE_OF_PERSON_RE = re.compile(
+    rf"(?i)\b(?:{_PERSON_NOUNS})\s+(?:is\s+|was\s+)?van\s+(?:pas\s+|net\s+|nog\s+maar\s+|bijna\s+|ongeveer\s+)?"
+    rf"(?P<num>{_NUMBER})(?!\w)(?:\s*(?:,|-|of|tot)\s*(?P<num2>{_NUMBER})(?!\w))?"
+)
+_AGE_WAS_RE = re.compile(
+    rf"(?i)\b(?:toen\s+)?(?:ik|hij|zij|ze|je|jij|die)\s+(?:is|was|werd|wordt|ben|bent)\s+"
+    r"(?:toen\s+|pas\s+|net\s+|nog\s+maar\s+|bijna\s+|ongeveer\s+|al\s+)?"
+    rf"(?P<num>{_NUMBER})(?:\s+(?:of|à|a)\s+(?P<num2>{_NUMBER}))?(?=\s*[.,;:!?)]|\s+(?:jaar\b|toen\b|en\b|dus\b|hoor\b)|\s*$)"
+)
+_AGE_TOEN_RE = re.compile(
+    rf"(?i)\btoen\s+(?:ik|hij|zij|ze|je|jij|die|we|wij)\s+(?:pas\s+|net\s+|nog\s+maar\s+|ongeveer\s+)?"
+    rf"(?P<num>{_NUMBER})(?:\s+jaar(?:\s+oud)?)?\s+(?:was|werd|waren|werden)\b"
+)
+
+
+def number_value(word: str) -> int | None:
+    """The value of a Dutch number word or digits from 1 to 99 (``"drieëntwintig"`` -> 23);
+    ``None`` for anything else."""
+    w = word.strip().lower()
+    if w.isdigit():
+        return int(w)
+    for table in (_UNITS, _TEENS, _TENS):
+        if w in table:
+            return table[w]
+    m = _NUM_PART_RE.match(w)
+    if m and m.group("u"):
+        return _UNITS[m.group("u")] + _TENS[m.group("t")]
+    return None
+
+
+def _word_before(text: str, pos: int) -> str:
+    m = re.search(r"([\w'’]+)\W*$", text[max(0, pos - 30):pos])
+    return m.group(1).lower().replace("’", "'") if m else ""
+
+
+def _word_after(text: str, pos: int) -> str:
+    m = re.match(r"\W*?([\w'’]+)", text[pos:pos + 30])
+    return m.group(1).lower() if m else ""
+
+
+def _age_span(m: re.Match[str]) -> tuple[int, int]:
+    end = m.end("num2") if "num2" in m.re.groupindex and m.group("num2") else m.end("num")
+    return m.start("num"), end
+
+
+def age_flags(text: str) -> list[Flag]:
+    """Flag ages, as digits or Dutch number words (1–99).
+
+    * ``N jaar oud``, ``N-jarige``: any age; ``N jaar``: from 10 up (``twee jaar`` is mostly
+      a duration), not after words that make it a duration or date (``al``, ``sinds``,
+      ``ruim``, ``de`` …) nor before ``geleden``, ``lang``, ``later`` …;
+    * a person and an age: ``een jongen van vijftien``, ``een meisje is van 15``, but not
+      ``van drie straten``;
+    * ``hij was zestien.``, ``ze is pas veertien, …``, ``toen ik veertien was``.
+
+    The flag covers the number (or range, ``vijftien of zestien``), as deduce's age flags do.
+    """
+    flags: list[Flag] = []
+    for m in _AGE_YEARS_RE.finditer(text):
+        value = number_value(m.group("num"))
+        if value is None or value == 0 or value > 99:
+            continue
+        if m.group("num2") and (number_value(m.group("num2")) or 0) <= value:
+            continue  # "van zestien tot een jaar of twintig" is no range of ages
+        unit = m.group("unit").lower()
+        stated = "oud" in unit or "jarig" in unit
+        if not stated:
+            if value < 10 or _word_before(text, m.start()) in _AGE_PRE_PSEUDO:
+                continue
+            if _word_after(text, m.end()) in _AGE_POST_PSEUDO:
+                continue
+        flags.append(_flag(text, *_age_span(m), "age"))
+    for regex in (_AGE_OF_PERSON_RE, _AGE_WAS_RE, _AGE_TOEN_RE):
+        for m in regex.finditer(text):
+            value = number_value(m.group("num"))
+            if value is None or not 2 <= value <= 99:
+                continue
+            after = _word_after(text, m.end())
+            if regex is _AGE_OF_PERSON_RE and after in _NOT_AN_AGE_AFTER:
+                continue
+            flags.append(_flag(text, *_age_span(m), "age"))
+    return merge_flags(flags, text)
+
+
+# ---------------------------------------------------------------------------
 # All patterns
 # ---------------------------------------------------------------------------
 
@@ -619,5 +761,6 @@ def pattern_flags(text: str) -> list[Flag]:
         *social_handle_flags(text),
         *licence_plate_flags(text),
         *school_flags(text),
+        *age_flags(text),
     ]
     return merge_flags(flags, text)

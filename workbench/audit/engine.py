@@ -89,6 +89,7 @@ def audit_text(
     allow: Iterable[str] = (),
     nlp_entities: Iterable[tuple[int, int, str]] = (),
     use_deduce: bool = True,
+    drop_common_words: bool = True,
 ) -> list[Flag]:
     """Find text that may identify someone.
 
@@ -105,6 +106,10 @@ def audit_text(
         use_deduce: Run deduce (default). Blocks while deduce is still loading;
             pass False (e.g. while :func:`~workbench.audit.deduce_engine.is_ready`
             is False) for a quick pattern-only audit.
+        drop_common_words: Drop one-word person and place flags that are ordinary words
+            here: the word occurs in lower case elsewhere in ``text``, or it is a common Dutch
+            word at the start of a sentence (see :mod:`workbench.audit.common_words`). Audit
+            a whole transcript at once so that the first rule sees all of it.
 
     Returns:
         Non-overlapping flags sorted by start. Where flags from different
@@ -120,6 +125,10 @@ def audit_text(
     flags.extend(pattern_flags(text))
     flags.extend(model_flags(text, nlp_entities))
 
+    if drop_common_words:
+        from workbench.audit.common_words import drop_common_word_flags
+
+        flags = drop_common_word_flags(text, flags)
     allow_list = [term for term in allow if term and term.strip()]
     if allow_list:
         terms = {_normalise(term) for term in allow_list}

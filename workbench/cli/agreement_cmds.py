@@ -19,6 +19,10 @@ coders_option = click.option(
     "--coders", metavar="A,B[,…]",
     help="The coders to compare (default: the two with the most codings, not 'consensus').",
 )
+interviewer_option = click.option(
+    "--include-interviewer", is_flag=True,
+    help="Count the interviewer's sentences/turns as units too (default: the respondent's only).",
+)
 
 
 def register(cli: click.Group) -> None:
@@ -26,10 +30,18 @@ def register(cli: click.Group) -> None:
         cli.add_command(command)
 
 
-def _fmt(value, *, percent: bool = False) -> str:
-    from workbench.agreement.report import fmt
+def _notes():
+    from workbench.agreement.report import Footnotes
 
-    return fmt(value, percent=percent)
+    return Footnotes()
+
+
+def _echo_notes(lines: list[str]) -> None:
+    """The notes below a table, wrapped with a hanging indent."""
+    for line in lines:
+        mark, _, text = line.partition(" ")
+        click.echo(textwrap.fill(text, 96, initial_indent=f"{mark} ",
+                                 subsequent_indent=" " * (len(mark) + 1)))
 
 
 @click.command()
@@ -41,18 +53,22 @@ def _fmt(value, *, percent: bool = False) -> str:
 @click.option("--report", "report_path", type=click.Path(path_type=Path, dir_okay=False),
               help="Also write a Markdown methods-section text to this file.")
 @click.option("--force", is_flag=True, help="Overwrite the --report file if it exists.")
+@interviewer_option
 @json_option
 @with_project
-def agreement(project, coder, coders, unit, code, overlap, report_path, force, as_json) -> None:
+def agreement(project, coder, coders, unit, code, overlap, report_path, force, include_interviewer,
+              as_json) -> None:
     """Intercoder agreement per code, per theme and overall, and segment matching.
 
     A coder applied a code to a unit when their codings of it cover more than half of the
-    unit. Only transcripts every compared coder has coded count. Compare before and after
-    reconciliation with --coders anna,bram and --coders anna,consensus.
+    unit. Only transcripts every compared coder has coded count, and only the respondent's
+    sentences or turns (--include-interviewer counts the interviewer's too). Compare before and
+    after reconciliation with --coders anna,bram and --coders anna,consensus.
     """
     from workbench.agreement import figures
 
-    result = figures.compute(project.db, coders, unit=unit, overlap=overlap / 100, code=code)
+    result = figures.compute(project.db, coders, unit=unit, overlap=overlap / 100, code=code,
+                             include_interviewer=include_interviewer)
     if report_path is not None:
         from workbench.agreement import report
 
@@ -63,21 +79,25 @@ def agreement(project, coder, coders, unit, code, overlap, report_path, force, a
         echo_json(result)
         return
     names = result["coders"]
-    click.echo(f"coders: {', '.join(names)}   unit: {unit}   units: {result['units']}   "
+    who = "all speakers" if include_interviewer else "respondent only"
+    click.echo(f"coders: {', '.join(names)}   unit: {unit} ({who})   units: {result['units']}   "
                f"transcripts: {len(result['transcripts'])}")
     for ex in result["excluded_transcripts"]:
         click.echo(f"  left out: {ex['transcript']} ({ex['label']}): {ex['reason']}")
     click.echo("")
+    notes = _notes()
     rows = []
     for c in result["codes"]:
         row = {"code": c["code"], "theme": c["theme"] or ""}
         row.update({f"by {x}": c["coded"].get(x, 0) for x in names})
-        row.update({"by all": c["both"], "agree": _fmt(c["percent_agreement"], percent=True),
-                    "kappa": _fmt(c["cohen_kappa"]), "alpha": _fmt(c["krippendorff_alpha"])})
+        row.update({"by all": c["both"], "agree": notes.cell(c["percent_agreement"], percent=True),
+                    "kappa": notes.cell(c["cohen_kappa"]),
+                    "alpha": notes.cell(c["krippendorff_alpha"])})
         rows.append(row)
     cols = ["code", "theme", *[f"by {x}" for x in names], "by all", "agree", "kappa", "alpha"]
     if rows:
         echo_table(rows, cols)
+        _echo_notes(notes.take_new())
     else:
         click.echo("no codes in the codebook")
     if result["themes"]:
@@ -85,34 +105,44 @@ def agreement(project, coder, coders, unit, code, overlap, report_path, force, a
         trows = [{
             "theme": t["theme"], "units": t["units"],
             "conflicts": ", ".join(f"{x} {n}" for x, n in t["conflicts"].items()),
-            "agree": _fmt(t["percent_agreement"], percent=True), "kappa": _fmt(t["cohen_kappa"]),
-            "alpha": _fmt(t["krippendorff_alpha"]),
+            "agree": notes.cell(t["percent_agreement"], percent=True, theme=True),
+            "kappa": notes.cell(t["cohen_kappa"], theme=True),
+            "alpha": notes.cell(t["krippendorff_alpha"], theme=True),
         } for t in result["themes"]]
         echo_table(trows, ["theme", "units", "conflicts", "agree", "kappa", "alpha"])
+        _echo_notes(notes.take_new())
     o = result["overall"]
     click.echo("")
     for label, part in (("pooled", o["pooled"]), ("mean over codes", o["mean"])):
-        click.echo(f"{label}: agreement {_fmt(part['percent_agreement'], percent=True)}, "
-                   f"kappa {_fmt(part['cohen_kappa'])}, alpha {_fmt(part['krippendorff_alpha'])}")
+        click.echo(f"{label}: agreement {notes.cell(part['percent_agreement'], percent=True)}, "
+                   f"kappa {notes.cell(part['cohen_kappa'])}, "
+                   f"alpha {notes.cell(part['krippendorff_alpha'])}")
     seg = result["segments"]
     click.echo("")
     click.echo(f"segment matching (overlap ≥ {100 * seg['overlap']:.0f}% of the segment):")
     for p in seg["pairs"]:
         click.echo(f"  {p['coder']}'s segments matched by {p['other']}: {p['matched']} of "
-                   f"{p['segments']} ({_fmt(p['share'], percent=True)})")
+                   f"{p['segments']} ({notes.cell(p['share'], percent=True)})")
+    new = notes.take_new()
+    if new:
+        click.echo("")
+        _echo_notes(new)
 
 
 @click.command()
 @coders_option
 @click.option("--code", help="Only units where the coders differ on this code (or theme).")
 @unit_option
+@interviewer_option
 @json_option
 @with_project
-def disagreements(project, coder, coders, code, unit, as_json) -> None:
-    """Every unit where the coders applied different codes, with its text."""
+def disagreements(project, coder, coders, code, unit, include_interviewer, as_json) -> None:
+    """Every unit where the coders applied different codes, with its text (the respondent's
+    sentences or turns only, unless --include-interviewer)."""
     from workbench.services import disagreements as service
 
-    rows = service.list(project.db, coders, unit=unit, code=code)
+    rows = service.list(project.db, coders, unit=unit, code=code,
+                        include_interviewer=include_interviewer)
     if as_json:
         echo_json(rows)
         return
@@ -133,7 +163,7 @@ def _is_terminal() -> bool:
     return sys.stdin.isatty()
 
 
-def _walk(project, coder, names, rows, code, unit) -> None:
+def _walk(project, coder, names, rows, code, unit, include_interviewer) -> None:
     from workbench.services import reconcile as service
 
     done = 0
@@ -157,10 +187,21 @@ def _walk(project, coder, names, rows, code, unit) -> None:
         if choice in ("skip", "s"):
             continue
         out = service.decide(project.db, coder, r, "neither" if choice == "n" else choice,
-                             coders=names, code=code, unit=unit)
+                             coders=names, code=code, unit=unit,
+                             include_interviewer=include_interviewer)
         done += 1
         click.echo(f"  consensus: {', '.join(out['consensus']) or '—'}")
-    click.echo(f"\n{done} decisions recorded ('workbench undo' takes the last one back)")
+    click.echo(f"\n{done} decisions recorded, each its own change ('workbench undo' takes the "
+               "last one back)")
+
+
+def _changes(r: dict) -> str:
+    parts = []
+    if r["added"]:
+        parts.append("added " + ", ".join(r["added"]))
+    if r["removed"]:
+        parts.append("removed " + ", ".join(r["removed"]))
+    return "; ".join(parts) or "no change to consensus"
 
 
 @click.command()
@@ -169,58 +210,62 @@ def _walk(project, coder, names, rows, code, unit) -> None:
 @click.option("--code", help="Decide only this code (or the codes of this theme).")
 @unit_option
 @click.option("--no-seed", is_flag=True, help="Do not copy the codes both coders agree on into 'consensus' first.")
+@interviewer_option
 @json_option
 @with_project
-def reconcile(project, coder, decisions, coders, code, unit, no_seed, as_json) -> None:
+def reconcile(project, coder, decisions, coders, code, unit, no_seed, include_interviewer,
+              as_json) -> None:
     """Decide disagreements into the codings of the coder 'consensus'.
 
     Give decisions as UNIT=CHOICE, where UNIT is TRANSCRIPT:NUMBER (a sentence or turn number,
     as 'workbench disagreements' shows it) and CHOICE is a (the first coder), b (the second),
     a coder's name, both or neither, e.g. 'workbench reconcile int01:12=a int01:15=both'.
-    Without decisions, in a terminal, walks through every disagreement and asks. The original
-    codings are never changed; each decision is one undoable change.
+    All or nothing: every decision is checked first; if any cannot be made, all problems are
+    listed and nothing is written. Otherwise the copying of agreed codes and all decisions are
+    one change ('workbench undo' takes all of it back). Without decisions, in a terminal, walks
+    through every disagreement and asks; there each decision is its own change. The original
+    codings are never changed.
     """
-    from workbench.agreement.units import parse_coders
     from workbench.errors import WorkbenchError
     from workbench.services import disagreements as dis
     from workbench.services import reconcile as service
 
     db = project.db
     me = project.coder(coder)
-    names = parse_coders(db, coders)
-    if "consensus" in names:
-        raise WorkbenchError("compare the original coders (e.g. --coders anna,bram), not 'consensus'")
-    parsed = []
-    for d in decisions:
-        ref, sep, choice = d.rpartition("=")
-        if not sep or not ref or not choice:
-            raise WorkbenchError(f"'{d}' is not a decision: write UNIT=CHOICE, e.g. int01:12=a")
-        parsed.append((ref, choice))
-    if not parsed and not _is_terminal():
+    names = service.checked_coders(db, coders)
+    if decisions:
+        out = service.decide_many(db, me, list(decisions), coders=names, code=code, unit=unit,
+                                  seed=not no_seed, include_interviewer=include_interviewer)
+        if as_json:
+            echo_json(out)
+            return
+        if out["seeded"]:
+            click.echo(f"consensus: {out['seeded']} codings both coders agree on copied in")
+        for r in out["decisions"]:
+            click.echo(f"{r['transcript']}:{r['idx']}: {r['decision']} ({_changes(r)}); "
+                       f"consensus now: {', '.join(r['consensus']) or '—'}")
+        n = len(out["decisions"])
+        what = f"{n} decision{'s' if n != 1 else ''}" + (
+            f" and {out['seeded']} agreed codings" if out["seeded"] else "")
+        if out["recorded"]:
+            click.echo(f"recorded as one change: {what} ('workbench undo' takes all of it back)")
+        else:
+            click.echo("nothing changed: the consensus had these decisions already")
+        return
+    if not _is_terminal():
         raise WorkbenchError(
             "give decisions as UNIT=CHOICE (e.g. int01:12=a), or run 'workbench reconcile' in a "
             "terminal to walk through the disagreements ('workbench disagreements' lists them)"
         )
-    seeded = 0 if no_seed else service.seed_agreed(db, me, coders=names, unit=unit, code=code)
-    if parsed:
-        results = [service.decide(db, me, ref, choice, coders=names, code=code, unit=unit)
-                   for ref, choice in parsed]
-        if as_json:
-            echo_json({"seeded": seeded, "decisions": results})
-            return
-        if seeded:
-            click.echo(f"consensus: {seeded} agreed codings copied in")
-        for r in results:
-            click.echo(f"{r['transcript']}:{r['idx']}: {r['decision']}; consensus now: "
-                       f"{', '.join(r['consensus']) or '—'}")
-        return
+    seeded = 0 if no_seed else service.seed_agreed(db, me, coders=names, unit=unit, code=code,
+                                                   include_interviewer=include_interviewer)
     if seeded:
-        click.echo(f"consensus: {seeded} agreed codings copied in")
-    rows = dis.list(db, names, unit=unit, code=code)
+        click.echo(f"consensus: {seeded} codings both coders agree on copied in (one change)")
+    rows = dis.list(db, names, unit=unit, code=code, include_interviewer=include_interviewer)
     if not rows:
         click.echo("no disagreements left to decide")
         return
-    _walk(project, me, list(names), rows, code, unit)
+    _walk(project, me, list(names), rows, code, unit, include_interviewer)
 
 
 @click.command()

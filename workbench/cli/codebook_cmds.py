@@ -28,7 +28,7 @@ def _warn(lines: list[str]) -> None:
         click.echo(f"warning: {w}", err=True)
 
 
-@click.group()
+@click.group(short_help="The shared codebook: themes and codes.")
 def codebook() -> None:
     """The codebook: themes (one level of sub-themes) and codes, shared as codebooks/codebook.yaml."""
 
@@ -67,7 +67,7 @@ def rename_cmd(project, coder, ref, new_name) -> None:
     _warn(warnings)
 
 
-@codebook.command("edit")
+@codebook.command("edit", short_help="Change a code's definition, notes, example, colour, memo.")
 @click.argument("ref", metavar="CODE")
 @_field_options
 @with_project
@@ -101,12 +101,14 @@ def move_cmd(project, coder, ref, theme, no_theme) -> None:
     click.echo(f"'{row['name']}' is now under {where}")
 
 
-@codebook.command("merge")
+@codebook.command("merge", short_help="Merge SOURCE into TARGET (codings move over).")
 @click.argument("source")
 @click.argument("target")
 @with_project
 def merge_cmd(project, coder, source, target) -> None:
-    """Merge SOURCE into TARGET: codings move over (nothing lost) and SOURCE is deleted."""
+    """Merge SOURCE into TARGET: every coder's codings move over and SOURCE is deleted.
+
+    The codebook is shared: the output says how many codings of each coder moved."""
     from workbench.services import codebook as cb
 
     src = cb.resolve(project.db, source)
@@ -116,43 +118,54 @@ def merge_cmd(project, coder, source, target) -> None:
         msg += f": {row['moved_codings']} coding(s) moved"
         if row["collapsed_codings"]:
             msg += f", {row['collapsed_codings']} identical coding(s) collapsed"
+        if row["codings_by_coder"]:
+            msg += f" (by coder: {cb.per_coder_text(row['codings_by_coder'])})"
     click.echo(msg)
 
 
-@codebook.command("split")
+@codebook.command("split", short_help="Split CODE: move some of its codings to a new code.")
 @click.argument("ref", metavar="CODE")
 @click.argument("new_name")
 @click.option("--codings", "coding_ids", required=True, help="Comma-separated ids of the codings that go to NEW_NAME (see 'workbench codings --code CODE').")
+@click.option("--any-coder", is_flag=True, help="Also move codings of other coders (by default only your own).")
 @_field_options
 @with_project
-def split_cmd(project, coder, ref, new_name, coding_ids, **fields) -> None:
-    """Split CODE: create NEW_NAME beside it and move the listed codings to it."""
+def split_cmd(project, coder, ref, new_name, coding_ids, any_coder, **fields) -> None:
+    """Split CODE: create NEW_NAME beside it and move the listed codings to it.
+
+    Only your own codings move, unless --any-coder (the output then says whose moved)."""
     from workbench.services import codebook as cb
 
     ids = [i for i in coding_ids.replace(" ", ",").split(",") if i]
+    who = project.coder(coder)
     warnings = cb.near_duplicate_warnings(project.db, new_name, "code")
-    row = cb.split(project.db, project.coder(coder), ref, new_name, ids,
+    row = cb.split(project.db, who, ref, new_name, ids, any_coder=any_coder,
                    **{k: v for k, v in fields.items() if v is not None})
-    click.echo(f"split: {len(ids)} coding(s) moved to new code '{row['name']}' ({row['id']})")
+    moved = sum(row["codings_by_coder"].values())
+    whose = (f" (by coder: {cb.per_coder_text(row['codings_by_coder'])})"
+             if set(row["codings_by_coder"]) - {who} else "")
+    click.echo(f"split: {moved} coding(s) moved to new code '{row['name']}' ({row['id']}){whose}")
     _warn(warnings)
 
 
-@codebook.command("delete")
+@codebook.command("delete", short_help="Delete a code or theme (--force: with its codings).")
 @click.argument("ref", metavar="CODE")
 @click.option("--force", is_flag=True, help="Also delete its codings (recorded: 'workbench undo' restores them).")
 @with_project
 def delete_cmd(project, coder, ref, force) -> None:
     """Delete a code or theme; refused while it has codings unless --force.
 
-    A theme's codes move up to its parent (or to no theme)."""
+    --force deletes the codings of every coder (the codebook is shared) and lists them per
+    coder. A theme's codes move up to its parent (or to no theme)."""
     from workbench.services import codebook as cb
 
     row = cb.delete(project.db, project.coder(coder), ref, force=force)
-    extra = f" and {row['removed_codings']} coding(s)" if row["removed_codings"] else ""
+    extra = (f" and {row['removed_codings']} coding(s) (by coder: {cb.per_coder_text(row['codings_by_coder'])})"
+             if row["removed_codings"] else "")
     click.echo(f"deleted {row['kind']} '{row['name']}'{extra} ('workbench undo' restores it)")
 
 
-@codebook.command("list")
+@codebook.command("list", short_help="The codebook in order, with counts.")
 @json_option
 @with_project
 def list_cmd(project, coder, as_json) -> None:
@@ -175,7 +188,7 @@ def list_cmd(project, coder, as_json) -> None:
                headers=["id", "code / [theme]", "codings", "transcripts", "respondents", "definition"])
 
 
-@codebook.command("check")
+@codebook.command("check", short_help="Pairs of codes with near-duplicate names.")
 @click.option("--threshold", type=click.FloatRange(0, 100), default=None, help="Score (0–100) from which names count as close (default 85).")
 @json_option
 @with_project
@@ -233,7 +246,7 @@ def _check_output_folder(path: Path) -> None:
         raise WorkbenchError(f"the folder {path.parent} does not exist; create it first", path=path)
 
 
-@codebook.command("export")
+@codebook.command("export", short_help="Write the codebook file (.yaml, or .qdc).")
 @click.argument("path", type=click.Path(path_type=Path, dir_okay=False), required=False)
 @with_project
 def export_cmd(project, coder, path) -> None:
@@ -255,7 +268,7 @@ def export_cmd(project, coder, path) -> None:
     click.echo(f"wrote {n} themes and codes to {path}")
 
 
-@codebook.command("import")
+@codebook.command("import", short_help="Sync the codebook from a file (three-way merge).")
 @click.argument("path", type=click.Path(path_type=Path, dir_okay=False), required=False)
 @click.option("--theirs", is_flag=True, help="Resolve conflicts the file's way.")
 @click.option("--ours", is_flag=True, help="Resolve conflicts by keeping this project's version.")

@@ -33,7 +33,7 @@ def with_project_filter(func):
 
 def register(cli: click.Group) -> None:
     for command in (code, uncode, codings, codings_import, codings_export, memo, undo, redo,
-                    history, themes):
+                    history, themes, coder_cmd):
         cli.add_command(command)
 
 
@@ -50,7 +50,7 @@ def _parse_span(value: str) -> tuple[int, int]:
         raise click.BadParameter(f"'{value}' is not START:END (two whole numbers)", param_hint="--span") from exc
 
 
-@click.command()
+@click.command(short_help="Apply CODE to a passage of TRANSCRIPT.")
 @click.argument("transcript")
 @click.argument("code_ref", metavar="CODE")
 @click.option("--span", help="START:END string offsets (see 'workbench show T --sentences').")
@@ -78,6 +78,7 @@ def code(project, coder, transcript, code_ref, span, sentence, turn, quote, memo
     who = project.coder(coder)
     db = project.db
     t = resolve_transcript(db, transcript)
+    found = None
     if span is not None:
         start, end = _parse_span(span)
     elif sentence is not None:
@@ -85,13 +86,14 @@ def code(project, coder, transcript, code_ref, span, sentence, turn, quote, memo
     elif turn is not None:
         start, end = coding.turn_span(db, t["id"], turn)
     else:
-        start, end = coding.span_for_quote(db, t["id"], quote)
+        found = coding.find_quote(db, t["id"], quote)
+        start, end = found.start, found.end
     coding.check_span(t["text"], start, end)  # before --new creates anything
     try:
         cb.resolve(db, code_ref)
     except NotFoundError:
         if not create:
-            raise
+            raise NotFoundError(_unknown_code_message(db, code_ref)) from None
         for w in cb.near_duplicate_warnings(db, code_ref, "code"):
             click.echo(f"warning: {w}", err=True)
         row = cb.add(db, who, code_ref)
@@ -99,12 +101,39 @@ def code(project, coder, transcript, code_ref, span, sentence, turn, quote, memo
     before = db.execute("select count(*) from codings").fetchone()[0]
     row = coding.apply_code(db, who, t["id"], code_ref, start, end, memo=memo)
     existed = db.execute("select count(*) from codings").fetchone()[0] == before
+    excerpt = t["text"][row["start"]:row["end"]]
+    turns = coding.interviewer_turns(db, t["id"], row["start"], row["end"])
+    warnings = []
+    if turns:
+        which = ", ".join(str(n) for n in turns)
+        warnings.append(
+            f"[{row['start']}:{row['end']}] lies (partly) in the interviewer's turn {which}: "
+            "interviewer text cannot be quoted in the report and is not counted in agreement "
+            "by default ('workbench uncode ID' removes the coding)")
     if as_json:
-        echo_json({**row, "text": t["text"][row["start"]:row["end"]], "existed": existed})
+        echo_json({**row, "text": excerpt, "existed": existed,
+                   "match": found._asdict() if found else None,
+                   "interviewer_turns": turns, "warnings": warnings})
         return
+    if found is not None and found.how == "fuzzy":
+        click.echo(f"fuzzy match ({found.score:.0f}%): coded [{row['start']}:{row['end']}] “{_short(excerpt)}”")
     verb = "already coded" if existed else "coded"
     click.echo(f"{verb} {row['id']}: '{cb.resolve(db, row['code_id'])['name']}' on {t['id']} "
-               f"[{row['start']}:{row['end']}] as {who}: “{_short(t['text'][row['start']:row['end']])}”")
+               f"[{row['start']}:{row['end']}] as {who}: “{_short(excerpt)}”")
+    for w in warnings:
+        click.echo(f"warning: {w}", err=True)
+
+
+def _unknown_code_message(db, code_ref: str) -> str:
+    """The error for a code that is not in the codebook: how to create it, and close names."""
+    from workbench.services import neardup
+
+    close = [row for row, _score in neardup.similar(db, code_ref, "code", threshold=70)][:3]
+    hint = ""
+    if close:
+        hint = "; did you mean " + " or ".join(f"'{r['name']}'" for r in close) + "?"
+    return (f"no code or theme '{code_ref.strip()}' in the codebook{hint or '.'} Add --new to create it "
+            "(or see 'workbench codebook list')")
 
 
 @click.command()
@@ -118,8 +147,8 @@ def uncode(project, coder, coding_id) -> None:
     click.echo(f"removed coding {row['id']} ('workbench undo' brings it back)")
 
 
-@click.command()
-@click.option("--coder", "only_coder", help="Only this coder's codings.")
+@click.command(short_help="List codings (by coder, code, theme or transcript).")
+@click.option("--coder", "only_coder", help="Filter: only codings by this coder (default: every coder's).")
 @click.option("--code", "code_ref", help="Only codings with this code.")
 @click.option("--theme", help="Only codings with a code under this theme.")
 @click.option("--transcript", help="Only codings in this transcript.")
@@ -137,13 +166,20 @@ def codings(project, only_coder, code_ref, theme, transcript, as_json) -> None:
         click.echo("no codings")
         return
     table = [{**r, "span": f"{r['start']}:{r['end']}", "text": _short(r["text"], 60),
-              "created": (r["created_at"] or "")[:16].replace("T", " ")} for r in rows]
-    echo_table(table, ["id", "transcript_id", "label", "code", "coder", "span", "text", "created"],
-               headers=["id", "transcript", "respondent", "code", "coder", "span", "text", "time"])
-    click.echo(f"{len(rows)} coding(s)")
+              "created": (r["created_at"] or "")[:16].replace("T", " "),
+              "marker": "!" if r["flag"] else ""} for r in rows]
+    echo_table(table, ["marker", "id", "transcript_id", "label", "code", "coder", "span", "text", "created"],
+               headers=["!", "id", "transcript", "respondent", "code", "coder", "span", "text", "time"])
+    flagged = [r for r in rows if r["flag"]]
+    click.echo(f"{len(rows)} coding(s)" + (f", {len(flagged)} flagged (!)" if flagged else ""))
+    for r in flagged:
+        click.echo(f"! {r['id'][:8]}  {_short(r['flag'], 100)}")
+    if flagged:
+        click.echo("check a flagged coding's span ('workbench show T'); to fix it, 'workbench uncode ID' "
+                   "and code the passage again")
 
 
-@click.command("codings-import")
+@click.command("codings-import", short_help="Load codings from a YAML or CSV file.")
 @click.argument("path", type=click.Path(path_type=Path, dir_okay=False))
 @with_project
 def codings_import(project, coder, path) -> None:
@@ -158,7 +194,7 @@ def codings_import(project, coder, path) -> None:
                + (f", {report.unchanged} already present" if report.unchanged else ""))
 
 
-@click.command("codings-export")
+@click.command("codings-export", short_help="Write every coding to a YAML or CSV file.")
 @click.argument("path", type=click.Path(path_type=Path, dir_okay=False))
 @with_project
 def codings_export(project, coder, path) -> None:
@@ -170,6 +206,35 @@ def codings_export(project, coder, path) -> None:
         raise WorkbenchError(f"the folder {path.parent} does not exist; create it first", path=path)
     n = dump_codings(project.db, path)
     click.echo(f"wrote {n} coding(s) to {path}")
+
+
+# -- the acting coder ---------------------------------------------------------------------------
+
+@click.command("coder", short_help="Show who you act as, or set the default coder.")
+@click.argument("name", required=False)
+@click.option("--unset", is_flag=True, help="Remove the project's default coder.")
+@with_project
+def coder_cmd(project, coder, name, unset) -> None:
+    """Show who you act as, or set the project's default coder to NAME.
+
+    Commands act as --coder NAME, else $WORKBENCH_CODER, else the project's default coder, else
+    your login name. Example: workbench coder anna
+    """
+    if name is not None and unset:
+        raise click.UsageError("give NAME or --unset, not both")
+    if unset:
+        with project.db.atomic():
+            project.db.execute("delete from meta where key = 'default_coder'")
+        click.echo("the project has no default coder now")
+    elif name is not None:
+        old = project.get_setting("default_coder")
+        new = project.set_default_coder(name)
+        click.echo(f"default coder of this project: {new}" + (f" (was {old})" if old and old != new else ""))
+    acting, source = project.coder_source(coder)
+    click.echo(f"acting as coder '{acting}' ({source})")
+    if source == "WORKBENCH_CODER" and name is not None:
+        click.echo(f"note: $WORKBENCH_CODER={acting} takes precedence over the project default in this shell",
+                   err=True)
 
 
 # -- memos -----------------------------------------------------------------------------------
@@ -188,7 +253,7 @@ def _target_options(func):
     return func
 
 
-@click.group()
+@click.group(short_help="Memos on the project, transcripts, codes and codings.")
 def memo() -> None:
     """Memos on the project, a transcript (familiarisation notes), a code or theme, a coding."""
 
@@ -259,7 +324,7 @@ def memo_delete(project, coder, memo_id) -> None:
 @click.command()
 @with_project
 def undo(project, coder) -> None:
-    """Undo your last change (coding, codebook edit, memo, import)."""
+    """Undo your last change (coding, codebook edit, memo, removed transcript; not imports)."""
     from workbench.db.changes import undo_last
 
     who = project.coder(coder)
@@ -270,7 +335,7 @@ def undo(project, coder) -> None:
     click.echo(f"undone: {change['summary'] or change['action']}")
 
 
-@click.command()
+@click.command(short_help="Redo the change you undid last.")
 @with_project
 def redo(project, coder) -> None:
     """Redo the change you undid last (unless you changed something since)."""
@@ -285,7 +350,7 @@ def redo(project, coder) -> None:
 
 
 @click.command()
-@click.option("--coder", "only_coder", help="Only this coder's changes.")
+@click.option("--coder", "only_coder", help="Filter: only changes by this coder (default: every coder's).")
 @click.option("--limit", type=click.IntRange(min=0), default=30, show_default=True, help="How many changes (0: all).")
 @json_option
 @with_project_filter
@@ -308,8 +373,8 @@ def history(project, only_coder, limit, as_json) -> None:
 
 # -- themes ------------------------------------------------------------------------------------
 
-@click.command()
-@click.option("--coder", "only_coder", help="Count only this coder's codings.")
+@click.command(short_help="Themes with their codes, counts and co-occurring codes.")
+@click.option("--coder", "only_coder", help="Filter: count only codings by this coder (default: every coder's).")
 @click.option("--min-count", type=click.IntRange(min=1), default=1, show_default=True, help="Co-occurrences listed from this count.")
 @json_option
 @with_project_filter

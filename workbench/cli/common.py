@@ -25,6 +25,7 @@ class State:
 
         if self._project is None:
             self._project = Project.open(self.project_dir)
+            self._project.coder_notice = lambda note: click.echo(note, err=True)
         return self._project
 
 

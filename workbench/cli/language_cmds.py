@@ -8,7 +8,7 @@ import time
 
 import click
 
-from workbench.cli.common import State, echo_json, echo_table, json_option, with_project
+from workbench.cli.common import State, echo_json, echo_table, json_option, project_option, with_project
 
 
 def register(cli: click.Group) -> None:
@@ -55,8 +55,9 @@ class _StderrProgress:
 
 # -- doctor ---------------------------------------------------------------------------------------
 
-@click.command()
+@click.command(short_help="Report the language pipeline and the anonymity engine.")
 @json_option
+@project_option
 @click.pass_context
 def doctor(ctx: click.Context, as_json: bool) -> None:
     """Report the language pipeline, its lemmatizer, spaCy, the anonymity engine (deduce) and
@@ -77,9 +78,12 @@ def doctor(ctx: click.Context, as_json: bool) -> None:
         "anonymity_engine": deduce,
         "project": None,
     }
+    state = ctx.ensure_object(State)
     try:
-        project = ctx.ensure_object(State).project()
+        project = state.project()
     except NotAProjectError:
+        if state.project_dir is not None:  # --project names a folder that is not a project
+            raise
         project = None
     if project is not None:
         from workbench.services.reprocess import reprocess_due, stored_fingerprint
@@ -124,7 +128,7 @@ def doctor(ctx: click.Context, as_json: bool) -> None:
 
 # -- reprocess ------------------------------------------------------------------------------------
 
-@click.command()
+@click.command(short_help="Re-segment every transcript with the current pipeline.")
 @json_option
 @with_project
 def reprocess(project, coder, as_json: bool) -> None:
@@ -167,7 +171,8 @@ def _marked(text: str, offset: int, matches: list) -> str:
 @click.option("--phrase", "mode", flag_value="phrase", help="The words next to each other, in order.")
 @click.option("--code", help="Only sentences coded with this code (or any code under this theme).")
 @click.option("--respondent", help="Only this transcript (id or respondent label).")
-@click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True)
+@click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True,
+              help="Show at most this many hits (best first).")
 @json_option
 @with_project
 def search(project, coder, query: str, mode: str | None, code: str | None, respondent: str | None,
@@ -190,9 +195,10 @@ def search(project, coder, query: str, mode: str | None, code: str | None, respo
     click.echo(f"{len(hits)} hit(s)" + (" (limit reached: use --limit)" if len(hits) >= limit else ""))
 
 
-@click.command()
+@click.command(short_help="Every occurrence of a word in any of its forms, in context.")
 @click.argument("lemma")
-@click.option("--width", type=click.IntRange(min=0, max=200), default=40, show_default=True)
+@click.option("--width", type=click.IntRange(min=0, max=200), default=40, show_default=True,
+              help="Characters of context on each side of the word.")
 @json_option
 @with_project
 def kwic(project, coder, lemma: str, width: int, as_json: bool) -> None:
@@ -209,8 +215,16 @@ def kwic(project, coder, lemma: str, width: int, as_json: bool) -> None:
     label_w = max(len(r["label"]) for r in rows)
     for r in rows:
         codes = f"  [{', '.join(r['codes'])}]" if r["codes"] else ""
-        click.echo(f"{r['label']:<{label_w}}  {r['left'][-width:]:>{width}} »{r['match']}« {r['right'][:width]:<{width}}{codes}")
+        click.echo(kwic_line(r, width, label_w) + codes)
     click.echo(f"{len(rows)} occurrence(s)")
+
+
+def kwic_line(row: dict, width: int, label_width: int) -> str:
+    """One concordance line: the label, the left context right-aligned, the word in »…« and
+    the right context, with the text's own spacing (no space is added before punctuation)."""
+    left = row["left"][-width:] if width else ""
+    right = row["right"][:width] if width else ""
+    return f"{row['label']:<{label_width}}  {left:>{width}}»{row['match']}«{right}".rstrip()
 
 
 # -- audit ------------------------------------------------------------------------------------------
@@ -231,7 +245,8 @@ def _wait_for_deduce(quiet: bool) -> None:
         raise WorkbenchError(f"the anonymity engine deduce could not be loaded: {info.get('error') or 'unknown error'}")
 
 
-@click.group(invoke_without_command=True)
+@click.group(invoke_without_command=True,
+             short_help="Check transcripts for details that could identify someone.")
 @click.option("--transcript", "-t", "transcripts", multiple=True, help="Only this transcript (id or label); repeatable.")
 @click.option("--all", "show_all", is_flag=True, help="Also list flags already dismissed or replaced.")
 @click.option("--no-deduce", is_flag=True, help="Quick check with the pattern detectors (and model entities) only.")
@@ -262,7 +277,7 @@ def audit(project, coder, transcripts: tuple[str, ...], show_all: bool, no_deduc
     for f in flags:
         state = "" if f["decision"] == "open" else f"  ({f['decision']} by {f['decided_by']})"
         click.echo(f"{f['id']}  {f['label']} · {f['transcript_id']} [{f['start']}:{f['end']}]  "
-                   f"{f['category']} ({f['source']}) -> {f['suggested']}{state}")
+                   f"{f['category_label']} ({f['source']}) -> {f['suggested']}{state}")
         click.echo(f"          {f['context']}")
     if flags and not show_all:
         click.echo("decide: 'workbench audit replace ID [--with \"[naam]\"]', 'workbench audit dismiss ID', "
@@ -274,11 +289,12 @@ def audit(project, coder, transcripts: tuple[str, ...], show_all: bool, no_deduc
 @with_project
 def audit_dismiss(project, coder, flag_ids: tuple[str, ...]) -> None:
     """Dismiss flags: the text may stay as it is."""
+    from workbench.audit.categories import label as category_label
     from workbench.services.audit import decide
 
     for fid in flag_ids:
         row = decide(project.db, project.coder(coder), fid, "dismiss")
-        click.echo(f"{row['id']}: dismissed ({row['category']}: {row['text']})")
+        click.echo(f"{row['id']}: dismissed ({category_label(row['category'])}: {row['text']})")
 
 
 @audit.command("reopen")
@@ -293,7 +309,7 @@ def audit_reopen(project, coder, flag_ids: tuple[str, ...]) -> None:
         click.echo(f"{row['id']}: open again")
 
 
-@audit.command("replace")
+@audit.command("replace", short_help="Replace the flagged text with a placeholder.")
 @click.argument("flag_id")
 @click.option("--with", "placeholder", help="The placeholder (default by category: [naam], [plaats], [adres], …).")
 @click.option("--all", "everywhere", is_flag=True, help="Also every other open flag with the same text, in all transcripts.")
@@ -317,7 +333,7 @@ def audit_replace(project, coder, flag_id: str, placeholder: str | None, everywh
 
 # -- allow list ------------------------------------------------------------------------------------
 
-@click.group()
+@click.group(short_help="The anonymity audit's allow list: terms that may stay.")
 def allow() -> None:
     """The anonymity audit's allow list: terms that may stay (public bodies, the study's
     municipalities, respondent labels)."""
@@ -327,7 +343,9 @@ def allow() -> None:
 @click.argument("term")
 @with_project
 def allow_add(project, coder, term: str) -> None:
-    """Allow TERM everywhere (e.g. "Veilig Thuis")."""
+    """Allow TERM everywhere in the project.
+
+    Example: workbench allow add "Veilig Thuis". Open flags on it go at the next audit."""
     from workbench.services.audit import allow_add as run
 
     row = run(project.db, project.coder(coder), term)
@@ -338,7 +356,9 @@ def allow_add(project, coder, term: str) -> None:
 @click.argument("term")
 @with_project
 def allow_remove(project, coder, term: str) -> None:
-    """Stop allowing TERM (flags on it return at the next 'workbench audit')."""
+    """Stop allowing TERM.
+
+    Flags on it return at the next 'workbench audit'."""
     from workbench.services.audit import allow_remove as run
 
     row = run(project.db, project.coder(coder), term)
@@ -361,11 +381,12 @@ def allow_list(project, coder, as_json: bool) -> None:
 
 # -- suggestions ----------------------------------------------------------------------------------
 
-@click.command()
+@click.command(short_help="Suggest codes and in-vivo code names for a passage.")
 @click.argument("transcript")
 @click.option("--span", help="The passage as START:END offsets.")
 @click.option("--sentence", type=int, help="The passage as a sentence number (see 'workbench show --sentences').")
-@click.option("--limit", type=click.IntRange(min=1), default=5, show_default=True)
+@click.option("--limit", type=click.IntRange(min=1), default=5, show_default=True,
+              help="Show at most this many codes and this many new names.")
 @json_option
 @with_project
 def suggest(project, coder, transcript: str, span: str | None, sentence: int | None, limit: int, as_json: bool) -> None:

@@ -1,5 +1,5 @@
-"""Commands for the project itself and its transcripts: init, import, transcripts, show, label,
-open."""
+"""Commands for the project itself and its transcripts: init, import, transcripts (list and
+remove), show, label, open."""
 
 from __future__ import annotations
 
@@ -49,7 +49,7 @@ def _progress_printer():
 
 @click.command("import")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--replace", is_flag=True, help="Replace transcripts whose id exists with different text (codings are kept: re-anchored on their words, or flagged).")
+@click.option("--replace", is_flag=True, help="Replace transcripts whose id exists but whose file differs (text, speakers, times or metadata); codings are kept: re-anchored on their words, or flagged.")
 @json_option
 @with_project
 def import_(project, coder, paths: tuple[Path, ...], replace: bool, as_json: bool) -> None:
@@ -57,20 +57,23 @@ def import_(project, coder, paths: tuple[Path, ...], replace: bool, as_json: boo
 
     PATHS may be files or folders (searched recursively). A file that fails is reported with
     its name and line and nothing of it is stored; the other files are still imported. The exit
-    code is 1 when any file failed.
+    code is 1 when any file failed. Imports are logged, not undoable: a wrong one is fixed with
+    --replace or 'workbench transcripts remove ID'.
     """
-    from workbench.nlp.pipeline import get_pipeline
-    from workbench.services.transcripts import import_paths
+    import dataclasses
 
-    _nlp, info = get_pipeline()
-    if info.notice and not as_json:
-        click.echo(f"note: {info.notice}", err=True)
+    from workbench.services.labels import describe_changes
+    from workbench.services.transcripts import import_paths, pipeline_notice
+
+    notice = pipeline_notice(project.db)
+    if notice and not as_json:
+        click.echo(f"note: {notice}", err=True)
     progress, bar = _progress_printer()
     results = import_paths(project, paths, replace=replace, coder=coder, progress=progress)
     if bar is not None:
         bar.render_finish()
     if as_json:
-        echo_json([{**r.__dict__, "path": str(r.path)} for r in results])
+        echo_json([{**dataclasses.asdict(r), "path": str(r.path)} for r in results])
     else:
         for r in results:
             tag = {"imported": "imported", "replaced": "replaced", "unchanged": "unchanged", "failed": "FAILED"}[r.status]
@@ -84,19 +87,26 @@ def import_(project, coder, paths: tuple[Path, ...], replace: bool, as_json: boo
                 click.echo(f"          error: {r.message}", err=True)
             for w in r.warnings:
                 click.echo(f"          warning: {w}")
+            if r.status == "replaced" and r.differences:
+                click.echo(f"          changed: {'; '.join(r.differences)}")
             if r.flagged_codings:
                 click.echo(f"          {len(r.flagged_codings)} coding(s) no longer match the text and are flagged: {', '.join(r.flagged_codings)}")
+            if r.relabelled:
+                click.echo(f"          {describe_changes(r.relabelled)}")
         counts = {s: sum(r.status == s for r in results) for s in ("imported", "replaced", "unchanged", "failed")}
         click.echo(", ".join(f"{n} {s}" for s, n in counts.items() if n) or "nothing to import")
     if any(r.status == "failed" for r in results):
         sys.exit(1)
 
 
-@click.command()
+@click.group(invoke_without_command=True)
 @json_option
 @with_project
 def transcripts(project, coder, as_json: bool) -> None:
-    """List transcripts: id, label, role, municipality, domain, date, turns, sentences, words."""
+    """List transcripts: id, label, role, municipality, domain, date, turns, sentences, words.
+    'workbench transcripts remove ID' removes one (undoable)."""
+    if click.get_current_context().invoked_subcommand is not None:
+        return
     from workbench.services.transcripts import list_transcripts
 
     rows = list_transcripts(project.db)
@@ -106,6 +116,35 @@ def transcripts(project, coder, as_json: bool) -> None:
         click.echo("no transcripts yet: run 'workbench import transcripts/'")
     else:
         echo_table(rows, ["id", "label", "role", "municipality", "domain", "date", "turns", "sentences", "words"])
+
+
+@transcripts.command("remove")
+@click.argument("transcript")
+@click.option("--force", is_flag=True, help="Also when it has codings or quotes (they are removed with it).")
+@json_option
+@with_project
+def transcripts_remove(project, coder, transcript: str, force: bool, as_json: bool) -> None:
+    """Remove TRANSCRIPT (id or label) with its turns, sentences, codings, quotes, audit flags
+    and memos. A backup is taken first; 'workbench undo' brings it all back. Refused while it
+    has codings or quotes, unless --force."""
+    from workbench.services.labels import describe_changes
+    from workbench.services.transcripts import remove_transcript
+
+    summary = remove_transcript(project, transcript, project.coder(coder), force=force)
+    if as_json:
+        echo_json({"transcript_id": summary.transcript_id, "label": summary.label,
+                   "removed": summary.removed, "coders": summary.coders,
+                   "backup": str(summary.backup),
+                   "relabelled": [c.__dict__ for c in summary.relabelled]})
+        return
+    names = {"codings": "coding(s)", "quotes": "quote(s)", "audit_flags": "audit flag(s)", "memos": "memo(s)"}
+    parts = [f"{n} {names[table]}" for table, n in summary.removed.items() if table in names]
+    click.echo(f"removed transcript {summary.transcript_id} ({summary.label})"
+               + (f" with {', '.join(parts)}" if parts else ""))
+    click.echo(f"backup: {summary.backup}")
+    if summary.relabelled:
+        click.echo(describe_changes(summary.relabelled))
+    click.echo("'workbench undo' brings it back")
 
 
 @click.command()

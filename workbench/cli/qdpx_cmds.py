@@ -53,11 +53,14 @@ def export_cmd(project, coder, path: Path, force: bool, as_json: bool) -> None:
 def import_cmd(ctx: click.Context, path: Path, theirs: bool, ours: bool, as_json: bool) -> None:
     """Import a REFI-QDA project (.qdpx) into the project, or into a new one with --project DIR.
 
-    Plain-text sources become transcripts, codes become themes and codes (conflicts with local
-    codes are handled as for 'codebook import': exit code 3 until you choose --theirs or
-    --ours), codings keep their coder, notes become memos. Everything that cannot be carried
-    over is listed. An existing project is backed up first; a refused or failed import changes
-    nothing.
+    Plain-text sources become transcripts, codes become themes and codes, codings keep their
+    coder, notes become memos. The archive's codebook is another project's: its codes are
+    added, or matched to local codes by id or name; local codes it lacks are kept (never
+    removed). A code that differs here and in the archive is a conflict: exit code 3 until you
+    choose --theirs or --ours. Everything that cannot be carried over is listed. An existing
+    project is backed up first; a refused or failed import changes nothing; 'workbench undo'
+    takes the whole import back. A new project (--project NEW) gets the importing coder
+    (--coder, else $WORKBENCH_CODER, else the login name) as its default coder.
     """
     from workbench.errors import ConflictError, NotAProjectError
     from workbench.project import DB_NAME
@@ -84,12 +87,17 @@ def import_cmd(ctx: click.Context, path: Path, theirs: bool, ours: bool, as_json
     if as_json:
         echo_json({"project": str(result.project_root), "created": result.created,
                    "backup": str(result.backup) if result.backup else None,
+                   "default_coder": result.default_coder,
                    "transcripts": result.transcripts, **report.as_dict()})
         return
     where = "new project" if result.created else "project"
     click.echo(f"imported {path.name} into {where} {result.project_root}")
+    if result.default_coder:
+        click.echo(f"default coder of the new project: {result.default_coder} (commands there act as "
+                   "this coder unless you give --coder or set WORKBENCH_CODER)")
     if result.backup:
-        click.echo(f"backup of the project before the import: {result.backup}")
+        click.echo(f"backup of the project before the import: {result.backup} "
+                   "('workbench restore' brings it back)")
     click.echo(f"transcripts: {len(result.transcripts)} new" + (f" ({', '.join(result.transcripts[:10])}{' …' if len(result.transcripts) > 10 else ''})" if result.transcripts else ""))
     for key, n in report.counts.items():
         click.echo(f"{key}: {n}")
@@ -101,3 +109,4 @@ def import_cmd(ctx: click.Context, path: Path, theirs: bool, ours: bool, as_json
             click.echo(f"  - {line}")
     else:
         click.echo("everything in the archive was carried over")
+    click.echo("'workbench undo' takes the whole import back (transcripts, codes, codings, memos)")

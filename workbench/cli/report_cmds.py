@@ -1,15 +1,60 @@
 """Commands for the report (phase 6): survey themes and links, quotes, prevalence, exports.
 
-``survey list|link|unlink``, ``quote add|edit|remove|move|list``, ``prevalence`` and
-``export quotes|chapter``. For ``prevalence``, ``quote list`` and the exports, ``--coder``
-chooses whose codings count (default: all coders together); elsewhere it is who acts.
+``survey init|list|link|unlink``, ``quote add|edit|remove|move|list``, ``prevalence`` and
+``export quotes|chapter``. For ``prevalence``, ``quote list`` and the exports, ``--coder`` is a
+filter: only that coder's codings count (default: all coders together); elsewhere it is who
+acts. Those commands get their own ``--coder`` option saying so (:func:`with_project_filter`).
 """
 
 from __future__ import annotations
 
+import functools
+
 import click
 
-from workbench.cli.common import echo_json, echo_table, json_option, with_project
+from workbench.cli.common import (
+    State,
+    echo_json,
+    echo_table,
+    json_option,
+    project_option,
+    with_project,
+)
+
+FILTER_CODER_HELP = ("Only codings by this coder (a filter, e.g. 'consensus' for the reconciled "
+                     "codings; default: all coders together). Not who acts.")
+
+
+def with_project_filter(func):
+    """Like ``with_project`` for commands whose ``--coder`` filters whose codings count: the
+    command gets the project and the coder to filter on (its own ``--coder``, else the one
+    given before the command, ``workbench --coder anna prevalence``), or None for all coders."""
+
+    @project_option
+    @click.option("--coder", "only_coder", metavar="NAME", help=FILTER_CODER_HELP)
+    @click.pass_context
+    @functools.wraps(func)
+    def wrapper(ctx: click.Context, *args, only_coder: str | None = None, **kwargs):
+        state = ctx.ensure_object(State)
+        project = state.project()
+        name = only_coder or state.coder
+        if name:
+            _check_coder(project.db, name)
+        return func(project, name, *args, **kwargs)
+
+    return wrapper
+
+
+def _check_coder(db, name: str) -> None:
+    from workbench.errors import NotFoundError
+
+    if db.execute("select 1 from codings where coder = ? limit 1", [name]).fetchone():
+        return
+    if db.execute("select 1 from coders where name = ?", [name]).fetchone():
+        return
+    known = [r[0] for r in db.execute("select distinct coder from codings order by coder")]
+    raise NotFoundError(f"no codings by coder '{name}' in this project"
+                        + (f" (coders with codings: {', '.join(known)})" if known else ""))
 
 
 def register(cli: click.Group) -> None:
@@ -61,14 +106,18 @@ def survey_list(project, coder, as_json: bool) -> None:
 @click.argument("survey_ids", nargs=-1, required=True)
 @with_project
 def survey_link(project, coder, theme_or_code: str, survey_ids: tuple[str, ...]) -> None:
-    """Link a codebook theme or code to one or more survey themes, e.g. link Signalen 4.1 4.9."""
+    """Link a codebook theme or code to one or more survey themes, e.g. link Signalen 4.1 4.9.
+
+    Linking again what is already linked changes nothing (and says so)."""
     from workbench.services import survey as svc
 
     themes = svc.load(project)
-    who = project.coder(coder)
-    for sid in survey_ids:
-        row = svc.link(project.db, who, theme_or_code, sid, themes=themes)
-        click.echo(f"linked {row['code_id']} to survey theme {row['survey_theme_id']}")
+    headings = {t.id: t.heading for t in themes}
+    result = svc.link(project.db, project.coder(coder), theme_or_code, survey_ids, themes=themes)
+    for sid in result.done:
+        click.echo(f"linked {result.name} to survey theme {headings[sid]}")
+    for sid in result.unchanged:
+        click.echo(f"{result.name} is already linked to survey theme {headings[sid]}: nothing to do")
 
 
 @survey.command("unlink")
@@ -79,10 +128,20 @@ def survey_unlink(project, coder, theme_or_code: str, survey_ids: tuple[str, ...
     """Remove links between a codebook theme or code and survey themes."""
     from workbench.services import survey as svc
 
-    who = project.coder(coder)
-    for sid in survey_ids:
-        row = svc.unlink(project.db, who, theme_or_code, sid)
-        click.echo(f"unlinked {row['code_id']} from survey theme {row['survey_theme_id']}")
+    result = svc.unlink(project.db, project.coder(coder), theme_or_code, survey_ids)
+    for sid in result.done:
+        click.echo(f"unlinked {result.name} from survey theme {sid}")
+
+
+@survey.command("init")
+@with_project
+def survey_init(project, coder) -> None:
+    """Write a commented template codebooks/survey_themes.yaml to fill in (never overwrites)."""
+    from workbench.services import survey as svc
+
+    path = svc.init_template(project.root)
+    click.echo(f"wrote {path}: replace the two example themes with the report's survey themes, "
+               "then 'workbench survey link THEME_OR_CODE ID'")
 
 
 # -- quotes ----------------------------------------------------------------------------------
@@ -157,33 +216,41 @@ def quote_move(project, coder, quote_id: str, position: int) -> None:
 
 @quote.command("list")
 @click.option("--theme", help="Only quotes of this theme (with its sub-themes) or code.")
-@click.option("--survey-theme", help="Only quotes under this survey theme.")
+@click.option("--survey-theme", help="Only quotes under this survey theme (id such as 4.3).")
 @json_option
-@with_project
+@with_project_filter
 def quote_list(project, coder, theme: str | None, survey_theme: str | None, as_json: bool) -> None:
-    """List quotes with their label, theme and text (--coder: only that coder's codings)."""
+    """List quotes with their respondent, codes, survey themes and text."""
     from workbench.services import quotes as svc
 
+    if survey_theme is not None:
+        from workbench.services import survey
+
+        survey_theme = survey.find(survey.load(project), survey_theme).id
     rows = svc.list_quotes(project.db, theme=theme, survey_theme=survey_theme, coder=coder)
     if as_json:
         echo_json([{k: v for k, v in r.items() if k != "coding_rows"} for r in rows])
     elif not rows:
-        click.echo("no quotes yet: 'workbench quote add CODING' (see 'workbench codings')")
+        filtered = theme or survey_theme or coder
+        click.echo("no quotes match" if filtered and project.db.execute("select 1 from quotes limit 1").fetchone()
+                   else "no quotes yet: 'workbench quote add CODING' (see 'workbench codings')")
     else:
         echo_table([{**r, "codes": ", ".join(r["codes"]), "survey": ", ".join(r["survey_themes"])} for r in rows],
-                   ["id", "transcript_id", "label", "codes", "survey", "coder", "quote"])
+                   ["id", "transcript_id", "label", "codes", "survey", "coder", "quote"],
+                   headers=["quote", "interview", "respondent", "codes", "survey themes", "coded by", "text"])
 
 
 # -- prevalence ------------------------------------------------------------------------------
 
 @click.command("prevalence")
 @json_option
-@with_project
+@with_project_filter
 def prevalence_cmd(project, coder, as_json: bool) -> None:
-    """How many interviews and respondents each theme and code occurs in, and its wording.
+    """How many interviews and respondents each theme and code occurs in, and its wording
+    (the same wording as 'workbench themes' and the chapter).
 
     Counts the codings of all coders together; --coder NAME counts one coder's (e.g.
-    --coder consensus for the reconciled codings). Thresholds: docs/reporting.md.
+    --coder consensus for the reconciled codings). Thresholds: codebooks/prevalence.yaml.
     """
     from workbench.services import prevalence
 
@@ -223,9 +290,9 @@ def export() -> None:
 @click.option("--format", "fmt", type=click.Choice(["md", "docx", "csv", "json"]), default="md", show_default=True)
 @click.option("--force", is_flag=True, help="Overwrite an export of the same name.")
 @click.option("--allow-flagged", is_flag=True, help="Export quotes with open anonymity flags anyway.")
-@with_project
+@with_project_filter
 def export_quotes(project, coder, theme, survey_theme, fmt: str, force: bool, allow_flagged: bool) -> None:
-    """Export quotes, one block or row each (--coder: only that coder's codings)."""
+    """Export quotes, one block or row each, to exports/quotes-<scope>-<time>.<format>."""
     from workbench.exports.quotes_export import write_quotes
 
     path = write_quotes(project, theme=theme, survey_theme=survey_theme, coder=coder, fmt=fmt,
@@ -239,7 +306,7 @@ def export_quotes(project, coder, theme, survey_theme, fmt: str, force: bool, al
 @click.option("--force", is_flag=True, help="Overwrite an export of the same name.")
 @click.option("--allow-flagged", is_flag=True, help="Include quotes with open anonymity flags anyway.")
 @click.option("--stdout", "to_stdout", is_flag=True, help="Print the Markdown instead of writing a file.")
-@with_project
+@with_project_filter
 def export_chapter(project, coder, survey_themes, fmt: str, force: bool, allow_flagged: bool, to_stdout: bool) -> None:
     """Write a draft chapter: per survey theme its figures, then "Verdieping op de resultaten".
 

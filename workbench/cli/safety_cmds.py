@@ -57,5 +57,14 @@ def check(project, coder, as_json: bool) -> None:
     else:
         for line in report["problems"] or ["ok: the database is intact and consistent"]:
             click.echo(line)
+        flagged = report.get("flagged_codings") or []
+        for f in flagged:
+            note = " ".join((f["flag"] or "").split())
+            note = note if len(note) <= 100 else note[:99] + "…"
+            click.echo(f"flagged coding {f['id'][:8]} ({f['coder']}, '{f['code']}', {f['transcript_id']} "
+                       f"[{f['start']}:{f['end']}]): {note}")
+        if flagged:
+            click.echo(f"{len(flagged)} flagged coding(s) need a look: 'workbench codings --transcript T' "
+                       "shows them with !; to fix one, 'workbench uncode ID' and code the passage again")
     if report["problems"]:
         raise SystemExit(1)

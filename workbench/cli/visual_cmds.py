@@ -25,7 +25,8 @@ def _coders(value: str | None) -> list[str] | None:
 @click.option("--cooccurrence", is_flag=True, help="Add arcs between codes coded on overlapping passages.")
 @click.option("--min", "min_count", type=click.IntRange(min=1), default=2, show_default=True,
               help="With --cooccurrence: only pairs that overlap in at least N interviews.")
-@click.option("--title", default="Thematic map", show_default=True, help="The title on the map.")
+@click.option("--title", default="Thematische kaart", show_default=True,
+              help="The title on the map (the map's other texts are Dutch, like the exports).")
 @click.option("--stdout", "to_stdout", is_flag=True, help="Print Mermaid/Markdown text instead of writing a file.")
 @click.option("--force", is_flag=True, help="Overwrite a file of the same name.")
 @json_option
@@ -85,7 +86,8 @@ def map_(project, coder, fmt: str, cooccurrence: bool, min_count: int, title: st
               show_default=True, help="Count interviews, or coded extracts (codings).")
 @click.option("--format", "fmt", type=click.Choice(["csv", "md", "svg", "png"]), default="md",
               show_default=True)
-@click.option("--coders", help="Only these coders' codings (comma-separated); default: all.")
+@click.option("--coders", metavar="A,B", help="Only these coders' codings (comma-separated; "
+              "a name without codings is an error); default: all coders.")
 @click.option("--stdout", "to_stdout", is_flag=True, help="Print CSV/Markdown instead of writing a file.")
 @click.option("--force", is_flag=True, help="Overwrite a file of the same name.")
 @json_option

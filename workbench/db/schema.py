@@ -299,6 +299,19 @@ def m007_transcript_labels_index(db: sqlite_utils.Database) -> None:
     db.execute("ANALYZE transcripts")
 
 
+@migrations()
+def m008_transcripts_import_fingerprint(db: sqlite_utils.Database) -> None:
+    """``transcripts.import_fingerprint``: a hash of the whole parsed import (text, turns with
+    speakers, roles and times, metadata), beside ``content_hash`` of the text alone, so that a
+    re-import notices a changed role or turn although the text is the same. Existing rows get
+    the fingerprint of what is stored."""
+    db["transcripts"].add_column("import_fingerprint", str, not_null_default="")
+    from workbench.services.transcripts import stored_fingerprint
+
+    for (tid,) in db.execute("select id from transcripts").fetchall():
+        db.execute("update transcripts set import_fingerprint = ? where id = ?", [stored_fingerprint(db, tid), tid])
+
+
 SCHEMA_VERSION = len(migrations._migrations)
 
 

@@ -1,7 +1,7 @@
 """Exports for drafting the report: quotes (md, docx, csv, json) and chapters (md, docx).
 
 Everything is written to the project's ``exports/`` folder under a name that says what and when
-(``quotes-4.3-20261123-1815.md``), never over an existing file without ``force``. Quotes whose
+(``quotes-4.3-20261123-181502.md``), never over an existing file without ``force``. Quotes whose
 shown words overlap an open anonymity flag are refused unless ``allow_flagged``.
 
 The public entry points (imported lazily so that this package stays cheap to import):

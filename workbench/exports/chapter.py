@@ -5,7 +5,8 @@ For each survey theme (in report order): a heading, the questionnaire items and 
 definition, prevalence sentence (``Dit thema komt in meer dan de helft van de interviews voor
 (5 van 7 interviews, 5 respondenten).``) and its starred quotes, attributed. A theme without
 starred quotes gets its strongest candidates instead (the longest respondent extract of its
-codes per respondent), marked ``[niet geselecteerd]``.
+codes per respondent), marked ``[niet geselecteerd]``. A chosen quote is printed once, at its
+first place in the chapter; later places get a note pointing there.
 
 :func:`preview_chapter` returns the Markdown (for the UI's preview); :func:`write_chapter`
 writes Markdown or Word to ``exports/``.
@@ -13,7 +14,7 @@ writes Markdown or Word to ``exports/``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -39,12 +40,20 @@ class ChapterQuote:
     quote_id: str = ""
     coding_id: str = ""
     flags: list[FlaggedQuote] = field(default_factory=list)
+    #: Where the quote is printed in full when it is printed earlier in the chapter
+    #: (``4.4 › Angst``); here it is then only a note.
+    seen_at: str = ""
 
     @property
     def formatted(self) -> str:
         from workbench.services.quotes import format_quote
 
         return format_quote(self.text, self.label)
+
+    @property
+    def note(self) -> str:
+        """The line shown instead of a quote printed earlier in the chapter."""
+        return f"Het citaat van {self.label} ({self.quote_id}) staat al bij {self.seen_at}."
 
 
 @dataclass
@@ -248,7 +257,24 @@ def build_chapter(
             else:
                 top.append(code)
         sections.append(ChapterSection(theme, [entry(c, nested) for c in top]))
+    _print_once(sections)
     return Chapter(sections, coder, total)
+
+
+def _print_once(sections: list[ChapterSection]) -> None:
+    """A chosen quote is printed once, at its first place in the chapter (a quote joining
+    codings of two codes, or a code under two survey themes, would otherwise repeat); later
+    places get a note that points there."""
+    seen: dict[str, str] = {}
+    for section in sections:
+        for e, _depth in (x for top in section.entries for x in top.walk()):
+            for i, q in enumerate(e.quotes):
+                if not q.selected or not q.quote_id:
+                    continue
+                if q.quote_id in seen:
+                    e.quotes[i] = replace(q, seen_at=seen[q.quote_id], flags=[])
+                else:
+                    seen[q.quote_id] = f"{section.theme.id} › {e.code['name']}"
 
 
 # -- rendering -------------------------------------------------------------------------------
@@ -287,6 +313,9 @@ def render_markdown(chapter: Chapter, *, mark_flagged: bool = False) -> str:
             if not e.quotes and not e.children:
                 lines += ["_Geen citaten gevonden._", ""]
             for q in e.quotes:
+                if q.seen_at:
+                    lines += [f"_{q.note}_", ""]
+                    continue
                 text = q.formatted + ("" if q.selected else f" {UNSELECTED}")
                 if mark_flagged and q.flags:
                     text += " **[open anonimiteitsmelding]**"
@@ -321,6 +350,9 @@ def render_docx(chapter: Chapter, title: str) -> bytes:
             if not e.quotes and not e.children:
                 doc.add_paragraph().add_run("Geen citaten gevonden.").italic = True
             for q in e.quotes:
+                if q.seen_at:
+                    doc.add_paragraph().add_run(q.note).italic = True
+                    continue
                 quote_paragraph(doc, q.formatted, None if q.selected else UNSELECTED)
     return save(doc)
 

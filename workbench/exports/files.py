@@ -1,8 +1,9 @@
 """The common writer of exports: file names that say what and when, and no silent overwrite.
 
-A name is ``<what>-<scope>-<YYYYMMDD-HHMM>.<ext>``, e.g. ``quotes-4.3-20261123-1815.md`` or
-``chapter-all-20261123-1815.docx``. Files are written whole (to a temporary file that is then
-renamed), so an export that fails leaves nothing half-written.
+A name is ``<what>-<scope>-<YYYYMMDD-HHMMSS>.<ext>`` (to the second, like map and matrix),
+e.g. ``quotes-4.3-20261123-181502.md`` or ``chapter-all-20261123-181502.docx``. Files are
+written whole (to a temporary file that is then renamed), so an export that fails leaves
+nothing half-written.
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ def export_path(
     when: datetime | None = None,
 ) -> Path:
     """The path an export of ``what`` (``quotes``, ``chapter``) for ``scope`` gets now."""
-    stamp = (when or datetime.now()).strftime("%Y%m%d-%H%M")
+    stamp = (when or datetime.now()).strftime("%Y%m%d-%H%M%S")
     return Path(exports_dir) / f"{what}-{scope_name(scope)}-{stamp}.{fmt}"
 
 

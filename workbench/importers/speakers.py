@@ -23,6 +23,7 @@ their role label.
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 
 from workbench.importers.model import ParsedTranscript
@@ -37,7 +38,7 @@ RESPONDENT_LABELS = {
     "gesprekspartner",
 }
 _PAREN = re.compile(r"\s*[(\[]([^)\]]*)[)\]]")
-_NUMBER = re.compile(r"[\s_\-#.]*(\d+)$")
+_NUMBER = re.compile(r"(?:\s+(?:nr|no)\b\.?)?[\s_\-#.]*(\d+)$")  # R1, SPEAKER_00, #2, nr. 4
 
 
 @lru_cache(maxsize=4096)
@@ -81,21 +82,100 @@ def speaker_identity(speaker: str) -> str:
     return f"{base} {number}" if number is not None else base
 
 
+_NAME_PARTICLES = frozenset({"van", "de", "der", "den", "ter", "ten", "te", "het", "t", "vd", "v", "d", "la", "le", "du", "da", "di", "dos", "el", "al", "op", "in"})
+_SPLIT_NAMES = re.compile(r"\s*(?:;|/|&|\+|\ben\b|\band\b)\s*", re.I)
+
+
+@lru_cache(maxsize=4096)
+def name_tokens(name: str) -> tuple[str, ...]:
+    """A name as comparable tokens: no case, accents, punctuation, parenthesis or particles
+    (``Verhoeven, Sanne`` and ``sanne  VERHOEVEN`` give the same tokens; ``S. Verhoeven`` has
+    the initial ``s``)."""
+    s = unicodedata.normalize("NFKD", _PAREN.sub(" ", name))
+    s = "".join(ch for ch in s if not unicodedata.combining(ch)).casefold()
+    tokens = re.findall(r"[^\W_]+", s)
+    kept = tuple(t for t in tokens if t not in _NAME_PARTICLES)
+    return kept or tuple(tokens)
+
+
+def _name_fit(given: tuple[str, ...], speaker: tuple[str, ...]) -> str | None:
+    """``"full"`` when the names have the same tokens (initials match a word they start),
+    ``"partial"`` when every given token is in the speaker's name, else None."""
+    free = list(speaker)
+    whole_word = False
+    for g in sorted(given, key=len, reverse=True):
+        match = next((s for s in free if s == g), None)
+        if match is None:
+            match = next((s for s in free if (len(g) == 1 and s.startswith(g)) or (len(s) == 1 and g.startswith(s))), None)
+        elif len(g) > 1:
+            whole_word = True
+        if match is None:
+            return None
+        free.remove(match)
+    if not whole_word:
+        return None
+    return "full" if not free else "partial"
+
+
+def match_interviewer(given: str, speakers: dict[str, str]) -> tuple[set[str], str | None]:
+    """Which speakers (identity -> name as written) the metadata's ``interviewer`` names.
+
+    Names are compared as sets of tokens (:func:`name_tokens`), so ``Sanne Verhoeven`` matches
+    Teams' ``Verhoeven, Sanne`` and ``S. Verhoeven``; a given name that is part of exactly one
+    speaker's name (``Sanne``) matches that speaker. Several interviewers may be given, separated
+    by ``;``, ``/``, ``&``, ``en`` or commas. Returns (identities, a problem or None)."""
+    tokens = {ident: name_tokens(written) for ident, written in speakers.items()}
+
+    def fit(name: str) -> tuple[set[str], set[str]]:
+        want = name_tokens(name)
+        if not want:
+            return set(), set()
+        full = {i for i, t in tokens.items() if _name_fit(want, t) == "full"}
+        if full:
+            return full, set()
+        partial = {i for i, t in tokens.items() if _name_fit(want, t) == "partial"}
+        return (partial, set()) if len(partial) == 1 else (set(), partial)
+
+    found, ambiguous = fit(given)
+    if not found and not ambiguous:
+        for part in (p for chunk in _SPLIT_NAMES.split(given) for p in chunk.split(",")):
+            one, many = fit(part)
+            found |= one
+            ambiguous |= many
+    if found:
+        return found, None
+    listed = ", ".join(f"'{speakers[i]}'" for i in speakers)
+    if ambiguous:
+        several = ", ".join(f"'{speakers[i]}'" for i in speakers if i in ambiguous)
+        return set(), f"the interviewer '{given}' given in the metadata fits several speakers ({several})"
+    return set(), f"the interviewer '{given}' given in the metadata matches none of the speakers ({listed})"
+
+
 def assign_roles(parsed: ParsedTranscript) -> None:
-    named = list(dict.fromkeys(speaker_identity(t.speaker) for t in parsed.turns if _label_role(t.speaker) is None))
-    raw_meta = str(parsed.metadata.get("interviewer") or "").strip().casefold()
-    meta_names = {raw_meta} | {n.strip() for n in raw_meta.split(",") if n.strip()}
-    meta_names = {speaker_identity(n) for n in meta_names if n}
-    interviewers = {n for n in named if n in meta_names}
+    named: dict[str, str] = {}
+    for t in parsed.turns:
+        if _label_role(t.speaker) is None:
+            named.setdefault(speaker_identity(t.speaker), t.speaker)
+    given = str(parsed.metadata.get("interviewer") or "").strip()
     has_interviewer_label = any(_label_role(t.speaker) == "interviewer" for t in parsed.turns)
+    interviewers: set[str] = set()
+    problem: str | None = None
+    if given and named and not is_known_label(given):
+        interviewers, problem = match_interviewer(given, named)
     if named and not interviewers and not has_interviewer_label:
-        interviewers = {named[0]}
+        first_id, first = next(iter(named.items()))
+        interviewers = {first_id}
         if len(named) > 1:
-            first = next(t.speaker for t in parsed.turns if speaker_identity(t.speaker) == named[0])
-            parsed.warnings.append(
-                f"speaker names found; '{first}' (the first) was taken as the interviewer; set "
-                "'interviewer: NAME' in the front matter or a sidecar .yaml to choose another"
-            )
+            if problem:
+                parsed.warnings.append(
+                    f"{problem}; '{first}' (the first) was taken as the interviewer: correct "
+                    "'interviewer:' (a name as the file writes it) and import again with --replace"
+                )
+            else:
+                parsed.warnings.append(
+                    f"speaker names found; '{first}' (the first) was taken as the interviewer; set "
+                    "'interviewer: NAME' in the front matter or a sidecar .yaml to choose another"
+                )
     respondents: list[str] = []
     numbers: dict[str, int | None] = {}
     for turn in parsed.turns:

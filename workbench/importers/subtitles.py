@@ -29,9 +29,11 @@ from workbench.importers.encoding import normalise_text, read_text_file
 from workbench.importers.model import ParsedTranscript, ParsedTurn
 from workbench.importers.turns import (
     Candidate,
+    accepted_warning,
     format_time,
+    judge_prefixes,
     match_line,
-    weak_prefixes_to_keep_as_text,
+    match_loose,
 )
 
 _STAMP = r"(?:\d{1,3}:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?"
@@ -107,7 +109,7 @@ def read_subtitles(path: Path) -> ParsedTranscript:
                 if cleaned in recent:
                     continue
                 recent = [*recent[-1:], cleaned]
-            found = match_line(cleaned, headers=False)
+            found = match_line(cleaned, headers=False) or match_loose(cleaned)
             pieces.append((line_no, time, None, found.text if found else cleaned, found))
 
     candidates = [
@@ -115,7 +117,8 @@ def read_subtitles(path: Path) -> ParsedTranscript:
         for n, _t, voice, _x, c in pieces
         if c is not None or voice
     ]
-    reasons = weak_prefixes_to_keep_as_text(candidates, text) if candidates else {}
+    verdict = judge_prefixes(candidates, text)
+    reasons = verdict.kept
     kept_as_text = []
     turns: list[ParsedTurn] = []
     parts_of: list[list[str]] = []
@@ -150,6 +153,9 @@ def read_subtitles(path: Path) -> ParsedTranscript:
     if kept_as_text:
         shown = ", ".join(f"'{c.speaker}:' (line {n})" for n, c in kept_as_text[:5])
         warnings.append(f"{len(kept_as_text)} cue line(s) starting with a word and a colon were kept as text: {shown}")
+    note = accepted_warning(candidates, verdict.accepted, "line")
+    if note:
+        warnings.append(note)
     if orphan_cues:
         warnings.append(
             f"{len(orphan_cues)} cue(s) before the first speaker were not imported (line {orphan_cues[0]})"

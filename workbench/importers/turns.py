@@ -50,7 +50,8 @@ _PARTICLE = r"(?:van|de|der|den|ter|ten|te|het|'t|v\.d\.|d'|op|in|la|le|du|el|al
 _UPPER = "A-ZÀ-ÖØ-Þ\u0100-\u017f"
 _NAME_WORD = rf"[{_UPPER}][\w'’.\-]*"
 _PAREN = r"\((?![\d:.,\s]+\))[^()\n]{1,30}\)"
-_SPEAKER = rf"(?P<speaker>{_NAME_WORD}(?:\s+(?:{_NAME_WORD}|{_PARTICLE}|\d{{1,3}}|{_PAREN})){{0,4}})"
+_NUMBER_TOKEN = r"(?:#|(?:nr|no)\.?\s?)?\d{1,3}"  # '2', '#2', 'nr. 2'
+_SPEAKER = rf"(?P<speaker>{_NAME_WORD}(?:\s+(?:{_NAME_WORD}|{_PARTICLE}|{_NUMBER_TOKEN}|{_PAREN})){{0,4}})"
 _OPEN = r"(?:(?P<sq>\[)|(?P<mk>\*\*|__|\*|_))?"
 _OWN_TIME = rf"(?:\s*[\[(](?P<at>{_T})[\])])?"
 _CLOSE = r"(?(sq)\])\s*(?(mk)(?:(?P=mk)\s*:|:\s*(?P=mk))|:)"
@@ -105,6 +106,7 @@ class Candidate:
     text: str
     time: str | None
     strong: bool  # a speaker whatever the rest of the file says
+    loose: bool = False  # lower-case or unusual form: a speaker only where the file shows it
 
 
 @lru_cache(maxsize=4096)
@@ -149,6 +151,52 @@ def match_turn(line: str) -> tuple[str, str, str | None] | None:
     return found.speaker, found.text, found.time
 
 
+LOOSE_RE = re.compile(
+    rf"^\s*(?:{_TIME}\s*(?:[-–—|]\s*)?)?(?P<mk>\*\*|__)?(?P<speaker>[^\W\d_][^:\n]{{0,39}}?)\s*"
+    r"(?(mk)(?:(?P=mk)\s*:|:\s*(?P=mk))|:)(?P<gap>\s+|$)(?P<text>.*)$"
+)
+_LOOSE_WORD = re.compile(r"[^\W\d_][\w'’\-]*\.?")
+_LOOSE_NUMBER = re.compile(r"(?:#|(?:nr|no)\.?)?\d{1,3}[a-z]?|#|nr\.?|no\.")
+_PARTICLES = frozenset(_PARTICLE[3:-1].replace("\\", "").split("|"))
+_NOT_A_PREFIX = re.compile(r"[?!;,\"“”„«»<>=+/\\|&@]|\.\.")
+
+
+def loose_prefix_kind(speaker: str) -> str | None:
+    """Whether a prefix outside the capitalised name forms still looks like a speaker:
+    ``"name"`` for lower-case names (``jan``, ``jan de vries``: at most two words besides name
+    particles), ``"marker"`` for prefixes with a number, ``#``, underscore or parenthesis
+    (``deelnemer 4``, ``spreker #2``); None for everything that reads as a sentence
+    (``Het punt is``, ``wat ik zeg``, ``ja, dus``)."""
+    if _NOT_A_PREFIX.search(speaker):
+        return None
+    core = re.sub(r"\([^()]{1,30}\)", " ", speaker)
+    if "(" in core or ")" in core:
+        return None
+    tokens = core.split()
+    if not tokens or len(tokens) > 5:
+        return None
+    words = [t for t in tokens if not _LOOSE_NUMBER.fullmatch(t)]
+    if not all(_LOOSE_WORD.fullmatch(t) for t in words):
+        return None
+    content = [w for w in words if w.lower() not in _PARTICLES]
+    if core != speaker or len(words) < len(tokens) or "_" in speaker:
+        return "marker" if len(content) <= 3 else None
+    if speaker[:1].islower() and tokens[0] not in _PARTICLES and len(content) <= 2:
+        return "name"
+    return None
+
+
+def match_loose(line: str) -> Candidate | None:
+    """A line-start prefix that only the whole file can make a speaker (``jan:``,
+    ``deelnemer nr. 4:``); a prefix after a leading time is a speaker at once."""
+    m = LOOSE_RE.match(line)
+    if not m or loose_prefix_kind(m.group("speaker").strip()) is None:
+        return None
+    raw = _first(m, "bt", "pt", "t")
+    return Candidate(m.group("speaker").strip(), m.group("text").strip(),
+                     format_time(raw) if raw else None, strong=bool(raw), loose=not raw)
+
+
 @dataclass
 class Line:
     """One line of a source (a text line, a Word paragraph or part of one, a table row)."""
@@ -161,34 +209,98 @@ class Line:
     heading: bool = False  # a heading by its style (Word): skipped like a Markdown heading
 
 
+@dataclass
+class PrefixVerdict:
+    """How the file decided its doubtful prefixes (keys: the speaker as written)."""
+
+    kept: dict[str, str]  # weak or loose prefixes kept as text -> why
+    accepted: dict[str, str]  # loose prefixes read as speakers -> why
+
+
+_WORD_RE = re.compile(r"[^\W\d_][\w'’\-]*")
+
+
+def judge_prefixes(candidates: list[tuple[int, Candidate]], full_text: str) -> PrefixVerdict:
+    """Decide the weak (one capitalised word) and loose (lower-case, unusual) prefixes of a
+    file from the file itself; ``candidates`` are all its turn starts in order, strong ones
+    included. See the module docstring for the rules."""
+    doubtful = [c for _, c in candidates if not c.strong]
+    if not doubtful:
+        return PrefixVerdict({}, {})
+    from workbench.importers.speakers import is_known_label, speaker_identity
+
+    # A word is ordinary when it occurs in the text outside the speaker prefixes themselves.
+    in_prefixes = Counter(w for _, c in candidates for w in _WORD_RE.findall(c.speaker))
+    wanted = {w.split()[0].lower() for w in (c.speaker for c in doubtful if not c.loose)}
+    wanted |= {w for c in doubtful if c.loose for w in _WORD_RE.findall(c.speaker)}
+    in_text: Counter[str] = Counter()
+    if wanted:
+        pattern = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(w) for w in sorted(wanted, key=len, reverse=True)) + r")(?!\w)")
+        in_text.update(pattern.findall(full_text))
+
+    def ordinary(word: str) -> bool:
+        return in_text[word] > in_prefixes[word]
+
+    kept: dict[str, str] = {}
+    accepted: dict[str, str] = {}
+    for c in doubtful:
+        if c.loose or c.speaker in kept:
+            continue
+        word = c.speaker.split()[0].lower()
+        if ordinary(word):
+            kept[c.speaker] = f"'{word}' also occurs as an ordinary word"
+    for c in doubtful:
+        if not c.loose or c.speaker in kept or is_known_label(c.speaker):
+            continue
+        if loose_prefix_kind(c.speaker) == "name":
+            common = next((w for w in _WORD_RE.findall(c.speaker) if w.lower() not in _PARTICLES and ordinary(w)), None)
+            if common:
+                kept[c.speaker] = f"'{common}' also occurs as an ordinary word"
+
+    counts = Counter(speaker_identity(c.speaker) for _, c in candidates)
+    kept_ids = {speaker_identity(s) for s in kept}
+    for c in doubtful:
+        if c.loose or c.speaker in kept:
+            continue
+        ident = speaker_identity(c.speaker)
+        if counts[ident] == 1:
+            others = sum(1 for s, n in counts.items() if s != ident and n >= 2 and s not in kept_ids)
+            if others >= 2:
+                kept[c.speaker] = "used only once as a prefix"
+
+    # Loose prefixes: the turn-taking decides.
+    seq = [(speaker_identity(c.speaker), c.speaker) for _, c in candidates if c.speaker not in kept]
+    for c in doubtful:
+        if not c.loose or c.speaker in kept or c.speaker in accepted:
+            continue
+        ident = speaker_identity(c.speaker)
+        where = [i for i, (s, _w) in enumerate(seq) if s == ident]
+        spellings = {w for s, w in seq if s == ident}
+        if len(where) >= 2:
+            if any(s != ident for s, _w in seq[where[0] : where[-1]]):
+                verdict, why = True, f"starts {len(where)} turns between other speakers' turns"
+            else:
+                verdict, why = False, f"its {len(where)} lines follow each other without another speaker"
+        else:
+            i = where[0]
+            before = seq[i - 1] if i else None
+            after = seq[i + 1] if i + 1 < len(seq) else None
+            answers = before is not None and before[0] != ident and (after is None or after[0] == before[0])
+            if answers and (loose_prefix_kind(c.speaker) == "name" or is_known_label(c.speaker)):
+                verdict, why = True, f"answers '{before[1]}'"
+            else:
+                verdict, why = False, "used only once as a prefix"
+        for spelling in spellings:
+            (accepted if verdict else kept)[spelling] = why
+    return PrefixVerdict(kept, accepted)
+
+
 def weak_prefixes_to_keep_as_text(
     candidates: list[tuple[int, Candidate]], full_text: str
 ) -> dict[str, str]:
-    """Weak speakers (one capitalised word) that are ordinary words here: speaker -> reason.
-
-    ``candidates`` are all turn starts of the file, strong ones included (they count as the
-    other speakers)."""
-    weak = {c.speaker for _, c in candidates if not c.strong}
-    if not weak:
-        return {}
-    from workbench.importers.speakers import speaker_identity
-
-    counts = Counter(speaker_identity(c.speaker) for _, c in candidates)
-    rejected: dict[str, str] = {}
-    lower = {w.split()[0].lower(): w for w in weak}
-    pattern = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(w) for w in sorted(lower, key=len, reverse=True)) + r")(?!\w)")
-    for found in set(pattern.findall(full_text)):
-        if found in lower:
-            speaker = lower[found]
-            rejected[speaker] = f"'{found}' also occurs as an ordinary word"
-    rejected_ids = {speaker_identity(s) for s in rejected}
-    for speaker in weak - set(rejected):
-        ident = speaker_identity(speaker)
-        if counts[ident] == 1:
-            others = sum(1 for s, n in counts.items() if s != ident and n >= 2 and s not in rejected_ids)
-            if others >= 2:
-                rejected[speaker] = "used only once as a prefix"
-    return rejected
+    """Weak and loose prefixes that are ordinary text here: speaker -> reason (see
+    :func:`judge_prefixes`)."""
+    return judge_prefixes(candidates, full_text).kept
 
 
 def _text_warning(kept: list[tuple[int, Candidate]], reasons: dict[str, str], unit: str) -> str:
@@ -196,8 +308,21 @@ def _text_warning(kept: list[tuple[int, Candidate]], reasons: dict[str, str], un
     more = f" and {len(kept) - 5} more" if len(kept) > 5 else ""
     return (
         f"{len(kept)} {unit}(s) starting with a word and a colon were kept as text, not read as a "
-        f"speaker: {shown}{more}"
+        f"speaker: {shown}{more}; to read one as a speaker, add its role in parentheses (e.g. '{kept[0][1].speaker} (R):') and import again"
     )
+
+
+def accepted_warning(found: list[tuple[int, Candidate]], reasons: dict[str, str], unit: str) -> str | None:
+    """The warning for loose prefixes read as speakers (one entry per spelling)."""
+    first: dict[str, int] = {}
+    for n, c in found:
+        if c.speaker in reasons:
+            first.setdefault(c.speaker, n)
+    if not first:
+        return None
+    shown = ", ".join(f"'{s}:' (first {unit} {n}: {reasons[s]})" for s, n in list(first.items())[:5])
+    more = f" and {len(first) - 5} more" if len(first) > 5 else ""
+    return f"read as speaker(s) because of the turn-taking, though not written like a name or label: {shown}{more}"
 
 
 def parse_turn_lines(
@@ -240,7 +365,7 @@ def parse_lines(lines: list[Line], path: Path, *, unit: str = "line") -> tuple[l
             raw = _first(t, "bt", "pt", "t", "f4")
             kinds.append(("time", line, Candidate("", "", format_time(raw) if raw else None, True)))
             continue
-        found = match_line(text)
+        found = match_line(text) or match_loose(text)
         if found is None and expect_speaker:
             s = SPEAKER_ONLY_RE.match(text)
             if s:
@@ -252,7 +377,8 @@ def parse_lines(lines: list[Line], path: Path, *, unit: str = "line") -> tuple[l
         else:
             kinds.append(("text", line, None))
 
-    reasons = weak_prefixes_to_keep_as_text(candidates, "\n".join(ln.text for ln in lines)) if candidates else {}
+    verdict = judge_prefixes(candidates, "\n".join(ln.text for ln in lines)) if candidates else PrefixVerdict({}, {})
+    reasons = verdict.kept
     kept_as_text: list[tuple[int, Candidate]] = []
 
     # Pass 2: turns.
@@ -290,6 +416,10 @@ def parse_lines(lines: list[Line], path: Path, *, unit: str = "line") -> tuple[l
 
     if kept_as_text:
         warnings.append(_text_warning(kept_as_text, reasons, unit))
+    if verdict.accepted:
+        note = accepted_warning(candidates, verdict.accepted, unit)
+        if note:
+            warnings.append(note)
     if skipped:
         first_n, first_text = skipped[0]
         warnings.append(

@@ -9,7 +9,9 @@ codes that came from another program, else derived from our ids.
 ``read_qdc`` reads a codebook from any program into neutral ``CodeEntry`` objects for
 :mod:`workbench.services.codebook_sync`, which applies them with the same conflict handling as
 the YAML codebook. Given the project ``db``, GUIDs the project knows map to our ids and the
-GUIDs of new codes are remembered, so that a later export keeps them.
+GUIDs of new codes are remembered, so that a later export keeps them. A ``.qdc`` that shares no
+code with the last synced codebook is another project's (:func:`is_foreign`): it adds and
+updates codes but never removes one.
 """
 
 from __future__ import annotations
@@ -33,11 +35,24 @@ ENTRY_FIELDS = (
 
 class QdcEntries(list):
     """The entries read from a ``.qdc`` (a list of ``CodeEntry``), with ``report``: names that
-    were changed, levels that were flattened and anything not carried over, and
-    ``guid_entries`` (the entry dicts with their GUIDs, for :func:`remember_code_guids`)."""
+    were changed, levels that were flattened and anything not carried over,
+    ``guid_entries`` (the entry dicts with their GUIDs, for :func:`remember_code_guids`) and
+    ``foreign`` (see :func:`is_foreign`; the codebook sync reads it)."""
 
     report: Report
     guid_entries: list[dict]
+    foreign: bool = False
+
+
+def is_foreign(db: sqlite_utils.Database, ids: list[str]) -> bool:
+    """Whether a codebook file with these (resolved) ids is another project's codebook rather
+    than a copy of this one: the project has codes, and none of the file's ids is in the sync
+    base (the codebook last exported or imported here). Only a copy of this codebook may
+    remove codes (see :func:`workbench.services.codebook_sync.plan_sync`)."""
+    if db.execute("select count(*) from codes").fetchone()[0] == 0:
+        return False  # nothing here to protect: the file starts this project's lineage
+    base = {r[0] for r in db.execute("select code_id from codebook_sync_base")}
+    return not base.intersection(ids)
 
 
 def make_resolver(db: sqlite_utils.Database | None, guids: GuidMap | None = None):
@@ -104,6 +119,10 @@ def read_qdc(path: Path | str, db: sqlite_utils.Database | None = None, *, remem
     out = QdcEntries(to_code_entries(entries))
     out.report = report
     out.guid_entries = entries
+    out.foreign = db is not None and is_foreign(db, [e["id"] for e in entries])
+    if out.foreign:
+        report.note("this codebook is not a copy of this project's (none of its codes was exported "
+                    "from here): its codes are added or matched by name, local codes it lacks are kept")
     return out
 
 

@@ -376,6 +376,7 @@ class QdpxImportResult:
     backup: Path | None = None
     transcripts: list[str] = field(default_factory=list)
     codebook_lines: list[str] = field(default_factory=list)
+    default_coder: str | None = None  # set in a project the import created
 
 
 def _transcript_id(name: str) -> str:
@@ -414,7 +415,13 @@ def import_qdpx(
     existed_before = target is not None and Path(target).exists()
     proj, created = _open_target(project, Path(target) if target is not None else None)
     try:
-        return _into_project(proj, created, data, path, coder, strategy)
+        default_coder = None
+        if created:  # later commands in the new project act as the importing coder
+            default_coder = proj.coder(coder)
+            proj.set_setting("default_coder", default_coder)
+        result = _into_project(proj, created, data, path, coder, strategy)
+        result.default_coder = default_coder
+        return result
     except BaseException:
         if created:
             root = proj.root
@@ -430,12 +437,8 @@ def import_qdpx(
 def _into_project(proj: Project, created: bool, data: ProjectIn, path: Path, coder: str | None,
                   strategy: str) -> QdpxImportResult:
     from workbench.db.changes import record
-    from workbench.importers.model import ParsedTranscript
     from workbench.nlp.sentences import segment_texts
-    from workbench.refiqda.codebook import to_code_entries
-    from workbench.services import labels as labels_service
-    from workbench.services.codebook_sync import apply_sync
-    from workbench.services.transcripts import BuiltTranscript, log_action, store_transcript
+    from workbench.refiqda.journal import note_written, settle
 
     db = proj.db
     who = proj.coder(coder)
@@ -507,73 +510,126 @@ def _into_project(proj: Project, created: bool, data: ProjectIn, path: Path, cod
         seg.text[t["start"]:t["end"]] for _src, seg, _tid, is_new in planned if is_new for t in seg.turns
     )
     sentence_iter = iter(sentences)
-    with db.atomic():
-        # codes, through the codebook sync (its own recorded change, nested in this transaction)
-        if mapped.entries:
-            sync = apply_sync(db, who, to_code_entries(mapped.entries), strategy, source=f"project archive {path.name}")
-            result.codebook_lines = sync.lines
-            for key, n in (("codes and themes added", sync.added), ("codes and themes updated", sync.updated),
-                           ("codes and themes removed", sync.removed), ("codes merged", sync.merged)):
-                if n:
-                    report.count(key, n)
-            for e in mapped.entries:
-                if (r := guids.remember("code", e["id"], e["guid"])):
-                    db["refi_guids"].insert(r, ignore=True)
-        code_ids = {r["id"] for r in db.query("select id from codes where kind = 'code'")}
-        name_to_code = {r["name"].lower(): r["id"] for r in db.query("select id, name from codes where kind = 'code'")}
-        entry_by_id = {e["id"]: e for e in mapped.entries}
-
-        def code_id_for(code_guid: str) -> str | None:
-            cid = mapped.code_for_guid.get(code_guid)
-            if cid is None:
-                return None
-            if cid in code_ids:
-                return cid
-            e = entry_by_id.get(cid)
-            return name_to_code.get(e["name"].lower()) if e else None
-
-        # transcripts
-        stored: dict[str, str] = {}
-        no_role = []
-        for src, seg, tid, is_new in planned:
-            stored[src.guid] = tid
-            if not is_new:
-                continue
-            meta, extra = _metadata(src)
-            if not meta.get("role"):
-                no_role.append(tid)
-            parsed = ParsedTranscript(Path(f"{path.name}:{src.where}"), "qdpx", [], {"id": tid, **meta, **extra})
-            built = BuiltTranscript(tid, seg.text, seg.turns, parsed.metadata, parsed)
-            turn_sentences = [next(sentence_iter) for _ in seg.turns]
-            store_transcript(db, built, turn_sentences, who, None)
-            result.transcripts.append(tid)
-            for w in seg.warnings:
-                report.note(f"transcript {tid}: {w}")
-            if (r := guids.remember("transcript", tid, src.guid)):
-                db["refi_guids"].insert(r, ignore=True)
-        if new_ids:
-            labels_service.relabel(db, new_ids=new_ids)
-            for src, _seg, tid, is_new in planned:
-                wanted = _metadata(src)[0].get("label")
-                if is_new and wanted:
-                    row = db["transcripts"].get(tid)
-                    clash = db.execute("select id from transcripts where label = ? and id != ?", [wanted, tid]).fetchone()
-                    if row["label"] != wanted and not clash:
-                        db["transcripts"].update(tid, {"label": wanted, "label_manual": 1})
-                    elif clash:
-                        report.note(f"transcript {tid}: label '{wanted}' is used by {clash[0]}; kept '{row['label']}'")
-        if no_role:
-            report.note(f"{len(no_role)} transcript(s) had no role variable and got the role 'respondent' "
-                        f"(labels follow roles; fix with 'workbench label'): {', '.join(no_role[:10])}")
-
-        # codings and memos: one recorded change
+    actor_is_new = db.execute("select 1 from coders where name = ?", [who]).fetchone() is None
+    try:
+        # One recorded change for everything the import writes (codebook, transcripts with their
+        # turns and sentences, labels, GUIDs, coders, codings, memos): undo removes it all.
         with record(db, who, "qdpx.import", f"import project archive {path.name}") as cs:
-            _codings_and_memos(db, cs, data, planned, stored, code_id_for, coder_of, own_export, used_notes, report, who, guids)
-        log_action(db, who, "qdpx.import", f"imported {path.name}: {len(result.transcripts)} transcript(s)")
+            if actor_is_new:
+                note_written(cs, "coders", [who])
+            _write(db, cs, data, path, mapped, planned, new_ids, sentence_iter, guids, coder_of,
+                   own_export, used_notes, strategy, who, result)
+            settle(cs)
+            cs.summary = (f"import project archive {path.name}: {len(result.transcripts)} transcript(s), "
+                          f"{report.counts.get('codings', 0)} coding(s)")
+    except BaseException:
+        if backup is not None:
+            backup.unlink(missing_ok=True)  # nothing was changed: no backup of it either
+            result.backup = None
+        raise
     db.execute("ANALYZE transcripts")  # keep the planner on the covering label index
     if created:
         report.note(f"created project {proj.root}")
     return result
+
+
+def _write(db, cs, data: ProjectIn, path: Path, mapped: MappedCodes, planned, new_ids: set[str],
+           sentence_iter, guids: GuidMap, coder_of, own_export: bool, used_notes: set[str],
+           strategy: str, who: str, result: QdpxImportResult) -> None:
+    """Everything the import writes, through the change set ``cs`` (or noted in it)."""
+    from workbench.importers.model import ParsedTranscript
+    from workbench.refiqda.codebook import to_code_entries
+    from workbench.refiqda.journal import note_written
+    from workbench.services import labels as labels_service
+    from workbench.services.codebook_sync import apply_sync
+    from workbench.services.transcripts import BuiltTranscript, store_transcript
+
+    report = result.report
+    # codes: the archive's codebook is another project's, so nothing local is ever removed
+    if mapped.entries:
+        sync = apply_sync(db, who, to_code_entries(mapped.entries), strategy,
+                          source=f"project archive {path.name}", foreign=True, cs=cs)
+        result.codebook_lines = sync.lines
+        _report_codebook(sync, strategy, report)
+    code_rows = list(db.query("select id, kind, name from codes"))
+    local_ids = {r["id"] for r in code_rows}
+    by_name = {(r["kind"], r["name"].lower()): r["id"] for r in code_rows}
+    entry_by_id = {e["id"]: e for e in mapped.entries}
+
+    def final_id(e: dict) -> str | None:
+        """Our code for an archive entry: its own id, or the local code of its name."""
+        return e["id"] if e["id"] in local_ids else by_name.get((e["kind"], e["name"].lower()))
+
+    for e in mapped.entries:
+        # a code matched only by name keeps our GUID: the next import matches it by name again
+        if final_id(e) == e["id"] and (r := guids.remember("code", e["id"], e["guid"])):
+            cs.insert("refi_guids", r)
+
+    def code_id_for(code_guid: str) -> str | None:
+        e = entry_by_id.get(mapped.code_for_guid.get(code_guid, ""))
+        cid = final_id(e) if e is not None else None
+        return cid if cid is not None and e["kind"] == "code" else None
+
+    # transcripts, with their turns and sentences
+    stored: dict[str, str] = {}
+    no_role = []
+    for src, seg, tid, is_new in planned:
+        stored[src.guid] = tid
+        if not is_new:
+            continue
+        meta, extra = _metadata(src)
+        if not meta.get("role"):
+            no_role.append(tid)
+        parsed = ParsedTranscript(Path(f"{path.name}:{src.where}"), "qdpx", [], {"id": tid, **meta, **extra})
+        built = BuiltTranscript(tid, seg.text, seg.turns, parsed.metadata, parsed)
+        turn_sentences = [next(sentence_iter) for _ in seg.turns]
+        store_transcript(db, built, turn_sentences, who, None)
+        note_written(cs, "transcripts", [tid])
+        for t in seg.turns:
+            note_written(cs, "turns", [tid, t["idx"]])
+        for i in range(sum(len(s) for s in turn_sentences)):
+            note_written(cs, "sentences", [tid, i])
+        result.transcripts.append(tid)
+        for w in seg.warnings:
+            report.note(f"transcript {tid}: {w}")
+        if (r := guids.remember("transcript", tid, src.guid)):
+            cs.insert("refi_guids", r)
+    if new_ids:
+        changed = labels_service.apply_labels(db, new_ids=new_ids, changes=cs)
+        moved = [c for c in changed if c.transcript_id not in new_ids and c.old]
+        if moved:
+            report.note(labels_service.describe_changes(moved))
+        for src, _seg, tid, is_new in planned:
+            wanted = _metadata(src)[0].get("label")
+            if is_new and wanted:
+                row = db["transcripts"].get(tid)
+                clash = db.execute("select id from transcripts where label = ? and id != ?", [wanted, tid]).fetchone()
+                if row["label"] != wanted and not clash:
+                    db["transcripts"].update(tid, {"label": wanted, "label_manual": 1})
+                elif clash:
+                    report.note(f"transcript {tid}: label '{wanted}' is used by {clash[0]}; kept '{row['label']}'")
+    if no_role:
+        report.note(f"{len(no_role)} transcript(s) had no role variable and got the role 'respondent' "
+                    f"(labels follow roles; fix with 'workbench label'): {', '.join(no_role[:10])}")
+
+    # codings and memos
+    _codings_and_memos(db, cs, data, planned, stored, code_id_for, coder_of, own_export, used_notes, report, who, guids)
+
+
+def _report_codebook(sync, strategy: str, report: Report) -> None:
+    """What the codebook sync did, truthfully: counts, conflicts and how they were resolved."""
+    for key, n in (("codes and themes added", sync.added), ("codes and themes updated", sync.updated),
+                   ("codes merged", sync.merged), ("codes and themes removed", sync.removed),
+                   ("codings removed with them", sync.removed_codings)):
+        if n:
+            report.count(key, n)
+    for w in sync.warnings:  # among them: local codes not in the archive, kept
+        report.note(w)
+    for c in sync.resolved:
+        if strategy == "theirs":
+            report.note(f"conflict resolved the archive's way (--theirs): {c.reason}")
+        else:
+            report.lost(f"the archive's side of a conflict (kept this project's, --ours): {c.reason}")
 
 
 def _metadata(src: SourceIn) -> tuple[dict, dict]:
@@ -596,8 +652,15 @@ def _note_text(note: NoteIn, own_export: bool) -> str:
 
 def _codings_and_memos(db, cs, data: ProjectIn, planned, stored, code_id_for, coder_of, own_export,
                        used_notes: set[str], report: Report, who: str, guids: GuidMap) -> None:
-    from workbench.db.changes import ensure_coder
     from workbench.services.coding import new_coding_id
+
+    coders = {r[0] for r in db.execute("select name from coders")}
+
+    def ensure_coder(_db, name: str) -> None:
+        """A new coder is part of the recorded change (undo removes it again)."""
+        if name not in coders:
+            coders.add(name)
+            cs.insert("coders", {"name": name, "created_at": now_iso()})
 
     texts = {tid: db["transcripts"].get(tid)["text"] for tid in set(stored.values())}
     existing_codings = {
@@ -675,7 +738,7 @@ def _codings_and_memos(db, cs, data: ProjectIn, planned, stored, code_id_for, co
                                       "created_at": c.created_at or now_iso()})
                 existing_codings[key] = coding_id
                 if c.guid and (r := guids.remember("coding", coding_id, c.guid)):
-                    db["refi_guids"].insert(r, ignore=True)
+                    cs.insert("refi_guids", r)
                 counts["codings"] += 1
                 made.append(coding_id)
                 for ntext, _n in note_texts(c.note_refs):

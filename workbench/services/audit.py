@@ -27,6 +27,7 @@ from typing import Any, NamedTuple
 
 import sqlite_utils
 
+from workbench.audit.categories import label as category_label
 from workbench.clock import now_iso
 from workbench.db.changes import record
 from workbench.errors import NotFoundError, WorkbenchError
@@ -322,7 +323,8 @@ def list_flags(
     decision: str | None = OPEN,
     width: int = 40,
 ) -> list[dict]:
-    """Flags with their respondent label and context (``decision=None``: all flags)."""
+    """Flags with their respondent label, context and ``category_label`` (the category in
+    readable Dutch, e.g. "social-media-naam") (``decision=None``: all flags)."""
     where, args = [], []
     if transcript:
         where.append("f.transcript_id = ?")
@@ -340,6 +342,7 @@ def list_flags(
                                  + text[r["start"] : r["end"]] + "«"
                                  + text[r["end"] : r["end"] + width]).split())
         r["suggested"] = PLACEHOLDERS.get(r["category"], "[weggelaten]")
+        r["category_label"] = category_label(r["category"])
         out.append(r)
     return out
 

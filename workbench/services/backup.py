@@ -1,4 +1,10 @@
-"""Consistent copies of the project database (SQLite online backup) and restoring them."""
+"""Consistent copies of the project database (SQLite online backup) and restoring them.
+
+The automatic backups (before a migration, merge, replace, archive import or restore, and
+``workbench backup`` without ``--to``) go to ``exports/backups/``, which is created when
+missing. An explicit target (``workbench backup --to FILE``) must be in a folder that exists: a
+typo must not create folders.
+"""
 
 from __future__ import annotations
 
@@ -15,10 +21,16 @@ def backups_dir(db_path: Path) -> Path:
     return db_path.parent / "exports" / "backups"
 
 
-def backup_to(db: sqlite_utils.Database, target: Path) -> Path:
-    """Write a consistent copy of ``db`` to ``target`` (which must not exist)."""
+def backup_to(db: sqlite_utils.Database, target: Path, *, create_parents: bool = False) -> Path:
+    """Write a consistent copy of ``db`` to ``target`` (which must not exist). A missing folder
+    is created only with ``create_parents`` (the automatic exports/backups/ folder)."""
+    target = Path(target)
+    if target.is_dir():
+        raise WorkbenchError("is a folder; give the backup a file name, e.g. copy.db", path=target)
     if target.exists():
         raise WorkbenchError("a backup with this name exists already", path=target)
+    if not target.parent.is_dir() and not create_parents:
+        raise WorkbenchError(f"the folder {target.parent} does not exist; create it first", path=target)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         dest = sqlite3.connect(str(target))
@@ -39,18 +51,20 @@ def backup_before(db: sqlite_utils.Database, db_path: Path, *, reason: str) -> P
     while target.exists():
         n += 1
         target = base.with_name(f"{base.stem}-{n}.db")
-    return backup_to(db, target)
+    return backup_to(db, target, create_parents=True)
 
 
 def backup_now(project, target: Path | None = None) -> Path:
-    """``workbench backup``: a timestamped copy in exports/backups/ (or ``target``)."""
-    if target is None:
-        base = backups_dir(project.db_path) / f"workbench-{stamp()}.db"
-        target, n = base, 1
-        while target.exists():
-            n += 1
-            target = base.with_name(f"{base.stem}-{n}.db")
-    return backup_to(project.db, target)
+    """``workbench backup``: a timestamped copy in exports/backups/ (created when missing), or
+    ``target`` (its folder must exist)."""
+    if target is not None:
+        return backup_to(project.db, Path(target))
+    base = backups_dir(project.db_path) / f"workbench-{stamp()}.db"
+    target, n = base, 1
+    while target.exists():
+        n += 1
+        target = base.with_name(f"{base.stem}-{n}.db")
+    return backup_to(project.db, target, create_parents=True)
 
 
 def restore_from(project, source: Path) -> Path:
@@ -88,4 +102,14 @@ def integrity_report(db: sqlite_utils.Database) -> dict:
         "where c.start < 0 or c.end > length(t.text) or c.start >= c.end"
     ).fetchall()
     problems.extend(f"coding {r[0]}: span outside its transcript" for r in bad)
-    return {"ok": not problems, "problems": problems}
+    return {"ok": not problems, "problems": problems, "flagged_codings": flagged_codings(db)}
+
+
+def flagged_codings(db: sqlite_utils.Database) -> list[dict]:
+    """Codings flagged for a look (e.g. their text changed when the transcript was re-imported
+    with --replace): not damage, but each needs the coder's check. One dict per coding."""
+    return list(db.query(
+        "select x.id, x.transcript_id, x.coder, c.name as code, x.start, x.end, x.flag "
+        "from codings x left join codes c on c.id = x.code_id "
+        "where coalesce(x.flag, '') != '' order by x.transcript_id, x.start, x.id"
+    ))

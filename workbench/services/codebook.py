@@ -342,7 +342,9 @@ def merge(db: sqlite_utils.Database, coder: str, source_ref: str, target_ref: st
     transcript, coder and span) collapses into it, with its memo appended and its quotes moved.
     Survey links are united, the source's memo and definition are kept in the target's memo.
     Themes: the source's codes and sub-themes move under the target. One recorded change.
-    Returns the target row with ``moved_codings`` and ``collapsed_codings`` counts.
+    The codebook is shared, so a merge moves every coder's codings. Returns the target row with
+    ``moved_codings`` and ``collapsed_codings`` counts and ``codings_by_coder`` (coder -> codings
+    of the source, moved or collapsed).
     """
     source = resolve(db, source_ref)
     target = resolve(db, target_ref)
@@ -360,8 +362,10 @@ def merge(db: sqlite_utils.Database, coder: str, source_ref: str, target_ref: st
 def _merge_into(db: sqlite_utils.Database, cs, coder: str, source: dict, target: dict) -> dict:
     """The rows of a merge, inside the caller's recorded change (also used by codebook import)."""
     moved = collapsed = 0
+    by_coder: dict[str, int] = {}
     if source["kind"] == "code":
         for c in [*db["codings"].rows_where("code_id = ?", [source["id"]], order_by="id")]:
+            by_coder[c["coder"]] = by_coder.get(c["coder"], 0) + 1
             twin = db.execute(
                 "select id, memo from codings where code_id = ? and transcript_id = ? and "
                 "coder = ? and start = ? and end = ?",
@@ -406,7 +410,8 @@ def _merge_into(db: sqlite_utils.Database, cs, coder: str, source: dict, target:
         updates["memo"] = _append_note(target["memo"], "\n".join(notes))
     result = cs.update("codes", target["id"], updates)
     cs.delete("codes", source["id"])
-    return {**result, "moved_codings": moved, "collapsed_codings": collapsed}
+    return {**result, "moved_codings": moved, "collapsed_codings": collapsed,
+            "codings_by_coder": dict(sorted(by_coder.items()))}
 
 
 def split(
@@ -415,10 +420,16 @@ def split(
     ref: str,
     new_name: str,
     coding_ids: list[str],
+    *,
+    any_coder: bool = False,
     **fields: str,
 ) -> dict:
     """Split a code: create ``new_name`` next to it (same theme, same survey links) and move the
-    listed codings (ids or unique id prefixes) to it. Returns the new code's row."""
+    listed codings (ids or unique id prefixes) to it.
+
+    Only ``coder``'s own codings may be listed, unless ``any_coder`` (a split is a coding
+    decision; another coder's codings stay theirs). Returns the new code's row with
+    ``codings_by_coder`` (coder -> codings moved)."""
     from workbench.services.coding import get_coding
 
     row = resolve(db, ref, "code")
@@ -439,6 +450,17 @@ def split(
         if c["code_id"] != row["id"]:
             raise WorkbenchError(f"coding {c['id']} is not coded with '{row['name']}'")
         chosen[c["id"]] = c
+    others = sorted({c["coder"] for c in chosen.values() if c["coder"] != coder})
+    if others and not any_coder:
+        theirs = [c["id"][:8] for c in chosen.values() if c["coder"] != coder]
+        raise WorkbenchError(
+            f"coding(s) {', '.join(theirs)} belong to {', '.join(others)}; you are '{coder}'. A split "
+            "moves only your own codings: leave them out, or add --any-coder to move other coders' "
+            "codings too"
+        )
+    by_coder: dict[str, int] = {}
+    for c in chosen.values():
+        by_coder[c["coder"]] = by_coder.get(c["coder"], 0) + 1
     new_row = {
         "id": new_id("code"),
         "kind": "code",
@@ -469,7 +491,7 @@ def split(
             })
         for cid in chosen:
             cs.update("codings", cid, {"code_id": created["id"]})
-    return created
+    return {**created, "codings_by_coder": dict(sorted(by_coder.items()))}
 
 
 def delete(db: sqlite_utils.Database, coder: str, ref: str, force: bool = False) -> dict:
@@ -478,7 +500,8 @@ def delete(db: sqlite_utils.Database, coder: str, ref: str, force: bool = False)
     A code with codings is refused unless ``force``; the forced delete removes its codings (and
     their quotes) in the same recorded change, so undo restores everything. A theme's codes and
     sub-themes move up to the theme's parent (or to no theme): no coding is lost. Returns the
-    deleted row with ``removed_codings``.
+    deleted row with ``removed_codings`` and ``codings_by_coder`` (coder -> codings removed;
+    the codebook is shared, so a forced delete removes every coder's codings of the code).
     """
     row = resolve(db, ref)
     codings = list(db["codings"].rows_where("code_id = ?", [row["id"]], order_by="id"))
@@ -493,13 +516,16 @@ def delete(db: sqlite_utils.Database, coder: str, ref: str, force: bool = False)
             f"'{row['name']}' has {what}; merge it into another code, or delete with --force "
             "(recorded; 'workbench undo' restores it)"
         )
+    by_coder: dict[str, int] = {}
+    for c in codings:
+        by_coder[c["coder"]] = by_coder.get(c["coder"], 0) + 1
     summary = f"delete {row['kind']} '{row['name']}'"
     if codings:
-        summary += f" and its {len(codings)} coding(s)"
+        summary += f" and its {len(codings)} coding(s) ({per_coder_text(by_coder)})"
     with record(db, coder, f"{row['kind']}.delete", summary) as cs:
         removed = _delete_row(db, cs, row)
         deleted = cs.rows[-1][2]
-    return {**deleted, "removed_codings": removed}
+    return {**deleted, "removed_codings": removed, "codings_by_coder": dict(sorted(by_coder.items()))}
 
 
 def _delete_row(db: sqlite_utils.Database, cs, row: dict) -> int:
@@ -523,6 +549,11 @@ def _delete_row(db: sqlite_utils.Database, cs, row: dict) -> int:
         cs.delete("survey_links", [row["id"], link["survey_theme_id"]])
     cs.delete("codes", row["id"])
     return len(codings)
+
+
+def per_coder_text(counts: dict[str, int]) -> str:
+    """``{"anna": 2, "bram": 1}`` as ``"anna 2, bram 1"`` (for messages about codings)."""
+    return ", ".join(f"{who} {n}" for who, n in sorted(counts.items()))
 
 
 def set_survey_themes(db: sqlite_utils.Database, coder: str, ref: str, theme_ids: list[str]) -> list[str]:

@@ -14,6 +14,11 @@ synced" hash but also says which field changed). On import, for each code:
 - gone from the file -> removed, unless it has codings here or was changed here (a conflict);
 - deleted here but changed in the file -> a conflict.
 
+Only a file of this codebook's lineage (the YAML, a ``.qdc`` exported from here) removes codes.
+Another project's codebook (a ``.qdpx`` archive, a foreign ``.qdc``) is imported with
+``foreign=True``: codes it lacks are kept, its codes match local ones by name when their ids
+are unknown here, and it does not become the merge base.
+
 With ``strategy="fail"`` every conflict is listed and **nothing** changes. ``"theirs"``
 resolves each conflict the file's way (a removed code that has codings is deleted with them, a
 local code with the file's name is merged into the file's code); ``"ours"`` keeps the local
@@ -95,6 +100,8 @@ class SyncPlan:
     conflicts: list[Conflict] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     strategy: str = "fail"
+    foreign: bool = False  # another project's codebook: nothing removed, the base not moved
+    kept: list[str] = field(default_factory=list)  # local ids not in a foreign file, kept
     # internal: the final state by id (None: deleted) and the base to record
     final: dict[str, dict | None] = field(default_factory=dict, repr=False)
     theirs: dict[str, dict] = field(default_factory=dict, repr=False)
@@ -127,6 +134,7 @@ class SyncReport:
     removed: int = 0
     merged: int = 0
     removed_codings: int = 0
+    kept: int = 0  # local codes not in a foreign file, kept
     resolved: list[Conflict] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     lines: list[str] = field(default_factory=list)
@@ -293,27 +301,39 @@ def _resolve_new_ids(db: sqlite_utils.Database, entries: list[CodeEntry]) -> Non
 
 # -- planning -----------------------------------------------------------------------------------
 
-def plan_sync(db: sqlite_utils.Database, entries: list[CodeEntry], strategy: str = "fail") -> SyncPlan:
+def plan_sync(
+    db: sqlite_utils.Database, entries: list[CodeEntry], strategy: str = "fail",
+    *, foreign: bool | None = None,
+) -> SyncPlan:
     """What importing ``entries`` would change, and every conflict with local changes.
 
     With ``strategy`` "theirs" or "ours" the plan shows the conflicts resolved that way (they
     are still listed in ``conflicts``); nothing is written.
+
+    ``foreign``: the entries are another project's codebook (a ``.qdpx``, a ``.qdc`` not
+    exported from here), not an edited copy of ours: codes missing from it are kept, never
+    removed; a file code whose id is unknown here is the local code of the same kind and name
+    (compared without a base: every difference is a conflict); the sync base is not moved.
+    ``None``: the ``foreign`` attribute of ``entries`` (set by the ``.qdc`` reader), else no.
     """
     if strategy not in STRATEGIES:
         raise WorkbenchError(f"strategy must be one of {', '.join(STRATEGIES)}")
+    if foreign is None:
+        foreign = bool(getattr(entries, "foreign", False))
     entries = validate_entries([CodeEntry(**asdict(e)) for e in entries])
     _resolve_new_ids(db, entries)
-    theirs = {e.id: e.snapshot() for e in entries}
     local = {e.id: e.snapshot() for e in entries_from_db(db)}
     base = _base(db)
-    plan = SyncPlan(strategy=strategy, theirs=theirs)
+    unbased: set[str] = _match_by_name(entries, local, base) if foreign else set()
+    theirs = {e.id: e.snapshot() for e in entries}
+    plan = SyncPlan(strategy=strategy, theirs=theirs, foreign=foreign)
     final: dict[str, dict | None] = {k: dict(v) for k, v in local.items()}
     take_theirs = strategy == "theirs"
     local_by_name = {(v["kind"], v["name"].lower()): k for k, v in local.items()}
     entry_of = {e.id: e for e in entries}
 
     for cid in [*theirs, *[k for k in local if k not in theirs]]:
-        t, loc, b = theirs.get(cid), local.get(cid), base.get(cid)
+        t, loc, b = theirs.get(cid), local.get(cid), None if cid in unbased else base.get(cid)
         if t is not None and loc is not None:
             merged, conflict_fields = _merge_fields(loc, t, b, take_theirs)
             final[cid] = merged
@@ -351,6 +371,9 @@ def plan_sync(db: sqlite_utils.Database, entries: list[CodeEntry], strategy: str
                 continue
             final[cid] = dict(t)
         elif loc is not None:  # not in the file
+            if foreign:
+                plan.kept.append(cid)
+                continue  # another project's codebook: not having a code removes nothing
             if b is None:
                 continue  # added here since the last sync
             used = _codings_count(db, cid) if loc["kind"] == "code" else 0
@@ -382,6 +405,11 @@ def plan_sync(db: sqlite_utils.Database, entries: list[CodeEntry], strategy: str
 
     _check_final_names(final, plan)
     plan.final = final
+    if plan.kept:
+        plan.warnings.append(
+            f"{len(plan.kept)} local code(s) and theme(s) not in the file are kept: it is another "
+            "project's codebook, not a copy of this one (only a codebook exported from here removes codes)"
+        )
     for cid, snap in final.items():
         loc = local.get(cid)
         if snap is None:
@@ -396,6 +424,23 @@ def plan_sync(db: sqlite_utils.Database, entries: list[CodeEntry], strategy: str
             if changes:
                 plan.updates.append((cid, snap["name"], changes))
     return plan
+
+
+def _match_by_name(entries: list[CodeEntry], local: dict[str, dict], base: dict[str, dict]) -> set[str]:
+    """Give each file entry whose id is unknown here the id of the local code or theme of the
+    same kind and name (another project's codebook has other ids); returns the ids matched so,
+    which have no common base with the file."""
+    ids = {e.id for e in entries}
+    by_name = {(v["kind"], v["name"].lower()): k for k, v in local.items() if k not in ids}
+    renamed: dict[str, str] = {}
+    for e in entries:
+        twin = by_name.pop((e.kind, e.name.lower()), None) if e.id not in local and e.id not in base else None
+        if twin is not None:
+            renamed[e.id] = twin
+            e.id = twin
+    for e in entries:
+        e.parent_id = renamed.get(e.parent_id, e.parent_id) if e.parent_id else e.parent_id
+    return set(renamed.values())
 
 
 def _same(a: dict, b: dict) -> bool:
@@ -460,21 +505,17 @@ def _check_final_names(final: dict[str, dict | None], plan: SyncPlan) -> None:
 
 def apply_sync(
     db: sqlite_utils.Database, coder: str, entries: list[CodeEntry], strategy: str = "fail",
-    *, source: str = "codebook file",
+    *, source: str = "codebook file", foreign: bool | None = None, cs=None,
 ) -> SyncReport:
-    """Import ``entries`` into the database as one recorded change.
+    """Import ``entries`` into the database as one recorded change (or as part of the change
+    set ``cs`` of a larger action, such as a project import). ``foreign``: see :func:`plan_sync`.
 
     With ``strategy="fail"`` any conflict raises a :class:`ConflictError` listing them all,
     and nothing is changed.
     """
-    plan = plan_sync(db, entries, strategy)
+    plan = plan_sync(db, entries, strategy, foreign=foreign)
     if plan.conflicts and strategy == "fail":
-        raise ConflictError(
-            f"the {source} conflicts with changes made here; nothing was changed. "
-            f"{len(plan.conflicts)} conflict(s):\n  "
-            + "\n  ".join(c.reason for c in plan.conflicts)
-            + "\nChoose --theirs (take the file's version) or --ours (keep this project's)."
-        )
+        raise ConflictError(conflict_message(source, plan.conflicts))
     clash = [w for w in plan.warnings if w.startswith("after resolving")]
     if clash:
         raise ConflictError(
@@ -486,10 +527,33 @@ def apply_sync(
                         warnings=plan.warnings, lines=plan.describe())
     summary = (f"import codebook ({source}): {len(plan.adds)} added, {len(plan.updates)} updated, "
                f"{len(plan.removals)} removed")
-    with record(db, coder, "codebook.import", summary) as cs:
+    report.kept = len(plan.kept)
+    if cs is not None:
         _apply(db, cs, coder, plan, report)
-        _record_base(db, cs, plan.theirs)
+        if not plan.foreign:
+            _record_base(db, cs, plan.theirs)
+        return report
+    with record(db, coder, "codebook.import", summary) as own:
+        _apply(db, own, coder, plan, report)
+        if not plan.foreign:
+            _record_base(db, own, plan.theirs)
     return report
+
+
+def conflict_message(source: str, conflicts: list[Conflict]) -> str:
+    """The error for an import with conflicts: what conflicts, and how to go on. ``source`` is
+    a file name (``cb_colleague.yaml``) or a description (``project archive x.qdpx``)."""
+    is_file = bool(Path(source).suffix) and " " not in source.strip()
+    what = f"the codebook file {source}" if is_file else (
+        source if source.startswith("the ") else f"the {source}")
+    preview = (" or first see what each side would change with --dry-run"
+               if Path(source).suffix.lower() in (".yaml", ".yml", ".qdc") else "")
+    return (
+        f"{what} has {len(conflicts)} conflict(s) with changes made in this project; nothing was "
+        "changed:\n  " + "\n  ".join(c.reason for c in conflicts)
+        + f"\nTo go on, import again with --theirs (take the file's version) or --ours (keep this "
+        f"project's version){preview}."
+    )
 
 
 def _row_from_snapshot(cid: str, snap: dict, coder: str) -> dict:
@@ -525,6 +589,8 @@ def _apply(db: sqlite_utils.Database, cs, coder: str, plan: SyncPlan, report: Sy
     for cid, _name, changes in plan.updates:
         snap = final[cid]
         cols = {f: snap[f] for f in changes if f not in ("survey_themes", "kind")}
+        if "parent_id" in cols:  # positions are ranks among siblings: take the new siblings' rank
+            cols["position"] = snap["position"]
         if cols:
             cs.update("codes", cid, {**cols, "updated_at": now_iso(), "updated_by": coder})
         if "survey_themes" in changes:

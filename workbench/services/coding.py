@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from typing import NamedTuple
 
 import sqlite_utils
 
@@ -40,6 +41,15 @@ def check_span(text: str, start: int, end: int) -> tuple[int, int]:
     if start == end:
         raise WorkbenchError("the span holds only whitespace")
     return start, end
+
+
+def interviewer_turns(db: sqlite_utils.Database, tid: str, start: int, end: int) -> list[int]:
+    """The numbers of the interviewer turns that ``[start, end)`` overlaps (empty when the span
+    lies in the respondent's words only). Interviewer text is not quoted in a report and is not
+    counted in agreement by default, so the CLI and the TUI warn when it is coded."""
+    return [r[0] for r in db.execute(
+        "select idx from turns where transcript_id = ? and role = 'interviewer' and start < ? "
+        "and [end] > ? order by idx", [tid, end, start]).fetchall()]
 
 
 def sentence_span(db: sqlite_utils.Database, tid: str, n: int) -> tuple[int, int]:
@@ -238,8 +248,25 @@ def _where(text: str, start: int) -> str:
     return f"offset {start} (line {line})"
 
 
+class QuoteMatch(NamedTuple):
+    """Where a quoted passage was found: the span, how (``"exact"``, ``"normalised"``: ignoring
+    case, spacing, quote marks and dashes, or ``"fuzzy"``) and the similarity (100 unless
+    fuzzy)."""
+
+    start: int
+    end: int
+    how: str
+    score: float
+
+
 def span_for_quote(db: sqlite_utils.Database, transcript_id: str, quote: str) -> tuple[int, int]:
-    """Find the passage ``quote`` in a transcript and return its span.
+    """The span of the passage ``quote`` in a transcript (see :func:`find_quote`)."""
+    found = find_quote(db, transcript_id, quote)
+    return found.start, found.end
+
+
+def find_quote(db: sqlite_utils.Database, transcript_id: str, quote: str) -> QuoteMatch:
+    """Find the passage ``quote`` in a transcript: its span, how it was found and the score.
 
     Tried in order: the exact text; the text with whitespace, quote marks, dashes and case
     evened out; then a fuzzy match (rapidfuzz partial alignment) of at least 90%. A quote found
@@ -267,7 +294,7 @@ def span_for_quote(db: sqlite_utils.Database, transcript_id: str, quote: str) ->
     exact = [m.start() for m in re.finditer(re.escape(q), text)]
     found = unique(exact, len(q), "exactly")
     if found:
-        return check_span(text, *found)
+        return QuoteMatch(*check_span(text, *found), "exact", 100.0)
 
     folded_text, origin = _fold(text)
     folded_q, _ = _fold(q)
@@ -276,7 +303,7 @@ def span_for_quote(db: sqlite_utils.Database, transcript_id: str, quote: str) ->
         unique([origin[h] for h in hits], 0, "ignoring case and spacing")
     if hits:
         h = hits[0]
-        return check_span(text, origin[h], origin[h + len(folded_q) - 1] + 1)
+        return QuoteMatch(*check_span(text, origin[h], origin[h + len(folded_q) - 1] + 1), "normalised", 100.0)
 
     if len(folded_q) > len(folded_text):
         raise WorkbenchError(f"the quote is longer than the whole transcript {t['id']}")
@@ -308,5 +335,8 @@ def span_for_quote(db: sqlite_utils.Database, transcript_id: str, quote: str) ->
             )
     start = origin[best.dest_start]
     end = origin[best.dest_end - 1] + 1
+    if q[:1].isalnum():  # the alignment may take in the punctuation before the first word
+        while start < end and not text[start].isalnum():
+            start += 1
     start, end = _snap_to_words(text, start, end)
-    return check_span(text, start, end)
+    return QuoteMatch(*check_span(text, start, end), "fuzzy", float(best.score))

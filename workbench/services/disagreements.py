@@ -4,7 +4,8 @@ A unit (sentence, turn or whole transcript) is a disagreement when the sets of c
 coders applied to it (by the more-than-half coverage rule of
 :mod:`workbench.agreement.units`) differ; with ``code`` given, only when they differ on that
 code (or, for a theme, on one of its codes). Only transcripts every compared coder coded take
-part, as for the agreement figures.
+part, and (unless ``include_interviewer``) only the respondent's units, as for the agreement
+figures.
 
 :func:`list` is what the CLI (``workbench disagreements``), reconciliation and the TUI call.
 """
@@ -91,14 +92,16 @@ def list(  # noqa: A001 - the name the UI calls
     code: str | None = None,
     *,
     transcripts: Sequence[str] | None = None,
+    include_interviewer: bool = False,
 ) -> builtins.list[dict]:
     """Every unit where ``coders`` (default: the two with most codings) applied different codes.
 
     Each row: ``transcript``, ``label`` (the respondent label), ``unit``, ``idx`` (sentence or
     turn number), ``start``/``end`` (offsets in the transcript text), ``text``, ``codes`` (per
     coder: the code names they applied to the unit), ``code_ids`` (the same as ids),
-    ``differing`` / ``differing_ids`` (the codes not applied by every coder).
+    ``differing`` / ``differing_ids`` (the codes not applied by every coder). The units are the
+    respondent's only unless ``include_interviewer``.
     """
     names = parse_coders(db, coders)
-    uc = collect(db, names, unit, transcripts=transcripts)
+    uc = collect(db, names, unit, transcripts=transcripts, include_interviewer=include_interviewer)
     return rows_from(db, uc, _code_filter(db, code))

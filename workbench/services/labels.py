@@ -4,14 +4,19 @@ The label is the role with a capital first letter. Where two or more interviews 
 letters A, B, C … are added in order of interview date, then id (``Jongerenwerker A``); a role
 held once has no letter (``Wijkcoach``). A label set by hand is never changed; with labels
 frozen, existing labels stay as they are and new interviews take the next free letter.
+:func:`apply_labels` reports every label it changed, so that an import can say which existing
+labels moved (``Jongerenwerker`` → ``Jongerenwerker A``).
 """
 
 from __future__ import annotations
 
 import string
 from collections import defaultdict
+from dataclasses import dataclass
 
 import sqlite_utils
+
+from workbench.db.changes import ChangeSet
 
 FROZEN_KEY = "labels_frozen"
 
@@ -63,20 +68,50 @@ def compute_labels(rows: list[dict], *, frozen: bool) -> dict[str, str]:
     return labels
 
 
-def relabel(db: sqlite_utils.Database, *, new_ids: set[str] | None = None) -> dict[str, str]:
-    """Recompute labels in the database; returns the labels that changed."""
+@dataclass(frozen=True)
+class LabelChange:
+    """An existing label that changed (``old`` is empty for a transcript new in the project)."""
+
+    transcript_id: str
+    old: str
+    new: str
+
+    def __str__(self) -> str:
+        return f"{self.transcript_id}: {self.old} → {self.new}" if self.old else f"{self.transcript_id}: {self.new}"
+
+
+def apply_labels(
+    db: sqlite_utils.Database, *, new_ids: set[str] | None = None, changes: ChangeSet | None = None
+) -> list[LabelChange]:
+    """Recompute labels in the database and return every label that changed. With ``changes``
+    (a recorded change set) the updates are part of that change, so undo restores them."""
     frozen = _is_frozen(db)
     rows = [
         {**r, "labelled": not (new_ids and r["id"] in new_ids)}
-        for r in db.query("select id, role, date, label, label_manual from transcripts")
+        for r in db.query("select id, role, date, label, label_manual from transcripts order by id")
     ]
     labels = compute_labels(rows, frozen=frozen)
-    changed = {}
+    changed: list[LabelChange] = []
     for r in rows:
         if labels[r["id"]] != r["label"]:
-            db["transcripts"].update(r["id"], {"label": labels[r["id"]]})
-            changed[r["id"]] = labels[r["id"]]
+            if changes is not None:
+                changes.update("transcripts", r["id"], {"label": labels[r["id"]]})
+            else:
+                db["transcripts"].update(r["id"], {"label": labels[r["id"]]})
+            changed.append(LabelChange(r["id"], r["label"] or "", labels[r["id"]]))
     return changed
+
+
+def relabel(db: sqlite_utils.Database, *, new_ids: set[str] | None = None) -> dict[str, str]:
+    """Recompute labels in the database; returns the labels that changed (id -> new label)."""
+    return {c.transcript_id: c.new for c in apply_labels(db, new_ids=new_ids)}
+
+
+def describe_changes(changes: list[LabelChange]) -> str:
+    """One line for the import output: which existing labels changed, and how to prevent it."""
+    listed = ", ".join(str(c) for c in changes)
+    return (f"label(s) changed: {listed} (quotes and exports use the new labels; "
+            "'workbench label --freeze' keeps labels as they are from now on)")
 
 
 def _is_frozen(db: sqlite_utils.Database) -> bool:

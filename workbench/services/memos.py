@@ -39,7 +39,11 @@ def _kind(target_kind: str) -> str:
 
 
 def _text(text: str) -> str:
-    text = (text or "").strip()
+    """The memo text, trimmed; refused when empty or holding control characters (tabs and line
+    breaks are fine)."""
+    from workbench.services.codebook import check_text
+
+    text = check_text(text or "", "memo").strip()
     if not text:
         raise WorkbenchError("the memo is empty")
     return text

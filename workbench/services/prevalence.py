@@ -8,7 +8,8 @@ wherever any of its codes, or its sub-themes' codes, occurs. Whose codings count
 - ``coder="anna"``: one coder's codings only;
 - ``coder="consensus"``: the reconciled codings, where the second-coder workflow produced them.
 
-The wording follows the report's house style (:func:`wording`); the thresholds are
+The wording follows the report's house style (:func:`wording`, the one wording every view
+uses: ``workbench prevalence``, ``workbench themes`` and the chapter); the thresholds are
 :class:`Thresholds`, overridable in ``codebooks/prevalence.yaml`` and then in the project
 setting ``prevalence_thresholds`` (a JSON object with the same keys).
 """
@@ -85,11 +86,25 @@ def _merge(base: Thresholds, data: object, where: str | Path) -> Thresholds:
     return Thresholds(**values).validate(where)
 
 
+def _root_of(db: sqlite_utils.Database) -> Path | None:
+    """The project folder of a project database (None for one in memory)."""
+    for row in db.execute("pragma database_list").fetchall():
+        if row[1] == "main" and row[2]:
+            return Path(row[2]).parent
+    return None
+
+
 def load_thresholds(project=None, db: sqlite_utils.Database | None = None) -> Thresholds:
-    """Defaults, then ``codebooks/prevalence.yaml``, then the ``prevalence_thresholds`` setting."""
+    """Defaults, then ``codebooks/prevalence.yaml``, then the ``prevalence_thresholds`` setting.
+
+    Give the project, or only its database (the project folder is found from the database
+    file), so that every view words the same counts the same way."""
     thr = Thresholds()
     if project is not None:
-        path = Path(project.root) / "codebooks" / THRESHOLDS_FILE
+        db = db or project.db
+    root = Path(project.root) if project is not None else (_root_of(db) if db is not None else None)
+    if root is not None:
+        path = root / "codebooks" / THRESHOLDS_FILE
         if path.is_file():
             import yaml
 
@@ -99,10 +114,11 @@ def load_thresholds(project=None, db: sqlite_utils.Database | None = None) -> Th
                 mark = getattr(exc, "problem_mark", None)
                 raise WorkbenchError(f"not valid YAML: {getattr(exc, 'problem', exc)}", path=path,
                                      line=mark.line + 1 if mark else None) from exc
+            except UnicodeDecodeError as exc:
+                raise WorkbenchError("is not UTF-8 text", path=path) from exc
             if isinstance(data, dict) and "prevalence" in data:
                 data = data["prevalence"]
             thr = _merge(thr, data, path)
-        db = db or project.db
     if db is not None:
         row = db.execute("select value from meta where key = ?", [THRESHOLDS_KEY]).fetchone()
         if row and row[0].strip():

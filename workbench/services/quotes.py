@@ -12,6 +12,7 @@ unstarring go through :func:`workbench.db.changes.record`, so they can be undone
 from __future__ import annotations
 
 import json
+import re
 import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -41,22 +42,38 @@ def _strip_outer_quotes(text: str) -> str:
     return text
 
 
+# A straight apostrophe at the start of a word that is Dutch elision, not a quote mark:
+# 's avonds, 't is, 'n keer, 'k weet, '80.
+_ELIDED_START = re.compile(r"(?:[stnkSTNK](?=[\s.,;:!?]|$)|\d\d(?!\d))")
+
+
 def inner_quotes(text: str) -> str:
-    """Turn double quotes inside a quote into single curly quotes (‘…’)."""
-    text = text.replace("“", INNER_OPEN).replace("„", INNER_OPEN).replace("”", INNER_CLOSE)
+    """Turn quote marks inside a quote into Dutch single curly quotes: "x", 'x' and “x” become
+    ‘x’. An apostrophe stays one (’): auto’s, z’n, ’s avonds."""
+    text = (text.replace("“", INNER_OPEN).replace("„", INNER_OPEN).replace("‟", INNER_OPEN)
+            .replace("”", INNER_CLOSE).replace("‚", INNER_OPEN))
     out = []
     for i, ch in enumerate(text):
-        if ch == '"':
-            prev = text[i - 1] if i else " "
-            out.append(INNER_OPEN if prev.isspace() or prev in "([{-–—/" else INNER_CLOSE)
-        else:
+        if ch not in "\"'":
             out.append(ch)
+            continue
+        prev = text[i - 1] if i else " "
+        opening = prev.isspace() or prev in "([{-–—/‘"
+        if ch == "'" and opening and _ELIDED_START.match(text, i + 1):
+            opening = False
+        out.append(INNER_OPEN if opening else INNER_CLOSE)
     return "".join(out)
 
 
+def normalise_marks(text: str) -> str:
+    """Omission marks in the house style: ``(...)`` becomes ``(…)``, ``[ ... ]`` becomes ``[…]``."""
+    return verbatim.ELISION_RE.sub(lambda m: "(…)" if m.group().startswith("(") else "[…]", text)
+
+
 def display(text: str) -> str:
-    """A display text as it is printed: one line, no surrounding quote marks, inner quotes single."""
-    return inner_quotes(" ".join(_strip_outer_quotes(text).split()))
+    """A display text in the house style: one line, no surrounding quote marks, inner quotes
+    single and curly, omissions as ``[…]``/``(…)``. Applying it twice changes nothing."""
+    return inner_quotes(normalise_marks(" ".join(_strip_outer_quotes(text).split())))
 
 
 def format_quote(text: str, label: str) -> str:
@@ -86,7 +103,9 @@ class QuoteSource:
         return [(s - self.start, e - self.start) for s, e in self.allowed]
 
     def default_text(self) -> str:
-        """The respondent's words of the codings, fragments joined with ``[…]``."""
+        """The respondent's words of the codings. Fragments are joined with ``[…]`` only where
+        words are left out between them; adjacent fragments (nothing between them but spaces,
+        punctuation or hesitations such as *eh*) join as the transcript has them."""
         full = self.transcript["text"]
         parts: list[str] = []
         prev_end = None
@@ -96,7 +115,13 @@ class QuoteSource:
                 continue
             if prev_end is not None:
                 gap = full[prev_end:s]
-                parts.append(" " if not gap.strip() else " […] ")
+                left_out = [w for w in verbatim.source_words(gap) if w.text.lower() not in verbatim.FILLERS]
+                if left_out:
+                    parts.append(" […] ")
+                elif verbatim.source_words(gap):
+                    parts.append(" ")  # only hesitations between: dropped, as the house style does
+                else:
+                    parts.append(" ".join(gap.split()) + " " if gap.strip() else " ")
             parts.append(piece)
             prev_end = e
         return "".join(parts)
@@ -192,17 +217,52 @@ def source_of(db: sqlite_utils.Database, quote: dict, *, cache: dict | None = No
     return source_for(db, rows, cache=cache)
 
 
-def _checked(source: QuoteSource, text: str) -> str:
-    text = text.strip()
+def _outside_extract(db: sqlite_utils.Database, source: QuoteSource, word: str) -> str | None:
+    """Why ``word`` is not quotable when it is in the transcript after all: outside the coded
+    extract (with the coding that holds it, if any), or only in the interviewer's turns."""
+    full = source.transcript["text"]
+    tid = source.transcript["id"]
+    resp = respondent_spans(db, tid)
+    hits = [w for w in verbatim.source_words(full) if w.text == word
+            and not any(s <= w.start and w.end <= e for s, e in source.allowed)]
+    if not hits:
+        return None
+    respondent_hits = [w for w in hits if resp is None or any(s <= w.start and w.end <= e for s, e in resp)]
+    if not respondent_hits:
+        return "is the interviewer's, not the respondent's: the interviewer's turns are never quoted"
+    own = {c["id"] for c in source.codings}
+    holder = None
+    for w in respondent_hits:
+        holder = db.execute(
+            "select x.id, c.name from codings x join codes c on c.id = x.code_id where x.transcript_id = ? "
+            "and x.start <= ? and x.end >= ? order by x.coder = ? desc, x.end - x.start limit 1",
+            [tid, w.start, w.end, source.codings[0]["coder"]]).fetchone()
+        if holder is not None and holder[0] not in own:
+            break
+        holder = None
+    hint = (f"join coding {holder[0]} ('{holder[1]}') that holds it with --extend {holder[0]}" if holder
+            else "code a wider span, or join another coding of this answer with --extend CODING2")
+    return f"is in the respondent's words, but outside the coded extract: {hint}"
+
+
+def _checked(source: QuoteSource, text: str, db: sqlite_utils.Database | None = None) -> str:
+    """The display text in the house style, after the verbatim check against ``source``."""
+    text = display(text)
     if not text:
         raise WorkbenchError("the quote text is empty")
     try:
         source.check(text)
     except verbatim.VerbatimError as exc:
+        message = exc.message
+        if exc.kind == "absent" and db is not None:
+            why = _outside_extract(db, source, exc.word)
+            if why:
+                message = (f"the word '{exc.word}' (word {exc.index + 1} of the quote) {why}; words "
+                           "of your own go in [square brackets]")
         label = source.transcript["label"]
         raise verbatim.VerbatimError(
-            f"not verbatim ({source.transcript['id']}, {label}): {exc.message}",
-            word=exc.word, index=exc.index,
+            f"not verbatim ({source.transcript['id']}, {label}): {message}",
+            word=exc.word, index=exc.index, kind=exc.kind,
         ) from None
     return text
 
@@ -220,7 +280,9 @@ def star(
     """Choose a coding (joined with the codings in ``extend``) as a quote; returns the quote row.
 
     Without ``text`` the display text is the respondent's words of the codings (fragments
-    joined with ``[…]``). The same quote starred twice returns the existing row.
+    joined with ``[…]`` where words are left out between them, see
+    :meth:`QuoteSource.default_text`). The text is stored in the house style (:func:`display`).
+    The same quote starred twice returns the existing row.
     """
     codings = _get_codings(db, [coding_id, *extend])
     ids = [c["id"] for c in codings]
@@ -228,7 +290,7 @@ def star(
         raise WorkbenchError("the same coding is given twice")
     codings = [codings[0], *sorted(codings[1:], key=lambda c: (c["start"], c["end"]))]
     source = source_for(db, codings)
-    body = _checked(source, text) if text is not None else source.default_text()
+    body = _checked(source, text, db) if text is not None else display(source.default_text())
     extra = json.dumps([c["id"] for c in codings[1:]])
     same = db.execute(
         "select id from quotes where coding_id = ? and extra_codings = ? and text = ?",
@@ -293,7 +355,7 @@ def unstar(db: sqlite_utils.Database, coder: str, quote_id_or_coding_id: str) ->
 def edit(db: sqlite_utils.Database, coder: str, quote_id: str, text: str) -> dict:
     """Change a quote's display text; refused when it changes the respondent's words."""
     quote = get_quote(db, quote_id)
-    body = _checked(source_of(db, quote), text)
+    body = _checked(source_of(db, quote), text, db)
     if body == quote["text"]:
         return quote
     with record(db, coder, "quote.edit", f"edit quote {quote['id']}") as cs:
@@ -415,7 +477,7 @@ def list_quotes(
             "start": spans[0][0],
             "end": max(e for _, e in spans),
             "spans": [[s, e] for s, e in spans],
-            "text": q["text"],
+            "text": display(q["text"]),
             "quote": format_quote(q["text"], first["label"]),
             "coder": first["coder"],
             "created_by": q["created_by"],

@@ -12,19 +12,27 @@ available: ``workbench agreement --coders anna,bram`` and ``--coders anna,consen
 coding per agreed code and unit), so that the consensus is complete once every disagreement is
 decided. The CLI ``workbench reconcile`` seeds automatically (``--no-seed`` to skip); the
 service functions do only what they are called for.
+
+:func:`decide_many` is all or nothing: every decision is checked first, and when any cannot be
+made nothing is written (not even the seeding); otherwise the seeding and all decisions are one
+recorded change. Units are the respondent's only unless ``include_interviewer`` (as for the
+agreement figures and the disagreement list, whose unit numbers the decisions use).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import sqlite_utils
 
 from workbench.agreement.units import (
     CONSENSUS,
+    Unit,
     UnitCodings,
     collect,
     covered_length,
+    interviewer_unit,
     merge_spans,
     parse_coders,
 )
@@ -38,7 +46,9 @@ from workbench.services.transcripts import resolve_transcript
 DECISIONS = ("a", "b", "both", "neither")
 
 
-def _coders(db: sqlite_utils.Database, coders: str | Sequence[str] | None) -> tuple[str, ...]:
+def checked_coders(db: sqlite_utils.Database, coders: str | Sequence[str] | None) -> tuple[str, ...]:
+    """The coders to reconcile (``"anna,bram"``, a sequence, or None for the default two);
+    ``consensus`` is refused."""
     names = parse_coders(db, coders)
     if CONSENSUS in names:
         raise WorkbenchError(
@@ -83,7 +93,7 @@ def _chosen(decision: str, names: tuple[str, ...]) -> list[str]:
     )
 
 
-def _unit_of(uc: UnitCodings, db: sqlite_utils.Database, tid: str, idx: int):
+def _unit_of(uc: UnitCodings, db: sqlite_utils.Database, tid: str, idx: int) -> tuple[int, Unit]:
     pos = uc.position(tid, idx)
     if pos is not None:
         return pos, uc.units[pos]
@@ -91,6 +101,13 @@ def _unit_of(uc: UnitCodings, db: sqlite_utils.Database, tid: str, idx: int):
         if ex["transcript"] == tid:
             raise WorkbenchError(f"{tid} takes no part in the comparison: {ex['reason']}")
     what = {"sentence": "sentence", "turn": "turn", "transcript": "unit"}[uc.unit]
+    if not uc.include_interviewer and interviewer_unit(db, uc.unit, tid, idx):
+        raise WorkbenchError(
+            f"{what} {idx} of {tid} is the interviewer's: agreement and reconciliation count the "
+            "respondent's units only (add --include-interviewer to count the interviewer's too)"
+        )
+    if uc.unit == "transcript" and not uc.include_interviewer and idx == 0:
+        raise WorkbenchError(f"{tid} has no respondent text to decide on")
     raise NotFoundError(f"{tid} has no {what} {idx}")
 
 
@@ -112,29 +129,44 @@ def _insert_unit_coding(cs: ChangeSet, text: str, tid: str, code_id: str, start:
     })
 
 
-def decide(
+@dataclass
+class _Plan:
+    """One checked decision, ready to be written."""
+
+    transcript: dict
+    unit: Unit
+    unit_kind: str
+    differing: set[str]
+    keep: set[str]
+    inside: list[dict]
+    label: str
+    memo: str
+    where: str
+
+
+def _plan(
     db: sqlite_utils.Database,
     coder: str,
+    names: tuple[str, ...],
     unit_ref: str | dict,
     decision: str,
-    coders: str | Sequence[str] | None = None,
-    code: str | None = None,
-    unit: str = "sentence",
-) -> dict:
-    """Decide the disagreement on one unit, as ``coder`` (the person running it).
-
-    ``unit_ref`` is ``"TRANSCRIPT:N"`` (sentence or turn number N) or a row of
-    :func:`workbench.services.disagreements.list`; ``decision`` is ``a``/``b`` (the first or
-    second of ``coders``), a coder's name, ``both`` or ``neither``. Only the codes the coders
-    differ on (limited to ``code``, a code or a theme, when given) are decided: ``consensus``
-    then has each of them on the unit exactly when the chosen coder(s) had it. Returns what
-    changed: ``{"transcript", "idx", "unit", "decision", "added", "removed", "consensus"}``.
-    """
-    names = _coders(db, coders)
+    *,
+    code: str | None,
+    unit: str,
+    include_interviewer: bool,
+    code_names: dict[str, str],
+    cache: dict[str, UnitCodings] | None = None,
+) -> _Plan:
+    """Check one decision against the project as it is; raises WorkbenchError when it cannot be
+    made. Writes nothing."""
     ref, idx = parse_unit_ref(unit_ref)
     t = resolve_transcript(db, ref)
     tid = t["id"]
-    uc = collect(db, names, unit, transcripts=[tid])
+    uc = cache.get(tid) if cache is not None else None
+    if uc is None:
+        uc = collect(db, names, unit, transcripts=[tid], include_interviewer=include_interviewer)
+        if cache is not None:
+            cache[tid] = uc
     pos, u = _unit_of(uc, db, tid, idx)
     sets = {c: uc.codes_on(c, pos) for c in names}
     differing = set().union(*sets.values()) - set.intersection(*sets.values())
@@ -149,35 +181,41 @@ def decide(
         )
     chosen = _chosen(decision, names)
     keep = set().union(*(sets[c] for c in chosen)) & differing if chosen else set()
-    code_names = {r[0]: r[1] for r in db.execute("select id, name from codes")}
     label = "neither" if not chosen else ("both" if len(chosen) > 1 else f"kept {chosen[0]}")
-    memo = f"reconciled by {coder}: {label}"
-
     existing = _consensus_spans(db, tid, differing)
     touching = [r for r in existing if r["start"] < u.end and r["end"] > u.start]
     inside = [r for r in touching if r["start"] >= u.start and r["end"] <= u.end]
-    outside = [r for r in touching if r not in inside]
-    for r in outside:
-        if r["code_id"] not in keep:
+    for r in touching:
+        if r not in inside and r["code_id"] not in keep:
             span = f"[{r['start']}:{r['end']}]"
             raise ConflictError(
                 f"consensus coding {r['id']} ({code_names.get(r['code_id'])}, {span}) reaches "
                 f"beyond {where}; remove or shorten it first ('workbench uncode {r['id']} "
                 f"--coder {CONSENSUS}')"
             )
+    return _Plan(t, u, unit, differing, keep, inside, label, f"reconciled by {coder}: {label}", where)
+
+
+def _apply(cs: ChangeSet, plan: _Plan, code_names: dict[str, str]) -> tuple[list[str], list[str]]:
+    """Write one checked decision into the change set; returns the code names added/removed."""
     added, removed = [], []
-    summary = f"reconcile {where}: {label} ({', '.join(sorted(code_names[c] for c in differing))})"
-    with record(db, coder, "reconcile.decide", summary) as cs:
-        for r in inside:
-            cs.delete("codings", r["id"])
-        for cid in sorted(differing):
-            had = any(r["code_id"] == cid for r in inside)
-            if cid in keep:
-                _insert_unit_coding(cs, t["text"], tid, cid, u.start, u.end, memo)
-                if not had:
-                    added.append(code_names[cid])
-            elif had:
-                removed.append(code_names[cid])
+    u, tid = plan.unit, plan.transcript["id"]
+    for r in plan.inside:
+        cs.delete("codings", r["id"])
+    for cid in sorted(plan.differing):
+        had = any(r["code_id"] == cid for r in plan.inside)
+        if cid in plan.keep:
+            _insert_unit_coding(cs, plan.transcript["text"], tid, cid, u.start, u.end, plan.memo)
+            if not had:
+                added.append(code_names[cid])
+        elif had:
+            removed.append(code_names[cid])
+    return sorted(added), sorted(removed)
+
+
+def _outcome(db: sqlite_utils.Database, plan: _Plan, added: list[str], removed: list[str],
+             code_names: dict[str, str]) -> dict:
+    u, tid = plan.unit, plan.transcript["id"]
     now = {
         r[0] for r in db.execute(
             "select code_id from codings where coder = ? and transcript_id = ? and start < ? "
@@ -188,12 +226,137 @@ def decide(
     return {
         "transcript": tid,
         "idx": u.idx,
-        "unit": unit,
-        "decision": label,
-        "added": sorted(added),
-        "removed": sorted(removed),
+        "unit": plan.unit_kind,
+        "decision": plan.label,
+        "added": added,
+        "removed": removed,
         "consensus": sorted(code_names.get(c, c) for c in now),
     }
+
+
+def _code_names(db: sqlite_utils.Database) -> dict[str, str]:
+    return {r[0]: r[1] for r in db.execute("select id, name from codes")}
+
+
+def decide(
+    db: sqlite_utils.Database,
+    coder: str,
+    unit_ref: str | dict,
+    decision: str,
+    coders: str | Sequence[str] | None = None,
+    code: str | None = None,
+    unit: str = "sentence",
+    *,
+    include_interviewer: bool = False,
+) -> dict:
+    """Decide the disagreement on one unit, as ``coder`` (the person running it).
+
+    ``unit_ref`` is ``"TRANSCRIPT:N"`` (sentence or turn number N) or a row of
+    :func:`workbench.services.disagreements.list`; ``decision`` is ``a``/``b`` (the first or
+    second of ``coders``), a coder's name, ``both`` or ``neither``. Only the codes the coders
+    differ on (limited to ``code``, a code or a theme, when given) are decided: ``consensus``
+    then has each of them on the unit exactly when the chosen coder(s) had it. One recorded
+    change. Returns what changed:
+    ``{"transcript", "idx", "unit", "decision", "added", "removed", "consensus"}``.
+    """
+    names = checked_coders(db, coders)
+    code_names = _code_names(db)
+    plan = _plan(db, coder, names, unit_ref, decision, code=code, unit=unit,
+                 include_interviewer=include_interviewer, code_names=code_names)
+    summary = (f"reconcile {plan.where}: {plan.label} "
+               f"({', '.join(sorted(code_names[c] for c in plan.differing))})")
+    with record(db, coder, "reconcile.decide", summary) as cs:
+        added, removed = _apply(cs, plan, code_names)
+    return _outcome(db, plan, added, removed, code_names)
+
+
+def parse_decision(text: str) -> tuple[str, str]:
+    """``"INT01:12=a"`` -> ``("INT01:12", "a")``."""
+    ref, sep, choice = text.rpartition("=")
+    if not sep or not ref.strip() or not choice.strip():
+        raise WorkbenchError(f"'{text}' is not a decision: write UNIT=CHOICE, e.g. int01:12=a")
+    return ref.strip(), choice.strip()
+
+
+def decide_many(
+    db: sqlite_utils.Database,
+    coder: str,
+    decisions: Sequence[str | tuple[str | dict, str]],
+    coders: str | Sequence[str] | None = None,
+    code: str | None = None,
+    unit: str = "sentence",
+    *,
+    seed: bool = True,
+    include_interviewer: bool = False,
+) -> dict:
+    """Several decisions (``"UNIT=CHOICE"`` strings or ``(unit_ref, decision)`` pairs), all or
+    nothing.
+
+    Every decision is checked first; if any cannot be made (a malformed decision, an unknown
+    transcript or unit, a unit the coders agree on, an unknown choice, a unit decided twice,
+    a consensus coding in the way) a WorkbenchError lists every problem and nothing is written.
+    Otherwise, with ``seed``, the agreed codes are copied into ``consensus`` first (as
+    :func:`seed_agreed`), and the seeding and all decisions are **one** recorded change, so one
+    ``workbench undo`` takes all of it back. Returns
+    ``{"seeded": n, "decisions": [as decide() returns], "recorded": bool}`` (``recorded``:
+    whether anything changed, i.e. whether there is a change to undo).
+    """
+    names = checked_coders(db, coders)
+    code_names = _code_names(db)
+    _code_filter(db, code)  # an unknown --code is one error for the whole call
+    problems: list[str] = []
+    plans: list[_Plan] = []
+    seen: dict[tuple[str, int], str] = {}
+    cache: dict[str, UnitCodings] = {}
+    for item in decisions:
+        shown = item if isinstance(item, str) else f"{_ref_text(item[0])}={item[1]}"
+        try:
+            ref, choice = parse_decision(item) if isinstance(item, str) else item
+            plan = _plan(db, coder, names, ref, choice, code=code, unit=unit,
+                         include_interviewer=include_interviewer, code_names=code_names,
+                         cache=cache)
+        except WorkbenchError as exc:
+            problems.append(f"{shown}: {exc}")
+            continue
+        key = (plan.transcript["id"], plan.unit.idx)
+        if key in seen:
+            problems.append(f"{shown}: {plan.where} is decided twice in this call "
+                            f"(also {seen[key]})")
+            continue
+        seen[key] = shown
+        plans.append(plan)
+    if problems:
+        n = len(problems)
+        raise WorkbenchError(
+            f"nothing was changed: {n} of {len(decisions)} decision{'s' if len(decisions) != 1 else ''} "
+            f"cannot be made (fix {'them' if n != 1 else 'it'} and run the whole call again):\n  "
+            + "\n  ".join(problems)
+        )
+    todo = _seed_plan(db, names, unit, code, include_interviewer) if seed else []
+    if not todo and not plans:
+        return {"seeded": 0, "decisions": [], "recorded": False}
+    parts = []
+    if plans:
+        shown = [f"{p.transcript['id']}:{p.unit.idx} {p.label}" for p in plans]
+        more = f", … {len(shown) - 6} more" if len(shown) > 8 else ""
+        parts.append(f"{len(plans)} decision{'s' if len(plans) != 1 else ''} ("
+                     + ", ".join(shown[:6] if more else shown) + more + ")")
+    if todo:
+        parts.append(f"{len(todo)} agreed codings of {', '.join(names)} copied")
+    changed: list[tuple[list[str], list[str]]] = []
+    with record(db, coder, "reconcile", "reconcile: " + "; ".join(parts)) as cs:
+        _apply_seed(cs, db, todo, names)
+        for plan in plans:
+            changed.append(_apply(cs, plan, code_names))
+        recorded = bool(cs.rows)
+    results = [_outcome(db, plan, a, r, code_names) for plan, (a, r) in zip(plans, changed, strict=True)]
+    return {"seeded": len(todo), "decisions": results, "recorded": recorded}
+
+
+def _ref_text(ref: str | dict) -> str:
+    if isinstance(ref, dict):
+        return f"{ref['transcript']}:{ref['idx']}"
+    return str(ref)
 
 
 def consensus_codes(db: sqlite_utils.Database, tid: str, start: int, end: int) -> list[str]:
@@ -214,18 +377,15 @@ def consensus_codes(db: sqlite_utils.Database, tid: str, start: int, end: int) -
     return sorted(out, key=str.lower)
 
 
-def seed_agreed(
+def _seed_plan(
     db: sqlite_utils.Database,
-    coder: str,
-    coders: str | Sequence[str] | None = None,
-    unit: str = "sentence",
-    code: str | None = None,
-) -> int:
-    """Give ``consensus`` every code all ``coders`` applied to a unit (a unit-span coding),
-    where ``consensus`` does not have it on that unit yet. One recorded change (undoable);
-    returns the number of codings added (0: nothing to do, nothing recorded)."""
-    names = _coders(db, coders)
-    uc = collect(db, names, unit)
+    names: tuple[str, ...],
+    unit: str,
+    code: str | None,
+    include_interviewer: bool,
+) -> list[tuple[str, str, int, int]]:
+    """The unit-span codings ``(transcript, code, start, end)`` that seeding would add."""
+    uc = collect(db, names, unit, include_interviewer=include_interviewer)
     wanted = _code_filter(db, code)
     agreed: dict[str, set[int]] = {}
     for cid in set().union(*(uc.applied.get(c, {}).keys() for c in names)):
@@ -235,27 +395,49 @@ def seed_agreed(
         if common:
             agreed[cid] = common
     if not agreed:
-        return 0
+        return []
     have: dict[tuple[str, str], list[tuple[int, int]]] = {}
     for tid, cid, s, e in db.execute(
         "select transcript_id, code_id, start, [end] from codings where coder = ?", [CONSENSUS]
     ):
         have.setdefault((tid, cid), []).append((s, e))
     merged = {k: merge_spans(v) for k, v in have.items()}
-    texts: dict[str, str] = {}
     todo: list[tuple[str, str, int, int]] = []
     for cid, positions in agreed.items():
         for pos in sorted(positions):
             u = uc.units[pos]
             m = merged.get((u.transcript_id, cid), [])
-            if m and 2 * covered_length(m, [s for s, _ in m], u.start, u.end) > u.end - u.start:
+            if m and uc.covers(m, pos):
                 continue
             todo.append((u.transcript_id, cid, u.start, u.end))
+    return sorted(todo)
+
+
+def _apply_seed(cs: ChangeSet, db: sqlite_utils.Database, todo: list[tuple[str, str, int, int]],
+                names: tuple[str, ...]) -> None:
+    texts: dict[str, str] = {}
+    for tid, cid, s, e in todo:
+        if tid not in texts:
+            texts[tid] = db.execute("select text from transcripts where id = ?", [tid]).fetchone()[0]
+        _insert_unit_coding(cs, texts[tid], tid, cid, s, e, f"agreed by {', '.join(names)}")
+
+
+def seed_agreed(
+    db: sqlite_utils.Database,
+    coder: str,
+    coders: str | Sequence[str] | None = None,
+    unit: str = "sentence",
+    code: str | None = None,
+    *,
+    include_interviewer: bool = False,
+) -> int:
+    """Give ``consensus`` every code all ``coders`` applied to a unit (a unit-span coding),
+    where ``consensus`` does not have it on that unit yet. One recorded change (undoable);
+    returns the number of codings added (0: nothing to do, nothing recorded)."""
+    names = checked_coders(db, coders)
+    todo = _seed_plan(db, names, unit, code, include_interviewer)
     if not todo:
         return 0
     with record(db, coder, "reconcile.seed", f"consensus: {len(todo)} agreed codings of {', '.join(names)}") as cs:
-        for tid, cid, s, e in sorted(todo):
-            if tid not in texts:
-                texts[tid] = db.execute("select text from transcripts where id = ?", [tid]).fetchone()[0]
-            _insert_unit_coding(cs, texts[tid], tid, cid, s, e, f"agreed by {', '.join(names)}")
+        _apply_seed(cs, db, todo, names)
     return len(todo)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,6 +27,39 @@ from workbench.errors import ConflictError, NotFoundError, WorkbenchError
 THEMES_FILE = "survey_themes.yaml"
 FIGURES_FILE = "survey_figures.csv"
 FIGURE_COLUMNS = ("survey_theme_id", "statement", "n", "base")
+
+#: Shown when the themes file is missing: the format in three lines.
+FORMAT_EXAMPLE = (
+    "survey_themes:\n"
+    "  - id: \"4.1\"                 # the report section, in quotes\n"
+    "    title: Vermoedens van criminele uitbuiting"
+)
+
+#: What ``workbench survey init`` writes (a file that loads, with the format explained).
+TEMPLATE = """\
+# The survey themes a report is organised by, in the report's order.
+# Written by 'workbench survey init'; edit it, then link codebook themes or codes to it:
+#   workbench survey link "Werving en dwang" 4.4
+#
+# Each survey theme:
+#   id:    the report section number, in quotes ("4.10" is not 4.1)         (required)
+#   title: the section title as the report prints it                          (required)
+#   items: the questionnaire items it covers, e.g. [V11, V12]                 (optional)
+#   order: a number that places it elsewhere than its place in this file      (optional)
+#
+# Figures per survey theme go in survey_figures.csv next to this file (optional), e.g.
+#   survey_theme_id,statement,n,base
+#   4.1,Heeft in het afgelopen jaar een vermoeden van criminele uitbuiting gehad,434,821
+# A figure prints as 53% (n=434 van 821).
+#
+# Replace the two examples below with your own survey themes.
+survey_themes:
+  - id: "1.1"
+    title: Eerste thema (vervang door de titel van de paragraaf)
+    items: [V1, V2]
+  - id: "1.2"
+    title: Tweede thema
+"""
 
 
 @dataclass(frozen=True)
@@ -70,6 +104,20 @@ def _scalar_text(node) -> str:
     raise TypeError
 
 
+def _control_chars(text: str) -> str:
+    """The control characters in ``text`` as ``U+0007, …`` (tabs and line breaks allowed)."""
+    bad = sorted({ch for ch in text if (ord(ch) < 32 and ch not in "\t\n\r") or 127 <= ord(ch) < 160})
+    return ", ".join(f"U+{ord(ch):04X}" for ch in bad)
+
+
+def _clean(text: str, what: str, *, path: Path, line: int) -> str:
+    """One line of text without control characters (whitespace runs become one space)."""
+    bad = _control_chars(text)
+    if bad:
+        raise WorkbenchError(f"the {what} contains control characters ({bad})", path=path, line=line)
+    return " ".join(text.split())
+
+
 def load_themes(path: Path | str) -> list[SurveyTheme]:
     """Read and validate a survey themes file; return the themes in report order."""
     import yaml
@@ -79,8 +127,9 @@ def load_themes(path: Path | str) -> list[SurveyTheme]:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError as exc:
         raise NotFoundError(
-            "no survey themes file: create it (see docs/reporting.md) to link and export by "
-            "survey theme", path=path
+            "no survey themes file. It lists the report's survey themes in order, e.g.\n"
+            + "\n".join("    " + line for line in FORMAT_EXAMPLE.splitlines())
+            + "\n'workbench survey init' writes a commented template to fill in", path=path
         ) from exc
     except UnicodeDecodeError as exc:
         raise WorkbenchError("is not UTF-8 text", path=path) from exc
@@ -112,6 +161,9 @@ def load_themes(path: Path | str) -> list[SurveyTheme]:
         values = {}
         for k, v in node.value:
             key = _scalar_text(k) if isinstance(k, yaml.ScalarNode) else ""
+            if key in values:
+                raise WorkbenchError(f"the key '{key}' is given twice in this survey theme (first on "
+                                     f"line {values[key][1]})", path=path, line=k.start_mark.line + 1)
             values[key] = (v, v.start_mark.line + 1)
         unknown = set(values) - {"id", "title", "items", "order", "note", "description"}
         if unknown:
@@ -123,13 +175,14 @@ def load_themes(path: Path | str) -> list[SurveyTheme]:
         if not isinstance(id_node, yaml.ScalarNode) or not str(id_node.value).strip():
             raise WorkbenchError("the id must be a text such as \"4.3\"", path=path, line=id_line)
         # The id as written (4.10 stays "4.10", not the number 4.1).
-        sid = str(id_node.value).strip()
+        sid = _clean(str(id_node.value), "survey theme id", path=path, line=id_line)
         if sid in seen:
             raise WorkbenchError(f"duplicate survey theme id '{sid}' (first on line {seen[sid]})",
                                  path=path, line=id_line)
         seen[sid] = id_line
         title_node, title_line = values.get("title", (None, line))
-        title = str(title_node.value).strip() if isinstance(title_node, yaml.ScalarNode) and title_node.value else ""
+        title = str(title_node.value) if isinstance(title_node, yaml.ScalarNode) and title_node.value else ""
+        title = _clean(title, f"title of '{sid}'", path=path, line=title_line)
         if not title:
             raise WorkbenchError(f"survey theme '{sid}' has no title", path=path, line=title_line)
         items: list[str] = []
@@ -141,7 +194,7 @@ def load_themes(path: Path | str) -> list[SurveyTheme]:
             if not isinstance(raw, list) or any(isinstance(x, dict | list) or x is None for x in raw):
                 raise WorkbenchError(f"the items of '{sid}' must be a list of questionnaire items",
                                      path=path, line=items_line)
-            items = [str(x).strip() for x in raw]
+            items = [_clean(str(x), f"items of '{sid}'", path=path, line=items_line) for x in raw]
         order = None
         if "order" in values:
             order_node, order_line = values["order"]
@@ -177,11 +230,22 @@ def load_figures(path: Path | str, themes: list[SurveyTheme] | None = None) -> l
             continue
         if header is None:
             header = [c.strip().lower() for c in row]
+            twice = sorted({c for c in header if c and header.count(c) > 1})
+            if twice:
+                raise WorkbenchError(f"the header names column(s) {', '.join(twice)} twice",
+                                     path=path, line=line)
             missing = [c for c in FIGURE_COLUMNS if c not in header]
             if missing:
                 raise WorkbenchError(f"missing column(s) {', '.join(missing)}; expected "
                                      f"{', '.join(FIGURE_COLUMNS)}", path=path, line=line)
             continue
+        if len(row) > len(header) and any(c.strip() for c in row[len(header):]):
+            raise WorkbenchError(f"the row has {len(row)} cells but the header has {len(header)} "
+                                 f"columns ({', '.join(header)}); a separator too many, or a number "
+                                 "with a comma that should be in quotes?", path=path, line=line)
+        bad = _control_chars("".join(row))
+        if bad:
+            raise WorkbenchError(f"the row contains control characters ({bad})", path=path, line=line)
         cells = dict(zip(header, (c.strip() for c in row), strict=False))
         sid = cells.get("survey_theme_id", "")
         if not sid:
@@ -236,38 +300,87 @@ def find(themes: list[SurveyTheme], survey_id: str) -> SurveyTheme:
 
 # -- links -----------------------------------------------------------------------------------
 
-def link(db: sqlite_utils.Database, coder: str, ref: str, survey_id: str,
-         *, themes: list[SurveyTheme] | None = None) -> dict:
-    """Link a codebook theme or code (id or name) to a survey theme; returns the link row.
+@dataclass
+class LinkResult:
+    """What :func:`link` or :func:`unlink` did: the codebook row and the survey theme ids
+    changed (``done``) and those that needed nothing (``unchanged``: already linked)."""
 
-    With ``themes`` given the survey id must be one of them (the CLI always passes them).
+    code: dict
+    done: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        """``theme 'Werving en dwang' (c-5cbe76ab)``"""
+        return f"{self.code['kind']} '{self.code['name']}' ({self.code['id']})"
+
+
+def _is_linked(db: sqlite_utils.Database, code_id: str, sid: str) -> bool:
+    return db.execute("select 1 from survey_links where code_id = ? and survey_theme_id = ?",
+                      [code_id, sid]).fetchone() is not None
+
+
+def link(db: sqlite_utils.Database, coder: str, ref: str, survey_ids: str | Sequence[str],
+         *, themes: list[SurveyTheme] | None = None) -> LinkResult:
+    """Link a codebook theme or code (id or name) to one or more survey themes, in one action.
+
+    With ``themes`` given every survey id must be one of them (the CLI always passes them).
+    Survey themes it is already linked to are left alone (``unchanged``), so linking twice is
+    harmless; nothing is recorded when nothing changes.
     """
     from workbench.services import codebook
 
     code = codebook.resolve(db, ref)
-    sid = find(themes, survey_id).id if themes is not None else str(survey_id).strip()
-    if not sid:
-        raise WorkbenchError("the survey theme id is empty")
-    exists = db.execute("select 1 from survey_links where code_id = ? and survey_theme_id = ?",
-                        [code["id"], sid]).fetchone()
-    if exists:
-        raise ConflictError(f"'{code['name']}' is already linked to survey theme {sid}")
-    row = {"code_id": code["id"], "survey_theme_id": sid, "created_by": coder, "created_at": now_iso()}
-    with record(db, coder, "survey.link", f"link {code['kind']} '{code['name']}' to survey theme {sid}") as cs:
-        return cs.insert("survey_links", row)
+    wanted: list[str] = []
+    for survey_id in [survey_ids] if isinstance(survey_ids, str) else survey_ids:
+        sid = find(themes, survey_id).id if themes is not None else str(survey_id).strip()
+        if not sid:
+            raise WorkbenchError("the survey theme id is empty")
+        if sid not in wanted:
+            wanted.append(sid)
+    if not wanted:
+        raise WorkbenchError("name at least one survey theme")
+    result = LinkResult(code)
+    for sid in wanted:
+        (result.unchanged if _is_linked(db, code["id"], sid) else result.done).append(sid)
+    if result.done:
+        summary = f"link {code['kind']} '{code['name']}' to survey theme(s) {', '.join(result.done)}"
+        with record(db, coder, "survey.link", summary) as cs:
+            for sid in result.done:
+                cs.insert("survey_links", {"code_id": code["id"], "survey_theme_id": sid,
+                                           "created_by": coder, "created_at": now_iso()})
+    return result
 
 
-def unlink(db: sqlite_utils.Database, coder: str, ref: str, survey_id: str) -> dict:
+def unlink(db: sqlite_utils.Database, coder: str, ref: str, survey_ids: str | Sequence[str]) -> LinkResult:
+    """Remove the links of a codebook theme or code to survey themes, in one action.
+
+    Refused (nothing changes) when it is not linked to one of them."""
     from workbench.services import codebook
 
     code = codebook.resolve(db, ref)
-    sid = str(survey_id).strip()
-    exists = db.execute("select 1 from survey_links where code_id = ? and survey_theme_id = ?",
-                        [code["id"], sid]).fetchone()
-    if not exists:
-        raise NotFoundError(f"'{code['name']}' is not linked to survey theme {sid}")
-    with record(db, coder, "survey.unlink", f"unlink {code['kind']} '{code['name']}' from survey theme {sid}") as cs:
-        return cs.delete("survey_links", [code["id"], sid])
+    wanted = list(dict.fromkeys(str(s).strip() for s in ([survey_ids] if isinstance(survey_ids, str) else survey_ids)))
+    if not wanted:
+        raise WorkbenchError("name at least one survey theme")
+    for sid in wanted:
+        if not _is_linked(db, code["id"], sid):
+            raise NotFoundError(f"{code['kind']} '{code['name']}' ({code['id']}) is not linked to "
+                                f"survey theme {sid}")
+    summary = f"unlink {code['kind']} '{code['name']}' from survey theme(s) {', '.join(wanted)}"
+    with record(db, coder, "survey.unlink", summary) as cs:
+        for sid in wanted:
+            cs.delete("survey_links", [code["id"], sid])
+    return LinkResult(code, done=wanted)
+
+
+def init_template(root: Path | str) -> Path:
+    """Write the commented template ``codebooks/survey_themes.yaml``; never over an existing file."""
+    from workbench.files import write_atomic
+
+    path = themes_path(root)
+    if path.exists():
+        raise ConflictError("exists already; edit it (nothing was written)", path=path)
+    return write_atomic(path, TEMPLATE, create_parents=True)
 
 
 def links(db: sqlite_utils.Database) -> list[dict]:

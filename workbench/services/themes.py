@@ -3,7 +3,9 @@
 :func:`overview` gives each theme (sub-themes nested) with its codes and, for every theme and
 code, the number of coded extracts (codings), distinct interviews and distinct respondents,
 and how widespread that is in the words Dutch reports use (``in meer dan de helft van de
-interviews``). Codes without a theme are gathered under a pseudo-theme with id ``None``.
+interviews``), worded by :func:`workbench.services.prevalence.wording` with the project's
+thresholds, so that ``workbench themes``, ``workbench prevalence`` and the chapter agree. Codes
+without a theme are gathered under a pseudo-theme with id ``None``.
 :func:`cooccurrence` lists pairs of codes applied to overlapping text, to help see which codes
 belong together.
 """
@@ -12,25 +14,9 @@ from __future__ import annotations
 
 import sqlite_utils
 
+from workbench.services import prevalence
+
 UNGROUPED = "(zonder thema)"
-
-
-def spread_phrase(interviews: int, total: int) -> str:
-    """How widespread something is across interviews, as the report narrative words it."""
-    if interviews <= 0 or total <= 0:
-        return "in geen enkel interview"
-    if interviews == 1:
-        return "een enkele respondent"
-    share = interviews / total
-    if interviews == total:
-        return "in alle interviews"
-    if share >= 0.8:
-        return "in bijna alle interviews"
-    if share > 0.5:
-        return "in meer dan de helft van de interviews"
-    if interviews >= 4:
-        return "meerdere respondenten"
-    return "enkele respondenten"
 
 
 def _stats(db: sqlite_utils.Database, code_ids: list[str], coder: str | None) -> dict:
@@ -49,14 +35,21 @@ def _stats(db: sqlite_utils.Database, code_ids: list[str], coder: str | None) ->
     return {"codings": n, "interviews": interviews, "respondents": respondents}
 
 
-def overview(db: sqlite_utils.Database, *, coder: str | None = None) -> list[dict]:
+def overview(db: sqlite_utils.Database, *, coder: str | None = None,
+             thresholds: prevalence.Thresholds | None = None) -> list[dict]:
     """Themes in codebook order, each ``{id, name, definition, colour, survey_themes, codings,
-    interviews, respondents, spread, codes: [...], subthemes: [...]}``; a code is ``{id, name,
-    colour, codings, interviews, respondents, spread}``. Counts are over all coders unless
-    ``coder`` is given."""
+    interviews, respondents, spread, spread_category, codes: [...], subthemes: [...]}``; a code
+    is ``{id, name, colour, codings, interviews, respondents, spread, spread_category}``. Counts
+    are over all coders unless ``coder`` is given. ``spread`` is :func:`prevalence.wording`
+    (thresholds: the project's, found from the database, unless given)."""
     from workbench.services.codebook import survey_themes_of
 
+    thr = thresholds or prevalence.load_thresholds(db=db)
     total = db.execute("select count(*) from transcripts").fetchone()[0]
+
+    def spread(interviews: int) -> dict:
+        cat = prevalence.category(interviews, total, thr)
+        return {"spread": prevalence.PHRASES[cat], "spread_category": cat}
     rows = [*db.query("select * from codes order by position, name")]
     by_parent: dict[str | None, list[dict]] = {}
     for r in rows:
@@ -67,7 +60,7 @@ def overview(db: sqlite_utils.Database, *, coder: str | None = None) -> list[dic
         return {
             "id": r["id"], "name": r["name"], "colour": r["colour"],
             "definition": r["definition"], "survey_themes": survey_themes_of(db, r["id"]),
-            **stats, "spread": spread_phrase(stats["interviews"], total),
+            **stats, **spread(stats["interviews"]),
         }
 
     def theme_entry(r: dict | None) -> dict:
@@ -85,7 +78,7 @@ def overview(db: sqlite_utils.Database, *, coder: str | None = None) -> list[dic
             "parent_id": r["parent_id"] if r else None,
             "survey_themes": survey_themes_of(db, tid) if tid else [],
             **stats,
-            "spread": spread_phrase(stats["interviews"], total),
+            **spread(stats["interviews"]),
             "codes": codes,
             "subthemes": subs,
         }

@@ -1,9 +1,16 @@
-"""Importing transcripts into a project, listing them and reading them back.
+"""Importing transcripts into a project, listing them, reading them back and removing them.
 
 An import is one transaction per file: a file that fails leaves nothing behind, and with
-several files the good ones are still imported. Re-importing an identical file does nothing;
-a file with the same id but different text is refused unless ``replace=True``, and a replace
-re-anchors every coding on its words or keeps it flagged.
+several files the good ones are still imported. Each stored transcript carries two
+fingerprints: ``content_hash`` of its canonical text (what codings point into; merges match
+transcripts by it) and ``import_fingerprint`` of the whole parsed result (text, turns with their
+speakers, roles and times, and the metadata). Re-importing a file with the same fingerprint does
+nothing; a file with the same id that differs in either is refused with a list of what differs,
+unless ``replace=True``: then turns, sentences, metadata and labels are replaced, and every
+coding is re-anchored on its words or kept flagged (with equal text they all stay put).
+
+Imports are logged but not undoable (a replace takes a backup first); removing a transcript
+(:func:`remove_transcript`) is one recorded change that ``workbench undo`` reverts.
 """
 
 from __future__ import annotations
@@ -30,6 +37,11 @@ TURN_SEPARATOR = "\n\n"
 Progress = Callable[[int, int, str], None]
 
 
+METADATA_COLUMNS = ("role", "municipality", "domain", "date", "interviewer")
+DEFAULT_ROLE = "respondent"
+NOTICE_KEY = "pipeline_notice_shown"  # meta: the pipeline fingerprint whose notice was shown
+
+
 @dataclass
 class ImportResult:
     path: Path
@@ -38,6 +50,44 @@ class ImportResult:
     message: str = ""
     warnings: list[str] = field(default_factory=list)
     flagged_codings: list[str] = field(default_factory=list)
+    #: Existing labels this import changed (a second interview of a role adds letters).
+    relabelled: list[labels_service.LabelChange] = field(default_factory=list)
+    #: What a re-import changed (replaced) or would change (refused): text, turns, metadata.
+    differences: list[str] = field(default_factory=list)
+
+
+def metadata_fields(meta: dict) -> dict[str, str]:
+    """The transcript columns that come from the metadata (``role`` defaults to 'respondent'),
+    and the other keys as JSON in ``metadata``."""
+    fields = {k: str(meta.get(k) or "").strip() for k in METADATA_COLUMNS}
+    fields["role"] = fields["role"] or DEFAULT_ROLE
+    known = {"id", *METADATA_COLUMNS}
+    fields["metadata"] = json.dumps({k: v for k, v in meta.items() if k not in known}, default=str, ensure_ascii=False)
+    return fields
+
+
+def import_fingerprint(text: str, turns: Iterable[dict], fields: dict) -> str:
+    """A hash of everything an import stores: the text, each turn's span, speaker label, role
+    and time, and the metadata columns (so a changed role or interviewer shows, although the
+    text is the same)."""
+    try:
+        extra = json.loads(fields.get("metadata") or "{}")
+    except ValueError:
+        extra = fields.get("metadata")
+    payload = {
+        "text": hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        "turns": [[t["start"], t["end"], t["speaker"] or "", t["role"] or "", t["time"] or None] for t in turns],
+        "metadata": {k: str(fields.get(k) or "") for k in METADATA_COLUMNS},
+        "extra": extra,
+    }
+    data = json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(data.encode("utf-8")).hexdigest()
+
+
+def stored_fingerprint(db: sqlite_utils.Database, tid: str) -> str:
+    """:func:`import_fingerprint` of a transcript as stored (for rows from before the column)."""
+    row = db["transcripts"].get(tid)
+    return import_fingerprint(row["text"], get_turns(db, tid), row)
 
 
 @dataclass
@@ -51,6 +101,14 @@ class BuiltTranscript:
     @property
     def content_hash(self) -> str:
         return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+
+    @property
+    def fields(self) -> dict[str, str]:
+        return metadata_fields(self.metadata)
+
+    @property
+    def fingerprint(self) -> str:
+        return import_fingerprint(self.text, self.turns, self.fields)
 
 
 def count_words(text: str) -> int:
@@ -102,6 +160,37 @@ def collect_files(paths: Iterable[Path]) -> tuple[list[Path], list[ImportResult]
     return unique, problems
 
 
+def describe_differences(db: sqlite_utils.Database, existing: dict, built: BuiltTranscript) -> list[str]:
+    """What a file differs in from the stored transcript, in words (empty: nothing)."""
+    diffs: list[str] = []
+    if existing["text"] != built.text:
+        diffs.append("the text")
+    old, new = get_turns(db, existing["id"]), built.turns
+    if [(t["start"], t["end"]) for t in old] != [(t["start"], t["end"]) for t in new]:
+        diffs.append(f"turn boundaries ({len(old)} → {len(new)} turns)" if len(old) != len(new) else "turn boundaries")
+    else:
+        speakers = [(o["idx"], o["speaker"], n["speaker"]) for o, n in zip(old, new, strict=True)
+                    if (o["speaker"], o["role"]) != (n["speaker"], n["role"])]
+        if speakers:
+            shown = ", ".join(f"turn {i}: {a} → {b}" for i, a, b in speakers[:3])
+            more = ", …" if len(speakers) > 3 else ""
+            diffs.append(f"the speakers of {len(speakers)} turn(s) ({shown}{more})")
+        times = sum(1 for o, n in zip(old, new, strict=True) if (o["time"] or None) != (n["time"] or None))
+        if times:
+            diffs.append(f"the times of {times} turn(s)")
+    fields = built.fields
+    for key in METADATA_COLUMNS:
+        if str(existing[key] or "") != fields[key]:
+            diffs.append(f"{key} '{existing[key] or ''}' → '{fields[key]}'")
+    try:
+        same_extra = json.loads(existing["metadata"] or "{}") == json.loads(fields["metadata"])
+    except ValueError:
+        same_extra = False
+    if not same_extra:
+        diffs.append("other metadata")
+    return diffs
+
+
 def import_paths(
     project: Project,
     paths: Iterable[Path | str],
@@ -125,21 +214,29 @@ def import_paths(
         try:
             built = build(read_transcript(path))
             existing = db["transcripts"].get(built.id) if _exists(db, built.id) else None
-            same = db.execute(
-                "select id from transcripts where content_hash = ?", [built.content_hash]
-            ).fetchone()
-            if existing is not None and existing["content_hash"] == built.content_hash:
-                results.append(ImportResult(path, "unchanged", built.id, "already imported, identical: nothing to do"))
-                continue
-            if existing is None and same is not None:
-                results.append(ImportResult(path, "unchanged", same[0], f"identical to transcript {same[0]} already in the project: nothing to do"))
-                continue
-            if existing is not None and not replace:
-                raise ConflictError(
-                    f"transcript {built.id} exists with different text; use --replace to "
-                    "replace it (codings are kept and re-anchored or flagged)",
-                    path=path,
-                )
+            differences: list[str] = []
+            if existing is not None:
+                same_text = existing["content_hash"] == built.content_hash
+                known = existing.get("import_fingerprint") or stored_fingerprint(db, built.id)
+                if same_text and known == built.fingerprint:
+                    results.append(ImportResult(path, "unchanged", built.id, "already imported, identical: nothing to do"))
+                    continue
+                differences = describe_differences(db, existing, built) or ["how it was read"]
+                if not replace:
+                    keep = ("codings stay where they are: the text is the same" if same_text
+                            else "codings are kept: re-anchored on their words, or flagged")
+                    raise ConflictError(
+                        f"transcript {built.id} is already imported and this file differs in "
+                        f"{'; '.join(differences)}; use --replace to apply it ({keep})",
+                        path=path,
+                    )
+            else:
+                same = db.execute(
+                    "select id from transcripts where content_hash = ?", [built.content_hash]
+                ).fetchone()
+                if same is not None:
+                    results.append(ImportResult(path, "unchanged", same[0], f"identical to transcript {same[0]} already in the project: nothing to do"))
+                    continue
             if progress:
                 progress(n - 1, total, f"segmenting {path.name}")
             sentences = segment_texts(built.text[t["start"] : t["end"]] for t in built.turns)
@@ -152,11 +249,13 @@ def import_paths(
                 flagged = store_transcript(db, built, sentences, who, existing)
                 if existing is None:
                     new_ids.add(built.id)
-                labels_service.relabel(db, new_ids=new_ids)
-                log_action(db, who, "import" if existing is None else "import.replace", f"{'replaced' if existing else 'imported'} {built.id} from {path.name}")
+                relabelled = [c for c in labels_service.apply_labels(db, new_ids=new_ids) if c.old]
+                what = "imported" if existing is None else f"replaced ({'; '.join(differences)})"
+                log_action(db, who, "import" if existing is None else "import.replace", f"{what} {built.id} from {path.name}")
             results.append(
                 ImportResult(path, "replaced" if existing else "imported", built.id,
-                             warnings=built.parsed.warnings, flagged_codings=flagged)
+                             warnings=built.parsed.warnings, flagged_codings=flagged,
+                             relabelled=relabelled, differences=differences)
             )
         except WorkbenchError as exc:
             if exc.path is None:
@@ -173,6 +272,25 @@ def import_paths(
     return results
 
 
+def pipeline_notice(db: sqlite_utils.Database) -> str | None:
+    """A one-line note about the fallback language pipeline, once per project and pipeline:
+    returns it (and remembers in ``meta`` that it was shown) or None when it was shown before
+    or the Dutch model is in use."""
+    from workbench.nlp.pipeline import INSTALL_HINT, get_pipeline
+
+    _nlp, info = get_pipeline()
+    if not info.notice:
+        return None
+    row = db.execute("select value from meta where key = ?", [NOTICE_KEY]).fetchone()
+    if row and row[0] == info.fingerprint:
+        return None
+    with db.atomic():
+        db["meta"].upsert({"key": NOTICE_KEY, "value": info.fingerprint}, pk="key")
+    return (f"sentences and lemmas come from spaCy's rule-based Dutch pipeline; for better lemmas "
+            f"and names in the audit install the Dutch model ({INSTALL_HINT}), then run "
+            "'workbench reprocess' (shown once; 'workbench doctor' tells more)")
+
+
 def _exists(db: sqlite_utils.Database, tid: str) -> bool:
     return db.execute("select 1 from transcripts where id = ?", [tid]).fetchone() is not None
 
@@ -184,29 +302,23 @@ def log_action(db: sqlite_utils.Database, coder: str, action: str, summary: str)
 
 
 def store_transcript(db, built: BuiltTranscript, sentences, coder: str, existing: dict | None) -> list[str]:
-    meta = built.metadata
-    known = {"id", "role", "municipality", "domain", "date", "interviewer"}
-    role = str(meta.get("role") or "").strip()
-    if not role:
+    """Insert (or, with ``existing``, replace) a transcript with its turns and sentences;
+    returns the codings flagged because their words are gone."""
+    if not str(built.metadata.get("role") or "").strip():
         built.parsed.warnings.append("no role in the metadata: the role 'respondent' was used (add 'rol: …')")
-        role = "respondent"
     row = {
         "id": built.id,
         "text": built.text,
         "content_hash": built.content_hash,
+        "import_fingerprint": built.fingerprint,
         "source_path": str(built.parsed.path),
         "source_format": built.parsed.source_format,
-        "role": role,
-        "municipality": str(meta.get("municipality") or ""),
-        "domain": str(meta.get("domain") or ""),
-        "date": str(meta.get("date") or ""),
-        "interviewer": str(meta.get("interviewer") or ""),
+        **built.fields,
         "label": existing["label"] if existing else "",
         "label_manual": existing["label_manual"] if existing else 0,
         "word_count": count_words(built.text),
         "turn_count": len(built.turns),
         "sentence_count": sum(len(s) for s in sentences),
-        "metadata": json.dumps({k: v for k, v in meta.items() if k not in known}, default=str, ensure_ascii=False),
         "imported_at": now_iso(),
         "imported_by": coder,
     }
@@ -215,7 +327,8 @@ def store_transcript(db, built: BuiltTranscript, sentences, coder: str, existing
         flagged = _reanchor_codings(db, existing["text"], built.text, built.id)
         db.execute("delete from sentences where transcript_id = ?", [built.id])
         db.execute("delete from turns where transcript_id = ?", [built.id])
-        db.execute("delete from audit_flags where transcript_id = ?", [built.id])
+        if existing["text"] != built.text:  # with the same text the flags' spans still hold
+            db.execute("delete from audit_flags where transcript_id = ?", [built.id])
         db["transcripts"].update(built.id, row)
     else:
         db["transcripts"].insert(row)
@@ -305,3 +418,85 @@ def set_label(db: sqlite_utils.Database, ref: str, label: str, coder: str) -> di
 def freeze_labels(db: sqlite_utils.Database, frozen: bool = True) -> None:
     with db.atomic():
         db["meta"].upsert({"key": labels_service.FROZEN_KEY, "value": "1" if frozen else "0"}, pk="key")
+
+
+# -- removing ----------------------------------------------------------------------------------
+
+@dataclass
+class RemoveSummary:
+    transcript_id: str
+    label: str
+    removed: dict[str, int]  # table -> rows removed with the transcript
+    coders: list[str]  # whose codings went with it
+    backup: Path
+    relabelled: list[labels_service.LabelChange] = field(default_factory=list)
+
+
+def _dependent_tables(db: sqlite_utils.Database) -> tuple[list[str], list[str]]:
+    """Tables whose rows hang on a coding (``coding_id``) and on a transcript (``transcript_id``),
+    found by their columns so that tables added later are included."""
+    by_coding, by_transcript = [], []
+    for name in db.table_names():
+        if name.startswith("sentences_fts") or name in ("codings", "transcripts", "change_rows"):
+            continue
+        columns = {c.name for c in db[name].columns}
+        if "coding_id" in columns:
+            by_coding.append(name)
+        elif "transcript_id" in columns:
+            by_transcript.append(name)
+    return by_coding, by_transcript
+
+
+def remove_transcript(project: Project, ref: str, coder: str, *, force: bool = False) -> RemoveSummary:
+    """Remove a transcript with its turns, sentences, codings, quotes, audit flags and memos as
+    one recorded change (``workbench undo`` brings it all back), after a backup. Refused while
+    codings or quotes exist, unless ``force``."""
+    from workbench.db.changes import record
+    from workbench.services.backup import backup_before
+
+    db = project.db
+    t = resolve_transcript(db, ref)
+    tid = t["id"]
+    codings = [r["id"] for r in db.query("select id from codings where transcript_id = ? order by id", [tid])]
+    coders = [r[0] for r in db.execute(
+        "select distinct coder from codings where transcript_id = ? order by coder", [tid]).fetchall()]
+    by_coding, by_transcript = _dependent_tables(db)
+    marks = ",".join("?" * len(codings))
+    quotes = db.execute(f"select count(*) from quotes where coding_id in ({marks})", codings).fetchone()[0] if codings else 0
+    if (codings or quotes) and not force:
+        raise ConflictError(
+            f"transcript {tid} ({t['label']}) has {len(codings)} coding(s)"
+            + (f" by {', '.join(coders)}" if coders else "")
+            + (f" and {quotes} quote(s)" if quotes else "")
+            + "; add --force to remove it with them (a backup is taken first, and 'workbench undo' "
+            "brings everything back)"
+        )
+    backup = backup_before(db, project.db_path, reason="remove")
+    removed: dict[str, int] = {}
+
+    def drop(cs, table: str, where: str, params: list) -> None:
+        pks = db[table].pks
+        keys = [list(r) for r in db.execute(
+            f"select {', '.join(f'[{k}]' for k in pks)} from [{table}] where {where}", params).fetchall()]
+        for key in keys:
+            cs.delete(table, key)
+        if keys:
+            removed[table] = removed.get(table, 0) + len(keys)
+
+    with record(db, coder, "transcript.remove", f"remove transcript {tid} ({t['label']})") as cs:
+        if codings:
+            for table in by_coding:
+                drop(cs, table, f"coding_id in ({marks})", codings)
+            if "refi_guids" in db.table_names():
+                drop(cs, "refi_guids", f"kind = 'coding' and local_id in ({marks})", codings)
+            drop(cs, "codings", "transcript_id = ?", [tid])
+        for table in by_transcript:
+            drop(cs, table, "transcript_id = ?", [tid])
+        drop(cs, "memos", "target_kind = 'transcript' and target_id = ?", [tid])
+        if "refi_guids" in db.table_names():
+            drop(cs, "refi_guids", "kind = 'transcript' and local_id = ?", [tid])
+        cs.delete("transcripts", tid)
+        relabelled = labels_service.apply_labels(db, changes=cs)
+        if relabelled:
+            cs.summary += "; labels: " + ", ".join(str(c) for c in relabelled)
+    return RemoveSummary(tid, t["label"], removed, coders, backup, relabelled)

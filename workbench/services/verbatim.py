@@ -40,11 +40,16 @@ DISPLAY_TOKEN_RE = re.compile(
 
 
 class VerbatimError(WorkbenchError):
-    """The display text changes the respondent's words; ``word`` is the first offending one."""
+    """The display text changes the respondent's words; ``word`` is the first offending one.
 
-    def __init__(self, message: str, *, word: str = "", index: int = -1):
+    ``kind`` says what is wrong: ``absent`` (the word is not in the allowed source words),
+    ``order`` (reordered), ``spelling`` (another case or spelling), ``gap`` (words left out
+    without a mark) or ``empty`` (no source words at all)."""
+
+    def __init__(self, message: str, *, word: str = "", index: int = -1, kind: str = ""):
         self.word = word
         self.index = index
+        self.kind = kind
         super().__init__(message)
 
 
@@ -210,16 +215,19 @@ def _loose_problem(tokens: list[Token], words: Sequence[SourceWord], allowed: Se
             where = f" after '{prev}'" if prev else ""
             msg = (f"the word '{tok.text}' (word {n + 1} of the quote) stands in the source, but not "
                    f"in this order{where}: the respondent's words may not be reordered")
+            kind = "order"
         else:
             same_ci = [w.text for w, ok in zip(words, allowed, strict=True) if ok and w.text.lower() == tok.text.lower()]
             if same_ci:
                 msg = (f"the word '{tok.text}' (word {n + 1} of the quote) is written '{same_ci[0]}' in "
                        f"the source: keep the respondent's spelling, or mark a changed letter in "
                        f"brackets, e.g. '[{tok.text[:1]}]{tok.text[1:]}'")
+                kind = "spelling"
             else:
                 msg = (f"the word '{tok.text}' (word {n + 1} of the quote) is not in the respondent's "
                        "words: put words of your own in [square brackets]")
-        return VerbatimError(msg, word=tok.text, index=n)
+                kind = "absent"
+        return VerbatimError(msg, word=tok.text, index=n, kind=kind)
     return None
 
 
@@ -239,7 +247,7 @@ def check(
         allowed = [any(s <= w.start and w.end <= e for s, e in allowed_spans) for w in words]
     tokens = tokenize_display(display_text)
     if not any(t.kind == "word" for t in tokens):
-        raise VerbatimError("the quote holds none of the respondent's words")
+        raise VerbatimError("the quote holds none of the respondent's words", kind="empty")
     problem = _loose_problem(tokens, words, allowed)
     if problem is not None:
         raise problem
@@ -268,6 +276,7 @@ def check(
                 "mark: show the omission with […] (or keep the words)",
                 word=bad.text,
                 index=word_no + len(before),
+                kind="gap",
             )
         used, pos = found
         indices.extend(used)

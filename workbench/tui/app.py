@@ -20,6 +20,7 @@ from textual.worker import Worker, WorkerState
 
 from workbench.errors import WorkbenchError
 from workbench.project import Project
+from workbench.tui.area_keys import AREA_BINDINGS
 from workbench.tui.commands import WorkbenchCommands
 from workbench.tui.screens.transcripts import TranscriptsScreen
 
@@ -31,22 +32,20 @@ class WorkbenchApp(App[None]):
     COMMANDS = App.COMMANDS | {WorkbenchCommands}
     ENABLE_COMMAND_PALETTE = True
 
+    # Footer order: the keys a user needs first. Each screen's own keys come before these;
+    # the secondary ones (show=False) are in ``?`` and the palette (Ctrl+P). The areas show in
+    # the footer of the first screen (see TranscriptsScreen), where there is room.
     BINDINGS = [
-        Binding("q", "quit", "Quit", id="app.quit"),
         Binding("question_mark", "help", "Keys", key_display="?", id="app.help"),
+        Binding("u", "undo", "Undo", id="app.undo"),
         Binding("slash", "search", "Search", key_display="/", id="app.search"),
         Binding("v", "review", "Themes", id="app.review"),
+        Binding("q", "quit", "Quit", id="app.quit"),
+        Binding("ctrl+r,U", "redo", "Redo", key_display="^R", show=False, id="app.redo"),
         Binding("t", "transcripts", "Transcripts", show=False, id="app.transcripts"),
-        Binding("u", "undo", "Undo", id="app.undo"),
-        Binding("ctrl+r,U", "redo", "Redo", key_display="^R", id="app.redo"),
         Binding("P", "next_phase", "Next phase", show=False, id="app.phase"),
         # Areas: one digit each, from any main screen (full names in the palette and in ?).
-        Binding("3", "area('map')", "Map", id="app.area.map"),
-        Binding("4", "area('matrix')", "Matrix", show=False, id="app.area.matrix"),
-        Binding("5", "area('agreement')", "Agreement", id="app.area.agreement"),
-        Binding("6", "area('export')", "Export", id="app.area.export"),
-        Binding("7", "area('audit')", "Audit", id="app.area.audit"),
-        Binding("8", "area('progress')", "Dashboard", show=False, id="app.area.progress"),
+        *AREA_BINDINGS,
     ]
 
     #: area -> (palette name, what it shows); the keys are the bindings above.

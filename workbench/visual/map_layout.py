@@ -13,6 +13,7 @@ from __future__ import annotations
 import textwrap
 from dataclasses import dataclass, field
 
+from workbench.visual import map_labels as labels
 from workbench.visual.map_model import MapNode, ThematicMap
 from workbench.visual.survey_source import survey_sort_key
 
@@ -111,7 +112,7 @@ def _text_box(kind: str, lines: list[str]) -> float:
     return len(lines) * line_height(kind) + 2 * PAD
 
 
-def layout_map(m: ThematicMap, *, title: str = "Thematic map") -> MapLayout:
+def layout_map(m: ThematicMap, *, title: str = labels.TITLE) -> MapLayout:
     """Place every node of ``m``; see the module docstring for the scheme."""
     survey = m.linked_survey
     has_sub = any(n.kind == "subtheme" for n in m.nodes())
@@ -135,11 +136,10 @@ def layout_map(m: ThematicMap, *, title: str = "Thematic map") -> MapLayout:
 
     def group_label(node: MapNode) -> list[str]:
         kind = node.kind if node.kind != "unthemed" else "theme"
-        return wrap(node.name, chars_per_line(kind, COL_W[kind]))
+        return wrap(labels.group_name(node), chars_per_line(kind, COL_W[kind]))
 
     def count_line(node: MapNode) -> str:
-        n = node.interviews
-        return f"{n} interview{'s' if n != 1 else ''}"
+        return labels.interviews(node.interviews)
 
     def place_leaves(children: list[MapNode], top: float, group: str,
                      inherited: set[str]) -> tuple[list[Box], float]:
@@ -200,7 +200,7 @@ def layout_map(m: ThematicMap, *, title: str = "Thematic map") -> MapLayout:
         for s in survey:
             ys = [by_id[_anchor(by_id, c)].cy for c, sid in m.survey_links
                   if sid == s.id and c in by_id]
-            head = f"{s.id} {s.title}".strip() if s.known else f"{s.id} (not in the survey file)"
+            head = f"{s.id} {s.title}".strip() if s.known else labels.unknown_survey(s.id)
             lines = wrap(head, chars_per_line("survey", COL_W["survey"]))
             h = _text_box("survey", lines)
             target = (sum(ys) / len(ys) if ys else MARGIN + HEADER) - h / 2
@@ -244,14 +244,12 @@ def layout_map(m: ThematicMap, *, title: str = "Thematic map") -> MapLayout:
     unlinked = [s.id for s in m.survey if not s.linked]
     footnote = ""
     if unlinked:
-        footnote = "Survey themes not linked to any theme: " + ", ".join(unlinked)
+        footnote = labels.unlinked_survey(unlinked)
     height = body_bottom + MARGIN + (0.3 if footnote else 0)
     if footnote:
         width = max(width, len(footnote) * 8 * CHAR_EM / 72 + 2 * MARGIN)
-    legend = (f"{len(m.themes)} themes, {len(m.codes)} codes; numbers are interviews "
-              f"(of {m.total_interviews})")
-    if m.cooccurrence:
-        legend += f"; arcs: codes coded on overlapping passages in ≥{m.min_cooccurrence} interviews"
+    legend = labels.legend(len(m.themes), len(m.codes), m.total_interviews,
+                           m.min_cooccurrence if m.cooccurrence else None)
     return MapLayout(width=width, height=height, title=title, legend=legend, boxes=boxes,
                      edges=edges, arc_x=code_right, footnote=footnote)
 

@@ -8,6 +8,7 @@ theme or code it is linked to, ``-.-|"n"|`` co-occurrence with its interview cou
 
 from __future__ import annotations
 
+from workbench.visual import map_labels as labels
 from workbench.visual.map_model import ThematicMap
 
 SHAPES = {
@@ -32,11 +33,7 @@ def escape_label(text: str) -> str:
     return " ".join(out.split())
 
 
-def _plural(n: int) -> str:
-    return f"{n} interview{'s' if n != 1 else ''}"
-
-
-def render_mermaid(m: ThematicMap, *, title: str = "Thematic map") -> str:
+def render_mermaid(m: ThematicMap, *, title: str = labels.TITLE) -> str:
     """Mermaid ``flowchart LR`` text for the map."""
     ids: dict[str, str] = {}
     counters = {"survey": 0, "theme": 0, "subtheme": 0, "code": 0}
@@ -52,8 +49,7 @@ def render_mermaid(m: ThematicMap, *, title: str = "Thematic map") -> str:
         return ids[key]
 
     lines = [
-        f"%% {escape_label(title)}: built {m.built_at} from the project database",
-        f"%% numbers are interviews (of {m.total_interviews})",
+        *labels.mermaid_header(escape_label(title), m.built_at, m.total_interviews),
         "flowchart LR",
     ]
     by_class: dict[str, list[str]] = {k: [] for k in SHAPES}
@@ -69,12 +65,12 @@ def render_mermaid(m: ThematicMap, *, title: str = "Thematic map") -> str:
         node("survey", f"survey:{s.id}", f"{s.id} {s.title}".strip())
     edges: list[str] = []
     for g in m.groups:
-        node(g.kind, g.id, f"{g.name} ({_plural(g.interviews)})")
+        node(g.kind, g.id, f"{labels.group_name(g)} ({labels.interviews(g.interviews)})")
         for child in g.children:
             if child.kind == "code":
                 node("code", child.id, f"{child.name} ({child.interviews})")
             else:
-                node("subtheme", child.id, f"{child.name} ({_plural(child.interviews)})")
+                node("subtheme", child.id, f"{child.name} ({labels.interviews(child.interviews)})")
                 for c in child.children:
                     node("code", c.id, f"{c.name} ({c.interviews})")
                     edges.append(f"  {ids[child.id]} --> {ids[c.id]}")
@@ -95,6 +91,6 @@ def render_mermaid(m: ThematicMap, *, title: str = "Thematic map") -> str:
     return "\n".join(lines) + "\n"
 
 
-def render_markdown(m: ThematicMap, *, title: str = "Thematic map") -> str:
+def render_markdown(m: ThematicMap, *, title: str = labels.TITLE) -> str:
     """The Mermaid text in a fenced block under a heading, for a Markdown viewer."""
     return f"# {title}\n\n```mermaid\n{render_mermaid(m, title=title)}```\n"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 
+from workbench.visual import map_labels as labels
 from workbench.visual.map_layout import (
     COUNT_W,
     FONT_PT,
@@ -125,7 +126,7 @@ def draw_layout(layout: MapLayout):
     return fig
 
 
-def render(m: ThematicMap, fmt: str = "svg", *, title: str = "Thematic map",
+def render(m: ThematicMap, fmt: str = "svg", *, title: str = labels.TITLE,
            dpi: int = 150) -> bytes:
     """The map as ``svg`` or ``png`` bytes."""
     import matplotlib
@@ -139,5 +140,5 @@ def render(m: ThematicMap, fmt: str = "svg", *, title: str = "Thematic map",
     return buf.getvalue()
 
 
-def render_svg(m: ThematicMap, *, title: str = "Thematic map") -> str:
+def render_svg(m: ThematicMap, *, title: str = labels.TITLE) -> str:
     return render(m, "svg", title=title).decode("utf-8")

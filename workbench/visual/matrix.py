@@ -10,7 +10,8 @@ other codes, as counts of interviews or of coded extracts; and the extracts behi
   an overlap, or the row's extracts that overlap an extract of the column (so the extracts
   matrix need not be symmetric); on the diagonal it is the row's own interviews or extracts.
 
-Every coder's codings count unless ``coders`` names some. Outputs: CSV, Markdown, and a
+Every coder's codings count unless ``coders`` names some (a name without codings is an error
+that lists the coders who have codings). Outputs: CSV, Markdown, and a
 heat-shaded SVG drawn with matplotlib (imported lazily).
 """
 
@@ -132,6 +133,21 @@ def _transcript_columns(db: sqlite_utils.Database, by: str) -> tuple[list[Axis],
     return [Axis(k, k) for k in keys], key_of
 
 
+def check_coders(db: sqlite_utils.Database, coders: list[str] | None) -> None:
+    """Refuse coder names that have no codings (a typo would give an empty matrix)."""
+    names = [c for c in (coders or []) if c]
+    if not names:
+        return
+    known = [r[0] for r in db.execute("select distinct coder from codings order by coder")]
+    unknown = [c for c in dict.fromkeys(names) if c not in known]
+    if unknown:
+        which = ", ".join(f"'{c}'" for c in unknown)
+        raise WorkbenchError(
+            f"unknown coder {which}: no codings by {'them' if len(unknown) > 1 else 'this name'} "
+            f"(coders with codings: {', '.join(known) or 'none yet'})"
+        )
+
+
 def build_matrix(
     db: sqlite_utils.Database,
     by: str = "respondent",
@@ -141,6 +157,7 @@ def build_matrix(
 ) -> Matrix:
     """The matrix as it stands in ``db`` now (see the module docstring for the counts)."""
     _check(by, rows, count)
+    check_coders(db, coders)
     row_axes, members = _row_axes(db, rows)
     rows_of: dict[str, list[int]] = defaultdict(list)
     for i, codes in enumerate(members):

@@ -40,16 +40,50 @@ CELL_WIDTH = 22
 NAME_WIDTH = 44
 
 
-def figure_cell(value: object) -> Text:
+def column_widths(screen_width: int) -> tuple[int, int]:
+    """``(name width, figure cell width)`` so that all six columns fit the screen: the widest
+    (44, 22) from about 200 columns, narrower below (an undefined reason is then cut sooner;
+    the line under the table gives it in full)."""
+    cell = max(16, min(CELL_WIDTH, (screen_width - 40) // 5))
+    # kind 8, units coded ~24, cell padding 12, scrollbar 2
+    name = max(22, min(NAME_WIDTH, screen_width - 46 - 3 * cell))
+    return name, cell
+
+
+def figure_cell(value: object, width: int = CELL_WIDTH) -> Text:
     """The figure for a table cell; a long undefined reason is cut (the line under the table
     gives it in full for the highlighted row)."""
     text = figure_text(value)
-    if len(text) > CELL_WIDTH:
-        text = text[: CELL_WIDTH - 1] + "…"
+    if len(text) > width:
+        text = text[: width - 1] + "…"
     return Text(text, style="italic dim" if text.startswith("undefined") else "")
 
 
-def agreement_rows(result: dict) -> list[tuple[str, list]]:
+def mean_cell(value: object, defined: int, total: int, width: int = CELL_WIDTH) -> Text:
+    """A mean figure; when it leaves codes out (their figure is undefined), over how many."""
+    cell = figure_cell(value, width)
+    if defined < total and not cell.plain.startswith("undefined"):
+        cell.append(f" ({defined} codes)", style="dim")
+    return cell
+
+
+def mean_explained(result: dict) -> str:
+    """The mean row in words: over how many codes each figure is averaged."""
+    mean = result["overall"]["mean"]
+    total = result["overall"]["codes"]
+    parts = []
+    for metric, title in METRIC_COLUMNS:
+        n = mean["defined"][metric]
+        if n == total:
+            parts.append(f"{title} over all {total} codes")
+        else:
+            parts.append(f"{title} over {n} of {total} codes ({total - n} undefined)")
+    return "Mean of the per-code figures, each over the codes where it is defined: " + \
+        "; ".join(parts) + "."
+
+
+def agreement_rows(result: dict, name_width: int = NAME_WIDTH,
+                   cell_width: int = CELL_WIDTH) -> list[tuple[str, list]]:
     """``(row key, cells)`` for every row of the table, section headings included.
 
     Cells: kind, name, coded, then the three figures. Keys: ``overall:pooled``,
@@ -60,7 +94,10 @@ def agreement_rows(result: dict) -> list[tuple[str, list]]:
     rows: list[tuple[str, list]] = []
 
     def short(name: str) -> str:
-        return name if len(name) <= NAME_WIDTH else name[: NAME_WIDTH - 1] + "…"
+        return name if len(name) <= name_width else name[: name_width - 1] + "…"
+
+    def cell(value: object) -> Text:
+        return figure_cell(value, cell_width)
 
     def heading(name: str) -> None:
         rows.append((f"head:{name}", ["", Text(name, style="bold underline"), "", "", "", ""]))
@@ -69,12 +106,13 @@ def agreement_rows(result: dict) -> list[tuple[str, list]]:
     pooled = result["overall"]["pooled"]
     rows.append(("overall:pooled", [
         "pooled", f"all {result['overall']['codes']} codes stacked", f"{pooled['units']} units",
-        *(figure_cell(pooled[m]) for m, _ in METRIC_COLUMNS)]))
+        *(cell(pooled[m]) for m, _ in METRIC_COLUMNS)]))
     mean = result["overall"]["mean"]
+    total = result["overall"]["codes"]
     rows.append(("overall:mean", [
-        "mean", "mean of the per-code figures",
-        "over " + "/".join(str(mean["defined"][m]) for m, _ in METRIC_COLUMNS) + " codes",
-        *(figure_cell(mean[m]) for m, _ in METRIC_COLUMNS)]))
+        "mean", "mean of the per-code figures", f"{total} codes",
+        *(mean_cell(mean[m], mean["defined"][m], total, cell_width)
+          for m, _ in METRIC_COLUMNS)]))
     if result["themes"]:
         heading("Themes")
     for t in result["themes"]:
@@ -83,27 +121,29 @@ def agreement_rows(result: dict) -> list[tuple[str, list]]:
         if conflicts:
             coded += f" · {conflicts} conflict(s)"
         rows.append((f"theme:{t['theme_id']}", [
-            "theme", short(t["theme"]), coded, *(figure_cell(t[m]) for m, _ in METRIC_COLUMNS)]))
+            "theme", short(t["theme"]), coded, *(cell(t[m]) for m, _ in METRIC_COLUMNS)]))
     if result["codes"]:
         heading("Codes")
     for c in result["codes"]:
         coded = " · ".join(f"{x} {c['coded'][x]}" for x in coders) + f" · both {c['both']}"
-        name = c["code"] if not c["theme"] else f"{c['code']}  ({c['theme']})"
+        name = c["code"]
+        if c["theme"] and len(name) + len(c["theme"]) + 4 <= name_width:
+            name = f"{name}  ({c['theme']})"  # the theme when it fits (else: under the table)
         rows.append((f"code:{c['code_id']}", [
-            "code", short(name), coded, *(figure_cell(c[m]) for m, _ in METRIC_COLUMNS)]))
+            "code", short(name), coded, *(cell(c[m]) for m, _ in METRIC_COLUMNS)]))
     seg = result["segments"]
     heading(f"Segments matched (≥{seg['overlap']:.0%} overlap)")
     for p in seg["pairs"]:
         rows.append((f"segments:{p['coder']}:{p['other']}", [
             "segments", f"{p['coder']} → {p['other']}",
-            f"{p['matched']} of {p['segments']}", figure_cell(p["share"]), "", ""]))
+            f"{p['matched']} of {p['segments']}", cell(p["share"]), "", ""]))
     for c in seg["codes"]:
         for p in c["pairs"]:
             if not p["segments"]:
                 continue
             rows.append((f"segcode:{c['code_id']}:{p['coder']}:{p['other']}", [
                 "", short(f"{c['code']}: {p['coder']} → {p['other']}"),
-                f"{p['matched']} of {p['segments']}", figure_cell(p["share"]), "", ""]))
+                f"{p['matched']} of {p['segments']}", cell(p["share"]), "", ""]))
     return rows
 
 
@@ -179,7 +219,8 @@ class AgreementScreen(Screen):
         table.add_column("Units coded", key="coded")
         for metric, title in METRIC_COLUMNS:
             table.add_column(title, key=metric)
-        rows = agreement_rows(result)
+        self.name_width, self.cell_width = column_widths(self.size.width or 120)
+        rows = agreement_rows(result, self.name_width, self.cell_width)
         self.row_keys = [key for key, _cells in rows]
         for key, cells in rows:  # str cells would be read as markup: names are plain text
             table.add_row(*(Text(c) if isinstance(c, str) else c for c in cells), key=key)
@@ -231,8 +272,13 @@ class AgreementScreen(Screen):
                      if entry is not None and figure_text(entry[m]).startswith("undefined")]
         text = "\n".join(undefined) + ("\n" if undefined else "")
         if key.startswith(("code:", "theme:")):
+            if key.startswith("code:") and entry is not None:
+                text += f"{entry['code']}" + (f" (theme {entry['theme']})" if entry["theme"]
+                                              else " (no theme)") + " · "
             text += "Enter: the units where the coders differ on this " + key.split(":")[0]
         elif key.startswith("overall:"):
+            if key == "overall:mean" and self.result:
+                text += mean_explained(self.result) + "\n"
             text += "Enter: every unit where the coders differ"
         elif key.startswith(("segments:", "segcode:")) and self.result:
             text += self.result["segments"]["definition"]

@@ -1,6 +1,7 @@
 """The anonymity audit (issue 7): run it, and decide each open flag.
 
-The table lists the open flags of ``audit_flags`` (category, text, context, respondent label).
+The table lists the open flags of ``audit_flags`` (category by its readable Dutch name from
+:func:`workbench.audit.categories.label`, text, context, respondent label).
 ``d`` dismisses a flag (the text may stay), ``p`` replaces the flagged words with a placeholder
 (``[naam]`` by category, editable) through :mod:`workbench.services.audit`; both are recorded
 changes (``u`` undoes). ``A`` runs the audit: deduce's lookup tables are loaded (the first time
@@ -21,9 +22,27 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, ProgressBar, Static
 
+from workbench.audit.categories import label as category_label
 from workbench.tui.screens.dialogs import PromptScreen
 
 CONTEXT_CHARS = 24
+
+
+def context_chars(screen_width: int) -> int:
+    """Characters of context each side of a flag, so that the table fits the screen."""
+    return max(12, min(40, (screen_width - 76) // 2))
+
+
+def when_text(iso: str | None) -> str:
+    """An ISO time stamp as local ``2026-11-23 19:58``; anything else as it is."""
+    from datetime import datetime
+
+    if not iso:
+        return "never"
+    try:
+        return datetime.fromisoformat(iso).astimezone().strftime("%Y-%m-%d %H:%M")
+    except ValueError:
+        return iso
 
 
 class AuditScreen(Screen):
@@ -73,7 +92,7 @@ class AuditScreen(Screen):
         from workbench.services.audit import last_run, list_flags
 
         db = self.app.project.db  # type: ignore[attr-defined]
-        flags = list_flags(db, width=CONTEXT_CHARS)
+        flags = list_flags(db, width=context_chars(self.size.width or 120))
         decided = db.execute("select count(*) from audit_flags where decision != 'open'"
                              ).fetchone()[0]
         self.app.call_from_thread(self._show, flags, decided, last_run(db))
@@ -85,7 +104,7 @@ class AuditScreen(Screen):
         table.clear()
         for f in flags:
             table.add_row(
-                Text(f["category"], style="bold red"),
+                Text(category_label(f["category"]), style="bold red"),
                 Text(f["text"], style="bold"),
                 Text(" ".join(f["context"].split())),  # plain text: never markup
                 Text(f"{f['label']} ({f['transcript_id']})"),
@@ -100,7 +119,7 @@ class AuditScreen(Screen):
             where = len({f["transcript_id"] for f in flags})
             summary = Text.assemble(
                 (f"{len(flags)} open flag(s)", "bold red" if flags else "bold green"),
-                f" in {where} transcript(s) · {decided} decided · last audit: {last or 'never'}")
+                f" in {where} transcript(s) · {decided} decided · last audit: {when_text(last)}")
         self.query_one("#audit-summary", Static).update(summary)
 
     def current(self) -> dict | None:
@@ -132,7 +151,7 @@ class AuditScreen(Screen):
                 self._replace(flag["id"], placeholder)
 
         self.app.push_screen(PromptScreen(
-            f"Replace “{flag['text']}” ({flag['category']}, {flag['label']}) with",
+            f"Replace “{flag['text']}” ({category_label(flag['category'])}, {flag['label']}) with",
             flag["suggested"]), chosen)
 
     @work(thread=True, exclusive=True, group="audit-write", exit_on_error=False)

@@ -66,6 +66,8 @@ def binding_rows() -> list[tuple[str, str, str]]:
     rows = [("Everywhere", "Ctrl+P", "Command palette (every action by name)")]
     for section, cls in sections:
         for b in cls.BINDINGS:
+            if cls is not WorkbenchApp and (b.id or "").startswith("app."):
+                continue  # an app key shown again on a screen: listed once, under Everywhere
             if isinstance(b, Binding) and b.description:
                 what = b.description
                 area = (b.id or "").removeprefix("app.area.")

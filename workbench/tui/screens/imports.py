@@ -3,7 +3,8 @@
 - *Import transcripts…* asks for files or folders, then :class:`ImportTranscriptsScreen` runs
   :func:`workbench.services.transcripts.import_paths` in a thread worker with a progress bar
   and shows one result per file (failures with file and line).
-- *Import codebook file…* reads the file (default ``codebooks/codebook.yaml``), plans the
+- *Import codebook file…* reads the file (default ``codebooks/codebook.yaml``; a REFI-QDA
+  ``.qdc`` from another tool too, as ``workbench codebook import`` does), plans the
   three-way merge (:func:`workbench.services.codebook_sync.plan_sync`) and shows it in
   :class:`CodebookImportScreen`: the changes and every conflict. Nothing changes until the user
   chooses: apply (no conflicts), take the file's side (``theirs``) or keep this project's
@@ -139,8 +140,26 @@ def ask_import_codebook(app: WorkbenchApp) -> None:
             paths = split_paths(value)
             plan_codebook_import(app, Path(paths[0] if paths else value.strip()))
 
-    app.push_screen(PromptScreen("Import codebook file (.yaml)",
+    app.push_screen(PromptScreen("Import codebook file (.yaml, or .qdc from another QDA tool)",
                                  str(app.project.codebook_file)), chosen)
+
+
+def read_codebook_file(path: Path, db) -> list:
+    """The entries of a codebook file: workbench ``.yaml``/``.yml`` or REFI-QDA ``.qdc``
+    (read without writing anything: a ``.qdc``'s GUIDs are remembered only once the import
+    went through, see :meth:`CodebookImportScreen.action_apply`)."""
+    from workbench.errors import WorkbenchError
+    from workbench.services import codebook_sync
+
+    suffix = path.suffix.lower()
+    if suffix in (".yaml", ".yml"):
+        return codebook_sync.read_yaml(path)
+    if suffix == ".qdc":
+        from workbench.refiqda.codebook import read_qdc
+
+        return read_qdc(path, db=db, remember=False)
+    raise WorkbenchError("a codebook file is .yaml/.yml (workbench) or .qdc (REFI-QDA)",
+                         path=path)
 
 
 def plan_codebook_import(app: WorkbenchApp, path: Path) -> None:
@@ -148,17 +167,17 @@ def plan_codebook_import(app: WorkbenchApp, path: Path) -> None:
     from workbench.services import codebook_sync
 
     with app.guard():
-        if path.suffix.lower() not in (".yaml", ".yml"):
-            from workbench.errors import WorkbenchError
-
-            raise WorkbenchError("the UI imports workbench codebook files (.yaml); for .qdc use "
-                                 "'workbench codebook import FILE'", path=path)
-        entries = codebook_sync.read_yaml(path)
+        entries = read_codebook_file(path, app.project.db)
         plan = codebook_sync.plan_sync(app.project.db, entries)
+        report = getattr(entries, "report", None)  # a .qdc: what could not be carried over
+        notes = [*getattr(report, "notes", []),
+                 *(f"not carried over: {line}" for line in getattr(report, "not_carried", []))]
         if not plan.has_changes and not plan.conflicts:
             app.notify(f"{path.name}: the codebook is up to date with the file")
+            for note in notes:
+                app.notify(note, severity="warning", timeout=8)
             return
-        app.push_screen(CodebookImportScreen(path, entries, plan))
+        app.push_screen(CodebookImportScreen(path, entries, plan, notes))
 
 
 class CodebookImportScreen(ModalScreen[str | None]):
@@ -172,11 +191,12 @@ class CodebookImportScreen(ModalScreen[str | None]):
         Binding("o", "apply('ours')", "Ours", id="cbimport.ours"),
     ]
 
-    def __init__(self, path: Path, entries: list, plan) -> None:
+    def __init__(self, path: Path, entries: list, plan, notes: list[str] | None = None) -> None:
         super().__init__()
         self.path = path
         self.entries = entries
         self.plan = plan
+        self.notes = notes or []
 
     def compose(self) -> ComposeResult:
         plan = self.plan
@@ -206,6 +226,8 @@ class CodebookImportScreen(ModalScreen[str | None]):
         for line in self.plan.describe():
             if not line.startswith("CONFLICT"):
                 table.add_row("", Text(line))
+        for note in self.notes:  # from a .qdc: what the workbench cannot keep
+            table.add_row(Text("note", style="yellow"), Text(note))
         table.focus()
 
     def action_apply(self, strategy: str) -> None:
@@ -218,9 +240,16 @@ class CodebookImportScreen(ModalScreen[str | None]):
         if strategy != "fail" and not self.plan.conflicts:
             strategy = "fail"  # no conflicts: theirs/ours make no difference
         app = self.app
+        db = app.project.db  # type: ignore[attr-defined]
         with app.guard():  # type: ignore[attr-defined]
-            report = codebook_sync.apply_sync(app.project.db, app.coder, self.entries, strategy,  # type: ignore[attr-defined]
-                                              source=self.path.name)
+            with db.atomic():  # the sync and a .qdc's GUIDs: all or nothing
+                report = codebook_sync.apply_sync(db, app.coder, self.entries, strategy,  # type: ignore[attr-defined]
+                                                  source=self.path.name)
+                guid_rows = getattr(self.entries, "guid_entries", None)
+                if guid_rows:
+                    from workbench.refiqda.codebook import remember_code_guids
+
+                    remember_code_guids(db, guid_rows)
             how = {"fail": "", "theirs": ", conflicts: the file's version",
                    "ours": ", conflicts: kept ours"}[strategy]
             app.notify(f"codebook imported: {report.added} added, {report.updated} updated, "

@@ -31,6 +31,12 @@ def to_spans(rows: list[dict]) -> list[Span]:
     ]
 
 
+def sentence_text(number: int, total: int, turn: int) -> str:
+    """Where the cursor is, in the numbers the CLI takes (both 0-based, as stored):
+    ``s14 of 193 · turn 3`` is ``--sentence 14`` and ``--turn 3``."""
+    return f"s{number} of {total} · turn {turn}"
+
+
 class ReaderScreen(Screen):
     """Read and code one transcript."""
 
@@ -181,7 +187,7 @@ class ReaderScreen(Screen):
             self.query_one("#status", Static).update("this transcript has no sentences")
             return
         s, e, turn = view.sentences[view.cursor]
-        parts = [f"sentence {view.cursor + 1}/{len(view.sentences)}", f"turn {turn}"]
+        parts = [sentence_text(view.sentence_numbers[view.cursor], len(view.sentences), turn)]
         sel = view.selection
         if sel:
             parts.append(f"selected {sel[1] - sel[0]} characters")

@@ -1,4 +1,5 @@
-"""The first screen: every transcript with its metadata and each coder's coding progress.
+"""The first screen: every transcript (id, as the CLI takes it, and metadata) with each
+coder's coding progress.
 
 The table paints from one cheap query; the progress columns (a pass over every sentence and
 coding) fill in from a thread worker afterwards, so start-up stays fast on big projects.
@@ -6,6 +7,7 @@ coding) fill in from a thread worker afterwards, so start-up stays fast on big p
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -13,6 +15,7 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
+from workbench.tui.area_keys import AREA_BINDINGS
 from workbench.tui.widgets.codebook_panel import CodebookPanel
 
 
@@ -23,12 +26,18 @@ def progress_cell(share: float | None) -> str:
     return f"{'█' * filled}{'░' * (4 - filled)}{share:4.0%}"
 
 
+#: Columns before the per-coder progress: id, label, municipality, domain, words.
+FIXED_COLUMNS = 5
+
+
 class TranscriptsScreen(Screen):
     """Transcripts (left) and the codebook (right)."""
 
     BINDINGS = [
         Binding("enter", "open", "Open", id="transcripts.open"),
         Binding("tab", "app.focus_next", "Codebook/list", show=False),
+        # The areas in the footer here, where there is room (elsewhere: ? and the palette).
+        *(Binding(b.key, f"app.{b.action}", b.description, id=b.id) for b in AREA_BINDINGS),
     ]
 
     def __init__(self) -> None:
@@ -59,6 +68,7 @@ class TranscriptsScreen(Screen):
         table = self.query_one(DataTable)
         cursor = table.cursor_row
         table.clear(columns=True)
+        table.add_column("Id", key="id")
         table.add_column("Label", key="label")
         table.add_column("Municipality", key="municipality")
         table.add_column("Domain", key="domain")
@@ -67,7 +77,8 @@ class TranscriptsScreen(Screen):
             table.add_column(coder, key=f"coder:{coder}")
         table.add_rows(
             [
-                [r["label"], r["municipality"], r["domain"], f"{r['words'] or 0:,}",
+                [Text(r["id"], style="bold"), Text(r["label"] or ""), Text(r["municipality"] or ""),
+                 Text(r["domain"] or ""), Text(f"{r['words'] or 0:,}", justify="right"),
                  *(progress_cell(None) for _ in self.coder_columns)]
                 for r in rows
             ]
@@ -96,7 +107,7 @@ class TranscriptsScreen(Screen):
             shares = progress.get(tid, {})
             for coder in self.coder_columns:
                 table.update_cell_at(
-                    (row_index, 4 + self.coder_columns.index(coder)),
+                    (row_index, FIXED_COLUMNS + self.coder_columns.index(coder)),
                     progress_cell(shares.get(coder, 0.0)),
                     update_width=True,
                 )

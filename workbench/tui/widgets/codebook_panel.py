@@ -1,19 +1,53 @@
 """The codebook panel: a tree of themes and codes with their counts.
 
 It loads in a thread worker (counts over every coding can take a moment on a big project) and
-keeps the cursor and the open themes across reloads. Posts :class:`CodebookPanel.Chosen` when
+keeps the cursor and the open themes across reloads. Each line fits the panel: the name in
+full where there is room (else cut with "…") and the counts right-aligned, always visible. Posts :class:`CodebookPanel.Chosen` when
 the user presses Enter on a node; the edit actions (rename, edit, move, merge, add) live on the
 screen that owns the data flow, see :mod:`workbench.tui.screens.codebook_actions`.
 """
 
 from __future__ import annotations
 
+from rich.style import Style
 from rich.text import Text
 from textual import work
 from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
+
+
+def counts_text(row: dict) -> str:
+    """``codings·interviews`` of a codebook row."""
+    return f"{row['codings']}·{row['transcripts']}"
+
+
+def _depth(node: TreeNode[dict]) -> int:
+    """How deep a node sits below the (hidden) root: 0 for the top level."""
+    depth = 0
+    parent = node.parent
+    while parent is not None and parent.parent is not None:
+        depth += 1
+        parent = parent.parent
+    return depth
+
+
+def fit_label(label: Text, counts: str, room: int, style: Style | str = "") -> Text:
+    """``label`` (ending in two spaces and ``counts``) laid out in ``room`` cells: the counts
+    right-aligned, the part before them cut with "…" only when it is too long."""
+    plain = label.plain
+    if not plain.endswith(counts):
+        return label
+    head = label[: len(plain) - len(counts) - 2]
+    tail = label[len(plain) - len(counts):]
+    width = room - len(counts) - 1  # at least one space between the name and the counts
+    if head.cell_len > width:
+        head.truncate(max(1, width - 1))
+        head.append("…", style=style)
+    head.append(" " * max(1, room - head.cell_len - tail.cell_len), style=style)
+    head.append_text(tail)
+    return head
 
 
 class CodebookPanel(Tree[dict]):
@@ -114,14 +148,25 @@ class CodebookPanel(Tree[dict]):
 
     @staticmethod
     def _label(row: dict) -> Text:
+        """The natural label (name, then the counts); :meth:`render_label` fits it."""
         text = Text()
         if row["kind"] == "theme":
             text.append(row["name"], style="bold")
         else:
             text.append("■ ", style=row.get("colour") or "white")
             text.append(row["name"])
-        text.append(f"  {row['codings']}·{row['transcripts']}", style="dim")
+        text.append(f"  {counts_text(row)}", style="dim")
         return text
+
+    def render_label(self, node: TreeNode[dict], base_style: Style, style: Style) -> Text:
+        """Name and counts fitted to the panel: counts right-aligned, the name cut with "…"
+        only when it does not fit."""
+        label = super().render_label(node, base_style, style)
+        row = node.data
+        room = self.size.width - _depth(node) * self.guide_depth
+        if not row or room < 12:
+            return label
+        return fit_label(label, counts_text(row), room, style)
 
     @property
     def current(self) -> dict | None:

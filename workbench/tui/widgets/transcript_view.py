@@ -117,6 +117,7 @@ class TranscriptView(ScrollView, can_focus=True):
         self.respondent_label = ""
         self.turns: list[dict] = []
         self.sentences: list[tuple[int, int, int]] = []  # (start, end, turn_idx)
+        self.sentence_numbers: list[int] = []
         self._sent_starts: list[int] = []
         self._sent_ends: list[int] = []
         self._turn_first: dict[int, int] = {}
@@ -147,6 +148,8 @@ class TranscriptView(ScrollView, can_focus=True):
         self.turns = turns
         self._roles = {t["idx"]: (t.get("role") or "") for t in turns}
         self.sentences = [(s["start"], s["end"], s["turn_idx"]) for s in sentences]
+        #: The stored (0-based) number of each sentence: what the CLI takes (--sentence N, T:N).
+        self.sentence_numbers = [s.get("idx", i) for i, s in enumerate(sentences)]
         self._sent_starts = [s[0] for s in self.sentences]
         self._sent_ends = [s[1] for s in self.sentences]
         self._turn_first = {}

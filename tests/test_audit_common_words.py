@@ -2,18 +2,21 @@
 ages written in Dutch number words are ages, and categories have readable names.
 
 The rules are tested without deduce (flags are made by hand, as deduce makes them, and first
-names come from a stub), and once end to end with deduce on the trial's sentences.
+names come from a stub); the end-to-end test with deduce on the trial's sentences is in
+test_audit_engine.py (it shares that module's deduce fixture).
 """
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import pytest
 
 from workbench.audit import common_words
 from workbench.audit.categories import LABELS, label
-from workbench.audit.common_words import drop_common_word_flags, is_common_word, occurs_in_lower_case
+from workbench.audit.common_words import (
+    drop_common_word_flags,
+    is_common_word,
+    occurs_in_lower_case,
+)
 from workbench.audit.detectors import CATEGORIES, Flag, age_flags, number_value, pattern_flags
 
 FIRST_NAMES = {"Kevin", "Mohammed", "Bas", "Sanne"}
@@ -204,43 +207,6 @@ def test_list_flags_and_cli_show_readable_categories(project, add_transcript) ->
     out = CliRunner().invoke(cli, ["--project", str(project.root), "audit", "--no-deduce"])
     assert out.exit_code == 0, out.output
     assert "social-media-naam (pattern)" in out.output and "social_handle" not in out.output
-
-
-# -- end to end with deduce ------------------------------------------------------------------------
-
-TRIAL_TEXT = (
-    "I: Hoe merk je dat?\n"
-    "R: Je hoort het. Jongens die tegen elkaar zeggen dat het mag. We hadden het over "
-    "jongens die dealden. Punt. Dat waren de boefjes. Pas als het echt misgaat, komen ze. "
-    "Pak je een groepje op, dan staat er binnen een week een nieuw. Ik had bijvoorbeeld Kevin, "
-    "die kwam op een avond in het buurthuis. Hij was zestien jaar en zijn vriendin was een "
-    "meisje van vijftien.\n"
-)
-
-
-@pytest.fixture(scope="module")
-def deduce_loaded() -> None:
-    from workbench.audit import deduce_engine
-
-    root = Path.home() / ".cache" / "workbench-tests"
-    root.mkdir(parents=True, exist_ok=True)
-    deduce_engine.get_deduce(root)
-
-
-@pytest.mark.slow
-def test_trial_sentences_with_deduce(deduce_loaded: None) -> None:
-    from workbench.audit.deduce_engine import deduce_flags, is_first_name
-    from workbench.audit.engine import audit_text
-
-    raw = {f.text for f in deduce_flags(TRIAL_TEXT) if f.category == "person"}
-    assert {"Jongens", "Punt", "Pas", "Pak", "Kevin"} <= raw  # what deduce alone flags
-    assert is_first_name("Kevin") and not is_first_name("Jongens")
-    flags = audit_text(TRIAL_TEXT)
-    assert [(f.category, f.text) for f in flags] == [
-        ("person", "Kevin"), ("age", "zestien"), ("age", "vijftien"),
-    ]
-    everything = audit_text(TRIAL_TEXT, drop_common_words=False)
-    assert {"Jongens", "Punt", "Pas", "Pak"} <= {f.text for f in everything}
 
 
 def test_lexicon_loads_once(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -607,3 +607,30 @@ def test_deduce_flags_from_several_threads(deduce_ready: object) -> None:
 def test_deduce_empty_text(deduce_ready: object) -> None:
     assert deduce_flags("") == []
     assert audit_text("   \n ") == []
+
+
+# -- ordinary words taken for names (workbench.audit.common_words), end to end
+
+TRIAL_TEXT = (
+    "I: Hoe merk je dat?\n"
+    "R: Je hoort het. Jongens die tegen elkaar zeggen dat het mag. We hadden het over "
+    "jongens die dealden. Punt. Dat waren de boefjes. Pas als het echt misgaat, komen ze. "
+    "Pak je een groepje op, dan staat er binnen een week een nieuw. Ik had bijvoorbeeld Kevin, "
+    "die kwam op een avond in het buurthuis. Hij was zestien jaar en zijn vriendin was een "
+    "meisje van vijftien.\n"
+)
+
+
+@pytest.mark.slow
+def test_trial_sentences_with_deduce(deduce_ready: object) -> None:
+    from workbench.audit.deduce_engine import is_first_name
+
+    raw = {f.text for f in deduce_flags(TRIAL_TEXT) if f.category == "person"}
+    assert {"Jongens", "Punt", "Pas", "Pak", "Kevin"} <= raw  # what deduce alone flags
+    assert is_first_name("Kevin") and not is_first_name("Jongens")
+    flags = audit_text(TRIAL_TEXT)
+    assert [(f.category, f.text) for f in flags] == [
+        ("person", "Kevin"), ("age", "zestien"), ("age", "vijftien"),
+    ]
+    everything = audit_text(TRIAL_TEXT, drop_common_words=False)
+    assert {"Jongens", "Punt", "Pas", "Pak"} <= {f.text for f in everything}

@@ -99,8 +99,8 @@ async def test_progress_column_shows_share_of_sentences_coded(two):
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         table = app.screen.query_one(DataTable)
-        assert table.get_row_at(1)[5].endswith(f"{1 / len(s):4.0%}")
-        assert table.get_row_at(0)[5].endswith("0%")
+        assert table.get_row_at(1)[2].endswith(f"{1 / len(s):4.0%}")
+        assert table.get_row_at(0)[2].endswith("0%")
 
 
 async def test_select_two_sentences_code_with_new_code_then_undo_redo(two):

@@ -490,6 +490,7 @@ async def test_codebook_import_shows_conflicts_and_changes_nothing_until_chosen(
         assert modal.query_one(DataTable).get_row_at(0)[0].plain == "CONFLICT"
         await pilot.press("enter")  # refused: conflicts need a choice
         assert app.screen is modal
+        assert any("choose t (theirs)" in n.message for n in app._notifications)
         assert codebook.resolve(db, code["id"])["name"] == "Geld en cadeaus"
         await pilot.press("escape")
         assert codebook.resolve(db, code["id"])["name"] == "Geld en cadeaus"

@@ -13,6 +13,11 @@ Modules:
 * :mod:`workbench.audit.deduce_engine` - a lazy, thread-safe wrapper around the
   ``deduce`` de-identification library (its lookup tables are built once per
   machine and cached in a user cache folder).
+* :mod:`workbench.audit.common_words` - drops one-word person/place flags that
+  are ordinary Dutch words here (in lower case elsewhere in the transcript, or a
+  common word at a sentence start).
+* :mod:`workbench.audit.categories` - readable Dutch names of the categories
+  (``label("social_handle") == "social-media-naam"``).
 * :mod:`workbench.audit.engine` - :func:`~workbench.audit.engine.audit_text`,
   which combines deduce, the pattern detectors and optional spaCy entities.
 

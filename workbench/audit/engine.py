@@ -2,7 +2,8 @@
 
 :func:`audit_text` is the single entry point for auditing a piece of text. It
 returns non-overlapping :class:`~workbench.audit.detectors.Flag` objects sorted
-by start, with allow-listed terms removed.
+by start, with allow-listed terms and ordinary words taken for names
+(:mod:`workbench.audit.common_words`) removed.
 """
 
 from __future__ import annotations

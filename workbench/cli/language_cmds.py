@@ -8,7 +8,14 @@ import time
 
 import click
 
-from workbench.cli.common import State, echo_json, echo_table, json_option, project_option, with_project
+from workbench.cli.common import (
+    State,
+    echo_json,
+    echo_table,
+    json_option,
+    project_option,
+    with_project,
+)
 
 
 def register(cli: click.Group) -> None:

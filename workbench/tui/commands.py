@@ -42,7 +42,7 @@ class WorkbenchCommands(Provider):
         self._general.append(("Import transcripts…", "files or folders (.txt, .docx, .vtt, .srt); "
                            "progress and a result per file",
                            app.action_import_transcripts))  # type: ignore[attr-defined]
-        self._general.append(("Import codebook file…", "codebooks/codebook.yaml: see the changes "
+        self._general.append(("Import codebook file…", "codebook.yaml or a .qdc: see the changes "
                            "and conflicts first, then choose",
                            app.action_import_codebook))  # type: ignore[attr-defined]
         self._data.extend(self._general)  # the general ones show on an empty palette too

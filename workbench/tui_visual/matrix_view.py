@@ -36,6 +36,23 @@ def heat_style(value: int, top: int) -> str:
     return f"{fg} on {HEAT[step]}"
 
 
+def label_width(screen_width: int) -> int:
+    """The widest row label: about a third of the screen, 24 to 60 characters."""
+    return max(24, min(60, screen_width // 3))
+
+
+def row_label(name: str, group: str, width: int) -> Text:
+    """A row's name (cut with "…" beyond ``width``) and, where room is left, its theme dim."""
+    if len(name) > width:
+        name = name[: width - 1] + "…"
+    label = Text(name)
+    room = width - len(name) - 2
+    if group and room >= 8:
+        label.append("  " + (group if len(group) <= room else group[: room - 1] + "…"),
+                     style="dim")
+    return label
+
+
 class ExtractsModal(ModalScreen[dict | None]):
     """``ExtractsModal(title, rows)``: the coded extracts behind a matrix cell; dismisses with
     the chosen extract row (Enter) or ``None`` (Escape)."""
@@ -149,16 +166,21 @@ class MatrixScreen(LiveScreen):
         first = "Code" if m.rows_kind == "codes" else "Theme"
         table.add_column(first, key="label")
         for j, c in enumerate(m.columns):
-            table.add_column(c.label if len(c.label) <= 18 else c.label[:17] + "…", key=f"c{j}")
+            table.add_column(Text(c.label if len(c.label) <= 18 else c.label[:17] + "…"),
+                             key=f"c{j}")
         if m.totals:
             table.add_column(Text("total", style="bold"), key="total")
         off_diag = [m.cells[i][j] for i in range(len(m.rows)) for j in range(len(m.columns))
                     if not (m.by == "code" and i == j)]
         top = max(off_diag + [1])
+        room = label_width(self.size.width or 120)
+        last_group = None
         for i, r in enumerate(m.rows):
-            label = Text("  " * r.depth + r.label)
-            if r.group and m.rows_kind == "codes":
-                label.append(f"  {r.group}", style="dim")
+            # The theme once, on the first code of each theme (dim), and never so long that
+            # the counts leave the screen.
+            group = r.group if m.rows_kind == "codes" and r.group != last_group else ""
+            last_group = r.group
+            label = row_label("  " * r.depth + r.label, group, room)
             cells: list = [label]
             for j in range(len(m.columns)):
                 v = m.cells[i][j]

@@ -36,11 +36,11 @@ class ProgressScreen(LiveScreen):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        table.add_column("", key="done")
-        table.add_column("Phase", key="phase")
-        table.add_column("Where the work stands", key="text")
-        table.focus()
+        self.query_one(DataTable).focus()
+
+    def on_resize(self) -> None:
+        if self.data is not None:
+            self._fill(self.data)  # the long lines wrap to the new width
 
     def reload(self) -> None:
         self._build()
@@ -57,10 +57,21 @@ class ProgressScreen(LiveScreen):
 
         self.data = data
         table = self.query_one(DataTable)
-        table.clear()
-        for phase, text, done in progress_lines(data):
+        keep = table.cursor_row
+        lines = progress_lines(data)
+        phase_width = max([len(p) for p, _t, _d in lines] + [5])
+        # Whatever is left of the screen for the text, which wraps (a long list of survey
+        # themes stays readable instead of running off the screen).
+        text_width = max(30, (self.size.width or 120) - phase_width - 12)
+        table.clear(columns=True)
+        table.add_column("", key="done")
+        table.add_column("Phase", key="phase")
+        table.add_column("Where the work stands", key="text", width=text_width)
+        for phase, text, done in lines:
             table.add_row(Text("✓", style="bold green") if done else Text("·", style="dim"),
-                          Text(phase, style="bold"), text)
+                          Text(phase, style="bold"), Text(text), height=None)
+        if lines:
+            table.move_cursor(row=min(keep, len(lines) - 1))
 
     def action_rebuild(self) -> None:
         self.refresh_data()

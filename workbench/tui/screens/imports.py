@@ -186,7 +186,8 @@ class CodebookImportScreen(ModalScreen[str | None]):
 
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="cbimport.cancel"),
-        Binding("enter", "apply('fail')", "Apply", id="cbimport.apply"),
+        # priority: the plan's table has the focus and would take Enter for itself
+        Binding("enter", "apply('fail')", "Apply", priority=True, id="cbimport.apply"),
         Binding("t", "apply('theirs')", "Theirs", id="cbimport.theirs"),
         Binding("o", "apply('ours')", "Ours", id="cbimport.ours"),
     ]

@@ -7,6 +7,7 @@ theme covers. Enter opens an extract in the reader; ``s`` stars it as a quote fo
 
 from __future__ import annotations
 
+from rich.table import Table
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -19,6 +20,15 @@ from textual.widgets.option_list import Option
 from workbench.tui.widgets.codebook_panel import CodebookPanel
 
 EXTRACT_CHARS = 240
+
+
+def hanging(mark: Text, body: Text) -> Table:
+    """``mark`` then ``body``, its wrapped lines indented under the body's first word."""
+    grid = Table.grid(expand=True)
+    grid.add_column(width=mark.cell_len, no_wrap=True)
+    grid.add_column(ratio=1)
+    grid.add_row(mark, body)
+    return grid
 
 
 class ReviewScreen(Screen):
@@ -118,13 +128,13 @@ class ReviewScreen(Screen):
             text = " ".join(r["text"].split())
             if len(text) > EXTRACT_CHARS:
                 text = text[: EXTRACT_CHARS - 1] + "…"
-            label = Text()
-            label.append("★ " if r["id"] in self.starred else "  ", style="bold yellow")
-            label.append(f"[{r['code']}] ", style="dim")
-            label.append(f"“{text}”")
+            body = Text()
+            body.append(f"[{r['code']}] ", style="dim")
+            body.append(f"“{text}”")
             if r["coder"] != self.app.coder:  # type: ignore[attr-defined]
-                label.append(f"  ({r['coder']})", style="dim italic")
-            extracts.add_option(Option(label, id=r["id"]))
+                body.append(f"  ({r['coder']})", style="dim italic")
+            star = Text("★ " if r["id"] in self.starred else "  ", style="bold yellow")
+            extracts.add_option(Option(hanging(star, body), id=r["id"]))
         if extracts.option_count:
             if keep is not None and keep < extracts.option_count:
                 extracts.highlighted = keep

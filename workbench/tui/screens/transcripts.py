@@ -1,5 +1,5 @@
-"""The first screen: every transcript (id, as the CLI takes it, and metadata) with each
-coder's coding progress.
+"""The first screen: every transcript (its id, as the CLI takes it, and label) with each
+coder's coding progress, then its size and metadata.
 
 The table paints from one cheap query; the progress columns (a pass over every sentence and
 coding) fill in from a thread worker afterwards, so start-up stays fast on big projects.
@@ -19,6 +19,13 @@ from workbench.tui.area_keys import AREA_BINDINGS
 from workbench.tui.widgets.codebook_panel import CodebookPanel
 
 
+def cut(text: str, room: int | None) -> str:
+    """``text`` cut with "…" to ``room`` characters (not below 8; ``None``: as it is)."""
+    if room is None or len(text) <= max(room, 8):
+        return text
+    return text[: max(room, 8) - 1] + "…"
+
+
 def progress_cell(share: float | None) -> str:
     if share is None:
         return "…"
@@ -26,8 +33,8 @@ def progress_cell(share: float | None) -> str:
     return f"{'█' * filled}{'░' * (4 - filled)}{share:4.0%}"
 
 
-#: Columns before the per-coder progress: id, label, municipality, domain, words.
-FIXED_COLUMNS = 5
+#: Columns before the per-coder progress: id, label.
+FIXED_COLUMNS = 2
 
 
 class TranscriptsScreen(Screen):
@@ -68,21 +75,26 @@ class TranscriptsScreen(Screen):
         table = self.query_one(DataTable)
         cursor = table.cursor_row
         table.clear(columns=True)
+        # What a user needs most comes first (a narrow screen cuts the last columns): the id
+        # the CLI takes, the label, each coder's progress; then size and metadata.
         table.add_column("Id", key="id")
         table.add_column("Label", key="label")
+        for coder in self.coder_columns:
+            table.add_column(Text(coder), key=f"coder:{coder}")
+        table.add_column("Words", key="words")
         table.add_column("Municipality", key="municipality")
         table.add_column("Domain", key="domain")
-        table.add_column("Words", key="words")
-        for coder in self.coder_columns:
-            table.add_column(coder, key=f"coder:{coder}")
+        domain_room = self._domain_room(rows)
         table.add_rows(
             [
-                [Text(r["id"], style="bold"), Text(r["label"] or ""), Text(r["municipality"] or ""),
-                 Text(r["domain"] or ""), Text(f"{r['words'] or 0:,}", justify="right"),
-                 *(progress_cell(None) for _ in self.coder_columns)]
+                [Text(r["id"], style="bold"), Text(r["label"] or ""),
+                 *(progress_cell(None) for _ in self.coder_columns),
+                 Text(f"{r['words'] or 0:,}", justify="right"), Text(r["municipality"] or ""),
+                 Text(cut(r["domain"] or "", domain_room))]
                 for r in rows
             ]
         )
+        self._filled_width = self.size.width
         # Row keys are positional; keep the ids to map back.
         self.row_ids = [r["id"] for r in rows]
         if rows:
@@ -93,6 +105,26 @@ class TranscriptsScreen(Screen):
         )
         # After the first paint: the table is usable while the progress columns fill in.
         self.call_after_refresh(self.load_progress)
+
+    def _domain_room(self, rows: list[dict]) -> int | None:
+        """How many characters of the domain (the last column) fit beside the others and the
+        codebook panel; ``None`` before the screen has a size."""
+        width = self.size.width
+        panels = self.query(CodebookPanel)
+        if not width or not panels:
+            return None
+        panel = panels.first().outer_size.width or max(36, min(60, width * 35 // 100))
+        def widest(values: list[str], floor: int) -> int:
+            return max([len(v) for v in values] + [floor]) + 2  # cell padding
+        used = (widest([r["id"] for r in rows], 2) + widest([r["label"] or "" for r in rows], 5)
+                + sum(max(len(c), 8) + 2 for c in self.coder_columns)
+                + widest([f"{r['words'] or 0:,}" for r in rows], 5)
+                + widest([r["municipality"] or "" for r in rows], 12))
+        return width - panel - used - 2 - 2  # the domain's padding, the scrollbar
+
+    def on_resize(self) -> None:
+        if self.is_mounted and getattr(self, "_filled_width", None) not in (None, self.size.width):
+            self.fill_table()  # the domain column is cut to the new width
 
     @work(thread=True, exclusive=True, group="progress", exit_on_error=False)
     def load_progress(self) -> None:

@@ -2,7 +2,8 @@
 
 It loads in a thread worker (counts over every coding can take a moment on a big project) and
 keeps the cursor and the open themes across reloads. Each line fits the panel: the name in
-full where there is room (else cut with "…") and the counts right-aligned, always visible. Posts :class:`CodebookPanel.Chosen` when
+full where there is room (else cut with "…") and the counts right-aligned in one column,
+always visible. Posts :class:`CodebookPanel.Chosen` when
 the user presses Enter on a node; the edit actions (rename, edit, move, merge, add) live on the
 screen that owns the data flow, see :mod:`workbench.tui.screens.codebook_actions`.
 """
@@ -56,6 +57,9 @@ class CodebookPanel(Tree[dict]):
     DEFAULT_CSS = """
     CodebookPanel { width: 1fr; }
     """
+
+    #: The longest line with its counts, in cells (set when the rows arrive).
+    _natural_width = 0
 
     BINDINGS = [
         Binding("r,f2", "app.codebook('rename')", "Rename", id="codebook.rename"),
@@ -117,6 +121,9 @@ class CodebookPanel(Tree[dict]):
         opened = {n.data["id"] for n in self._all_nodes() if n.data and n.is_expanded}
         first_load = not self.rows
         self.rows = rows
+        self._natural_width = max(
+            [r["depth"] * self.guide_depth + 2 + len(r["name"]) + 2 + len(counts_text(r))
+             for r in rows] + [0])
         self.clear()
         nodes: dict[str | None, TreeNode[dict]] = {None: self.root}
         target = None
@@ -159,11 +166,17 @@ class CodebookPanel(Tree[dict]):
         return text
 
     def render_label(self, node: TreeNode[dict], base_style: Style, style: Style) -> Text:
-        """Name and counts fitted to the panel: counts right-aligned, the name cut with "…"
-        only when it does not fit."""
+        """Name and counts fitted to the panel: the counts right-aligned in one column (just
+        right of the longest name, or at the panel's edge), the name cut with "…" only when
+        it does not fit."""
         label = super().render_label(node, base_style, style)
         row = node.data
-        room = self.size.width - _depth(node) * self.guide_depth
+        width = self.size.width
+        lines = self._tree_lines_cached  # set before the labels are measured (Tree._build)
+        if lines is None or len(lines) > self.size.height:
+            width -= self.styles.scrollbar_size_vertical  # the scrollbar takes its columns
+        # The counts in one column: right of the longest line, or at the edge when it does not fit.
+        room = min(width, self._natural_width) - _depth(node) * self.guide_depth
         if not row or room < 12:
             return label
         return fit_label(label, counts_text(row), room, style)

@@ -156,9 +156,13 @@ def test_bad_qdc_is_refused(sample_project: Project, tmp_path: Path, data, messa
 
 
 def test_refused_qdc_import_leaves_no_guid_bookkeeping(sample_project: Project, tmp_path: Path) -> None:
-    """A .qdc that conflicts (exit 3) used to leave its GUIDs in refi_guids."""
+    """A .qdc that conflicts (exit 3) used to leave its GUIDs in refi_guids.
+
+    The conflict: another tool's code with the name of a sample code and another definition.
+    """
     path = _write(tmp_path, "other.qdc", f'<?xml version="1.0"?><CodeBook {QDC_NS}><Codes>'
-                  f'<Code guid="{GUID}" name="Iets nieuws" isCodable="true"/></Codes></CodeBook>')
+                  f'<Code guid="{GUID}" name="{CODE}" isCodable="true">'
+                  "<Description>Een heel andere definitie.</Description></Code></Codes></CodeBook>")
     refused(sample_project, "codebook", "import", str(path), message="conflict", code=3)
     refused(sample_project, "codebook", "import", str(path), "--dry-run", message="conflict", code=0)
 

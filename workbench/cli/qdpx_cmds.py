@@ -109,4 +109,7 @@ def import_cmd(ctx: click.Context, path: Path, theirs: bool, ours: bool, as_json
             click.echo(f"  - {line}")
     else:
         click.echo("everything in the archive was carried over")
-    click.echo("'workbench undo' takes the whole import back (transcripts, codes, codings, memos)")
+    if result.recorded:
+        click.echo("'workbench undo' takes the whole import back (transcripts, codes, codings, memos)")
+    else:
+        click.echo("nothing changed: the project already holds everything this archive could bring in")

@@ -1,11 +1,14 @@
 """Importing a REFI-QDA project archive (``.qdpx``) into a new or existing project.
 
 The archive is checked and read in memory first (:mod:`workbench.refiqda.safety`); nothing is
-written until the whole archive has been understood. Then, in one transaction:
+written until the whole archive has been understood. Then, as one recorded change (one
+transaction; ``workbench undo`` takes all of it back, see :mod:`workbench.refiqda.journal`):
 
 - the code tree becomes themes and codes (:mod:`workbench.refiqda.codes`) and is applied with
-  :func:`workbench.services.codebook_sync.apply_sync`, so conflicts with local codes are handled
-  exactly as for the YAML codebook (``strategy`` fail / theirs / ours);
+  :func:`workbench.services.codebook_sync.apply_sync` as another project's codebook
+  (``foreign=True``): codes are added, or matched to local ones by id or name, and updated;
+  local codes the archive lacks are kept, never removed; conflicts as for the YAML codebook
+  (``strategy`` fail / theirs / ours);
 - every source with text becomes a transcript: a ``TextSource``'s plain text (inline or a
   ``.txt`` in the archive), a PDF's plain-text ``Representation``, the text of an audio or video
   ``Transcript``. Turns and the offset map come from :mod:`workbench.refiqda.textmap`. A source
@@ -18,7 +21,9 @@ written until the whole archive has been understood. Then, in one transaction:
 
 Everything that cannot be carried over (pictures, audio/video and PDF region selections,
 external files, sets, graphs, links, case codes …) is listed in the report, never dropped
-silently. Importing into an existing project takes an automatic backup first.
+silently. Importing into an existing project takes an automatic backup first (removed again
+when the import is refused); a project the import creates gets the importing coder as its
+default coder.
 """
 
 from __future__ import annotations
@@ -377,6 +382,7 @@ class QdpxImportResult:
     transcripts: list[str] = field(default_factory=list)
     codebook_lines: list[str] = field(default_factory=list)
     default_coder: str | None = None  # set in a project the import created
+    recorded: bool = False  # the import changed something ('workbench undo' takes it back)
 
 
 def _transcript_id(name: str) -> str:
@@ -520,6 +526,7 @@ def _into_project(proj: Project, created: bool, data: ProjectIn, path: Path, cod
             _write(db, cs, data, path, mapped, planned, new_ids, sentence_iter, guids, coder_of,
                    own_export, used_notes, strategy, who, result)
             settle(cs)
+            result.recorded = bool(cs.rows)
             cs.summary = (f"import project archive {path.name}: {len(result.transcripts)} transcript(s), "
                           f"{report.counts.get('codings', 0)} coding(s)")
     except BaseException:

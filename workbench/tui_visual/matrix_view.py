@@ -41,16 +41,17 @@ def label_width(screen_width: int) -> int:
     return max(24, min(60, screen_width // 3))
 
 
-def row_label(name: str, group: str, width: int) -> Text:
-    """A row's name (cut with "…" beyond ``width``) and, where room is left, its theme dim."""
-    if len(name) > width:
-        name = name[: width - 1] + "…"
-    label = Text(name)
-    room = width - len(name) - 2
-    if group and room >= 8:
-        label.append("  " + (group if len(group) <= room else group[: room - 1] + "…"),
-                     style="dim")
-    return label
+def row_label(name: str, width: int) -> Text:
+    """A row's name, cut with "…" beyond ``width``."""
+    return Text(name if len(name) <= width else name[: width - 1] + "…")
+
+
+def cell_text(m: Matrix, i: int, j: int) -> str:
+    """The highlighted cell in words, with the code's theme: for the status line."""
+    row, col = m.rows[i], m.columns[j]
+    name = row.label + (f" (theme {row.group})" if row.group and m.rows_kind == "codes" else "")
+    what = "co-occurring with" if m.by == "code" and i != j else "×"
+    return f"{name} {what} {col.label}: {m.cells[i][j]} {m.count} · Enter extracts"
 
 
 class ExtractsModal(ModalScreen[dict | None]):
@@ -174,13 +175,10 @@ class MatrixScreen(LiveScreen):
                     if not (m.by == "code" and i == j)]
         top = max(off_diag + [1])
         room = label_width(self.size.width or 120)
-        last_group = None
         for i, r in enumerate(m.rows):
-            # The theme once, on the first code of each theme (dim), and never so long that
-            # the counts leave the screen.
-            group = r.group if m.rows_kind == "codes" and r.group != last_group else ""
-            last_group = r.group
-            label = row_label("  " * r.depth + r.label, group, room)
+            # Short labels, so the counts stay on screen; a code's theme is in the status line
+            # for the highlighted cell.
+            label = row_label("  " * r.depth + r.label, room)
             cells: list = [label]
             for j in range(len(m.columns)):
                 v = m.cells[i][j]
@@ -205,6 +203,15 @@ class MatrixScreen(LiveScreen):
         if not 0 <= row < len(self.matrix.rows):
             return None
         return row, column - 1
+
+    @on(DataTable.CellHighlighted, "#matrix-table")
+    def _cell_highlighted(self, event: DataTable.CellHighlighted) -> None:
+        cell = self.cell_at(event.coordinate.row, event.coordinate.column)
+        status = self.query_one("#matrix-status", Static)
+        if cell is None or self.matrix is None:
+            status.update("b columns · t codes/themes · n interviews/extracts · Enter extracts")
+        else:
+            status.update(Text(cell_text(self.matrix, *cell)))
 
     @on(DataTable.CellSelected, "#matrix-table")
     def _cell_selected(self, event: DataTable.CellSelected) -> None:

@@ -50,6 +50,20 @@ def column_widths(screen_width: int) -> tuple[int, int]:
     return name, cell
 
 
+def fitted_widths(result: dict, screen_width: int) -> tuple[int, int]:
+    """Like :func:`column_widths`, but the names get whatever the other columns, as filled
+    with this result, leave of the screen (up to 60 characters)."""
+    _name, cell = column_widths(screen_width)
+    headers = ["", "", "Units coded", *(title for _m, title in METRIC_COLUMNS)]
+    widths = [len(h) for h in headers]
+    for _key, cells in agreement_rows(result, 10**6, cell):
+        for i, value in enumerate(cells):
+            widths[i] = max(widths[i], Text(value).cell_len if isinstance(value, str)
+                            else value.cell_len)
+    others = sum(w + 2 for i, w in enumerate(widths) if i != 1)
+    return max(22, min(60, screen_width - others - 2 - 2 - 1)), cell
+
+
 def figure_cell(value: object, width: int = CELL_WIDTH) -> Text:
     """The figure for a table cell; a long undefined reason is cut (the line under the table
     gives it in full for the highlighted row)."""
@@ -219,7 +233,7 @@ class AgreementScreen(Screen):
         table.add_column("Units coded", key="coded")
         for metric, title in METRIC_COLUMNS:
             table.add_column(title, key=metric)
-        self.name_width, self.cell_width = column_widths(self.size.width or 120)
+        self.name_width, self.cell_width = fitted_widths(result, self.size.width or 120)
         rows = agreement_rows(result, self.name_width, self.cell_width)
         self.row_keys = [key for key, _cells in rows]
         for key, cells in rows:  # str cells would be read as markup: names are plain text

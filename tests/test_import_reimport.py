@@ -193,6 +193,8 @@ def test_remove_cli_and_undo_cli(project: Project, add_transcript) -> None:
     assert "no transcripts yet" in run(project, "transcripts").output
     assert "undone: remove transcript W1" in run(project, "undo").output
     assert "W1" in run(project, "transcripts").output
+    assert "redone: remove transcript W1" in run(project, "redo").output
+    assert "no transcripts yet" in run(project, "transcripts").output
     assert run(project, "transcripts", "remove", "NOPE").exit_code == 1
 
 
@@ -204,13 +206,16 @@ def test_undo_help_does_not_promise_undoing_imports() -> None:
 # -- the language pipeline note ---------------------------------------------------------------------
 
 def test_pipeline_note_once_per_project_and_pipeline(project: Project, tmp_path: Path) -> None:
-    files = [FORMATS / "f4.txt", FORMATS / "zoom.vtt"]
-    first = run(project, "import", str(files[0]))
+    bad = tmp_path / "bad.txt"
+    bad.write_text("geen sprekers hier\n", encoding="utf-8")
+    assert run(project, "import", str(bad)).exit_code == 1
+    assert project.db.execute("select 1 from meta where key = ?", [NOTICE_KEY]).fetchone() is None
+    first = run(project, "import", str(FORMATS / "f4.txt"))
     assert first.exit_code == 0, first.output
     notes = [line for line in first.stderr.splitlines() if line.startswith("note:")]
     assert len(notes) == 1 and "nl_core_news_sm" in notes[0]
-    second = run(project, "import", str(files[1]))
-    assert "note:" not in second.stderr
+    second = run(project, "import", str(FORMATS / "zoom.vtt"))
+    assert second.exit_code == 0 and "note:" not in second.stderr
     project.db["meta"].upsert({"key": NOTICE_KEY, "value": "another pipeline"}, pk="key")
-    third = run(project, "import", str(files[1]))
+    third = run(project, "import", str(FORMATS / "otter.txt"))
     assert third.stderr.count("note:") == 1

@@ -232,3 +232,25 @@ async def test_codebook_import_refuses_other_files_by_name(project, tmp_path):
         messages = [n.message for n in app._notifications]
         assert any(".qdc" in m and "codes.txt" in m for m in messages), messages
         assert project.db.execute("select count(*) from codes").fetchone()[0] == 0
+
+
+# -- the palette --------------------------------------------------------------------------------------
+
+async def test_empty_palette_lists_the_workbench_actions_not_widget_keys(sample_project):
+    from textual.command import CommandList, CommandPalette
+
+    app = WorkbenchApp(sample_project)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        app.open_transcript("INT01")
+        await settle(app, pilot)
+        await pilot.press("ctrl+p")
+        await settle(app, pilot, 0.5)
+        assert isinstance(app.screen, CommandPalette)
+        options = app.screen.query_one(CommandList)
+        titles = [str(options.get_option_at_index(i).prompt).split("\n")[0]
+                  for i in range(options.option_count)]
+        assert any(t.startswith("Code") for t in titles), titles
+        assert any(t.startswith("Import codebook file") for t in titles), titles
+        assert sum(t.startswith("Keys") for t in titles) == 1, titles  # ours, not Textual's too
+        assert not {"Up", "Down", "Quit the application"} & {t.strip() for t in titles}

@@ -65,13 +65,14 @@ def import_(project, coder, paths: tuple[Path, ...], replace: bool, as_json: boo
     from workbench.services.labels import describe_changes
     from workbench.services.transcripts import import_paths, pipeline_notice
 
-    notice = pipeline_notice(project.db)
-    if notice and not as_json:
-        click.echo(f"note: {notice}", err=True)
     progress, bar = _progress_printer()
     results = import_paths(project, paths, replace=replace, coder=coder, progress=progress)
     if bar is not None:
         bar.render_finish()
+    if not as_json and any(r.status in ("imported", "replaced") for r in results):
+        notice = pipeline_notice(project.db)  # once per project and pipeline
+        if notice:
+            click.echo(f"note: {notice}", err=True)
     if as_json:
         echo_json([{**dataclasses.asdict(r), "path": str(r.path)} for r in results])
     else:

@@ -23,7 +23,15 @@ ordinary word), or when it starts only one line while at least two other speaker
 turns or more each (a one-off). Known labels (see :mod:`workbench.importers.speakers`), names of
 two capitalised words or more, all-capital words, speakers with a number, underscore or
 parenthesis, and prefixes after a leading time are always speakers (emphasis or brackets alone
-do not make ``**Kijk:**`` a speaker). Every prefix kept as text is listed in a warning.
+do not make ``**Kijk:**`` a speaker).
+
+*Loose* prefixes — a lower-case name (``jan:``, ``jan de vries:``) or a prefix with a number,
+``#``, underscore or parenthesis outside the capitalised forms (``deelnemer 4:``) — are speakers
+only where the turn-taking shows it (:func:`judge_prefixes`): when they start two turns or more
+with another speaker in between, or (a lower-case name or label) one line that answers a speaker
+who also speaks next. A lower-case name whose word the transcript also uses as an ordinary word
+stays text. A prefix that reads as a sentence (``wat ik zeg:``, ``ja, dus:``) is never one.
+Every prefix kept as text is listed in a warning, and so is every loose prefix read as a speaker.
 
 Lines without a turn start continue the current turn. f4/f5transkript times at the end of a
 paragraph (``#00:01:23-4#``) are taken as the turn's time (when it has none) and removed from
@@ -308,7 +316,7 @@ def _text_warning(kept: list[tuple[int, Candidate]], reasons: dict[str, str], un
     more = f" and {len(kept) - 5} more" if len(kept) > 5 else ""
     return (
         f"{len(kept)} {unit}(s) starting with a word and a colon were kept as text, not read as a "
-        f"speaker: {shown}{more}; to read one as a speaker, add its role in parentheses (e.g. '{kept[0][1].speaker} (R):') and import again"
+        f"speaker: {shown}{more}; to read one as a speaker, add its role in parentheses (e.g. '{kept[0][1].speaker} (R):') and import again with --replace"
     )
 
 

@@ -185,6 +185,23 @@ class WorkbenchApp(App[None]):
 
         self.push_screen(SearchScreen(), jump)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """While typing (a text field has the focus), those letters are text: their keys leave
+        the footer (quit stays: Ctrl+Q)."""
+        from textual.widgets import Input, TextArea
+
+        if isinstance(self.focused, Input | TextArea) and action in ("search", "help", "undo",
+                                                                     "review"):
+            return False
+        return True
+
+    def get_system_commands(self, screen: Screen):  # type: ignore[override]
+        """Textual's own palette commands, without its "Keys" panel (``?`` is ours: every key
+        of every screen) and "Quit" (a binding of ours, listed with its key)."""
+        for command in super().get_system_commands(screen):
+            if command.title not in ("Keys", "Quit"):
+                yield command
+
     def notify(self, message: str, *, title: str = "", severity="information",  # type: ignore[override]
                timeout: float | None = None, markup: bool = True) -> None:
         """Notifications carry the researcher's own text (placeholders such as ``[naam]``,

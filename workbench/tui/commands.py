@@ -58,7 +58,9 @@ class WorkbenchCommands(Provider):
                                        "show their codings beside yours (read-only)",
                                        partial(screen.set_other, name)))
 
-    def _binding_commands(self) -> Iterator[tuple[str, str, Callable[[], object]]]:
+    def _binding_commands(self, with_owner: bool = False) -> Iterator[tuple]:
+        """``(description, help, run)`` for every active binding of the screen; with
+        ``with_owner`` also whether the binding is the workbench's own (has an id)."""
         seen: set[tuple[int, str]] = set()
         keys: dict[tuple[int, str], list[str]] = {}
         bindings = []
@@ -80,15 +82,21 @@ class WorkbenchCommands(Provider):
             def run(action: str = action, node=node) -> None:
                 self.app.call_later(self.app.run_action, action, node)
 
-            yield active.binding.description, f"key: {shown}", run
+            if with_owner:
+                yield active.binding.description, f"key: {shown}", run, bool(active.binding.id)
+            else:
+                yield active.binding.description, f"key: {shown}", run
 
     def _all(self) -> Iterator[tuple[str, str, Callable[[], object]]]:
         yield from self._binding_commands()
         yield from self._data
 
     async def discover(self) -> Hits:
-        for text, help_text, callback in self._binding_commands():
-            yield DiscoveryHit(text, callback, help=help_text)
+        """On an empty palette: the workbench's own keys of this screen (not a widget's
+        Up/Down), then the areas and imports."""
+        for text, help_text, callback, own in self._binding_commands(with_owner=True):
+            if own:
+                yield DiscoveryHit(text, callback, help=help_text)
         for text, help_text, callback in self._general:
             yield DiscoveryHit(text, callback, help=help_text)
 

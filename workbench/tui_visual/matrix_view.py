@@ -51,7 +51,9 @@ def cell_text(m: Matrix, i: int, j: int) -> str:
     row, col = m.rows[i], m.columns[j]
     name = row.label + (f" (theme {row.group})" if row.group and m.rows_kind == "codes" else "")
     what = "co-occurring with" if m.by == "code" and i != j else "×"
-    return f"{name} {what} {col.label}: {m.cells[i][j]} {m.count} · Enter extracts"
+    n = m.cells[i][j]
+    unit = m.count[:-1] if n == 1 and m.count.endswith("s") else m.count
+    return f"{name} {what} {col.label}: {n} {unit} · Enter extracts"
 
 
 class ExtractsModal(ModalScreen[dict | None]):

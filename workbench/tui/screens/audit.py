@@ -25,12 +25,29 @@ from textual.widgets import DataTable, Footer, Header, ProgressBar, Static
 from workbench.audit.categories import label as category_label
 from workbench.tui.screens.dialogs import PromptScreen
 
-CONTEXT_CHARS = 24
+CONTEXT_CHARS = 40
 
 
-def context_chars(screen_width: int) -> int:
-    """Characters of context each side of a flag, so that the table fits the screen."""
-    return max(12, min(40, (screen_width - 76) // 2))
+def fit_contexts(flags: list[dict], screen_width: int) -> list[str]:
+    """Each flag's context (``before »words« after``) cut so that the table fits the screen:
+    the same number of characters each side, what the other columns leave."""
+    if not flags:
+        return []
+    widest = {
+        "category": max(len("Category"), *(len(category_label(f["category"])) for f in flags)),
+        "text": max(len("Text"), *(len(f["text"]) for f in flags)),
+        "transcript": max(len(f"{f['label']} ({f['transcript_id']})") for f in flags),
+    }
+    room = screen_width - sum(widest.values()) - 4 * 2 - 2 - 1  # cell padding, scrollbar
+    side = max(8, (room - widest["text"] - 2) // 2)
+    out = []
+    for f in flags:
+        before, _, rest = f["context"].partition("»")
+        words, _, after = rest.partition("«")
+        before = before if len(before) <= side else "…" + before[-(side - 1):]
+        after = after if len(after) <= side else after[: side - 1] + "…"
+        out.append(f"{before}»{words}«{after}")
+    return out
 
 
 def when_text(iso: str | None) -> str:
@@ -92,7 +109,7 @@ class AuditScreen(Screen):
         from workbench.services.audit import last_run, list_flags
 
         db = self.app.project.db  # type: ignore[attr-defined]
-        flags = list_flags(db, width=context_chars(self.size.width or 120))
+        flags = list_flags(db, width=CONTEXT_CHARS)  # cut to the screen in _show
         decided = db.execute("select count(*) from audit_flags where decision != 'open'"
                              ).fetchone()[0]
         self.app.call_from_thread(self._show, flags, decided, last_run(db))
@@ -102,11 +119,11 @@ class AuditScreen(Screen):
         table = self.query_one(DataTable)
         keep = table.cursor_row
         table.clear()
-        for f in flags:
+        for f, context in zip(flags, fit_contexts(flags, self.size.width or 120), strict=True):
             table.add_row(
                 Text(category_label(f["category"]), style="bold red"),
                 Text(f["text"], style="bold"),
-                Text(" ".join(f["context"].split())),  # plain text: never markup
+                Text(context),  # plain text: never markup
                 Text(f"{f['label']} ({f['transcript_id']})"),
                 key=f["id"],
             )

@@ -188,8 +188,11 @@ class WorkbenchApp(App[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """While typing (a text field has the focus), those letters are text: their keys leave
         the footer (quit stays: Ctrl+Q)."""
+        from textual.command import CommandPalette
         from textual.widgets import Input, TextArea
 
+        if isinstance(self.screen, CommandPalette):
+            return True  # the palette lists the keys of the screen beneath it
         if isinstance(self.focused, Input | TextArea) and action in ("search", "help", "undo",
                                                                      "review"):
             return False

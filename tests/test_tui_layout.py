@@ -254,3 +254,54 @@ async def test_empty_palette_lists_the_workbench_actions_not_widget_keys(sample_
         assert any(t.startswith("Import codebook file") for t in titles), titles
         assert sum(t.startswith("Keys") for t in titles) == 1, titles  # ours, not Textual's too
         assert not {"Up", "Down", "Quit the application"} & {t.strip() for t in titles}
+
+
+# -- the other areas at 120 columns ----------------------------------------------------------------------
+
+async def test_areas_fit_120_columns_matrix_audit_dashboard(sample_project):
+    db = sample_project.db
+    text = db.execute("select text from transcripts where id = 'INT07'").fetchone()[0]
+    at = text.index("Jongens")
+    with db.atomic():  # a long category name and a long label: the table still fits
+        db["audit_flags"].insert({"id": "flag0001", "transcript_id": "INT07", "start": at,
+                                  "end": at + 7, "category": "social_handle", "text": "Jongens",
+                                  "source": "test", "decision": "open"})
+    app = WorkbenchApp(sample_project)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("4")  # matrix: the highlighted cell in words, with the code's theme
+        await settle(app, pilot)
+        status = str(app.screen.query_one("#matrix-status").render())
+        m = app.screen.matrix
+        assert status.startswith(f"{m.rows[0].label} (theme {m.rows[0].group}) × "
+                                 f"{m.columns[0].label}: {m.cells[0][0]} ")
+        label_column = app.screen.query_one(DataTable).ordered_columns[0]
+        assert label_column.get_render_width(app.screen.query_one(DataTable)) <= 42
+
+        await pilot.press("7")  # audit: readable categories, every column on screen
+        await settle(app, pilot)
+        table = app.screen.query_one(DataTable)
+        assert str(table.get_row("flag0001")[0]) == "social-media-naam"
+        assert table.virtual_size.width <= table.scrollable_content_region.width
+        context = str(table.get_row("flag0001")[2])
+        assert "»Jongens«" in context
+
+        await pilot.press("8")  # dashboard: long lines wrap instead of running off the screen
+        await settle(app, pilot)
+        table = app.screen.query_one(DataTable)
+        assert table.virtual_size.width <= table.scrollable_content_region.width
+
+
+async def test_typing_in_the_notes_takes_the_letter_keys_out_of_the_footer(sample_project):
+    app = WorkbenchApp(sample_project)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        app.open_transcript("INT01")
+        await settle(app, pilot)
+        assert "Search" in footer_keys(app.screen)
+        await pilot.press("N")
+        await settle(app, pilot)
+        keys = footer_keys(app.screen)
+        assert "Save notes" in keys and not {"Search", "Keys", "Undo"} & set(keys)
+        await pilot.press(*"u/?")
+        assert app.screen.query_one("#memo-text").text == "u/?"

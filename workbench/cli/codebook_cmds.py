@@ -37,7 +37,8 @@ def codebook() -> None:
 @click.argument("name")
 @click.option("--theme", "theme", help="Put the code (or sub-theme) under this theme.")
 @click.option("--parent", "parent", help="Same as --theme (for sub-themes).")
-@click.option("--kind", type=click.Choice(["code", "theme"]), default="code", show_default=True)
+@click.option("--kind", type=click.Choice(["code", "theme"]), default="code", show_default=True,
+              help="Add a code (applied to passages) or a theme (groups codes).")
 @_field_options
 @with_project
 def add_cmd(project, coder, name, theme, parent, kind, **fields) -> None:

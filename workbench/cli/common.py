@@ -62,6 +62,10 @@ def with_project(func: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(func)
     def wrapper(ctx: click.Context, *args: Any, **kwargs: Any) -> Any:
         state = ctx.ensure_object(State)
+        if isinstance(ctx.command, click.Group) and ctx.invoked_subcommand is not None:
+            # A group that also acts alone (audit, transcripts): its subcommand opens the
+            # project itself, after its own --project/--help are parsed.
+            return None
         return func(state.project(), state.coder, *args, **kwargs)
 
     return wrapper

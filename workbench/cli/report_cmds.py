@@ -287,7 +287,8 @@ def export() -> None:
 @export.command("quotes")
 @click.option("--theme", help="Only quotes of this theme (with its sub-themes) or code.")
 @click.option("--survey-theme", help="Only quotes under this survey theme (id such as 4.3).")
-@click.option("--format", "fmt", type=click.Choice(["md", "docx", "csv", "json"]), default="md", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["md", "docx", "csv", "json"]), default="md", show_default=True,
+              help="Markdown, Word, a CSV table or JSON.")
 @click.option("--force", is_flag=True, help="Overwrite an export of the same name.")
 @click.option("--allow-flagged", is_flag=True, help="Export quotes with open anonymity flags anyway.")
 @with_project_filter
@@ -302,7 +303,8 @@ def export_quotes(project, coder, theme, survey_theme, fmt: str, force: bool, al
 
 @export.command("chapter")
 @click.option("--survey-theme", "survey_themes", multiple=True, help="Only these survey themes (repeatable; default: all).")
-@click.option("--format", "fmt", type=click.Choice(["md", "docx"]), default="md", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["md", "docx"]), default="md", show_default=True,
+              help="Markdown or Word (with heading and quote styles).")
 @click.option("--force", is_flag=True, help="Overwrite an export of the same name.")
 @click.option("--allow-flagged", is_flag=True, help="Include quotes with open anonymity flags anyway.")
 @click.option("--stdout", "to_stdout", is_flag=True, help="Print the Markdown instead of writing a file.")

@@ -85,7 +85,7 @@ def map_(project, coder, fmt: str, cooccurrence: bool, min_count: int, title: st
 @click.option("--count", type=click.Choice(["interviews", "extracts"]), default="interviews",
               show_default=True, help="Count interviews, or coded extracts (codings).")
 @click.option("--format", "fmt", type=click.Choice(["csv", "md", "svg", "png"]), default="md",
-              show_default=True)
+              show_default=True, help="A CSV or Markdown table, or a heat-shaded picture (SVG, PNG).")
 @click.option("--coders", metavar="A,B", help="Only these coders' codings (comma-separated; "
               "a name without codings is an error); default: all coders.")
 @click.option("--stdout", "to_stdout", is_flag=True, help="Print CSV/Markdown instead of writing a file.")

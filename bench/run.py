@@ -9,6 +9,7 @@ words, 50,000 codings by two coders) and takes a while.
 from __future__ import annotations
 
 import argparse
+import os
 import platform
 import subprocess
 import sys
@@ -19,8 +20,6 @@ HERE = Path(__file__).resolve().parent
 
 
 def machine() -> str:
-    import os
-
     cpu = platform.processor() or platform.machine()
     try:
         with open("/proc/cpuinfo") as fh:
@@ -41,12 +40,23 @@ def main() -> int:
     scripts = sorted(p for p in HERE.glob("bench_*.py") if not args.only or args.only in p.name)
     print(f"# workbench benchmarks ({args.size}) on {machine()}\n")
     failed = 0
+    summary: list[tuple[str, float, float, int]] = []
     for script in scripts:
         print(f"## {script.stem}\n", flush=True)
         t0 = time.perf_counter()
-        proc = subprocess.run([sys.executable, str(script), "--size", args.size], text=True)
-        print(f"\n({script.name}: {time.perf_counter() - t0:.1f} s, exit {proc.returncode})\n", flush=True)
-        failed += proc.returncode != 0
+        proc = subprocess.Popen([sys.executable, str(script), "--size", args.size])
+        _pid, status, usage = os.wait4(proc.pid, 0)  # this script's own peak memory
+        code = os.waitstatus_to_exitcode(status)
+        proc.returncode = code
+        seconds = time.perf_counter() - t0
+        print(f"\n({script.name}: {seconds:.1f} s, exit {code})\n", flush=True)
+        summary.append((script.stem, seconds, usage.ru_maxrss / 1024, code))
+        failed += code != 0
+    print("## summary\n")
+    print("| script | wall s | peak memory (MB, the script's own process) | exit |")
+    print("|---|---:|---:|---:|")
+    for name, seconds, mb, code in summary:
+        print(f"| {name} | {seconds:.1f} | {mb:.0f} | {code} |")
     return 1 if failed else 0
 
 

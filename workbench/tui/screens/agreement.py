@@ -361,7 +361,7 @@ class AgreementScreen(Screen):
             self.compute()
 
         self.app.push_screen(PromptScreen("Segment overlap (percent)",
-                                          f"{self.overlap * 100:g}"), chosen)
+                                          f"{self.overlap * 100:g}", enter="recompute"), chosen)
 
     def action_refresh(self) -> None:
         self.compute()

@@ -169,7 +169,7 @@ class AuditScreen(Screen):
 
         self.app.push_screen(PromptScreen(
             f"Replace “{flag['text']}” ({category_label(flag['category'])}, {flag['label']}) with",
-            flag["suggested"]), chosen)
+            flag["suggested"], enter="replace"), chosen)
 
     @work(thread=True, exclusive=True, group="audit-write", exit_on_error=False)
     def _replace(self, flag_id: str, placeholder: str) -> None:

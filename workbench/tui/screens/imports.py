@@ -52,7 +52,8 @@ def ask_import_transcripts(app: WorkbenchApp) -> None:
             app.push_screen(ImportTranscriptsScreen(split_paths(value)))
 
     app.push_screen(PromptScreen("Import transcripts: files or folders (space between; quote "
-                                 "names with spaces)", str(app.project.transcripts_dir)), chosen)
+                                 "names with spaces)", str(app.project.transcripts_dir),
+                                 enter="import"), chosen)
 
 
 class ImportTranscriptsScreen(ModalScreen[None]):
@@ -141,7 +142,8 @@ def ask_import_codebook(app: WorkbenchApp) -> None:
             plan_codebook_import(app, Path(paths[0] if paths else value.strip()))
 
     app.push_screen(PromptScreen("Import codebook file (.yaml, or .qdc from another QDA tool)",
-                                 str(app.project.codebook_file)), chosen)
+                                 str(app.project.codebook_file), enter="show what changes"),
+                    chosen)
 
 
 def read_codebook_file(path: Path, db) -> list:

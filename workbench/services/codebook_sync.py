@@ -673,21 +673,9 @@ def read_yaml(path: Path | str) -> list[CodeEntry]:
         raise WorkbenchError("no such codebook file", path=path) from exc
     except UnicodeDecodeError as exc:
         raise WorkbenchError("the codebook file is not UTF-8 text", path=path) from exc
-    Loader = _loader()
-    try:
-        loader = Loader(text)
-        try:
-            root = loader.get_single_node()
-        finally:
-            loader.dispose()
-    except yaml.reader.ReaderError as exc:
-        line = text.count("\n", 0, exc.position) + 1
-        raise WorkbenchError(f"not valid YAML: the file holds the control character U+{exc.character:04X} "
-                             "(is it a binary file?)", path=path, line=line) from exc
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise WorkbenchError(f"not valid YAML: {getattr(exc, 'problem', exc)}", path=path,
-                             line=mark.line + 1 if mark else None) from exc
+    from workbench.yamlfile import compose
+
+    root = compose(text, path, _loader())
     if root is None:
         raise WorkbenchError(
             f"the codebook file is empty (expected 'version: {FORMAT_VERSION}' and 'themes:'); "
@@ -696,7 +684,7 @@ def read_yaml(path: Path | str) -> list[CodeEntry]:
     def fail(msg: str, node) -> WorkbenchError:
         return WorkbenchError(msg, path=path, line=node.start_mark.line + 1)
 
-    plain_tags = {f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "timestamp")}
+    from workbench.yamlfile import PLAIN_TAGS as plain_tags
 
     def text_of(node, what: str) -> str | None:
         """A scalar as written (``yes`` stays 'yes', ``0012`` stays '0012'); None for null."""

@@ -43,19 +43,12 @@ class LoadReport:
 def _read_yaml_rows(path: Path, text: str) -> list[tuple[int, dict]]:
     import yaml
 
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.reader.ReaderError as exc:
-        line = text.count("\n", 0, exc.position) + 1
-        raise WorkbenchError(f"not valid YAML: the file holds the control character U+{exc.character:04X} "
-                             "(is it a binary file?)", path=path, line=line) from exc
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise WorkbenchError(f"not valid YAML: {getattr(exc, 'problem', exc)}", path=path,
-                             line=mark.line + 1 if mark else None) from exc
+    from workbench.yamlfile import PLAIN_TAGS as plain
+    from workbench.yamlfile import compose
+
+    root = compose(text, path)
     if root is None:
         raise WorkbenchError("the file is empty (expected a 'codings:' list)", path=path)
-    plain = {f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "timestamp")}
 
     def text_of(node, what: str) -> str | None:
         """A scalar as written (``0012`` stays '0012'); None for an empty value."""

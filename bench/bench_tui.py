@@ -50,6 +50,9 @@ def child_minimal() -> None:
 
 
 def child_app(directory: str) -> None:
+    from workbench._fast_imports import import_sqlite_utils
+
+    import_sqlite_utils()  # as `workbench` itself does before it opens a project
     from workbench.project import Project
     from workbench.tui.app import WorkbenchApp
 

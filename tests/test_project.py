@@ -80,3 +80,20 @@ def test_coder_resolution_order(project: Project, monkeypatch: pytest.MonkeyPatc
     assert project.coder("carla") == "carla"
     with pytest.raises(WorkbenchError, match="control characters"):
         project.coder("bad\x07name")
+
+
+def test_sqlite_utils_is_imported_without_numpy_and_numpy_still_works() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from workbench._fast_imports import import_sqlite_utils\n"
+        "import_sqlite_utils()\n"
+        "assert 'sqlite_utils' in sys.modules and 'numpy' not in sys.modules\n"
+        "import numpy, sqlite_utils\n"
+        "print(numpy.arange(3).sum())\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "3"

@@ -21,6 +21,9 @@ class State:
         self._project = None
 
     def project(self):
+        from workbench._fast_imports import import_sqlite_utils
+
+        import_sqlite_utils()
         from workbench.project import Project
 
         if self._project is None:

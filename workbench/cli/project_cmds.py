@@ -213,10 +213,8 @@ def label(project, coder, transcript: str | None, new_label: str | None, freeze:
 @click.pass_context
 def open_(ctx: click.Context) -> None:
     """Open the terminal workbench on the project (the default command)."""
-    from workbench.project import Project
-
     state = ctx.ensure_object(State)
-    project = Project.open(state.project_dir)
+    project = state.project()
     try:
         from workbench.tui.app import run_app
     except ImportError:

@@ -58,10 +58,10 @@ def test_interviewer_turns_service(project, add_transcript):
 def test_fuzzy_quote_says_what_was_coded(run, project):
     out = run("code", "T1", "Dure spullen", "--quote", "Dure kleding en nieuwe telefoontjes")
     assert out.exit_code == 0, out.output
-    assert "fuzzy match (" in out.stdout and "%): coded [" in out.stdout
+    assert "fuzzy match, " in out.stdout and "% similar (a fuzzy match needs 90%): coded [" in out.stdout
     row = project.db.execute("select start, end from codings").fetchone()
     text = project.db["transcripts"].get("T1")["text"]
-    assert f"coded [{row[0]}:{row[1]}] “{text[row[0]:row[1]]}" in out.stdout
+    assert f"coded [{row[0]}:{row[1]}] " in out.stdout and f"«{text[row[0]:row[1]]}»" in out.stdout
     assert text[row[0]:row[1]].startswith("Dure kleding")  # not the '?' before it
     assert "interviewer" not in out.stderr
     exact = run("code", "T1", "Dure spullen", "--quote", "Ze spijbelen ook vaak.")
@@ -72,7 +72,7 @@ def test_find_quote_reports_how(project, add_transcript):
     add_transcript("T1")
     db = project.db
     assert coding.find_quote(db, "T1", "Ze spijbelen ook vaak.").how == "exact"
-    assert coding.find_quote(db, "T1", "ze  SPIJBELEN ook vaak").how == "normalised"
+    assert coding.find_quote(db, "T1", "ze  SPIJBELEN ook vaak").how == "words"
     fuzzy = coding.find_quote(db, "T1", "Dure kleding en nieuwe telefoontjes")
     assert fuzzy.how == "fuzzy" and 90 <= fuzzy.score < 100
     exact = coding.find_quote(db, "T1", "Ze spijbelen ook vaak.")

@@ -7,11 +7,11 @@ import pytest
 from click.testing import CliRunner
 from test_export_fixtures import build_report_project
 
+from workbench.analysis.verbatim import VerbatimError
 from workbench.cli.main import cli
 from workbench.db.changes import undo_last
 from workbench.errors import WorkbenchError
 from workbench.services import quotes
-from workbench.services.verbatim import VerbatimError
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from workbench.services.verbatim import VerbatimError, check, is_verbatim, tokenize_display
+from workbench.analysis.verbatim import VerbatimError, check, is_verbatim, tokenize_display
 
 SOURCE = (
     "Ja, eh, ik ben jongerenwerker in Utrecht, ik doe dit nu een jaar of twaalf. Dure kleding, "

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from pathlib import Path
 
@@ -56,16 +57,24 @@ def _parse_span(value: str) -> tuple[int, int]:
 @click.option("--span", help="START:END string offsets (see 'workbench show T --sentences').")
 @click.option("--sentence", type=int, help="Sentence number N of the transcript.")
 @click.option("--turn", type=int, help="Turn number N of the transcript.")
-@click.option("--quote", help="The passage's words; found exactly, else fuzzily (refused when weak or ambiguous).")
+@click.option("--quote", help="A quote as the report prints it ([…], [words], curly quotes); codes the "
+              "passage it stands for, found word for word, else fuzzily (refused when weak or ambiguous).")
+@click.option("--include-interviewer", is_flag=True,
+              help="Allow a --quote passage that runs into an interviewer turn (refused otherwise).")
 @click.option("--memo", default="", help="A memo on this coding.")
 @click.option("--new", "create", is_flag=True, help="Create CODE first if it does not exist (inductive coding).")
 @json_option
 @with_project
-def code(project, coder, transcript, code_ref, span, sentence, turn, quote, memo, create, as_json) -> None:
+def code(project, coder, transcript, code_ref, span, sentence, turn, quote, include_interviewer, memo,
+         create, as_json) -> None:
     """Apply CODE to a passage of TRANSCRIPT as the current coder.
 
     Exactly one of --span START:END, --sentence N, --turn N or --quote "TEXT".
-    Example: workbench code INT01 "Tweede telefoon" --quote "die tweede telefoon"
+    A quote is read the way a report prints it: […] or (…) skip words, [words] are the
+    author's, [D]ie marks a changed letter, a trailing (Label) is ignored. The passage coded runs
+    from the first to the last word the quote stands for.
+
+    Example: workbench code INT01 "Tweede telefoon" --quote "die tweede telefoon […] voor het werk"
     """
     from workbench.errors import NotFoundError
     from workbench.services import codebook as cb
@@ -86,7 +95,7 @@ def code(project, coder, transcript, code_ref, span, sentence, turn, quote, memo
     elif turn is not None:
         start, end = coding.turn_span(db, t["id"], turn)
     else:
-        found = coding.find_quote(db, t["id"], quote)
+        found = coding.find_quote(db, t["id"], quote, include_interviewer=include_interviewer)
         start, end = found.start, found.end
     coding.check_span(t["text"], start, end)  # before --new creates anything
     try:
@@ -112,11 +121,15 @@ def code(project, coder, transcript, code_ref, span, sentence, turn, quote, memo
             "by default ('workbench uncode ID' removes the coding)")
     if as_json:
         echo_json({**row, "text": excerpt, "existed": existed,
-                   "match": found._asdict() if found else None,
+                   "match": dataclasses.asdict(found) if found else None,
                    "interviewer_turns": turns, "warnings": warnings})
         return
     if found is not None and found.how == "fuzzy":
-        click.echo(f"fuzzy match ({found.score:.0f}%): coded [{row['start']}:{row['end']}] “{_short(excerpt)}”")
+        from workbench.analysis.passage import percent, show
+
+        click.echo(f"fuzzy match, {percent(found.score)} similar (a fuzzy match needs "
+                   f"{percent(found.threshold)}): coded [{row['start']}:{row['end']}] "
+                   f"{show(t['text'], row['start'], row['end'])}")
     verb = "already coded" if existed else "coded"
     click.echo(f"{verb} {row['id']}: '{cb.resolve(db, row['code_id'])['name']}' on {t['id']} "
                f"[{row['start']}:{row['end']}] as {who}: “{_short(excerpt)}”")

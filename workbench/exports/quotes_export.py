@@ -40,8 +40,8 @@ def export_rows(
     Raises a WorkbenchError listing quotes that no longer match their transcript, and
     :class:`FlaggedQuotesError` for flagged quotes unless ``allow_flagged``.
     """
+    from workbench.analysis.verbatim import VerbatimError
     from workbench.services import quotes as quotes_service
-    from workbench.services.verbatim import VerbatimError
 
     rows = quotes_service.list_quotes(db, theme=theme, survey_theme=survey_theme, coder=coder)
     flags = FlagIndex(db)

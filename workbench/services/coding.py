@@ -2,19 +2,18 @@
 
 A coding is ``(transcript, code, coder, start, end)`` with ``[start, end)`` Python string
 indices into the transcript's canonical text. Spans can be given directly, or as a sentence or
-turn number, or by quoting the passage (found exactly first, then fuzzily: :func:`span_for_quote`).
+turn number, or by a report quote (the passage it stands for: :func:`find_quote`).
 A coding can carry a memo (``codings.memo``). One coder's codings never touch another coder's:
 removing or changing a coding is refused to anyone but its coder.
 """
 
 from __future__ import annotations
 
-import re
 import secrets
-from typing import NamedTuple
 
 import sqlite_utils
 
+from workbench.analysis.passage import Passage, TurnSpan, find_passage
 from workbench.clock import now_iso
 from workbench.db.changes import record
 from workbench.errors import NotFoundError, WorkbenchError
@@ -195,148 +194,29 @@ def set_memo(db: sqlite_utils.Database, coder: str, coding_id: str, memo: str) -
 
 # -- finding a quoted passage ---------------------------------------------------------------
 
-QUOTE_MIN_SCORE = 90.0
-QUOTE_AMBIGUITY_MARGIN = 3.0
-_FOLD = {
-    "“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "‘": "'", "’": "'", "‚": "'", "`": "'",
-    "–": "-", "—": "-", "‐": "-", "…": "...", "\u00a0": " ",
-}
+
+def turn_spans(db: sqlite_utils.Database, tid: str) -> list[TurnSpan]:
+    """The speaker turns of a transcript: number, role and span."""
+    return [TurnSpan(r[0], r[1], r[2], r[3]) for r in db.execute(
+        "select idx, role, start, [end] from turns where transcript_id = ? order by idx", [tid])]
 
 
-def _fold(text: str) -> tuple[str, list[int]]:
-    """Text with quote marks, dashes and whitespace evened out and lower-cased, and for each of
-    its characters the index of the character in ``text`` it came from."""
-    out: list[str] = []
-    origin: list[int] = []
-    prev_space = True
-    for i, ch in enumerate(text):
-        if ch.isspace():
-            if not prev_space:
-                out.append(" ")
-                origin.append(i)
-            prev_space = True
-            continue
-        prev_space = False
-        for piece in _FOLD.get(ch, ch).lower():
-            out.append(piece)
-            origin.append(i)
-    if out and out[-1] == " ":
-        out.pop()
-        origin.pop()
-    return "".join(out), origin
-
-
-def _strip_outer_quotes(quote: str) -> str:
-    q = quote.strip()
-    pairs = {'"': '"', "“": "”", "„": "”", "'": "'", "‘": "’"}
-    if len(q) >= 2 and q[0] in pairs and q[-1] == pairs[q[0]]:
-        q = q[1:-1].strip()
-    return q
-
-
-def _snap_to_words(text: str, start: int, end: int) -> tuple[int, int]:
-    """Extend a fuzzy match that starts or ends inside a word to the whole word."""
-    while start > 0 and text[start - 1].isalnum() and text[start].isalnum():
-        start -= 1
-    while end < len(text) and text[end - 1].isalnum() and text[end].isalnum():
-        end += 1
-    return start, end
-
-
-def _where(text: str, start: int) -> str:
-    line = text.count("\n", 0, start) + 1
-    return f"offset {start} (line {line})"
-
-
-class QuoteMatch(NamedTuple):
-    """Where a quoted passage was found: the span, how (``"exact"``, ``"normalised"``: ignoring
-    case, spacing, quote marks and dashes, or ``"fuzzy"``) and the similarity (100 unless
-    fuzzy)."""
-
-    start: int
-    end: int
-    how: str
-    score: float
-
-
-def span_for_quote(db: sqlite_utils.Database, transcript_id: str, quote: str) -> tuple[int, int]:
+def span_for_quote(db: sqlite_utils.Database, transcript_id: str, quote: str, *,
+                   include_interviewer: bool = False) -> tuple[int, int]:
     """The span of the passage ``quote`` in a transcript (see :func:`find_quote`)."""
-    found = find_quote(db, transcript_id, quote)
+    found = find_quote(db, transcript_id, quote, include_interviewer=include_interviewer)
     return found.start, found.end
 
 
-def find_quote(db: sqlite_utils.Database, transcript_id: str, quote: str) -> QuoteMatch:
-    """Find the passage ``quote`` in a transcript: its span, how it was found and the score.
+def find_quote(db: sqlite_utils.Database, transcript_id: str, quote: str, *,
+               include_interviewer: bool = False) -> Passage:
+    """Find the passage a (report) quote stands for in a transcript.
 
-    Tried in order: the exact text; the text with whitespace, quote marks, dashes and case
-    evened out; then a fuzzy match (rapidfuzz partial alignment) of at least 90%. A quote found
-    at two places, or two fuzzy matches about as good, is refused (quote more words), and so is a
-    weak fuzzy match; the message says why and where.
+    The quote is read with the house-style rules (``[…]``, ``[author words]``, ``[D]ie``,
+    curly quotes, a trailing ``(Label)``); the passage runs from the first to the last source
+    word it stands for (:func:`workbench.analysis.passage.find_passage`). Refused when weak,
+    ambiguous, or running into an interviewer turn unless ``include_interviewer``.
     """
-    from rapidfuzz import fuzz
-
     t = resolve_transcript(db, transcript_id)
-    text = t["text"]
-    q = _strip_outer_quotes(quote or "")
-    if len(q) < 3:
-        raise WorkbenchError("the quote is too short to find: give at least a few words")
-    where_t = f"in {t['id']}"
-
-    def unique(hits: list[int], length: int, how: str) -> tuple[int, int] | None:
-        if len(hits) > 1:
-            places = ", ".join(_where(text, h) for h in hits[:5])
-            raise WorkbenchError(
-                f"the quote occurs {len(hits)} times {where_t} ({how}: {places}); quote more "
-                "words, or give --span START:END"
-            )
-        return (hits[0], hits[0] + length) if hits else None
-
-    exact = [m.start() for m in re.finditer(re.escape(q), text)]
-    found = unique(exact, len(q), "exactly")
-    if found:
-        return QuoteMatch(*check_span(text, *found), "exact", 100.0)
-
-    folded_text, origin = _fold(text)
-    folded_q, _ = _fold(q)
-    hits = [m.start() for m in re.finditer(re.escape(folded_q), folded_text)]
-    if len(hits) > 1:
-        unique([origin[h] for h in hits], 0, "ignoring case and spacing")
-    if hits:
-        h = hits[0]
-        return QuoteMatch(*check_span(text, origin[h], origin[h + len(folded_q) - 1] + 1), "normalised", 100.0)
-
-    if len(folded_q) > len(folded_text):
-        raise WorkbenchError(f"the quote is longer than the whole transcript {t['id']}")
-    best = fuzz.partial_ratio_alignment(folded_q, folded_text, processor=None)
-    if best is None or best.score < QUOTE_MIN_SCORE:
-        score = best.score if best else 0.0
-        near = ""
-        if best is not None and best.dest_end > best.dest_start:
-            s0 = origin[best.dest_start]
-            s1 = origin[best.dest_end - 1] + 1
-            snippet = " ".join(text[s0:s1].split())
-            near = f"; the closest passage, at {_where(text, s0)}, is {score:.0f}% similar: “{snippet[:80]}”"
-        raise WorkbenchError(
-            f"the quote is not {where_t}{near} (a fuzzy match needs {QUOTE_MIN_SCORE:.0f}%); "
-            "check the words, or give --span START:END"
-        )
-    # Ambiguity: look again on each side of the best match.
-    for lo, hi in ((0, best.dest_start), (best.dest_end, len(folded_text))):
-        if hi - lo < len(folded_q):
-            continue
-        other = fuzz.partial_ratio_alignment(folded_q, folded_text[lo:hi], processor=None)
-        if other is not None and other.score >= max(QUOTE_MIN_SCORE, best.score - QUOTE_AMBIGUITY_MARGIN):
-            a = origin[best.dest_start]
-            b = origin[lo + other.dest_start]
-            raise WorkbenchError(
-                f"the quote matches two passages {where_t} about equally well ({_where(text, a)}, "
-                f"{best.score:.0f}%; {_where(text, b)}, {other.score:.0f}%); quote more words, or "
-                "give --span START:END"
-            )
-    start = origin[best.dest_start]
-    end = origin[best.dest_end - 1] + 1
-    if q[:1].isalnum():  # the alignment may take in the punctuation before the first word
-        while start < end and not text[start].isalnum():
-            start += 1
-    start, end = _snap_to_words(text, start, end)
-    return QuoteMatch(*check_span(text, start, end), "fuzzy", float(best.score))
+    return find_passage(t["text"], quote, turns=turn_spans(db, t["id"]),
+                        include_interviewer=include_interviewer, name=t["id"])

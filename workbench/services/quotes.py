@@ -3,7 +3,7 @@
 A quote (table ``quotes``) points at a coding (``coding_id``) and, when it joins fragments of
 one answer, at further codings of the same transcript (``extra_codings``, a JSON list). Its
 display text may shorten and clarify the respondent's words in the house style; every change is
-checked by :mod:`workbench.services.verbatim` against the respondent's words in those codings
+checked by :mod:`workbench.analysis.verbatim` against the respondent's words in those codings
 (the interviewer's turns never count as quotable). A quote is attributed with the transcript's
 respondent label: ``“…” (Jongerenwerker C)`` (:func:`format_quote`). Starring, editing and
 unstarring go through :func:`workbench.db.changes.record`, so they can be undone.
@@ -19,10 +19,10 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
+from workbench.analysis import verbatim
 from workbench.clock import now_iso
 from workbench.db.changes import record
 from workbench.errors import NotFoundError, WorkbenchError
-from workbench.services import verbatim
 
 OPEN_QUOTE, CLOSE_QUOTE = "“", "”"
 INNER_OPEN, INNER_CLOSE = "‘", "’"

@@ -10,7 +10,7 @@ side (``compare``); when you are neither of them it is read-only.
 
 from __future__ import annotations
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -42,12 +42,14 @@ class ReaderScreen(Screen):
 
     BINDINGS = [
         Binding("c", "code", "Code", id="reader.code"),
+        Binding("quotation_mark", "paste_quote", "Quote", key_display='"', id="reader.quote"),
+        Binding("enter", "code_found", "Code found passage", show=False, id="reader.code_found"),
         Binding("x", "uncode", "Uncode", id="reader.uncode"),
         Binding("m", "memo", "Memo", id="reader.memo"),
         Binding("o", "other_coder", "Compare", id="reader.other"),
         Binding("b", "toggle_codebook", "Codebook", id="reader.codebook"),
-        Binding("N", "notes", "Notes", id="reader.notes"),
-        Binding("escape", "app.back", "Back", id="reader.back"),
+        Binding("N", "notes", "Notes", show=False, id="reader.notes"),
+        Binding("escape", "app.back", "Back", show=False, id="reader.back"),
     ]
 
     def __init__(self, transcript_id: str, *, offset: int | None = None,
@@ -60,6 +62,8 @@ class ReaderScreen(Screen):
         self.primary_coder: str | None = None  # None: the app's coder
         self.stale = False
         self._compare = compare
+        self.found: tuple[int, int] | None = None  # a passage found from a pasted quote
+        self.found_note = ""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -208,6 +212,8 @@ class ReaderScreen(Screen):
             parts.append(f"⚑ {len(flagged)} open anonymity flag(s)")
         if self.read_only:
             parts.append("read-only")
+        if self.found is not None and sel == self.found:
+            parts.append(self.found_note)
         self.query_one("#status", Static).update(" · ".join(parts))
 
     def _refuse_read_only(self) -> bool:
@@ -254,6 +260,78 @@ class ReaderScreen(Screen):
 
         self.app.push_screen(CodePicker(codes, recent, similar, suggest=suggestions), chosen)
 
+    # -- finding a pasted quote ----------------------------------------------------------------
+    def action_paste_quote(self, text: str = "") -> None:
+        """Ask for a quote as the report prints it; find and select its passage."""
+        if self._refuse_read_only() or not self.transcript:
+            return
+
+        def find(quote: str | None) -> None:
+            if quote and quote.strip():
+                self.find_quote(quote)
+
+        self.app.push_screen(
+            PromptScreen("Paste a quote as the report prints it: […] skips words, [words] are "
+                         "the author's, a trailing (Label) is ignored", text,
+                         placeholder="“…” (Jongerenwerker C)", enter="finds the passage"),
+            find,
+        )
+
+    def on_paste(self, event: events.Paste) -> None:
+        """Text pasted into the reader (the terminal's paste) is taken as a quote to find."""
+        if self.screen is self and event.text.strip() and not self.query_one(MemoPanel).has_class("open"):
+            event.stop()
+            self.action_paste_quote(" ".join(event.text.split()))
+
+    @work(thread=True, exclusive=True, group="reader-quote", exit_on_error=False)
+    def find_quote(self, quote: str, include_interviewer: bool = False) -> None:
+        from workbench.analysis.passage import PassageError
+        from workbench.services.coding import find_quote
+
+        db = self.app.project.db  # type: ignore[attr-defined]
+        try:
+            found = find_quote(db, self.transcript["id"], quote, include_interviewer=include_interviewer)
+        except PassageError as exc:
+            self.app.call_from_thread(self._quote_refused, quote, exc)
+            return
+        self.app.call_from_thread(self._quote_found, found)
+
+    def _quote_refused(self, quote: str, exc) -> None:
+        if exc.kind != "interviewer":
+            self.notify(exc.message, title="Quote not found", severity="error", timeout=10)
+            return
+
+        def answer(choice: str | None) -> None:
+            if choice == "include":
+                self.find_quote(quote, include_interviewer=True)
+
+        turns = ", ".join(str(t) for t in exc.turns)
+        self.app.push_screen(ChoiceScreen(
+            f"The passage runs into the interviewer's turn {turns}; interviewer text is not "
+            "quoted in a report.",
+            [("cancel", "Cancel: quote the respondent's words only"),
+             ("include", "Select it anyway, with the interviewer's words")]), answer)
+
+    def _quote_found(self, found) -> None:
+        from workbench.analysis.passage import percent
+
+        self.found = (found.start, found.end)
+        self.view.move_to_offset(found.start, select_to=found.end)
+        self.call_after_refresh(self.view.scroll_to_cursor)
+        how = {"exact": "found exactly", "words": "found word for word"}.get(
+            found.how, f"fuzzy match, {percent(found.score)} similar (needs {percent(found.threshold)})")
+        note = " · includes interviewer text" if found.interviewer_turns else ""
+        self.found_note = (f"{how}: [{found.start}:{found.end}]{note} · Enter: choose the code · "
+                           "Esc: cancel")
+        self._status()
+
+    def action_code_found(self) -> None:
+        """Enter after a found quote: code the selected passage (the picker applies it)."""
+        if self.found is not None and self.view.selection == self.found:
+            self.action_code()
+        else:
+            self.found = None
+
     def apply(self, answer: dict, span: tuple[int, int]) -> None:
         """Apply the picked (or a new) code to ``span``; then redraw."""
         from workbench.services import codebook, coding
@@ -268,6 +346,7 @@ class ReaderScreen(Screen):
             before = {c.id for c in self.view.own}
             row = coding.apply_code(db, app.coder, self.transcript["id"], code["id"], *span)  # type: ignore[attr-defined]
             self.view.anchor = self.view.head = None
+            self.found = None
             if row["id"] not in before:
                 self.view.add_span(Span(row["id"], code["id"], code["name"], code["colour"] or "",
                                         row["coder"], row["start"], row["end"], row["memo"] or ""))

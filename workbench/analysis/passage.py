@@ -28,12 +28,14 @@ from workbench.errors import WorkbenchError
 
 MIN_SCORE = 90.0  # a fuzzy match needs this similarity (percent) for every fragment
 AMBIGUITY_MARGIN = 3.0  # two fuzzy places closer than this are "equally good"
+_SETTLE = 3  # words tried either side of a fuzzy alignment's ends
 CONTEXT = 30  # characters of context shown on each side of a found passage
 
 _WORD_RE = re.compile(r"\w+(?:[-'’]\w+)*")
 _QUOTE_PAIRS = {'"': '"', "“": "”", "„": "”", "”": "”", "'": "'", "‘": "’", "‚": "’", "«": "»", "»": "«"}
 _LABEL_RE = re.compile(r"^(?P<quote>.*[\"”’'»«])\s*\((?P<label>[^()]{1,80})\)\s*[.,;:]?\s*$", re.S)
 _CLOSING = ".?!…"
+_CLOSING_MARKS = "\"”’')»"
 
 
 class PassageError(WorkbenchError):
@@ -202,48 +204,31 @@ def _fuzzy_place(
 ) -> tuple[int, int, float, tuple[int, int, float] | None] | None:
     """The best fuzzy place of ``frag`` among source words ``lo..hi``: (first word, index after
     the last, score, a rival place about as good or None)."""
-    from rapidfuzz import fuzz
-
     needle = " ".join(p.key for p in frag if p.kind == "word")
-    if not needle or hi <= lo:
+    best = _align(needle, words, lo, hi)
+    if best is None:
         return None
-    keys = [w.key for w in words[lo:hi]]
-    hay = " ".join(keys)
-    owner: list[int] = []  # the word index of each character of hay
-    for n, k in enumerate(keys):
-        owner.extend([lo + n] * (len(k) + 1))
-    if len(needle) > len(hay):
-        return None
-    best = fuzz.partial_ratio_alignment(needle, hay, processor=None)
-    if best is None or best.dest_end <= best.dest_start:
-        return None
-    first = owner[best.dest_start]
-    last = owner[max(best.dest_start, best.dest_end - 1)]
-    if hay[best.dest_start] == " ":
-        first += 1
-    # Settle on whole words: try one word more or less at each end.
-    wanted = needle.split()
-    score, a, b = -1.0, first, last + 1
-    for s in (first - 1, first, first + 1):
-        for e in (last, last + 1, last + 2):
-            if lo <= s < e <= hi:
-                r = fuzz.ratio(needle, " ".join(keys[s - lo:e - lo]), processor=None)
-                # Prefer the span with the quote's own number of words when scores tie.
-                if r > score or (r == score and abs((e - s) - len(wanted)) < abs((b - a) - len(wanted))):
-                    score, a, b = r, s, e
+    a, b, score = best
+    n_words = len(needle.split())
     rival = None
     for r_lo, r_hi in ((lo, a), (b, hi)):
-        if r_hi - r_lo >= len(wanted):
-            other = _fuzzy_place_simple(needle, words, r_lo, r_hi)
+        if r_hi - r_lo >= n_words:
+            other = _align(needle, words, r_lo, r_hi)
             if other is not None and other[2] >= max(MIN_SCORE, score - AMBIGUITY_MARGIN):
                 rival = other
                 break
-    return a, b, float(score), rival
+    if rival is not None and rival[2] > score:
+        (a, b, score), rival = rival, (a, b, score)
+    return a, b, score, rival
 
 
-def _fuzzy_place_simple(needle: str, words: Sequence[_Word], lo: int, hi: int) -> tuple[int, int, float] | None:
+def _align(needle: str, words: Sequence[_Word], lo: int, hi: int) -> tuple[int, int, float] | None:
+    """Align ``needle`` (word keys joined by spaces) with source words ``lo..hi``: rapidfuzz's
+    best partial alignment, then settled on whole words by the best plain ratio."""
     from rapidfuzz import fuzz
 
+    if not needle or hi <= lo:
+        return None
     keys = [w.key for w in words[lo:hi]]
     hay = " ".join(keys)
     if len(needle) > len(hay):
@@ -251,10 +236,23 @@ def _fuzzy_place_simple(needle: str, words: Sequence[_Word], lo: int, hi: int) -
     found = fuzz.partial_ratio_alignment(needle, hay, processor=None)
     if found is None or found.dest_end <= found.dest_start:
         return None
-    owner: list[int] = []
+    owner: list[int] = []  # the word index of each character of hay
     for n, k in enumerate(keys):
         owner.extend([lo + n] * (len(k) + 1))
-    return owner[found.dest_start], owner[found.dest_end - 1] + 1, float(found.score)
+    first = owner[found.dest_start] + (1 if hay[found.dest_start] == " " else 0)
+    last = owner[max(found.dest_start, found.dest_end - 1)]
+    # The alignment's window is as long as the quote, so a word left out or added shifts it;
+    # try a few words more or less at each end.
+    n_words = len(needle.split())
+    score, a, b = -1.0, first, last + 1
+    for s in range(first - _SETTLE, first + _SETTLE + 1):
+        for e in range(last + 1 - _SETTLE, last + 2 + _SETTLE):
+            if lo <= s < e <= hi:
+                r = fuzz.ratio(needle, " ".join(keys[s - lo:e - lo]), processor=None)
+                # Prefer the span with the quote's own number of words when scores tie.
+                if r > score or (r == score and abs((e - s) - n_words) < abs((b - a) - n_words)):
+                    score, a, b = r, s, e
+    return a, b, float(score)
 
 
 # -- the passage ----------------------------------------------------------------------------------
@@ -296,14 +294,28 @@ def _widen_for_insertions(
 
 
 def _closing(text: str, quote: str, end: int) -> int:
-    """Take in the closing punctuation right after the last word when the quote shows some."""
+    """Take in the closing punctuation right after the last word (``.``, ``?``, ``."``, ``!”``)
+    when the quote ends with punctuation of its own."""
     tail = quote.rstrip()
-    if not tail or tail[-1] not in _CLOSING + ",;:":
+    if not tail or tail[-1].isalnum() or tail[-1] == "]":
         return end
     j = end
-    while j < len(text) and text[j] in _CLOSING:
+    while j < len(text) and text[j] in _CLOSING + _CLOSING_MARKS:
         j += 1
+    while j > end and text[j - 1] in _CLOSING_MARKS and not _opened(text, end, j - 1):
+        j -= 1  # a quote mark that opens something after the passage stays out
     return j
+
+
+def _opened(text: str, end: int, at: int) -> bool:
+    """Whether the mark at ``at`` closes a quotation that opened before ``end`` (in the turn)."""
+    mark = text[at]
+    opening = {"”": "“„", "’": "‘", "»": "«", ")": "(", '"': '"', "'": "'"}[mark]
+    line_start = text.rfind("\n", 0, end) + 1
+    before = text[line_start:end]
+    if mark in "\"'":
+        return before.count(mark) % 2 == 1
+    return sum(before.count(o) for o in opening) > before.count(mark)
 
 
 def _where(text: str, start: int) -> str:

@@ -11,7 +11,7 @@ from workbench.analysis.verbatim import VerbatimError
 from workbench.cli.main import cli
 from workbench.db.changes import undo_last
 from workbench.errors import WorkbenchError
-from workbench.services import quotes
+from workbench.services import codebook, coding, quotes
 
 
 @pytest.fixture
@@ -217,3 +217,24 @@ def test_cli_quote_list_headers_and_coder_filter(rp) -> None:
     for cmd in (["quote", "list"], ["export", "quotes"], ["prevalence"], ["export", "chapter"]):
         res = CliRunner().invoke(cli, [*cmd, "--help"])
         assert "Only codings by this coder" in " ".join(res.output.split()), cmd
+
+
+def test_a_sentence_outside_the_coding_is_named_so_not_as_a_capital(project, add_transcript) -> None:
+    add_transcript("T9")
+    db = project.db
+    text = db["transcripts"].get("T9")["text"]
+    phrase = "Soms worden ze geronseld via Snapchat."
+    start = text.index(phrase)
+    cid = coding.apply_code(db, "anna", "T9", codebook.add(db, "anna", "Online")["id"],
+                            start, start + len(phrase))["id"]
+    with pytest.raises(VerbatimError) as info:  # 'ze' is in the coding: not a capital problem
+        quotes.star(db, "anna", cid, "Soms worden ze geronseld via Snapchat. Ze spijbelen ook vaak.")
+    message = str(info.value)
+    assert "not in the coded passage" in message and "'Ze spijbelen ook vaak'" in message
+    assert "--extend" in message and "written" not in message
+    with pytest.raises(VerbatimError) as info:  # a real change of capital stays one
+        quotes.star(db, "anna", cid, "soms worden ze geronseld via Snapchat.")
+    assert info.value.kind == "spelling" and "written 'Soms'" in str(info.value)
+    with pytest.raises(VerbatimError) as info:  # punctuation is the respondent's too
+        quotes.star(db, "anna", cid, "Soms worden ze geronseld, via Snapchat.")
+    assert info.value.kind == "punctuation" and "adds ','" in str(info.value)

@@ -76,3 +76,44 @@ def test_allowed_spans_limit_the_quotable_words() -> None:
 def test_tokens() -> None:
     kinds = [t.kind for t in tokenize_display("“Nou [de jongen] zei […] dat (…) [D]at”")]
     assert kinds == ["word", "insert", "word", "elide", "word", "elide", "word"]
+
+
+# -- punctuation (issue 14: the verbatim check sees punctuation) ---------------------------------
+
+@pytest.mark.parametrize("display", [
+    "Dure kleding, nieuwe schoenen, een tweede telefoon.",
+    "Dure kleding, nieuwe schoenen, een tweede telefoon",            # the closing stop left off
+    "een tweede telefoon. Dat is zo’n klassieker.",
+    "Hij zei: ‘even iets vasthouden’ en dan zit je erin",            # house-style inner quotes
+    "Hij zei: “even iets vasthouden” en dan zit je erin, weet je.",
+    "Ja, ik ben jongerenwerker in Utrecht, ik doe dit",              # 'eh,' left out with its comma
+    "Dure kleding, [en] nieuwe schoenen",                            # punctuation next to an insertion is the author's
+    "Dure kleding […]. Dat is zo'n klassieker",
+])
+def test_the_respondents_punctuation_passes(display: str) -> None:
+    assert is_verbatim(SOURCE, display), display
+
+
+@pytest.mark.parametrize("display, says", [
+    ("Dure kleding,, nieuwe schoenen", "has ',,' where the respondent's words have ','"),
+    ("Dure kleding nieuwe schoenen", "leaves out the respondent's ','"),
+    ("een tweede telefoon Dat is zo'n klassieker", "leaves out the respondent's '.'"),
+    ("een tweede telefoon, Dat is zo'n klassieker", "has ',' where the respondent's words have '.'"),
+    ("ik ben jongerenwerker. In Utrecht", None),  # changed case is a spelling problem first
+    ("ik ben jongerenwerker in Utrecht. Ik doe dit", None),
+    ("Dure kleding? Nieuwe schoenen", None),
+    ("ik ben jongerenwerker in Utrecht, ik doe dit nu een jaar of twaalf?", "ends with a question mark"),
+    ("Dat is zo'n klassieker!", "ends with a exclamation mark"),
+    ("Hij zei. even iets vasthouden", "has '.' where the respondent's words have ': \"'"),
+    ("Hij zei: even iets vasthouden en dan zit je erin", "has ':' where the respondent's words have ': \"'"),
+    ("Dure, kleding", "adds ',', which the respondent's words do not have"),
+    ("ik ben jongerenwerker in Utrecht.", "ends with a full stop after 'Utrecht'"),
+])
+def test_changed_punctuation_is_refused_and_named(display: str, says: str | None) -> None:
+    with pytest.raises(VerbatimError) as err:
+        check(SOURCE, display)
+    if says is None:
+        assert err.value.kind in ("punctuation", "spelling")
+        return
+    assert err.value.kind == "punctuation", err.value.message
+    assert says in err.value.message, err.value.message

@@ -9,8 +9,11 @@ An author may shorten an extract and clarify it, following the house style of Du
 
 Every other word must stand in the source, in the same order, with the same spelling and case.
 Between two quoted words with no marker in between, no source word may be left out (except
-hesitation fillers such as *eh* and *ehm*, see :data:`FILLERS`). Punctuation, whitespace and the
-author's surrounding quote marks are not compared. :func:`check` returns where each quoted word
+hesitation fillers such as *eh* and *ehm*, see :data:`FILLERS`). Between two quoted words that
+follow each other in the source the punctuation must be the respondent's (a doubled comma, a
+dropped or added full stop is a change); a closing ``.``/``?``/``!`` must stand in the source
+too. Whitespace, the kind of quote mark or dash, and the author's surrounding quote marks are
+not compared. :func:`check` returns where each quoted word
 stands in the source, or raises :class:`VerbatimError` naming the first offending word.
 """
 
@@ -44,7 +47,8 @@ class VerbatimError(WorkbenchError):
 
     ``kind`` says what is wrong: ``absent`` (the word is not in the allowed source words),
     ``order`` (reordered), ``spelling`` (another case or spelling), ``gap`` (words left out
-    without a mark) or ``empty`` (no source words at all)."""
+    without a mark), ``punctuation`` (a mark added, dropped or changed between quoted words)
+    or ``empty`` (no source words at all)."""
 
     def __init__(self, message: str, *, word: str = "", index: int = -1, kind: str = ""):
         self.word = word
@@ -65,6 +69,7 @@ class Token:
     kind: str  # "word", "insert", "elide"
     text: str  # as the author wrote it (for messages)
     pattern: re.Pattern[str] | None = None  # for words with a glued bracket
+    before: str = ""  # the punctuation (and spaces) between the previous token and this one
 
 
 @dataclass
@@ -97,7 +102,13 @@ def source_words(text: str) -> list[SourceWord]:
 
 
 def tokenize_display(display: str) -> list[Token]:
-    """Split a display text into words, insertions and omissions (punctuation dropped)."""
+    """Split a display text into words, insertions and omissions (punctuation dropped; each
+    token keeps the punctuation before it in ``before``)."""
+    return tokenize_with_tail(display)[0]
+
+
+def tokenize_with_tail(display: str) -> tuple[list[Token], str]:
+    """The tokens of a display text and what follows the last one (its closing punctuation)."""
     glued: list[str] = []
     free: list[str] = []
 
@@ -118,7 +129,10 @@ def tokenize_display(display: str) -> list[Token]:
     free_inserts = free
     tokens: list[Token] = []
     g = i = 0
+    prev_end = 0
     for m in DISPLAY_TOKEN_RE.finditer(marked):
+        before = marked[prev_end:m.start()]
+        prev_end = m.end()
         t = m.group()
         if t == _ELIDE:
             tokens.append(Token("elide", "[…]"))
@@ -136,10 +150,10 @@ def tokenize_display(display: str) -> list[Token]:
                     shown += glued[g] if g < len(glued) else "[]"
                     regex += r"[\w'-]*"
                     g += 1
-            tokens.append(Token("word", shown, re.compile(regex)))
+            tokens.append(Token("word", shown, re.compile(regex), before))
         else:
-            tokens.append(Token("word", _norm(t)))
-    return tokens
+            tokens.append(Token("word", _norm(t), None, before))
+    return tokens, marked[prev_end:]
 
 
 def _matches(token: Token, word: str) -> bool:
@@ -245,7 +259,7 @@ def check(
         allowed = [True] * len(words)
     else:
         allowed = [any(s <= w.start and w.end <= e for s, e in allowed_spans) for w in words]
-    tokens = tokenize_display(display_text)
+    tokens, tail = tokenize_with_tail(display_text)
     if not any(t.kind == "word" for t in tokens):
         raise VerbatimError("the quote holds none of the respondent's words", kind="empty")
     problem = _loose_problem(tokens, words, allowed)
@@ -281,7 +295,76 @@ def check(
         used, pos = found
         indices.extend(used)
         word_no += sum(1 for t in seg if t.kind == "word")
+    wrong = _punctuation_problem(source_text, words, tokens, tail, indices)
+    if wrong is not None:
+        raise wrong
     return Alignment(indices, [(words[i].start, words[i].end) for i in indices])
+
+
+# Punctuation is compared with spacing dropped and quote marks, dashes and dots evened out (the
+# house style turns inner quotes into ‘…’; an apostrophe may be straight or curly).
+_PUNCT_FOLD = str.maketrans({"“": '"', "”": '"', "„": '"', "‟": '"', "‘": '"', "’": '"', "‚": '"',
+                             "'": '"', "«": '"', "»": '"', "–": "-", "—": "-", "‐": "-"})
+_TERMINAL = ".?!…,;:"
+
+
+def _fold_punct(text: str) -> str:
+    return "".join(text.split()).replace("...", "…").translate(_PUNCT_FOLD)
+
+
+def _say(punct: str) -> str:
+    names = {".": "full stop", ",": "comma", "?": "question mark", "!": "exclamation mark",
+             ";": "semicolon", ":": "colon", "…": "ellipsis"}
+    return names.get(punct, f"'{punct}'")
+
+
+def _punctuation_problem(
+    source_text: str, words: Sequence[SourceWord], tokens: list[Token], tail: str, indices: list[int]
+) -> VerbatimError | None:
+    """The first place where the quote's punctuation differs from the respondent's: between two
+    quoted words that follow each other in the source (not where hesitations were left out or
+    an insertion or omission stands), and a closing mark the source does not have there."""
+    n = -1
+    prev: Token | None = None
+    for tok in tokens:
+        if tok.kind != "word":
+            prev = None
+            continue
+        n += 1
+        if prev is not None and indices[n] == indices[n - 1] + 1:
+            a, b = words[indices[n - 1]], words[indices[n]]
+            source_gap = source_text[a.end:b.start]
+            if _fold_punct(source_gap) != _fold_punct(tok.before):
+                shown_src = " ".join(source_gap.split()) or " "
+                shown_quote = " ".join(tok.before.split()) or " "
+                where = f"between '{prev.text}' and '{tok.text}' (words {n} and {n + 1} of the quote)"
+                src, got = _fold_punct(source_gap), _fold_punct(tok.before)
+                if not got:
+                    what = f"leaves out the respondent's '{src}'"
+                elif not src:
+                    what = f"adds '{got}', which the respondent's words do not have"
+                else:
+                    what = f"has '{shown_quote.strip()}' where the respondent's words have '{shown_src.strip()}'"
+                return VerbatimError(
+                    f"the punctuation {where} is changed: the quote {what}; keep the respondent's "
+                    "punctuation (or mark an omission with […])",
+                    word=tok.text, index=n, kind="punctuation")
+        prev = tok
+    if prev is not None and indices:
+        closing = "".join(c for c in _fold_punct(tail) if c in _TERMINAL)
+        if closing:
+            last = words[indices[-1]]
+            nxt = indices[-1] + 1
+            after = source_text[last.end:words[nxt].start if nxt < len(words) else len(source_text)]
+            have = "".join(c for c in _fold_punct(after) if c in _TERMINAL)
+            if not have.startswith(closing):
+                said = _say(closing) if len(closing) == 1 else f"'{closing}'"
+                has = f" (the respondent's words have '{have}' there)" if have else ""
+                return VerbatimError(
+                    f"the quote ends with a {said} after '{prev.text}' that the respondent's words "
+                    f"do not have{has}: keep the respondent's punctuation, or end on […]",
+                    word=prev.text, index=n, kind="punctuation")
+    return None
 
 
 def problem(source_text: str, display_text: str, **kw) -> str | None:

@@ -217,14 +217,33 @@ def source_of(db: sqlite_utils.Database, quote: dict, *, cache: dict | None = No
     return source_for(db, rows, cache=cache)
 
 
-def _outside_extract(db: sqlite_utils.Database, source: QuoteSource, word: str) -> str | None:
-    """Why ``word`` is not quotable when it is in the transcript after all: outside the coded
-    extract (with the coding that holds it, if any), or only in the interviewer's turns."""
+def _following_words(display_text: str, index: int, limit: int = 4) -> list[str]:
+    """The quote's word number ``index`` and the words right after it, up to a mark."""
+    out: list[str] = []
+    n = -1
+    for tok in verbatim.tokenize_display(display_text):
+        if tok.kind == "word":
+            n += 1
+        if n < index:
+            continue
+        if tok.kind != "word" or tok.pattern is not None or len(out) == limit:
+            break
+        out.append(tok.text)
+    return out
+
+
+def _outside_extract(db: sqlite_utils.Database, source: QuoteSource, phrase: list[str]) -> str | None:
+    """Why the words ``phrase`` are not quotable when they stand in the transcript after all:
+    outside the coded extract (with the coding that holds them, if any), or only in the
+    interviewer's turns."""
     full = source.transcript["text"]
     tid = source.transcript["id"]
     resp = respondent_spans(db, tid)
-    hits = [w for w in verbatim.source_words(full) if w.text == word
-            and not any(s <= w.start and w.end <= e for s, e in source.allowed)]
+    words = verbatim.source_words(full)
+    size = len(phrase)
+    hits = [words[i] for i in range(len(words) - size + 1)
+            if [w.text for w in words[i:i + size]] == phrase
+            and not any(s <= words[i].start and words[i].end <= e for s, e in source.allowed)]
     if not hits:
         return None
     respondent_hits = [w for w in hits if resp is None or any(s <= w.start and w.end <= e for s, e in resp)]
@@ -242,7 +261,10 @@ def _outside_extract(db: sqlite_utils.Database, source: QuoteSource, word: str) 
         holder = None
     hint = (f"join coding {holder[0]} ('{holder[1]}') that holds it with --extend {holder[0]}" if holder
             else "code a wider span, or join another coding of this answer with --extend CODING2")
-    return f"is in the respondent's words, but outside the coded extract: {hint}"
+    shown = " ".join(phrase)
+    where = f"'{shown}' stands" if size > 1 else "it stands"
+    return (f"is not in the coded passage: {where} in the respondent's words, but outside the "
+            f"coded extract; {hint}")
 
 
 def _checked(source: QuoteSource, text: str, db: sqlite_utils.Database | None = None) -> str:
@@ -254,8 +276,15 @@ def _checked(source: QuoteSource, text: str, db: sqlite_utils.Database | None = 
         source.check(text)
     except verbatim.VerbatimError as exc:
         message = exc.message
-        if exc.kind == "absent" and db is not None:
-            why = _outside_extract(db, source, exc.word)
+        if exc.kind in ("absent", "spelling", "order") and db is not None:
+            # Words the coding does not hold: a capital that reads as a changed spelling is often
+            # the start of a sentence outside the coding. Look for the words that follow it too.
+            phrase = _following_words(text, exc.index) or [exc.word]
+            why = None
+            if exc.kind == "absent" or len(phrase) > 1:
+                why = _outside_extract(db, source, phrase)
+            if why is None and exc.kind == "absent" and len(phrase) > 1:
+                why = _outside_extract(db, source, phrase[:1])
             if why:
                 message = (f"the word '{exc.word}' (word {exc.index + 1} of the quote) {why}; words "
                            "of your own go in [square brackets]")

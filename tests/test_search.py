@@ -92,7 +92,8 @@ def test_hit_fields_context_and_codes(proj):
     assert text[hit.start:hit.end] == "telefoons"
     assert text[hit.sentence_start:hit.sentence_end] == hit.text
     assert hit.codes == ["Signalen"]
-    assert hit.text in hit.context and "Welke signalen ziet u?" in hit.context
+    assert hit.text in hit.context and "Welke signalen ziet u?" not in hit.context  # another turn
+    assert (hit.speaker, hit.respondent_label) == ("respondent", "Wijkagent")
     assert "Ze spijbelen" in hit.context
     # filters
     assert [h.transcript_id for h in search(db, "kleding", code="Signalen")] == ["T2"]
@@ -163,3 +164,62 @@ def test_search_cli(proj):
     assert result.exit_code == 0 and "4 occurrence(s)" in result.output
     result = runner.invoke(cli, [*base, "kwic", "ronselen", "--json"])
     assert len(json.loads(result.output)) == 4
+
+
+# -- who spoke (issue 14) ---------------------------------------------------------------------------
+
+def test_interviewer_hits_carry_the_interviewers_label_and_come_last(proj):
+    # "jongeren" in T1's question, and in no answer; "ronselen" in answers only;
+    # "signalen" in T2's question only; "ze" in both.
+    hits = search(proj.db, "jongeren")
+    assert [(h.label, h.speaker, h.turn, h.respondent_label) for h in hits] == [
+        ("Interviewer", "interviewer", 0, "Jongerenwerker")]
+    both = search(proj.db, "ze")
+    speakers = [h.speaker for h in both]
+    assert "interviewer" not in speakers or speakers.index("interviewer") > max(
+        i for i, s in enumerate(speakers) if s == "respondent")
+    assert all(h.label != "Jongerenwerker" for h in search(proj.db, "benaderd"))
+    for mode in ("word", "lemma", "fuzzy", "phrase"):
+        hits = search(proj.db, "Welke signalen ziet u", mode=mode)
+        assert hits and hits[-1].label == "Interviewer", mode
+        assert all(h.speaker == "respondent" for h in search(
+            proj.db, "Welke signalen ziet u", mode=mode, respondents_only=True)), mode
+
+
+def test_respondent_hits_first_even_when_the_question_ranks_higher(project, add_transcript):
+    add_transcript("T3", turns=[("I", "Snapchat Snapchat Snapchat?"),
+                                ("R", "Ja, via Snapchat, en soms via andere apps en vrienden van vrienden.")])
+    hits = search(project.db, "snapchat")
+    assert [h.speaker for h in hits] == ["respondent", "interviewer"]
+    assert [h.speaker for h in search(project.db, "snapchat", limit=1)] == ["respondent"]
+
+
+def test_kwic_names_the_speaker_and_marks_turn_edges(proj):
+    rows = kwic(proj.db, "ronselen", width=40)
+    assert {r["label"] for r in rows} == {"Jongerenwerker"} and {r["speaker"] for r in rows} == {"respondent"}
+    first = next(r for r in rows if r["match"] == "ronselen")  # "Ze ronselen via": the turn starts 3 chars before
+    assert first["left"].startswith("¶ ") and "benaderd" not in first["left"]
+    last = next(r for r in rows if r["match"] == "ronselden")  # the end of the turn comes before 40 chars
+    assert last["right"].endswith(" ¶") and "En nu" not in last["right"]
+    asked = kwic(proj.db, "signaal")
+    assert [r["label"] for r in asked][-1] == "Interviewer"
+    assert all(r["speaker"] == "respondent" for r in kwic(proj.db, "signaal", respondents_only=True))
+
+
+def test_cli_search_and_kwic_show_the_speaker(proj):
+    runner = CliRunner()
+
+    def run(*args):
+        out = runner.invoke(__import__("workbench.cli.main", fromlist=["cli"]).cli,
+                            ["--project", str(proj.root), *args])
+        assert out.exit_code == 0, out.output
+        return out.stdout
+
+    out = run("search", "jongeren")
+    assert out.splitlines()[0].startswith("Interviewer · T1 s0 ")
+    assert "Jongerenwerker" not in out.splitlines()[0]
+    assert run("search", "jongeren", "--respondents").startswith("no hits")
+    data = json.loads(run("search", "ze", "--json"))
+    assert {d["speaker"] for d in data} <= {"respondent", "interviewer"} and data[0]["speaker"] == "respondent"
+    out = run("kwic", "ronselen")
+    assert "¶" in out and "Interviewer" not in out

@@ -178,17 +178,23 @@ def _marked(text: str, offset: int, matches: list) -> str:
 @click.option("--phrase", "mode", flag_value="phrase", help="The words next to each other, in order.")
 @click.option("--code", help="Only sentences coded with this code (or any code under this theme).")
 @click.option("--respondent", help="Only this transcript (id or respondent label).")
+@click.option("--respondents", "respondents_only", is_flag=True,
+              help="Only what respondents said (leave out the interviewers' turns).")
 @click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True,
               help="Show at most this many hits (best first).")
 @json_option
 @with_project
 def search(project, coder, query: str, mode: str | None, code: str | None, respondent: str | None,
-           limit: int, as_json: bool) -> None:
+           respondents_only: bool, limit: int, as_json: bool) -> None:
     """Search the transcripts. Words are matched whatever their case or accents; "quoted words"
-    are a phrase and a trailing * a prefix (ronsel*)."""
+    are a phrase and a trailing * a prefix (ronsel*).
+
+    Each hit names who spoke: the respondent's label, or Interviewer for the interviewer's
+    words (listed after the respondents' hits)."""
     from workbench.services.search import search as run
 
-    hits = run(project.db, query, mode=mode or "word", code=code, respondent=respondent, limit=limit)
+    hits = run(project.db, query, mode=mode or "word", code=code, respondent=respondent, limit=limit,
+               respondents_only=respondents_only)
     if as_json:
         echo_json([h.as_dict() for h in hits])
         return
@@ -206,13 +212,18 @@ def search(project, coder, query: str, mode: str | None, code: str | None, respo
 @click.argument("lemma")
 @click.option("--width", type=click.IntRange(min=0, max=200), default=40, show_default=True,
               help="Characters of context on each side of the word.")
+@click.option("--respondents", "respondents_only", is_flag=True,
+              help="Only what respondents said (leave out the interviewers' turns).")
 @json_option
 @with_project
-def kwic(project, coder, lemma: str, width: int, as_json: bool) -> None:
-    """Every occurrence of a word in any of its forms, in context, with the codes on it."""
+def kwic(project, coder, lemma: str, width: int, respondents_only: bool, as_json: bool) -> None:
+    """Every occurrence of a word in any of its forms, in context, with the codes on it.
+
+    Each line names who spoke (Interviewer for the interviewer's words, listed last); the
+    context stays within the speaker's turn, and ¶ marks where the turn begins or ends."""
     from workbench.services.search import kwic as run
 
-    rows = run(project.db, lemma, width=width)
+    rows = run(project.db, lemma, width=width, respondents_only=respondents_only)
     if as_json:
         echo_json(rows)
         return

@@ -34,8 +34,17 @@ FUZZY_CANDIDATES = 1500
 _TOKEN_RE = re.compile(r'"([^"]*)"?|([^\W_]+)(\*?)')
 
 
+INTERVIEWER_LABEL = "Interviewer"
+TURN_MARK = "¶ "  # where a keyword-in-context line meets the edge of the speaker's turn
+
+
 @dataclass
 class Hit:
+    """One search hit. ``speaker`` is the role of the turn it stands in (``respondent`` or
+    ``interviewer``) and ``label`` the speaker's label: the respondent's label (Jongerenwerker
+    C) or "Interviewer", never the respondent's label on the interviewer's words;
+    ``respondent_label`` is the interview's respondent either way."""
+
     transcript_id: str
     label: str
     sentence: int
@@ -48,6 +57,9 @@ class Hit:
     matches: list[tuple[int, int]] = field(default_factory=list)
     sentence_start: int = 0
     sentence_end: int = 0
+    speaker: str = "respondent"
+    turn: int = 0
+    respondent_label: str = ""
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -100,10 +112,12 @@ def _code_ids(db: sqlite_utils.Database, code: str) -> list[str]:
 
 
 def _filters(
-    db: sqlite_utils.Database, code: str | None, respondent: str | None
+    db: sqlite_utils.Database, code: str | None, respondent: str | None, respondents_only: bool = False
 ) -> tuple[str, list[Any]]:
     where: list[str] = []
     args: list[Any] = []
+    if respondents_only:
+        where.append("not " + _INTERVIEWER_LAST)
     if respondent:
         from workbench.services.transcripts import resolve_transcript
 
@@ -123,7 +137,19 @@ def _filters(
 # -- helpers ---------------------------------------------------------------------------------------
 
 _ROW_COLUMNS = ("s.rowid as rowid, s.transcript_id, s.idx, s.turn_idx, s.start, s.end, s.text, "
-                "s.lemmas, t.label")
+                "s.lemmas, t.label, coalesce(u.role, 'respondent') as speaker, u.start as turn_start, "
+                "u.[end] as turn_end")
+# Every sentence row is joined to its turn for the speaker's role.
+_TURN_JOIN = "left join turns u on u.transcript_id = s.transcript_id and u.idx = s.turn_idx "
+_INTERVIEWER_LAST = "(coalesce(u.role, '') = 'interviewer')"
+# Without filters the ranking runs on the FTS table alone; this many times the limit is read so
+# that the respondent's hits can come first (interviewer hits fill up only when those run out).
+_OVERFETCH = 4
+
+
+def speaker_label(row: dict) -> str:
+    """The label of who spoke a sentence row: the respondent's label, or "Interviewer"."""
+    return INTERVIEWER_LABEL if row.get("speaker") == "interviewer" else row["label"]
 
 
 def _fts_rows(
@@ -138,16 +164,16 @@ def _fts_rows(
         sql = (
             f"select {_ROW_COLUMNS}, f.rank as rank from (select rowid, bm25(sentences_fts) as rank "
             "from sentences_fts where sentences_fts match ? order by rank limit ?) f "
-            "join sentences s on s.rowid = f.rowid join transcripts t on t.id = s.transcript_id "
-            "order by f.rank, s.transcript_id, s.idx"
+            f"join sentences s on s.rowid = f.rowid join transcripts t on t.id = s.transcript_id {_TURN_JOIN}"
+            f"order by {_INTERVIEWER_LAST}, f.rank, s.transcript_id, s.idx limit ?"
         )
-        params: list[Any] = [match, limit]
+        params: list[Any] = [match, limit * _OVERFETCH, limit]
     else:
         sql = (
             f"select {_ROW_COLUMNS}, bm25(sentences_fts) as rank from sentences_fts "
             "join sentences s on s.rowid = sentences_fts.rowid "
-            "join transcripts t on t.id = s.transcript_id "
-            f"where sentences_fts match ?{extra} order by rank, s.transcript_id, s.idx"
+            f"join transcripts t on t.id = s.transcript_id {_TURN_JOIN}"
+            f"where sentences_fts match ?{extra} order by {_INTERVIEWER_LAST}, rank, s.transcript_id, s.idx"
         )
         params = [match, *args]
         if limit is not None:
@@ -179,25 +205,28 @@ def _codes_on_many(db: sqlite_utils.Database, spans: list[tuple[str, int, int]])
 
 
 def _contexts_many(db: sqlite_utils.Database, rows: list[dict]) -> list[str]:
-    """Each sentence with the one before and after it, in one query."""
+    """Each sentence with the one before and after it in the same turn, in one query."""
     if not rows:
         return []
     wanted = {(r["transcript_id"], r["idx"] + d) for r in rows for d in (-1, 1)}
     values = ", ".join("(?, ?)" for _ in wanted)
     args = [v for pair in wanted for v in pair]
     texts = {
-        (tid, idx): text
-        for tid, idx, text in db.execute(
-            f"with w(tid, idx) as (values {values}) select s.transcript_id, s.idx, s.text from w "
-            "join sentences s on s.transcript_id = w.tid and s.idx = w.idx",
+        (tid, idx): (turn, text)
+        for tid, idx, turn, text in db.execute(
+            f"with w(tid, idx) as (values {values}) select s.transcript_id, s.idx, s.turn_idx, s.text "
+            "from w join sentences s on s.transcript_id = w.tid and s.idx = w.idx",
             args,
         ).fetchall()
     }
     out = []
     for r in rows:
-        parts = [texts.get((r["transcript_id"], r["idx"] - 1)), r["text"],
-                 texts.get((r["transcript_id"], r["idx"] + 1))]
-        out.append(" ".join(p for p in parts if p))
+        parts = []
+        for idx in (r["idx"] - 1, r["idx"], r["idx"] + 1):
+            turn, text = texts.get((r["transcript_id"], idx), (None, None)) if idx != r["idx"] else (r["turn_idx"], r["text"])
+            if text and turn == r["turn_idx"]:  # the context stays in the speaker's own turn
+                parts.append(text)
+        out.append(" ".join(parts))
     return out
 
 
@@ -226,7 +255,7 @@ def _hits(db: sqlite_utils.Database, pending: list[_Pending]) -> list[Hit]:
             start, end = row["start"], row["end"]
         hits.append(Hit(
             transcript_id=row["transcript_id"],
-            label=row["label"],
+            label=speaker_label(row),
             sentence=row["idx"],
             start=start,
             end=end,
@@ -237,6 +266,9 @@ def _hits(db: sqlite_utils.Database, pending: list[_Pending]) -> list[Hit]:
             matches=p.matches,
             sentence_start=row["start"],
             sentence_end=row["end"],
+            speaker=row["speaker"],
+            turn=row["turn_idx"],
+            respondent_label=row["label"],
         ))
     return hits
 
@@ -346,7 +378,7 @@ def _search_lemmas(db, query, *, extra, args, limit) -> list[Hit]:
 
 def _fuzzy_candidates(db, query: str, extra: str, args: list[Any]) -> list[dict]:
     words = [w for w in WORD_RE.findall(fold(query)) if len(w) >= 3]
-    base_sql = f"select {_ROW_COLUMNS} from sentences s join transcripts t on t.id = s.transcript_id "
+    base_sql = f"select {_ROW_COLUMNS} from sentences s join transcripts t on t.id = s.transcript_id {_TURN_JOIN}"
     if words:
         prefixes = sorted({w[:4] for w in words})
         match = "{text} : (" + " OR ".join(f'"{p}"*' for p in prefixes) + ")"
@@ -418,7 +450,7 @@ def _search_fuzzy(db, query, *, extra, args, limit, cutoff: float = FUZZY_CUTOFF
             if score < cutoff:
                 continue
         scored.append((score, row, start, end, text))
-    scored.sort(key=lambda x: (-x[0], x[3] - x[2], x[1]["transcript_id"], x[2]))
+    scored.sort(key=lambda x: (x[1]["speaker"] == "interviewer", -x[0], x[3] - x[2], x[1]["transcript_id"], x[2]))
     pending: list[_Pending] = []
     taken: list[tuple[str, int, int]] = []
     for score, row, start, _end, text in scored:
@@ -445,15 +477,17 @@ def search(
     code: str | None = None,
     respondent: str | None = None,
     limit: int = 50,
+    respondents_only: bool = False,
 ) -> list[Hit]:
-    """Search the project's sentences; best hits first (see the module docstring)."""
+    """Search the project's sentences: the respondents' hits first, best first; then the
+    interviewers' (none with ``respondents_only``). See the module docstring."""
     if mode not in MODES:
         raise WorkbenchError(f"unknown search mode '{mode}' (use one of: {', '.join(MODES)})")
     if not query or not query.strip():
         raise WorkbenchError("the search is empty")
     if limit < 1:
         raise WorkbenchError("the limit must be at least 1")
-    extra, args = _filters(db, code, respondent)
+    extra, args = _filters(db, code, respondent, respondents_only)
     if mode == "fuzzy":
         return _search_fuzzy(db, query, extra=extra, args=args, limit=limit)
     if mode == "lemma":
@@ -462,17 +496,21 @@ def search(
 
 
 def kwic(
-    db: sqlite_utils.Database, lemma: str, width: int = 40, *, limit: int | None = None
+    db: sqlite_utils.Database, lemma: str, width: int = 40, *, limit: int | None = None,
+    respondents_only: bool = False,
 ) -> list[dict]:
     """Every occurrence of ``lemma`` (any form of the word) with ``width`` characters of
-    context each side and the codes on the occurrence, in transcript order."""
+    context each side and the codes on the occurrence, in transcript order, the respondents'
+    first. Each carries its ``speaker`` and the speaker's ``label``; the context stays inside
+    the speaker's turn and shows :data:`TURN_MARK` where the turn begins or ends."""
     terms = lemma_terms(lemma)
     if not terms:
         raise WorkbenchError("give a word to list in context")
     if width < 0:
         raise WorkbenchError("the context width cannot be negative")
-    rows = _fts_rows(db, _lemma_match_expr(terms), "", [], None)
-    rows.sort(key=lambda r: (r["transcript_id"], r["idx"]))
+    extra = " and not " + _INTERVIEWER_LAST if respondents_only else ""
+    rows = _fts_rows(db, _lemma_match_expr(terms), extra, [], None)
+    rows.sort(key=lambda r: (r["speaker"] == "interviewer", r["transcript_id"], r["idx"]))
     texts: dict[str, str] = {}
     out: list[dict] = []
     for row, per_term in zip(rows, _lemma_matches(rows, terms), strict=True):
@@ -481,16 +519,27 @@ def kwic(
         if tid not in texts:
             texts[tid] = db.execute("select text from transcripts where id = ?", [tid]).fetchone()[0]
         text = texts[tid]
+        lo = row["turn_start"] if row["turn_start"] is not None else 0
+        hi = row["turn_end"] if row["turn_end"] is not None else len(text)
         for s, e in matches or [(row["start"], row["end"])]:
+            left = text[max(lo, s - width):s]
+            right = text[e:min(hi, e + width)]
+            if s - width < lo and lo > 0:  # the turn starts inside the context: show where
+                left = TURN_MARK + left.lstrip()
+            if e + width > hi and hi < len(text):
+                right = right.rstrip() + " " + TURN_MARK.strip()
             out.append({
                 "transcript_id": tid,
-                "label": row["label"],
+                "label": speaker_label(row),
+                "speaker": row["speaker"],
+                "turn": row["turn_idx"],
+                "respondent_label": row["label"],
                 "sentence": row["idx"],
                 "start": s,
                 "end": e,
-                "left": re.sub(r"\s+", " ", text[max(0, s - width) : s]),
+                "left": re.sub(r"\s+", " ", left),
                 "match": text[s:e],
-                "right": re.sub(r"\s+", " ", text[e : e + width]),
+                "right": re.sub(r"\s+", " ", right),
                 "codes": [],
             })
         if limit is not None and len(out) >= limit:

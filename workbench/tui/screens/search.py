@@ -17,11 +17,15 @@ from textual.widgets.option_list import Option
 
 
 def hit_label(hit: dict, query_words: list[str]) -> Text:
-    """``Label: context`` with the query's words highlighted."""
+    """``Speaker · T s12: context`` with the query's words highlighted; the interviewer's words
+    are labelled "Interviewer" and shown dim."""
     context = " ".join(str(hit.get("context") or hit.get("text") or "").split())
+    interviewer = hit.get("speaker") == "interviewer"
     text = Text()
-    text.append(f"{hit.get('label') or hit['transcript_id']}: ", style="bold")
-    body = Text(context)
+    where = f" · {hit['transcript_id']} s{hit['sentence']}" if hit.get("sentence") is not None else ""
+    text.append(f"{hit.get('label') or hit['transcript_id']}{where}: ",
+                style="bold dim italic" if interviewer else "bold")
+    body = Text(context, style="dim italic" if interviewer else "")
     for word in query_words:
         if len(word) > 1:
             body.highlight_words([word], style="reverse", case_sensitive=False)

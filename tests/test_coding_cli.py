@@ -112,8 +112,26 @@ def test_themes_command(run):
     run("code", "T1", "Dure spullen", "--turn", "1")
     out = run("themes")
     assert out.exit_code == 0 and "[Signalen]: 1 extract(s), 1 interview(s), 1 respondent(s)" in out.output
+    assert out.output.startswith("counts: anna's codings")
     data = json.loads(run("themes", "--json").output)
     assert data["themes"][0]["codes"][0]["name"] == "Dure spullen" and data["cooccurrence"] == []
+    assert data["coder"] == "anna"
+
+
+def test_themes_counts_one_coder_unless_asked(run):
+    run("code", "T1", "Dure spullen", "--turn", "1")
+    run("code", "T1", "Dure spullen", "--turn", "3", "--coder", "bram")
+    run("code", "T1", "Dure spullen", "--turn", "1", "--coder", "bram")
+    mine = run("themes")
+    assert "[Signalen]: 1 extract(s)" in mine.output
+    theirs = run("themes", "--coder", "bram")
+    assert theirs.output.startswith("counts: bram's codings") and "[Signalen]: 2 extract(s)" in theirs.output
+    everyone = run("themes", "--all-coders")
+    assert everyone.output.startswith("counts: all coders' codings") and "[Signalen]: 3 extract(s)" in everyone.output
+    assert json.loads(run("themes", "--all-coders", "--json").output)["coder"] is None
+    unknown = run("themes", "--coder", "bob")
+    assert unknown.exit_code == 1 and "no coder 'bob'" in unknown.output and "anna, bram" in unknown.output
+    assert run("themes", "--coder", "bram", "--all-coders").exit_code == 2
 
 
 def test_codings_import_reports_errors_with_lines(run, tmp_path):

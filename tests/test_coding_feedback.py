@@ -171,7 +171,7 @@ def test_project_coder_source_and_notice(project, monkeypatch):
     assert project.set_default_coder(" bram ") == "bram"
 
 
-@pytest.mark.parametrize("command", ["codings", "themes", "history"])
+@pytest.mark.parametrize("command", ["codings", "history"])
 def test_filter_commands_say_coder_filters(command):
     out = CliRunner().invoke(cli, [command, "--help"])
     assert out.exit_code == 0

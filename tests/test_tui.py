@@ -284,9 +284,27 @@ async def test_theme_review_star_quote_and_open_extract(two):
         await settle(app, pilot)
         review = app.screen
         assert isinstance(review, ReviewScreen)
+        # By default the coder's own codings, and the header and the pane say so.
+        assert [r["transcript_id"] for r in review.rows] == ["INT01"]
+        assert "showing anna's codings" in app.sub_title
+        cover = str(review.query_one("#coverage").render())
+        assert "anna's codings" in cover and "1 extract(s) · 1 interview(s) · 1 respondent(s)" in cover
+        assert [(r["name"], r["codings"]) for r in review.query_one(CodebookPanel).rows] == [
+            ("Werving", 1), ("Ronselen", 1)]
+        await pilot.press("C")
+        assert isinstance(app.screen, ChoiceScreen)
+        await pilot.press(*"all coders", "enter")
+        await settle(app, pilot, 0.4)
+        assert app.screen is review and "showing all coders' codings" in app.sub_title
         assert [r["transcript_id"] for r in review.rows] == ["INT01", "INT02"]
         cover = str(review.query_one("#coverage").render())
-        assert "2 extract(s) · 2 interview(s) · 2 respondent(s)" in cover
+        assert "all coders' codings" in cover and "2 extract(s) · 2 interview(s) · 2 respondent(s)" in cover
+        assert [r["codings"] for r in review.query_one(CodebookPanel).rows] == [2, 2]
+        await pilot.press("C", *"bram", "enter")
+        await settle(app, pilot, 0.4)
+        assert [r["transcript_id"] for r in review.rows] == ["INT02"] and "bram's codings" in app.sub_title
+        app.set_view_coder(None)
+        await settle(app, pilot, 0.4)
         review.query_one("#extracts").focus()
         await pilot.press("s")
         await settle(app, pilot)

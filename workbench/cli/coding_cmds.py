@@ -387,20 +387,30 @@ def history(project, only_coder, limit, as_json) -> None:
 # -- themes ------------------------------------------------------------------------------------
 
 @click.command(short_help="Themes with their codes, counts and co-occurring codes.")
-@click.option("--coder", "only_coder", help="Filter: count only codings by this coder (default: every coder's).")
+@click.option("--coder", "only_coder",
+              help="Whose codings to count: a coder's name, or consensus (default: yours, the acting coder).")
+@click.option("--all-coders", is_flag=True, help="Count every coder's codings together.")
 @click.option("--min-count", type=click.IntRange(min=1), default=1, show_default=True, help="Co-occurrences listed from this count.")
 @json_option
 @with_project_filter
-def themes(project, only_coder, min_count, as_json) -> None:
+def themes(project, only_coder, all_coders, min_count, as_json) -> None:
     """Themes with their codes, coded extracts, interviews and respondents, and which codes
-    are applied to overlapping text (co-occurrence), for phases 3–5."""
-    from workbench.services import themes as th
+    are applied to overlapping text (co-occurrence), for phases 3–5.
 
-    data = th.overview(project.db, coder=only_coder)
-    pairs = th.cooccurrence(project.db, min_count=min_count, coder=only_coder)
+    The counts are one coder's codings: yours unless --coder names another (or consensus);
+    --all-coders counts everyone's together. The first line says whose they are."""
+    from workbench.services import themes as th
+    from workbench.services.views import whose
+
+    if all_coders and only_coder:
+        raise click.UsageError("give --coder NAME or --all-coders, not both")
+    who = None if all_coders else th.check_coder(project.db, only_coder) if only_coder else project.coder(None)
+    data = th.overview(project.db, coder=who)
+    pairs = th.cooccurrence(project.db, min_count=min_count, coder=who)
     if as_json:
-        echo_json({"themes": data, "cooccurrence": pairs})
+        echo_json({"coder": who, "themes": data, "cooccurrence": pairs})
         return
+    click.echo(f"counts: {whose(who)}" + ("" if all_coders else " (--coder NAME, --coder consensus or --all-coders for others)"))
     if not data:
         click.echo("no themes or codes yet")
         return

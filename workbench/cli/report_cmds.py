@@ -267,8 +267,10 @@ def prevalence_cmd(project, coder, as_json: bool) -> None:
         return d
 
     from workbench.services.codebook import list_codebook
+    from workbench.services.views import whose
 
     ordered = [r["id"] for r in list_codebook(project.db)]
+    click.echo(f"counts: {whose(coder)}" + ("" if coder else " (--coder NAME for one coder's, e.g. consensus)"))
     echo_table(
         [{"name": "  " * depth(cid) + rows[cid].name, "kind": rows[cid].kind,
           "interviews": rows[cid].interviews, "respondents": rows[cid].respondents,

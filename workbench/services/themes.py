@@ -35,6 +35,19 @@ def _stats(db: sqlite_utils.Database, code_ids: list[str], coder: str | None) ->
     return {"codings": n, "interviews": interviews, "respondents": respondents}
 
 
+def check_coder(db: sqlite_utils.Database, coder: str) -> str:
+    """``coder`` when the project knows it (a registered coder, or one with codings); else a
+    clear error listing the coders there are."""
+    from workbench.errors import WorkbenchError
+    from workbench.services.views import coders
+
+    known = coders(db)
+    name = coder.strip()
+    if name not in known:
+        raise WorkbenchError(f"no coder '{name}' in this project (coders: {', '.join(known) or 'none yet'})")
+    return name
+
+
 def overview(db: sqlite_utils.Database, *, coder: str | None = None,
              thresholds: prevalence.Thresholds | None = None) -> list[dict]:
     """Themes in codebook order, each ``{id, name, definition, colour, survey_themes, codings,

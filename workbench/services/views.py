@@ -130,17 +130,32 @@ def recent_code_ids(db: sqlite_utils.Database, coder: str, limit: int = 10) -> l
 
 # -- codebook ---------------------------------------------------------------------------------
 
-def codebook_tree(db: sqlite_utils.Database) -> list[dict]:
+ALL_CODERS = None  # the view of every coder's codings together
+
+
+def whose(coder: str | None) -> str:
+    """Whose codings a view shows, in words: "anna's codings", "consensus codings" or "all
+    coders' codings"."""
+    if coder is None:
+        return "all coders' codings"
+    if coder == "consensus":
+        return "consensus codings"
+    return f"{coder}'s codings"
+
+
+def codebook_tree(db: sqlite_utils.Database, coder: str | None = ALL_CODERS) -> list[dict]:
     """The codebook in tree order with counts, like ``codebook.list_codebook`` but from one
-    pass over the codings (a theme counts the codings of its codes and sub-themes' codes)."""
+    pass over the codings (a theme counts the codings of its codes and sub-themes' codes).
+    The counts are ``coder``'s codings, or every coder's with :data:`ALL_CODERS`."""
     rows = list(db.query("select * from codes order by position, name"))
     per_code: dict[str, dict[str, set[str] | int]] = {}
     # Labels separately: joining transcripts per coding would read each row's long text
     # (label sits after it in the row), which is slow at tens of thousands of codings.
     label_of = dict(db.execute("select id, label from transcripts").fetchall())
+    only = " where coder = ?" if coder is not None else ""
     for code_id, tid, n in db.execute(
-        "select code_id, transcript_id, count(*) from codings not indexed "
-        "group by code_id, transcript_id"
+        f"select code_id, transcript_id, count(*) from codings not indexed{only} "
+        "group by code_id, transcript_id", [coder] if coder is not None else []
     ):
         label = label_of.get(tid, tid)
         entry = per_code.setdefault(code_id, {"codings": 0, "tids": set(), "labels": set()})

@@ -44,6 +44,7 @@ class WorkbenchApp(App[None]):
         Binding("ctrl+r,U", "redo", "Redo", key_display="^R", show=False, id="app.redo"),
         Binding("t", "transcripts", "Transcripts", show=False, id="app.transcripts"),
         Binding("P", "next_phase", "Next phase", show=False, id="app.phase"),
+        Binding("C", "whose", "Whose codings", show=False, id="app.whose"),
         # Areas: one digit each, from any main screen (full names in the palette and in ?).
         *AREA_BINDINGS,
     ]
@@ -63,6 +64,9 @@ class WorkbenchApp(App[None]):
         super().__init__()
         self.project = project
         self.coder = project.coder(coder)
+        # Whose codings the codebook counts and theme review show (the header says so):
+        # the coder's own by default; another coder, "consensus", or None for all coders.
+        self.view_coder: str | None = self.coder
         self.title = f"workbench · {project.root.name}"
         self._update_subtitle()
 
@@ -265,21 +269,53 @@ class WorkbenchApp(App[None]):
 
     # -- phase and header -----------------------------------------------------------------
     def _update_subtitle(self) -> None:
-        from workbench.services.views import current_phase
+        from workbench.services.views import current_phase, whose
 
+        shown = f"showing {whose(self.view_coder)}"
         try:
             n, name = current_phase(self.project.db)
-            self.sub_title = f"coder {self.coder} · phase {n}/6 {name}"
+            self.sub_title = f"coder {self.coder} · {shown} · phase {n}/6 {name}"
         except sqlite3.Error:
-            self.sub_title = f"coder {self.coder}"
+            self.sub_title = f"coder {self.coder} · {shown}"
 
     def set_phase(self, n: int) -> None:
         from workbench.services.views import set_phase
 
         with self.guard():
-            set_phase(self.project.db, n)
+            _n, name = set_phase(self.project.db, n)
             self._update_subtitle()
-            self.notify(f"phase set: {self.sub_title.split('· ', 1)[-1]}")
+            self.notify(f"phase set: phase {n}/6 {name}")
+
+    # -- whose codings the counts show ------------------------------------------------------
+    def action_whose(self) -> None:
+        """Choose whose codings the codebook counts and theme review show."""
+        from workbench.services.views import coders, whose
+        from workbench.tui.screens.dialogs import ChoiceScreen
+
+        names = coders(self.project.db)
+        order = [self.coder] + [c for c in names if c not in (self.coder, "consensus")]
+        if "consensus" in names:
+            order.append("consensus")
+        choices = [(name, whose(name) + (" (yours)" if name == self.coder else "")) for name in order]
+        choices.append(("*", whose(None)))
+
+        def chosen(value: str | None) -> None:
+            if value is not None:
+                self.set_view_coder(None if value == "*" else value)
+
+        self.push_screen(ChoiceScreen("Show whose codings in the counts and theme review?", choices), chosen)
+
+    def set_view_coder(self, coder: str | None) -> None:
+        """Show ``coder``'s codings (None: all coders') in the counts and theme review."""
+        from workbench.services.views import whose
+
+        self.view_coder = coder
+        self._update_subtitle()
+        for screen in self.screen_stack:
+            if hasattr(screen, "stale"):
+                screen.stale = True
+        self._refresh_current()
+        self.notify(f"showing {whose(coder)} (C to change)")
 
     def action_next_phase(self) -> None:
         from workbench.services.views import current_phase

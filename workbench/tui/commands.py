@@ -49,6 +49,12 @@ class WorkbenchCommands(Provider):
         for n, name in PHASES.items():
             self._data.append((f"Set phase {n}: {name}", "Braun & Clarke phase shown in the header",
                                partial(app.set_phase, n)))  # type: ignore[attr-defined]
+        from workbench.services.views import whose
+
+        for name in [*coders(db), None]:
+            self._data.append((f"Counts: show {whose(name)}",
+                               "the codebook counts and theme review (the header says whose)",
+                               partial(app.set_view_coder, name)))  # type: ignore[attr-defined]
         screen = self.screen
         if hasattr(screen, "set_other"):
             me = app.coder  # type: ignore[attr-defined]

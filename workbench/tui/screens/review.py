@@ -46,6 +46,7 @@ class ReviewScreen(Screen):
         self.code_id = code_id
         self.rows: list[dict] = []
         self.starred: set[str] = set()
+        self.shown_coder: str | None = None
         self.stale = False
 
     def compose(self) -> ComposeResult:
@@ -93,25 +94,31 @@ class ReviewScreen(Screen):
         from workbench.services.views import coverage, starred_coding_ids
 
         db = self.app.project.db  # type: ignore[attr-defined]
+        coder = getattr(self.app, "view_coder", None)
         row = resolve(db, code_id)
         if row["kind"] == "theme":
-            rows = list_codings(db, theme=code_id)
+            rows = list_codings(db, theme=code_id, coder=coder)
         else:
-            rows = list_codings(db, code=code_id)
-        self.app.call_from_thread(self._show, row, rows, coverage(rows), starred_coding_ids(db))
+            rows = list_codings(db, code=code_id, coder=coder)
+        self.app.call_from_thread(self._show, row, rows, coverage(rows), starred_coding_ids(db), coder)
 
-    def _show(self, code: dict, rows: list[dict], cover: dict, starred: set[str]) -> None:
+    def _show(self, code: dict, rows: list[dict], cover: dict, starred: set[str],
+              coder: str | None = None) -> None:
         self.rows = rows
         self.starred = starred
         self.code = code
         self.cover = cover
+        self.shown_coder = coder
         self._fill()
 
     def _fill(self) -> None:
+        from workbench.services.views import whose
+
         code, cover = self.code, self.cover
         what = "theme" if code["kind"] == "theme" else "code"
         self.query_one("#coverage", Static).update(Text.assemble(
             (f"{what.capitalize()} “{code['name']}”", "bold"),
+            f" · {whose(self.shown_coder)} (C to change)"
             f" · {cover['codings']} extract(s) · {cover['interviews']} interview(s) · "
             f"{cover['respondents']} respondent(s) · "
             f"{sum(r['id'] in self.starred for r in self.rows)} starred",

@@ -113,10 +113,12 @@ class CodebookPanel(Tree[dict]):
     def reload(self) -> None:
         from workbench.services.views import codebook_tree
 
-        rows = codebook_tree(self.app.project.db)  # type: ignore[attr-defined]
-        self.app.call_from_thread(self.populate, rows)
+        coder = getattr(self.app, "view_coder", None)
+        rows = codebook_tree(self.app.project.db, coder)  # type: ignore[attr-defined]
+        self.app.call_from_thread(self.populate, rows, coder)
 
-    def populate(self, rows: list[dict]) -> None:
+    def populate(self, rows: list[dict], coder: str | None = None) -> None:
+        """Show the rows (counts of ``coder``'s codings, as the header says)."""
         current = self.cursor_node.data["id"] if self.cursor_node and self.cursor_node.data else None
         opened = {n.data["id"] for n in self._all_nodes() if n.data and n.is_expanded}
         first_load = not self.rows

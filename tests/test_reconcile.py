@@ -226,3 +226,96 @@ def test_a_call_that_changes_nothing_says_so_and_records_nothing(coded, project)
     assert out.exit_code == 0, out.output
     assert "nothing changed" in out.output and "recorded as one change" not in out.output
     assert _counts(db) == before
+
+
+# -- whole passages (issue 14) ------------------------------------------------------------------
+
+@pytest.fixture
+def passage(project, add_transcript):
+    """anna and bram both code sentences 1-4 (all of turn 1) 'School', except that bram left
+    out sentence 3; sentence 8 is coded by both, 9 by anna only."""
+    db = project.db
+    add_transcript("T1", turns=TURNS, role="wijkagent")
+    codebook.add(db, "anna", "School")
+    sents = get_sentences(db, "T1")
+
+    def code(coder, a, b):
+        coding.apply_code(db, coder, "T1", "School", sents[a]["start"], sents[b]["end"])
+
+    code("anna", 1, 4)
+    code("bram", 1, 2)
+    code("bram", 4, 4)
+    code("anna", 8, 9)
+    code("bram", 8, 8)
+    return db, sents
+
+
+def consensus(db):
+    return [(r["start"], r["end"]) for r in db.query(
+        "select start, end from codings where coder = 'consensus' order by start")]
+
+
+def test_consensus_codings_are_whole_passages(passage):
+    db, sents = passage
+    result = reconcile.decide_many(db, "anna", ["T1:3=a", "T1:9=a"], "anna,bram")
+    assert result["seeded"] == 4 and len(result["decisions"]) == 2
+    # sentences 1-4 (one turn, decided or agreed the same way) are one coding; 8-9 another
+    assert consensus(db) == [(sents[1]["start"], sents[4]["end"]), (sents[8]["start"], sents[9]["end"])]
+    memo = db.execute("select memo from codings where coder = 'consensus' order by start").fetchone()[0]
+    assert "agreed by anna, bram" in memo and "reconciled by anna: kept anna" in memo
+    # the agreement of anna with the consensus is the same as unit by unit
+    data = figures.compute(db, "anna,consensus")
+    assert data["codes"][0]["percent_agreement"] == 1.0
+    joined = consensus(db)
+    undo_last(db, "anna")  # one change, though rows were written twice within it
+    assert consensus(db) == []
+    from workbench.db.changes import redo_last
+
+    redo_last(db, "anna")
+    assert consensus(db) == joined
+
+
+def test_a_sentence_decided_away_splits_the_passage(passage):
+    db, sents = passage
+    reconcile.decide_many(db, "anna", ["T1:3=a"], "anna,bram")
+    assert consensus(db)[0] == (sents[1]["start"], sents[4]["end"])
+    coding.apply_code(db, "bram", "T1", "School", sents[3]["start"], sents[3]["end"])
+    coding.remove_coding(db, "anna", next(r["id"] for r in db.query(
+        "select id from codings where coder = 'anna' and start = ?", [sents[1]["start"]])))
+    coding.apply_code(db, "anna", "T1", "School", sents[1]["start"], sents[2]["end"])
+    coding.apply_code(db, "anna", "T1", "School", sents[4]["start"], sents[4]["end"])
+    # now anna lacks sentence 3 and bram has it; decide it away (anna's side)
+    out = reconcile.decide(db, "anna", "T1:3", "a", "anna,bram")
+    assert out["removed"] == ["School"] and out["consensus"] == []
+    assert consensus(db)[:2] == [(sents[1]["start"], sents[2]["end"]), (sents[4]["start"], sents[4]["end"])]
+    undo_last(db, "anna")
+    assert consensus(db)[0] == (sents[1]["start"], sents[4]["end"])
+
+
+def test_seeding_alone_joins_agreed_neighbours(passage):
+    db, sents = passage
+    assert reconcile.seed_agreed(db, "anna", "anna,bram") == 4
+    assert consensus(db) == [(sents[1]["start"], sents[2]["end"]), (sents[4]["start"], sents[4]["end"]),
+                             (sents[8]["start"], sents[8]["end"])]
+
+
+def test_agreement_rows_say_how_many_units_they_compared(coded, project, tmp_path):
+    db, _sents = coded
+    theme = codebook.add(db, "anna", "Werving", kind="theme")
+    for name in ("School", "Geld"):
+        codebook.move(db, "anna", name, theme["id"])
+    data = figures.compute(db, "anna,bram")
+    assert all(c["compared"] == data["units"] and c["basis"] == f"on all {data['units']} units"
+               for c in data["codes"])
+    (t,) = data["themes"]
+    assert t["compared"] < data["units"] and f"on {t['compared']} of the {data['units']} units only" in t["basis"]
+    runner = CliRunner()
+    out = runner.invoke(cli, ["-p", str(project.root), "agreement", "--coders", "anna,bram"])
+    assert out.exit_code == 0, out.output
+    assert "units" in out.output.splitlines()[3] or "units" in out.output
+    assert f"Werving: computed on {t['compared']} of the {data['units']} units only" in out.output
+    assert f"{t['compared']} of {data['units']}" in out.output
+    report = tmp_path / "agreement.md"
+    out = runner.invoke(cli, ["-p", str(project.root), "agreement", "--coders", "anna,bram", "--report", str(report)])
+    text = report.read_text(encoding="utf-8")
+    assert "Sentences compared" in text and f"computed on {t['compared']} of the {data['units']} units only" in text

@@ -247,6 +247,23 @@ def theme_patterns(uc: UnitCodings, code_ids: Sequence[str]) -> tuple[Counter, d
     return patterns, conflicts, coded
 
 
+def pairable_units(patterns: Counter) -> int:
+    """How many units the figures of these patterns compare: those with values from two or
+    more coders."""
+    return sum(n for pattern, n in patterns.items() if sum(v is not None for v in pattern) >= 2)
+
+
+def theme_basis(compared: int, total: int, coders: int) -> str:
+    """What a theme's figures were computed on, in words (always a subset of the units unless
+    every unit got one of the theme's codes from every coder)."""
+    who = "both coders" if coders == 2 else "at least two coders"
+    if compared == total:
+        return f"on all {total} units ({who} gave each one of the theme's codes)"
+    return (f"on {compared} of the {total} units only: those where {who} gave one of the theme's "
+            "codes (a unit one coder left without a code of the theme, or gave two of them, is "
+            "not compared)")
+
+
 def _rename(figs: dict[str, Figure], names: dict[str, str]) -> dict[str, Figure]:
     """Show code names, not ids, in the reasons of undefined theme figures."""
     out = {}
@@ -363,6 +380,8 @@ def compute(
             "code": c["name"],
             "code_id": c["id"],
             "theme": c["theme"],
+            "compared": len(uc.units),
+            "basis": f"on all {len(uc.units)} units",
             "coded": {x: len(s) for x, s in zip(coder_names, sets, strict=True)},
             "both": len(set.intersection(*sets)) if sets else 0,
             **{m: encode(f) for m, f in figs.items()},
@@ -375,10 +394,13 @@ def compute(
             continue
         patterns, conflicts, coded = theme_patterns(uc, ids)
         figs = _rename(figures(patterns), names)
+        compared = pairable_units(patterns)
         theme_rows.append({
             "theme": t["name"],
             "theme_id": t["id"],
             "codes": [names[i] for i in ids],
+            "compared": compared,
+            "basis": theme_basis(compared, len(uc.units), k),
             "units": sum(patterns.values()),
             "coded": coded,
             "conflicts": conflicts,

@@ -222,21 +222,26 @@ def render(result: dict) -> str:
               "defined: " + ", ".join(f"{METRIC_NAMES.get(k, k)} {v}" for k, v in mean["defined"].items()) + ".)", ""]
 
     if result["themes"]:
-        th = ["Theme", f"{units.capitalize()} with a theme code", "Conflicts"] + heads[1:]
+        th = ["Theme", f"{units.capitalize()} compared", f"{units.capitalize()} with a theme code",
+              "Conflicts"] + heads[1:]
         lines += ["## Themes", "", "| " + " | ".join(th) + " |", "|" + "---|" * len(th)]
         for t in result["themes"]:
             conflicts = ", ".join(f"{c} {n}" for c, n in t["conflicts"].items())
-            lines.append(f"| {_cell(t['theme'])} | {t['units']} | {conflicts} | "
-                         + " | ".join(figs(t, theme=True)) + " |")
+            lines.append(f"| {_cell(t['theme'])} | {t['compared']} of {result['units']} | {t['units']} | "
+                         f"{conflicts} | " + " | ".join(figs(t, theme=True)) + " |")
         close_table()
         lines.append("")
+        for t in result["themes"]:
+            lines.append(f"- {_cell(t['theme'])}: computed {t['basis']}.")
+        lines.append("")
 
-    ch = ["Code", "Theme"] + [f"{units.capitalize()} coded by {c}" for c in coders] + ["By all"] + heads[1:]
+    ch = (["Code", "Theme", f"{units.capitalize()} compared"]
+          + [f"{units.capitalize()} coded by {c}" for c in coders] + ["By all"] + heads[1:])
     lines += ["## Codes", "", "| " + " | ".join(ch) + " |", "|" + "---|" * len(ch)]
     for c in result["codes"]:
         coded = [str(c["coded"].get(x, 0)) for x in coders]
         lines.append(
-            f"| {_cell(c['code'])} | {_cell(c['theme'] or '')} | " + " | ".join(coded)
+            f"| {_cell(c['code'])} | {_cell(c['theme'] or '')} | {c['compared']} | " + " | ".join(coded)
             + f" | {c['both']} | " + " | ".join(figs(c)) + " |"
         )
     close_table()

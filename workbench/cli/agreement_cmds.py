@@ -88,13 +88,13 @@ def agreement(project, coder, coders, unit, code, overlap, report_path, force, i
     notes = _notes()
     rows = []
     for c in result["codes"]:
-        row = {"code": c["code"], "theme": c["theme"] or ""}
+        row = {"code": c["code"], "theme": c["theme"] or "", "units": c["compared"]}
         row.update({f"by {x}": c["coded"].get(x, 0) for x in names})
         row.update({"by all": c["both"], "agree": notes.cell(c["percent_agreement"], percent=True),
                     "kappa": notes.cell(c["cohen_kappa"]),
                     "alpha": notes.cell(c["krippendorff_alpha"])})
         rows.append(row)
-    cols = ["code", "theme", *[f"by {x}" for x in names], "by all", "agree", "kappa", "alpha"]
+    cols = ["code", "theme", "units", *[f"by {x}" for x in names], "by all", "agree", "kappa", "alpha"]
     if rows:
         echo_table(rows, cols)
         _echo_notes(notes.take_new())
@@ -103,14 +103,17 @@ def agreement(project, coder, coders, unit, code, overlap, report_path, force, i
     if result["themes"]:
         click.echo("")
         trows = [{
-            "theme": t["theme"], "units": t["units"],
+            "theme": t["theme"], "compared": f"{t['compared']} of {result['units']}",
             "conflicts": ", ".join(f"{x} {n}" for x, n in t["conflicts"].items()),
             "agree": notes.cell(t["percent_agreement"], percent=True, theme=True),
             "kappa": notes.cell(t["cohen_kappa"], theme=True),
             "alpha": notes.cell(t["krippendorff_alpha"], theme=True),
         } for t in result["themes"]]
-        echo_table(trows, ["theme", "units", "conflicts", "agree", "kappa", "alpha"])
+        echo_table(trows, ["theme", "compared", "conflicts", "agree", "kappa", "alpha"])
         _echo_notes(notes.take_new())
+        for t in result["themes"]:
+            if t["compared"] < result["units"]:
+                click.echo(f"  {t['theme']}: computed {t['basis']}")
     o = result["overall"]
     click.echo("")
     for label, part in (("pooled", o["pooled"]), ("mean over codes", o["mean"])):

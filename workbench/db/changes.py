@@ -135,13 +135,22 @@ def _replay(db: sqlite_utils.Database, change_id: int, *, backwards: bool) -> No
 
 
 def _conflicts(db: sqlite_utils.Database, change_id: int, *, backwards: bool) -> list[str]:
-    """Rows changed since this change set (by anyone): undoing over them would lose work."""
-    problems = []
+    """Rows changed since this change set (by anyone): undoing over them would lose work.
+
+    A row the change set wrote more than once (inserted, then joined into another) is compared
+    with its state at the end of the change (undo) or before it (redo)."""
+    expected_of: dict[tuple[str, str], str | None] = {}
     for r in _rows_of(db, change_id):
-        expected = r["after"] if backwards else r["before"]
-        current = _get(db, r["table_name"], json.loads(r["pk"]))
+        key = (r["table_name"], r["pk"])
+        if backwards:
+            expected_of[key] = r["after"]  # the last write wins
+        else:
+            expected_of.setdefault(key, r["before"])  # the first write's before
+    problems = []
+    for (table, pk), expected in expected_of.items():
+        current = _get(db, table, json.loads(pk))
         if (json.loads(expected) if expected else None) != current:
-            problems.append(f"{r['table_name']} {json.loads(r['pk'])}")
+            problems.append(f"{table} {json.loads(pk)}")
     return problems
 
 

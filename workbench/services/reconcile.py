@@ -142,6 +142,7 @@ class _Plan:
     label: str
     memo: str
     where: str
+    across: list[dict]  # consensus codings of the decided codes reaching beyond the unit
 
 
 def _plan(
@@ -185,32 +186,92 @@ def _plan(
     existing = _consensus_spans(db, tid, differing)
     touching = [r for r in existing if r["start"] < u.end and r["end"] > u.start]
     inside = [r for r in touching if r["start"] >= u.start and r["end"] <= u.end]
-    for r in touching:
-        if r not in inside and r["code_id"] not in keep:
+    across = [r for r in touching if r not in inside]
+    for r in across:
+        if r["code_id"] not in keep and _has_quotes(db, r["id"]):
             span = f"[{r['start']}:{r['end']}]"
             raise ConflictError(
                 f"consensus coding {r['id']} ({code_names.get(r['code_id'])}, {span}) reaches "
-                f"beyond {where}; remove or shorten it first ('workbench uncode {r['id']} "
-                f"--coder {CONSENSUS}')"
+                f"beyond {where} and is starred as a quote; unstar it first ('workbench quote "
+                f"remove {r['id']}')"
             )
-    return _Plan(t, u, unit, differing, keep, inside, label, f"reconciled by {coder}: {label}", where)
+    return _Plan(t, u, unit, differing, keep, inside, label, f"reconciled by {coder}: {label}", where,
+                 across)
+
+
+def _has_quotes(db: sqlite_utils.Database, coding_id: str) -> bool:
+    return db.execute("select 1 from quotes where coding_id = ? limit 1", [coding_id]).fetchone() is not None
 
 
 def _apply(cs: ChangeSet, plan: _Plan, code_names: dict[str, str]) -> tuple[list[str], list[str]]:
-    """Write one checked decision into the change set; returns the code names added/removed."""
+    """Write one checked decision into the change set; returns the code names added/removed.
+
+    A consensus passage that runs beyond the unit keeps its parts outside the unit when its
+    code is decided away, and is left as it is when its code is kept."""
     added, removed = [], []
     u, tid = plan.unit, plan.transcript["id"]
+    text = plan.transcript["text"]
     for r in plan.inside:
         cs.delete("codings", r["id"])
+    for r in plan.across:
+        if r["code_id"] in plan.keep:
+            continue
+        cs.delete("codings", r["id"])
+        for a, b in ((r["start"], u.start), (u.end, r["end"])):
+            if b > a and text[a:b].strip():
+                start, end = check_span(text, a, b)
+                cs.insert("codings", {**r, "id": new_coding_id(), "start": start, "end": end})
     for cid in sorted(plan.differing):
-        had = any(r["code_id"] == cid for r in plan.inside)
+        had = any(r["code_id"] == cid for r in plan.inside + plan.across)
         if cid in plan.keep:
-            _insert_unit_coding(cs, plan.transcript["text"], tid, cid, u.start, u.end, plan.memo)
+            if not any(r["code_id"] == cid for r in plan.across):
+                _insert_unit_coding(cs, text, tid, cid, u.start, u.end, plan.memo)
             if not had:
                 added.append(code_names[cid])
         elif had:
             removed.append(code_names[cid])
     return sorted(added), sorted(removed)
+
+
+def join_passages(cs: ChangeSet, db: sqlite_utils.Database) -> int:
+    """Join the consensus codings this change wrote with their neighbours into whole passages:
+    codings of one code in one turn with nothing but whitespace between them (or overlapping)
+    become one coding. A coding starred as a quote is left as it is. Returns how many codings
+    were joined away."""
+    touched = {(row["transcript_id"], row["code_id"])
+               for table, _pk, before, after in cs.rows if table == "codings"
+               for row in (before, after) if row is not None and row["coder"] == CONSENSUS}
+    joined = 0
+    texts: dict[str, str] = {}
+    for tid, cid in sorted(touched):
+        if tid not in texts:
+            texts[tid] = db.execute("select text from transcripts where id = ?", [tid]).fetchone()[0]
+        text = texts[tid]
+        turns = [(r[0], r[1]) for r in db.execute(
+            "select start, [end] from turns where transcript_id = ? order by idx", [tid])]
+
+        def turn_of(offset: int, turns: list[tuple[int, int]] = turns) -> int:
+            return next((i for i, (a, b) in enumerate(turns) if a <= offset < b), -1)
+
+        rows = [r for r in db.query(
+            "select * from codings where coder = ? and transcript_id = ? and code_id = ? "
+            "order by start, [end]", [CONSENSUS, tid, cid]) if not _has_quotes(db, r["id"])]
+        group: list[dict] = []
+        for r in [*rows, None]:
+            if r is not None and group and turn_of(r["start"]) == turn_of(group[0]["start"]) and (
+                    r["start"] <= max(g["end"] for g in group)
+                    or not text[max(g["end"] for g in group):r["start"]].strip()):
+                group.append(r)
+                continue
+            if len(group) > 1:
+                memos = list(dict.fromkeys(g["memo"] for g in group if g["memo"]))
+                cs.update("codings", group[0]["id"], {"end": max(g["end"] for g in group),
+                                                      "memo": "; ".join(memos)})
+                for g in group[1:]:
+                    cs.delete("codings", g["id"])
+                joined += len(group) - 1
+            group = [r] if r is not None else []
+    return joined
 
 
 def _outcome(db: sqlite_utils.Database, plan: _Plan, added: list[str], removed: list[str],
@@ -267,6 +328,7 @@ def decide(
                f"({', '.join(sorted(code_names[c] for c in plan.differing))})")
     with record(db, coder, "reconcile.decide", summary) as cs:
         added, removed = _apply(cs, plan, code_names)
+        join_passages(cs, db)
     return _outcome(db, plan, added, removed, code_names)
 
 
@@ -348,6 +410,7 @@ def decide_many(
         _apply_seed(cs, db, todo, names)
         for plan in plans:
             changed.append(_apply(cs, plan, code_names))
+        join_passages(cs, db)
         recorded = bool(cs.rows)
     results = [_outcome(db, plan, a, r, code_names) for plan, (a, r) in zip(plans, changed, strict=True)]
     return {"seeded": len(todo), "decisions": results, "recorded": recorded}
@@ -440,4 +503,5 @@ def seed_agreed(
         return 0
     with record(db, coder, "reconcile.seed", f"consensus: {len(todo)} agreed codings of {', '.join(names)}") as cs:
         _apply_seed(cs, db, todo, names)
+        join_passages(cs, db)
     return len(todo)

@@ -54,7 +54,7 @@ def fitted_widths(result: dict, screen_width: int) -> tuple[int, int]:
     """Like :func:`column_widths`, but the names get whatever the other columns, as filled
     with this result, leave of the screen (up to 60 characters)."""
     _name, cell = column_widths(screen_width)
-    headers = ["", "", "Units coded", *(title for _m, title in METRIC_COLUMNS)]
+    headers = ["", "", "Units compared · coded", *(title for _m, title in METRIC_COLUMNS)]
     widths = [len(h) for h in headers]
     for _key, cells in agreement_rows(result, 10**6, cell):
         for i, value in enumerate(cells):
@@ -130,7 +130,8 @@ def agreement_rows(result: dict, name_width: int = NAME_WIDTH,
     if result["themes"]:
         heading("Themes")
     for t in result["themes"]:
-        coded = " · ".join(f"{c} {t['coded'][c]}" for c in coders)
+        coded = f"{t['compared']} of {result['units']} · " + " · ".join(
+            f"{c} {t['coded'][c]}" for c in coders)
         conflicts = sum(t["conflicts"].values())
         if conflicts:
             coded += f" · {conflicts} conflict(s)"
@@ -139,7 +140,8 @@ def agreement_rows(result: dict, name_width: int = NAME_WIDTH,
     if result["codes"]:
         heading("Codes")
     for c in result["codes"]:
-        coded = " · ".join(f"{x} {c['coded'][x]}" for x in coders) + f" · both {c['both']}"
+        coded = f"{c['compared']} · " + " · ".join(
+            f"{x} {c['coded'][x]}" for x in coders) + f" · both {c['both']}"
         name = c["code"]
         if c["theme"] and len(name) + len(c["theme"]) + 4 <= name_width:
             name = f"{name}  ({c['theme']})"  # the theme when it fits (else: under the table)
@@ -230,7 +232,7 @@ class AgreementScreen(Screen):
         table.clear(columns=True)
         table.add_column("", key="kind")
         table.add_column("Name", key="name")
-        table.add_column("Units coded", key="coded")
+        table.add_column("Units compared · coded", key="coded")
         for metric, title in METRIC_COLUMNS:
             table.add_column(title, key=metric)
         self.name_width, self.cell_width = fitted_widths(result, self.size.width or 120)
@@ -288,7 +290,9 @@ class AgreementScreen(Screen):
         if key.startswith(("code:", "theme:")):
             if key.startswith("code:") and entry is not None:
                 text += f"{entry['code']}" + (f" (theme {entry['theme']})" if entry["theme"]
-                                              else " (no theme)") + " · "
+                                              else " (no theme)") + f" · computed {entry['basis']} · "
+            elif entry is not None:
+                text += f"{entry['theme']}: computed {entry['basis']}\n"
             text += "Enter: the units where the coders differ on this " + key.split(":")[0]
         elif key.startswith("overall:"):
             if key == "overall:mean" and self.result:

@@ -144,3 +144,23 @@ def test_codings_import_reports_errors_with_lines(run, tmp_path):
     assert ok.exit_code == 0 and "1 coding(s) added (anna: 1)" in ok.output
     out = tmp_path / "all.csv"
     assert run("codings-export", str(out)).exit_code == 0 and "Dure kleding" in out.read_text(encoding="utf-8")
+
+
+def test_new_code_and_its_coding_are_one_change(run, project):
+    out = run("code", "T1", "Nieuwe code", "--turn", "1", "--new")
+    assert out.exit_code == 0, out.output
+    assert "added code 'Nieuwe code'" in out.output and "removes the new code and this coding together" in out.output
+    db = project.db
+    assert db.execute("select count(*) from codes where name = 'Nieuwe code'").fetchone()[0] == 1
+    undone = run("undo")
+    assert undone.exit_code == 0, undone.output
+    assert db.execute("select count(*) from codes where name = 'Nieuwe code'").fetchone()[0] == 0
+    assert db.execute("select count(*) from codings").fetchone()[0] == 0
+    assert run("redo").exit_code == 0
+    assert db.execute("select count(*) from codings").fetchone()[0] == 1
+    # a bad span creates nothing
+    bad = run("code", "T1", "Nog een code", "--span", "5:2", "--new")
+    assert bad.exit_code != 0
+    assert db.execute("select count(*) from codes where name = 'Nog een code'").fetchone()[0] == 0
+    data = json.loads(run("code", "T1", "Derde code", "--turn", "3", "--new", "--json").stdout)
+    assert data["new_code"] and data["existed"] is False

@@ -128,13 +128,16 @@ async def test_select_two_sentences_code_with_new_code_then_undo_redo(two):
         panel_row = reader.query_one(CodebookPanel).rows[0]
         assert (panel_row["codings"], panel_row["transcripts"]) == (1, 1)
 
-        await pilot.press("u")
-        await settle(app, pilot)
+        await pilot.press("u")  # one undo: the coding and the code it created
+        await settle(app, pilot, 0.4)
         assert two.db.execute("select count(*) from codings").fetchone()[0] == 0
+        assert two.db.execute("select count(*) from codes").fetchone()[0] == 0
         assert reader.view.own == []
+        assert "Werving via sociale media" not in panel_names(reader)
         await pilot.press("ctrl+r")
         await settle(app, pilot)
         assert two.db.execute("select count(*) from codings").fetchone()[0] == 1
+        assert two.db.execute("select count(*) from codes").fetchone()[0] == 1
         assert len(reader.view.own) == 1
 
 

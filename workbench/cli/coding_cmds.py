@@ -100,16 +100,18 @@ def code(project, coder, transcript, code_ref, span, sentence, turn, quote, incl
     coding.check_span(t["text"], start, end)  # before --new creates anything
     try:
         cb.resolve(db, code_ref)
+        new_code = None
     except NotFoundError:
         if not create:
             raise NotFoundError(_unknown_code_message(db, code_ref)) from None
         for w in cb.near_duplicate_warnings(db, code_ref, "code"):
             click.echo(f"warning: {w}", err=True)
-        row = cb.add(db, who, code_ref)
-        click.echo(f"added code '{row['name']}' ({row['id']})", err=as_json)
+        new_code, row = coding.apply_new_code(db, who, t["id"], code_ref, start, end, memo=memo)
+        click.echo(f"added code '{new_code['name']}' ({new_code['id']})", err=as_json)
     before = db.execute("select count(*) from codings").fetchone()[0]
-    row = coding.apply_code(db, who, t["id"], code_ref, start, end, memo=memo)
-    existed = db.execute("select count(*) from codings").fetchone()[0] == before
+    if new_code is None:
+        row = coding.apply_code(db, who, t["id"], code_ref, start, end, memo=memo)
+    existed = new_code is None and db.execute("select count(*) from codings").fetchone()[0] == before
     excerpt = t["text"][row["start"]:row["end"]]
     turns = coding.interviewer_turns(db, t["id"], row["start"], row["end"])
     warnings = []
@@ -122,6 +124,7 @@ def code(project, coder, transcript, code_ref, span, sentence, turn, quote, incl
     if as_json:
         echo_json({**row, "text": excerpt, "existed": existed,
                    "match": dataclasses.asdict(found) if found else None,
+                   "new_code": new_code["id"] if new_code else None,
                    "interviewer_turns": turns, "warnings": warnings})
         return
     if found is not None and found.how == "fuzzy":
@@ -133,6 +136,8 @@ def code(project, coder, transcript, code_ref, span, sentence, turn, quote, incl
     verb = "already coded" if existed else "coded"
     click.echo(f"{verb} {row['id']}: '{cb.resolve(db, row['code_id'])['name']}' on {t['id']} "
                f"[{row['start']}:{row['end']}] as {who}: “{_short(excerpt)}”")
+    if new_code is not None:
+        click.echo("one 'workbench undo' removes the new code and this coding together")
     for w in warnings:
         click.echo(f"warning: {w}", err=True)
 

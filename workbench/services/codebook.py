@@ -104,6 +104,23 @@ def add(
     **fields: str,
 ) -> dict:
     """Create a code (or theme) and return its row."""
+    row = prepare(db, coder, name, kind=kind, parent=parent, code_id=code_id, **fields)
+    with record(db, coder, f"{kind}.add", f"add {kind} '{row['name']}'") as cs:
+        return cs.insert("codes", row)
+
+
+def prepare(
+    db: sqlite_utils.Database,
+    coder: str,
+    name: str,
+    *,
+    kind: str = "code",
+    parent: str | None = None,
+    code_id: str | None = None,
+    **fields: str,
+) -> dict:
+    """Check a new code (or theme) and build its row; nothing is written (see :func:`add`, and
+    :func:`workbench.services.coding.apply_new_code`, which writes it with its first coding)."""
     if kind not in KINDS:
         raise WorkbenchError(f"kind must be one of {', '.join(KINDS)}")
     name = validate_name(name, what=f"{kind} name")
@@ -134,8 +151,7 @@ def add(
         "updated_at": now_iso(),
         "updated_by": coder,
     }
-    with record(db, coder, f"{kind}.add", f"add {kind} '{name}'") as cs:
-        return cs.insert("codes", row)
+    return row
 
 
 def list_codebook(db: sqlite_utils.Database) -> list[dict]:

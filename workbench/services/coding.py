@@ -93,10 +93,40 @@ def apply_code(
     ))
     if same:
         return same[0]
-    row = {
+    row = _coding_row(t["id"], c["id"], coder, start, end, memo)
+    with record(db, coder, "coding.apply", f"code '{c['name']}' on {t['id']} [{start}:{end}] “{_short(t['text'], start, end)}”") as cs:
+        return cs.insert("codings", row)
+
+
+def apply_new_code(
+    db: sqlite_utils.Database,
+    coder: str,
+    transcript: str,
+    name: str,
+    start: int,
+    end: int,
+    *,
+    memo: str = "",
+) -> tuple[dict, dict]:
+    """Create the code ``name`` and apply it to ``[start, end)`` as ``coder``: one recorded
+    change, so one undo removes both (inductive coding). Returns ``(code row, coding row)``;
+    nothing is written when the name is taken, the span is bad or the memo is too long."""
+    t = resolve_transcript(db, transcript)
+    start, end = check_span(t["text"], start, end)
+    memo = codebook.check_text(memo or "", "memo").strip()
+    code = codebook.prepare(db, coder, name)
+    row = _coding_row(t["id"], code["id"], coder, start, end, memo)
+    summary = f"new code '{code['name']}' on {t['id']} [{start}:{end}] “{_short(t['text'], start, end)}”"
+    with record(db, coder, "coding.apply_new", summary) as cs:
+        code = cs.insert("codes", code)
+        return code, cs.insert("codings", row)
+
+
+def _coding_row(tid: str, code_id: str, coder: str, start: int, end: int, memo: str) -> dict:
+    return {
         "id": new_coding_id(),
-        "transcript_id": t["id"],
-        "code_id": c["id"],
+        "transcript_id": tid,
+        "code_id": code_id,
         "coder": coder,
         "start": start,
         "end": end,
@@ -104,10 +134,11 @@ def apply_code(
         "flag": None,
         "created_at": now_iso(),
     }
-    excerpt = t["text"][start:end]
-    short = excerpt if len(excerpt) <= 40 else excerpt[:37] + "…"
-    with record(db, coder, "coding.apply", f"code '{c['name']}' on {t['id']} [{start}:{end}] “{short}”") as cs:
-        return cs.insert("codings", row)
+
+
+def _short(text: str, start: int, end: int) -> str:
+    excerpt = text[start:end]
+    return excerpt if len(excerpt) <= 40 else excerpt[:37] + "…"
 
 
 def get_coding(db: sqlite_utils.Database, coding_id: str) -> dict:

@@ -24,14 +24,11 @@ NEW = "__new__"
 
 
 def fuzzy_rank(query: str, names: list[str], *, limit: int = 40, cutoff: float = 55.0) -> list[int]:
-    """Indexes of ``names`` that match ``query``, best first (rapidfuzz, case-folded)."""
-    from rapidfuzz import fuzz, process, utils
+    """Indexes of ``names`` that match ``query``, best first: the starts of their words first
+    (``fin sig`` → "Financiële signalen"), then fuzzily (:mod:`workbench.analysis.name_match`)."""
+    from workbench.analysis.name_match import rank
 
-    hits = process.extract(
-        query, names, scorer=fuzz.WRatio, processor=utils.default_process,
-        score_cutoff=cutoff, limit=limit,
-    )
-    return [idx for _name, _score, idx in hits]
+    return rank(query, names, limit=limit, cutoff=cutoff)
 
 
 class CodePicker(ModalScreen[dict | None]):

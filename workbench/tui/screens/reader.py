@@ -339,12 +339,13 @@ class ReaderScreen(Screen):
         app = self.app
         db = app.project.db  # type: ignore[attr-defined]
         with app.guard():  # type: ignore[attr-defined]
-            if "new" in answer:
-                code = codebook.add(db, app.coder, answer["new"])  # type: ignore[attr-defined]
+            before = {c.id for c in self.view.own}
+            if "new" in answer:  # one change: one undo removes the code and the coding
+                code, row = coding.apply_new_code(db, app.coder, self.transcript["id"],  # type: ignore[attr-defined]
+                                                  answer["new"], *span)
             else:
                 code = codebook.resolve(db, answer["code_id"], "code")
-            before = {c.id for c in self.view.own}
-            row = coding.apply_code(db, app.coder, self.transcript["id"], code["id"], *span)  # type: ignore[attr-defined]
+                row = coding.apply_code(db, app.coder, self.transcript["id"], code["id"], *span)  # type: ignore[attr-defined]
             self.view.anchor = self.view.head = None
             self.found = None
             if row["id"] not in before:

@@ -137,10 +137,10 @@ def test_coder_command_shows_and_sets_the_default(run, project):
     assert run("coder", "   ").exit_code == 1
     unset = run("coder", "--unset", env={"USER": "tester", "LOGNAME": "tester"})
     assert unset.exit_code == 0 and project.get_setting("default_coder") is None
-    assert "(login name)" in unset.output
+    assert "no coder is set" in unset.output and "tester" not in unset.output
 
 
-def test_login_name_fallback_prints_a_note_once(project, add_transcript, monkeypatch):
+def test_no_coder_is_refused_never_the_login_name(project, add_transcript, monkeypatch):
     add_transcript("T1")
     codebook.add(project.db, "anna", "Dure spullen")
     project.db.execute("delete from meta where key = 'default_coder'")
@@ -148,24 +148,44 @@ def test_login_name_fallback_prints_a_note_once(project, add_transcript, monkeyp
     monkeypatch.setattr("getpass.getuser", lambda: "root")
     runner = CliRunner()
     out = runner.invoke(cli, ["--project", str(project.root), "code", "T1", "Dure spullen", "--turn", "1"])
-    assert out.exit_code == 0, out.output
-    note = "acting as coder 'root' (no --coder, WORKBENCH_CODER or project default; set one with `workbench coder NAME`)"
-    assert out.stderr.count(note) == 1 and note not in out.stdout
-    with_default = runner.invoke(cli, ["--project", str(project.root), "--coder", "anna", "code", "T1",
-                                       "Dure spullen", "--turn", "3"])
-    assert "acting as coder" not in with_default.output
+    assert out.exit_code == 1 and "no coder is set for this project" in out.output
+    assert "workbench coder NAME" in out.output and "root" not in out.output
+    assert project.db.execute("select count(*) from codings").fetchone()[0] == 0
+    assert project.db.execute("select count(*) from coders where name = 'root'").fetchone()[0] == 0
+    with_coder = runner.invoke(cli, ["--project", str(project.root), "--coder", "anna", "code", "T1",
+                                     "Dure spullen", "--turn", "3"])
+    assert with_coder.exit_code == 0, with_coder.output
     listing = runner.invoke(cli, ["--project", str(project.root), "codings"])
-    assert "acting as coder" not in listing.output  # a filter command acts as no one
+    assert listing.exit_code == 0  # a filter command acts as no one
+    themes = runner.invoke(cli, ["--project", str(project.root), "themes"])
+    assert themes.exit_code == 0 and themes.output.startswith("counts: all coders' codings (no coder is set")
 
 
-def test_project_coder_source_and_notice(project, monkeypatch):
-    notes: list[str] = []
-    project.coder_notice = notes.append
+def test_a_terminal_asks_who_is_coding_and_keeps_the_answer(project, add_transcript, monkeypatch):
+    add_transcript("T1")
+    codebook.add(project.db, "anna", "Dure spullen")
+    project.db.execute("delete from meta where key = 'default_coder'")
+    project.db.conn.commit()
+    monkeypatch.setattr("workbench.cli.common._interactive", lambda: True)
+    out = CliRunner().invoke(cli, ["--project", str(project.root), "code", "T1", "Dure spullen", "--turn", "1"],
+                             input="  \nsanne\n")
+    assert out.exit_code == 0, out.output
+    assert "Who is coding?" in out.output and "'sanne' is now this project's default coder" in out.output
+    assert project.db.execute("select coder from codings").fetchone()[0] == "sanne"
+    assert project.get_setting("default_coder") == "sanne"
+
+
+def test_project_coder_source(project, monkeypatch):
+    from workbench.project import NoCoderError
+
     assert project.coder_source() == ("anna", "project default")
     project.db.execute("delete from meta where key = 'default_coder'")
     monkeypatch.setattr("getpass.getuser", lambda: "login")
-    assert project.coder() == "login" and project.coder() == "login"
-    assert len(notes) == 1 and "acting as coder 'login'" in notes[0]
+    assert project.coder_source() == (None, "not set") and project.coder_or_none() is None
+    with pytest.raises(NoCoderError):
+        project.coder()
+    project.ask_coder = lambda: "fleur"
+    assert project.coder() == "fleur" and project.get_setting("default_coder") == "fleur"
     monkeypatch.setenv("WORKBENCH_CODER", "eva")
     assert project.coder_source() == ("eva", "WORKBENCH_CODER")
     assert project.set_default_coder(" bram ") == "bram"

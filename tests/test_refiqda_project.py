@@ -350,14 +350,22 @@ def test_cli_export_and_import(coded_project: Project, tmp_path: Path) -> None:
     assert res.exit_code == 1 and "--force" in res.output
     res = runner.invoke(cli, ["--project", str(coded_project.root), "qdpx", "export", str(archive), "--force"])
     assert res.exit_code == 0
-    res = runner.invoke(cli, ["qdpx", "import", str(archive), "--project", str(tmp_path / "new")])
+    res = runner.invoke(cli, ["--coder", "anna", "qdpx", "import", str(archive), "--project",
+                              str(tmp_path / "new")])
     assert res.exit_code == 0, res.output
     assert "into new project" in res.output and "everything in the archive was carried over" in res.output
+    assert "default coder of the new project: anna" in res.output
 
 
 def test_cli_import_lists_what_is_not_carried_over(tmp_path: Path) -> None:
-    res = CliRunner().invoke(cli, ["qdpx", "import", str(SAMPLES / "atlasti84-standard-project.qdpx"),
-                                   "--project", str(tmp_path / "new")])
+    archive = str(SAMPLES / "atlasti84-standard-project.qdpx")
+    # No coder given, none in the environment, a new project: refused, nothing created, and
+    # the machine's login name never becomes a coder.
+    res = CliRunner().invoke(cli, ["qdpx", "import", archive, "--project", str(tmp_path / "new")])
+    assert res.exit_code == 1 and "no coder is set" in res.output
+    assert not (tmp_path / "new").exists()
+    res = CliRunner().invoke(cli, ["qdpx", "import", archive, "--project", str(tmp_path / "new")],
+                             env={"WORKBENCH_CODER": "eva"})
     assert res.exit_code == 0, res.output
     assert "not carried over" in res.output and "picture source" in res.output
 

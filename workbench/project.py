@@ -6,7 +6,6 @@ A project is a folder with ``transcripts/``, ``codebooks/``, ``exports/`` and ``
 
 from __future__ import annotations
 
-import getpass
 import os
 import threading
 from collections.abc import Callable
@@ -18,7 +17,19 @@ import sqlite_utils
 from workbench.errors import NotAProjectError, WorkbenchError
 
 DB_NAME = "workbench.db"
-LOGIN_NAME = "login name"
+NOT_SET = "not set"
+NO_CODER = (
+    "no coder is set for this project: say who is coding with --coder NAME, set "
+    "WORKBENCH_CODER, or make NAME the project's default with `workbench coder NAME` (a coder "
+    "is a person: their name appears on every coding)"
+)
+
+
+class NoCoderError(WorkbenchError):
+    """An action needs a coder and none is given, in the environment or as project default."""
+
+    def __init__(self) -> None:
+        super().__init__(NO_CODER)
 FOLDERS = ("transcripts", "codebooks", "exports")
 
 
@@ -28,10 +39,9 @@ class Project:
 
     root: Path
     _local: threading.local = field(default_factory=threading.local, repr=False)
-    #: Called with a one-line note when the acting coder falls back to the login name (the CLI
-    #: prints it on stderr); ``None``: silent.
-    coder_notice: Callable[[str], None] | None = field(default=None, repr=False)
-    _coder_noted: bool = field(default=False, repr=False)
+    #: Asked for a coder's name when an action needs one and none is set (the CLI asks in a
+    #: terminal); the answer becomes the project's default coder. ``None``: refuse instead.
+    ask_coder: Callable[[], str] | None = field(default=None, repr=False)
 
     @property
     def db_path(self) -> Path:
@@ -81,22 +91,25 @@ class Project:
 
     def coder(self, explicit: str | None = None) -> str:
         """The coder acting now: ``--coder``, else ``WORKBENCH_CODER``, else the project
-        default, else the login name. An explicit name that is empty is refused.
+        default. An explicit name that is empty is refused.
 
-        Falling back to the login name calls :attr:`coder_notice` (if set) once per project
-        object with a one-line note, so that a command can tell the user who they act as."""
-        name, source = self.coder_source(explicit)
-        if source == LOGIN_NAME and not self._coder_noted and self.coder_notice is not None:
-            self._coder_noted = True
-            self.coder_notice(
-                f"note: acting as coder '{name}' (no --coder, WORKBENCH_CODER or project default; "
-                "set one with `workbench coder NAME`)"
-            )
-        return name
+        A coder is a person, never the machine's login name: with none of these set, the
+        :attr:`ask_coder` callback (if any) asks for a name, which then becomes the project's
+        default coder; without one, :class:`NoCoderError` says how to set a coder."""
+        name, _source = self.coder_source(explicit)
+        if name is not None:
+            return name
+        if self.ask_coder is None:
+            raise NoCoderError()
+        return self.set_default_coder(self.ask_coder())
 
-    def coder_source(self, explicit: str | None = None) -> tuple[str, str]:
+    def coder_or_none(self, explicit: str | None = None) -> str | None:
+        """The acting coder, or None when none is set (never asks)."""
+        return self.coder_source(explicit)[0]
+
+    def coder_source(self, explicit: str | None = None) -> tuple[str | None, str]:
         """The acting coder and where the name came from: ``"--coder"``,
-        ``"WORKBENCH_CODER"``, ``"project default"`` or ``"login name"``."""
+        ``"WORKBENCH_CODER"`` or ``"project default"``; ``(None, "not set")`` without one."""
         if explicit is not None:
             return validate_name(explicit, what="coder name (--coder)"), "--coder"
         for candidate, source in (
@@ -105,11 +118,7 @@ class Project:
         ):
             if candidate and candidate.strip():
                 return validate_name(candidate.strip(), what="coder name"), source
-        try:
-            login = getpass.getuser()
-        except Exception:  # noqa: BLE001 - no login name on some systems
-            login = ""
-        return (login.strip() or "coder"), LOGIN_NAME
+        return None, NOT_SET
 
     def set_default_coder(self, name: str) -> str:
         """Make ``name`` the project's default coder; returns the cleaned name."""

@@ -235,8 +235,10 @@ def codings_export(project, coder, path) -> None:
 def coder_cmd(project, coder, name, unset) -> None:
     """Show who you act as, or set the project's default coder to NAME.
 
-    Commands act as --coder NAME, else $WORKBENCH_CODER, else the project's default coder, else
-    your login name. Example: workbench coder anna
+    Commands act as --coder NAME, else $WORKBENCH_CODER, else the project's default coder. A
+    coder is a person: with none of these set, a command that records work asks who is coding
+    (in a terminal; the answer becomes the default) or stops with how to set one; the
+    machine's login name is never used. Example: workbench coder anna
     """
     if name is not None and unset:
         raise click.UsageError("give NAME or --unset, not both")
@@ -249,6 +251,10 @@ def coder_cmd(project, coder, name, unset) -> None:
         new = project.set_default_coder(name)
         click.echo(f"default coder of this project: {new}" + (f" (was {old})" if old and old != new else ""))
     acting, source = project.coder_source(coder)
+    if acting is None:
+        click.echo("no coder is set: commands that record work ask who is coding, or give "
+                   "--coder NAME, set WORKBENCH_CODER, or run `workbench coder NAME`")
+        return
     click.echo(f"acting as coder '{acting}' ({source})")
     if source == "WORKBENCH_CODER" and name is not None:
         click.echo(f"note: $WORKBENCH_CODER={acting} takes precedence over the project default in this shell",
@@ -409,13 +415,15 @@ def themes(project, only_coder, all_coders, min_count, as_json) -> None:
 
     if all_coders and only_coder:
         raise click.UsageError("give --coder NAME or --all-coders, not both")
-    who = None if all_coders else th.check_coder(project.db, only_coder) if only_coder else project.coder(None)
+    who = None if all_coders else th.check_coder(project.db, only_coder) if only_coder else project.coder_or_none()
     data = th.overview(project.db, coder=who)
     pairs = th.cooccurrence(project.db, min_count=min_count, coder=who)
     if as_json:
         echo_json({"coder": who, "themes": data, "cooccurrence": pairs})
         return
-    click.echo(f"counts: {whose(who)}" + ("" if all_coders else " (--coder NAME, --coder consensus or --all-coders for others)"))
+    hint = ("" if all_coders else " (no coder is set: `workbench coder NAME`)" if who is None
+            else " (--coder NAME, --coder consensus or --all-coders for others)")
+    click.echo(f"counts: {whose(who)}{hint}")
     if not data:
         click.echo("no themes or codes yet")
         return

@@ -28,8 +28,33 @@ class State:
 
         if self._project is None:
             self._project = Project.open(self.project_dir)
-            self._project.coder_notice = lambda note: click.echo(note, err=True)
+            if _interactive():
+                self._project.ask_coder = _ask_coder
         return self._project
+
+
+def _interactive() -> bool:
+    import sys
+
+    return sys.stdin.isatty() and sys.stderr.isatty()
+
+
+def _ask_coder() -> str:
+    """Ask who is coding (in a terminal, when no coder is set); it becomes the default."""
+    from workbench.project import validate_name
+
+    click.echo("No coder is set for this project. A coder is a person: their name goes on "
+               "every coding and change.", err=True)
+    while True:
+        name = click.prompt("Who is coding? (your name, e.g. anna)", err=True)
+        try:
+            cleaned = validate_name(name, what="coder name")
+        except Exception as exc:  # noqa: BLE001 - a WorkbenchError: say it and ask again
+            click.echo(f"error: {exc}", err=True)
+            continue
+        click.echo(f"'{cleaned}' is now this project's default coder (`workbench coder NAME` "
+                   "changes it)", err=True)
+        return cleaned
 
 
 def _set_project(ctx: click.Context, _param: click.Parameter, value: Path | None) -> Path | None:

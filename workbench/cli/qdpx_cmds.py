@@ -60,7 +60,8 @@ def import_cmd(ctx: click.Context, path: Path, theirs: bool, ours: bool, as_json
     choose --theirs or --ours. Everything that cannot be carried over is listed. An existing
     project is backed up first; a refused or failed import changes nothing; 'workbench undo'
     takes the whole import back. A new project (--project NEW) gets the importing coder
-    (--coder, else $WORKBENCH_CODER, else the login name) as its default coder.
+    (--coder, else $WORKBENCH_CODER) as its default coder; with neither, it has none (the
+    archive's own coders are listed), and you are asked who is coding in a terminal.
     """
     from workbench.errors import ConflictError, NotAProjectError
     from workbench.project import DB_NAME
@@ -78,8 +79,9 @@ def import_cmd(ctx: click.Context, path: Path, theirs: bool, ours: bool, as_json
                 "--project DIR (a new folder is created as a new project)"
             )
         target = Path.cwd()
+    coder = state.coder or _coder_for(Path(target))
     try:
-        result = import_qdpx(path, target=target, coder=state.coder, strategy=strategy)
+        result = import_qdpx(path, target=target, coder=coder, strategy=strategy)
     except ConflictError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(3)
@@ -113,3 +115,23 @@ def import_cmd(ctx: click.Context, path: Path, theirs: bool, ours: bool, as_json
         click.echo("'workbench undo' takes the whole import back (transcripts, codes, codings, memos)")
     else:
         click.echo("nothing changed: the project already holds everything this archive could bring in")
+
+
+def _coder_for(target: Path) -> str | None:
+    """Who runs the import when --coder is not given: $WORKBENCH_CODER or the project's
+    default (the import finds those itself), else, in a terminal, the answer to "who is coding?"."""
+    import os
+
+    from workbench.cli.common import _ask_coder, _interactive
+    from workbench.project import DB_NAME, Project
+
+    if os.environ.get("WORKBENCH_CODER", "").strip():
+        return None
+    if (target / DB_NAME).is_file():
+        project = Project.open(target)
+        try:
+            if project.coder_or_none() is not None:
+                return None
+        finally:
+            project.close()
+    return _ask_coder() if _interactive() else None

@@ -422,9 +422,10 @@ def import_qdpx(
     proj, created = _open_target(project, Path(target) if target is not None else None)
     try:
         default_coder = None
-        if created:  # later commands in the new project act as the importing coder
-            default_coder = proj.coder(coder)
-            proj.set_setting("default_coder", default_coder)
+        if created:  # later commands in the new project act as the importing coder, if named
+            default_coder = proj.coder_or_none(coder)
+            if default_coder is not None:
+                proj.set_setting("default_coder", default_coder)
         result = _into_project(proj, created, data, path, coder, strategy)
         result.default_coder = default_coder
         return result

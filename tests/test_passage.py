@@ -223,3 +223,11 @@ def test_cli_fuzzy_match_shows_passage_score_and_threshold(run, tdb):
     assert "«Bij de poort staan soms oudere jongens te wachten»" in line
     a, b = span(tdb, "Bij de poort", "te wachten")
     assert f"coded [{a}:{b}]" in line
+
+
+def test_a_long_quote_of_words_the_text_lacks_is_refused_as_absent():
+    """(An alignment of a long quote with nothing in common is slow; it is not attempted.)"""
+    text = "Vraag?\n\n" + "Dit is een antwoord van de respondent over het werk. " * 300
+    with pytest.raises(PassageError) as err:
+        find_passage(text, "onbekend " * 60)
+    assert err.value.kind == "absent"

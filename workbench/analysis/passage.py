@@ -233,6 +233,12 @@ def _align(needle: str, words: Sequence[_Word], lo: int, hi: int) -> tuple[int, 
     hay = " ".join(keys)
     if len(needle) > len(hay):
         return None
+    # A quote most of whose letters belong to words the text does not have cannot reach the
+    # threshold; say so at once (an alignment with nothing in common is slow on long texts).
+    vocabulary = set(keys)
+    known = sum(len(w) for w in needle.split() if w in vocabulary)
+    if len(needle) > 300 and known < 0.5 * len(needle.replace(" ", "")):
+        return None
     found = fuzz.partial_ratio_alignment(needle, hay, processor=None)
     if found is None or found.dest_end <= found.dest_start:
         return None
@@ -413,8 +419,12 @@ def _word_chains(frags: list[list[_Piece]], words: Sequence[_Word]) -> list[tupl
             end = nxt[1]
         if ok:
             chains.append((a, end))
-    tight = [c for c in chains if not any(o != c and c[0] <= o[0] and o[1] <= c[1] for o in chains)]
-    return tight
+    # Greedy chains from later starts never end earlier, so a chain holds another only when
+    # both end alike: per end, the latest start is the tightest reading.
+    latest: dict[int, int] = {}
+    for a, end in chains:
+        latest[end] = max(a, latest.get(end, a))
+    return sorted((a, end) for end, a in latest.items())
 
 
 def _fuzzy_chains(

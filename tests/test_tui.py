@@ -154,9 +154,10 @@ async def test_picker_lists_recent_codes_first_and_applies_existing(two):
         options = app.screen.query_one(OptionList)
         assert [options.get_option_at_index(i).id for i in range(options.option_count)] == [
             recent["id"], old["id"]]
-        await pilot.press(*"aanpak")
-        assert options.get_option_at_index(0).id == old["id"]
-        await pilot.press("enter")
+        await pilot.press(*"aanpak")  # one word: maybe a new code, so that comes first
+        assert options.get_option_at_index(0).id == "__new__"
+        assert options.get_option_at_index(1).id == old["id"]
+        await pilot.press("down", "enter")  # moving with the arrows is choosing
         await settle(app, pilot)
         row = two.db.execute("select code_id, start, end from codings where transcript_id = 'INT01'").fetchone()
         assert row == (old["id"], s[1]["start"], s[1]["end"])

@@ -29,3 +29,52 @@ async def test_abbreviation_picks_the_code(two):  # noqa: F811
         row = two.db.execute(
             "select c.name from codings x join codes c on c.id = x.code_id").fetchone()
         assert row[0] == "Financiële signalen"
+
+
+async def _picker(app, pilot, typed: str):
+    await settle(app, pilot)
+    await open_reader(app, pilot)
+    await pilot.press("j", "c", *typed)
+    assert isinstance(app.screen, CodePicker)
+    return app.screen.query_one(OptionList)
+
+
+async def test_a_typed_new_name_is_created_despite_a_look_alike(two):  # noqa: F811
+    """Issue 24.1: 'Niet verschijnen op afspraken' with 'Jongeren op straat' present."""
+    codebook.add(two.db, "anna", "Jongeren op straat")
+    app = WorkbenchApp(two)
+    async with app.run_test(size=SIZE) as pilot:
+        options = await _picker(app, pilot, "Niet verschijnen op afspraken")
+        assert options.get_option_at_index(0).id == "__new__" and options.highlighted == 0
+        await pilot.press("enter")
+        await settle(app, pilot)
+        names = [r[0] for r in two.db.execute(
+            "select c.name from codings x join codes c on c.id = x.code_id")]
+        assert names == ["Niet verschijnen op afspraken"]
+
+
+async def test_exact_name_and_abbreviation_apply_the_code(two):  # noqa: F811
+    code = codebook.add(two.db, "anna", "Jongeren op straat")
+    for typed in ("jongeren OP straat", "jon op str"):
+        app = WorkbenchApp(two)
+        async with app.run_test(size=SIZE) as pilot:
+            options = await _picker(app, pilot, typed)
+            assert options.get_option_at_index(0).id == code["id"], typed
+            await pilot.press("enter")
+            await settle(app, pilot)
+        two.db.execute("delete from codings")
+        two.db.conn.commit()
+
+
+async def test_arrows_choose_a_look_alike(two):  # noqa: F811
+    code = codebook.add(two.db, "anna", "Jongeren op straat")
+    app = WorkbenchApp(two)
+    async with app.run_test(size=SIZE) as pilot:
+        options = await _picker(app, pilot, "jongeren straat hangen")
+        assert options.get_option_at_index(0).id == "__new__"
+        await pilot.press("down")
+        assert options.get_option_at_index(options.highlighted).id == code["id"]
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert two.db.execute("select code_id from codings").fetchone()[0] == code["id"]
+        assert two.db.execute("select count(*) from codes").fetchone()[0] == 1

@@ -84,11 +84,12 @@ def test_reader_with_codings_selection_and_other_coder(snap_compare, coded):
 
 
 def test_code_picker(snap_compare, coded):
+    """A new name with a look-alike present: ＋ new code comes first, highlighted."""
     async def run_before(pilot):
         await settle(pilot)
         await pilot.press("enter")
         await settle(pilot)
-        await pilot.press("j", "j", "c", *"ronsel")
+        await pilot.press("j", "j", "c", *"Ronselen op school")
         await settle(pilot)
 
     assert snap_compare(WorkbenchApp(coded), terminal_size=SIZE, run_before=run_before)

@@ -57,6 +57,22 @@ def _any_order(typed: Sequence[str], name_words: Sequence[str]) -> list[int] | N
     return sorted(used)
 
 
+def means(query: str, name: str) -> bool:
+    """Whether typing ``query`` unmistakably names ``name``: the very name (case and accents
+    aside), or the starts of its words in order, one typed word per name word and the first
+    word matched (``fin sig`` means *Financiële signalen*; ``Ronselen`` does not mean
+    *Ronselen op school*, it may be a new code)."""
+    typed, name_words = words(query), words(name)
+    if not typed:
+        return False
+    if typed == name_words:
+        return True
+    if len(typed) < 2:
+        return False
+    positions = _in_order(typed, name_words)
+    return positions is not None and positions[0] == 0 and len(typed) >= len(name_words) - 1
+
+
 def rank(query: str, names: Sequence[str], *, limit: int = 40, cutoff: float = 55.0) -> list[int]:
     """Indexes of ``names`` that match ``query``, best first (see the module docstring)."""
     typed = words(query)

@@ -126,6 +126,12 @@ class CodePicker(ModalScreen[dict | None]):
             options.highlighted = 0
 
     def _fill(self, query: str) -> None:
+        """The rows for what is typed. A code comes first, highlighted, only when the typed
+        text means it (its name, or the starts of its words: :func:`name_match.means`);
+        otherwise the first row is ＋ new code “…”, so Enter creates what was typed and an
+        existing look-alike takes a ↓ (moving with the arrows is choosing)."""
+        from workbench.analysis.name_match import fold, means
+
         options = self.query_one("#picker-options", OptionList)
         options.clear_options()
         query = query.strip()
@@ -134,6 +140,12 @@ class CodePicker(ModalScreen[dict | None]):
             matches = [self.codes[i] for i in idx]
         else:
             matches = self.codes
+        exact = any(fold(c["name"]) == fold(query) for c in self.codes)
+        meant = [c for c in matches if means(query, c["name"])] if query else []
+        if query and not exact and len(meant) != 1:
+            options.add_option(Option(Text.assemble(("＋ new code ", "bold"), f"“{query}”"), id=NEW))
+        elif len(meant) == 1 and not exact:
+            matches = meant + [c for c in matches if c is not meant[0]]
         for code in matches:
             label = Text()
             label.append("■ ", style=code.get("colour") or "white")
@@ -141,14 +153,13 @@ class CodePicker(ModalScreen[dict | None]):
             if code["id"] in self.recent and not query:
                 label.append("  recent", style="dim")
             options.add_option(Option(label, id=code["id"]))
-        exact = any(c["name"].lower() == query.lower() for c in self.codes)
-        if query and not exact:
-            options.add_option(Option(Text.assemble(("＋ new code ", "bold"), f"“{query}”"),
-                                      id=NEW))
+        if query and not exact and len(meant) == 1:
+            options.add_option(Option(Text.assemble(("＋ new code ", "bold"), f"“{query}”"), id=NEW))
         if options.option_count:
             options.highlighted = 0
             if query and query == self._prefer_new and not exact:
-                options.highlighted = options.option_count - 1  # the new in-vivo code
+                options.highlighted = next(i for i in range(options.option_count)
+                                           if options.get_option_at_index(i).id == NEW)
 
     @on(Input.Changed, "#picker-input")
     def _changed(self, event: Input.Changed) -> None:

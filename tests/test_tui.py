@@ -150,7 +150,7 @@ async def test_picker_lists_recent_codes_first_and_applies_existing(two):
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         reader = await open_reader(app, pilot)
-        await pilot.press("j", "c")
+        await pilot.press("j", "j", "c")  # sentence 2: the respondent's first
         options = app.screen.query_one(OptionList)
         assert [options.get_option_at_index(i).id for i in range(options.option_count)] == [
             recent["id"], old["id"]]
@@ -160,7 +160,7 @@ async def test_picker_lists_recent_codes_first_and_applies_existing(two):
         await pilot.press("down", "enter")  # moving with the arrows is choosing
         await settle(app, pilot)
         row = two.db.execute("select code_id, start, end from codings where transcript_id = 'INT01'").fetchone()
-        assert row == (old["id"], s[1]["start"], s[1]["end"])
+        assert row == (old["id"], s[2]["start"], s[2]["end"])
         assert reader.view.own[0].name == "Aanpak school"
 
 
@@ -170,7 +170,7 @@ async def test_new_code_close_to_existing_warns_first(two):
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         await open_reader(app, pilot)
-        await pilot.press("j", "c", *"Ronselen via social media")
+        await pilot.press("j", "j", "c", *"Ronselen via social media")
         picker = app.screen
         options = picker.query_one(OptionList)
         assert options.get_option_at_index(options.option_count - 1).id == "__new__"
@@ -393,8 +393,8 @@ async def test_reader_handles_a_long_transcript(project, add_transcript):
         assert len(lines) > 5000
         await pilot.press("G")
         assert "Antwoord 599 zin 5" in reader.view.visible_text()
-        await pilot.press("g", "J", "J")
-        assert reader.view.sentences[reader.view.cursor][2] == 2
+        await pilot.press("g", "J", "J", "J")
+        assert reader.view.sentences[reader.view.cursor][2] == 3
         await pilot.press("shift+down", "c", *"Lang", "enter")
         await settle(app, pilot)
         assert project.db.execute("select count(*) from codings").fetchone()[0] == 1

@@ -18,7 +18,7 @@ async def test_abbreviation_picks_the_code(two):  # noqa: F811
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         await open_reader(app, pilot)
-        await pilot.press("j", "c")
+        await pilot.press("j", "j", "c")
         assert isinstance(app.screen, CodePicker)
         await pilot.press(*"fin sig")
         options = app.screen.query_one(OptionList)
@@ -34,7 +34,7 @@ async def test_abbreviation_picks_the_code(two):  # noqa: F811
 async def _picker(app, pilot, typed: str):
     await settle(app, pilot)
     await open_reader(app, pilot)
-    await pilot.press("j", "c", *typed)
+    await pilot.press("j", "j", "c", *typed)
     assert isinstance(app.screen, CodePicker)
     return app.screen.query_one(OptionList)
 
@@ -78,3 +78,28 @@ async def test_arrows_choose_a_look_alike(two):  # noqa: F811
         await settle(app, pilot)
         assert two.db.execute("select code_id from codings").fetchone()[0] == code["id"]
         assert two.db.execute("select count(*) from codes").fetchone()[0] == 1
+
+
+async def test_the_reader_asks_before_coding_the_interviewers_words(two):  # noqa: F811
+    """Issue 24.5: the same check as the CLI (coding.interviewer_turns), then a confirmation."""
+    from workbench.tui.screens.dialogs import ChoiceScreen
+
+    codebook.add(two.db, "anna", "Werk")
+    app = WorkbenchApp(two)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        reader = await open_reader(app, pilot)
+        await pilot.press("c")  # sentence 0: the interviewer's question
+        assert isinstance(app.screen, ChoiceScreen)
+        assert "interviewer's words (turn 0)" in str(app.screen.query_one("Label").render())
+        await pilot.press("enter")  # the first choice: cancel
+        await settle(app, pilot)
+        assert app.screen is reader
+        assert two.db.execute("select count(*) from codings").fetchone()[0] == 0
+        await pilot.press("c")
+        app.screen.query_one(OptionList).highlighted = 1  # code it anyway
+        await pilot.press("enter")
+        assert isinstance(app.screen, CodePicker)
+        await pilot.press(*"Werk", "enter")
+        await settle(app, pilot)
+        assert two.db.execute("select count(*) from codings").fetchone()[0] == 1

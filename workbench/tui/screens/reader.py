@@ -64,6 +64,7 @@ class ReaderScreen(Screen):
         self._compare = compare
         self.found: tuple[int, int] | None = None  # a passage found from a pasted quote
         self.found_note = ""
+        self.interviewer_ok: tuple[int, int] | None = None  # a span confirmed with interviewer text
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -225,8 +226,9 @@ class ReaderScreen(Screen):
 
     # -- coding ---------------------------------------------------------------------------
     def action_code(self) -> None:
-        from workbench.services.codebook import list_codebook
-        from workbench.services.views import recent_code_ids
+        """Code the selection (or the sentence): the picker; when the passage holds the
+        interviewer's words, a confirmation first (the same check as the CLI's)."""
+        from workbench.services.coding import interviewer_turns
 
         if self._refuse_read_only():
             return
@@ -234,6 +236,27 @@ class ReaderScreen(Screen):
         if span is None:
             self.notify("nothing to code here", severity="warning")
             return
+        turns = interviewer_turns(self.app.project.db, self.transcript["id"], *span)  # type: ignore[attr-defined]
+        if turns and span != self.interviewer_ok:
+            which = ", ".join(str(t) for t in turns)
+
+            def answer(choice: str | None) -> None:
+                if choice == "code":
+                    self.interviewer_ok = span
+                    self._pick_code(span)
+
+            self.app.push_screen(ChoiceScreen(
+                f"This passage holds the interviewer's words (turn {which}). Interviewer text is "
+                "not quoted in a report and not counted in agreement.",
+                [("cancel", "Cancel: select the respondent's words only"),
+                 ("code", "Code it anyway, with the interviewer's words")]), answer)
+            return
+        self._pick_code(span)
+
+    def _pick_code(self, span: tuple[int, int]) -> None:
+        from workbench.services.codebook import list_codebook
+        from workbench.services.views import recent_code_ids
+
         db = self.app.project.db  # type: ignore[attr-defined]
         codes = [r for r in self.query_one(CodebookPanel).rows if r["kind"] == "code"] or [
             r for r in list_codebook(db) if r["kind"] == "code"
@@ -316,6 +339,8 @@ class ReaderScreen(Screen):
         from workbench.analysis.passage import percent
 
         self.found = (found.start, found.end)
+        if found.interviewer_turns:  # asked already: select it anyway
+            self.interviewer_ok = self.found
         self.view.move_to_offset(found.start, select_to=found.end)
         self.call_after_refresh(self.view.scroll_to_cursor)
         how = {"exact": "found exactly", "words": "found word for word"}.get(

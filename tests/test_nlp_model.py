@@ -159,3 +159,16 @@ def test_reprocess_after_switching_to_the_model(project, add_transcript, trained
         assert summary.sentences_after == db.execute("select count(*) from sentences").fetchone()[0] > 0
     finally:
         pipeline.reset_pipeline()
+
+
+TRAILING_OFF = ("Hoe ze het vertelde… Je hoorde gewoon dat ze eigenlijk niet... Het was duidelijk "
+                "dat … nou ja. Ik weet het niet… misschien later.")
+
+
+def test_a_trailing_off_ellipsis_ends_a_sentence_with_the_model_too(trained_pipeline):
+    from workbench.nlp.sentences import segment_texts
+
+    found = [TRAILING_OFF[s.start:s.end] for s in segment_texts([TRAILING_OFF])[0]]
+    assert found[:3] == ["Hoe ze het vertelde…", "Je hoorde gewoon dat ze eigenlijk niet...",
+                         "Het was duidelijk dat … nou ja."]
+    assert "Ik weet het niet… misschien later." in found

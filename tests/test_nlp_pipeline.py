@@ -140,3 +140,39 @@ def test_reprocess_keeps_codings_and_rebuilds_sentences(project, add_transcript)
     assert list_codings(db) == before_codings
     assert search(db, "ronselen", mode="lemma")
     assert db.execute("select action from changes order by id desc limit 1").fetchone()[0] == "reprocess"
+
+
+def test_sentences_end_at_a_trailing_off_ellipsis_and_old_projects_reprocess(project, add_transcript):
+    """Issue 24.3: '…' or '...' before a capital ends a sentence; a lower-case word goes on.
+    A project segmented before the rule sees re-processing due, and keeps its codings."""
+    from workbench.nlp.pipeline import FINGERPRINT_KEY, SEGMENTATION_RULES
+    from workbench.services import codebook, coding
+    from workbench.services.reprocess import reprocess, reprocess_due
+    from workbench.services.transcripts import get_sentences
+
+    turns = [("I", "Hoe reageerde ze?"),
+             ("R", "Hoe ze het vertelde… Je hoorde gewoon dat ze eigenlijk niet... Het was "
+                   "duidelijk dat … nou ja. Ik weet het niet… misschien later.")]
+    add_transcript("E1", turns=turns)
+    db = project.db
+    texts = [s["text"] for s in get_sentences(db, "E1")]
+    assert texts == ["Hoe reageerde ze?", "Hoe ze het vertelde…",
+                     "Je hoorde gewoon dat ze eigenlijk niet...", "Het was duidelijk dat … nou ja.",
+                     "Ik weet het niet… misschien later."]
+    # An older project: one sentence where there are three, and the old fingerprint.
+    t = db["transcripts"].get("E1")["text"]
+    codebook.add(db, "anna", "Twijfel")
+    s = t.index("Je hoorde")
+    kept = coding.apply_code(db, "anna", "E1", "Twijfel", s, s + len("Je hoorde gewoon"))
+    with db.atomic():
+        fp = db.execute("select value from meta where key = ?", [FINGERPRINT_KEY]).fetchone()[0]
+        db["meta"].upsert({"key": FINGERPRINT_KEY, "value": fp.replace(":" + SEGMENTATION_RULES, "")}, pk="key")
+        first = get_sentences(db, "E1")[1]
+        db.execute("delete from sentences where transcript_id = 'E1' and idx > 1")
+        db.execute("update sentences set [end] = ? where transcript_id = 'E1' and idx = 1",
+                   [first["start"] + len(turns[1][1])])
+    assert "reprocess" in (reprocess_due(db) or "")
+    summary = reprocess(project, coder="anna")
+    assert summary.sentences_after == 5 and reprocess_due(db) is None
+    assert [s["text"] for s in get_sentences(db, "E1")] == texts
+    assert coding.get_coding(db, kept["id"])["start"] == s

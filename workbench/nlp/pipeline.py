@@ -49,12 +49,18 @@ class PipelineInfo:
 
     @property
     def fingerprint(self) -> str:
-        """Identifies the pipeline in the database; a change means re-processing is due."""
-        return f"{self.kind}:{self.name}:{self.version}:{','.join(self.components)}"
+        """Identifies the pipeline (and the workbench's own segmentation rules) in the
+        database; a change means re-processing is due."""
+        return (f"{self.kind}:{self.name}:{self.version}:{','.join(self.components)}"
+                f":{SEGMENTATION_RULES}")
 
     def as_dict(self) -> dict[str, Any]:
         return {**asdict(self), "fingerprint": self.fingerprint}
 
+
+# The workbench's own sentence rules on top of the pipeline's (see nlp/sentences.py); a new
+# value makes re-processing due in existing projects.
+SEGMENTATION_RULES = "ellipsis-1"
 
 _lock = threading.Lock()
 _use_lock = threading.RLock()

@@ -1,6 +1,8 @@
 """Sentence segmentation with stable offsets and lemmas, in batches through ``nlp.pipe``.
 
-Whatever pipeline is loaded, the contract is the same: for each input text, a list of
+Whatever pipeline is loaded, the contract is the same (and the same Dutch rule: a sentence also
+ends at a trailing-off ``…`` or ``...`` before a capital, :data:`SEGMENTATION_RULES`): for each
+input text, a list of
 ``Sentence(start, end, lemmas)`` where ``text[start:end]`` is the sentence without surrounding
 whitespace and sentences do not overlap. ``lemmas`` holds one lower-case lemma per word
 (punctuation left out), separated by single spaces, in the order of the words: search lines
@@ -84,7 +86,9 @@ def segment_texts(
                 None if punct or space else (lemma_of.get((lem, orth)) or lemma(lem, orth))
                 for orth, lem, punct, space, _ss, _idx, _len in rows
             ]
-            starts = [i for i, row in enumerate(rows) if i == 0 or row[4] == 1]
+            starts = [i for i, row in enumerate(rows)
+                      if i == 0 or row[4] == 1
+                      or (rows[i - 1][2] and _after_trailing_off(rows, i, strings))]
             sentences: list[Sentence] = []
             for first, nxt in zip(starts, [*starts[1:], len(rows)] if starts else [], strict=True):
                 last = rows[nxt - 1]
@@ -99,6 +103,26 @@ def segment_texts(
                 if progress is not None:
                     progress(done)
     return out
+
+
+ELLIPSES = frozenset({"…", "...", "....", "…."})
+
+
+def _after_trailing_off(rows: list[list[int]], i: int, strings) -> bool:
+    """Whether token ``i`` starts a sentence because the speaker trailed off before it: the
+    token before is an ellipsis (``…`` or ``...``) and this one starts with a capital
+    (``Hoe ze het vertelde… Je hoorde …``). Checked for every pipeline, rule-based or trained,
+    since neither splits there by itself; a lower-case word after ``…`` goes on the sentence."""
+    prev = rows[i - 1]
+    if not prev[2]:  # IS_PUNCT
+        return False
+    row = rows[i]
+    if row[2] or row[3]:  # punctuation or space
+        return False
+    if strings[prev[0]] not in ELLIPSES:
+        return False
+    word = strings[row[0]]
+    return word[:1].isupper()
 
 
 def _pieces(text: str, limit: int) -> list[tuple[int, str]]:

@@ -315,6 +315,9 @@ async def test_theme_review_star_quote_and_open_extract(two):
         quotes = list(two.db.query("select coding_id, text from quotes"))
         assert [q["coding_id"] for q in quotes] == [c1["id"]]
         assert "1 starred" in str(review.query_one("#coverage").render())
+        quote_text = two.db.execute("select text from quotes").fetchone()[0]
+        assert any(f"starred as a quote: “{quote_text}” (Jongerenwerker)" == n.message
+                   for n in app._notifications)
         await pilot.press("enter")
         await settle(app, pilot)
         reader = app.screen

@@ -122,6 +122,17 @@ def apply_new_code(
         return code, cs.insert("codings", row)
 
 
+def describe(db: sqlite_utils.Database, row: dict) -> str:
+    """A coding in words, for history, undo and redo: ``“Jongeren op straat” in H03 “Ze staan
+    daar elke avond…”`` (never just its id)."""
+    name = db.execute("select name from codes where id = ?", [row["code_id"]]).fetchone()
+    text = db.execute("select substr(text, ?, ?) from transcripts where id = ?",
+                      [row["start"] + 1, min(row["end"] - row["start"], 60), row["transcript_id"]]).fetchone()
+    excerpt = " ".join((text[0] if text else "").split())
+    short = excerpt if len(excerpt) <= 40 else excerpt[:37] + "…"
+    return f"“{name[0] if name else row['code_id']}” in {row['transcript_id']} “{short}”"
+
+
 def _coding_row(tid: str, code_id: str, coder: str, start: int, end: int, memo: str) -> dict:
     return {
         "id": new_coding_id(),
@@ -163,7 +174,7 @@ def remove_coding(db: sqlite_utils.Database, coder: str, coding_id: str) -> dict
             f"coding {row['id']} belongs to coder '{row['coder']}'; you are '{coder}' and cannot "
             "remove another coder's codings"
         )
-    with record(db, coder, "coding.remove", f"remove coding {row['id']}") as cs:
+    with record(db, coder, "coding.remove", f"remove coding {describe(db, row)}") as cs:
         for q in db.query("select id from quotes where coding_id = ?", [row["id"]]):
             cs.delete("quotes", q["id"])
         return cs.delete("codings", row["id"])
@@ -219,7 +230,7 @@ def set_memo(db: sqlite_utils.Database, coder: str, coding_id: str, memo: str) -
     memo = codebook.check_text(memo or "", "memo").strip()
     if memo == (row["memo"] or ""):
         return row
-    with record(db, coder, "coding.memo", f"memo on coding {row['id']}") as cs:
+    with record(db, coder, "coding.memo", f"memo on {describe(db, row)}") as cs:
         return cs.update("codings", row["id"], {"memo": memo})
 
 

@@ -377,8 +377,14 @@ def _find(db: sqlite_utils.Database, ref: str) -> list[dict]:
 def unstar(db: sqlite_utils.Database, coder: str, quote_id_or_coding_id: str) -> list[dict]:
     """Remove a quote (by quote id), or every quote of a coding (by coding id)."""
     rows = _find(db, quote_id_or_coding_id)
-    with record(db, coder, "quote.unstar", "unstar " + ", ".join(r["id"] for r in rows)) as cs:
+    with record(db, coder, "quote.unstar", "unstar " + ", ".join(_describe(r) for r in rows)) as cs:
         return [cs.delete("quotes", r["id"]) for r in rows]
+
+
+def _describe(quote: dict) -> str:
+    """A quote in words for history, undo and redo: ``quote “Ze worden steeds jonger…”``."""
+    text = " ".join((quote.get("text") or "").split())
+    return f"quote “{text if len(text) <= 40 else text[:37] + '…'}”"
 
 
 def edit(db: sqlite_utils.Database, coder: str, quote_id: str, text: str) -> dict:
@@ -387,14 +393,14 @@ def edit(db: sqlite_utils.Database, coder: str, quote_id: str, text: str) -> dic
     body = _checked(source_of(db, quote), text, db)
     if body == quote["text"]:
         return quote
-    with record(db, coder, "quote.edit", f"edit quote {quote['id']}") as cs:
+    with record(db, coder, "quote.edit", f"edit {_describe(quote)}") as cs:
         return cs.update("quotes", quote["id"], {"text": body})
 
 
 def move(db: sqlite_utils.Database, coder: str, quote_id: str, position: int) -> dict:
     """Set a quote's position (quotes are printed in position order within a theme)."""
     quote = get_quote(db, quote_id)
-    with record(db, coder, "quote.move", f"move quote {quote['id']} to {position}") as cs:
+    with record(db, coder, "quote.move", f"move {_describe(quote)} to {position}") as cs:
         return cs.update("quotes", quote["id"], {"position": int(position)})
 
 

@@ -204,10 +204,17 @@ class WorkbenchApp(App[None]):
 
     def get_system_commands(self, screen: Screen):  # type: ignore[override]
         """Textual's own palette commands, without its "Keys" panel (``?`` is ours: every key
-        of every screen) and "Quit" (a binding of ours, listed with its key)."""
+        of every screen) and "Quit" (a binding of ours, listed with its key). Its colour
+        "Theme" is renamed: in a thematic-analysis tool "theme" means a theme of codes."""
+        from textual.app import SystemCommand
+
         for command in super().get_system_commands(screen):
-            if command.title not in ("Keys", "Quit"):
-                yield command
+            if command.title in ("Keys", "Quit"):
+                continue
+            if command.title == "Theme":
+                command = SystemCommand("Colour scheme", "Change the colours of the workbench "
+                                        "(not a theme of codes)", command.callback)
+            yield command
 
     def notify(self, message: str, *, title: str = "", severity="information",  # type: ignore[override]
                timeout: float | None = None, markup: bool = True) -> None:

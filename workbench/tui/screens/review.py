@@ -181,9 +181,12 @@ class ReviewScreen(Screen):
                 self.starred.discard(row["id"])
                 self.notify("quote unstarred")
             else:
-                star(app.project.db, app.coder, row["id"])  # type: ignore[attr-defined]
+                quote = star(app.project.db, app.coder, row["id"])  # type: ignore[attr-defined]
                 self.starred.add(row["id"])
-                self.notify(f"starred as a quote: “…” ({row['label']})")
+                text = " ".join((quote.get("text") or "").split())
+                if len(text) > 80:
+                    text = text[:79] + "…"
+                self.notify(f"starred as a quote: “{text}” ({row['label']})")
             self._fill()
             app.data_changed(local=self)  # type: ignore[attr-defined]
 

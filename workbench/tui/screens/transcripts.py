@@ -27,10 +27,14 @@ def cut(text: str, room: int | None) -> str:
 
 
 def progress_cell(share: float | None) -> str:
+    """``█░░░ 20%``; a share above nothing that rounds to 0% reads ``<1%``, never ``0%``."""
     if share is None:
         return "…"
     filled = round(share * 4)
-    return f"{'█' * filled}{'░' * (4 - filled)}{share:4.0%}"
+    if filled == 0 and share > 0:
+        filled = 1 if share >= 0.05 else 0
+    percent = " <1%" if 0 < share < 0.005 else f"{share:4.0%}"
+    return f"{'█' * filled}{'░' * (4 - filled)}{percent}"
 
 
 #: Columns before the per-coder progress: id, label.
@@ -43,6 +47,8 @@ class TranscriptsScreen(Screen):
     BINDINGS = [
         Binding("enter", "open", "Open", id="transcripts.open"),
         Binding("tab", "app.focus_next", "Codebook/list", show=False),
+        Binding("home", "first", "First transcript", show=False, id="transcripts.first", priority=True),
+        Binding("end", "last", "Last transcript", show=False, id="transcripts.last", priority=True),
         # The areas in the footer here, where there is room (elsewhere: ? and the palette).
         *(Binding(b.key, f"app.{b.action}", b.description, id=b.id) for b in AREA_BINDINGS),
     ]
@@ -156,6 +162,24 @@ class TranscriptsScreen(Screen):
     @on(DataTable.RowSelected)
     def _row_selected(self, event: DataTable.RowSelected) -> None:
         self.action_open()
+
+    def action_first(self) -> None:
+        """Home: the first transcript (in the list; in the codebook panel, its first row)."""
+        self._jump(0)
+
+    def action_last(self) -> None:
+        self._jump(-1)
+
+    def _jump(self, where: int) -> None:
+        from textual.widgets import Tree
+
+        focused = self.focused
+        if isinstance(focused, Tree):
+            focused.cursor_line = 0 if where == 0 else max(0, focused.last_line)
+            return
+        table = self.query_one(DataTable)
+        if table.row_count:
+            table.move_cursor(row=0 if where == 0 else table.row_count - 1)
 
     def action_open(self) -> None:
         table = self.query_one(DataTable)

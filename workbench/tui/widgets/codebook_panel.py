@@ -68,6 +68,8 @@ class CodebookPanel(Tree[dict]):
         Binding("m", "app.codebook('move')", "Move", id="codebook.move"),
         Binding("M", "app.codebook('merge')", "Merge", id="codebook.merge"),
         Binding("a", "app.codebook('add_code')", "Add code", id="codebook.add_code"),
+        Binding("right", "open_node", "Open theme", show=False, id="codebook.open"),
+        Binding("left", "close_node", "Close theme", show=False, id="codebook.close"),
         Binding("A", "app.codebook('add_theme')", "Add theme", show=False,
                 id="codebook.add_theme"),
     ]
@@ -121,6 +123,7 @@ class CodebookPanel(Tree[dict]):
         """Show the rows (counts of ``coder``'s codings, as the header says)."""
         current = self.cursor_node.data["id"] if self.cursor_node and self.cursor_node.data else None
         opened = {n.data["id"] for n in self._all_nodes() if n.data and n.is_expanded}
+        known = {n.data["id"] for n in self._all_nodes() if n.data}
         first_load = not self.rows
         self.rows = rows
         self._natural_width = max(
@@ -133,8 +136,9 @@ class CodebookPanel(Tree[dict]):
             parent = nodes.get(row["parent_id"], self.root)
             label = self._label(row)
             if row["kind"] == "theme":
+                # Themes stay as they were; a theme new here (a move into it) opens.
                 node = parent.add(label, data=row,
-                                  expand=first_load or row["id"] in opened)
+                                  expand=first_load or row["id"] in opened or row["id"] not in known)
             else:
                 node = parent.add_leaf(label, data=row)
             nodes[row["id"]] = node
@@ -143,8 +147,31 @@ class CodebookPanel(Tree[dict]):
         if not rows:
             self.root.add_leaf(Text("(no codes yet: select text and press c)", style="dim"))
         if target is not None:
+            up = target.parent
+            while up is not None and up is not self.root:  # the highlighted row stays in view
+                up.expand()
+                up = up.parent
             self.call_after_refresh(self.move_cursor, target)
         self.post_message(self.Loaded(self))
+
+    def on_focus(self) -> None:
+        """Tab into the panel highlights a row at once, so its keys (m, r, e …) work."""
+        if self.cursor_line < 0 and self.rows:
+            self.cursor_line = 0
+
+    def action_open_node(self) -> None:
+        node = self.cursor_node
+        if node is not None and node.allow_expand and not node.is_expanded:
+            node.expand()
+
+    def action_close_node(self) -> None:
+        node = self.cursor_node
+        if node is None:
+            return
+        if node.allow_expand and node.is_expanded:
+            node.collapse()
+        elif node.parent is not None and node.parent is not self.root:
+            self.move_cursor(node.parent)
 
     def _all_nodes(self) -> list[TreeNode[dict]]:
         out: list[TreeNode[dict]] = []

@@ -69,6 +69,7 @@ class TranscriptView(ScrollView, can_focus=True):
     DEFAULT_CSS = """
     TranscriptView {
         background: $surface;
+        overflow-x: hidden;
     }
     TranscriptView > .transcript--header { text-style: bold; color: $text-accent; }
     TranscriptView > .transcript--interviewer { text-style: italic; color: $text-muted; }
@@ -281,6 +282,13 @@ class TranscriptView(ScrollView, can_focus=True):
         else:
             self.anchor = self.head = None
         self._moved(center=True)
+
+    def action_scroll_left(self) -> None:
+        """The text wraps to the width: → and ← never scroll it sideways (the turn numbers in
+        the gutter stay in view)."""
+
+    def action_scroll_right(self) -> None:
+        """See :meth:`action_scroll_left`."""
 
     def scroll_to_cursor(self) -> None:
         """Bring the cursor into view (centred); call after a layout, e.g. a first load."""

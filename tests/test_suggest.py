@@ -107,3 +107,47 @@ def test_suggest_cli(coded):
     assert result.exit_code != 0 and "--span" in result.output
     result = runner.invoke(cli, [*base, "suggest", "S2", "--span", "a:b"])
     assert result.exit_code != 0
+
+
+# -- content words only (issue 24.6) ---------------------------------------------------------------
+
+def test_suggestions_rest_on_content_words_on_a_generated_codebook(project, add_transcript):
+    """Passages full of light verbs, hesitations, numbers and placeholders: none of those is
+    ever shared evidence or an in-vivo name, over every passage of a generated project."""
+    import random
+
+    from workbench.services.suggest import LIGHT_WORDS, placeholder_words, stop_words
+    from workbench.services.transcripts import get_sentences
+
+    rng = random.Random(24)
+    content = ["snapchat", "ronselaars", "schulden", "pakketjes", "dreiging", "wijkagent",
+               "schoolplein", "naaktfoto", "katvanger", "huisbezoek", "jeugdreclassering"]
+    filler = ["Eh, ze gaan daar dan gewoon naartoe.", "Je krijgt dat dan wel mee, weet je.",
+              "Mensen komen daarvoor twee of drie keer.", "Dat zie je bij [naam wijk] ook.",
+              "Ik weet het niet, in [X] ook, twaalf jongens of zo.", "Daarna gaan ze weer."]
+    turns = []
+    for n in range(12):
+        turns.append(("I", f"Vraag {n}?"))
+        words = rng.sample(content, 3)
+        turns.append(("R", f"{rng.choice(filler)} De {words[0]} en de {words[1]} bij {words[2]}. "
+                           f"{rng.choice(filler)}"))
+    add_transcript("G1", turns=turns)
+    db = project.db
+    codes = [add(db, "anna", f"Code {i}")["id"] for i in range(5)]
+    sentences = [s for s in get_sentences(db, "G1") if not s["text"].startswith("Vraag")]
+    for i, s in enumerate(sentences[:20]):
+        apply_code(db, "anna", "G1", codes[i % 5], s["start"], s["end"])
+    text = db["transcripts"].get("G1")["text"]
+    noise = stop_words() | LIGHT_WORDS | placeholder_words([text]) | {"daarvoor", "daarna"}
+    assert {"naam", "wijk", "x"} <= placeholder_words([text])
+    seen_codes = seen_names = 0
+    for s in sentences:
+        for sug in suggest_codes(db, "G1", s["start"], s["end"]):
+            seen_codes += 1
+            assert not (set(sug.shared) & noise), (s["text"], sug.shared)
+            assert not any(w.isdigit() for w in sug.shared)
+        for name in suggest_names(db, "G1", s["start"], s["end"]):
+            seen_names += 1
+            words = name.name.split()
+            assert not any(w in noise or w.isdigit() for w in words), (s["text"], name.name)
+    assert seen_codes and seen_names

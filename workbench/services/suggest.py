@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import bisect
 import math
+import re
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -44,14 +45,54 @@ class NameSuggestion:
         return asdict(self)
 
 
+# Words that carry no theme of their own in Dutch interview talk: light verbs, hesitations,
+# hedges, vague nouns, number words. Never evidence for a code, never an in-vivo name.
+LIGHT_WORDS = frozenset("""
+ja nee nou eh uh uhm euh ehm hm hè oké ok gewoon echt eigenlijk natuurlijk inderdaad precies
+best heel erg wel soms vaak altijd nooit misschien beetje soort keer ding dingen iets iemand
+mensen persoon personen manier kant stuk deel tijd moment jaar jaren dag dagen week weken
+gaan komen krijgen weten zeggen doen maken zien willen kunnen moeten zitten staan liggen laten
+houden geven nemen vinden denken hebben zijn worden blijven lijken proberen horen merken
+zo'n zulke zulk allemaal elkaar beide waar wanneer hoe wat wie
+één twee drie vier vijf zes zeven acht negen tien elf twaalf dertien veertien vijftien zestien
+zeventien achttien negentien twintig dertig veertig vijftig honderd duizend
+""".split())
+_PRONOMINAL_ADVERB = re.compile(
+    r"^(daar|hier|waar|er)(aan|achter|af|bij|binnen|buiten|door|in|langs|mee|na|naar|naast|om|"
+    r"onder|op|over|tegen|toe|tussen|uit|van|voor|zonder)$")
+# Anonymisation placeholders: [naam], [naam wijk], [X], <naam>, {plaats}, XXX.
+PLACEHOLDER_RE = re.compile(r"\[[^\[\]]{0,40}\]|<[^<>]{0,40}>|\{[^{}]{0,40}\}|\b[Xx]{2,}\b")
+
+
 def stop_words() -> frozenset[str]:
     from spacy.lang.nl.stop_words import STOP_WORDS
 
-    return frozenset(STOP_WORDS) | {"ja", "nee", "nou", "eh", "uh", "uhm", "euh", "hè", "oké", "ok", "gewoon"}
+    return frozenset(STOP_WORDS) | LIGHT_WORDS
+
+
+def is_noise(word: str, stops: frozenset[str]) -> bool:
+    """Whether a (lower-case) word or lemma can never be evidence or an in-vivo name."""
+    return (len(word) <= 2 or word in stops or any(c.isdigit() for c in word)
+            or _PRONOMINAL_ADVERB.match(word) is not None)
+
+
+def without_placeholders(text: str) -> str:
+    """The text with anonymisation placeholders blanked out (same length: offsets hold)."""
+    return PLACEHOLDER_RE.sub(lambda m: " " * len(m.group()), text)
+
+
+def placeholder_words(texts: list[str]) -> frozenset[str]:
+    """The words inside the placeholders of some texts (``[naam wijk]``: naam, wijk): the
+    stored lemmas of their sentences hold them, but they are no one's words."""
+    out: set[str] = set()
+    for text in texts:
+        for m in PLACEHOLDER_RE.finditer(text):
+            out.update(w.lower() for w in re.findall(r"\w+", m.group()))
+    return frozenset(out)
 
 
 def _content(lemmas: list[str], stops: frozenset[str]) -> list[str]:
-    return [w for w in lemmas if len(w) > 2 and w not in stops and not w.isdigit()]
+    return [w for w in lemmas if not is_noise(w, stops)]
 
 
 def _passage(db: sqlite_utils.Database, transcript: str, start: int, end: int) -> tuple[dict, str]:
@@ -98,14 +139,17 @@ def suggest_codes(
     from workbench.nlp.sentences import lemmas_of
 
     t, text = _passage(db, transcript_id, start, end)
-    stops = stop_words()
-    mine = _content(lemmas_of(text).split(), stops)
-    if not mine:
-        return []
     codings = list(db.query(
         "select x.id, x.transcript_id, x.code_id, x.start, x.end, c.name from codings x "
         "join codes c on c.id = x.code_id where c.kind = 'code'"
     ))
+    involved = sorted({c["transcript_id"] for c in codings} | {t["id"]})
+    marks = ", ".join("?" for _ in involved)
+    stops = stop_words() | placeholder_words(
+        [r[0] for r in db.execute(f"select text from transcripts where id in ({marks})", involved)])
+    mine = _content(lemmas_of(without_placeholders(text)).split(), stops)
+    if not mine:
+        return []
     index = _SentenceIndex(db, {c["transcript_id"] for c in codings})
     applied: set[str] = set()
     extracts: dict[str, list[list[str]]] = defaultdict(list)
@@ -164,6 +208,7 @@ def suggest_names(
     from workbench.nlp.pipeline import get_pipeline, is_word, token_lemma, using_pipeline
 
     _t, text = _passage(db, transcript_id, start, end)
+    text = without_placeholders(text)
     stops = stop_words()
     total = max(db.execute("select count(*) from sentences").fetchone()[0], 1)
     _nlp, info = get_pipeline()
@@ -176,7 +221,7 @@ def suggest_names(
 
         def is_content(tok: Any) -> bool:
             lemma = token_lemma(tok)
-            if len(lemma) <= 2 or lemma in stops or tok.text.lower() in stops or lemma.isdigit():
+            if is_noise(lemma, stops) or is_noise(tok.text.lower(), stops):
                 return False
             return tok.pos_ in content_pos if has_pos and tok.pos_ else True
 

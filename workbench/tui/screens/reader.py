@@ -80,6 +80,16 @@ class ReaderScreen(Screen):
         if self._compare:
             self.compare(self._compare)
         self.load()
+        self.call_after_refresh(self.preload_language)
+
+    @work(thread=True, exclusive=True, group="nlp-preload", exit_on_error=False)
+    def preload_language(self) -> None:
+        """Load the language pipeline after the first paint, so that the picker's first
+        suggestions come without a wait (a no-op once it is loaded)."""
+        from workbench.nlp.pipeline import get_pipeline, is_loaded
+
+        if not is_loaded():
+            get_pipeline()
 
     @property
     def own_coder(self) -> str:

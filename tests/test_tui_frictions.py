@@ -88,3 +88,40 @@ def test_progress_never_reads_zero_with_a_coding():
     assert progress_cell(0.0).endswith("  0%")
     assert progress_cell(0.0003).endswith(" <1%") and len(progress_cell(0.0003)) == len(progress_cell(0.5))
     assert progress_cell(0.2) == "█░░░ 20%"
+
+
+async def test_a_selection_starts_and_ends_on_any_word(two):  # noqa: F811
+    """Issue 24.2: → / ← move a word cursor; ⇧→ selects from it; the coding, the quote and
+    its verbatim check use exactly that span."""
+    from workbench.services import quotes
+    from workbench.tui.screens.dialogs import CodePicker
+
+    text = two.db["transcripts"].get("INT01")["text"]
+    app = WorkbenchApp(two)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        reader = await open_reader(app, pilot)
+        await pilot.press("j", "j")  # "Ik werk al tien jaar met jongeren."
+        await pilot.press("right", "right", "right", "right")  # Ik → werk → al → tien
+        assert text[reader.view.point:].startswith("tien jaar")
+        assert "word cursor" in str(reader.query_one("#status").render())
+        await pilot.press("shift+right", "shift+right")
+        assert text[slice(*reader.view.selection)] == "tien jaar"
+        await pilot.press("left")  # moving the word cursor drops the selection
+        assert reader.view.selection is None and text[reader.view.point:].startswith("al tien")
+        await pilot.press("shift+right", "shift+right", "shift+right", "shift+left")
+        assert text[slice(*reader.view.selection)] == "al tien"
+        await pilot.press("c")
+        assert isinstance(app.screen, CodePicker)
+        await pilot.press(*"Ervaring", "enter")
+        await settle(app, pilot)
+    row = two.db.execute("select id, start, end from codings").fetchone()
+    assert text[row[1]:row[2]] == "al tien"
+    quote = quotes.star(two.db, "anna", row[0])
+    assert quote["text"] == "al tien"
+    # the sentence's other words stand outside the coding: not quotable without a mark
+    import pytest
+
+    from workbench.analysis.verbatim import VerbatimError
+    with pytest.raises(VerbatimError):
+        quotes.star(two.db, "anna", row[0], "al tien jaar")

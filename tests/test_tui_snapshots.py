@@ -83,6 +83,18 @@ def test_reader_with_codings_selection_and_other_coder(snap_compare, coded):
     assert snap_compare(WorkbenchApp(coded), terminal_size=SIZE, run_before=run_before)
 
 
+def test_reader_word_selection(snap_compare, coded):
+    """A selection from the middle of a sentence, by the word cursor (→) and ⇧→."""
+    async def run_before(pilot):
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("j", "j", "j", "right", "right", "right", "shift+right", "shift+right")
+        await settle(pilot)
+
+    assert snap_compare(WorkbenchApp(coded), terminal_size=SIZE, run_before=run_before)
+
+
 def test_code_picker(snap_compare, coded):
     """A new name with a look-alike present: ＋ new code comes first, highlighted."""
     async def run_before(pilot):

@@ -206,6 +206,8 @@ class ReaderScreen(Screen):
         sel = view.selection
         if sel:
             parts.append(f"selected {sel[1] - sel[0]} characters")
+        elif view.point is not None:
+            parts.append("word cursor: ⇧→ selects from here")
         span = view.target_span or (s, e)
         here = view.codings_at(*span)
         if self.read_only:

@@ -107,3 +107,15 @@ def prev_word_start(text: str, pos: int, floor: int) -> int:
     while i > floor and not text[i - 1].isspace():
         i -= 1
     return i
+
+
+def next_word_start(text: str, pos: int, limit: int) -> int | None:
+    """The start of the word after the one at ``pos`` (None when there is none before ``limit``)."""
+    m = re.compile(r"\S*\s+(?=\S)").match(text, pos, limit)
+    return m.end() if m else None
+
+
+def word_end(text: str, pos: int, limit: int) -> int:
+    """The end of the word that starts at ``pos``."""
+    m = re.compile(r"\S+").match(text, pos, limit)
+    return m.end() if m else pos

@@ -32,7 +32,9 @@ from workbench.tui.widgets.layout import (
     Layout,
     build_layout,
     next_word_end,
+    next_word_start,
     prev_word_start,
+    word_end,
 )
 
 INDENT = 2
@@ -62,6 +64,7 @@ class TranscriptView(ScrollView, can_focus=True):
         "transcript--interviewer",
         "transcript--cursor",
         "transcript--selection",
+        "transcript--point",
         "transcript--gutter",
         "transcript--flag",
     }
@@ -74,7 +77,8 @@ class TranscriptView(ScrollView, can_focus=True):
     TranscriptView > .transcript--header { text-style: bold; color: $text-accent; }
     TranscriptView > .transcript--interviewer { text-style: italic; color: $text-muted; }
     TranscriptView > .transcript--cursor { background: $accent 30%; }
-    TranscriptView > .transcript--selection { background: $primary 60%; text-style: bold; }
+    TranscriptView > .transcript--point { text-style: reverse underline; }
+    TranscriptView > .transcript--selection { background: $primary; color: $text; text-style: bold; }
     TranscriptView > .transcript--gutter { color: $text-muted; }
     TranscriptView > .transcript--flag { color: $text-error; text-style: bold uu; }
     """
@@ -88,6 +92,8 @@ class TranscriptView(ScrollView, can_focus=True):
                 id="reader.select_down"),
         Binding("shift+up", "extend_sentence(-1)", "Select back", show=False,
                 id="reader.select_up"),
+        Binding("right", "word(1)", "Next word", show=False, id="reader.next_word"),
+        Binding("left", "word(-1)", "Previous word", show=False, id="reader.prev_word"),
         Binding("shift+right", "extend_word(1)", "Select word", show=False,
                 id="reader.select_word"),
         Binding("shift+left", "extend_word(-1)", "Unselect word", show=False,
@@ -130,6 +136,7 @@ class TranscriptView(ScrollView, can_focus=True):
         self.cursor = 0
         self.anchor: int | None = None
         self.head: int | None = None
+        self.point: int | None = None  # the word cursor: the start of a word (None: sentences)
         self._layouts: dict[int, Layout] = {}
         self._layout: Layout | None = None
         self._line_spans: dict[int, list[Span]] = {}
@@ -277,6 +284,7 @@ class TranscriptView(ScrollView, can_focus=True):
     def move_to_offset(self, offset: int, *, select_to: int | None = None) -> None:
         """Put the cursor on the sentence at ``offset`` (optionally select up to an offset)."""
         self.cursor = self.sentence_at(offset)
+        self.point = None
         if select_to is not None and select_to > offset:
             self.anchor, self.head = offset, select_to
         else:
@@ -298,14 +306,14 @@ class TranscriptView(ScrollView, can_focus=True):
         if not self.sentences:
             return
         self.cursor = min(max(self.cursor + delta, 0), len(self.sentences) - 1)
-        self.anchor = self.head = None
+        self.anchor = self.head = self.point = None
         self._moved()
 
     def action_jump(self, where: int) -> None:
         if not self.sentences:
             return
         self.cursor = 0 if where == 0 else len(self.sentences) - 1
-        self.anchor = self.head = None
+        self.anchor = self.head = self.point = None
         self._moved()
 
     def action_turn(self, delta: int) -> None:
@@ -320,7 +328,7 @@ class TranscriptView(ScrollView, can_focus=True):
         elif self.cursor == self._turn_first[current]:
             pos = max(pos - 1, 0)
         self.cursor = firsts[pos][1]
-        self.anchor = self.head = None
+        self.anchor = self.head = self.point = None
         self._moved()
 
     def action_extend_sentence(self, delta: int) -> None:
@@ -340,23 +348,63 @@ class TranscriptView(ScrollView, can_focus=True):
         self.cursor = self.sentence_at(max(self.head - 1, 0) if self.head > self.anchor else self.head)
         self._moved()
 
+    def action_word(self, delta: int) -> None:
+        """→ / ←: the word cursor to the next / previous word (into the next or previous
+        sentence at its edges); a selection then starts there with ⇧→."""
+        if not self.sentences:
+            return
+        s, e, _t = self.sentences[self.cursor]
+        if self.point is None:
+            point = s if delta > 0 else prev_word_start(self.text, e, s)
+        elif delta > 0:
+            point = next_word_start(self.text, self.point, len(self.text))
+            if point is None:
+                return
+        else:
+            if self.point <= 0:
+                return
+            point = prev_word_start(self.text, self.point, 0)
+        self.point = point
+        self.anchor = self.head = None
+        self.cursor = self.sentence_at(point)
+        self._moved()
+
+    @property
+    def point_span(self) -> tuple[int, int] | None:
+        """The word under the word cursor, or None."""
+        if self.point is None:
+            return None
+        return self.point, word_end(self.text, self.point, len(self.text))
+
     def action_extend_word(self, delta: int) -> None:
+        """⇧→ / ⇧←: grow or shrink the selection by a word. Without a selection it starts at
+        the word cursor (else at the sentence's first or last word)."""
         if not self.sentences:
             return
         s, e, _t = self.sentences[self.cursor]
         if self.selection is None:
-            self.anchor = s if delta > 0 else e
+            if self.point is not None:
+                self.anchor = self.point if delta > 0 else word_end(self.text, self.point, len(self.text))
+            else:
+                self.anchor = s if delta > 0 else e
             self.head = self.anchor
         if delta > 0:
             self.head = next_word_end(self.text, self.head, len(self.text))
+        elif self.head > self.anchor:  # shrink: end on the word before, not on its space
+            head = prev_word_start(self.text, self.head, self.anchor)
+            while head > self.anchor and self.text[head - 1].isspace():
+                head -= 1
+            self.head = head
         else:
             self.head = prev_word_start(self.text, self.head, 0)
         self.cursor = self.sentence_at(max(self.head - 1, 0) if self.head > self.anchor else self.head)
         self._moved()
 
     def action_clear_selection(self) -> None:
-        if self.selection is None:
+        if self.selection is None and self.point is None:
             raise SkipAction()  # let the screen use escape (go back)
+        if self.selection is None:
+            self.point = None
         self.anchor = self.head = None
         self._moved()
 
@@ -438,6 +486,7 @@ class TranscriptView(ScrollView, can_focus=True):
         key = (
             row, self._layout.width, self._version, self.show_other,
             _clip(sel, line.start, line.end), _clip(cur, line.start, line.end),
+            _clip(self.point_span, line.start, line.end),
         )
         strip = self._strips.get(key)
         if strip is None:
@@ -480,7 +529,8 @@ class TranscriptView(ScrollView, can_focus=True):
         other = self._line_other.get(row, []) if self.show_other else []
         flags = self._line_flags.get(row, [])
         cuts = {line.start, line.end}
-        for a, b in [*(x for x in (sel, cur) if x), *((s.start, s.end) for s in own),
+        word = self.point_span if not sel else None
+        for a, b in [*(x for x in (sel, cur, word) if x), *((s.start, s.end) for s in own),
                      *((s.start, s.end) for s in other), *flags]:
             if line.start < a < line.end:
                 cuts.add(a)
@@ -489,6 +539,7 @@ class TranscriptView(ScrollView, can_focus=True):
         points = sorted(cuts)
         cursor_style = self.get_component_rich_style("transcript--cursor")
         select_style = self.get_component_rich_style("transcript--selection")
+        point_style = self.get_component_rich_style("transcript--point", partial=True)
         flag_style = self.get_component_rich_style("transcript--flag", partial=True)
         out: list[Segment] = []
         for a, b in zip(points, points[1:], strict=False):
@@ -504,6 +555,8 @@ class TranscriptView(ScrollView, can_focus=True):
                 style += cursor_style
             if sel and sel[0] <= a and sel[1] >= b:
                 style += select_style
+            if word and word[0] <= a and word[1] >= b:
+                style += point_style
             out.append(Segment(self.text[a:b].replace("\t", " "), style))
         return out
 

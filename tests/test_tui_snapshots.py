@@ -202,3 +202,15 @@ def test_export(snap_compare, coded):
         await settle(pilot)
 
     assert snap_compare(WorkbenchApp(coded), terminal_size=SIZE, run_before=run_before)
+
+
+def test_export_on_a_new_project(snap_compare, coded):
+    """No survey themes file: a section per codebook theme, and the ways to make the file."""
+    async def run_before(pilot):
+        await settle(pilot)
+        await pilot.press("6")
+        await settle(pilot)
+        await pilot.pause(0.5)
+        await settle(pilot)
+
+    assert snap_compare(WorkbenchApp(coded), terminal_size=SIZE, run_before=run_before)

@@ -134,11 +134,19 @@ def survey_unlink(project, coder, theme_or_code: str, survey_ids: tuple[str, ...
 
 
 @survey.command("init")
+@click.option("--from-codebook", is_flag=True,
+              help="One survey theme per codebook theme (T1, T2 …), each linked to its theme.")
 @with_project
-def survey_init(project, coder) -> None:
-    """Write a commented template codebooks/survey_themes.yaml to fill in (never overwrites)."""
+def survey_init(project, coder, from_codebook) -> None:
+    """Write codebooks/survey_themes.yaml (never overwrites): a commented template to fill in,
+    or, with --from-codebook, the codebook's themes as survey themes, already linked."""
     from workbench.services import survey as svc
 
+    if from_codebook:
+        path, n = svc.init_from_codebook(project, project.coder(coder))
+        click.echo(f"wrote {path}: {n} survey theme(s) from the codebook's themes, each linked "
+                   "to its theme; rename or reorder them to match the report")
+        return
     path = svc.init_template(project.root)
     click.echo(f"wrote {path}: replace the two example themes with the report's survey themes, "
                "then 'workbench survey link THEME_OR_CODE ID'")
@@ -324,3 +332,9 @@ def export_chapter(project, coder, survey_themes, fmt: str, force: bool, allow_f
         return
     path = write_chapter(project, ids, coder=coder, fmt=fmt, force=force, allow_flagged=allow_flagged)
     click.echo(f"wrote {path}")
+    from workbench.services import survey as survey_svc
+
+    if not survey_svc.has_themes_file(project):
+        click.echo("note: no survey themes file (codebooks/survey_themes.yaml): the chapter has a "
+                   "section per codebook theme; 'workbench survey init --from-codebook' makes the "
+                   "file from them", err=True)

@@ -80,6 +80,8 @@ class Chapter:
     sections: list[ChapterSection]
     coder: str | None
     total_interviews: int
+    #: No survey themes file: one section per top-level codebook theme (the chapter says so).
+    by_codebook: bool = False
 
     def flagged(self) -> list[FlaggedQuote]:
         seen, out = set(), []
@@ -165,7 +167,14 @@ def build_chapter(
 
     project = _project_of(source)
     db = project.db
-    themes = survey.load(project)
+    by_codebook = not survey.has_themes_file(project)
+    stand_in: dict[str, str] = {}  # survey theme id -> codebook theme id (by_codebook)
+    if by_codebook:
+        pairs = survey.codebook_sections(db)
+        themes = [t for t, _cid in pairs]
+        stand_in = {t.id: cid for t, cid in pairs}
+    else:
+        themes = survey.load(project)
     if survey_theme_ids:
         chosen = [survey.find(themes, s) for s in survey_theme_ids]
         order = {t.id: i for i, t in enumerate(themes)}
@@ -243,7 +252,7 @@ def build_chapter(
 
     sections = []
     for theme in themes:
-        linked = survey.linked_codes(db, theme.id)
+        linked = [codes[stand_in[theme.id]]] if by_codebook else survey.linked_codes(db, theme.id)
         linked_ids = {c["id"] for c in linked}
         nested: dict[str, list[dict]] = {}
         top = []
@@ -258,7 +267,7 @@ def build_chapter(
                 top.append(code)
         sections.append(ChapterSection(theme, [entry(c, nested) for c in top]))
     _print_once(sections)
-    return Chapter(sections, coder, total)
+    return Chapter(sections, coder, total, by_codebook)
 
 
 def _print_once(sections: list[ChapterSection]) -> None:
@@ -279,11 +288,18 @@ def _print_once(sections: list[ChapterSection]) -> None:
 
 # -- rendering -------------------------------------------------------------------------------
 
+BY_CODEBOOK_NOTE = (
+    "Er is nog geen bestand met surveythema's (codebooks/survey_themes.yaml): dit concept heeft "
+    "één deel per thema uit het codeboek. 'workbench survey init --from-codebook' maakt het "
+    "bestand uit deze thema's.")
+
+
 def _intro(chapter: Chapter) -> str:
     who = f"de codeur {chapter.coder}" if chapter.coder else "alle codeurs samen"
-    return (f"Concept, gemaakt met workbench. Tellingen over {chapter.total_interviews} interviews, "
-            f"codering van {who}. Citaten gemarkeerd met {UNSELECTED} zijn kandidaten, nog niet "
-            "gekozen.")
+    intro = (f"Concept, gemaakt met workbench. Tellingen over {chapter.total_interviews} interviews, "
+             f"codering van {who}. Citaten gemarkeerd met {UNSELECTED} zijn kandidaten, nog niet "
+             "gekozen.")
+    return intro + (" " + BY_CODEBOOK_NOTE if chapter.by_codebook else "")
 
 
 def _no_links(theme_id: str) -> str:

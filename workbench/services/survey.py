@@ -383,6 +383,47 @@ def init_template(root: Path | str) -> Path:
     return write_atomic(path, TEMPLATE, create_parents=True)
 
 
+def has_themes_file(project_or_root) -> bool:
+    root = project_or_root if isinstance(project_or_root, str | Path) else project_or_root.root
+    return themes_path(root).exists()
+
+
+def codebook_sections(db: sqlite_utils.Database) -> list[tuple[SurveyTheme, str]]:
+    """Without a survey themes file: one section per top-level codebook theme, in codebook
+    order, as ``(a stand-in survey theme T1, T2 …, the codebook theme's id)``."""
+    rows = db.execute("select id, name from codes where kind = 'theme' and parent_id is null "
+                      "order by position, name").fetchall()
+    return [(SurveyTheme(f"T{n}", name), cid) for n, (cid, name) in enumerate(rows, start=1)]
+
+
+def init_from_codebook(project, coder: str) -> tuple[Path, int]:
+    """Write ``codebooks/survey_themes.yaml`` with one survey theme per top-level codebook theme
+    (ids T1, T2 … in codebook order) and link each codebook theme to its survey theme; never
+    over an existing file. Returns the path and the number of themes."""
+    import yaml
+
+    from workbench.files import write_atomic
+
+    path = themes_path(project.root)
+    if path.exists():
+        raise ConflictError("exists already; edit it (nothing was written)", path=path)
+    sections = codebook_sections(project.db)
+    if not sections:
+        raise WorkbenchError("the codebook has no themes yet: group codes into themes first "
+                             "(workbench codebook add NAME --kind theme), or use the template "
+                             "(workbench survey init)")
+    body = yaml.safe_dump({"survey_themes": [{"id": t.id, "title": t.title} for t, _cid in sections]},
+                          allow_unicode=True, sort_keys=False)
+    text = ("# The report's survey themes, in report order: made from the codebook's themes.\n"
+            "# Rename, reorder or replace them with the survey's own themes; keep the ids unique.\n"
+            + body)
+    written = write_atomic(path, text, create_parents=True)
+    themes = load_themes(path)
+    for theme, cid in sections:
+        link(project.db, coder, cid, theme.id, themes=themes)
+    return written, len(sections)
+
+
 def links(db: sqlite_utils.Database) -> list[dict]:
     """Every link with the code's name and kind, in codebook order."""
     return [dict(r) for r in db.query(

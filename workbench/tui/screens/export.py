@@ -74,6 +74,10 @@ class ExportScreen(Screen):
         Binding("Q", "write_quotes", "Write quotes", id="export.quotes"),
         Binding("f", "format", "Format", id="export.format"),
         Binding("p", "preview", "Preview", show=False, id="export.preview"),
+        Binding("S", "survey_from_codebook", "Survey themes from codebook", show=False,
+                id="export.survey_from_codebook"),
+        Binding("I", "survey_template", "Survey template", show=False, id="export.survey_template"),
+        Binding("L", "link", "Link", id="export.link"),
         Binding("tab", "app.focus_next", "Themes/preview", show=False),
         Binding("escape", "app.back", "Back", id="export.back"),
     ]
@@ -87,6 +91,8 @@ class ExportScreen(Screen):
         self.written: list = []  # paths written from this screen (newest last)
         self.stale = False
         self._timer = None
+        self.by_codebook = False
+        self._file_state: tuple | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -94,6 +100,7 @@ class ExportScreen(Screen):
             with Vertical(id="export-side"):
                 yield Label("Survey themes (Space: select; none: all)", classes="field-label")
                 yield SelectionList[str](id="export-themes")
+                yield Static("", id="export-survey-note")
                 yield Static("", id="export-format")
             with VerticalScroll(id="export-preview-pane"):
                 yield Markdown("", id="export-preview")
@@ -104,23 +111,53 @@ class ExportScreen(Screen):
         self.title = f"{self.app.title} · export"
         self.query_one(SelectionList).focus()
         self._show_format()
+        self._file_state = self._survey_files_state()
         self.load_themes()
+        self.set_interval(1.0, self._watch_survey_files)
+
+    def _survey_files_state(self) -> tuple:
+        """The survey themes and figures files as (exists, mtime, size): a change reloads."""
+        from workbench.services import survey
+
+        root = self.app.project.root  # type: ignore[attr-defined]
+        out = []
+        for path in (survey.themes_path(root), root / "codebooks" / survey.FIGURES_FILE):
+            try:
+                st = path.stat()
+                out.append((True, st.st_mtime_ns, st.st_size))
+            except OSError:
+                out.append((False, 0, 0))
+        return tuple(out)
+
+    def _watch_survey_files(self) -> None:
+        state = self._survey_files_state()
+        if state != self._file_state:
+            self._file_state = state
+            self.load_themes()
 
     # -- survey themes -------------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="export-themes", exit_on_error=False)
     def load_themes(self) -> None:
+        """The survey themes; without a survey themes file, one per codebook theme (the
+        chapter then has a section per codebook theme, and the side pane says so)."""
         from workbench.errors import WorkbenchError
         from workbench.services import survey
 
+        project = self.app.project  # type: ignore[attr-defined]
+        by_codebook = not survey.has_themes_file(project)
         try:
-            themes = survey.load(self.app.project)  # type: ignore[attr-defined]
+            if by_codebook:
+                themes = [t for t, _cid in survey.codebook_sections(project.db)]
+            else:
+                themes = survey.load(project)
             problem = ""
         except WorkbenchError as exc:
             themes, problem = [], str(exc)
-        self.app.call_from_thread(self._show_themes, themes, problem)
+        self.app.call_from_thread(self._show_themes, themes, problem, by_codebook)
 
-    def _show_themes(self, themes: list, problem: str) -> None:
+    def _show_themes(self, themes: list, problem: str, by_codebook: bool = False) -> None:
         self.themes = themes
+        self.by_codebook = by_codebook
         selection = self.query_one(SelectionList)
         chosen = set(selection.selected)
         selection.clear_options()
@@ -128,9 +165,76 @@ class ExportScreen(Screen):
             selection.add_option((f"{t.id} {t.title}", t.id, t.id in chosen))
         if themes and selection.highlighted is None:
             selection.highlighted = 0
+        note = self.query_one("#export-survey-note", Static)
+        if by_codebook:
+            note.update(Text(
+                "No survey themes file yet: the chapter has a section per codebook theme. "
+                "S: make the survey themes from the codebook's themes (linked) · "
+                "I: write the template to fill in", style="yellow"))
+        else:
+            note.update(Text("L: link a codebook theme or code to a survey theme", style="dim"))
         if problem:
             self.notify(problem, title="Survey themes", severity="warning", timeout=8)
         self.preview()
+
+    # -- survey themes from the UI ------------------------------------------------------------
+    def action_survey_from_codebook(self) -> None:
+        from workbench.services import survey
+
+        app = self.app
+        with app.guard():  # type: ignore[attr-defined]
+            path, n = survey.init_from_codebook(app.project, app.coder)  # type: ignore[attr-defined]
+            self.notify(f"wrote {path.name}: {n} survey theme(s) from the codebook's themes, "
+                        "each linked", title="Survey themes")
+            app.data_changed(local=self)  # type: ignore[attr-defined]
+            self._file_state = self._survey_files_state()
+            self.load_themes()
+
+    def action_survey_template(self) -> None:
+        from workbench.services import survey
+
+        app = self.app
+        with app.guard():  # type: ignore[attr-defined]
+            path = survey.init_template(app.project.root)  # type: ignore[attr-defined]
+            self.notify(f"wrote {path}: replace the example themes with the report's, then link "
+                        "codes here (L)", title="Survey themes", timeout=10)
+            self._file_state = self._survey_files_state()
+            self.load_themes()
+
+    def action_link(self) -> None:
+        """Link a codebook theme or code to a survey theme: choose both, one after the other."""
+        from workbench.services.codebook import list_codebook
+
+        if self.by_codebook or not self.themes:
+            self.notify("make the survey themes first (S from the codebook, I the template)",
+                        severity="warning")
+            return
+        app = self.app
+        rows = list_codebook(app.project.db)  # type: ignore[attr-defined]
+        codes = [(r["id"], ("  " * r["depth"]) + ("▸ " if r["kind"] == "theme" else "■ ") + r["name"])
+                 for r in rows]
+
+        def code_chosen(code_id: str | None) -> None:
+            if not code_id:
+                return
+            name = next(r["name"] for r in rows if r["id"] == code_id)
+            choices = [(t.id, f"{t.id} {t.title}") for t in self.themes]
+
+            def survey_chosen(sid: str | None) -> None:
+                if not sid:
+                    return
+                from workbench.services import survey
+
+                with app.guard():  # type: ignore[attr-defined]
+                    result = survey.link(app.project.db, app.coder, code_id, sid, themes=self.themes)  # type: ignore[attr-defined]
+                    said = "linked" if result.done else "already linked"
+                    self.notify(f"{said}: “{name}” → {sid}", title="Survey themes")
+                    app.data_changed(local=self)  # type: ignore[attr-defined]
+                    self.preview()
+
+            app.push_screen(ChoiceScreen(f"Link “{name}” to which survey theme?", choices), survey_chosen)
+
+        app.push_screen(ChoiceScreen("Link which codebook theme or code?", codes), code_chosen)
 
     @property
     def selected_ids(self) -> list[str]:
@@ -264,9 +368,9 @@ class ExportScreen(Screen):
 
     # -- data changes ------------------------------------------------------------------------------
     def refresh_data(self) -> None:
-        self.preview()
+        self.load_themes()
 
     def on_screen_resume(self) -> None:
         if self.stale:
             self.stale = False
-            self.preview()
+            self.load_themes()

@@ -202,3 +202,14 @@ def test_filter_commands_say_coder_filters(command):
 def test_acting_commands_say_act_as(command):
     out = CliRunner().invoke(cli, [*command, "--help"])
     assert "Act as this coder" in out.output
+
+
+def test_codings_list_interviewer_words_under_the_interviewer(run, project):
+    assert run("code", "T1", "Dure spullen", "--turn", "0").exit_code == 0
+    assert run("code", "T1", "Dure spullen", "--turn", "1").exit_code == 0
+    out = run("codings")
+    lines = [line for line in out.stdout.splitlines() if "Dure spullen" in line]
+    assert len(lines) == 2
+    assert "Interviewer (Jongerenwerker)" in lines[0] and "Interviewer" not in lines[1]
+    data = json.loads(run("codings", "--json").stdout)
+    assert [d["interviewer"] for d in data] == [1, 0]

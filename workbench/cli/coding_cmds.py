@@ -184,6 +184,7 @@ def codings(project, only_coder, code_ref, theme, transcript, as_json) -> None:
         click.echo("no codings")
         return
     table = [{**r, "span": f"{r['start']}:{r['end']}", "text": _short(r["text"], 60),
+              "label": f"Interviewer ({r['label']})" if r["interviewer"] else r["label"],
               "created": (r["created_at"] or "")[:16].replace("T", " "),
               "marker": "!" if r["flag"] else ""} for r in rows]
     echo_table(table, ["marker", "id", "transcript_id", "label", "code", "coder", "span", "text", "created"],

@@ -188,7 +188,8 @@ def list_codings(
     theme: str | None = None,
     transcript: str | None = None,
 ) -> list[dict]:
-    """Codings with their text, code, theme, respondent label, coder and time."""
+    """Codings with their text, code, theme, respondent label, coder and time; ``interviewer``
+    is 1 when the coding holds words of an interviewer turn."""
     where, args = [], []
     if coder:
         where.append("x.coder = ?")
@@ -209,7 +210,9 @@ def list_codings(
     sql = (
         "select x.id, x.transcript_id, t.label, x.code_id, c.name as code, "
         "p.name as theme, x.coder, x.start, x.end, substr(t.text, x.start + 1, x.end - x.start) "
-        "as text, x.memo, x.flag, x.created_at from codings x join transcripts t on "
+        "as text, x.memo, x.flag, x.created_at, exists(select 1 from turns u where "
+        "u.transcript_id = x.transcript_id and u.role = 'interviewer' and u.start < x.end and "
+        "u.[end] > x.start) as interviewer from codings x join transcripts t on "
         "t.id = x.transcript_id join codes c on c.id = x.code_id left join codes p on "
         "p.id = c.parent_id"
     )

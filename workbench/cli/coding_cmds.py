@@ -215,15 +215,17 @@ def codings_import(project, coder, path) -> None:
 
 @click.command("codings-export", short_help="Write every coding to a YAML or CSV file.")
 @click.argument("path", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--force", is_flag=True, help="Overwrite PATH if it exists.")
 @with_project
-def codings_export(project, coder, path) -> None:
-    """Write every coding (with its quote and offsets) to a YAML or CSV file."""
+def codings_export(project, coder, path, force) -> None:
+    """Write every coding (with its quote and offsets) to a YAML or CSV file (an existing file
+    only with --force; never over the project's own files)."""
     from workbench.errors import WorkbenchError
     from workbench.services.codings_io import dump_codings
 
     if not path.parent.is_dir():
         raise WorkbenchError(f"the folder {path.parent} does not exist; create it first", path=path)
-    n = dump_codings(project.db, path)
+    n = dump_codings(project.db, path, force=force)
     click.echo(f"wrote {n} coding(s) to {path}")
 
 

@@ -227,11 +227,12 @@ def load_codings(project: Project, path: Path | str, coder: str | None = None) -
     return report
 
 
-def dump_codings(db: sqlite_utils.Database, path: Path | str) -> int:
-    """Write every coding (with its quote text and offsets) to ``.yaml``/``.yml`` or ``.csv``.
-    Returns the number written."""
+def dump_codings(db: sqlite_utils.Database, path: Path | str, *, force: bool = False) -> int:
+    """Write every coding (with its quote text and offsets) to ``.yaml``/``.yml`` or ``.csv``,
+    in one piece; an existing file only with ``force``. Returns the number written."""
     import yaml
 
+    from workbench.files import write_atomic, write_with
     from workbench.services.coding import list_codings
 
     path = Path(path)
@@ -241,18 +242,20 @@ def dump_codings(db: sqlite_utils.Database, path: Path | str) -> int:
         for r in list_codings(db)
     ]
     suffix = path.suffix.lower()
-    path.parent.mkdir(parents=True, exist_ok=True)
     if suffix in (".yaml", ".yml"):
         for r in rows:
             if not r["memo"]:
                 del r["memo"]
         text = yaml.safe_dump({"codings": rows}, sort_keys=False, allow_unicode=True, width=100)
-        path.write_text(text, encoding="utf-8")
+        write_atomic(path, text, force=force)
     elif suffix == ".csv":
-        with path.open("w", encoding="utf-8", newline="") as fh:
-            writer = csv.DictWriter(fh, fieldnames=list(COLUMNS))
-            writer.writeheader()
-            writer.writerows(rows)
+        def write(tmp: Path) -> None:
+            with tmp.open("w", encoding="utf-8", newline="") as fh:
+                writer = csv.DictWriter(fh, fieldnames=list(COLUMNS))
+                writer.writeheader()
+                writer.writerows(rows)
+
+        write_with(path, write, force=force)
     else:
         raise WorkbenchError("codings files are .yaml, .yml or .csv", path=path)
     return len(rows)

@@ -54,8 +54,7 @@ def test_no_output_lands_on_the_project(project, add_transcript, command, target
     for name in ("copy.qdpx", "copy.csv"):
         sqlite3.connect(root / name).execute("create table t (x)").connection.close()
     before = (root / "workbench.db").read_bytes()[:16]
-    force = [] if command == ["codebook", "export"] else ["--force"]  # (it has no --force yet)
-    out = run(project, *command, str(root / target), *force)
+    out = run(project, *command, str(root / target), "--force")
     assert out.exit_code == 1, out.output
     assert PROTECTED in out.output, out.output
     assert (root / "workbench.db").read_bytes()[:16] == before
@@ -84,3 +83,20 @@ def test_codings_export_needs_force_to_overwrite(project, add_transcript, tmp_pa
 
 def test_a_plain_new_file_is_fine(tmp_path: Path):
     assert protected_reason(tmp_path / "out.md") is None
+
+
+def test_codebook_export_needs_force_for_another_file(project, tmp_path):
+    from workbench.services import codebook
+
+    codebook.add(project.db, "anna", "Signalen")
+    path = tmp_path / "mine.yaml"
+    path.write_text("mine", encoding="utf-8")
+    out = run(project, "codebook", "export", str(path))
+    assert out.exit_code != 0 and "--force" in out.output
+    assert path.read_text(encoding="utf-8") == "mine"
+    assert run(project, "codebook", "export", str(path), "--force").exit_code == 0
+    assert "Signalen" in path.read_text(encoding="utf-8")
+    # the shared codebook file is the synced one: always rewritten
+    assert run(project, "codebook", "export").exit_code == 0
+    assert run(project, "codebook", "export").exit_code == 0
+    assert run(project, "codebook", "export", str(project.codebook_file)).exit_code == 0

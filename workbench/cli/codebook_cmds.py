@@ -249,14 +249,22 @@ def _check_output_folder(path: Path) -> None:
 
 @codebook.command("export", short_help="Write the codebook file (.yaml, or .qdc).")
 @click.argument("path", type=click.Path(path_type=Path, dir_okay=False), required=False)
+@click.option("--force", is_flag=True, help="Overwrite PATH if it exists (the shared "
+              "codebooks/codebook.yaml is always rewritten).")
 @with_project
-def export_cmd(project, coder, path) -> None:
-    """Write the codebook to PATH (default codebooks/codebook.yaml; .qdc for REFI-QDA)."""
-    from workbench.errors import WorkbenchError
+def export_cmd(project, coder, path, force) -> None:
+    """Write the codebook to PATH (default codebooks/codebook.yaml; .qdc for REFI-QDA).
+
+    The shared codebooks/codebook.yaml is rewritten each time (it is synced); any other
+    existing PATH only with --force."""
+    from workbench.errors import ConflictError, WorkbenchError
     from workbench.services import codebook_sync
 
     if path is not None:
         _check_output_folder(path)
+        shared = path.resolve() == project.codebook_file.resolve()
+        if path.exists() and not force and not shared:
+            raise ConflictError("exists already; use --force to overwrite it", path=path)
     path = path or project.codebook_file
     suffix = path.suffix.lower()
     if suffix in (".yaml", ".yml"):

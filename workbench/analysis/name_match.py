@@ -17,16 +17,11 @@ over, then shorter names. Pure: takes the names, returns their indexes.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Sequence
 
+from workbench.nlp.normalize import fold
+
 _WORD = re.compile(r"\w+")
-
-
-def fold(text: str) -> str:
-    """Lower-cased, without accents: ``Financiële`` → ``financiele``."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def words(text: str) -> list[str]:

@@ -19,12 +19,12 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from workbench.analysis.verbatim import FILLERS, MAX_REPLACED, Token, tokenize_display
 from workbench.errors import WorkbenchError
+from workbench.nlp.normalize import fold
 
 MIN_SCORE = 90.0  # a fuzzy match needs this similarity (percent) for every fragment
 AMBIGUITY_MARGIN = 3.0  # two fuzzy places closer than this are "equally good"
@@ -88,9 +88,7 @@ def percent(score: float) -> str:
 
 
 def _key(word: str) -> str:
-    word = word.replace("’", "'").casefold()
-    decomposed = unicodedata.normalize("NFKD", word)
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    return fold(word.replace("’", "'"))
 
 
 def words_of(text: str) -> list[_Word]:
@@ -179,20 +177,26 @@ def _match_from(frag: list[_Piece], words: Sequence[_Word], i: int) -> int | Non
     return rec(0, i, True)
 
 
-def _occurrences(frag: list[_Piece], words: Sequence[_Word], lo: int = 0) -> list[tuple[int, int]]:
-    """Every place (first word, index after the last) where ``frag`` stands word for word."""
+def _occurrences(
+    frag: list[_Piece], words: Sequence[_Word], lo: int = 0, hi: int | None = None, *,
+    first_only: bool = False,
+) -> list[tuple[int, int]]:
+    """Every place (first word, index after the last) where ``frag`` stands word for word,
+    starting from source word ``lo`` and ending by ``hi``; with ``first_only`` just the first."""
     lead = 0
     while frag[lead].kind == "insert":
         lead += 1
     core = frag[lead:]
     first = core[0]
     found = []
-    for i in range(lo, len(words)):
+    for i in range(lo, len(words) if hi is None else hi):
         if first.pattern is None and words[i].key != first.key:
             continue
         end = _match_from(core, words, i)
-        if end is not None:
+        if end is not None and (hi is None or end <= hi):
             found.append((i, end))
+            if first_only:
+                break
     return found
 
 
@@ -460,7 +464,7 @@ def _fuzzy_chains(
         lo = b
         try:
             for n, frag in enumerate(frags[1:], start=1):
-                exact = _occurrences(frag, words, lo)
+                exact = _occurrences(frag, words, lo, first_only=True)
                 if exact:
                     fa, fb = exact[0]
                 else:
@@ -514,7 +518,7 @@ def _fragment_spans(frags: list[list[_Piece]], words: Sequence[_Word], start: in
     hi = inside[-1] + 1
     out = []
     for frag in frags:
-        places = [p for p in _occurrences(frag, words, lo) if p[1] <= hi]
+        places = _occurrences(frag, words, lo, hi, first_only=True)
         if not places:
             return [(start, end)]
         a, b = places[0]

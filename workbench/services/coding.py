@@ -128,9 +128,8 @@ def describe(db: sqlite_utils.Database, row: dict) -> str:
     name = db.execute("select name from codes where id = ?", [row["code_id"]]).fetchone()
     text = db.execute("select substr(text, ?, ?) from transcripts where id = ?",
                       [row["start"] + 1, min(row["end"] - row["start"], 60), row["transcript_id"]]).fetchone()
-    excerpt = " ".join((text[0] if text else "").split())
-    short = excerpt if len(excerpt) <= 40 else excerpt[:37] + "…"
-    return f"“{name[0] if name else row['code_id']}” in {row['transcript_id']} “{short}”"
+    excerpt = shorten(" ".join((text[0] if text else "").split()))
+    return f"“{name[0] if name else row['code_id']}” in {row['transcript_id']} “{excerpt}”"
 
 
 def _coding_row(tid: str, code_id: str, coder: str, start: int, end: int, memo: str) -> dict:
@@ -147,9 +146,13 @@ def _coding_row(tid: str, code_id: str, coder: str, start: int, end: int, memo: 
     }
 
 
+def shorten(text: str, limit: int = 40) -> str:
+    """``text`` cut to ``limit`` characters with "…" (for change summaries)."""
+    return text if len(text) <= limit else text[: limit - 3] + "…"
+
+
 def _short(text: str, start: int, end: int) -> str:
-    excerpt = text[start:end]
-    return excerpt if len(excerpt) <= 40 else excerpt[:37] + "…"
+    return shorten(text[start:end])
 
 
 def get_coding(db: sqlite_utils.Database, coding_id: str) -> dict:

@@ -383,8 +383,9 @@ def unstar(db: sqlite_utils.Database, coder: str, quote_id_or_coding_id: str) ->
 
 def _describe(quote: dict) -> str:
     """A quote in words for history, undo and redo: ``quote “Ze worden steeds jonger…”``."""
-    text = " ".join((quote.get("text") or "").split())
-    return f"quote “{text if len(text) <= 40 else text[:37] + '…'}”"
+    from workbench.services.coding import shorten
+
+    return f"quote “{shorten(' '.join((quote.get('text') or '').split()))}”"
 
 
 def edit(db: sqlite_utils.Database, coder: str, quote_id: str, text: str) -> dict:

@@ -122,8 +122,9 @@ class CodebookPanel(Tree[dict]):
     def populate(self, rows: list[dict], coder: str | None = None) -> None:
         """Show the rows (counts of ``coder``'s codings, as the header says)."""
         current = self.cursor_node.data["id"] if self.cursor_node and self.cursor_node.data else None
-        opened = {n.data["id"] for n in self._all_nodes() if n.data and n.is_expanded}
-        known = {n.data["id"] for n in self._all_nodes() if n.data}
+        shown = [n for n in self._all_nodes() if n.data]
+        opened = {n.data["id"] for n in shown if n.is_expanded}
+        known = {n.data["id"] for n in shown}
         first_load = not self.rows
         self.rows = rows
         self._natural_width = max(

@@ -145,7 +145,7 @@ def test_encodings_and_line_endings(tmp_path: Path, name: str, data: bytes) -> N
         ("badyaml.txt", b"---\nid: X\nrol: [unclosed\n---\nI: hoi\n", "broken front matter", 3),
         ("unclosed.txt", b"---\nid: X\nI: hoi\n", "no closing", 1),
         ("notmapping.txt", b"---\n- a\n- b\n---\nI: hoi\n", "key: value", 2),
-        ("baddate.txt", b"---\nid: X\ndatum: morgen\n---\nI: hoi\n", "date", 2),
+        ("baddate.txt", b"---\nid: X\ndatum: morgen\n---\nI: hoi\n", "date", 3),
         ("undecodable.txt", b"I: caf\x81\x8d\x90\n", "cannot decode", 1),
         ("x.pdf", b"%PDF-1.4", "unsupported file type", None),
         ("broken.docx", b"PK-not-really", "not a Word", None),

@@ -12,8 +12,6 @@ import re
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from workbench.errors import ImportFileError
 from workbench.importers.encoding import read_text_file
 from workbench.importers.model import ParsedTranscript
@@ -36,9 +34,13 @@ ALIASES = {
 FENCE = "---"
 
 
-def normalise_metadata(raw: dict[Any, Any], path: Path, line: int | None = None) -> dict[str, Any]:
+def normalise_metadata(raw: dict[Any, Any], path: Path, first_line: int | None = None,
+                       lines: dict[str, int] | None = None) -> dict[str, Any]:
+    """Canonical keys and checked values; ``lines`` gives each key's file line for errors."""
     out: dict[str, Any] = {}
+    id_line = first_line
     for key, value in raw.items():
+        line = (lines or {}).get(str(key), first_line)
         if not isinstance(key, str):
             raise ImportFileError(f"front matter key {key!r} is not text", path=path, line=line)
         canon = ALIASES.get(key.strip().lower(), key.strip())
@@ -48,12 +50,14 @@ def normalise_metadata(raw: dict[Any, Any], path: Path, line: int | None = None)
             if isinstance(value, list):
                 value = ", ".join(str(v) for v in value)
             value = "" if value is None else str(value).strip()
+        if canon == "id":
+            id_line = line
         out[canon] = value
     if "id" in out and not re.fullmatch(r"[\w.\-]+", out["id"]):
         raise ImportFileError(
             f"id {out['id']!r} may only contain letters, digits, '.', '-' and '_'",
             path=path,
-            line=line,
+            line=id_line,
         )
     return out
 
@@ -83,21 +87,22 @@ def normalise_date(value: Any, path: Path, line: int | None) -> str:
 
 
 def parse_yaml_block(text: str, path: Path, first_line: int) -> dict[str, Any]:
-    """Parse a YAML mapping; errors point at the file line."""
+    """Parse a YAML mapping with the bounded reader; errors point at the file line."""
+    from workbench.yamlfile import MAX_METADATA_CHARS, load_located
+
     try:
-        data = yaml.safe_load(text) if text.strip() else {}
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = first_line + mark.line if mark is not None else first_line
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise ImportFileError(f"broken front matter: {problem}", path=path, line=line) from exc
+        data, lines = load_located(text, path, first_line=first_line,
+                                   max_chars=MAX_METADATA_CHARS, error=ImportFileError)
+    except ImportFileError as exc:
+        what = "front matter" if first_line > 1 else "metadata"
+        raise ImportFileError(f"broken {what}: {exc.message}", path=path, line=exc.line) from exc
     if data is None:
         return {}
     if not isinstance(data, dict):
         raise ImportFileError(
             "broken front matter: expected 'key: value' lines", path=path, line=first_line
         )
-    return normalise_metadata(data, path, first_line)
+    return normalise_metadata(data, path, first_line, lines)
 
 
 def split_front_matter(lines: list[str], path: Path) -> tuple[dict[str, Any], int, bool]:

@@ -17,6 +17,7 @@ setting ``prevalence_thresholds`` (a JSON object with the same keys).
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
@@ -78,7 +79,7 @@ def _merge(base: Thresholds, data: object, where: str | Path) -> Thresholds:
     for key, value in data.items():
         if key not in names:
             raise WorkbenchError(f"unknown prevalence threshold '{key}'; known: {', '.join(names)}", path=where)
-        if isinstance(value, bool) or not isinstance(value, int | float):
+        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
             raise WorkbenchError(f"prevalence threshold '{key}' must be a number, not {value!r}", path=where)
         if key.endswith("_min") and value != int(value):
             raise WorkbenchError(f"prevalence threshold '{key}' must be a whole number", path=where)
@@ -106,14 +107,10 @@ def load_thresholds(project=None, db: sqlite_utils.Database | None = None) -> Th
     if root is not None:
         path = root / "codebooks" / THRESHOLDS_FILE
         if path.is_file():
-            import yaml
+            from workbench.yamlfile import load
 
             try:
-                data = yaml.safe_load(path.read_text(encoding="utf-8"))
-            except yaml.YAMLError as exc:
-                mark = getattr(exc, "problem_mark", None)
-                raise WorkbenchError(f"not valid YAML: {getattr(exc, 'problem', exc)}", path=path,
-                                     line=mark.line + 1 if mark else None) from exc
+                data = load(path.read_text(encoding="utf-8"), path)
             except UnicodeDecodeError as exc:
                 raise WorkbenchError("is not UTF-8 text", path=path) from exc
             if isinstance(data, dict) and "prevalence" in data:
@@ -124,7 +121,7 @@ def load_thresholds(project=None, db: sqlite_utils.Database | None = None) -> Th
         if row and row[0].strip():
             try:
                 data = json.loads(row[0])
-            except json.JSONDecodeError as exc:
+            except (json.JSONDecodeError, RecursionError) as exc:
                 raise WorkbenchError(f"the setting {THRESHOLDS_KEY} is not valid JSON: {exc}") from exc
             thr = _merge(thr, data, f"setting {THRESHOLDS_KEY}")
     return thr

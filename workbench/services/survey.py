@@ -133,12 +133,9 @@ def load_themes(path: Path | str) -> list[SurveyTheme]:
         ) from exc
     except UnicodeDecodeError as exc:
         raise WorkbenchError("is not UTF-8 text", path=path) from exc
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise WorkbenchError(f"not valid YAML: {getattr(exc, 'problem', exc)}", path=path,
-                             line=mark.line + 1 if mark else None) from exc
+    from workbench.yamlfile import compose
+
+    root = compose(text, path)
     if root is None:
         raise WorkbenchError("the file is empty; expected 'survey_themes:' with a list", path=path)
     entries = root

@@ -52,14 +52,12 @@ def _row(item) -> dict:
 
 def read_survey_yaml(path: Path) -> list[dict]:
     """Read a survey themes file; a malformed file is a WorkbenchError naming it."""
-    import yaml
+    from workbench.yamlfile import load
 
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_string_loader())
-    except yaml.YAMLError as exc:
-        line = getattr(getattr(exc, "problem_mark", None), "line", None)
-        raise WorkbenchError(f"not valid YAML: {exc}", path=path,
-                             line=line + 1 if line is not None else None) from exc
+        data = load(path.read_text(encoding="utf-8"), path, _string_loader())
+    except UnicodeDecodeError as exc:
+        raise WorkbenchError("is not UTF-8 text", path=path) from exc
     if isinstance(data, dict):
         data = data.get("themes", data.get("survey_themes"))
     if data is None:

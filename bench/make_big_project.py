@@ -133,22 +133,23 @@ def generate(root: Path, *, interviews: int = 200, words: int = 7500, codings: i
 
 
 def add_codebook(db, coder: str, now: str) -> list[str]:
+    from workbench.db.changes import with_derived
     from workbench.services.codebook import PALETTE
 
     code_ids = []
     for t, theme in enumerate(THEMES):
         tid = f"t-bench{t:02d}"
-        db["codes"].insert({"id": tid, "kind": "theme", "name": theme, "position": t,
+        db["codes"].insert(with_derived("codes", {"id": tid, "kind": "theme", "name": theme, "position": t,
                             "created_at": now, "created_by": coder, "updated_at": now,
-                            "updated_by": coder})
+                            "updated_by": coder}))
         for c in range(10):
             cid = f"c-bench{t:02d}{c:02d}"
-            db["codes"].insert({"id": cid, "kind": "code", "name": f"{theme.split()[0]} {c + 1}",
+            db["codes"].insert(with_derived("codes", {"id": cid, "kind": "code", "name": f"{theme.split()[0]} {c + 1}",
                                 "parent_id": tid, "position": c,
                                 "colour": PALETTE[(t * 10 + c) % len(PALETTE)],
                                 "definition": f"Passages over {theme.lower()}.",
                                 "created_at": now, "created_by": coder, "updated_at": now,
-                                "updated_by": coder})
+                                "updated_by": coder}))
             code_ids.append(cid)
     return code_ids
 

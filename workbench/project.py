@@ -163,10 +163,8 @@ class Project:
 
 
 def validate_name(name: str, *, what: str = "name") -> str:
-    """Refuse empty names and names with control characters; return the trimmed name."""
-    cleaned = name.strip()
-    if not cleaned:
-        raise WorkbenchError(f"the {what} is empty")
-    if any(ord(ch) < 32 or ord(ch) == 127 for ch in cleaned):
-        raise WorkbenchError(f"the {what} {cleaned!r} contains control characters")
-    return cleaned
+    """Refuse empty names, names that are too long and names with control, bidi or invisible
+    characters; return the trimmed name (see :func:`workbench.textsafety.check_name`)."""
+    from workbench.textsafety import check_name
+
+    return check_name(name, what=what)

@@ -9,6 +9,7 @@ redo applies them forwards again. Because it works on rows, every service gets u
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -20,6 +21,8 @@ from workbench.clock import now_iso
 from workbench.errors import WorkbenchError
 
 Row = dict[str, Any]
+DERIVED = {"codes": ("name_key",)}
+"""Columns computed from others on every write (see :func:`with_derived`)."""
 
 
 def _pk_columns(db: sqlite_utils.Database, table: str) -> list[str]:
@@ -50,7 +53,11 @@ class ChangeSet:
     rows: list[tuple[str, list[Any], Row | None, Row | None]] = field(default_factory=list)
 
     def insert(self, table: str, row: Row) -> Row:
-        self.db[table].insert(row)
+        row = with_derived(table, row)
+        try:
+            self.db[table].insert(row)
+        except sqlite3.IntegrityError as exc:
+            raise _integrity_error(table, row, exc) from exc
         pk = _pk_values(self.db, table, row)
         after = _get(self.db, table, pk)
         self.rows.append((table, pk, None, after))
@@ -61,11 +68,15 @@ class ChangeSet:
         before = _get(self.db, table, pk_list)
         if before is None:
             raise WorkbenchError(f"{table}: no row with key {pk_list}")
+        updates = with_derived(table, updates)
         sets = ", ".join(f"[{c}] = ?" for c in updates)
-        self.db.execute(
-            f"update [{table}] set {sets} where {_where(self.db, table)}",
-            [*updates.values(), *pk_list],
-        )
+        try:
+            self.db.execute(
+                f"update [{table}] set {sets} where {_where(self.db, table)}",
+                [*updates.values(), *pk_list],
+            )
+        except sqlite3.IntegrityError as exc:
+            raise _integrity_error(table, {**before, **updates}, exc) from exc
         after = _get(self.db, table, pk_list)
         self.rows.append((table, pk_list, before, after))
         return after or {}
@@ -112,11 +123,37 @@ def record(
             )
 
 
+def with_derived(table: str, row: Row) -> Row:
+    """``row`` with the columns derived from it: ``codes.name_key`` (how names compare, under
+    a unique index) from ``name``. Every write of a code goes through here, undo and redo
+    included, so that the key can never disagree with the name."""
+    if table == "codes" and "name" in row and row["name"] is not None:
+        from workbench.textsafety import name_key
+
+        return {**row, "name_key": name_key(row["name"])}
+    return row
+
+
+def _integrity_error(table: str, row: Row, exc: sqlite3.IntegrityError) -> WorkbenchError:
+    """A unique-name violation in words (the index is the last guard against two codes of one
+    name written at the same moment by two processes)."""
+    if table == "codes" and "name_key" in str(exc):
+        from workbench.errors import ConflictError
+
+        return ConflictError(f"a {row.get('kind') or 'code'} named '{row.get('name')}' exists "
+                             "already (names are compared ignoring case and spacing)")
+    return WorkbenchError(f"{table}: {exc}")
+
+
 def _apply_row(db: sqlite_utils.Database, table: str, pk: list[Any], target: Row | None) -> None:
     """Make the row with key ``pk`` equal ``target`` (None: absent)."""
     db.execute(f"delete from [{table}] where {_where(db, table)}", pk)
     if target is not None:
-        db[table].insert(target)
+        target = with_derived(table, target)
+        try:
+            db[table].insert(target)
+        except sqlite3.IntegrityError as exc:
+            raise _integrity_error(table, target, exc) from exc
 
 
 def _rows_of(db: sqlite_utils.Database, change_id: int) -> list[Row]:
@@ -127,11 +164,19 @@ def _replay(db: sqlite_utils.Database, change_id: int, *, backwards: bool) -> No
     rows = _rows_of(db, change_id)
     if backwards:
         rows = rows[::-1]
-    # Foreign keys are checked at commit so that rows can be restored in any order.
-    db.execute("PRAGMA defer_foreign_keys = ON")
+    # Each row ends as it was before the change (undo: the first write's "before") or after it
+    # (redo: the last write's "after"). All touched rows are removed first and then written in
+    # their end state, so that no step in between can hold two codes of one name (the unique
+    # index cannot wait for the commit); foreign keys are checked at the commit.
+    end: dict[tuple[str, str], str | None] = {}
     for r in rows:
-        target = r["before"] if backwards else r["after"]
-        _apply_row(db, r["table_name"], json.loads(r["pk"]), json.loads(target) if target else None)
+        end[(r["table_name"], r["pk"])] = r["before"] if backwards else r["after"]
+    db.execute("PRAGMA defer_foreign_keys = ON")
+    for table, pk in end:
+        db.execute(f"delete from [{table}] where {_where(db, table)}", json.loads(pk))
+    for (table, pk), target in end.items():
+        if target is not None:
+            _apply_row(db, table, json.loads(pk), json.loads(target))
 
 
 def _conflicts(db: sqlite_utils.Database, change_id: int, *, backwards: bool) -> list[str]:
@@ -149,7 +194,13 @@ def _conflicts(db: sqlite_utils.Database, change_id: int, *, backwards: bool) ->
     problems = []
     for (table, pk), expected in expected_of.items():
         current = _get(db, table, json.loads(pk))
-        if (json.loads(expected) if expected else None) != current:
+        wanted = json.loads(expected) if expected else None
+        if wanted is not None and current is not None:
+            # Columns a later migration added, and derived ones, are not part of the change.
+            derived = DERIVED.get(table, ())
+            wanted = {k: v for k, v in wanted.items() if k not in derived}
+            current = {k: v for k, v in current.items() if k in wanted}
+        if wanted != current:
             problems.append(f"{table} {json.loads(pk)}")
     return problems
 

@@ -312,6 +312,64 @@ def m008_transcripts_import_fingerprint(db: sqlite_utils.Database) -> None:
         db.execute("update transcripts set import_fingerprint = ? where id = ?", [stored_fingerprint(db, tid), tid])
 
 
+@migrations()
+def m009_unique_code_names(db: sqlite_utils.Database) -> None:
+    """``codes.name_key`` (the name case-folded, NFKC, spaces collapsed: how names compare) under
+    a unique index per kind, so that two codes (or themes) of one name cannot exist, even when
+    two processes create them at the same moment.
+
+    Existing duplicates are resolved by renaming the later ones ``Name (2)``, ``Name (3)``…:
+    nothing is merged or lost, and each rename is reported once (``meta`` ``notices``) so the
+    researcher can merge or rename them properly."""
+    from workbench.textsafety import name_key
+
+    db["codes"].add_column("name_key", str, not_null_default="")
+    taken: set[tuple[str, str]] = set()
+    renamed: list[str] = []
+    rows = db.execute("select id, kind, name from codes order by created_at, id").fetchall()
+    for cid, kind, name in rows:
+        key = name_key(name or "")
+        new_name = name
+        n = 1
+        while (kind, key) in taken:
+            n += 1
+            new_name = f"{name} ({n})"
+            key = name_key(new_name)
+        taken.add((kind, key))
+        db.execute("update codes set name = ?, name_key = ? where id = ?", [new_name, key, cid])
+        if new_name != name:
+            renamed.append(f"the {kind} {cid} was renamed '{new_name}': its name repeated another "
+                           f"{kind}'s ('workbench codebook merge' joins them)")
+    db["codes"].create_index(["kind", "name_key"], index_name="codes_name_key", unique=True)
+    if renamed:
+        add_notices(db, renamed)
+
+
+def add_notices(db: sqlite_utils.Database, notices: list[str]) -> None:
+    """Remember ``notices`` for the researcher: the next command (or the UI) shows them once."""
+    import json
+
+    row = db.execute("select value from meta where key = 'notices'").fetchone()
+    pending = json.loads(row[0]) if row and row[0] else []
+    db["meta"].upsert({"key": "notices", "value": json.dumps([*pending, *notices],
+                                                             ensure_ascii=False)}, pk="key")
+
+
+def take_notices(db: sqlite_utils.Database) -> list[str]:
+    """The notices not shown yet (and forget them)."""
+    import json
+
+    row = db.execute("select value from meta where key = 'notices'").fetchone()
+    if not row or not row[0]:
+        return []
+    with db.atomic():
+        db.execute("delete from meta where key = 'notices'")
+    try:
+        return [str(n) for n in json.loads(row[0])]
+    except ValueError:
+        return []
+
+
 SCHEMA_VERSION = len(migrations._migrations)
 
 

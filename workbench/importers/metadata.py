@@ -12,7 +12,8 @@ import re
 from pathlib import Path
 from typing import Any
 
-from workbench.errors import ImportFileError
+from workbench.errors import ImportFileError, WorkbenchError
+from workbench.textsafety import NAME_LIMIT, check_name, check_text
 from workbench.importers.encoding import read_text_file
 from workbench.importers.model import ParsedTranscript
 
@@ -32,6 +33,29 @@ ALIASES = {
     "interviewers": "interviewer",
 }
 FENCE = "---"
+NAMES = {"id": "id", "role": "role", "municipality": "municipality", "domain": "domain",
+         "interviewer": "interviewer"}
+
+
+def _checked(check, value: Any, path: Path, line: int | None, **kw: Any) -> str:
+    """``check(value, **kw)`` with its error naming the file and line."""
+    try:
+        return check(value, **kw)
+    except WorkbenchError as exc:
+        raise ImportFileError(exc.message, path=path, line=line) from exc
+
+
+def _check_extra(value: Any, key: str, path: Path, line: int | None) -> None:
+    """Other metadata keys are kept as they are, but their texts pass the same check."""
+    _checked(check_name, key, path, line, what="metadata key")
+    if isinstance(value, dict):
+        for k, v in value.items():
+            _check_extra(v, str(k), path, line)
+    elif isinstance(value, list):
+        for v in value:
+            _check_extra(v, key, path, line)
+    elif isinstance(value, str):
+        _checked(check_text, value, path, line, what=f"value of '{key}'", limit=NAME_LIMIT * 50)
 
 
 def normalise_metadata(raw: dict[Any, Any], path: Path, first_line: int | None = None,
@@ -49,7 +73,11 @@ def normalise_metadata(raw: dict[Any, Any], path: Path, first_line: int | None =
         elif canon in ("id", "role", "municipality", "domain", "interviewer"):
             if isinstance(value, list):
                 value = ", ".join(str(v) for v in value)
-            value = "" if value is None else str(value).strip()
+            value = "" if value is None else " ".join(str(value).split())
+            if value:
+                value = _checked(check_name, value, path, line, what=NAMES[canon])
+        else:
+            _check_extra(value, key, path, line)
         if canon == "id":
             id_line = line
         out[canon] = value

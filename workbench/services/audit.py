@@ -145,11 +145,9 @@ def list_allow(db: sqlite_utils.Database) -> list[dict]:
 
 
 def _clean_term(term: str) -> str:
-    if any(ord(ch) < 32 and not ch.isspace() or ord(ch) == 127 for ch in term or ""):
-        raise WorkbenchError(f"the allow-list term {term!r} contains control characters")
-    cleaned = " ".join((term or "").split())
-    if not cleaned:
-        raise WorkbenchError("the allow-list term is empty")
+    from workbench.textsafety import check_name
+
+    cleaned = check_name(term or "", what="allow-list term")
     if len(cleaned) > 200:
         raise WorkbenchError("the allow-list term is too long (200 characters at most)")
     return cleaned

@@ -24,6 +24,7 @@ from workbench.clock import now_iso
 from workbench.db.changes import record
 from workbench.errors import ConflictError, NotFoundError, WorkbenchError
 from workbench.project import validate_name
+from workbench.textsafety import name_key
 
 KINDS = ("theme", "code")
 EDITABLE = ("name", "definition", "inclusion", "exclusion", "example", "colour", "memo")
@@ -46,7 +47,7 @@ def resolve(db: sqlite_utils.Database, ref: str, kind: str | None = None) -> dic
     args = [kind] if kind else []
     rows = list(db.query(f"select * from codes where id = ?{kind_sql}", [ref, *args]))
     if not rows:
-        rows = list(db.query(f"select * from codes where lower(name) = lower(?){kind_sql}", [ref, *args]))
+        rows = list(db.query(f"select * from codes where name_key = ?{kind_sql}", [name_key(ref), *args]))
     what = kind or "code or theme"
     if not rows:
         raise NotFoundError(f"no {what} '{ref}' in the codebook (see 'workbench codebook list')")
@@ -87,8 +88,8 @@ def _resolve_parent(db: sqlite_utils.Database, ref: str) -> dict:
 
 def name_taken(db: sqlite_utils.Database, name: str, kind: str, exclude_id: str | None = None) -> dict | None:
     row = db.execute(
-        "select id, name from codes where kind = ? and lower(name) = lower(?) and id != ?",
-        [kind, name, exclude_id or ""],
+        "select id, name from codes where kind = ? and name_key = ? and id != ?",
+        [kind, name_key(name), exclude_id or ""],
     ).fetchone()
     return {"id": row[0], "name": row[1]} if row else None
 
@@ -222,14 +223,12 @@ def _known_colour(colour: str) -> bool:
 
 
 def check_text(value: str, what: str) -> str:
-    """A definition, note or memo: any text, but no control characters other than tabs and
-    line breaks (they come from binary files or broken copies, never from a researcher)."""
-    text = "" if value is None else str(value)
-    bad = sorted({ch for ch in text if (ord(ch) < 32 and ch not in "\t\n\r") or ord(ch) == 127})
-    if bad:
-        codes = ", ".join(f"U+{ord(ch):04X}" for ch in bad)
-        raise WorkbenchError(f"the {what} contains control characters ({codes})")
-    return text
+    """A definition, note or memo: any text, but no control, bidi or invisible characters
+    other than tabs and line breaks (they come from binary files or broken copies, never
+    from a researcher), within the length limit."""
+    from workbench.textsafety import check_text as check
+
+    return check("" if value is None else value, what=what)
 
 
 def near_duplicate_warnings(

@@ -41,6 +41,7 @@ import sqlite_utils
 from workbench.clock import now_iso
 from workbench.db.changes import record
 from workbench.errors import ConflictError, WorkbenchError
+from workbench.textsafety import name_key
 
 FORMAT_VERSION = 1
 TEXT_FIELDS = ("definition", "inclusion", "exclusion", "example", "colour", "memo")
@@ -246,8 +247,8 @@ def validate_entries(
             problems.append(f"{at(e)}{exc.message}")
             continue
         if not e.id:
-            e.id = f"{NEW_PREFIX}{e.kind}:{e.name.lower()}"
-        key = (e.kind, e.name.lower())
+            e.id = f"{NEW_PREFIX}{e.kind}:{name_key(e.name)}"
+        key = (e.kind, name_key(e.name))
         if key in names:
             problems.append(f"{at(e)}two {e.kind}s are named '{e.name}' ({names[key]} and {label(e)})")
         elif e.id in seen:
@@ -290,7 +291,7 @@ def _resolve_new_ids(db: sqlite_utils.Database, entries: list[CodeEntry]) -> Non
     for e in entries:
         if e.id.startswith(NEW_PREFIX):
             row = db.execute(
-                "select id from codes where kind = ? and lower(name) = lower(?)", [e.kind, e.name]
+                "select id from codes where kind = ? and name_key = ?", [e.kind, name_key(e.name)]
             ).fetchone()
             mapping[e.id] = row[0] if row else new_id(e.kind)
             e.id = mapping[e.id]
@@ -329,7 +330,7 @@ def plan_sync(
     plan = SyncPlan(strategy=strategy, theirs=theirs, foreign=foreign)
     final: dict[str, dict | None] = {k: dict(v) for k, v in local.items()}
     take_theirs = strategy == "theirs"
-    local_by_name = {(v["kind"], v["name"].lower()): k for k, v in local.items()}
+    local_by_name = {(v["kind"], name_key(v["name"])): k for k, v in local.items()}
     entry_of = {e.id: e for e in entries}
 
     for cid in [*theirs, *[k for k in local if k not in theirs]]:
@@ -355,7 +356,7 @@ def plan_sync(
                 if take_theirs:
                     final[cid] = dict(t)
                 continue
-            twin = local_by_name.get((t["kind"], t["name"].lower()))
+            twin = local_by_name.get((t["kind"], name_key(t["name"])))
             if twin is not None and twin not in theirs:
                 plan.conflicts.append(Conflict(
                     cid, t["name"], "name_clash",
@@ -431,10 +432,10 @@ def _match_by_name(entries: list[CodeEntry], local: dict[str, dict], base: dict[
     same kind and name (another project's codebook has other ids); returns the ids matched so,
     which have no common base with the file."""
     ids = {e.id for e in entries}
-    by_name = {(v["kind"], v["name"].lower()): k for k, v in local.items() if k not in ids}
+    by_name = {(v["kind"], name_key(v["name"])): k for k, v in local.items() if k not in ids}
     renamed: dict[str, str] = {}
     for e in entries:
-        twin = by_name.pop((e.kind, e.name.lower()), None) if e.id not in local and e.id not in base else None
+        twin = by_name.pop((e.kind, name_key(e.name)), None) if e.id not in local and e.id not in base else None
         if twin is not None:
             renamed[e.id] = twin
             e.id = twin
@@ -489,7 +490,7 @@ def _check_final_names(final: dict[str, dict | None], plan: SyncPlan) -> None:
     for cid, snap in final.items():
         if snap is None:
             continue
-        key = (snap["kind"], snap["name"].lower())
+        key = (snap["kind"], name_key(snap["name"]))
         if key in seen:
             clashes.append(f"{snap['kind']} name '{snap['name']}' would be used by {seen[key]} and {cid}")
         seen[key] = cid
@@ -556,6 +557,10 @@ def conflict_message(source: str, conflicts: list[Conflict]) -> str:
     )
 
 
+PLACEHOLDER = "~codebook import, was "
+"""Start of the passing name of a code while an import renames it or takes it away."""
+
+
 def _row_from_snapshot(cid: str, snap: dict, coder: str) -> dict:
     return {
         "id": cid, "kind": snap["kind"], "name": snap["name"], "parent_id": snap["parent_id"],
@@ -580,6 +585,13 @@ def _apply(db: sqlite_utils.Database, cs, coder: str, plan: SyncPlan, report: Sy
 
     final = plan.final
     db.execute("PRAGMA defer_foreign_keys = ON")
+    # Names are unique at every step (an index): codes that change their name or go away first
+    # take a placeholder name holding their id, so that a swap (A↔B) or a file's code taking
+    # the name of a local code it absorbs never meets the other name on the way.
+    leaving = {cid for cid, _name, changes in plan.updates if "name" in changes}
+    leaving |= {local_id for local_id, _file_id in plan.merges} | {r["id"] for r in plan.removals}
+    for cid in sorted(leaving):
+        cs.update("codes", cid, {"name": f"{PLACEHOLDER}{cid}"})
     # parents first: top-level themes, sub-themes, then codes
     for e in sorted(plan.adds, key=lambda e: (e.kind != "theme", bool(final[e.id]["parent_id"]))):
         snap = final[e.id]
@@ -751,7 +763,7 @@ def read_yaml(path: Path | str) -> list[CodeEntry]:
             **{f: items.get(f, "") for f in TEXT_FIELDS},
         )
         if not e.id:
-            e.id = f"{NEW_PREFIX}{kind}:{' '.join(e.name.split()).lower()}"
+            e.id = f"{NEW_PREFIX}{kind}:{name_key(e.name)}"
         entries.append(e)
         lines.append(node.start_mark.line + 1)
         for key, value in nested:

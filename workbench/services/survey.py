@@ -105,17 +105,24 @@ def _scalar_text(node) -> str:
 
 
 def _control_chars(text: str) -> str:
-    """The control characters in ``text`` as ``U+0007, …`` (tabs and line breaks allowed)."""
-    bad = sorted({ch for ch in text if (ord(ch) < 32 and ch not in "\t\n\r") or 127 <= ord(ch) < 160})
-    return ", ".join(f"U+{ord(ch):04X}" for ch in bad)
+    """The control, bidi and invisible characters in ``text`` as ``U+0007, …`` (tabs and line
+    breaks allowed)."""
+    from workbench.textsafety import UNSAFE_IN_TEXT
+
+    return ", ".join(f"U+{ord(ch):04X}" for ch in sorted(set(UNSAFE_IN_TEXT.findall(text))))
 
 
 def _clean(text: str, what: str, *, path: Path, line: int) -> str:
     """One line of text without control characters (whitespace runs become one space)."""
+    from workbench.textsafety import check_name
+
     bad = _control_chars(text)
     if bad:
         raise WorkbenchError(f"the {what} contains control characters ({bad})", path=path, line=line)
-    return " ".join(text.split())
+    try:
+        return check_name(text, what=what) if text.strip() else ""
+    except WorkbenchError as exc:
+        raise WorkbenchError(exc.message, path=path, line=line) from exc
 
 
 def load_themes(path: Path | str) -> list[SurveyTheme]:

@@ -39,7 +39,15 @@ def copy_project(project: Project, target) -> Project:
 
 
 def db_hash(root) -> str:
-    return hashlib.sha256((root / "workbench.db").read_bytes()).hexdigest()
+    """The database's content (a dump), not its bytes: a connection the CLI runner left open
+    may checkpoint the write-ahead log into the file at any moment without changing a row."""
+    import sqlite3
+
+    con = sqlite3.connect(root / "workbench.db")
+    try:
+        return hashlib.sha256("\n".join(con.iterdump()).encode()).hexdigest()
+    finally:
+        con.close()
 
 
 def codings_of(db, coder: str) -> list[tuple]:

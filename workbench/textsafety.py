@@ -111,6 +111,15 @@ def check_text(value: object, *, what: str = "text", limit: int = TEXT_LIMIT) ->
     return text
 
 
+def cleaned(text: str, *, one_line: bool = False) -> tuple[str, int]:
+    """``text`` with control, bidi and invisible characters removed (for files from other
+    programs, where a stray zero-width space should not refuse a whole project), and how many
+    were removed, so the caller can report it."""
+    pattern = UNSAFE_IN_NAME if one_line else UNSAFE_IN_TEXT
+    out, n = pattern.subn("", text)
+    return (" ".join(out.split()) if one_line else out), n
+
+
 def name_key(name: str) -> str:
     """How names are compared (a unique index holds it): case-folded, Unicode-normalised
     (NFKC), whitespace runs as one space. Accents are kept: *voor* and *vóór* differ."""

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import click
 
-from workbench.cli.common import echo_json, echo_table, json_option, with_project
+from workbench.cli.common import echo, echo_json, echo_table, json_option, with_project
+from workbench.textsafety import shown
 
 UNIT_CHOICE = click.Choice(["sentence", "turn", "transcript"])
 unit_option = click.option(
@@ -40,7 +41,7 @@ def _echo_notes(lines: list[str]) -> None:
     """The notes below a table, wrapped with a hanging indent."""
     for line in lines:
         mark, _, text = line.partition(" ")
-        click.echo(textwrap.fill(text, 96, initial_indent=f"{mark} ",
+        echo(textwrap.fill(text, 96, initial_indent=f"{mark} ",
                                  subsequent_indent=" " * (len(mark) + 1)))
 
 
@@ -74,17 +75,17 @@ def agreement(project, coder, coders, unit, code, overlap, report_path, force, i
 
         written = report.write(report_path, report.render(result), force=force)
         if not as_json:
-            click.echo(f"wrote {written}", err=True)
+            echo(f"wrote {written}", err=True)
     if as_json:
         echo_json(result)
         return
     names = result["coders"]
     who = "all speakers" if include_interviewer else "respondent only"
-    click.echo(f"coders: {', '.join(names)}   unit: {unit} ({who})   units: {result['units']}   "
+    echo(f"coders: {', '.join(names)}   unit: {unit} ({who})   units: {result['units']}   "
                f"transcripts: {len(result['transcripts'])}")
     for ex in result["excluded_transcripts"]:
-        click.echo(f"  left out: {ex['transcript']} ({ex['label']}): {ex['reason']}")
-    click.echo("")
+        echo(f"  left out: {ex['transcript']} ({ex['label']}): {ex['reason']}")
+    echo("")
     notes = _notes()
     rows = []
     for c in result["codes"]:
@@ -99,9 +100,9 @@ def agreement(project, coder, coders, unit, code, overlap, report_path, force, i
         echo_table(rows, cols)
         _echo_notes(notes.take_new())
     else:
-        click.echo("no codes in the codebook")
+        echo("no codes in the codebook")
     if result["themes"]:
-        click.echo("")
+        echo("")
         trows = [{
             "theme": t["theme"], "compared": f"{t['compared']} of {result['units']}",
             "conflicts": ", ".join(f"{x} {n}" for x, n in t["conflicts"].items()),
@@ -113,22 +114,22 @@ def agreement(project, coder, coders, unit, code, overlap, report_path, force, i
         _echo_notes(notes.take_new())
         for t in result["themes"]:
             if t["compared"] < result["units"]:
-                click.echo(f"  {t['theme']}: computed {t['basis']}")
+                echo(f"  {t['theme']}: computed {t['basis']}")
     o = result["overall"]
-    click.echo("")
+    echo("")
     for label, part in (("pooled", o["pooled"]), ("mean over codes", o["mean"])):
-        click.echo(f"{label}: agreement {notes.cell(part['percent_agreement'], percent=True)}, "
+        echo(f"{label}: agreement {notes.cell(part['percent_agreement'], percent=True)}, "
                    f"kappa {notes.cell(part['cohen_kappa'])}, "
                    f"alpha {notes.cell(part['krippendorff_alpha'])}")
     seg = result["segments"]
-    click.echo("")
-    click.echo(f"segment matching (overlap ≥ {100 * seg['overlap']:.0f}% of the segment):")
+    echo("")
+    echo(f"segment matching (overlap ≥ {100 * seg['overlap']:.0f}% of the segment):")
     for p in seg["pairs"]:
-        click.echo(f"  {p['coder']}'s segments matched by {p['other']}: {p['matched']} of "
+        echo(f"  {p['coder']}'s segments matched by {p['other']}: {p['matched']} of "
                    f"{p['segments']} ({notes.cell(p['share'], percent=True)})")
     new = notes.take_new()
     if new:
-        click.echo("")
+        echo("")
         _echo_notes(new)
 
 
@@ -150,16 +151,16 @@ def disagreements(project, coder, coders, code, unit, include_interviewer, as_js
         echo_json(rows)
         return
     if not rows:
-        click.echo("no disagreements")
+        echo("no disagreements")
         return
     names = list(rows[0]["codes"])
     for r in rows:
-        click.echo(f"{r['transcript']}:{r['idx']}  {r['label']}  {r['unit']} {r['idx']} "
+        echo(f"{r['transcript']}:{r['idx']}  {r['label']}  {r['unit']} {r['idx']} "
                    f"[{r['start']}:{r['end']}]")
-        click.echo(textwrap.indent(textwrap.fill(" ".join(r["text"].split())[:600], 96), "    "))
+        echo(textwrap.indent(textwrap.fill(" ".join(r["text"].split())[:600], 96), "    "))
         for n in names:
-            click.echo(f"    {n}: {', '.join(r['codes'][n]) or '—'}")
-    click.echo(f"\n{len(rows)} disagreements ({', '.join(names)})")
+            echo(f"    {n}: {', '.join(r['codes'][n]) or '—'}")
+    echo(f"\n{len(rows)} disagreements ({', '.join(names)})")
 
 
 def _is_terminal() -> bool:
@@ -172,14 +173,14 @@ def _walk(project, coder, names, rows, code, unit, include_interviewer) -> None:
     done = 0
     for i, r in enumerate(rows, start=1):
         now = service.consensus_codes(project.db, r["transcript"], r["start"], r["end"])
-        click.echo("")
-        click.echo(click.style(f"[{i}/{len(rows)}] {r['transcript']} ({r['label']}), {unit} {r['idx']}", bold=True))
-        click.echo(textwrap.indent(textwrap.fill(" ".join(r["text"].split()), 96), "    "))
+        echo("")
+        click.echo(click.style(shown(f"[{i}/{len(rows)}] {r['transcript']} ({r['label']}), {unit} {r['idx']}"), bold=True))
+        echo(textwrap.indent(textwrap.fill(" ".join(r["text"].split()), 96), "    "))
         for letter, n in zip("ab", names, strict=False):
-            click.echo(f"  [{letter}] {n}: {', '.join(r['codes'][n]) or '—'}")
+            echo(f"  [{letter}] {n}: {', '.join(r['codes'][n]) or '—'}")
         for n in names[2:]:
-            click.echo(f"      {n}: {', '.join(r['codes'][n]) or '—'}")
-        click.echo(f"      differing: {', '.join(r['differing'])}; consensus now: {', '.join(now) or '—'}")
+            echo(f"      {n}: {', '.join(r['codes'][n]) or '—'}")
+        echo(f"      differing: {', '.join(r['differing'])}; consensus now: {', '.join(now) or '—'}")
         choice = click.prompt(
             f"  keep a ({names[0]}) / b ({names[1]}) / both / neither / skip / quit",
             type=click.Choice(["a", "b", "both", "neither", "n", "skip", "s", "quit", "q"]),
@@ -193,8 +194,8 @@ def _walk(project, coder, names, rows, code, unit, include_interviewer) -> None:
                              coders=names, code=code, unit=unit,
                              include_interviewer=include_interviewer)
         done += 1
-        click.echo(f"  consensus: {', '.join(out['consensus']) or '—'}")
-    click.echo(f"\n{done} decisions recorded, each its own change ('workbench undo' takes the "
+        echo(f"  consensus: {', '.join(out['consensus']) or '—'}")
+    echo(f"\n{done} decisions recorded, each its own change ('workbench undo' takes the "
                "last one back)")
 
 
@@ -243,17 +244,17 @@ def reconcile(project, coder, decisions, coders, code, unit, no_seed, include_in
             echo_json(out)
             return
         if out["seeded"]:
-            click.echo(f"consensus: {out['seeded']} codings both coders agree on copied in")
+            echo(f"consensus: {out['seeded']} codings both coders agree on copied in")
         for r in out["decisions"]:
-            click.echo(f"{r['transcript']}:{r['idx']}: {r['decision']} ({_changes(r)}); "
+            echo(f"{r['transcript']}:{r['idx']}: {r['decision']} ({_changes(r)}); "
                        f"consensus now: {', '.join(r['consensus']) or '—'}")
         n = len(out["decisions"])
         what = f"{n} decision{'s' if n != 1 else ''}" + (
             f" and {out['seeded']} agreed codings" if out["seeded"] else "")
         if out["recorded"]:
-            click.echo(f"recorded as one change: {what} ('workbench undo' takes all of it back)")
+            echo(f"recorded as one change: {what} ('workbench undo' takes all of it back)")
         else:
-            click.echo("nothing changed: the consensus had these decisions already")
+            echo("nothing changed: the consensus had these decisions already")
         return
     if not _is_terminal():
         raise WorkbenchError(
@@ -263,10 +264,10 @@ def reconcile(project, coder, decisions, coders, code, unit, no_seed, include_in
     seeded = 0 if no_seed else service.seed_agreed(db, me, coders=names, unit=unit, code=code,
                                                    include_interviewer=include_interviewer)
     if seeded:
-        click.echo(f"consensus: {seeded} codings both coders agree on copied in (one change)")
+        echo(f"consensus: {seeded} codings both coders agree on copied in (one change)")
     rows = dis.list(db, names, unit=unit, code=code, include_interviewer=include_interviewer)
     if not rows:
-        click.echo("no disagreements left to decide")
+        echo("no disagreements left to decide")
         return
     _walk(project, me, list(names), rows, code, unit, include_interviewer)
 
@@ -295,26 +296,26 @@ def merge(project, coder, other, maps, dry_run, as_json) -> None:
             sys.exit(1)
         return
     if result["unmatched"]:
-        click.echo("cannot be matched safely (nothing merged):")
+        echo("cannot be matched safely (nothing merged):")
         for u in result["unmatched"]:
-            click.echo(f"  - {u['reason']}\n      {u['hint']}")
+            echo(f"  - {u['reason']}\n      {u['hint']}")
     head = "would merge" if dry_run else ("merged" if result["merged"] else "nothing new to merge")
-    click.echo(f"{head} from {result['other']}:")
+    echo(f"{head} from {result['other']}:")
     codings = ", ".join(f"{n} by {c}" for c, n in result["new_codings"].items()) or "none"
-    click.echo(f"  codings: {codings}")
+    echo(f"  codings: {codings}")
     if result["new_codes"]:
-        click.echo("  new codes/themes: " + ", ".join(c["name"] for c in result["new_codes"]))
+        echo("  new codes/themes: " + ", ".join(c["name"] for c in result["new_codes"]))
     if result["updated_codes"]:
-        click.echo(f"  codebook entries updated: {len(result['updated_codes'])}")
+        echo(f"  codebook entries updated: {len(result['updated_codes'])}")
     if result["coding_memos"]:
-        click.echo(f"  coding memos filled in: {result['coding_memos']}")
+        echo(f"  coding memos filled in: {result['coding_memos']}")
     if result["new_memos"]:
-        click.echo(f"  memos: {result['new_memos']}")
+        echo(f"  memos: {result['new_memos']}")
     for k, v in result["unchanged"].items():
-        click.echo(f"  {k}: {v}")
+        echo(f"  {k}: {v}")
     for n in result["notes"]:
-        click.echo(f"  note: {n}")
+        echo(f"  note: {n}")
     if result["backup"]:
-        click.echo(f"  backup taken: {result['backup']}")
+        echo(f"  backup taken: {result['backup']}")
     if result["unmatched"]:
         sys.exit(1)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from workbench.cli.common import echo_json, echo_table, json_option, with_project
+from workbench.cli.common import echo, echo_json, echo_table, json_option, with_project
 
 FIELD_OPTIONS = ("definition", "inclusion", "exclusion", "example", "colour", "memo")
 
@@ -25,7 +25,7 @@ def _field_options(func):
 
 def _warn(lines: list[str]) -> None:
     for w in lines:
-        click.echo(f"warning: {w}", err=True)
+        echo(f"warning: {w}", err=True)
 
 
 @click.group(short_help="The shared codebook: themes and codes.")
@@ -50,7 +50,7 @@ def add_cmd(project, coder, name, theme, parent, kind, **fields) -> None:
     warnings = cb.near_duplicate_warnings(project.db, name, kind)
     row = cb.add(project.db, project.coder(coder), name, kind=kind, parent=theme or parent,
                  **{k: v for k, v in fields.items() if v is not None})
-    click.echo(f"added {row['kind']} '{row['name']}' ({row['id']})")
+    echo(f"added {row['kind']} '{row['name']}' ({row['id']})")
     _warn(warnings)
 
 
@@ -64,7 +64,7 @@ def rename_cmd(project, coder, ref, new_name) -> None:
 
     old = cb.resolve(project.db, ref)
     row, warnings = cb.rename(project.db, project.coder(coder), ref, new_name)
-    click.echo(f"renamed {row['kind']} '{old['name']}' to '{row['name']}' ({row['id']})")
+    echo(f"renamed {row['kind']} '{old['name']}' to '{row['name']}' ({row['id']})")
     _warn(warnings)
 
 
@@ -83,7 +83,7 @@ def edit_cmd(project, coder, ref, **fields) -> None:
     before = cb.resolve(project.db, ref)
     row = cb.update_fields(project.db, project.coder(coder), ref, **given)
     changed = [k for k in given if (before[k] or "") != (row[k] or "")]
-    click.echo(f"{row['kind']} '{row['name']}': " + (f"changed {', '.join(changed)}" if changed else "nothing changed"))
+    echo(f"{row['kind']} '{row['name']}': " + (f"changed {', '.join(changed)}" if changed else "nothing changed"))
 
 
 @codebook.command("move")
@@ -99,7 +99,7 @@ def move_cmd(project, coder, ref, theme, no_theme) -> None:
         raise click.UsageError("give --theme THEME or --no-theme")
     row = cb.move(project.db, project.coder(coder), ref, None if no_theme else theme)
     where = f"theme '{cb.resolve(project.db, row['parent_id'])['name']}'" if row["parent_id"] else "no theme"
-    click.echo(f"'{row['name']}' is now under {where}")
+    echo(f"'{row['name']}' is now under {where}")
 
 
 @codebook.command("merge", short_help="Merge SOURCE into TARGET (codings move over).")
@@ -121,7 +121,7 @@ def merge_cmd(project, coder, source, target) -> None:
             msg += f", {row['collapsed_codings']} identical coding(s) collapsed"
         if row["codings_by_coder"]:
             msg += f" (by coder: {cb.per_coder_text(row['codings_by_coder'])})"
-    click.echo(msg)
+    echo(msg)
 
 
 @codebook.command("split", short_help="Split CODE: move some of its codings to a new code.")
@@ -145,7 +145,7 @@ def split_cmd(project, coder, ref, new_name, coding_ids, any_coder, **fields) ->
     moved = sum(row["codings_by_coder"].values())
     whose = (f" (by coder: {cb.per_coder_text(row['codings_by_coder'])})"
              if set(row["codings_by_coder"]) - {who} else "")
-    click.echo(f"split: {moved} coding(s) moved to new code '{row['name']}' ({row['id']}){whose}")
+    echo(f"split: {moved} coding(s) moved to new code '{row['name']}' ({row['id']}){whose}")
     _warn(warnings)
 
 
@@ -163,7 +163,7 @@ def delete_cmd(project, coder, ref, force) -> None:
     row = cb.delete(project.db, project.coder(coder), ref, force=force)
     extra = (f" and {row['removed_codings']} coding(s) (by coder: {cb.per_coder_text(row['codings_by_coder'])})"
              if row["removed_codings"] else "")
-    click.echo(f"deleted {row['kind']} '{row['name']}'{extra} ('workbench undo' restores it)")
+    echo(f"deleted {row['kind']} '{row['name']}'{extra} ('workbench undo' restores it)")
 
 
 @codebook.command("list", short_help="The codebook in order, with counts.")
@@ -178,7 +178,7 @@ def list_cmd(project, coder, as_json) -> None:
         echo_json([{**r, "survey_themes": cb.survey_themes_of(project.db, r["id"])} for r in rows])
         return
     if not rows:
-        click.echo("the codebook is empty: 'workbench codebook add NAME' or 'workbench codebook import codebooks/codebook.yaml'")
+        echo("the codebook is empty: 'workbench codebook add NAME' or 'workbench codebook import codebooks/codebook.yaml'")
         return
     table = [
         {**r, "name": ("  " * r["depth"]) + (r["name"] if r["kind"] == "code" else f"[{r['name']}]"),
@@ -203,10 +203,10 @@ def check_cmd(project, coder, threshold, as_json) -> None:
     if as_json:
         echo_json(rows)
     elif not rows:
-        click.echo("no near-duplicate names")
+        echo("no near-duplicate names")
     else:
         echo_table(rows, ["score", "kind", "a", "a_id", "b", "b_id"])
-        click.echo("merge a pair with 'workbench codebook merge SOURCE TARGET' if they mean the same")
+        echo("merge a pair with 'workbench codebook merge SOURCE TARGET' if they mean the same")
 
 
 def _qdc_module():
@@ -274,7 +274,7 @@ def export_cmd(project, coder, path, force) -> None:
         n = len(codebook_sync.entries_from_db(project.db))
     else:
         raise WorkbenchError("a codebook file is .yaml/.yml (workbench) or .qdc (REFI-QDA)", path=path)
-    click.echo(f"wrote {n} themes and codes to {path}")
+    echo(f"wrote {n} themes and codes to {path}")
 
 
 @codebook.command("import", short_help="Sync the codebook from a file (three-way merge).")
@@ -304,7 +304,7 @@ def import_cmd(project, coder, path, theirs, ours, dry_run, as_json) -> None:
     qdc_report = getattr(entries, "report", None)
     if qdc_report is not None and not as_json:
         for line in qdc_report.notes:
-            click.echo(f"note: {line}", err=True)
+            echo(f"note: {line}", err=True)
         _warn([f"not carried over: {line}" for line in qdc_report.not_carried])
     plan = codebook_sync.plan_sync(project.db, entries, strategy)
     if dry_run:
@@ -315,9 +315,9 @@ def import_cmd(project, coder, path, theirs, ours, dry_run, as_json) -> None:
                        "conflicts": [asdict(c) for c in plan.conflicts], "warnings": plan.warnings})
         else:
             lines = plan.describe()
-            click.echo("\n".join(lines) if lines else "the codebook is up to date with the file")
+            echo("\n".join(lines) if lines else "the codebook is up to date with the file")
             if plan.conflicts and strategy == "fail":
-                click.echo(f"{len(plan.conflicts)} conflict(s): choose --theirs or --ours")
+                echo(f"{len(plan.conflicts)} conflict(s): choose --theirs or --ours")
         return
     try:
         with project.db.atomic():  # the sync and the .qdc GUIDs: all or nothing
@@ -325,7 +325,7 @@ def import_cmd(project, coder, path, theirs, ours, dry_run, as_json) -> None:
                                               source=path.name)
             _remember_guids(project.db, entries)
     except ConflictError as exc:
-        click.echo(f"error: {exc}", err=True)
+        echo(f"error: {exc}", err=True)
         sys.exit(3)
     if as_json:
         echo_json({"added": report.added, "updated": report.updated, "removed": report.removed,
@@ -333,10 +333,10 @@ def import_cmd(project, coder, path, theirs, ours, dry_run, as_json) -> None:
                    "resolved": [asdict(c) for c in report.resolved], "warnings": report.warnings})
         return
     for line in report.lines:
-        click.echo(line)
+        echo(line)
     if report.resolved:
-        click.echo(f"{len(report.resolved)} conflict(s) resolved with --{strategy}")
-    click.echo(
+        echo(f"{len(report.resolved)} conflict(s) resolved with --{strategy}")
+    echo(
         f"imported {path}: {report.added} added, {report.updated} updated, {report.removed} removed"
         + (f", {report.merged} merged" if report.merged else "")
         if report.changed else f"{path}: the codebook was already up to date"

@@ -11,6 +11,7 @@ import click
 
 from workbench.cli.common import (
     State,
+    echo,
     echo_json,
     echo_table,
     json_option,
@@ -105,9 +106,13 @@ def code(project, coder, transcript, code_ref, span, sentence, turn, quote, incl
         if not create:
             raise NotFoundError(_unknown_code_message(db, code_ref)) from None
         for w in cb.near_duplicate_warnings(db, code_ref, "code"):
-            click.echo(f"warning: {w}", err=True)
-        new_code, row = coding.apply_new_code(db, who, t["id"], code_ref, start, end, memo=memo)
-        click.echo(f"added code '{new_code['name']}' ({new_code['id']})", err=as_json)
+            echo(f"warning: {w}", err=True)
+        new_code, row, created = coding.apply_new_code(db, who, t["id"], code_ref, start, end, memo=memo)
+        if created:
+            echo(f"added code '{new_code['name']}' ({new_code['id']})", err=as_json)
+        else:
+            echo(f"note: the code '{new_code['name']}' ({new_code['id']}) was created a "
+                       "moment ago (by another coder or window): it is used", err=True)
     before = db.execute("select count(*) from codings").fetchone()[0]
     if new_code is None:
         row = coding.apply_code(db, who, t["id"], code_ref, start, end, memo=memo)
@@ -130,16 +135,16 @@ def code(project, coder, transcript, code_ref, span, sentence, turn, quote, incl
     if found is not None and found.how == "fuzzy":
         from workbench.analysis.passage import percent, show
 
-        click.echo(f"fuzzy match, {percent(found.score)} similar (a fuzzy match needs "
+        echo(f"fuzzy match, {percent(found.score)} similar (a fuzzy match needs "
                    f"{percent(found.threshold)}): coded [{row['start']}:{row['end']}] "
                    f"{show(t['text'], row['start'], row['end'])}")
     verb = "already coded" if existed else "coded"
-    click.echo(f"{verb} {row['id']}: '{cb.resolve(db, row['code_id'])['name']}' on {t['id']} "
+    echo(f"{verb} {row['id']}: '{cb.resolve(db, row['code_id'])['name']}' on {t['id']} "
                f"[{row['start']}:{row['end']}] as {who}: “{_short(excerpt)}”")
     if new_code is not None:
-        click.echo("one 'workbench undo' removes the new code and this coding together")
+        echo("one 'workbench undo' removes the new code and this coding together")
     for w in warnings:
-        click.echo(f"warning: {w}", err=True)
+        echo(f"warning: {w}", err=True)
 
 
 def _unknown_code_message(db, code_ref: str) -> str:
@@ -162,7 +167,7 @@ def uncode(project, coder, coding_id) -> None:
     from workbench.services import coding
 
     row = coding.remove_coding(project.db, project.coder(coder), coding_id)
-    click.echo(f"removed coding {row['id']} ('workbench undo' brings it back)")
+    echo(f"removed coding {row['id']} ('workbench undo' brings it back)")
 
 
 @click.command(short_help="List codings (by coder, code, theme or transcript).")
@@ -181,7 +186,7 @@ def codings(project, only_coder, code_ref, theme, transcript, as_json) -> None:
         echo_json(rows)
         return
     if not rows:
-        click.echo("no codings")
+        echo("no codings")
         return
     table = [{**r, "span": f"{r['start']}:{r['end']}", "text": _short(r["text"], 60),
               "label": f"Interviewer ({r['label']})" if r["interviewer"] else r["label"],
@@ -190,11 +195,11 @@ def codings(project, only_coder, code_ref, theme, transcript, as_json) -> None:
     echo_table(table, ["marker", "id", "transcript_id", "label", "code", "coder", "span", "text", "created"],
                headers=["!", "id", "transcript", "respondent", "code", "coder", "span", "text", "time"])
     flagged = [r for r in rows if r["flag"]]
-    click.echo(f"{len(rows)} coding(s)" + (f", {len(flagged)} flagged (!)" if flagged else ""))
+    echo(f"{len(rows)} coding(s)" + (f", {len(flagged)} flagged (!)" if flagged else ""))
     for r in flagged:
-        click.echo(f"! {r['id'][:8]}  {_short(r['flag'], 100)}")
+        echo(f"! {r['id'][:8]}  {_short(r['flag'], 100)}")
     if flagged:
-        click.echo("check a flagged coding's span ('workbench show T'); to fix it, 'workbench uncode ID' "
+        echo("check a flagged coding's span ('workbench show T'); to fix it, 'workbench uncode ID' "
                    "and code the passage again")
 
 
@@ -209,7 +214,7 @@ def codings_import(project, coder, path) -> None:
 
     report = load_codings(project, path, coder=coder)
     per = ", ".join(f"{who}: {n}" for who, n in sorted(report.by_coder.items()))
-    click.echo(f"{report.added} coding(s) added" + (f" ({per})" if per else "")
+    echo(f"{report.added} coding(s) added" + (f" ({per})" if per else "")
                + (f", {report.unchanged} already present" if report.unchanged else ""))
 
 
@@ -226,7 +231,7 @@ def codings_export(project, coder, path, force) -> None:
     if not path.parent.is_dir():
         raise WorkbenchError(f"the folder {path.parent} does not exist; create it first", path=path)
     n = dump_codings(project.db, path, force=force)
-    click.echo(f"wrote {n} coding(s) to {path}")
+    echo(f"wrote {n} coding(s) to {path}")
 
 
 # -- the acting coder ---------------------------------------------------------------------------
@@ -248,19 +253,19 @@ def coder_cmd(project, coder, name, unset) -> None:
     if unset:
         with project.db.atomic():
             project.db.execute("delete from meta where key = 'default_coder'")
-        click.echo("the project has no default coder now")
+        echo("the project has no default coder now")
     elif name is not None:
         old = project.get_setting("default_coder")
         new = project.set_default_coder(name)
-        click.echo(f"default coder of this project: {new}" + (f" (was {old})" if old and old != new else ""))
+        echo(f"default coder of this project: {new}" + (f" (was {old})" if old and old != new else ""))
     acting, source = project.coder_source(coder)
     if acting is None:
-        click.echo("no coder is set: commands that record work ask who is coding, or give "
+        echo("no coder is set: commands that record work ask who is coding, or give "
                    "--coder NAME, set WORKBENCH_CODER, or run `workbench coder NAME`")
         return
-    click.echo(f"acting as coder '{acting}' ({source})")
+    echo(f"acting as coder '{acting}' ({source})")
     if source == "WORKBENCH_CODER" and name is not None:
-        click.echo(f"note: $WORKBENCH_CODER={acting} takes precedence over the project default in this shell",
+        echo(f"note: $WORKBENCH_CODER={acting} takes precedence over the project default in this shell",
                    err=True)
 
 
@@ -295,7 +300,7 @@ def memo_add(project, coder, text, transcript, code_ref, coding_id) -> None:
 
     kind, target = _target(transcript, code_ref, coding_id)
     row = memos.add(project.db, project.coder(coder), kind, target, text)
-    click.echo(f"memo {row['id']} on {row['target']}")
+    echo(f"memo {row['id']} on {row['target']}")
 
 
 @memo.command("list")
@@ -315,12 +320,12 @@ def memo_list(project, coder, transcript, code_ref, coding_id, kind, as_json) ->
     if as_json:
         echo_json(rows)
     elif not rows:
-        click.echo("no memos")
+        echo("no memos")
     else:
         for r in rows:
-            click.echo(f"{r['id']}  {r['target']}  ({r['coder']}, {(r['updated_at'] or '')[:10]})")
+            echo(f"{r['id']}  {r['target']}  ({r['coder']}, {(r['updated_at'] or '')[:10]})")
             for line in r["text"].splitlines():
-                click.echo(f"    {line}")
+                echo(f"    {line}")
 
 
 @memo.command("edit")
@@ -332,7 +337,7 @@ def memo_edit(project, coder, memo_id, text) -> None:
     from workbench.services import memos
 
     row = memos.edit(project.db, project.coder(coder), memo_id, text)
-    click.echo(f"memo {row['id']} on {row['target']} changed")
+    echo(f"memo {row['id']} on {row['target']} changed")
 
 
 @memo.command("delete")
@@ -343,7 +348,7 @@ def memo_delete(project, coder, memo_id) -> None:
     from workbench.services import memos
 
     row = memos.delete(project.db, project.coder(coder), memo_id)
-    click.echo(f"deleted memo {row['id']} on {row['target']}")
+    echo(f"deleted memo {row['id']} on {row['target']}")
 
 
 # -- history -----------------------------------------------------------------------------------
@@ -357,9 +362,9 @@ def undo(project, coder) -> None:
     who = project.coder(coder)
     change = undo_last(project.db, who)
     if change is None:
-        click.echo(f"nothing to undo for coder '{who}'")
+        echo(f"nothing to undo for coder '{who}'")
         return
-    click.echo(f"undone: {change['summary'] or change['action']}")
+    echo(f"undone: {change['summary'] or change['action']}")
 
 
 @click.command(short_help="Redo the change you undid last.")
@@ -371,9 +376,9 @@ def redo(project, coder) -> None:
     who = project.coder(coder)
     change = redo_last(project.db, who)
     if change is None:
-        click.echo(f"nothing to redo for coder '{who}'")
+        echo(f"nothing to redo for coder '{who}'")
         return
-    click.echo(f"redone: {change['summary'] or change['action']}")
+    echo(f"redone: {change['summary'] or change['action']}")
 
 
 @click.command()
@@ -390,7 +395,7 @@ def history(project, only_coder, limit, as_json) -> None:
         echo_json(rows)
         return
     if not rows:
-        click.echo("no changes yet")
+        echo("no changes yet")
         return
     state = {0: "", 1: "undone", 2: "(log only)"}
     table = [{**r, "at": (r["at"] or "")[:19].replace("T", " "), "state": state.get(r["undone"], ""),
@@ -426,16 +431,16 @@ def themes(project, only_coder, all_coders, min_count, as_json) -> None:
         return
     hint = ("" if all_coders else " (no coder is set: `workbench coder NAME`)" if who is None
             else " (--coder NAME, --coder consensus or --all-coders for others)")
-    click.echo(f"counts: {whose(who)}{hint}")
+    echo(f"counts: {whose(who)}{hint}")
     if not data:
-        click.echo("no themes or codes yet")
+        echo("no themes or codes yet")
         return
 
     def line(entry: dict, indent: int, bracket: bool) -> None:
         name = f"[{entry['name']}]" if bracket else entry["name"]
         counts = f"{entry['codings']} extract(s), {entry['interviews']} interview(s), {entry['respondents']} respondent(s)"
         survey = f"  survey {', '.join(entry['survey_themes'])}" if entry.get("survey_themes") else ""
-        click.echo(f"{'  ' * indent}{name}: {counts} ({entry['spread']}){survey}")
+        echo(f"{'  ' * indent}{name}: {counts} ({entry['spread']}){survey}")
 
     def walk(theme: dict, indent: int) -> None:
         line(theme, indent, True)
@@ -446,10 +451,10 @@ def themes(project, only_coder, all_coders, min_count, as_json) -> None:
 
     for theme in data:
         walk(theme, 0)
-    click.echo("")
+    echo("")
     if pairs:
-        click.echo("codes on overlapping text (same coder):")
+        echo("codes on overlapping text (same coder):")
         for p in pairs:
-            click.echo(f"  {p['count']:3}×  {p['name_a']} + {p['name_b']}  ({p['interviews']} interview(s))")
+            echo(f"  {p['count']:3}×  {p['name_a']} + {p['name_b']}  ({p['interviews']} interview(s))")
     else:
-        click.echo("no codes on overlapping text")
+        echo("no codes on overlapping text")

@@ -30,6 +30,10 @@ class State:
             self._project = Project.open(self.project_dir)
             if _interactive():
                 self._project.ask_coder = _ask_coder
+            from workbench.db.schema import take_notices
+
+            for notice in take_notices(self._project.db):  # e.g. what a migration renamed
+                echo(f"note: {notice}", err=True)
         return self._project
 
 
@@ -43,16 +47,16 @@ def _ask_coder() -> str:
     """Ask who is coding (in a terminal, when no coder is set); it becomes the default."""
     from workbench.project import validate_name
 
-    click.echo("No coder is set for this project. A coder is a person: their name goes on "
+    echo("No coder is set for this project. A coder is a person: their name goes on "
                "every coding and change.", err=True)
     while True:
         name = click.prompt("Who is coding? (your name, e.g. anna)", err=True)
         try:
             cleaned = validate_name(name, what="coder name")
         except Exception as exc:  # noqa: BLE001 - a WorkbenchError: say it and ask again
-            click.echo(f"error: {exc}", err=True)
+            echo(f"error: {exc}", err=True)
             continue
-        click.echo(f"'{cleaned}' is now this project's default coder (`workbench coder NAME` "
+        echo(f"'{cleaned}' is now this project's default coder (`workbench coder NAME` "
                    "changes it)", err=True)
         return cleaned
 
@@ -99,8 +103,17 @@ def with_project(func: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
+def echo(message: Any = None, *, err: bool = False, nl: bool = True) -> None:
+    """Print a line of output: every CLI line goes through here, so that no control, bidi or
+    invisible character from a file (a code name, a role, a memo) reaches the terminal raw;
+    they are shown escaped (``\u001b``), which keeps JSON valid."""
+    from workbench.textsafety import shown
+
+    click.echo(None if message is None else shown(message), err=err, nl=nl)
+
+
 def echo_json(data: Any) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+    echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
 
 
 def echo_table(rows: Sequence[dict], columns: Sequence[str], *, headers: Iterable[str] | None = None) -> None:
@@ -115,14 +128,14 @@ def echo_table(rows: Sequence[dict], columns: Sequence[str], *, headers: Iterabl
             v.rjust(w) if numeric[i] else v.ljust(w) for i, (v, w) in enumerate(zip(values, widths, strict=True))
         ).rstrip()
 
-    click.echo(fmt(heads))
-    click.echo(fmt(["-" * w for w in widths]))
+    echo(fmt(heads))
+    echo(fmt(["-" * w for w in widths]))
     for row in cells:
-        click.echo(fmt(row))
+        echo(fmt(row))
 
 
 def fail(message: str, code: int = 1) -> None:
-    click.echo(f"error: {message}", err=True)
+    echo(f"error: {message}", err=True)
     sys.exit(code)
 
 

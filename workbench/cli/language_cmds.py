@@ -10,12 +10,14 @@ import click
 
 from workbench.cli.common import (
     State,
+    echo,
     echo_json,
     echo_table,
     json_option,
     project_option,
     with_project,
 )
+from workbench.textsafety import shown
 
 
 def register(cli: click.Group) -> None:
@@ -40,13 +42,13 @@ class _StderrProgress:
             return
         with self.lock:
             if self.tty:
-                click.echo("\r" + text[:100].ljust(100), nl=False, err=True)
+                click.echo("\r" + shown(text[:100], one_line=True).ljust(100), nl=False, err=True)
                 self.dirty = True
             else:
                 stage = text.split(" (")[0]
                 if stage != self.last_stage or "[" in text:
                     self.last_stage = stage
-                    click.echo(text, err=True)
+                    echo(text, err=True)
 
     def counts(self, done: int, total: int, message: str) -> None:
         if not self.tty and done not in (0, total) and done % max(1, total // 10):
@@ -107,30 +109,30 @@ def doctor(ctx: click.Context, as_json: bool) -> None:
         echo_json(report)
         return
     p = pipeline
-    click.echo(f"workbench {__version__} (Python {report['python']})")
-    click.echo(f"spaCy:         {p['spacy_version']}")
-    click.echo(f"pipeline:      {p['name']} ({p['kind']}, version {p['version']})")
-    click.echo(f"components:    {', '.join(p['components']) or '-'}")
-    click.echo(f"lemmatizer:    {p['lemmatizer'] or '-'}")
-    click.echo(f"entities:      {'yes (model NER feeds the anonymity audit)' if p['has_ner'] else 'no (no ner component)'}")
-    click.echo(f"fingerprint:   {p['fingerprint']}")
+    echo(f"workbench {__version__} (Python {report['python']})")
+    echo(f"spaCy:         {p['spacy_version']}")
+    echo(f"pipeline:      {p['name']} ({p['kind']}, version {p['version']})")
+    echo(f"components:    {', '.join(p['components']) or '-'}")
+    echo(f"lemmatizer:    {p['lemmatizer'] or '-'}")
+    echo(f"entities:      {'yes (model NER feeds the anonymity audit)' if p['has_ner'] else 'no (no ner component)'}")
+    echo(f"fingerprint:   {p['fingerprint']}")
     if p["kind"] == "rule-based":
-        click.echo(f"note:          {MODEL_PACKAGE} is not installed; it adds part-of-speech tags, better lemmas")
-        click.echo( "               and named entities. Install it with: " + INSTALL_HINT)
+        echo(f"note:          {MODEL_PACKAGE} is not installed; it adds part-of-speech tags, better lemmas")
+        echo( "               and named entities. Install it with: " + INSTALL_HINT)
     state = "ready" if deduce["ready"] else ("cached: loads in seconds" if deduce["cached"]
                                              else "not built yet: the first 'workbench audit' builds it (about 2 minutes)")
-    click.echo(f"anonymity:     deduce {deduce['version']} + pattern detectors ({state})")
-    click.echo(f"deduce cache:  {deduce['cache_path']}")
+    echo(f"anonymity:     deduce {deduce['version']} + pattern detectors ({state})")
+    echo(f"deduce cache:  {deduce['cache_path']}")
     if deduce.get("error"):
-        click.echo(f"deduce error:  {deduce['error']}")
+        echo(f"deduce error:  {deduce['error']}")
     proj = report["project"]
     if proj is not None:
-        click.echo(f"project:       {proj['root']} ({proj['transcripts']} transcripts, {proj['sentences']} sentences)")
-        click.echo(f"processed by:  {proj['processed_with'] or '(not recorded)'}")
+        echo(f"project:       {proj['root']} ({proj['transcripts']} transcripts, {proj['sentences']} sentences)")
+        echo(f"processed by:  {proj['processed_with'] or '(not recorded)'}")
         if proj["reprocess_due"]:
-            click.echo(f"reprocess:     due: {proj['reprocess_due']}")
+            echo(f"reprocess:     due: {proj['reprocess_due']}")
         else:
-            click.echo("reprocess:     not needed")
+            echo("reprocess:     not needed")
 
 
 # -- reprocess ------------------------------------------------------------------------------------
@@ -146,14 +148,14 @@ def reprocess(project, coder, as_json: bool) -> None:
 
     _nlp, info = get_pipeline()
     if info.notice and not as_json:
-        click.echo(f"note: {info.notice}", err=True)
+        echo(f"note: {info.notice}", err=True)
     bar = _StderrProgress(quiet=as_json)
     summary = run(project, coder=project.coder(coder), progress=bar.counts)
     bar.finish()
     if as_json:
         echo_json(summary.__dict__)
         return
-    click.echo(f"re-processed {summary.transcripts} transcript(s) with {summary.fingerprint}: "
+    echo(f"re-processed {summary.transcripts} transcript(s) with {summary.fingerprint}: "
                f"{summary.sentences_before} -> {summary.sentences_after} sentences; codings unchanged")
 
 
@@ -199,13 +201,13 @@ def search(project, coder, query: str, mode: str | None, code: str | None, respo
         echo_json([h.as_dict() for h in hits])
         return
     if not hits:
-        click.echo("no hits")
+        echo("no hits")
         return
     for h in hits:
         codes = f"  [{', '.join(h.codes)}]" if h.codes else ""
-        click.echo(f"{h.label} · {h.transcript_id} s{h.sentence} [{h.start}:{h.end}] score {h.score:g}{codes}")
-        click.echo("  " + _marked(h.text, h.sentence_start, h.matches))
-    click.echo(f"{len(hits)} hit(s)" + (" (limit reached: use --limit)" if len(hits) >= limit else ""))
+        echo(f"{h.label} · {h.transcript_id} s{h.sentence} [{h.start}:{h.end}] score {h.score:g}{codes}")
+        echo("  " + _marked(h.text, h.sentence_start, h.matches))
+    echo(f"{len(hits)} hit(s)" + (" (limit reached: use --limit)" if len(hits) >= limit else ""))
 
 
 @click.command(short_help="Every occurrence of a word in any of its forms, in context.")
@@ -228,13 +230,13 @@ def kwic(project, coder, lemma: str, width: int, respondents_only: bool, as_json
         echo_json(rows)
         return
     if not rows:
-        click.echo("no occurrences")
+        echo("no occurrences")
         return
     label_w = max(len(r["label"]) for r in rows)
     for r in rows:
         codes = f"  [{', '.join(r['codes'])}]" if r["codes"] else ""
-        click.echo(kwic_line(r, width, label_w) + codes)
-    click.echo(f"{len(rows)} occurrence(s)")
+        echo(kwic_line(r, width, label_w) + codes)
+    echo(f"{len(rows)} occurrence(s)")
 
 
 def kwic_line(row: dict, width: int, label_width: int) -> str:
@@ -290,15 +292,15 @@ def audit(project, coder, transcripts: tuple[str, ...], show_all: bool, no_deduc
     if as_json:
         echo_json({"summary": summary.__dict__, "flags": flags})
         return
-    click.echo(f"audited {summary.transcripts} transcript(s) with {summary.engine}: {summary.new} new flag(s), "
+    echo(f"audited {summary.transcripts} transcript(s) with {summary.engine}: {summary.new} new flag(s), "
                f"{summary.open} open, {summary.decided} decided")
     for f in flags:
         state = "" if f["decision"] == "open" else f"  ({f['decision']} by {f['decided_by']})"
-        click.echo(f"{f['id']}  {f['label']} · {f['transcript_id']} [{f['start']}:{f['end']}]  "
+        echo(f"{f['id']}  {f['label']} · {f['transcript_id']} [{f['start']}:{f['end']}]  "
                    f"{f['category_label']} ({f['source']}) -> {f['suggested']}{state}")
-        click.echo(f"          {f['context']}")
+        echo(f"          {f['context']}")
     if flags and not show_all:
-        click.echo("decide: 'workbench audit replace ID [--with \"[naam]\"]', 'workbench audit dismiss ID', "
+        echo("decide: 'workbench audit replace ID [--with \"[naam]\"]', 'workbench audit dismiss ID', "
                    "or 'workbench allow add TERM'")
 
 
@@ -312,7 +314,7 @@ def audit_dismiss(project, coder, flag_ids: tuple[str, ...]) -> None:
 
     for fid in flag_ids:
         row = decide(project.db, project.coder(coder), fid, "dismiss")
-        click.echo(f"{row['id']}: dismissed ({category_label(row['category'])}: {row['text']})")
+        echo(f"{row['id']}: dismissed ({category_label(row['category'])}: {row['text']})")
 
 
 @audit.command("reopen")
@@ -324,7 +326,7 @@ def audit_reopen(project, coder, flag_ids: tuple[str, ...]) -> None:
 
     for fid in flag_ids:
         row = decide(project.db, project.coder(coder), fid, "open")
-        click.echo(f"{row['id']}: open again")
+        echo(f"{row['id']}: open again")
 
 
 @audit.command("replace", short_help="Replace the flagged text with a placeholder.")
@@ -341,11 +343,11 @@ def audit_replace(project, coder, flag_id: str, placeholder: str | None, everywh
     if everywhere:
         rows = replace_all(project.db, project.coder(coder), flag_id, placeholder)
         where = sorted({r["transcript_id"] for r in rows})
-        click.echo(f"replaced '{before['text']}' with {rows[0]['placeholder']} {len(rows)} time(s) in "
+        echo(f"replaced '{before['text']}' with {rows[0]['placeholder']} {len(rows)} time(s) in "
                    f"{', '.join(where)}")
         return
     row = replace(project.db, project.coder(coder), flag_id, placeholder)
-    click.echo(f"{row['id']}: replaced '{before['text']}' with {row['placeholder']} in {row['transcript_id']} "
+    echo(f"{row['id']}: replaced '{before['text']}' with {row['placeholder']} in {row['transcript_id']} "
                f"[{row['start']}:{row['end']}]")
 
 
@@ -367,7 +369,7 @@ def allow_add(project, coder, term: str) -> None:
     from workbench.services.audit import allow_add as run
 
     row = run(project.db, project.coder(coder), term)
-    click.echo(f"allowed: {row['term']}")
+    echo(f"allowed: {row['term']}")
 
 
 @allow.command("remove")
@@ -380,7 +382,7 @@ def allow_remove(project, coder, term: str) -> None:
     from workbench.services.audit import allow_remove as run
 
     row = run(project.db, project.coder(coder), term)
-    click.echo(f"no longer allowed: {row['term']}")
+    echo(f"no longer allowed: {row['term']}")
 
 
 @allow.command("list")
@@ -421,17 +423,17 @@ def suggest(project, coder, transcript: str, span: str | None, sentence: int | N
                    "seconds": round(time.perf_counter() - started, 3)})
         return
     text = project.db.execute("select text from transcripts where id = ?", [tid]).fetchone()[0]
-    click.echo(f"{tid} [{start}:{end}] “{' '.join(text[start:end].split())[:200]}”")
-    click.echo("existing codes:")
+    echo(f"{tid} [{start}:{end}] “{' '.join(text[start:end].split())[:200]}”")
+    echo("existing codes:")
     for c in codes:
         applied = " (already on this passage)" if c.applied else ""
-        click.echo(f"  {c.score:5.1f}  {c.name}{applied}  — shares: {', '.join(c.shared)}")
+        echo(f"  {c.score:5.1f}  {c.name}{applied}  — shares: {', '.join(c.shared)}")
     if not codes:
-        click.echo("  (none similar)")
-    click.echo("new code names (in vivo):")
+        echo("  (none similar)")
+    echo("new code names (in vivo):")
     for n in names:
         exists = " (exists)" if n.exists else ""
-        click.echo(f"  {n.score:5.1f}  {n.name}{exists}")
+        echo(f"  {n.score:5.1f}  {n.name}{exists}")
     if not names:
-        click.echo("  (none)")
-    click.echo("suggestions only: apply a code with 'workbench code …'")
+        echo("  (none)")
+    echo("suggestions only: apply a code with 'workbench code …'")

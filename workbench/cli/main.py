@@ -55,7 +55,22 @@ for _name in COMMAND_MODULES:
 
 
 def main(argv: list[str] | None = None) -> None:
-    cli.main(args=argv, prog_name="workbench", standalone_mode=True)
+    """The ``workbench`` command. Click's own messages (a mistyped command or option) echo
+    what was typed: they are shown through the same neutraliser as all other output."""
+    import sys
+
+    from workbench.textsafety import shown
+
+    try:
+        rv = cli.main(args=argv, prog_name="workbench", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("Aborted!", err=True)
+        sys.exit(1)
+    except click.ClickException as exc:
+        exc.message = shown(exc.message)
+        exc.show()
+        sys.exit(exc.exit_code)
+    sys.exit(rv if isinstance(rv, int) else 0)
 
 
 __all__ = ["cli", "main"]

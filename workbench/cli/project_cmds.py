@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from workbench.cli.common import State, echo_json, echo_table, json_option, with_project
+from workbench.cli.common import State, echo, echo_json, echo_table, json_option, with_project
 
 
 def register(cli: click.Group) -> None:
@@ -26,10 +26,10 @@ def init(directory: Path, default_coder: str | None) -> None:
     existed = (directory / DB_NAME).exists()
     project = Project.init(directory, default_coder=default_coder)
     if existed:
-        click.echo(f"{project.root} is already a workbench project (left as it was)")
+        echo(f"{project.root} is already a workbench project (left as it was)")
     else:
-        click.echo(f"created project {project.root}")
-        click.echo("next: put transcripts in transcripts/ and run 'workbench import transcripts/'")
+        echo(f"created project {project.root}")
+        echo("next: put transcripts in transcripts/ and run 'workbench import transcripts/'")
 
 
 def _progress_printer():
@@ -72,7 +72,7 @@ def import_(project, coder, paths: tuple[Path, ...], replace: bool, as_json: boo
     if not as_json and any(r.status in ("imported", "replaced") for r in results):
         notice = pipeline_notice(project.db)  # once per project and pipeline
         if notice:
-            click.echo(f"note: {notice}", err=True)
+            echo(f"note: {notice}", err=True)
     if as_json:
         echo_json([{**dataclasses.asdict(r), "path": str(r.path)} for r in results])
     else:
@@ -83,19 +83,19 @@ def import_(project, coder, paths: tuple[Path, ...], replace: bool, as_json: boo
                 line += f" -> {r.transcript_id}"
             if r.message:
                 line += f": {r.message}" if r.status != "failed" else ""
-            click.echo(line)
+            echo(line)
             if r.status == "failed":
-                click.echo(f"          error: {r.message}", err=True)
+                echo(f"          error: {r.message}", err=True)
             for w in r.warnings:
-                click.echo(f"          warning: {w}")
+                echo(f"          warning: {w}")
             if r.status == "replaced" and r.differences:
-                click.echo(f"          changed: {'; '.join(r.differences)}")
+                echo(f"          changed: {'; '.join(r.differences)}")
             if r.flagged_codings:
-                click.echo(f"          {len(r.flagged_codings)} coding(s) no longer match the text and are flagged: {', '.join(r.flagged_codings)}")
+                echo(f"          {len(r.flagged_codings)} coding(s) no longer match the text and are flagged: {', '.join(r.flagged_codings)}")
             if r.relabelled:
-                click.echo(f"          {describe_changes(r.relabelled)}")
+                echo(f"          {describe_changes(r.relabelled)}")
         counts = {s: sum(r.status == s for r in results) for s in ("imported", "replaced", "unchanged", "failed")}
-        click.echo(", ".join(f"{n} {s}" for s, n in counts.items() if n) or "nothing to import")
+        echo(", ".join(f"{n} {s}" for s, n in counts.items() if n) or "nothing to import")
     if any(r.status == "failed" for r in results):
         sys.exit(1)
 
@@ -114,7 +114,7 @@ def transcripts(project, coder, as_json: bool) -> None:
     if as_json:
         echo_json(rows)
     elif not rows:
-        click.echo("no transcripts yet: run 'workbench import transcripts/'")
+        echo("no transcripts yet: run 'workbench import transcripts/'")
     else:
         echo_table(rows, ["id", "label", "role", "municipality", "domain", "date", "turns", "sentences", "words"])
 
@@ -140,12 +140,12 @@ def transcripts_remove(project, coder, transcript: str, force: bool, as_json: bo
         return
     names = {"codings": "coding(s)", "quotes": "quote(s)", "audit_flags": "audit flag(s)", "memos": "memo(s)"}
     parts = [f"{n} {names[table]}" for table, n in summary.removed.items() if table in names]
-    click.echo(f"removed transcript {summary.transcript_id} ({summary.label})"
+    echo(f"removed transcript {summary.transcript_id} ({summary.label})"
                + (f" with {', '.join(parts)}" if parts else ""))
-    click.echo(f"backup: {summary.backup}")
+    echo(f"backup: {summary.backup}")
     if summary.relabelled:
-        click.echo(describe_changes(summary.relabelled))
-    click.echo("'workbench undo' brings it back")
+        echo(describe_changes(summary.relabelled))
+    echo("'workbench undo' brings it back")
 
 
 @click.command()
@@ -165,18 +165,18 @@ def show(project, coder, transcript: str, show_sentences: bool, as_json: bool) -
         echo_json({**meta, "turns": [{**tu, "text": t["text"][tu["start"]:tu["end"]]} for tu in turns],
                    "sentences": [{k: s[k] for k in ("idx", "turn_idx", "start", "end", "text")} for s in sents]})
         return
-    click.echo(f"{t['id']} · {t['label']} · {t['municipality']} · {t['domain']} · {t['date']}")
+    echo(f"{t['id']} · {t['label']} · {t['municipality']} · {t['domain']} · {t['date']}")
     by_turn: dict[int, list[dict]] = {}
     for s in sents:
         by_turn.setdefault(s["turn_idx"], []).append(s)
     for tu in turns:
         time = f"[{tu['time']}] " if tu["time"] else ""
-        click.echo(f"\n#{tu['idx']} {time}{tu['speaker']} [{tu['start']}:{tu['end']}]")
+        echo(f"\n#{tu['idx']} {time}{tu['speaker']} [{tu['start']}:{tu['end']}]")
         if show_sentences:
             for s in by_turn.get(tu["idx"], []):
-                click.echo(f"  s{s['idx']} [{s['start']}:{s['end']}] {s['text']}")
+                echo(f"  s{s['idx']} [{s['start']}:{s['end']}] {s['text']}")
         else:
-            click.echo(t["text"][tu["start"]:tu["end"]])
+            echo(t["text"][tu["start"]:tu["end"]])
 
 
 @click.command()
@@ -192,19 +192,19 @@ def label(project, coder, transcript: str | None, new_label: str | None, freeze:
 
     if transcript and new_label:
         row = set_label(project.db, transcript, new_label, project.coder(coder))
-        click.echo(f"{row['id']}: label set to '{row['label']}'")
+        echo(f"{row['id']}: label set to '{row['label']}'")
     elif transcript or new_label:
         raise click.UsageError("give both TRANSCRIPT and NEW_LABEL")
     if freeze and unfreeze:
         raise click.UsageError("--freeze and --unfreeze exclude each other")
     if freeze:
         freeze_labels(project.db, True)
-        click.echo("labels frozen: current labels stay; new interviews take the next free letter")
+        echo("labels frozen: current labels stay; new interviews take the next free letter")
     if unfreeze:
         freeze_labels(project.db, False)
         with project.db.atomic():
             changed = relabel(project.db)
-        click.echo(f"labels unfrozen; {len(changed)} label(s) recomputed")
+        echo(f"labels unfrozen; {len(changed)} label(s) recomputed")
     if not (transcript or freeze or unfreeze):
         raise click.UsageError("nothing to do: give TRANSCRIPT NEW_LABEL, --freeze or --unfreeze")
 
@@ -225,6 +225,6 @@ def open_(ctx: click.Context) -> None:
     from workbench.services.transcripts import list_transcripts
 
     rows = list_transcripts(project.db)
-    click.echo(f"project {project.root}: {len(rows)} transcript(s)")
+    echo(f"project {project.root}: {len(rows)} transcript(s)")
     if rows:
         echo_table(rows, ["id", "label", "municipality", "domain", "date", "words"])

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from workbench.cli.common import State, echo_json, json_option, project_option, with_project
+from workbench.cli.common import State, echo, echo_json, json_option, project_option, with_project
 
 
 def register(cli: click.Group) -> None:
@@ -37,7 +37,7 @@ def export_cmd(project, coder, path: Path, force: bool, as_json: bool) -> None:
         echo_json({"path": str(result.path), **result.counts})
         return
     c = result.counts
-    click.echo(
+    echo(
         f"wrote {result.path}: {c['sources']} transcript(s), {c['codes']} code(s) and theme(s), "
         f"{c['codings']} coding(s) by {c['users']} coder(s), {c['notes']} memo(s), {c['cases']} case(s)"
     )
@@ -83,7 +83,7 @@ def import_cmd(ctx: click.Context, path: Path, theirs: bool, ours: bool, as_json
     try:
         result = import_qdpx(path, target=target, coder=coder, strategy=strategy)
     except ConflictError as exc:
-        click.echo(f"error: {exc}", err=True)
+        echo(f"error: {exc}", err=True)
         sys.exit(3)
     report = result.report
     if as_json:
@@ -93,28 +93,28 @@ def import_cmd(ctx: click.Context, path: Path, theirs: bool, ours: bool, as_json
                    "transcripts": result.transcripts, **report.as_dict()})
         return
     where = "new project" if result.created else "project"
-    click.echo(f"imported {path.name} into {where} {result.project_root}")
+    echo(f"imported {path.name} into {where} {result.project_root}")
     if result.default_coder:
-        click.echo(f"default coder of the new project: {result.default_coder} (commands there act as "
+        echo(f"default coder of the new project: {result.default_coder} (commands there act as "
                    "this coder unless you give --coder or set WORKBENCH_CODER)")
     if result.backup:
-        click.echo(f"backup of the project before the import: {result.backup} "
+        echo(f"backup of the project before the import: {result.backup} "
                    "('workbench restore' brings it back)")
-    click.echo(f"transcripts: {len(result.transcripts)} new" + (f" ({', '.join(result.transcripts[:10])}{' …' if len(result.transcripts) > 10 else ''})" if result.transcripts else ""))
+    echo(f"transcripts: {len(result.transcripts)} new" + (f" ({', '.join(result.transcripts[:10])}{' …' if len(result.transcripts) > 10 else ''})" if result.transcripts else ""))
     for key, n in report.counts.items():
-        click.echo(f"{key}: {n}")
+        echo(f"{key}: {n}")
     for line in report.notes:
-        click.echo(f"note: {line}")
+        echo(f"note: {line}")
     if report.not_carried:
-        click.echo(f"not carried over ({len(report.not_carried)}):")
+        echo(f"not carried over ({len(report.not_carried)}):")
         for line in report.not_carried:
-            click.echo(f"  - {line}")
+            echo(f"  - {line}")
     else:
-        click.echo("everything in the archive was carried over")
+        echo("everything in the archive was carried over")
     if result.recorded:
-        click.echo("'workbench undo' takes the whole import back (transcripts, codes, codings, memos)")
+        echo("'workbench undo' takes the whole import back (transcripts, codes, codings, memos)")
     else:
-        click.echo("nothing changed: the project already holds everything this archive could bring in")
+        echo("nothing changed: the project already holds everything this archive could bring in")
 
 
 def _coder_for(target: Path) -> str | None:

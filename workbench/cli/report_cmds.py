@@ -14,6 +14,7 @@ import click
 
 from workbench.cli.common import (
     State,
+    echo,
     echo_json,
     echo_table,
     json_option,
@@ -91,14 +92,14 @@ def survey_list(project, coder, as_json: bool) -> None:
         return
     for t in themes:
         items = f"  [{', '.join(t.items)}]" if t.items else ""
-        click.echo(f"{t.id:6} {t.title}{items}")
+        echo(f"{t.id:6} {t.title}{items}")
         for f in t.figures:
-            click.echo(f"         {f.formatted():>22}  {f.statement}")
+            echo(f"         {f.formatted():>22}  {f.statement}")
         for r in by_theme.get(t.id, []):
-            click.echo(f"         -> {r['kind']} {r['name']} ({r['code_id']})")
+            echo(f"         -> {r['kind']} {r['name']} ({r['code_id']})")
     unknown = sorted({r["survey_theme_id"] for r in links} - {t.id for t in themes})
     if unknown:
-        click.echo(f"warning: links to survey themes not in the file: {', '.join(unknown)}", err=True)
+        echo(f"warning: links to survey themes not in the file: {', '.join(unknown)}", err=True)
 
 
 @survey.command("link")
@@ -115,9 +116,9 @@ def survey_link(project, coder, theme_or_code: str, survey_ids: tuple[str, ...])
     headings = {t.id: t.heading for t in themes}
     result = svc.link(project.db, project.coder(coder), theme_or_code, survey_ids, themes=themes)
     for sid in result.done:
-        click.echo(f"linked {result.name} to survey theme {headings[sid]}")
+        echo(f"linked {result.name} to survey theme {headings[sid]}")
     for sid in result.unchanged:
-        click.echo(f"{result.name} is already linked to survey theme {headings[sid]}: nothing to do")
+        echo(f"{result.name} is already linked to survey theme {headings[sid]}: nothing to do")
 
 
 @survey.command("unlink")
@@ -130,7 +131,7 @@ def survey_unlink(project, coder, theme_or_code: str, survey_ids: tuple[str, ...
 
     result = svc.unlink(project.db, project.coder(coder), theme_or_code, survey_ids)
     for sid in result.done:
-        click.echo(f"unlinked {result.name} from survey theme {sid}")
+        echo(f"unlinked {result.name} from survey theme {sid}")
 
 
 @survey.command("init")
@@ -144,11 +145,11 @@ def survey_init(project, coder, from_codebook) -> None:
 
     if from_codebook:
         path, n = svc.init_from_codebook(project, project.coder(coder))
-        click.echo(f"wrote {path}: {n} survey theme(s) from the codebook's themes, each linked "
+        echo(f"wrote {path}: {n} survey theme(s) from the codebook's themes, each linked "
                    "to its theme; rename or reorder them to match the report")
         return
     path = svc.init_template(project.root)
-    click.echo(f"wrote {path}: replace the two example themes with the report's survey themes, "
+    echo(f"wrote {path}: replace the two example themes with the report's survey themes, "
                "then 'workbench survey link THEME_OR_CODE ID'")
 
 
@@ -183,7 +184,7 @@ def _echo_quote(project, row: dict, as_json: bool) -> None:
     if as_json:
         echo_json({**row, "quote": svc.format_quote(row["text"], label[0] if label else "")})
     else:
-        click.echo(f"{row['id']}: {svc.format_quote(row['text'], label[0] if label else '')}")
+        echo(f"{row['id']}: {svc.format_quote(row['text'], label[0] if label else '')}")
 
 
 @quote.command("edit")
@@ -207,7 +208,7 @@ def quote_remove(project, coder, quote_or_coding: str) -> None:
     from workbench.services import quotes as svc
 
     rows = svc.unstar(project.db, project.coder(coder), quote_or_coding)
-    click.echo(f"removed {len(rows)} quote(s): {', '.join(r['id'] for r in rows)}")
+    echo(f"removed {len(rows)} quote(s): {', '.join(r['id'] for r in rows)}")
 
 
 @quote.command("move")
@@ -219,7 +220,7 @@ def quote_move(project, coder, quote_id: str, position: int) -> None:
     from workbench.services import quotes as svc
 
     row = svc.move(project.db, project.coder(coder), quote_id, position)
-    click.echo(f"{row['id']}: position {row['position']}")
+    echo(f"{row['id']}: position {row['position']}")
 
 
 @quote.command("list")
@@ -240,7 +241,7 @@ def quote_list(project, coder, theme: str | None, survey_theme: str | None, as_j
         echo_json([{k: v for k, v in r.items() if k != "coding_rows"} for r in rows])
     elif not rows:
         filtered = theme or survey_theme or coder
-        click.echo("no quotes match" if filtered and project.db.execute("select 1 from quotes limit 1").fetchone()
+        echo("no quotes match" if filtered and project.db.execute("select 1 from quotes limit 1").fetchone()
                    else "no quotes yet: 'workbench quote add CODING' (see 'workbench codings')")
     else:
         echo_table([{**r, "codes": ", ".join(r["codes"]), "survey": ", ".join(r["survey_themes"])} for r in rows],
@@ -278,7 +279,7 @@ def prevalence_cmd(project, coder, as_json: bool) -> None:
     from workbench.services.views import whose
 
     ordered = [r["id"] for r in list_codebook(project.db)]
-    click.echo(f"counts: {whose(coder)}" + ("" if coder else " (--coder NAME for one coder's, e.g. consensus)"))
+    echo(f"counts: {whose(coder)}" + ("" if coder else " (--coder NAME for one coder's, e.g. consensus)"))
     echo_table(
         [{"name": "  " * depth(cid) + rows[cid].name, "kind": rows[cid].kind,
           "interviews": rows[cid].interviews, "respondents": rows[cid].respondents,
@@ -308,7 +309,7 @@ def export_quotes(project, coder, theme, survey_theme, fmt: str, force: bool, al
 
     path = write_quotes(project, theme=theme, survey_theme=survey_theme, coder=coder, fmt=fmt,
                         force=force, allow_flagged=allow_flagged)
-    click.echo(f"wrote {path}")
+    echo(f"wrote {path}")
 
 
 @export.command("chapter")
@@ -328,13 +329,13 @@ def export_chapter(project, coder, survey_themes, fmt: str, force: bool, allow_f
 
     ids = list(survey_themes) or None
     if to_stdout:
-        click.echo(preview_chapter(project, ids, coder), nl=False)
+        echo(preview_chapter(project, ids, coder), nl=False)
         return
     path = write_chapter(project, ids, coder=coder, fmt=fmt, force=force, allow_flagged=allow_flagged)
-    click.echo(f"wrote {path}")
+    echo(f"wrote {path}")
     from workbench.services import survey as survey_svc
 
     if not survey_svc.has_themes_file(project):
-        click.echo("note: no survey themes file (codebooks/survey_themes.yaml): the chapter has a "
+        echo("note: no survey themes file (codebooks/survey_themes.yaml): the chapter has a "
                    "section per codebook theme; 'workbench survey init --from-codebook' makes the "
                    "file from them", err=True)

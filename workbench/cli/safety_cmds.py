@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from workbench.cli.common import echo_json, json_option, with_project
+from workbench.cli.common import echo, echo_json, json_option, with_project
 
 
 def register(cli: click.Group) -> None:
@@ -26,7 +26,7 @@ def backup(project, coder, target: Path | None) -> None:
     from workbench.services.backup import backup_now
 
     path = backup_now(project, target)
-    click.echo(f"backup written: {path}")
+    echo(f"backup written: {path}")
 
 
 @click.command()
@@ -41,7 +41,7 @@ def restore(project, coder, backup_file: Path, yes: bool) -> None:
     if not yes and not click.confirm(f"Replace the project database with {backup_file}?", default=False):
         raise click.Abort()
     before = restore_from(project, backup_file)
-    click.echo(f"restored {backup_file}; the state before the restore is in {before}")
+    echo(f"restored {backup_file}; the state before the restore is in {before}")
 
 
 @click.command()
@@ -56,15 +56,15 @@ def check(project, coder, as_json: bool) -> None:
         echo_json(report)
     else:
         for line in report["problems"] or ["ok: the database is intact and consistent"]:
-            click.echo(line)
+            echo(line)
         flagged = report.get("flagged_codings") or []
         for f in flagged:
             note = " ".join((f["flag"] or "").split())
             note = note if len(note) <= 100 else note[:99] + "…"
-            click.echo(f"flagged coding {f['id'][:8]} ({f['coder']}, '{f['code']}', {f['transcript_id']} "
+            echo(f"flagged coding {f['id'][:8]} ({f['coder']}, '{f['code']}', {f['transcript_id']} "
                        f"[{f['start']}:{f['end']}]): {note}")
         if flagged:
-            click.echo(f"{len(flagged)} flagged coding(s) need a look: 'workbench codings --transcript T' "
+            echo(f"{len(flagged)} flagged coding(s) need a look: 'workbench codings --transcript T' "
                        "shows them with !; to fix one, 'workbench uncode ID' and code the passage again")
     if report["problems"]:
         raise SystemExit(1)

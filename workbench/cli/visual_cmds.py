@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import click
 
-from workbench.cli.common import echo_json, json_option, with_project
+from workbench.cli.common import echo, echo_json, json_option, with_project
 
 
 def register(cli: click.Group) -> None:
@@ -56,7 +56,7 @@ def map_(project, coder, fmt: str, cooccurrence: bool, min_count: int, title: st
         data: str | bytes = (render_mermaid if fmt == "mermaid" else render_markdown)(m, title=title)
         suffix = "mmd" if fmt == "mermaid" else "md"
         if to_stdout:
-            click.echo(data, nl=False)
+            echo(data, nl=False)
             return
     else:
         if to_stdout:
@@ -72,7 +72,7 @@ def map_(project, coder, fmt: str, cooccurrence: bool, min_count: int, title: st
         suffix = fmt
     what = "thematic-map" + ("-cooccurrence" if cooccurrence else "")
     path = write_export(export_path(project.exports_dir, what, suffix), data, force=force)
-    click.echo(f"wrote {path} ({len(m.themes)} themes, {len(m.codes)} codes, "
+    echo(f"wrote {path} ({len(m.themes)} themes, {len(m.codes)} codes, "
                f"{len(m.linked_survey)} linked survey themes"
                + (f", {len(m.cooccurrence)} co-occurrence links" if cooccurrence else "") + ")")
 
@@ -112,7 +112,7 @@ def matrix(project, coder, by: str, rows_kind: str, count: str, fmt: str, coders
     if fmt in ("csv", "md"):
         data: str | bytes = mx.to_csv(m) if fmt == "csv" else mx.to_markdown(m)
         if to_stdout:
-            click.echo(data, nl=False)
+            echo(data, nl=False)
             return
     else:
         if to_stdout:
@@ -120,7 +120,7 @@ def matrix(project, coder, by: str, rows_kind: str, count: str, fmt: str, coders
         data = mx.render_image(m, fmt)
     what = f"matrix-{rows_kind}-by-{by}-{count}"
     path = write_export(export_path(project.exports_dir, what, fmt), data, force=force)
-    click.echo(f"wrote {path} ({len(m.rows)} rows × {len(m.columns)} columns)")
+    echo(f"wrote {path} ({len(m.rows)} rows × {len(m.columns)} columns)")
 
 
 @click.command()
@@ -136,4 +136,4 @@ def progress(project, coder, as_json: bool) -> None:
         echo_json(data)
         return
     for phase, text, done in progress_lines(data):
-        click.echo(f"{'✓' if done else '·'} {phase:<16} {text}")
+        echo(f"{'✓' if done else '·'} {phase:<16} {text}")

@@ -108,7 +108,7 @@ def record(
         yield cs
         if cs.rows:
             change_id = db["changes"].insert(
-                {"coder": coder, "at": now_iso(), "action": action, "summary": cs.summary}
+                {"coder": coder, "at": now_iso(), "action": cs.action, "summary": cs.summary}
             ).last_pk
             db["change_rows"].insert_all(
                 {

@@ -333,7 +333,7 @@ def m009_unique_code_names(db: sqlite_utils.Database) -> None:
         n = 1
         while (kind, key) in taken:
             n += 1
-            new_name = f"{name} ({n})"
+            new_name = f"{' '.join((name or '').split())} ({n})"
             key = name_key(new_name)
         taken.add((kind, key))
         db.execute("update codes set name = ?, name_key = ? where id = ?", [new_name, key, cid])

@@ -9,8 +9,8 @@ Encodings, tried in this order:
    that is mostly UTF-8 with a few Windows-1252 bytes pasted in (a colleague's edit) is read as
    UTF-8 with those bytes taken as Windows-1252, and a warning says so.
 
-Bytes that fit none of these, and control characters other than line breaks and tabs, are
-refused with the file and line.
+Bytes that fit none of these, and control characters other than line breaks and tabs (C0,
+DEL and C1), are refused with the file and line.
 
 :func:`normalise_text` then makes the text canonical. These are *all* the changes, so that a
 position in the stored text can be traced back to the file:
@@ -35,8 +35,11 @@ from pathlib import Path
 from workbench.errors import ImportFileError
 
 _CONTROL_OK = {"\n", "\t", "\r", "\f", "\v"}
+# C0 controls other than line breaks and tabs, DEL, and C1 controls other than NEL (a line
+# break): a terminal acts on them (ESC, CSI U+009B), and a text file never holds them.
 _BAD_CONTROL = re.compile(
-    "[" + "".join(re.escape(chr(c)) for c in range(32) if chr(c) not in _CONTROL_OK) + "]"
+    "[" + "".join(re.escape(chr(c)) for c in [*range(32), *range(0x7F, 0xA0)]
+                  if chr(c) not in _CONTROL_OK and c != 0x85) + "]"
 )
 _SPACES = "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
 _REMOVED = "\u00ad\u200b\u2060\ufeff"

@@ -28,6 +28,7 @@ from workbench.refiqda.model import (
     norm_guid,
     parse_description,
 )
+from workbench.textsafety import NAME_LIMIT, cleaned
 
 GENERAL_SUFFIX = " (general)"
 
@@ -72,7 +73,14 @@ def parse_code_tree(codes_el: Element | None, report: Report) -> list[RefiCode]:
 
     def parse(el: Element, n: int) -> RefiCode | None:
         guid = norm_guid(el.get("guid"))
-        name = " ".join((el.get("name") or "").split())
+        name, removed = cleaned(el.get("name") or "", one_line=True)
+        if removed:
+            report.note(f"code '{name}': {removed} control or invisible character(s) removed from "
+                        "its name")
+        if len(name) > NAME_LIMIT:
+            report.note(f"code '{name[:40]}…': its name of {len(name):,} characters was cut to "
+                        f"{NAME_LIMIT}")
+            name = name[:NAME_LIMIT].rstrip()
         if not guid:
             report.lost(f"a code without a guid ({name or 'no name'}) was skipped")
             return None
@@ -85,7 +93,8 @@ def parse_code_tree(codes_el: Element | None, report: Report) -> list[RefiCode]:
             report.note(f"a code without a name was called '{name}'")
         codable = (el.get("isCodable") or "true").strip().lower() not in ("false", "0")
         node = RefiCode(
-            guid, name, codable, norm_colour(el.get("color")), child_text(el, "Description"),
+            guid, name, codable, norm_colour(el.get("color")),
+            cleaned(child_text(el, "Description") or "")[0],
             [norm_guid(r.get("targetGUID")) for r in children(el, "NoteRef") if r.get("targetGUID")],
         )
         for i, c in enumerate(children(el, "Code")):

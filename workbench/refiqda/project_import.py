@@ -51,6 +51,7 @@ from workbench.refiqda.codes import (
 from workbench.refiqda.model import GuidMap, Report, norm_guid
 from workbench.refiqda.safety import Archive, check_depth, open_archive, parse_xml
 from workbench.refiqda.textmap import Segmented, segment, utf16_to_codepoints
+from workbench.textsafety import NAME_LIMIT, cleaned
 
 VARIABLE_NAMES = {
     "role": "role", "rol": "role", "functie": "role", "function": "role",
@@ -644,6 +645,7 @@ def _metadata(src: SourceIn) -> tuple[dict, dict]:
     meta: dict[str, str] = {}
     extra: dict[str, str] = {}
     for k, v in src.variables.items():
+        k, v = cleaned(k, one_line=True)[0], cleaned(v, one_line=True)[0][:NAME_LIMIT]
         key = VARIABLE_NAMES.get(k.strip().lower())
         if key:
             meta.setdefault(key, v)
@@ -681,6 +683,9 @@ def _codings_and_memos(db, cs, data: ProjectIn, planned, stored, code_id_for, co
     memo_appends: dict[str, list[str]] = {}  # coding id -> memo texts
 
     def add_memo(kind: str, target: str, text: str, user: str | None, at: str | None) -> None:
+        text, removed = cleaned(text)
+        if removed:
+            counts["control or invisible characters removed from memos"] += removed
         if (kind, target, text) in existing_memos:
             counts["memos already there"] += 1
             return

@@ -107,19 +107,47 @@ def apply_new_code(
     end: int,
     *,
     memo: str = "",
-) -> tuple[dict, dict]:
+) -> tuple[dict, dict, bool]:
     """Create the code ``name`` and apply it to ``[start, end)`` as ``coder``: one recorded
-    change, so one undo removes both (inductive coding). Returns ``(code row, coding row)``;
-    nothing is written when the name is taken, the span is bad or the memo is too long."""
+    change, so one undo removes both (inductive coding).
+
+    Create-or-use: when a code of that name exists by the time the write starts (another
+    coder or process made it a moment ago), that code is applied instead; the name check and
+    the writes are one transaction, and a unique index on names is the last guard. Returns
+    ``(code row, coding row, created)``; nothing is written when the span is bad, the name
+    is not a valid name or the memo is too long."""
     t = resolve_transcript(db, transcript)
     start, end = check_span(t["text"], start, end)
     memo = codebook.check_text(memo or "", "memo").strip()
-    code = codebook.prepare(db, coder, name)
-    row = _coding_row(t["id"], code["id"], coder, start, end, memo)
-    summary = f"new code '{code['name']}' on {t['id']} [{start}:{end}] “{_short(t['text'], start, end)}”"
-    with record(db, coder, "coding.apply_new", summary) as cs:
+    code = codebook.prepare(db, coder, name) if not _code_named(db, name) else None
+    excerpt = _short(t["text"], start, end)
+    with record(db, coder, "coding.apply_new", "") as cs:
+        existing = _code_named(db, name)  # inside the write transaction: no one slips in
+        if existing is not None:
+            cs.action = "coding.apply"
+            cs.summary = f"code '{existing['name']}' on {t['id']} [{start}:{end}] “{excerpt}”"
+            same = db.execute(
+                "select * from codings where transcript_id = ? and code_id = ? and coder = ? "
+                "and start = ? and end = ?", [t["id"], existing["id"], coder, start, end]).fetchone()
+            if same is not None:
+                cols = [d[0] for d in db.execute("select * from codings limit 0").description]
+                return existing, dict(zip(cols, same, strict=True)), False
+            return existing, cs.insert("codings", _coding_row(t["id"], existing["id"], coder, start,
+                                                              end, memo)), False
+        if code is None:  # it existed when we looked, and was gone when we wrote
+            code = codebook.prepare(db, coder, name)
+        cs.summary = f"new code '{code['name']}' on {t['id']} [{start}:{end}] “{excerpt}”"
         code = cs.insert("codes", code)
-        return code, cs.insert("codings", row)
+        return code, cs.insert("codings", _coding_row(t["id"], code["id"], coder, start, end, memo)), True
+
+
+def _code_named(db: sqlite_utils.Database, name: str) -> dict | None:
+    """The code called ``name`` (as names compare), or None."""
+    from workbench.textsafety import name_key
+
+    rows = list(db.query("select * from codes where kind = 'code' and name_key = ?",
+                         [name_key(str(name))]))
+    return rows[0] if rows else None
 
 
 def describe(db: sqlite_utils.Database, row: dict) -> str:

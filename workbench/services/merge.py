@@ -42,6 +42,7 @@ import sqlite_utils
 from workbench.db.changes import record
 from workbench.errors import ConflictError, WorkbenchError
 from workbench.project import DB_NAME, Project
+from workbench.textsafety import name_key
 
 SKIP = "-"
 CODE_FIELDS = ("definition", "inclusion", "exclusion", "example", "colour", "memo")
@@ -180,6 +181,44 @@ def plan(project: Project, other: Path | str, maps: dict[str, str] | None = None
         odb.close()
 
 
+def _check_incoming(p: MergePlan, odb, o_codings: list[dict], o_memos: list[dict]) -> None:
+    """OTHER is a file from elsewhere: its names and texts pass the same checks as what is typed
+    here (no control, bidi or invisible characters, length limits), and it may not hold two
+    codes (or themes) of one name. Each problem is unmatched: nothing is merged."""
+    from workbench.textsafety import check_name, check_text
+
+    def bad(kind: str, ident: str, name: str, problem: str) -> None:
+        p.unmatched.append({"kind": kind, "id": ident, "name": name, "reason": f"in OTHER, {problem}",
+                            "hint": "fix it in OTHER (or leave it out with --map ID=-)"})
+
+    seen: dict[tuple[str, str], str] = {}
+    for o in odb.query("select * from codes"):
+        try:
+            check_name(o["name"] or "", what=f"{o['kind']} name")
+            check_name(o["id"] or "", what=f"id of {o['kind']}")
+            for f in CODE_FIELDS:
+                check_text(o.get(f) or "", what=f"{f} of '{o['name']}'")
+        except WorkbenchError as exc:
+            bad(o["kind"], o["id"], o["name"], exc.message)
+            continue
+        key = (o["kind"], name_key(o["name"]))
+        if key in seen:
+            bad(o["kind"], o["id"], o["name"], f"{o['kind']}s {seen[key]} and {o['id']} have one name "
+                f"'{o['name']}'")
+        seen[key] = o["id"]
+    for c in o_codings:
+        try:
+            check_name(c["coder"] or "", what="coder name")
+            check_text(c.get("memo") or "", what=f"memo of coding {c['id']}")
+        except WorkbenchError as exc:
+            bad("coding", c["id"], "", exc.message)
+    for m in o_memos:
+        try:
+            check_text(m.get("text") or "", what=f"memo {m['id']}")
+        except WorkbenchError as exc:
+            bad("memo", m["id"], "", exc.message)
+
+
 def _plan(db, odb, path: Path, maps: dict[str, str], used_maps: set[str]) -> MergePlan:
     from workbench.services import codebook
     from workbench.services.transcripts import resolve_transcript
@@ -187,6 +226,7 @@ def _plan(db, odb, path: Path, maps: dict[str, str], used_maps: set[str]) -> Mer
     p = MergePlan(other=path)
     o_codings = list(odb.query("select * from codings"))
     o_memos = list(odb.query("select * from memos"))
+    _check_incoming(p, odb, o_codings, o_memos)
     needed_t = {c["transcript_id"] for c in o_codings} | {
         m["target_id"] for m in o_memos if m["target_kind"] == "transcript"
     }
@@ -259,7 +299,7 @@ def _plan(db, odb, path: Path, maps: dict[str, str], used_maps: set[str]) -> Mer
             continue
         by_id = ours_codes.get(o["id"])
         if by_id is not None:
-            if by_id["kind"] == o["kind"] and by_id["name"].lower() == o["name"].lower():
+            if by_id["kind"] == o["kind"] and name_key(by_id["name"]) == name_key(o["name"]):
                 p.codes[o["id"]] = by_id["id"]
                 matched_rows.append((o, by_id))
             else:
@@ -271,7 +311,7 @@ def _plan(db, odb, path: Path, maps: dict[str, str], used_maps: set[str]) -> Mer
                             f"kept), --map {o['id']}=ANOTHER_CODE, or --map {o['id']}=-",
                 })
             continue
-        same = [r for r in ours_codes.values() if r["kind"] == o["kind"] and r["name"].lower() == o["name"].lower()]
+        same = [r for r in ours_codes.values() if r["kind"] == o["kind"] and name_key(r["name"]) == name_key(o["name"])]
         if len(same) == 1:
             p.codes[o["id"]] = same[0]["id"]
             matched_rows.append((o, same[0]))

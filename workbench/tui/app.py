@@ -219,8 +219,18 @@ class WorkbenchApp(App[None]):
     def notify(self, message: str, *, title: str = "", severity="information",  # type: ignore[override]
                timeout: float | None = None, markup: bool = True) -> None:
         """Notifications carry the researcher's own text (placeholders such as ``[naam]``,
-        quotes with ``[…]``, code names): never read them as markup."""
-        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
+        quotes with ``[…]``, code names): never read them as markup, and never let a control
+        character from a file reach the terminal."""
+        from workbench.textsafety import shown
+
+        super().notify(shown(message), title=shown(title), severity=severity, timeout=timeout,
+                       markup=False)
+
+    def on_mount(self) -> None:
+        from workbench.db.schema import take_notices
+
+        for notice in take_notices(self.project.db):  # e.g. what a migration renamed
+            self.notify(notice, title="Note", timeout=20)
 
     # -- changes --------------------------------------------------------------------------
     @contextmanager

@@ -378,8 +378,8 @@ class ReaderScreen(Screen):
         with app.guard():  # type: ignore[attr-defined]
             before = {c.id for c in self.view.own}
             if "new" in answer:  # one change: one undo removes the code and the coding
-                code, row = coding.apply_new_code(db, app.coder, self.transcript["id"],  # type: ignore[attr-defined]
-                                                  answer["new"], *span)
+                code, row, _created = coding.apply_new_code(db, app.coder, self.transcript["id"],  # type: ignore[attr-defined]
+                                                            answer["new"], *span)
             else:
                 code = codebook.resolve(db, answer["code_id"], "code")
                 row = coding.apply_code(db, app.coder, self.transcript["id"], code["id"], *span)  # type: ignore[attr-defined]

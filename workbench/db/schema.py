@@ -345,6 +345,51 @@ def m009_unique_code_names(db: sqlite_utils.Database) -> None:
         add_notices(db, renamed)
 
 
+@migrations()
+def m010_neutralise_stored_text(db: sqlite_utils.Database) -> None:
+    """Text stored before names and texts were checked for terminal controls (a code name
+    with ESC brought in by a merge, a role with an OSC sequence from front matter, a memo
+    with NUL) is neutralised in place: the characters are written out visibly (``\u001b``),
+    so nothing is silently dropped, and a notice says where. Transcript texts are left alone
+    (offsets point into them; their import always refused control characters)."""
+    from workbench.textsafety import UNSAFE_IN_NAME, UNSAFE_IN_TEXT, name_key, shown
+
+    one_line = {"codes": ["name"], "transcripts": ["label", "role", "municipality", "domain",
+                                                   "interviewer"], "coders": []}
+    texts = {"codes": ["definition", "inclusion", "exclusion", "example", "memo"],
+             "memos": ["text"], "codings": ["memo"]}
+    fixed: list[str] = []
+    for table in ("codes", "transcripts", "memos", "codings"):
+        columns = set(db[table].columns_dict)
+        for column in one_line.get(table, []) + texts.get(table, []):
+            if column not in columns:
+                continue
+            pattern = UNSAFE_IN_NAME if column in one_line.get(table, []) else UNSAFE_IN_TEXT
+            for rowid, value in db.execute(f"select rowid, [{column}] from [{table}]").fetchall():
+                if not isinstance(value, str) or not pattern.search(value):
+                    continue
+                new = shown(value, one_line=pattern is UNSAFE_IN_NAME)
+                if pattern is UNSAFE_IN_TEXT:  # keep tabs and line breaks in running text
+                    new = pattern.sub(lambda m: f"\\u{ord(m.group()):04x}", value)
+                if table == "codes" and column == "name":
+                    base, n = new, 1
+                    while db.execute("select 1 from codes where name_key = ? and rowid != ? and kind = "
+                                     "(select kind from codes where rowid = ?)",
+                                     [name_key(new), rowid, rowid]).fetchone():
+                        n += 1
+                        new = f"{base} ({n})"
+                    db.execute("update codes set name = ?, name_key = ? where rowid = ?",
+                               [new, name_key(new), rowid])
+                else:
+                    db.execute(f"update [{table}] set [{column}] = ? where rowid = ?", [new, rowid])
+                fixed.append(f"{table}.{column}")
+    if fixed:
+        counts = ", ".join(f"{n} in {where}" for where, n in sorted(
+            {w: fixed.count(w) for w in fixed}.items()))
+        add_notices(db, [f"control or invisible characters in stored names and texts are now "
+                         f"written out visibly (as \\u001b and the like): {counts}"])
+
+
 def add_notices(db: sqlite_utils.Database, notices: list[str]) -> None:
     """Remember ``notices`` for the researcher: the next command (or the UI) shows them once."""
     import json

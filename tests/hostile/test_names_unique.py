@@ -173,3 +173,25 @@ def test_names_with_terminal_controls_or_too_long_are_refused(project):
             codebook.add(project.db, "anna", bad)
     with pytest.raises(WorkbenchError, match="at most 200"):
         codebook.add(project.db, "anna", "x" * 100_000)
+
+
+def test_check_finds_duplicate_names_controls_and_dangling_references(project, add_transcript):
+    """What only a hand edit of the database (or an old bug) can leave behind, check finds."""
+    add_transcript("T1")
+    codebook.add(project.db, "anna", "Signalen")
+    db = project.db
+    assert run(project, "check").exit_code == 0
+    with db.atomic():
+        db.execute("drop index codes_name_key")
+        db.execute("insert into codes (id, kind, name, name_key, position, created_at, created_by, "
+                   "updated_at, updated_by) values ('c-dup', 'code', 'signalen', 'signalen', 0, 'x', "
+                   "'anna', 'x', 'anna')")
+        db.execute("update codes set memo = 'a\x1bb' where id = 'c-dup'")
+        db.execute("insert into memos (id, target_kind, target_id, coder, text, created_at, updated_at) "
+                   "values ('m-1', 'transcript', 'GONE', 'anna', 'x', 'x', 'x')")
+    result = run(project, "check")
+    assert result.exit_code == 1
+    assert "('signalen')" in result.output and "have one name" in result.output
+    assert "memo holds control or invisible characters (U+001B)" in result.output
+    assert "memo m-1 is on transcript GONE, which does not exist" in result.output
+    assert "\x1b" not in result.output

@@ -102,6 +102,10 @@ def integrity_report(db: sqlite_utils.Database) -> dict:
         "where c.start < 0 or c.end > length(t.text) or c.start >= c.end"
     ).fetchall()
     problems.extend(f"coding {r[0]}: span outside its transcript" for r in bad)
+    if result == ["ok"]:
+        from workbench.services import consistency
+
+        problems.extend(consistency.problems(db))
     return {"ok": not problems, "problems": problems, "flagged_codings": flagged_codings(db)}
 
 

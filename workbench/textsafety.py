@@ -120,6 +120,26 @@ def cleaned(text: str, *, one_line: bool = False) -> tuple[str, int]:
     return (" ".join(out.split()) if one_line else out), n
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+"""What makes Excel, LibreOffice or Sheets read a cell as a formula (OWASP, CSV injection)."""
+
+
+def spreadsheet_cell(value: object) -> object:
+    """A cell for a CSV or spreadsheet file: text starting like a formula (``=HYPERLINK(…)``,
+    ``+``, ``-``, ``@``, tab, CR) gets a leading ``'`` so that it stays text; numbers stay
+    numbers. :func:`from_spreadsheet_cell` takes the ``'`` off again when the file is read."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def from_spreadsheet_cell(value: str) -> str:
+    """The text of a cell written by :func:`spreadsheet_cell`."""
+    if value.startswith("'") and value[1:2] and value[1] in FORMULA_START:
+        return value[1:]
+    return value
+
+
 def name_key(name: str) -> str:
     """How names are compared (a unique index holds it): case-folded, Unicode-normalised
     (NFKC), whitespace runs as one space. Accents are kept: *voor* and *vóór* differ."""

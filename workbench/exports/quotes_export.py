@@ -19,6 +19,7 @@ import sqlite_utils
 from workbench.errors import WorkbenchError
 from workbench.exports.files import export_path, write_file
 from workbench.exports.flags import FlaggedQuote, FlaggedQuotesError, FlagIndex
+from workbench.textsafety import spreadsheet_cell
 
 FORMATS = ("md", "docx", "csv", "json")
 COLUMNS = (
@@ -87,7 +88,7 @@ def render_csv(rows: list[dict]) -> str:
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(COLUMNS)
     for r in rows:
-        writer.writerow([_cell(r.get(c)) for c in COLUMNS])
+        writer.writerow([spreadsheet_cell(_cell(r.get(c))) for c in COLUMNS])
     return buf.getvalue()
 
 

@@ -29,6 +29,7 @@ import sqlite_utils
 
 from workbench.errors import WorkbenchError
 from workbench.project import Project, validate_name
+from workbench.textsafety import from_spreadsheet_cell, spreadsheet_cell
 
 COLUMNS = ("transcript", "code", "coder", "quote", "start", "end", "memo")
 
@@ -117,7 +118,8 @@ def _read_csv_rows(path: Path, text: str) -> list[tuple[int, dict]]:
             if len(cells) > len(header) and any(c.strip() for c in cells[len(header):]):
                 raise WorkbenchError(f"{len(cells)} cells, but the header has {len(header)} columns "
                                      "(a separator inside a quote that is not in quotes?)", path=path, line=first)
-            rows.append((first, {h: c for h, c in zip(header, cells, strict=False) if h}))
+            rows.append((first, {h: from_spreadsheet_cell(c)
+                                 for h, c in zip(header, cells, strict=False) if h}))
     except csv.Error as exc:
         raise WorkbenchError(f"not valid CSV: {exc}", path=path, line=reader.line_num) from exc
     return rows
@@ -253,7 +255,7 @@ def dump_codings(db: sqlite_utils.Database, path: Path | str, *, force: bool = F
             with tmp.open("w", encoding="utf-8", newline="") as fh:
                 writer = csv.DictWriter(fh, fieldnames=list(COLUMNS))
                 writer.writeheader()
-                writer.writerows(rows)
+                writer.writerows({k: spreadsheet_cell(v) for k, v in r.items()} for r in rows)
 
         write_with(path, write, force=force)
     else:

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 import sqlite_utils
 
 from workbench.errors import WorkbenchError
+from workbench.textsafety import spreadsheet_cell
 from workbench.visual.cooccurrence import coder_filter
 
 BY = ("respondent", "domain", "municipality", "code")
@@ -286,8 +287,8 @@ def _body(m: Matrix) -> list[list]:
 def to_csv(m: Matrix) -> str:
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow(_head(m))
-    w.writerows(_body(m))
+    w.writerow([spreadsheet_cell(c) for c in _head(m)])
+    w.writerows([spreadsheet_cell(c) for c in row] for row in _body(m))
     return buf.getvalue()
 
 

@@ -32,8 +32,13 @@ class State:
                 self._project.ask_coder = _ask_coder
             from workbench.db.schema import take_notices
 
-            for notice in take_notices(self._project.db):  # e.g. what a migration renamed
-                echo(f"note: {notice}", err=True)
+            db = self._project.db
+            if db.read_only:
+                echo(f"note: {db.read_only}: the project is opened read-only; changes are refused",
+                     err=True)
+            else:
+                for notice in take_notices(db):  # e.g. what a migration renamed
+                    echo(f"note: {notice}", err=True)
         return self._project
 
 
@@ -147,15 +152,13 @@ def run_guarded(func: Callable[[], Any]) -> Any:
         return func()
     except WorkbenchError as exc:
         fail(str(exc))
-    except sqlite3.OperationalError as exc:
-        text = str(exc)
-        if "readonly" in text or "read-only" in text:
-            fail(f"the project database is read-only ({text}); nothing was changed")
-        if "disk" in text and "full" in text:
-            fail(f"the disk is full ({text}); nothing was changed")
-        fail(f"database error: {text}; nothing was changed")
-    except sqlite3.DatabaseError as exc:
-        fail(f"database error: {exc}; nothing was changed")
+    except sqlite3.DatabaseError as exc:  # a full disk, a read-only project, a lock, damage
+        from workbench.db.connection import explain
+
+        state = click.get_current_context(silent=True)
+        obj = state.find_object(State) if state is not None else None
+        project = getattr(obj, "_project", None)
+        fail(str(explain(exc, project.db_path if project is not None else None)))
     except BrokenPipeError:  # output piped into `head` and the like
         import os
 

@@ -69,7 +69,8 @@ def import_(project, coder, paths: tuple[Path, ...], replace: bool, as_json: boo
     results = import_paths(project, paths, replace=replace, coder=coder, progress=progress)
     if bar is not None:
         bar.render_finish()
-    if not as_json and any(r.status in ("imported", "replaced") for r in results):
+    if not as_json and any(r.status in ("imported", "replaced") for r in results) and not any(
+            r.status == "failed" for r in results):
         notice = pipeline_notice(project.db)  # once per project and pipeline
         if notice:
             echo(f"note: {notice}", err=True)

@@ -32,8 +32,73 @@ class _ImmediateConnection(sqlite3.Connection):
         return super().execute(sql, *args)
 
 
+class StorageError(WorkbenchError):
+    """The project's storage refused an action: a full disk, a read-only project, a lock held
+    too long by another program, a damaged file. ``kind`` says which; nothing was changed."""
+
+    def __init__(self, message: str, *, kind: str, path: Path | str | None = None) -> None:
+        super().__init__(message, path=path)
+        self.kind = kind
+
+
+FULL_BELOW = 1_000_000
+"""Free bytes under which an I/O error is taken to be a full disk."""
+
+
+def _free_bytes(folder: Path) -> int | None:
+    import shutil
+
+    try:
+        return shutil.disk_usage(folder).free
+    except OSError:
+        return None
+
+
+def _writable(path: Path) -> bool:
+    import os
+
+    folder = path.parent
+    return os.access(folder, os.W_OK) and (not path.exists() or os.access(path, os.W_OK))
+
+
+def explain(exc: sqlite3.Error, path: Path | str | None) -> StorageError:
+    """The SQLite error ``exc`` on the project database at ``path`` in words a researcher can
+    act on: the disk is full, the project is read-only, another program holds the lock, the
+    file is damaged; always with "nothing was changed" (each action is one transaction)."""
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    text = str(exc)
+    db_path = Path(path) if path is not None else None
+    folder = db_path.parent if db_path is not None else None
+    free = _free_bytes(folder) if folder is not None and folder.exists() else None
+    io = name.startswith(("SQLITE_IOERR", "SQLITE_CANTOPEN", "SQLITE_READONLY")) or "disk I/O" in text
+    if name.startswith("SQLITE_FULL") or "disk is full" in text or (io and free is not None and free < FULL_BELOW):
+        where = f" ({free // 1024:,} KB free in {folder})" if free is not None else ""
+        return StorageError(f"the disk is full{where}: free some space and try again; nothing "
+                            "was changed", kind="full", path=path)
+    if name.startswith("SQLITE_READONLY") or "readonly" in text or (
+            io and db_path is not None and not _writable(db_path)):
+        return StorageError("the project is read-only (no permission to write the project folder "
+                            "or its database): nothing was changed; work on a copy, or ask for "
+                            "write permission", kind="read-only", path=path)
+    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "locked" in text:
+        return StorageError(f"the project database is locked by another program for more than "
+                            f"{BUSY_TIMEOUT_MS // 1000} s (a long import in another window, a sync "
+                            "or backup tool?): nothing was changed; try again when it is done",
+                            kind="locked", path=path)
+    if name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")) or "not a database" in text or "malformed" in text:
+        return StorageError(f"the project database is damaged ({text}): nothing was changed; "
+                            "'workbench restore FILE' brings back a backup from exports/backups/",
+                            kind="damaged", path=path)
+    return StorageError(f"database error: {text}; nothing was changed", kind="io", path=path)
+
+
 def connect(path: Path | str) -> sqlite_utils.Database:
-    """Open a SQLite file with the workbench's pragmas, without running migrations."""
+    """Open a SQLite file with the workbench's pragmas, without running migrations.
+
+    A project on a full disk or a read-only medium cannot open the way WAL needs (it writes a
+    shared-memory file): it is then opened read-only, so that reading still works, when no
+    unfinished write-ahead log exists; ``db.read_only`` says why, and any write fails with
+    the reason (see :func:`explain`)."""
     try:
         conn = sqlite3.connect(
             str(path),
@@ -48,7 +113,30 @@ def connect(path: Path | str) -> sqlite_utils.Database:
             conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = NORMAL")
     except sqlite3.DatabaseError as exc:
-        raise WorkbenchError(f"cannot open the project database: {exc}", path=path) from exc
+        problem = explain(exc, path)
+        if problem.kind in ("full", "read-only"):
+            fallback = _open_read_only(Path(path))
+            if fallback is not None:
+                fallback.read_only = problem.message.split(":")[0]  # type: ignore[attr-defined]
+                return fallback
+        raise WorkbenchError(f"cannot open the project database: {problem.message}", path=path) from exc
+    db = sqlite_utils.Database(conn)
+    db.read_only = None  # type: ignore[attr-defined]
+    return db
+
+
+def _open_read_only(path: Path) -> sqlite_utils.Database | None:
+    """``path`` opened for reading only, without the files WAL needs; None when a write-ahead
+    log holds changes not yet in the database file (reading without it would show old data)."""
+    wal = Path(f"{path}-wal")
+    if not path.is_file() or (wal.exists() and wal.stat().st_size > 0):
+        return None
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True,
+                               check_same_thread=False, factory=_ImmediateConnection)
+        conn.execute("select count(*) from sqlite_master").fetchone()
+    except sqlite3.DatabaseError:
+        return None
     return sqlite_utils.Database(conn)
 
 
@@ -57,6 +145,14 @@ def open_database(path: Path | str, *, migrate: bool = True) -> sqlite_utils.Dat
     from workbench.db.schema import ensure_schema
 
     db = connect(path)
-    if migrate:
+    if migrate and db.read_only:  # type: ignore[attr-defined]
+        from workbench.db.schema import migrations
+
+        if migrations.pending(db):
+            db.close()
+            raise WorkbenchError(f"{db.read_only}, and the project needs an upgrade of its "  # type: ignore[attr-defined]
+                                 "database first, which cannot be written; nothing was changed",
+                                 path=path)
+    elif migrate:
         ensure_schema(db, path=Path(path))
     return db

@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import sqlite3
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -261,12 +262,25 @@ def import_paths(
             if exc.path is None:
                 exc = ImportFileError(exc.message, path=path, line=exc.line)
             results.append(ImportResult(path, "failed", message=str(exc)))
-    if any(r.status in ("imported", "replaced") for r in results):
-        from workbench.services.reprocess import note_import
+        except sqlite3.DatabaseError as exc:  # the store refused: its reason, and stop here
+            from workbench.db.connection import explain
 
-        note_import(db)  # remember which language pipeline made the sentences
-    if new_ids:
-        db.execute("ANALYZE transcripts")  # keep the planner on the covering label index
+            problem = explain(exc, project.db_path)
+            results.append(ImportResult(path, "failed", message=f"{path}: {problem.message} "
+                                        "(for this file; the files listed as imported are in)"))
+            results.extend(ImportResult(p, "failed", message=f"{p}: not imported: the import "
+                                        f"stopped at {path.name} ({problem.kind})")
+                           for p in files[n:])
+            break
+    try:
+        if any(r.status in ("imported", "replaced") for r in results):
+            from workbench.services.reprocess import note_import
+
+            note_import(db)  # remember which language pipeline made the sentences
+        if new_ids:
+            db.execute("ANALYZE transcripts")  # keep the planner on the covering label index
+    except sqlite3.DatabaseError:
+        pass  # bookkeeping only; the storage problem is reported for the file it stopped at
     if progress:
         progress(total, total, "done")
     return results

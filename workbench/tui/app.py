@@ -229,7 +229,12 @@ class WorkbenchApp(App[None]):
     def on_mount(self) -> None:
         from workbench.db.schema import take_notices
 
-        for notice in take_notices(self.project.db):  # e.g. what a migration renamed
+        db = self.project.db
+        if db.read_only:  # type: ignore[attr-defined]
+            self.notify(f"{db.read_only}: the project is opened read-only; changes are refused",  # type: ignore[attr-defined]
+                        title="Read-only", severity="warning", timeout=20)
+            return
+        for notice in take_notices(db):  # e.g. what a migration renamed
             self.notify(notice, title="Note", timeout=20)
 
     # -- changes --------------------------------------------------------------------------
@@ -240,9 +245,11 @@ class WorkbenchApp(App[None]):
             yield
         except WorkbenchError as exc:
             self.notify(str(exc), title="Not done", severity="error", timeout=8)
-        except sqlite3.Error as exc:
-            self.notify(f"database error: {exc}; nothing was changed", title="Not done",
-                        severity="error", timeout=8)
+        except sqlite3.Error as exc:  # a full disk, a read-only project, a lock, damage
+            from workbench.db.connection import explain
+
+            self.notify(explain(exc, self.project.db_path).message, title="Not done",
+                        severity="error", timeout=12)
 
     def data_changed(self, *, local: Screen | None = None) -> None:
         """Something changed: refresh the codebook here, mark the other screens stale."""
@@ -356,7 +363,12 @@ class WorkbenchApp(App[None]):
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state == WorkerState.ERROR:
             error = event.worker.error
-            if isinstance(error, WorkbenchError | sqlite3.Error):
+            if isinstance(error, sqlite3.Error):
+                from workbench.db.connection import explain
+
+                self.notify(explain(error, self.project.db_path).message, title="Not done",
+                            severity="error", timeout=12)
+            elif isinstance(error, WorkbenchError):
                 self.notify(str(error), title="Not done", severity="error", timeout=8)
             else:
                 self.notify(f"{type(error).__name__}: {error}", title="Unexpected error",

@@ -182,8 +182,9 @@ def test_reimport_identical_does_nothing(project: Project, tmp_path: Path) -> No
     again = import_paths(project, [path])[0]
     assert again.status == "unchanged" and "nothing to do" in again.message
     copy = write(tmp_path, "copy.txt", TXT.replace("id: A1", "id: A2"))
-    duplicate = import_paths(project, [copy])[0]
-    assert duplicate.status == "unchanged" and "identical to transcript A1" in duplicate.message
+    duplicate = import_paths(project, [copy])[0]  # a new id: a duplicate, and a decision
+    assert duplicate.status == "failed" and "identical to transcript A1" in duplicate.message
+    assert "its id A2 would be dropped" in duplicate.message
     assert project.db["transcripts"].count == 1
 
 

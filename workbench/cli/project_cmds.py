@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from workbench.cli.common import State, echo, echo_json, echo_table, json_option, with_project
+from workbench.cli.common import State, echo, echo_json, echo_table, fail, json_option, with_project
 
 
 def register(cli: click.Group) -> None:
@@ -50,15 +50,22 @@ def _progress_printer():
 @click.command("import")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--replace", is_flag=True, help="Replace transcripts whose id exists but whose file differs (text, speakers, times or metadata); codings are kept: re-anchored on their words, or flagged.")
+@click.option("--as-new", is_flag=True, help="Import a file whose text is already in the project under another id as another transcript (without it, such a duplicate is refused).")
+@click.option("--update-metadata", is_flag=True, help="For a file whose text is already in the project: give that transcript this file's metadata (role, municipality, …); its id stays.")
 @json_option
 @with_project
-def import_(project, coder, paths: tuple[Path, ...], replace: bool, as_json: bool) -> None:
+def import_(project, coder, paths: tuple[Path, ...], replace: bool, as_new: bool,
+            update_metadata: bool, as_json: bool) -> None:
     """Import transcripts: .txt/.md (YAML front matter + speaker turns), .docx, .vtt, .srt.
 
     PATHS may be files or folders (searched recursively). A file that fails is reported with
     its name and line and nothing of it is stored; the other files are still imported. The exit
     code is 1 when any file failed. Imports are logged, not undoable: a wrong one is fixed with
     --replace or 'workbench transcripts remove ID'.
+
+    A file whose text is already in the project under another id (a copy with a new id, role
+    or municipality) is a duplicate: it is refused with what would be dropped, unless --as-new
+    imports it as another transcript or --update-metadata gives the existing one its metadata.
     """
     import dataclasses
 
@@ -66,7 +73,10 @@ def import_(project, coder, paths: tuple[Path, ...], replace: bool, as_json: boo
     from workbench.services.transcripts import import_paths, pipeline_notice
 
     progress, bar = _progress_printer()
-    results = import_paths(project, paths, replace=replace, coder=coder, progress=progress)
+    if as_new and update_metadata:
+        fail("give --as-new or --update-metadata, not both", code=2)
+    results = import_paths(project, paths, replace=replace, coder=coder, progress=progress,
+                           as_new=as_new, update_metadata=update_metadata)
     if bar is not None:
         bar.render_finish()
     if not as_json and any(r.status in ("imported", "replaced") for r in results) and not any(

@@ -199,8 +199,16 @@ def import_paths(
     replace: bool = False,
     coder: str | None = None,
     progress: Progress | None = None,
+    as_new: bool = False,
+    update_metadata: bool = False,
 ) -> list[ImportResult]:
-    """Import files and folders; returns one result per file (and per bad path)."""
+    """Import files and folders; returns one result per file (and per bad path).
+
+    A file whose text is already in the project under another id is a duplicate, and a
+    decision: it fails, naming the transcript and what would be dropped, unless ``as_new``
+    imports it as another transcript, or ``update_metadata`` gives the existing transcript
+    this file's metadata (its id stays). With the same id, ``update_metadata`` applies
+    changed metadata of an identical text (as ``replace`` does)."""
     from workbench.nlp.sentences import segment_texts
 
     db = project.db
@@ -223,7 +231,7 @@ def import_paths(
                     results.append(ImportResult(path, "unchanged", built.id, "already imported, identical: nothing to do"))
                     continue
                 differences = describe_differences(db, existing, built) or ["how it was read"]
-                if not replace:
+                if not (replace or (update_metadata and same_text)):
                     keep = ("codings stay where they are: the text is the same" if same_text
                             else "codings are kept: re-anchored on their words, or flagged")
                     raise ConflictError(
@@ -235,9 +243,29 @@ def import_paths(
                 same = db.execute(
                     "select id from transcripts where content_hash = ?", [built.content_hash]
                 ).fetchone()
-                if same is not None:
-                    results.append(ImportResult(path, "unchanged", same[0], f"identical to transcript {same[0]} already in the project: nothing to do"))
-                    continue
+                if same is not None and update_metadata:  # the file's metadata onto the twin
+                    dropped = built.id
+                    built.id = same[0]
+                    existing = db["transcripts"].get(same[0])
+                    if existing.get("import_fingerprint") == built.fingerprint:
+                        results.append(ImportResult(path, "unchanged", same[0], f"the same text and metadata as transcript {same[0]}: nothing to do"))
+                        continue
+                    differences = [*(describe_differences(db, existing, built) or ["how it was read"]),
+                                   f"(from {path.name}; its id {dropped} was not used)"]
+                elif same is not None and not as_new:
+                    twin = db["transcripts"].get(same[0])
+                    lost = [f"its id {built.id}"] + [
+                        f"{key} '{built.fields[key]}' (the transcript has '{twin[key] or ''}')"
+                        for key in METADATA_COLUMNS if built.fields[key] != str(twin[key] or "")]
+                    raise ConflictError(
+                        f"the text is identical to transcript {same[0]}, already in the project; "
+                        f"{', '.join(lost)} would be dropped. Use --as-new to import it as another "
+                        f"transcript, or --update-metadata to give {same[0]} this file's metadata",
+                        path=path)
+                elif same is not None:
+                    built.parsed.warnings.append(
+                        f"the text is identical to transcript {same[0]}; imported as another "
+                        "transcript (--as-new)")
             if progress:
                 progress(n - 1, total, f"segmenting {path.name}")
             sentences = segment_texts(built.text[t["start"] : t["end"]] for t in built.turns)

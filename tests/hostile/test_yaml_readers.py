@@ -232,3 +232,15 @@ def test_thresholds_that_are_not_finite_numbers(project, add_transcript, value):
     (project.root / "codebooks" / "prevalence.yaml").write_text(f"few_min: {value}\n", encoding="utf-8")
     result = run(project, "prevalence")
     assert result.exit_code != 0 and "few_min" in result.output and "Traceback" not in result.output
+
+
+def test_a_docx_zip_bomb_is_refused_before_it_is_read(project, tmp_path):
+    """A .docx whose document.xml expands a thousandfold is refused, not read into memory."""
+    import zipfile
+
+    path = tmp_path / "bom.docx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("[Content_Types].xml", "<Types/>")
+        zf.writestr("word/document.xml", "<w:document>" + " " * 50_000_000 + "</w:document>")
+    result = finishes(lambda: run(project, "import", str(path)))
+    assert result.exit_code != 0 and "zip bomb" in result.output and "bom.docx" in result.output

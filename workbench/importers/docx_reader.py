@@ -71,12 +71,34 @@ def paragraph_text(p: Any) -> str:
     return normalise_text("".join(out))
 
 
+MAX_DOCX_XML = 200 * 2**20
+"""Largest sum of a .docx's XML parts (an interview of two hours is about 2 MB)."""
+
+
+def _check_archive(path: Path) -> None:
+    """Refuse a .docx that is a zip bomb, has unsafe entries or more XML than any interview,
+    before python-docx reads its parts into memory (the REFI-QDA archive checks)."""
+    from workbench.errors import WorkbenchError
+    from workbench.refiqda.safety import open_archive
+
+    try:
+        with open_archive(path) as archive:
+            xml = sum(info.file_size for info in archive._by_lower.values()
+                      if info.filename.lower().endswith((".xml", ".rels")))
+    except WorkbenchError as exc:
+        raise ImportFileError(f"cannot open the Word file: {exc.message}", path=path) from exc
+    if xml > MAX_DOCX_XML:
+        raise ImportFileError(f"the Word file holds {xml / 2**20:,.0f} MB of text XML; at most "
+                              f"{MAX_DOCX_XML // 2**20} MB are read (a zip bomb?)", path=path)
+
+
 def read_docx(path: Path) -> ParsedTranscript:
     import docx  # python-docx, imported only when a .docx is read
     from docx.table import Table
 
     if not zipfile.is_zipfile(path):
         raise ImportFileError("not a Word .docx file (it is not a ZIP archive)", path=path)
+    _check_archive(path)
     try:
         document = docx.Document(str(path))
         blocks = list(document.iter_inner_content())

@@ -127,8 +127,13 @@ def _read_csv_rows(path: Path, text: str) -> list[tuple[int, dict]]:
 
 def read_rows(path: Path | str) -> list[tuple[int, dict]]:
     """The rows of a codings file with their line numbers (``.yaml``/``.yml`` or ``.csv``)."""
+    from workbench.yamlfile import MAX_CHARS
+
     path = Path(path)
     try:
+        if path.stat().st_size > MAX_CHARS:
+            raise WorkbenchError(f"the file is {path.stat().st_size:,} bytes; codings files of at "
+                                 f"most {MAX_CHARS:,} bytes are read", path=path)
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError as exc:
         raise WorkbenchError("no such file", path=path) from exc

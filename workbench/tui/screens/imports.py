@@ -25,6 +25,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Label, ProgressBar, Static
 
+from workbench.textsafety import shown
 from workbench.tui.screens.dialogs import PromptScreen
 
 if TYPE_CHECKING:
@@ -99,7 +100,7 @@ class ImportTranscriptsScreen(ModalScreen[None]):
 
     def _progress(self, n: int, total: int, message: str) -> None:
         self.query_one(ProgressBar).update(total=max(total, 1), progress=n)
-        self.query_one("#import-message", Static).update(message)
+        self.query_one("#import-message", Static).update(Text(shown(message, one_line=True)))
 
     def _finished(self, results: list) -> None:
         self.results = results
@@ -112,8 +113,10 @@ class ImportTranscriptsScreen(ModalScreen[None]):
                 details = "; ".join([details, *r.warnings] if details else r.warnings)
             if r.flagged_codings:
                 details += f"; {len(r.flagged_codings)} coding(s) flagged to check"
-            table.add_row(Text(r.path.name), Text(r.status, style=styles.get(r.status, "")),
-                          Text(r.transcript_id or ""), Text(details))
+            # file names and messages come from the disk: no terminal controls, no markup
+            table.add_row(Text(shown(r.path.name, one_line=True)),
+                          Text(r.status, style=styles.get(r.status, "")),
+                          Text(r.transcript_id or ""), Text(shown(details, one_line=True)))
         counts: dict[str, int] = {}
         for r in results:
             counts[r.status] = counts.get(r.status, 0) + 1

@@ -100,3 +100,21 @@ def test_codebook_export_needs_force_for_another_file(project, tmp_path):
     assert run(project, "codebook", "export").exit_code == 0
     assert run(project, "codebook", "export").exit_code == 0
     assert run(project, "codebook", "export", str(project.codebook_file)).exit_code == 0
+
+
+def test_codebook_export_keeps_edits_that_were_never_imported(project):
+    """Rewriting codebooks/codebook.yaml over a hand edit keeps that edit in the backups."""
+    from workbench.services import codebook
+
+    codebook.add(project.db, "anna", "Signalen")
+    assert run(project, "codebook", "export").exit_code == 0
+    shared = project.codebook_file
+    again = run(project, "codebook", "export")  # nothing edited: no copy
+    assert again.exit_code == 0 and "never imported" not in again.output
+    shared.write_text(shared.read_text(encoding="utf-8").replace("Signalen", "Signalen en zorgen"),
+                      encoding="utf-8")
+    result = run(project, "codebook", "export")
+    assert result.exit_code == 0 and "never imported" in result.output
+    kept = list((project.root / "exports" / "backups").glob("codebook-not-imported-*.yaml"))
+    assert len(kept) == 1 and "Signalen en zorgen" in kept[0].read_text(encoding="utf-8")
+    assert "Signalen en zorgen" not in shared.read_text(encoding="utf-8")

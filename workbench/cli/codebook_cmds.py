@@ -268,7 +268,10 @@ def export_cmd(project, coder, path, force) -> None:
     path = path or project.codebook_file
     suffix = path.suffix.lower()
     if suffix in (".yaml", ".yml"):
-        n = codebook_sync.write_yaml(project.db, path)
+        n, kept = codebook_sync.write_yaml_keeping(project.db, path)
+        if kept is not None:
+            echo(f"warning: {path} held edits that were never imported; they are kept in {kept} "
+                 f"('workbench codebook import {kept}' brings them in)", err=True)
     elif suffix == ".qdc":
         _qdc_module().write_qdc(project.db, path)
         n = len(codebook_sync.entries_from_db(project.db))

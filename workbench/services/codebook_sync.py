@@ -867,12 +867,48 @@ def to_yaml_text(entries: list[CodeEntry]) -> str:
 
 def write_yaml(db: sqlite_utils.Database, path: Path | str) -> int:
     """Write the database's codebook to ``path`` (atomically) and remember it as synced.
-    Returns the number of entries written."""
+    Returns the number of entries written (see :func:`write_yaml_keeping`)."""
+    return write_yaml_keeping(db, path)[0]
+
+
+def write_yaml_keeping(db: sqlite_utils.Database, path: Path | str) -> tuple[int, Path | None]:
+    """Like :func:`write_yaml`; a file at ``path`` holding edits that were never imported (it
+    differs from the last synced codebook, or is not readable as one) is first copied to
+    ``exports/backups/`` — it is the researcher's work. Returns (entries, that copy or None)."""
     path = Path(path)
     entries = entries_from_db(db)
     text = to_yaml_text(entries)
     from workbench.files import write_atomic
 
+    kept = _keep_unimported(db, path, text)
     write_atomic(path, text, force=True, create_parents=True)
     mark_synced(db, entries)
-    return len(entries)
+    return len(entries), kept
+
+
+def _keep_unimported(db: sqlite_utils.Database, path: Path, text: str) -> Path | None:
+    import shutil
+
+    from workbench.clock import now_iso
+
+    if not path.is_file():
+        return None
+    try:
+        if path.read_text(encoding="utf-8-sig") == text:
+            return None
+        on_file = {e.id: e.snapshot() for e in read_yaml(path)}
+        if on_file == _base(db):
+            return None  # what the workbench last wrote or imported: no edits of the researcher
+    except (WorkbenchError, OSError, UnicodeDecodeError):
+        pass  # unreadable as a codebook: still the researcher's file
+    folder = None
+    for row in db.execute("pragma database_list").fetchall():
+        if row[1] == "main" and row[2]:
+            folder = Path(row[2]).parent / "exports" / "backups"
+    if folder is None:
+        return None
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = now_iso().replace(":", "").replace("-", "")[:15]
+    target = folder / f"{path.stem}-not-imported-{stamp}{path.suffix}"
+    shutil.copy2(path, target)
+    return target

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import stat
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -42,12 +43,53 @@ def protected_reason(path: Path | str) -> str | None:
                     (parent.parent.parent / DB_NAME).is_file():
                 return "lies in the project's backups folder"
     try:
-        with open(real, "rb") as fh:
-            if fh.read(16) == _SQLITE_HEADER:
-                return "is an SQLite database"
+        if real.is_file():  # never open a pipe or a device: that could block
+            with open(real, "rb") as fh:
+                if fh.read(16) == _SQLITE_HEADER:
+                    return "is an SQLite database"
     except OSError:
         pass
     return None
+
+
+INPUT_LIMIT = 64_000_000
+"""Largest input file read whole (a codebook, codings, survey or settings file)."""
+
+
+def read_input(path: Path | str, *, limit: int = INPUT_LIMIT) -> bytes:
+    """The bytes of a file the user gave, read safely: a folder, a pipe, a device (``/dev/zero``)
+    or a socket is refused before it is opened (reading one could block or never end), and
+    so is a file over ``limit`` bytes. A missing file raises :class:`FileNotFoundError` for
+    the caller's own message."""
+    path = Path(path)
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        raise
+    except OSError as exc:
+        raise WorkbenchError(f"cannot read the file: {exc.strerror or exc}", path=path) from exc
+    if stat.S_ISDIR(info.st_mode):
+        raise WorkbenchError("is a folder, not a file", path=path)
+    if not stat.S_ISREG(info.st_mode):
+        raise WorkbenchError("is not a regular file (a pipe, a device or a socket); give a file",
+                             path=path)
+    if info.st_size > limit:
+        raise WorkbenchError(f"the file is {info.st_size:,} bytes; at most {limit:,} are read",
+                             path=path)
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read(limit + 1)
+    except OSError as exc:
+        raise WorkbenchError(f"cannot read the file: {exc.strerror or exc}", path=path) from exc
+    if len(data) > limit:
+        raise WorkbenchError(f"the file grew past {limit:,} bytes while it was read", path=path)
+    return data
+
+
+def read_input_text(path: Path | str, *, encoding: str = "utf-8-sig", limit: int = INPUT_LIMIT) -> str:
+    """:func:`read_input` decoded (a :class:`UnicodeDecodeError` is left to the caller's
+    message); line breaks as in the file."""
+    return read_input(path, limit=limit).decode(encoding)
 
 
 @contextmanager

@@ -11,6 +11,7 @@ import click
 
 from workbench.cli.common import (
     State,
+    WholeNumber,
     echo,
     echo_json,
     echo_table,
@@ -56,8 +57,8 @@ def _parse_span(value: str) -> tuple[int, int]:
 @click.argument("transcript")
 @click.argument("code_ref", metavar="CODE")
 @click.option("--span", help="START:END string offsets (see 'workbench show T --sentences').")
-@click.option("--sentence", type=int, help="Sentence number N of the transcript.")
-@click.option("--turn", type=int, help="Turn number N of the transcript.")
+@click.option("--sentence", type=WholeNumber(), help="Sentence number N of the transcript.")
+@click.option("--turn", type=WholeNumber(), help="Turn number N of the transcript.")
 @click.option("--quote", help="A quote as the report prints it ([…], [words], curly quotes); codes the "
               "passage it stands for, found word for word, else fuzzily (refused when weak or ambiguous).")
 @click.option("--include-interviewer", is_flag=True,
@@ -383,7 +384,7 @@ def redo(project, coder) -> None:
 
 @click.command()
 @click.option("--coder", "only_coder", help="Filter: only changes by this coder (default: every coder's).")
-@click.option("--limit", type=click.IntRange(min=0), default=30, show_default=True, help="How many changes (0: all).")
+@click.option("--limit", type=WholeNumber(min=0), default=30, show_default=True, help="How many changes (0: all).")
 @json_option
 @with_project_filter
 def history(project, only_coder, limit, as_json) -> None:
@@ -409,7 +410,7 @@ def history(project, only_coder, limit, as_json) -> None:
 @click.option("--coder", "only_coder",
               help="Whose codings to count: a coder's name, or consensus (default: yours, the acting coder).")
 @click.option("--all-coders", is_flag=True, help="Count every coder's codings together.")
-@click.option("--min-count", type=click.IntRange(min=1), default=1, show_default=True, help="Co-occurrences listed from this count.")
+@click.option("--min-count", type=WholeNumber(min=1), default=1, show_default=True, help="Co-occurrences listed from this count.")
 @json_option
 @with_project_filter
 def themes(project, only_coder, all_coders, min_count, as_json) -> None:

@@ -13,6 +13,27 @@ import click
 
 from workbench.errors import WorkbenchError
 
+MAX_INT = 2**53
+"""Bound of every whole-number option: larger ones cannot be stored or compared (SQLite)."""
+
+
+class WholeNumber(click.ParamType):
+    """A whole number (at least ``min``) that SQLite can hold: ``--sentence 99999999999999999999``
+    is a usage error, not an overflow deep in a query."""
+
+    name = "integer"
+
+    def __init__(self, min: int | None = None) -> None:  # noqa: A002 - click's own word
+        self.min = min
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        number = click.INT.convert(value, param, ctx)
+        if abs(number) > MAX_INT:
+            self.fail(f"{value} is too large (at most {MAX_INT:,})", param, ctx)
+        if self.min is not None and number < self.min:
+            self.fail(f"{number} is not in the range x>={self.min}", param, ctx)
+        return number
+
 
 class State:
     def __init__(self) -> None:
@@ -159,6 +180,8 @@ def run_guarded(func: Callable[[], Any]) -> Any:
         obj = state.find_object(State) if state is not None else None
         project = getattr(obj, "_project", None)
         fail(str(explain(exc, project.db_path if project is not None else None)))
+    except OverflowError as exc:  # a number beyond what SQLite stores
+        fail(f"a number given is too large ({exc})")
     except BrokenPipeError:  # output piped into `head` and the like
         import os
 

@@ -10,6 +10,7 @@ import click
 
 from workbench.cli.common import (
     State,
+    WholeNumber,
     echo,
     echo_json,
     echo_table,
@@ -182,7 +183,7 @@ def _marked(text: str, offset: int, matches: list) -> str:
 @click.option("--respondent", help="Only this transcript (id or respondent label).")
 @click.option("--respondents", "respondents_only", is_flag=True,
               help="Only what respondents said (leave out the interviewers' turns).")
-@click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True,
+@click.option("--limit", type=WholeNumber(min=1), default=50, show_default=True,
               help="Show at most this many hits (best first).")
 @json_option
 @with_project
@@ -404,8 +405,8 @@ def allow_list(project, coder, as_json: bool) -> None:
 @click.command(short_help="Suggest codes and in-vivo code names for a passage.")
 @click.argument("transcript")
 @click.option("--span", help="The passage as START:END offsets.")
-@click.option("--sentence", type=int, help="The passage as a sentence number (see 'workbench show --sentences').")
-@click.option("--limit", type=click.IntRange(min=1), default=5, show_default=True,
+@click.option("--sentence", type=WholeNumber(), help="The passage as a sentence number (see 'workbench show --sentences').")
+@click.option("--limit", type=WholeNumber(min=1), default=5, show_default=True,
               help="Show at most this many codes and this many new names.")
 @json_option
 @with_project

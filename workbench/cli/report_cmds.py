@@ -14,6 +14,7 @@ import click
 
 from workbench.cli.common import (
     State,
+    WholeNumber,
     echo,
     echo_json,
     echo_table,
@@ -213,7 +214,7 @@ def quote_remove(project, coder, quote_or_coding: str) -> None:
 
 @quote.command("move")
 @click.argument("quote_id")
-@click.argument("position", type=int)
+@click.argument("position", type=WholeNumber())
 @with_project
 def quote_move(project, coder, quote_id: str, position: int) -> None:
     """Set a quote's position (quotes print in position order)."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import click
 
-from workbench.cli.common import echo, echo_json, json_option, with_project
+from workbench.cli.common import WholeNumber, echo, echo_json, json_option, with_project
 
 
 def register(cli: click.Group) -> None:
@@ -23,7 +23,7 @@ def _coders(value: str | None) -> list[str] | None:
 @click.option("--format", "fmt", type=click.Choice(["svg", "png", "mermaid", "md"]), default="svg",
               show_default=True, help="svg/png picture, Mermaid text (.mmd), or Markdown with a Mermaid block.")
 @click.option("--cooccurrence", is_flag=True, help="Add arcs between codes coded on overlapping passages.")
-@click.option("--min", "min_count", type=click.IntRange(min=1), default=2, show_default=True,
+@click.option("--min", "min_count", type=WholeNumber(min=1), default=2, show_default=True,
               help="With --cooccurrence: only pairs that overlap in at least N interviews.")
 @click.option("--title", default="Thematische kaart", show_default=True,
               help="The title on the map (the map's other texts are Dutch, like the exports).")

@@ -34,6 +34,8 @@ from pathlib import Path
 
 from workbench.errors import ImportFileError
 
+MAX_FILE_BYTES = 50 * 1024 * 1024
+"""Largest transcript or sidecar file read (as :data:`workbench.importers.MAX_BYTES`)."""
 _CONTROL_OK = {"\n", "\t", "\r", "\f", "\v"}
 # C0 controls other than line breaks and tabs, DEL, and C1 controls other than NEL (a line
 # break): a terminal acts on them (ESC, CSI U+009B), and a text file never holds them.
@@ -164,8 +166,13 @@ def decode_bytes(data: bytes, path: Path, warnings: list[str] | None = None) -> 
 
 
 def read_text_file(path: Path, warnings: list[str] | None = None) -> str:
+    from workbench.errors import WorkbenchError
+    from workbench.files import read_input
+
     try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ImportFileError(f"cannot read the file: {exc.strerror}", path=path) from exc
+        data = read_input(path, limit=MAX_FILE_BYTES)
+    except FileNotFoundError as exc:
+        raise ImportFileError("no such file", path=path) from exc
+    except WorkbenchError as exc:
+        raise ImportFileError(exc.message, path=path) from exc
     return decode_bytes(data, path, warnings)

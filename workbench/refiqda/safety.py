@@ -208,7 +208,9 @@ def read_xml_file(path: Path | str, *, what: str = "codebook") -> Element:
         size = path.stat().st_size
         if size > MAX_XML_BYTES:
             raise UnsafeArchiveError(f"the {what} is {size:,} bytes (at most {MAX_XML_BYTES:,})", path=path)
-        data = path.read_bytes()
+        from workbench.files import read_input
+
+        data = read_input(path, limit=MAX_XML_BYTES)
     except FileNotFoundError as exc:
         raise WorkbenchError("no such file", path=path) from exc
     except OSError as exc:

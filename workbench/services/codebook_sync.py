@@ -41,6 +41,7 @@ import sqlite_utils
 from workbench.clock import now_iso
 from workbench.db.changes import record
 from workbench.errors import ConflictError, WorkbenchError
+from workbench.files import read_input_text
 from workbench.textsafety import name_key
 
 FORMAT_VERSION = 1
@@ -680,7 +681,7 @@ def read_yaml(path: Path | str) -> list[CodeEntry]:
 
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = read_input_text(path)
     except FileNotFoundError as exc:
         raise WorkbenchError("no such codebook file", path=path) from exc
     except UnicodeDecodeError as exc:
@@ -894,7 +895,7 @@ def _keep_unimported(db: sqlite_utils.Database, path: Path, text: str) -> Path |
     if not path.is_file():
         return None
     try:
-        if path.read_text(encoding="utf-8-sig") == text:
+        if read_input_text(path) == text:
             return None
         on_file = {e.id: e.snapshot() for e in read_yaml(path)}
         if on_file == _base(db):

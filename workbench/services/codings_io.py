@@ -28,6 +28,7 @@ from pathlib import Path
 import sqlite_utils
 
 from workbench.errors import WorkbenchError
+from workbench.files import read_input_text
 from workbench.project import Project, validate_name
 from workbench.textsafety import from_spreadsheet_cell, spreadsheet_cell
 
@@ -134,7 +135,7 @@ def read_rows(path: Path | str) -> list[tuple[int, dict]]:
         if path.stat().st_size > MAX_CHARS:
             raise WorkbenchError(f"the file is {path.stat().st_size:,} bytes; codings files of at "
                                  f"most {MAX_CHARS:,} bytes are read", path=path)
-        text = path.read_text(encoding="utf-8-sig")
+        text = read_input_text(path)
     except FileNotFoundError as exc:
         raise WorkbenchError("no such file", path=path) from exc
     except UnicodeDecodeError as exc:

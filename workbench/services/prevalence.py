@@ -24,6 +24,7 @@ from pathlib import Path
 import sqlite_utils
 
 from workbench.errors import WorkbenchError
+from workbench.files import read_input_text
 
 THRESHOLDS_FILE = "prevalence.yaml"
 THRESHOLDS_KEY = "prevalence_thresholds"
@@ -110,7 +111,7 @@ def load_thresholds(project=None, db: sqlite_utils.Database | None = None) -> Th
             from workbench.yamlfile import load
 
             try:
-                data = load(path.read_text(encoding="utf-8"), path)
+                data = load(read_input_text(path), path)
             except UnicodeDecodeError as exc:
                 raise WorkbenchError("is not UTF-8 text", path=path) from exc
             if isinstance(data, dict) and "prevalence" in data:

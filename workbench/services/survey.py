@@ -23,6 +23,7 @@ import sqlite_utils
 from workbench.clock import now_iso
 from workbench.db.changes import record
 from workbench.errors import ConflictError, NotFoundError, WorkbenchError
+from workbench.files import read_input_text
 
 THEMES_FILE = "survey_themes.yaml"
 FIGURES_FILE = "survey_figures.csv"
@@ -131,7 +132,7 @@ def load_themes(path: Path | str) -> list[SurveyTheme]:
 
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_input_text(path)
     except FileNotFoundError as exc:
         raise NotFoundError(
             "no survey themes file. It lists the report's survey themes in order, e.g.\n"
@@ -217,7 +218,7 @@ def load_figures(path: Path | str, themes: list[SurveyTheme] | None = None) -> l
     """Read and validate a survey figures CSV (rows starting with '#' are comments)."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = read_input_text(path)
     except FileNotFoundError:
         return []
     except UnicodeDecodeError as exc:

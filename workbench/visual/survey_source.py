@@ -14,6 +14,7 @@ import re
 from pathlib import Path
 
 from workbench.errors import WorkbenchError
+from workbench.files import read_input_text
 
 FILE_NAME = "survey_themes.yaml"
 
@@ -55,7 +56,7 @@ def read_survey_yaml(path: Path) -> list[dict]:
     from workbench.yamlfile import load
 
     try:
-        data = load(path.read_text(encoding="utf-8"), path, _string_loader())
+        data = load(read_input_text(path), path, _string_loader())
     except UnicodeDecodeError as exc:
         raise WorkbenchError("is not UTF-8 text", path=path) from exc
     if isinstance(data, dict):

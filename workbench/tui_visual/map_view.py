@@ -13,9 +13,10 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import Footer, Header, Static, Tree
+from textual.widgets import Footer, Header, Tree
 from textual.widgets.tree import TreeNode
 
+from workbench.tui.widgets.plain import Static
 from workbench.tui_visual.live import LiveScreen
 from workbench.visual.map_model import MapNode, ThematicMap
 

@@ -15,9 +15,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Footer, Header, OptionList, Static
+from textual.widgets import DataTable, Footer, Header, OptionList
 from textual.widgets.option_list import Option
 
+from workbench.tui.widgets.plain import Static
 from workbench.tui_visual.live import LiveScreen
 from workbench.visual.matrix import BY, COUNTS, ROWS, Matrix
 

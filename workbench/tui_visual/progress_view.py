@@ -8,8 +8,9 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Footer, Header
 
+from workbench.tui.widgets.plain import Static
 from workbench.tui_visual.live import LiveScreen
 
 

@@ -16,10 +16,11 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, OptionList, Static
+from textual.widgets import DataTable, Footer, Header, OptionList
 from textual.widgets.option_list import Option
 
 from workbench.tui.screens.dialogs import ChoiceScreen, PromptScreen
+from workbench.tui.widgets.plain import Static
 
 UNITS = ("sentence", "turn", "transcript")
 METRIC_COLUMNS = (

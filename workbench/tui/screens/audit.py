@@ -20,10 +20,11 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, ProgressBar, Static
+from textual.widgets import DataTable, Footer, Header, ProgressBar
 
 from workbench.audit.categories import label as category_label
 from workbench.tui.screens.dialogs import PromptScreen
+from workbench.tui.widgets.plain import Static
 
 CONTEXT_CHARS = 40
 

@@ -16,10 +16,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Header, Label, Markdown, OptionList, SelectionList, Static
+from textual.widgets import Footer, Header, Markdown, OptionList, SelectionList
 from textual.widgets.option_list import Option
 
 from workbench.tui.screens.dialogs import ChoiceScreen
+from workbench.tui.widgets.plain import Label, Static
 
 FORMATS = ("md", "docx")
 PREVIEW_DELAY = 0.3

@@ -23,10 +23,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Label, ProgressBar, Static
+from textual.widgets import DataTable, ProgressBar
 
 from workbench.textsafety import shown
 from workbench.tui.screens.dialogs import PromptScreen
+from workbench.tui.widgets.plain import Label, Static
 
 if TYPE_CHECKING:
     from workbench.tui.app import WorkbenchApp

@@ -15,11 +15,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Footer, Header
 
 from workbench.tui.screens.dialogs import ChoiceScreen, CodePicker, PromptScreen
 from workbench.tui.widgets.codebook_panel import CodebookPanel
 from workbench.tui.widgets.memo_panel import MemoPanel
+from workbench.tui.widgets.plain import Static
 from workbench.tui.widgets.transcript_view import Span, TranscriptView
 
 

@@ -14,10 +14,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header, OptionList, Static, Tree
+from textual.widgets import Footer, Header, OptionList, Tree
 from textual.widgets.option_list import Option
 
 from workbench.tui.widgets.codebook_panel import CodebookPanel
+from workbench.tui.widgets.plain import Static
 
 EXTRACT_CHARS = 240
 

@@ -13,10 +13,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Footer, Header
 
 from workbench.tui.area_keys import AREA_BINDINGS
 from workbench.tui.widgets.codebook_panel import CodebookPanel
+from workbench.tui.widgets.plain import Static
 
 
 def cut(text: str, room: int | None) -> str:

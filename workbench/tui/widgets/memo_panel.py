@@ -12,7 +12,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
-from textual.widgets import Label, Static, TextArea
+from textual.widgets import TextArea
+
+from workbench.tui.widgets.plain import Label, Static
 
 
 class MemoPanel(Vertical):

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import pytest
 
+from tests.test_tui import SIZE, open_reader, settle
 from workbench.services import codebook, coding, memos
 from workbench.tui.app import WorkbenchApp
-
-from tests.test_tui import SIZE, open_reader, settle
 
 HOSTILE = ["[/bold]", "[link=file:///etc/passwd]klik[/link]", "[b]vet", "\\[x]", "a]b[c", "[@click=app.quit]q[/]"]
 

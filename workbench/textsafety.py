@@ -24,6 +24,9 @@ from workbench.errors import WorkbenchError
 # Bidirectional embeddings, overrides, isolates and marks; invisible format characters.
 _BIDI = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
 _INVISIBLE = "\u00ad\u180e\u200b\u2060-\u2064\ufeff\ufff9-\ufffb"
+# Noncharacters: never text, and refused by XML (a Word export would fail on them).
+_NONCHARACTERS = "\ufdd0-\ufdef\ufffe\uffff"
+_INVISIBLE += _NONCHARACTERS
 _CONTROLS = "\x00-\x08\x0b-\x1f\x7f-\x9f"
 # In running text (memos, definitions) tabs and line breaks are fine; zero-width (non-)joiners
 # stay allowed (emoji need them).
@@ -109,6 +112,16 @@ def check_text(value: object, *, what: str = "text", limit: int = TEXT_LIMIT) ->
     if len(text) > limit:
         raise WorkbenchError(f"the {what} is {len(text):,} characters long; at most {limit:,} are allowed")
     return text
+
+
+XML_UNSAFE = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f{_NONCHARACTERS}\ud800-\udfff]")
+
+
+def xml_safe(text: str) -> str:
+    """``text`` with what XML cannot hold (C0 controls other than tab and line breaks,
+    noncharacters, lone surrogates) replaced by U+FFFD, for Word and REFI-QDA files; text
+    stored before the import refused these stays exportable."""
+    return XML_UNSAFE.sub("\ufffd", text)
 
 
 def cleaned(text: str, *, one_line: bool = False) -> tuple[str, int]:

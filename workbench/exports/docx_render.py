@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import io
 
+from workbench.textsafety import xml_safe
+
 
 def new_document(title: str):
     import docx
@@ -22,7 +24,7 @@ def new_document(title: str):
 def quote_paragraph(doc, quote: str, note: str | None = None):
     """A paragraph in the "Quote" style; ``note`` (e.g. "[niet geselecteerd]") in italics after it."""
     p = doc.add_paragraph(style="Quote")
-    p.add_run(quote)
+    p.add_run(xml_safe(quote))
     if note:
         run = p.add_run(f" {note}")
         run.italic = True

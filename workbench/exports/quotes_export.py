@@ -19,7 +19,7 @@ import sqlite_utils
 from workbench.errors import WorkbenchError
 from workbench.exports.files import export_path, write_file
 from workbench.exports.flags import FlaggedQuote, FlaggedQuotesError, FlagIndex
-from workbench.textsafety import spreadsheet_cell
+from workbench.textsafety import spreadsheet_cell, xml_safe
 
 FORMATS = ("md", "docx", "csv", "json")
 COLUMNS = (
@@ -131,7 +131,7 @@ def render_docx(rows: list[dict], title: str) -> bytes:
         for k, v in _details(r):
             p = doc.add_paragraph(style="List Bullet")
             p.add_run(f"{k}: ").bold = True
-            p.add_run(str(v))
+            p.add_run(xml_safe(str(v)))
     return save(doc)
 
 

@@ -40,7 +40,8 @@ _CONTROL_OK = {"\n", "\t", "\r", "\f", "\v"}
 # C0 controls other than line breaks and tabs, DEL, and C1 controls other than NEL (a line
 # break): a terminal acts on them (ESC, CSI U+009B), and a text file never holds them.
 _BAD_CONTROL = re.compile(
-    "[" + "".join(re.escape(chr(c)) for c in [*range(32), *range(0x7F, 0xA0)]
+    "[" + "".join(re.escape(chr(c)) for c in [*range(32), *range(0x7F, 0xA0), *range(0xFDD0, 0xFDF0),
+                                               0xFFFE, 0xFFFF]
                   if chr(c) not in _CONTROL_OK and c != 0x85) + "]"
 )
 _SPACES = "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"

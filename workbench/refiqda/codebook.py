@@ -135,7 +135,18 @@ def codebook_tree(db: sqlite_utils.Database) -> ET.Element:
 
 
 def serialise(root: ET.Element, default_ns: str) -> bytes:
+    """The XML of ``root``; characters XML cannot hold (noncharacters, controls stored before
+    the import refused them) become U+FFFD, so another program can always read the file."""
+    from workbench.textsafety import xml_safe
+
     ET.register_namespace("", default_ns)
+    for el in root.iter():
+        if el.text:
+            el.text = xml_safe(el.text)
+        if el.tail:
+            el.tail = xml_safe(el.tail)
+        for key, value in el.attrib.items():
+            el.attrib[key] = xml_safe(value)
     ET.indent(root)
     body = ET.tostring(root, encoding="unicode")
     return ('<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n").encode("utf-8")

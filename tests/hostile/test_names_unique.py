@@ -55,9 +55,9 @@ def test_the_index_refuses_a_duplicate_written_past_the_checks(project):
 
 def test_new_code_uses_a_code_made_a_moment_ago(project, add_transcript):
     add_transcript("T1")
-    first, _row, created = coding.apply_new_code(project.db, "anna", "T1", "Geronseld", 0, 10)
+    first, _row, created, _stored = coding.apply_new_code(project.db, "anna", "T1", "Geronseld", 0, 10)
     assert created
-    again, row, created = coding.apply_new_code(project.db, "bram", "T1", "geronseld", 5, 20)
+    again, row, created, _stored = coding.apply_new_code(project.db, "bram", "T1", "geronseld", 5, 20)
     assert not created and again["id"] == first["id"] and row["code_id"] == first["id"]
     assert project.db.execute("select count(*) from codes").fetchone()[0] == 1
     # the second change applied a code; its undo removes bram's coding only

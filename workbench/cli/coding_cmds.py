@@ -108,16 +108,16 @@ def code(project, coder, transcript, code_ref, span, sentence, turn, quote, incl
             raise NotFoundError(_unknown_code_message(db, code_ref)) from None
         for w in cb.near_duplicate_warnings(db, code_ref, "code"):
             echo(f"warning: {w}", err=True)
-        new_code, row, created = coding.apply_new_code(db, who, t["id"], code_ref, start, end, memo=memo)
+        new_code, row, created, stored = coding.apply_new_code(db, who, t["id"], code_ref, start,
+                                                               end, memo=memo)
         if created:
             echo(f"added code '{new_code['name']}' ({new_code['id']})", err=as_json)
         else:
             echo(f"note: the code '{new_code['name']}' ({new_code['id']}) was created a "
                        "moment ago (by another coder or window): it is used", err=True)
-    before = db.execute("select count(*) from codings").fetchone()[0]
     if new_code is None:
-        row = coding.apply_code(db, who, t["id"], code_ref, start, end, memo=memo)
-    existed = new_code is None and db.execute("select count(*) from codings").fetchone()[0] == before
+        row, stored = coding.code_passage(db, who, t["id"], code_ref, start, end, memo=memo)
+    existed = not stored
     excerpt = t["text"][row["start"]:row["end"]]
     turns = coding.interviewer_turns(db, t["id"], row["start"], row["end"])
     warnings = []

@@ -390,6 +390,50 @@ def m010_neutralise_stored_text(db: sqlite_utils.Database) -> None:
                          f"written out visibly (as \\u001b and the like): {counts}"])
 
 
+@migrations()
+def m011_unique_codings(db: sqlite_utils.Database) -> None:
+    """One coding per coder, code and span: a unique index on ``codings(transcript_id,
+    code_id, coder, start, end)``, so that two windows applying the same code to the same
+    passage at the same moment store one coding.
+
+    Existing duplicates are merged into the oldest: their memos are joined onto it, and quotes
+    and memos that pointed at a duplicate point at the one kept; said once (``notices``)."""
+    import json
+
+    groups = db.execute(
+        "select transcript_id, code_id, coder, start, [end] from codings group by 1, 2, 3, 4, 5 "
+        "having count(*) > 1").fetchall()
+    merged = 0
+    for key in groups:
+        rows = db.execute(
+            "select id, memo from codings where transcript_id = ? and code_id = ? and coder = ? "
+            "and start = ? and [end] = ? order by created_at, id", list(key)).fetchall()
+        keep, memo = rows[0][0], rows[0][1] or ""
+        for dup, dup_memo in rows[1:]:
+            if dup_memo and dup_memo.strip() and dup_memo.strip() not in memo:
+                memo = f"{memo.rstrip()}\n\n{dup_memo.strip()}" if memo.strip() else dup_memo.strip()
+            db.execute("update quotes set coding_id = ? where coding_id = ?", [keep, dup])
+            for qid, extra in db.execute("select id, extra_codings from quotes").fetchall():
+                try:
+                    ids = json.loads(extra or "[]")
+                except ValueError:
+                    continue
+                if isinstance(ids, list) and dup in ids:
+                    ids = list(dict.fromkeys(keep if i == dup else i for i in ids))
+                    db.execute("update quotes set extra_codings = ? where id = ?", [json.dumps(ids), qid])
+            db.execute("update memos set target_id = ? where target_kind = 'coding' and target_id = ?",
+                       [keep, dup])
+            db.execute("delete from refi_guids where kind = 'coding' and local_id = ?", [dup])
+            db.execute("delete from codings where id = ?", [dup])
+            merged += 1
+        db.execute("update codings set memo = ? where id = ?", [memo, keep])
+    db["codings"].create_index(["transcript_id", "code_id", "coder", "start", "end"],
+                               index_name="codings_one_per_span", unique=True)
+    if merged:
+        add_notices(db, [f"{merged} duplicate coding(s) (same coder, code and passage) were merged "
+                         "into the oldest; their memos were kept on it"])
+
+
 def add_notices(db: sqlite_utils.Database, notices: list[str]) -> None:
     """Remember ``notices`` for the researcher: the next command (or the UI) shows them once."""
     import json

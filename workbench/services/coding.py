@@ -10,6 +10,7 @@ removing or changing a coding is refused to anyone but its coder.
 from __future__ import annotations
 
 import secrets
+from typing import NamedTuple
 
 import sqlite_utils
 
@@ -79,23 +80,56 @@ def apply_code(
 ) -> dict:
     """Apply ``code`` (id or name) to ``[start, end)`` of ``transcript`` as ``coder``.
 
-    Applying the same code to the same span twice by one coder returns the existing coding.
-    """
+    Applying the same code to the same span twice by one coder returns the existing coding
+    (see :func:`code_passage`, which also says whether anything was stored)."""
+    return code_passage(db, coder, transcript, code, start, end, memo=memo)[0]
+
+
+def code_passage(
+    db: sqlite_utils.Database,
+    coder: str,
+    transcript: str,
+    code: str,
+    start: int,
+    end: int,
+    *,
+    memo: str = "",
+) -> tuple[dict, bool]:
+    """Apply ``code`` to ``[start, end)`` as ``coder``: ``(coding, stored)``. When the coder
+    has this code on this span already, nothing is stored or recorded (undo has nothing to
+    take) and ``stored`` is False: the CLI and the UI both say "already coded". The check runs
+    inside the write transaction, and a unique index stands behind it, so two windows applying
+    it at the same moment store one coding."""
     t = resolve_transcript(db, transcript)
     c = codebook.resolve(db, code)
     if c["kind"] != "code":
         raise WorkbenchError(f"'{c['name']}' is a theme; codings use codes")
     start, end = check_span(t["text"], start, end)
     memo = codebook.check_text(memo or "", "memo").strip()
-    same = list(db.query(
-        "select * from codings where transcript_id = ? and code_id = ? and coder = ? and start = ? and end = ?",
-        [t["id"], c["id"], coder, start, end],
-    ))
-    if same:
-        return same[0]
     row = _coding_row(t["id"], c["id"], coder, start, end, memo)
     with record(db, coder, "coding.apply", f"code '{c['name']}' on {t['id']} [{start}:{end}] “{_short(t['text'], start, end)}”") as cs:
-        return cs.insert("codings", row)
+        same = _same_coding(db, t["id"], c["id"], coder, start, end)
+        if same is not None:
+            return same, False
+        return cs.insert("codings", row), True
+
+
+def _same_coding(db: sqlite_utils.Database, tid: str, cid: str, coder: str, start: int,
+                 end: int) -> dict | None:
+    rows = list(db.query(
+        "select * from codings where transcript_id = ? and code_id = ? and coder = ? and start = ? and end = ?",
+        [tid, cid, coder, start, end]))
+    return rows[0] if rows else None
+
+
+class NewCoding(NamedTuple):
+    """What :func:`apply_new_code` did: the code, the coding, whether the code was made now,
+    and whether the coding was stored now (False: the coder had it already)."""
+
+    code: dict
+    coding: dict
+    code_created: bool
+    stored: bool
 
 
 def apply_new_code(
@@ -107,15 +141,14 @@ def apply_new_code(
     end: int,
     *,
     memo: str = "",
-) -> tuple[dict, dict, bool]:
+) -> NewCoding:
     """Create the code ``name`` and apply it to ``[start, end)`` as ``coder``: one recorded
     change, so one undo removes both (inductive coding).
 
     Create-or-use: when a code of that name exists by the time the write starts (another
     coder or process made it a moment ago), that code is applied instead; the name check and
-    the writes are one transaction, and a unique index on names is the last guard. Returns
-    ``(code row, coding row, created)``; nothing is written when the span is bad, the name
-    is not a valid name or the memo is too long."""
+    the writes are one transaction, and a unique index on names is the last guard. Nothing is
+    written when the span is bad, the name is not a valid name or the memo is too long."""
     t = resolve_transcript(db, transcript)
     start, end = check_span(t["text"], start, end)
     memo = codebook.check_text(memo or "", "memo").strip()
@@ -126,19 +159,17 @@ def apply_new_code(
         if existing is not None:
             cs.action = "coding.apply"
             cs.summary = f"code '{existing['name']}' on {t['id']} [{start}:{end}] “{excerpt}”"
-            same = db.execute(
-                "select * from codings where transcript_id = ? and code_id = ? and coder = ? "
-                "and start = ? and end = ?", [t["id"], existing["id"], coder, start, end]).fetchone()
+            same = _same_coding(db, t["id"], existing["id"], coder, start, end)
             if same is not None:
-                cols = [d[0] for d in db.execute("select * from codings limit 0").description]
-                return existing, dict(zip(cols, same, strict=True)), False
-            return existing, cs.insert("codings", _coding_row(t["id"], existing["id"], coder, start,
-                                                              end, memo)), False
+                return NewCoding(existing, same, False, False)
+            return NewCoding(existing, cs.insert("codings", _coding_row(
+                t["id"], existing["id"], coder, start, end, memo)), False, True)
         if code is None:  # it existed when we looked, and was gone when we wrote
             code = codebook.prepare(db, coder, name)
         cs.summary = f"new code '{code['name']}' on {t['id']} [{start}:{end}] “{excerpt}”"
         code = cs.insert("codes", code)
-        return code, cs.insert("codings", _coding_row(t["id"], code["id"], coder, start, end, memo)), True
+        return NewCoding(code, cs.insert("codings", _coding_row(t["id"], code["id"], coder, start,
+                                                                end, memo)), True, True)
 
 
 def _code_named(db: sqlite_utils.Database, name: str) -> dict | None:

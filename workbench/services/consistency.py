@@ -2,7 +2,7 @@
 
 SQLite checks pages and declared foreign keys; these check what the workbench promises:
 code and theme names unique as names compare (also if the index were missing or a name was
-edited outside the workbench), names and texts free of terminal controls, and references that
+edited outside the workbench), one coding per coder, code and span, names and texts free of terminal controls, and references that
 are not foreign keys (memos on transcripts and codings, the further codings of a quote).
 """
 
@@ -21,7 +21,15 @@ TEXTS = {"codes": ("definition", "inclusion", "exclusion", "example", "memo"), "
 
 def problems(db: sqlite_utils.Database) -> list[str]:
     """Every problem found, one line each (empty: consistent)."""
-    return [*_duplicate_names(db), *_unsafe_text(db), *_dangling(db)]
+    return [*_duplicate_names(db), *_duplicate_codings(db), *_unsafe_text(db), *_dangling(db)]
+
+
+def _duplicate_codings(db: sqlite_utils.Database) -> list[str]:
+    rows = db.execute(
+        "select transcript_id, code_id, coder, start, [end], group_concat(id, ', ') from codings "
+        "group by 1, 2, 3, 4, 5 having count(*) > 1").fetchall()
+    return [f"codings {ids} are one coding twice ({coder}, code {code}, {tid} [{start}:{end}]): "
+            "'workbench uncode ID' removes the extra one" for tid, code, coder, start, end, ids in rows]
 
 
 def _duplicate_names(db: sqlite_utils.Database) -> list[str]:

@@ -395,22 +395,54 @@ def store_transcript(db, built: BuiltTranscript, sentences, coder: str, existing
 
 
 def _reanchor_codings(db, old_text: str, new_text: str, tid: str) -> list[str]:
-    """Move each coding to where its words are in the new text; flag those that cannot be."""
+    """Move each coding to where its words are in the new text; flag those that cannot be.
+
+    One coding per coder, code and span holds throughout (a unique index): the moves are made
+    in two steps (first out of the way, then into place), and a coding that lands on the span
+    of another of the same coder and code joins it (its memo and quotes go over)."""
     flagged = []
-    for c in db.query("select id, start, end from codings where transcript_id = ?", [tid]):
+    targets: dict[str, tuple[int, int, str | None]] = {}
+    rows = list(db.query("select id, code_id, coder, start, end, memo from codings where transcript_id = ?", [tid]))
+    for c in rows:
         words = old_text[c["start"] : c["end"]]
         if new_text[c["start"] : c["end"]] == words:
             continue
         hits = [m.start() for m in re.finditer(re.escape(words), new_text)] if words else []
         if hits:
             best = min(hits, key=lambda h: abs(h - c["start"]))
-            db["codings"].update(c["id"], {"start": best, "end": best + len(words), "flag": None})
+            targets[c["id"]] = (best, best + len(words), None)
         else:
             end = min(c["end"], len(new_text))
             start = min(c["start"], end)
-            db["codings"].update(c["id"], {"start": start, "end": end, "flag": f"text changed on re-import; was: {words[:200]}"})
+            targets[c["id"]] = (start, end, f"text changed on re-import; was: {words[:200]}")
             flagged.append(c["id"])
+    for n, cid in enumerate(targets):  # out of the way: spans no coding can have
+        db.execute("update codings set start = ?, end = ? where id = ?", [-1 - n, -1 - n, cid])
+    by_id = {c["id"]: c for c in rows}
+    for cid, (start, end, flag) in targets.items():
+        c = by_id[cid]
+        twin = db.execute("select id, memo from codings where transcript_id = ? and code_id = ? and "
+                          "coder = ? and start = ? and end = ?",
+                          [tid, c["code_id"], c["coder"], start, end]).fetchone()
+        if twin is None:
+            db["codings"].update(cid, {"start": start, "end": end, "flag": flag})
+            continue
+        _join_coding(db, cid, c["memo"] or "", twin[0], twin[1] or "")
+        if cid in flagged:
+            flagged.remove(cid)
     return flagged
+
+
+def _join_coding(db, gone: str, memo: str, kept: str, kept_memo: str) -> None:
+    """Coding ``gone`` became a copy of ``kept``: its memo and what points at it move over."""
+    from workbench.services.codebook import _pk_of, references
+
+    if memo.strip() and memo.strip() not in kept_memo:
+        db["codings"].update(kept, {"memo": f"{kept_memo.rstrip()}\n\n{memo.strip()}".strip()})
+    for table, column, ref in references(db, "codings", gone):
+        db[table].update(_pk_of(db, table, ref), {column: kept})
+    db.execute("update memos set target_id = ? where target_kind = 'coding' and target_id = ?", [kept, gone])
+    db.execute("delete from codings where id = ?", [gone])
 
 
 # -- reading ---------------------------------------------------------------------------------

@@ -379,17 +379,22 @@ class ReaderScreen(Screen):
         with app.guard():  # type: ignore[attr-defined]
             before = {c.id for c in self.view.own}
             if "new" in answer:  # one change: one undo removes the code and the coding
-                code, row, _created = coding.apply_new_code(db, app.coder, self.transcript["id"],  # type: ignore[attr-defined]
-                                                            answer["new"], *span)
+                code, row, _created, stored = coding.apply_new_code(
+                    db, app.coder, self.transcript["id"], answer["new"], *span)  # type: ignore[attr-defined]
             else:
                 code = codebook.resolve(db, answer["code_id"], "code")
-                row = coding.apply_code(db, app.coder, self.transcript["id"], code["id"], *span)  # type: ignore[attr-defined]
+                row, stored = coding.code_passage(db, app.coder, self.transcript["id"],  # type: ignore[attr-defined]
+                                                  code["id"], *span)
             self.view.anchor = self.view.head = None
             self.found = None
             if row["id"] not in before:
                 self.view.add_span(Span(row["id"], code["id"], code["name"], code["colour"] or "",
                                         row["coder"], row["start"], row["end"], row["memo"] or ""))
             self._status()
+            if not stored:  # the same service answer as the CLI's "already coded"
+                self.notify(f"already coded “{code['name']}” here: nothing changed",
+                            severity="warning")
+                return
             app.data_changed(local=self)  # type: ignore[attr-defined]
             self.notify(f"coded “{code['name']}” ({row['end'] - row['start']} characters)")
 

@@ -152,6 +152,29 @@ def startup(directory: Path, runs: int) -> dict:
     return {"minimal": minimal, "app": app, "rows": line.split("rows=")[-1]}
 
 
+def integrity_cost(directory: Path, runs: int) -> dict:
+    """Opening the database when its file is as the workbench left it, against opening it
+    after something else touched it (then ``quick_check`` runs once)."""
+    import os
+
+    from workbench.db import connection, integrity
+
+    db_path = directory / "workbench.db"
+    trusted, checked = [], []
+    for _ in range(runs):
+        connection._VERIFIED.clear()
+        integrity.record_clean(db_path)
+        t0 = time.perf_counter()
+        connection.open_database(db_path).close()
+        trusted.append(time.perf_counter() - t0)
+        connection._VERIFIED.clear()
+        os.utime(db_path)  # as if another program wrote to it
+        t0 = time.perf_counter()
+        connection.open_database(db_path).close()
+        checked.append(time.perf_counter() - t0)
+    return {"trusted": statistics.median(trusted), "checked": statistics.median(checked)}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description="Benchmark the terminal workbench.")
     parser.add_argument("--size", choices=sorted(SIZES), default="full")
@@ -195,6 +218,13 @@ def main() -> None:
     print(f"start-up, workbench ({s['rows']} rows): best {best_app * 1000:.0f} ms, "
           f"median {med_app * 1000:.0f} ms")
     print(f"start-up ratio (median): {med_app / med_min:.2f}× (goal ≤ 2×)")
+
+    check = integrity_cost(directory, args.runs)
+    print(f"open the project database, file as the workbench left it (no check): median "
+          f"{check['trusted'] * 1000:.1f} ms")
+    print(f"open it after another program touched the file (quick_check): median "
+          f"{check['checked'] * 1000:.1f} ms ({check['checked'] / max(check['trusted'], 1e-9):.0f}× ; "
+          "paid once, then recorded)")
 
     apply_dir = args.dir / f"i{interviews}-c{codings}-apply"
     import shutil

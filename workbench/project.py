@@ -75,10 +75,17 @@ class Project:
         return db
 
     def close(self) -> None:
+        """Close this thread's connection; a clean close of a sound, writable database is
+        remembered, so that the next open need not check the file again."""
         db = getattr(self._local, "db", None)
         if db is not None:
+            clean = not getattr(db, "read_only", None)
             db.close()
             self._local.db = None
+            if clean:
+                from workbench.db.integrity import record_clean
+
+                record_clean(self.db_path)
 
     # -- settings -------------------------------------------------------------------------
     def get_setting(self, key: str, default: str | None = None) -> str | None:

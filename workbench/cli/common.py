@@ -54,7 +54,12 @@ class State:
             from workbench.db.schema import take_notices
 
             db = self._project.db
-            if db.read_only:
+            ctx = click.get_current_context(silent=True)
+            if ctx is not None:  # a clean close is remembered: no check of the file next time
+                ctx.call_on_close(self._project.close)
+            if db.read_only and "damaged" in db.read_only:
+                echo(f"warning: {db.read_only}", err=True)
+            elif db.read_only:
                 echo(f"note: {db.read_only}: the project is opened read-only; changes are refused",
                      err=True)
             else:
@@ -174,12 +179,13 @@ def run_guarded(func: Callable[[], Any]) -> Any:
     except WorkbenchError as exc:
         fail(str(exc))
     except sqlite3.DatabaseError as exc:  # a full disk, a read-only project, a lock, damage
-        from workbench.db.connection import explain
+        from workbench.db.connection import explain_for
 
         state = click.get_current_context(silent=True)
         obj = state.find_object(State) if state is not None else None
         project = getattr(obj, "_project", None)
-        fail(str(explain(exc, project.db_path if project is not None else None)))
+        db = getattr(project._local, "db", None) if project is not None else None
+        fail(str(explain_for(db, exc, project.db_path if project is not None else None)))
     except OverflowError as exc:  # a number beyond what SQLite stores
         fail(f"a number given is too large ({exc})")
     except BrokenPipeError:  # output piped into `head` and the like

@@ -92,6 +92,17 @@ def explain(exc: sqlite3.Error, path: Path | str | None) -> StorageError:
     return StorageError(f"database error: {text}; nothing was changed", kind="io", path=path)
 
 
+def explain_for(db: sqlite_utils.Database | None, exc: sqlite3.Error, path: Path | str | None) -> StorageError:
+    """:func:`explain`, but a write refused by a database opened read-only for a reason (damage,
+    a full disk) says that reason."""
+    problem = explain(exc, path)
+    reason = getattr(db, "read_only", None) if db is not None else None
+    if reason and problem.kind in ("read-only", "full", "io"):
+        text = reason if "nothing will be written" in reason else f"{reason}: nothing was changed"
+        return StorageError(text, kind="damaged" if "damaged" in reason else problem.kind, path=path)
+    return problem
+
+
 def connect(path: Path | str) -> sqlite_utils.Database:
     """Open a SQLite file with the workbench's pragmas, without running migrations.
 
@@ -125,11 +136,38 @@ def connect(path: Path | str) -> sqlite_utils.Database:
     return db
 
 
-def _open_read_only(path: Path) -> sqlite_utils.Database | None:
+_VERIFIED: set[str] = set()
+"""Database files this process has found sound (checked, or as the workbench left them)."""
+
+
+def _verified(db: sqlite_utils.Database, path: Path) -> sqlite_utils.Database:
+    """``db``, checked with ``quick_check`` when the file is not as the workbench left it; a
+    damaged file is reopened read-only with the reason, so that nothing is written to it."""
+    from workbench.db import integrity
+
+    key = str(path.resolve())
+    if key in _VERIFIED or not integrity.needs_check(path):
+        _VERIFIED.add(key)  # once per process: later connections (workers) trust it
+        return db
+    problem = integrity.damage(db)
+    if problem is None:
+        integrity.record_clean(path)
+        _VERIFIED.add(key)
+        return db
+    db.close()
+    message = integrity.damaged_message(problem)
+    fallback = _open_read_only(path, allow_wal=True)
+    if fallback is None:
+        raise WorkbenchError(message, path=path)
+    fallback.read_only = message  # type: ignore[attr-defined]
+    return fallback
+
+
+def _open_read_only(path: Path, *, allow_wal: bool = False) -> sqlite_utils.Database | None:
     """``path`` opened for reading only, without the files WAL needs; None when a write-ahead
     log holds changes not yet in the database file (reading without it would show old data)."""
     wal = Path(f"{path}-wal")
-    if not path.is_file() or (wal.exists() and wal.stat().st_size > 0):
+    if not path.is_file() or (wal.exists() and wal.stat().st_size > 0 and not allow_wal):
         return None
     try:
         conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True,
@@ -145,6 +183,8 @@ def open_database(path: Path | str, *, migrate: bool = True) -> sqlite_utils.Dat
     from workbench.db.schema import ensure_schema
 
     db = connect(path)
+    if not db.read_only:  # type: ignore[attr-defined]
+        db = _verified(db, Path(path))
     if migrate and db.read_only:  # type: ignore[attr-defined]
         from workbench.db.schema import migrations
 

@@ -230,6 +230,9 @@ class WorkbenchApp(App[None]):
         from workbench.db.schema import take_notices
 
         db = self.project.db
+        if db.read_only and "damaged" in db.read_only:  # type: ignore[attr-defined]
+            self.notify(db.read_only, title="Damaged: read-only", severity="error", timeout=60)  # type: ignore[attr-defined]
+            return
         if db.read_only:  # type: ignore[attr-defined]
             self.notify(f"{db.read_only}: the project is opened read-only; changes are refused",  # type: ignore[attr-defined]
                         title="Read-only", severity="warning", timeout=20)
@@ -246,10 +249,10 @@ class WorkbenchApp(App[None]):
         except WorkbenchError as exc:
             self.notify(str(exc), title="Not done", severity="error", timeout=8)
         except sqlite3.Error as exc:  # a full disk, a read-only project, a lock, damage
-            from workbench.db.connection import explain
+            from workbench.db.connection import explain_for
 
-            self.notify(explain(exc, self.project.db_path).message, title="Not done",
-                        severity="error", timeout=12)
+            self.notify(explain_for(self.project.db, exc, self.project.db_path).message,
+                        title="Not done", severity="error", timeout=12)
 
     def data_changed(self, *, local: Screen | None = None) -> None:
         """Something changed: refresh the codebook here, mark the other screens stale."""

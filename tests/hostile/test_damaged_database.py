@@ -1,0 +1,114 @@
+"""Issue 25: a damaged project is noticed before anything is written to it.
+
+Copies of a project are damaged in several places (a table's pages, an index's pages, the
+middle of the file); the CLI and the terminal UI then open it read-only with a message that
+says what is damaged and how to restore, write nothing (the file's bytes are unchanged), and
+a sound project is not checked again on every open (only when the file is not as the
+workbench left it).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from tests.test_tui import SIZE, settle
+from workbench.cli.main import cli
+from workbench.db import integrity
+from workbench.project import Project
+from workbench.tui.app import WorkbenchApp
+
+
+def run(root: Path, *args):
+    return CliRunner().invoke(cli, ["--project", str(root), *args])
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _pages_of(db_path: Path, name: str) -> list[int]:
+    con = sqlite3.connect(db_path)
+    try:
+        return [r[0] for r in con.execute("select pageno from dbstat where name = ?", [name])]
+    except sqlite3.OperationalError:
+        return []
+    finally:
+        con.close()
+
+
+@pytest.fixture
+def sample_copy(sample_project, tmp_path):
+    sample_project.close()
+    root = tmp_path / "copy"
+    shutil.copytree(sample_project.root, root, ignore=shutil.ignore_patterns("*-wal", "*-shm"))
+    con = sqlite3.connect(root / "workbench.db")
+    con.execute("pragma wal_checkpoint(truncate)")
+    con.close()
+    return root
+
+
+def damage(db_path: Path, where: str) -> None:
+    size = db_path.stat().st_size
+    page = 4096
+    if where in ("sentences", "codings_spans"):
+        pages = _pages_of(db_path, where) or [size // page // 2]
+        offset = (pages[len(pages) // 2] - 1) * page + 100
+    else:  # the middle of the file
+        offset = size // 2
+    with db_path.open("r+b") as fh:
+        fh.seek(offset)
+        fh.write(bytes((i * 37 + 11) % 256 for i in range(4096)))
+
+
+@pytest.mark.parametrize("where", ["sentences", "codings_spans", "middle"])
+def test_the_cli_notices_damage_and_writes_nothing(sample_copy, where):
+    db_path = sample_copy / "workbench.db"
+    damage(db_path, where)
+    before = digest(db_path)
+    listing = run(sample_copy, "codebook", "list")
+    assert "damaged" in listing.output and "workbench restore" in listing.output
+    added = run(sample_copy, "codebook", "add", "Nieuwe code")
+    assert added.exit_code == 1 and "damaged" in added.output
+    coded = run(sample_copy, "code", "INT01", "Nieuwe code", "--new", "--sentence", "1")
+    assert coded.exit_code == 1
+    assert digest(db_path) == before
+
+
+async def test_the_ui_notices_damage_and_writes_nothing(sample_copy):
+    db_path = sample_copy / "workbench.db"
+    damage(db_path, "sentences")
+    before = digest(db_path)
+    project = Project.open(sample_copy)
+    assert project.db.read_only and "damaged" in project.db.read_only
+    app = WorkbenchApp(project, coder="anna")
+    notes: list[str] = []
+    original = app.notify
+    app.notify = lambda message, **kw: (notes.append(message), original(message, **kw))[1]
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        assert any("damaged" in n for n in notes)
+        from workbench.services import codebook
+
+        with app.guard():
+            codebook.add(project.db, "anna", "Nieuw")
+        assert any("damaged" in n and "nothing will be written" in n for n in notes[1:])
+    project.close()
+    assert digest(db_path) == before
+
+
+def test_a_sound_project_is_checked_only_when_something_else_touched_it(project, add_transcript):
+    add_transcript("T1")
+    project.close()
+    assert not integrity.needs_check(project.db_path)  # the clean close was recorded
+    with project.db_path.open("ab") as fh:  # another program touched the file
+        fh.write(b"")
+    import os
+
+    os.utime(project.db_path, ns=(1, 1))
+    assert integrity.needs_check(project.db_path)

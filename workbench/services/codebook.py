@@ -288,23 +288,31 @@ def _survey_sort_key(theme_id: str) -> tuple:
 
 # -- editing ------------------------------------------------------------------------------------
 
-def rename(db: sqlite_utils.Database, coder: str, ref: str, new_name: str) -> tuple[dict, list[str]]:
-    """Rename a code or theme. Returns the row and warnings about near-duplicate names."""
+def rename(db: sqlite_utils.Database, coder: str, ref: str, new_name: str, *,
+           seen: dict | None = None) -> tuple[dict, list[str]]:
+    """Rename a code or theme. Returns the row and warnings about near-duplicate names.
+
+    ``seen``: the row as a dialog showed it; if the project holds another version by the time
+    of the write, :class:`StaleError` says what it is now (nothing is changed)."""
     row = resolve(db, ref)
     new_name = validate_name(new_name, what=f"{row['kind']} name")
     clash = name_taken(db, new_name, row["kind"], exclude_id=row["id"])
     if clash:
         raise ConflictError(f"a {row['kind']} named '{clash['name']}' exists already ({clash['id']})")
-    if new_name == row["name"]:
+    if new_name == row["name"] and seen is None:
         return row, []
     warnings = near_duplicate_warnings(db, new_name, row["kind"], exclude_id=row["id"])
     with record(db, coder, f"{row['kind']}.rename", f"rename {row['kind']} '{row['name']}' to '{new_name}'") as cs:
+        still_as_seen(db, row["id"], seen)
+        if new_name == row["name"]:
+            return row, []
         return cs.update("codes", row["id"], {"name": new_name, **_stamp(coder)}), warnings
 
 
-def update_fields(db: sqlite_utils.Database, coder: str, ref: str, **fields: str) -> dict:
+def update_fields(db: sqlite_utils.Database, coder: str, ref: str, *, seen: dict | None = None,
+                  **fields: str) -> dict:
     """Change any of definition, inclusion, exclusion, example, colour, memo (``None`` skips a
-    field; an empty string clears it)."""
+    field; an empty string clears it). ``seen``: as for :func:`rename`."""
     row = resolve(db, ref)
     fields = {k: v for k, v in fields.items() if v is not None}
     if "name" in fields:
@@ -318,14 +326,19 @@ def update_fields(db: sqlite_utils.Database, coder: str, ref: str, **fields: str
     if "colour" in fields:
         fields["colour"] = check_colour(fields["colour"])
     changed = {k: str(v) for k, v in fields.items() if str(v) != (row[k] or "")}
-    if not changed:
+    if not changed and seen is None:
         return row
     with record(db, coder, f"{row['kind']}.edit", f"edit {', '.join(changed)} of '{row['name']}'") as cs:
+        still_as_seen(db, row["id"], seen)
+        if not changed:
+            return row
         return cs.update("codes", row["id"], {**changed, **_stamp(coder)})
 
 
-def move(db: sqlite_utils.Database, coder: str, ref: str, theme: str | None) -> dict:
-    """Put a code (or sub-theme) under ``theme`` (id or name), or under no theme (``None``)."""
+def move(db: sqlite_utils.Database, coder: str, ref: str, theme: str | None, *,
+         seen: dict | None = None) -> dict:
+    """Put a code (or sub-theme) under ``theme`` (id or name), or under no theme (``None``).
+    ``seen``: as for :func:`rename`."""
     row = resolve(db, ref)
     parent = _resolve_parent(db, theme) if theme else None
     if parent is not None and parent["id"] == row["id"]:
@@ -340,9 +353,42 @@ def move(db: sqlite_utils.Database, coder: str, ref: str, theme: str | None) -> 
         return row
     where = f"theme '{parent['name']}'" if parent else "no theme"
     with record(db, coder, f"{row['kind']}.move", f"move '{row['name']}' to {where}") as cs:
+        still_as_seen(db, row["id"], seen)
         return cs.update("codes", row["id"], {
             "parent_id": new_parent, "position": _next_position(db, new_parent), **_stamp(coder),
         })
+
+
+class StaleError(ConflictError):
+    """An edit made from a view of a code that another coder or process changed meanwhile;
+    ``current`` is the row as the project holds it now (None: it is gone)."""
+
+    def __init__(self, message: str, current: dict | None) -> None:
+        super().__init__(message)
+        self.current = current
+
+
+COMPARED = ("name", "parent_id", "definition", "inclusion", "exclusion", "example", "colour",
+            "memo", "updated_at")
+
+
+def still_as_seen(db: sqlite_utils.Database, code_id: str, seen: dict | None) -> None:
+    """Inside the write transaction: refuse when the code is no longer as ``seen`` (what the
+    dialog showed), saying what it is now and who changed it when."""
+    if seen is None:
+        return
+    rows = list(db.query("select * from codes where id = ?", [code_id]))
+    if not rows:
+        raise StaleError(f"changed meanwhile: '{seen.get('name')}' was deleted (or merged away) "
+                         "by another coder or window; nothing was changed", None)
+    now = rows[0]
+    if all((now.get(k) or "") == (seen.get(k) or "") for k in COMPARED if k in seen):
+        return
+    when = (now.get("updated_at") or "")[11:16]
+    by = f" (by {now.get('updated_by')}{', ' + when if when else ''})" if now.get("updated_by") else ""
+    what = f"now '{now['name']}'" if now["name"] != seen.get("name") else f"'{now['name']}' was edited"
+    raise StaleError(f"changed meanwhile: {what}{by}; nothing was changed — look again and retry",
+                     now)
 
 
 def _append_note(existing: str, note: str) -> str:
@@ -350,7 +396,8 @@ def _append_note(existing: str, note: str) -> str:
     return f"{existing}\n\n{note}" if existing else note
 
 
-def merge(db: sqlite_utils.Database, coder: str, source_ref: str, target_ref: str) -> dict:
+def merge(db: sqlite_utils.Database, coder: str, source_ref: str, target_ref: str, *,
+          seen: dict | None = None) -> dict:
     """Merge ``source`` into ``target`` (two codes, or two themes) and delete ``source``.
 
     Codes: every coding moves to the target; a coding identical to one the target has (same
@@ -371,6 +418,7 @@ def merge(db: sqlite_utils.Database, coder: str, source_ref: str, target_ref: st
             "merge codes into codes and themes into themes"
         )
     with record(db, coder, f"{source['kind']}.merge", f"merge '{source['name']}' into '{target['name']}'") as cs:
+        still_as_seen(db, source["id"], seen)  # ``seen``: the source as a dialog showed it
         return _merge_into(db, cs, coder, source, target)
 
 
@@ -509,7 +557,8 @@ def split(
     return {**created, "codings_by_coder": dict(sorted(by_coder.items()))}
 
 
-def delete(db: sqlite_utils.Database, coder: str, ref: str, force: bool = False) -> dict:
+def delete(db: sqlite_utils.Database, coder: str, ref: str, force: bool = False, *,
+           seen: dict | None = None) -> dict:
     """Delete a code or theme.
 
     A code with codings is refused unless ``force``; the forced delete removes its codings (and
@@ -538,6 +587,7 @@ def delete(db: sqlite_utils.Database, coder: str, ref: str, force: bool = False)
     if codings:
         summary += f" and its {len(codings)} coding(s) ({per_coder_text(by_coder)})"
     with record(db, coder, f"{row['kind']}.delete", summary) as cs:
+        still_as_seen(db, row["id"], seen)
         removed = _delete_row(db, cs, row)
         deleted = cs.rows[-1][2]
     return {**deleted, "removed_codings": removed, "codings_by_coder": dict(sorted(by_coder.items()))}

@@ -242,10 +242,13 @@ class WorkbenchApp(App[None]):
 
     # -- changes --------------------------------------------------------------------------
     @contextmanager
-    def guard(self) -> Iterator[None]:
-        """Show a workbench or database error as a notification; never crash the app."""
+    def guard(self, *, let_through: tuple[type[Exception], ...] = ()) -> Iterator[None]:
+        """Show a workbench or database error as a notification; never crash the app.
+        Errors of the types in ``let_through`` are for the caller to handle."""
         try:
             yield
+        except let_through:
+            raise
         except WorkbenchError as exc:
             self.notify(str(exc), title="Not done", severity="error", timeout=8)
         except sqlite3.Error as exc:  # a full disk, a read-only project, a lock, damage

@@ -54,33 +54,59 @@ def run(app: WorkbenchApp, panel: CodebookPanel, op: str) -> None:
         app.notify("highlight a code or theme in the codebook first", severity="warning")
         return
 
-    if op == "rename":
+    def stale(exc: codebook.StaleError, again) -> None:
+        """Another coder or window changed the code while the dialog was open: say so, show
+        the screens as they are now, and open the dialog again on the current version."""
+        app.notify(exc.message, title="Not saved", severity="warning", timeout=10)
+        app._refresh_current()
+        if exc.current is not None and again is not None:
+            again(exc.current)
+
+    def ask_rename(shown: dict) -> None:
         def rename(name: str | None) -> None:
             if name is None:
                 return
-            with app.guard():
-                new, warnings = codebook.rename(db, app.coder, row["id"], name)
-                done(f"renamed to '{new['name']}'", warnings)
+            try:
+                with app.guard(let_through=(codebook.StaleError,)):
+                    new, warnings = codebook.rename(db, app.coder, shown["id"], name, seen=shown)
+                    done(f"renamed to '{new['name']}'", warnings)
+            except codebook.StaleError as exc:
+                stale(exc, ask_rename)
 
-        app.push_screen(PromptScreen(f"Rename {row['kind']} “{row['name']}”", row["name"]), rename)
-    elif op == "edit":
+        app.push_screen(PromptScreen(f"Rename {shown['kind']} “{shown['name']}”", shown["name"]), rename)
+
+    def ask_edit(shown: dict) -> None:
         def edit(fields: dict | None) -> None:
             if fields is None:
                 return
-            with app.guard():
-                codebook.update_fields(db, app.coder, row["id"], **fields)
-                done(f"definition of '{row['name']}' saved")
+            try:
+                with app.guard(let_through=(codebook.StaleError,)):
+                    codebook.update_fields(db, app.coder, shown["id"], seen=shown, **fields)
+                    done(f"definition of '{shown['name']}' saved")
+            except codebook.StaleError as exc:
+                stale(exc, ask_edit)
 
-        app.push_screen(FieldsScreen(row), edit)
-    elif op == "memo":
+        app.push_screen(FieldsScreen(shown), edit)
+
+    def ask_memo(shown: dict) -> None:
         def memo(text: str | None) -> None:
             if text is None:
                 return
-            with app.guard():
-                codebook.update_fields(db, app.coder, row["id"], memo=text)
-                done(f"memo on '{row['name']}' saved")
+            try:
+                with app.guard(let_through=(codebook.StaleError,)):
+                    codebook.update_fields(db, app.coder, shown["id"], seen=shown, memo=text)
+                    done(f"memo on '{shown['name']}' saved")
+            except codebook.StaleError as exc:
+                stale(exc, ask_memo)
 
-        app.push_screen(PromptScreen(f"Memo on “{row['name']}”", row.get("memo") or ""), memo)
+        app.push_screen(PromptScreen(f"Memo on “{shown['name']}”", shown.get("memo") or ""), memo)
+
+    if op == "rename":
+        ask_rename(row)
+    elif op == "edit":
+        ask_edit(row)
+    elif op == "memo":
+        ask_memo(row)
     elif op == "move":
         themes = [r for r in panel.rows if r["kind"] == "theme" and r["id"] != row["id"]]
         choices = [(NO_THEME, "(no theme)")] + [
@@ -90,9 +116,13 @@ def run(app: WorkbenchApp, panel: CodebookPanel, op: str) -> None:
         def move(theme_id: str | None) -> None:
             if theme_id is None:
                 return
-            with app.guard():
-                codebook.move(db, app.coder, row["id"], None if theme_id == NO_THEME else theme_id)
-                done(f"moved '{row['name']}'")
+            try:
+                with app.guard(let_through=(codebook.StaleError,)):
+                    codebook.move(db, app.coder, row["id"], None if theme_id == NO_THEME else theme_id,
+                                  seen=row)
+                    done(f"moved '{row['name']}'")
+            except codebook.StaleError as exc:
+                stale(exc, None)
 
         app.push_screen(ChoiceScreen(f"Move “{row['name']}” to…", choices), move)
     elif op == "merge":
@@ -105,9 +135,12 @@ def run(app: WorkbenchApp, panel: CodebookPanel, op: str) -> None:
         def merge(target: str | None) -> None:
             if target is None:
                 return
-            with app.guard():
-                merged = codebook.merge(db, app.coder, row["id"], target)
-                done(f"merged '{row['name']}' into '{merged['name']}' (u to undo)")
+            try:
+                with app.guard(let_through=(codebook.StaleError,)):
+                    merged = codebook.merge(db, app.coder, row["id"], target, seen=row)
+                    done(f"merged '{row['name']}' into '{merged['name']}' (u to undo)")
+            except codebook.StaleError as exc:
+                stale(exc, None)
 
         app.push_screen(
             ChoiceScreen(f"Merge “{row['name']}” into… (its codings move there)", choices), merge)

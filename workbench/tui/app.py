@@ -226,8 +226,14 @@ class WorkbenchApp(App[None]):
         super().notify(shown(message), title=shown(title), severity=severity, timeout=timeout,
                        markup=False)
 
+    #: How often the app looks whether another process (the CLI, a second window) committed.
+    FOLLOW_SECONDS = 0.5
+
     def on_mount(self) -> None:
         from workbench.db.schema import take_notices
+
+        self._data_version: int | None = None
+        self.set_interval(self.FOLLOW_SECONDS, self.follow_project)
 
         db = self.project.db
         if db.read_only and "damaged" in db.read_only:  # type: ignore[attr-defined]
@@ -268,6 +274,25 @@ class WorkbenchApp(App[None]):
             elif hasattr(screen, "stale"):
                 screen.stale = True
         self._update_subtitle()
+
+    def follow_project(self) -> None:
+        """Show what another process changed, within a second: SQLite's ``data_version``
+        changes when another connection commits (not for this connection's own writes), so
+        the check costs one pragma. The current screen refreshes in place (cursor and
+        selection stay), the others when they are shown again."""
+        try:
+            version = self.project.db.execute("pragma data_version").fetchone()[0]
+        except sqlite3.Error:
+            return
+        if self._data_version is None:
+            self._data_version = version
+            return
+        if version != self._data_version:
+            self._data_version = version
+            self._refresh_current()
+            refresh = getattr(self.screen, "follow_project", None)
+            if refresh is not None and not hasattr(self.screen, "refresh_data"):
+                refresh()
 
     def _refresh_current(self) -> None:
         screen = self.screen

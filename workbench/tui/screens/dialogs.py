@@ -75,6 +75,17 @@ class CodePicker(ModalScreen[dict | None]):
             yield Static("↑↓ choose · Enter apply · Esc cancel", id="picker-hint",
                          classes="dialog-hint")
 
+    def follow_project(self) -> None:
+        """Another process changed the project while the picker is open: list the codes as
+        they are now (a rename shows, a deleted code goes), keeping what is typed."""
+        from workbench.services.codebook import list_codebook
+
+        order = {c["id"]: i for i, c in enumerate(self.codes)}
+        fresh = [c for c in list_codebook(self.app.project.db) if c["kind"] == "code"]  # type: ignore[attr-defined]
+        fresh.sort(key=lambda c: (order.get(c["id"], len(order)), c["name"].lower()))
+        self.codes = fresh
+        self._fill(self.query_one("#picker-input", Input).value)
+
     def on_mount(self) -> None:
         self._fill("")
         if self.suggest is not None:

@@ -121,6 +121,45 @@ def child_apply(directory: str, repeats: int) -> None:
     print("RESULT " + json.dumps(asyncio.run(run())), flush=True)
 
 
+def child_visits(directory: str, visits: int) -> None:
+    """Open and close the reader ``visits`` times; the process's memory after 10 and at the
+    end (issue 25: flat over a working day)."""
+    import asyncio
+    import gc
+
+    from workbench.project import Project
+    from workbench.tui.app import WorkbenchApp
+
+    def rss_mb() -> float:
+        with open("/proc/self/status") as fh:
+            for line in fh:
+                if line.startswith("VmRSS"):
+                    return int(line.split()[1]) / 1024
+        return 0.0
+
+    async def run() -> dict:
+        project = Project.open(directory)
+        app = WorkbenchApp(project)
+        tids = [r[0] for r in project.db.execute("select id from transcripts order by id")]
+        marks = {}
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            for i in range(visits):
+                app.open_transcript(tids[i % len(tids)])
+                await pilot.pause(0.02)
+                await app.workers.wait_for_complete()
+                await pilot.pause()
+                await pilot.press("escape")
+                await pilot.pause()
+                if i + 1 in (10, visits):
+                    await pilot.pause(0.6)
+                    gc.collect()
+                    marks[i + 1] = rss_mb()
+        return marks
+
+    print("RESULT " + json.dumps(asyncio.run(run())), flush=True)
+
+
 # -- parent --------------------------------------------------------------------------------------
 
 def _spawn(args: list[str]) -> tuple[float, str]:
@@ -195,6 +234,8 @@ def main() -> None:
             child_app(rest[0])
         elif kind == "apply":
             child_apply(rest[0], int(rest[1]))
+        elif kind == "visits":
+            child_visits(rest[0], int(rest[1]))
         return
 
     sys.path.insert(0, str(HERE))
@@ -244,6 +285,14 @@ def main() -> None:
           f"median {statistics.median(times):.1f} ms, p95 {p95:.1f} ms, max {times[-1]:.1f} ms "
           "(goal ≤ 50 ms)")
     print(f"peak memory (RSS) of the app process: {result['rss_mb']:.0f} MB (goal < 400 MB)")
+
+    visits = 40 if args.size == "smoke" else 100
+    _elapsed, line = _spawn(["--child", "visits", str(directory), str(visits)])
+    marks = {int(k): v for k, v in json.loads(line.split(" ", 1)[1]).items()}
+    grown = marks[visits] - marks[10]
+    print(f"memory over {visits} reader visits: {marks[10]:.0f} MB after 10, {marks[visits]:.0f} MB "
+          f"after {visits}: +{grown:.1f} MB, {grown / (visits - 10) * 1000:.0f} KB per visit "
+          "(goal: < 5 MB per 100 visits)")
 
 
 if __name__ == "__main__":

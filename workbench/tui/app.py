@@ -280,6 +280,7 @@ class WorkbenchApp(App[None]):
         changes when another connection commits (not for this connection's own writes), so
         the check costs one pragma. The current screen refreshes in place (cursor and
         selection stay), the others when they are shown again."""
+        self._forget_closed_watchers()
         try:
             version = self.project.db.execute("pragma data_version").fetchone()[0]
         except sqlite3.Error:
@@ -293,6 +294,15 @@ class WorkbenchApp(App[None]):
             refresh = getattr(self.screen, "follow_project", None)
             if refresh is not None and not hasattr(self.screen, "refresh_data"):
                 refresh()
+
+    def _forget_closed_watchers(self) -> None:
+        """Drop watchers of widgets that are gone. Each screen's ``Header`` watches the app's
+        title and sub-title; Textual forgets a closed watcher only when the watched value
+        changes, so every reader visit kept a Header (and its styles and caches) alive:
+        0.65 MB per visit, 100 MB over a working day."""
+        for watchers in getattr(self, "__watchers", {}).values():
+            watchers[:] = [(node, callback) for node, callback in watchers
+                           if not (getattr(node, "_closing", False) or getattr(node, "_closed", False))]
 
     def _refresh_current(self) -> None:
         screen = self.screen

@@ -226,6 +226,10 @@ class WorkbenchApp(App[None]):
         super().notify(shown(message), title=shown(title), severity=severity, timeout=timeout,
                        markup=False)
 
+    #: Classes for small terminals (see app.tcss): dialogs fill a narrow or short screen.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (74, "-roomy")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (26, "-tall")]
+
     #: How often the app looks whether another process (the CLI, a second window) committed.
     FOLLOW_SECONDS = 0.5
 

@@ -1,0 +1,28 @@
+"""Issue 25: the picker lists codes on a 40×12 terminal (it showed no entries)."""
+
+from __future__ import annotations
+
+from textual.widgets import OptionList
+
+from tests.test_tui import open_reader, settle
+from workbench.services import codebook
+from workbench.tui.app import WorkbenchApp
+from workbench.tui.screens.dialogs import CodePicker
+
+
+async def test_the_picker_lists_codes_at_40_by_12(project, add_transcript):
+    add_transcript("T1")
+    for name in ("Netwerk", "Signalen", "Geld"):
+        codebook.add(project.db, "anna", name)
+    app = WorkbenchApp(project)
+    async with app.run_test(size=(40, 12)) as pilot:
+        reader = await open_reader(app, pilot, "T1")
+        text = project.db["transcripts"].get("T1")["text"]
+        start = text.index("Ik werk")
+        reader._pick_code((start, start + 20))
+        await settle(app, pilot)
+        assert isinstance(app.screen, CodePicker)
+        options = app.screen.query_one("#picker-options", OptionList)
+        assert options.option_count >= 3
+        assert options.region.height >= 2  # rows on screen to show them
+        assert options.region.width <= 40

@@ -39,7 +39,7 @@ async def test_reader_and_panel_follow_another_process(project, add_transcript):
         other = open_database(project.db_path)  # the CLI, elsewhere
         row = coding.apply_code(other, "anna", "T1", code["id"], 0, 12)
         codebook.rename(other, "anna", code["id"], "Netwerken")
-        await pilot.pause(1.2)
+        await pilot.pause(1.5)
         await settle(app, pilot)
         assert row["id"] in {s.id for s in reader.view.own}
         assert "Netwerken" in labels(reader.query_one(CodebookPanel))
@@ -47,7 +47,7 @@ async def test_reader_and_panel_follow_another_process(project, add_transcript):
         undo_last(other, "anna")  # the rename
         undo_last(other, "anna")  # the coding
         other.close()
-        await pilot.pause(1.2)
+        await pilot.pause(1.5)
         await settle(app, pilot)
         assert row["id"] not in {s.id for s in reader.view.own}
         assert "Netwerken" not in labels(reader.query_one(CodebookPanel))
@@ -67,6 +67,6 @@ async def test_the_open_picker_follows_a_rename(project, add_transcript):
         other = open_database(project.db_path)
         codebook.rename(other, "anna", code["id"], "Netwerken")
         other.close()
-        await pilot.pause(1.2)
+        await pilot.pause(1.5)
         await settle(app, pilot)
         assert [c["name"] for c in app.screen.codes] == ["Netwerken"]

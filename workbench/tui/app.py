@@ -237,6 +237,7 @@ class WorkbenchApp(App[None]):
         from workbench.db.schema import take_notices
 
         self._data_version: int | None = None
+        self.follow_project()  # the baseline: what the screens are about to show
         self.set_interval(self.FOLLOW_SECONDS, self.follow_project)
 
         db = self.project.db

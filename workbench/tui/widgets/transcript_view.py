@@ -40,6 +40,11 @@ from workbench.tui.widgets.layout import (
 INDENT = 2
 GUTTER = 22
 OTHER_GUTTER = 16
+# How text is drawn (offsets unchanged: one character for one): a tab as a space, and a
+# zero-width joiner as a zero-width space. Terminals draw a joined emoji sequence (👨‍👩‍👧)
+# in 2 cells where the width tables count 6, which shifted the rest of its line 4 cells; drawn
+# unjoined, the sequence takes the cells that are counted.
+_DISPLAY = str.maketrans({"\t": " ", "\u200d": "\u200b"})
 
 
 @dataclass
@@ -557,7 +562,7 @@ class TranscriptView(ScrollView, can_focus=True):
                 style += select_style
             if word and word[0] <= a and word[1] >= b:
                 style += point_style
-            out.append(Segment(self.text[a:b].replace("\t", " "), style))
+            out.append(Segment(self.text[a:b].translate(_DISPLAY), style))
         return out
 
     def _gutter(self, row: int, line, base: Style) -> list[Segment]:

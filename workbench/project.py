@@ -79,7 +79,7 @@ class Project:
         remembered, so that the next open need not check the file again."""
         db = getattr(self._local, "db", None)
         if db is not None:
-            clean = not getattr(db, "read_only", None)
+            clean = getattr(db, "read_only", None) is None
             db.close()
             self._local.db = None
             if clean:

@@ -85,7 +85,7 @@ async def test_the_ui_notices_damage_and_writes_nothing(sample_copy):
     damage(db_path, "sentences")
     before = digest(db_path)
     project = Project.open(sample_copy)
-    assert project.db.read_only and "damaged" in project.db.read_only
+    assert project.db.read_only and "damaged" in project.db.read_only.message
     app = WorkbenchApp(project, coder="anna")
     notes: list[str] = []
     original = app.notify

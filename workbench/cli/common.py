@@ -57,11 +57,11 @@ class State:
             ctx = click.get_current_context(silent=True)
             if ctx is not None:  # a clean close is remembered: no check of the file next time
                 ctx.call_on_close(self._project.close)
-            if db.read_only and "damaged" in db.read_only:
-                echo(f"warning: {db.read_only}", err=True)
-            elif db.read_only:
-                echo(f"note: {db.read_only}: the project is opened read-only; changes are refused",
-                     err=True)
+            if db.read_only is not None and db.read_only.kind == "damaged":
+                echo(f"warning: {db.read_only.message}", err=True)
+            elif db.read_only is not None:
+                echo(f"note: {db.read_only.reason}: the project is opened read-only; changes are "
+                     "refused", err=True)
             else:
                 for notice in take_notices(db):  # e.g. what a migration renamed
                     echo(f"note: {notice}", err=True)

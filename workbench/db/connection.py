@@ -36,9 +36,18 @@ class StorageError(WorkbenchError):
     """The project's storage refused an action: a full disk, a read-only project, a lock held
     too long by another program, a damaged file. ``kind`` says which; nothing was changed."""
 
-    def __init__(self, message: str, *, kind: str, path: Path | str | None = None) -> None:
-        super().__init__(message, path=path)
+    def __init__(self, reason: str, advice: str, *, kind: str, path: Path | str | None = None) -> None:
+        super().__init__(f"{reason}: {advice}", path=path)
+        self.reason = reason  # what is wrong, without what to do about it
         self.kind = kind
+
+
+def db_file(db: sqlite_utils.Database) -> Path | None:
+    """The file of ``db``'s main database (None for one in memory)."""
+    for row in db.execute("pragma database_list").fetchall():
+        if row[1] == "main" and row[2]:
+            return Path(row[2])
+    return None
 
 
 FULL_BELOW = 1_000_000
@@ -73,33 +82,34 @@ def explain(exc: sqlite3.Error, path: Path | str | None) -> StorageError:
     io = name.startswith(("SQLITE_IOERR", "SQLITE_CANTOPEN", "SQLITE_READONLY")) or "disk I/O" in text
     if name.startswith("SQLITE_FULL") or "disk is full" in text or (io and free is not None and free < FULL_BELOW):
         where = f" ({free // 1024:,} KB free in {folder})" if free is not None else ""
-        return StorageError(f"the disk is full{where}: free some space and try again; nothing "
+        return StorageError(f"the disk is full{where}", "free some space and try again; nothing "
                             "was changed", kind="full", path=path)
     if name.startswith("SQLITE_READONLY") or "readonly" in text or (
             io and db_path is not None and not _writable(db_path)):
         return StorageError("the project is read-only (no permission to write the project folder "
-                            "or its database): nothing was changed; work on a copy, or ask for "
+                            "or its database)", "nothing was changed; work on a copy, or ask for "
                             "write permission", kind="read-only", path=path)
     if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "locked" in text:
         return StorageError(f"the project database is locked by another program for more than "
                             f"{BUSY_TIMEOUT_MS // 1000} s (a long import in another window, a sync "
-                            "or backup tool?): nothing was changed; try again when it is done",
+                            "or backup tool?)", "nothing was changed; try again when it is done",
                             kind="locked", path=path)
     if name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")) or "not a database" in text or "malformed" in text:
-        return StorageError(f"the project database is damaged ({text}): nothing was changed; "
+        return StorageError(f"the project database is damaged ({text})", "nothing was changed; "
                             "'workbench restore FILE' brings back a backup from exports/backups/",
                             kind="damaged", path=path)
-    return StorageError(f"database error: {text}; nothing was changed", kind="io", path=path)
+    return StorageError(f"database error: {text}", "nothing was changed", kind="io", path=path)
 
 
 def explain_for(db: sqlite_utils.Database | None, exc: sqlite3.Error, path: Path | str | None) -> StorageError:
     """:func:`explain`, but a write refused by a database opened read-only for a reason (damage,
-    a full disk) says that reason."""
+    a full disk) says that reason (``db.read_only``)."""
     problem = explain(exc, path)
-    reason = getattr(db, "read_only", None) if db is not None else None
-    if reason and problem.kind in ("read-only", "full", "io"):
-        text = reason if "nothing will be written" in reason else f"{reason}: nothing was changed"
-        return StorageError(text, kind="damaged" if "damaged" in reason else problem.kind, path=path)
+    why: StorageError | None = getattr(db, "read_only", None) if db is not None else None
+    if why is not None and problem.kind in ("read-only", "full", "io"):
+        if why.kind == "damaged":
+            return why
+        return StorageError(why.reason, "nothing was changed", kind=why.kind, path=path)
     return problem
 
 
@@ -108,8 +118,8 @@ def connect(path: Path | str) -> sqlite_utils.Database:
 
     A project on a full disk or a read-only medium cannot open the way WAL needs (it writes a
     shared-memory file): it is then opened read-only, so that reading still works, when no
-    unfinished write-ahead log exists; ``db.read_only`` says why, and any write fails with
-    the reason (see :func:`explain`)."""
+    unfinished write-ahead log exists; ``db.read_only`` (a :class:`StorageError`, else None)
+    says why, and any write fails with the reason (see :func:`explain_for`)."""
     try:
         conn = sqlite3.connect(
             str(path),
@@ -128,7 +138,7 @@ def connect(path: Path | str) -> sqlite_utils.Database:
         if problem.kind in ("full", "read-only"):
             fallback = _open_read_only(Path(path))
             if fallback is not None:
-                fallback.read_only = problem.message.split(":")[0]  # type: ignore[attr-defined]
+                fallback.read_only = problem  # type: ignore[attr-defined]
                 return fallback
         raise WorkbenchError(f"cannot open the project database: {problem.message}", path=path) from exc
     db = sqlite_utils.Database(conn)
@@ -155,11 +165,12 @@ def _verified(db: sqlite_utils.Database, path: Path) -> sqlite_utils.Database:
         _VERIFIED.add(key)
         return db
     db.close()
-    message = integrity.damaged_message(problem)
+    damaged = StorageError(f"the project database is damaged ({problem[:160]})",
+                           integrity.DAMAGED_ADVICE, kind="damaged", path=path)
     fallback = _open_read_only(path, allow_wal=True)
     if fallback is None:
-        raise WorkbenchError(message, path=path)
-    fallback.read_only = message  # type: ignore[attr-defined]
+        raise WorkbenchError(damaged.message, path=path)
+    fallback.read_only = damaged  # type: ignore[attr-defined]
     return fallback
 
 
@@ -190,7 +201,7 @@ def open_database(path: Path | str, *, migrate: bool = True) -> sqlite_utils.Dat
 
         if migrations.pending(db):
             db.close()
-            raise WorkbenchError(f"{db.read_only}, and the project needs an upgrade of its "  # type: ignore[attr-defined]
+            raise WorkbenchError(f"{db.read_only.reason}, and the project needs an upgrade of its "  # type: ignore[attr-defined]
                                  "database first, which cannot be written; nothing was changed",
                                  path=path)
     elif migrate:

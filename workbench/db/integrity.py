@@ -66,8 +66,6 @@ def record_clean(db_path: Path) -> None:
         tmp.unlink(missing_ok=True)
 
 
-def damaged_message(problem: str) -> str:
-    return (f"the project database is damaged ({problem[:160]}): it is opened read-only and "
-            "nothing will be written to it. 'workbench restore FILE' brings back the last "
-            "backup from exports/backups/ (the damaged file is kept beside it); 'workbench "
-            "check' tells more")
+DAMAGED_ADVICE = ("it is opened read-only and nothing will be written to it. 'workbench "
+                  "restore FILE' brings back the last backup from exports/backups/ (the damaged "
+                  "file is kept beside it); 'workbench check' tells more")

@@ -902,12 +902,13 @@ def _keep_unimported(db: sqlite_utils.Database, path: Path, text: str) -> Path |
             return None  # what the workbench last wrote or imported: no edits of the researcher
     except (WorkbenchError, OSError, UnicodeDecodeError):
         pass  # unreadable as a codebook: still the researcher's file
-    folder = None
-    for row in db.execute("pragma database_list").fetchall():
-        if row[1] == "main" and row[2]:
-            folder = Path(row[2]).parent / "exports" / "backups"
-    if folder is None:
+    from workbench.db.connection import db_file
+    from workbench.services.backup import backups_dir
+
+    db_path = db_file(db)
+    if db_path is None:
         return None
+    folder = backups_dir(db_path)
     folder.mkdir(parents=True, exist_ok=True)
     stamp = now_iso().replace(":", "").replace("-", "")[:15]
     target = folder / f"{path.stem}-not-imported-{stamp}{path.suffix}"

@@ -90,10 +90,10 @@ def _merge(base: Thresholds, data: object, where: str | Path) -> Thresholds:
 
 def _root_of(db: sqlite_utils.Database) -> Path | None:
     """The project folder of a project database (None for one in memory)."""
-    for row in db.execute("pragma database_list").fetchall():
-        if row[1] == "main" and row[2]:
-            return Path(row[2]).parent
-    return None
+    from workbench.db.connection import db_file
+
+    path = db_file(db)
+    return path.parent if path is not None else None
 
 
 def load_thresholds(project=None, db: sqlite_utils.Database | None = None) -> Thresholds:

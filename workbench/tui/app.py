@@ -241,11 +241,12 @@ class WorkbenchApp(App[None]):
         self.set_interval(self.FOLLOW_SECONDS, self.follow_project)
 
         db = self.project.db
-        if db.read_only and "damaged" in db.read_only:  # type: ignore[attr-defined]
-            self.notify(db.read_only, title="Damaged: read-only", severity="error", timeout=60)  # type: ignore[attr-defined]
+        why = db.read_only  # type: ignore[attr-defined]
+        if why is not None and why.kind == "damaged":
+            self.notify(why.message, title="Damaged: read-only", severity="error", timeout=60)
             return
-        if db.read_only:  # type: ignore[attr-defined]
-            self.notify(f"{db.read_only}: the project is opened read-only; changes are refused",  # type: ignore[attr-defined]
+        if why is not None:
+            self.notify(f"{why.reason}: the project is opened read-only; changes are refused",
                         title="Read-only", severity="warning", timeout=20)
             return
         for notice in take_notices(db):  # e.g. what a migration renamed

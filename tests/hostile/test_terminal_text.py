@@ -159,3 +159,11 @@ def test_merge_refuses_a_copy_with_controls_in_names(project, add_transcript, tm
     result = run(project, "merge", str(other))
     assert result.exit_code != 0 and "in OTHER" in result.output and no_raw(result.output)
     assert project.db.execute("select count(*) from codes").fetchone()[0] == 0
+
+
+def test_a_survey_title_written_over_lines_becomes_one_line(tmp_path):
+    from workbench.services.survey import load_themes
+
+    path = tmp_path / "survey_themes.yaml"
+    path.write_text('survey_themes:\n  - id: "4.1"\n    title: |\n      Lange\n      titel\n', encoding="utf-8")
+    assert [t.title for t in load_themes(path)] == ["Lange titel"]

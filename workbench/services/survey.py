@@ -121,7 +121,7 @@ def _clean(text: str, what: str, *, path: Path, line: int) -> str:
     if bad:
         raise WorkbenchError(f"the {what} contains control characters ({bad})", path=path, line=line)
     try:
-        return check_name(text, what=what) if text.strip() else ""
+        return check_name(" ".join(text.split()), what=what) if text.strip() else ""
     except WorkbenchError as exc:
         raise WorkbenchError(exc.message, path=path, line=line) from exc
 

@@ -42,6 +42,9 @@ class Project:
     #: Asked for a coder's name when an action needs one and none is set (the CLI asks in a
     #: terminal); the answer becomes the project's default coder. ``None``: refuse instead.
     ask_coder: Callable[[], str] | None = field(default=None, repr=False)
+    #: Open the first connection without checking a file that something else touched; the
+    #: terminal UI checks it in a worker (see :meth:`finish_check`).
+    check_later: bool = field(default=False, repr=False)
 
     @property
     def db_path(self) -> Path:
@@ -70,9 +73,19 @@ class Project:
         if db is None:
             from workbench.db.connection import open_database
 
-            db = open_database(self.db_path)
+            db = open_database(self.db_path, check_later=self.check_later)
+            self.check_later = False
             self._local.db = db
         return db
+
+    def finish_check(self, problem: str | None) -> None:
+        """The check put off at open is done (``problem``: what it found, None when sound):
+        this thread's connection becomes writable, or read-only with the damage named."""
+        from workbench.db.connection import finish_check
+
+        db = getattr(self._local, "db", None)
+        if db is not None:
+            self._local.db = finish_check(db, self.db_path, problem)
 
     def close(self) -> None:
         """Close this thread's connection; a clean close of a sound, writable database is
@@ -135,8 +148,10 @@ class Project:
 
     # -- opening --------------------------------------------------------------------------
     @classmethod
-    def open(cls, root: Path | str | None = None) -> Project:
-        """Open the project in ``root`` (default: the current directory)."""
+    def open(cls, root: Path | str | None = None, *, check_later: bool = False) -> Project:
+        """Open the project in ``root`` (default: the current directory). ``check_later``:
+        a database file that something else touched is checked later (see
+        :meth:`finish_check`), not now."""
         path = Path(root) if root is not None else Path.cwd()
         path = path.expanduser().resolve()
         if path.is_file() and path.name == DB_NAME:
@@ -146,7 +161,7 @@ class Project:
                 f"{path} is not a workbench project (no {DB_NAME}). Create one with "
                 f"'workbench init {path}' or pass --project DIR."
             )
-        project = cls(path)
+        project = cls(path, check_later=check_later)
         project.db  # noqa: B018 - open and migrate now so that errors surface here
         return project
 

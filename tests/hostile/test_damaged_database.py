@@ -1,10 +1,11 @@
 """Issue 25: a damaged project is noticed before anything is written to it.
 
 Copies of a project are damaged in several places (a table's pages, an index's pages, the
-middle of the file); the CLI and the terminal UI then open it read-only with a message that
-says what is damaged and how to restore, write nothing (the file's bytes are unchanged), and
-a sound project is not checked again on every open (only when the file is not as the
-workbench left it).
+middle of the file, the middle of its write-ahead log); the CLI and the terminal UI then open
+it read-only with a message that says what is damaged and how to restore, write nothing (the
+bytes of the file and its log are unchanged), and a sound project is not checked again on
+every open (only when the file is not as the workbench left it). The UI checks in a worker:
+it opens at once, reads, and refuses writes until the check has passed.
 """
 
 from __future__ import annotations
@@ -112,3 +113,106 @@ def test_a_sound_project_is_checked_only_when_something_else_touched_it(project,
 
     os.utime(project.db_path, ns=(1, 1))
     assert integrity.needs_check(project.db_path)
+
+
+def _crashed_with_log(root: Path, commits: int = 30) -> Path:
+    """A copy of ``root`` taken while a process had committed ``commits`` codes into the
+    write-ahead log and not yet checkpointed them (as a crash leaves it)."""
+    from workbench.db.connection import open_database
+    from workbench.services import codebook
+
+    db = open_database(root / "workbench.db")
+    db.execute("pragma wal_autocheckpoint = 0")
+    for n in range(commits):
+        codebook.add(db, "anna", f"Code uit het log {n:02d}")
+    crashed = root.parent / "crashed"
+    shutil.copytree(root, crashed, ignore=shutil.ignore_patterns("*-shm"))
+    db.close()
+    return crashed
+
+
+def damage_log(wal: Path) -> None:
+    size = wal.stat().st_size
+    with wal.open("r+b") as fh:
+        fh.seek(size // 3)
+        fh.write(bytes((i * 53 + 7) % 256 for i in range(8192)))
+
+
+def test_a_damaged_write_ahead_log_is_noticed_and_left_as_it_is(sample_copy):
+    crashed = _crashed_with_log(sample_copy)
+    db_path, wal = crashed / "workbench.db", crashed / "workbench.db-wal"
+    assert wal.stat().st_size > 100_000
+    damage_log(wal)
+    before = digest(db_path), digest(wal)
+    listing = run(crashed, "codebook", "list")
+    assert "damaged" in listing.output and "write-ahead log" in listing.output
+    added = run(crashed, "codebook", "add", "Nieuwe code")
+    assert added.exit_code == 1 and "damaged" in added.output
+    assert (digest(db_path), digest(wal)) == before  # not even a checkpoint on close
+
+
+def test_a_sound_write_ahead_log_after_a_crash_is_read_in_full(sample_copy):
+    crashed = _crashed_with_log(sample_copy)
+    listing = run(crashed, "codebook", "list")
+    assert listing.exit_code == 0 and "damaged" not in listing.output
+    assert "Code uit het log 29" in listing.output
+
+
+async def _run_app(project: Project):
+    app = WorkbenchApp(project, coder="anna")
+    notes: list[str] = []
+    original = app.notify
+    app.notify = lambda message, **kw: (notes.append(message), original(message, **kw))[1]
+    return app, notes
+
+
+async def test_the_ui_opens_at_once_and_checks_in_a_worker(sample_copy):
+    db_path = sample_copy / "workbench.db"
+    damage(db_path, "codings_spans")
+    before = digest(db_path)
+    project = Project.open(sample_copy, check_later=True)
+    why = project.db.read_only
+    assert why is not None and why.kind == "checking"  # not checked yet: read-only meanwhile
+    from workbench.services import codebook
+
+    try:  # a write before the check is done is refused, naming the check
+        codebook.add(project.db, "anna", "Te vroeg")
+    except sqlite3.Error as exc:
+        from workbench.db.connection import explain_for
+
+        assert "being checked" in explain_for(project.db, exc, db_path).message
+    else:
+        raise AssertionError("a write went through before the check")
+    app, notes = await _run_app(project)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        assert any("checking" in n.lower() for n in notes)
+        assert any("damaged" in n for n in notes)
+        assert project.db.read_only.kind == "damaged"
+        assert project.db["codes"].count > 0  # reading still works
+        with app.guard():
+            codebook.add(project.db, "anna", "Nieuw")
+        assert "nothing will be written" in notes[-1]
+    project.close()
+    assert digest(db_path) == before
+
+
+async def test_the_ui_writes_once_its_check_has_passed(sample_copy):
+    db_path = sample_copy / "workbench.db"
+    import os
+
+    os.utime(db_path, ns=(1, 1))  # touched by something else: needs a check
+    project = Project.open(sample_copy, check_later=True)
+    assert project.db.read_only.kind == "checking"
+    app, notes = await _run_app(project)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        assert project.db.read_only is None
+        from workbench.services import codebook
+
+        with app.guard():
+            codebook.add(project.db, "anna", "Na de controle")
+        assert project.db["codes"].count_where("name = ?", ["Na de controle"]) == 1
+        assert not any("damaged" in n for n in notes)
+    project.close()
+    assert not integrity.needs_check(db_path)

@@ -41,14 +41,16 @@ class State:
         self.coder: str | None = None
         self._project = None
 
-    def project(self):
+    def project(self, *, check_later: bool = False):
+        """The project (opened once). ``check_later``: for the terminal UI, which checks a
+        file that something else touched in a worker instead of before it starts."""
         from workbench._fast_imports import import_sqlite_utils
 
         import_sqlite_utils()
         from workbench.project import Project
 
         if self._project is None:
-            self._project = Project.open(self.project_dir)
+            self._project = Project.open(self.project_dir, check_later=check_later)
             if _interactive():
                 self._project.ask_coder = _ask_coder
             from workbench.db.schema import take_notices
@@ -57,7 +59,9 @@ class State:
             ctx = click.get_current_context(silent=True)
             if ctx is not None:  # a clean close is remembered: no check of the file next time
                 ctx.call_on_close(self._project.close)
-            if db.read_only is not None and db.read_only.kind == "damaged":
+            if db.read_only is not None and db.read_only.kind == "checking":
+                pass  # the terminal UI checks the file in a worker and says what it found
+            elif db.read_only is not None and db.read_only.kind == "damaged":
                 echo(f"warning: {db.read_only.message}", err=True)
             elif db.read_only is not None:
                 echo(f"note: {db.read_only.reason}: the project is opened read-only; changes are "

@@ -225,7 +225,7 @@ def label(project, coder, transcript: str | None, new_label: str | None, freeze:
 def open_(ctx: click.Context) -> None:
     """Open the terminal workbench on the project (the default command)."""
     state = ctx.ensure_object(State)
-    project = state.project()
+    project = state.project(check_later=sys.stdout.isatty())
     try:
         from workbench.tui.app import run_app
     except ImportError:

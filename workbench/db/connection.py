@@ -12,6 +12,7 @@ from pathlib import Path
 
 import sqlite_utils
 
+from workbench.db import integrity
 from workbench.errors import WorkbenchError
 
 BUSY_TIMEOUT_MS = 15_000
@@ -107,7 +108,7 @@ def explain_for(db: sqlite_utils.Database | None, exc: sqlite3.Error, path: Path
     problem = explain(exc, path)
     why: StorageError | None = getattr(db, "read_only", None) if db is not None else None
     if why is not None and problem.kind in ("read-only", "full", "io"):
-        if why.kind == "damaged":
+        if why.kind in ("damaged", "checking"):
             return why
         return StorageError(why.reason, "nothing was changed", kind=why.kind, path=path)
     return problem
@@ -150,28 +151,52 @@ _VERIFIED: set[str] = set()
 """Database files this process has found sound (checked, or as the workbench left them)."""
 
 
-def _verified(db: sqlite_utils.Database, path: Path) -> sqlite_utils.Database:
-    """``db``, checked with ``quick_check`` when the file is not as the workbench left it; a
-    damaged file is reopened read-only with the reason, so that nothing is written to it."""
-    from workbench.db import integrity
+CHECKING_REASON = ("the project is being checked (its file was changed outside the "
+                   "workbench since it was last closed)")
 
-    key = str(path.resolve())
-    if key in _VERIFIED or not integrity.needs_check(path):
-        _VERIFIED.add(key)  # once per process: later connections (workers) trust it
-        return db
-    problem = integrity.damage(db)
-    if problem is None:
-        integrity.record_clean(path)
-        _VERIFIED.add(key)
-        return db
-    db.close()
-    damaged = StorageError(f"the project database is damaged ({problem[:160]})",
+
+def check_pending(db: sqlite_utils.Database) -> bool:
+    """Whether ``db`` waits for the check that :func:`open_database` put off."""
+    why = getattr(db, "read_only", None)
+    return why is not None and why.kind == "checking"
+
+
+def _damaged_reader(path: Path, problem: str) -> sqlite_utils.Database:
+    damaged = StorageError(f"the project database is damaged ({problem[:200]})",
                            integrity.DAMAGED_ADVICE, kind="damaged", path=path)
-    fallback = _open_read_only(path, allow_wal=True)
-    if fallback is None:
+    reader = _reader(path)
+    if reader is None:
         raise WorkbenchError(damaged.message, path=path)
-    fallback.read_only = damaged  # type: ignore[attr-defined]
-    return fallback
+    reader.read_only = damaged  # type: ignore[attr-defined]
+    return reader
+
+
+def finish_check(db: sqlite_utils.Database, path: Path, problem: str | None) -> sqlite_utils.Database:
+    """The connection to use once the check that :func:`open_database` put off is done
+    (``problem``: what it found, None when the file is sound): a writable connection, or the
+    read-only one with the damage named. ``db`` (read-only while checking) is closed."""
+    if problem is not None:
+        db.read_only = StorageError(f"the project database is damaged ({problem[:200]})",  # type: ignore[attr-defined]
+                                    integrity.DAMAGED_ADVICE, kind="damaged", path=path)
+        return db
+    integrity.record_clean(path)
+    _VERIFIED.add(str(path.resolve()))
+    db.close()
+    return open_database(path)
+
+
+def _reader(path: Path) -> sqlite_utils.Database | None:
+    """``path`` opened for reading only (with its write-ahead log, so that it follows other
+    processes): such a connection never writes the database or its log, not even the
+    checkpoint a closing connection makes. None when it cannot be opened."""
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True,
+                               timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False,
+                               factory=_ImmediateConnection)
+        conn.execute("select count(*) from sqlite_master").fetchone()
+    except sqlite3.DatabaseError:
+        return _open_read_only(path, allow_wal=True)
+    return sqlite_utils.Database(conn)
 
 
 def _open_read_only(path: Path, *, allow_wal: bool = False) -> sqlite_utils.Database | None:
@@ -189,16 +214,48 @@ def _open_read_only(path: Path, *, allow_wal: bool = False) -> sqlite_utils.Data
     return sqlite_utils.Database(conn)
 
 
-def open_database(path: Path | str, *, migrate: bool = True) -> sqlite_utils.Database:
-    """Open (and, by default, migrate) a project database."""
-    from workbench.db.schema import ensure_schema
+def open_database(path: Path | str, *, migrate: bool = True,
+                  check_later: bool = False) -> sqlite_utils.Database:
+    """Open (and, by default, migrate) a project database.
+
+    A file that is not as the workbench left it is checked first, on a read-only
+    connection (a damaged file is then opened read-only with the damage named, and nothing
+    is written to it, not even a checkpoint). ``check_later``: do not check now (the
+    terminal UI checks in a worker, so that a large project opens at once); until
+    :func:`finish_check` the connection is read-only and ``db.read_only`` says the check is
+    running. A database that needs migrating is always checked first: migrating writes."""
+    from workbench.db.schema import ensure_schema, migrations, refuse_newer
+
+    path = Path(path)
+    key = str(path.resolve())
+    if key not in _VERIFIED and path.is_file():
+        check = integrity.needs_check(path)
+        if check and check_later:
+            reader = _reader(path)
+            try:
+                later = reader is not None and not migrations.pending(reader)
+            except sqlite3.DatabaseError:  # too damaged to read the schema: check now
+                later = False
+            if later and reader is not None:
+                try:
+                    refuse_newer(reader, path=path)
+                except WorkbenchError:
+                    reader.close()
+                    raise
+                reader.read_only = StorageError(CHECKING_REASON, "nothing was changed; try "  # type: ignore[attr-defined]
+                                                "again in a moment", kind="checking", path=path)
+                return reader
+            if reader is not None:
+                reader.close()
+        problem = integrity.check_file(path, whole=check)
+        if problem is not None:
+            return _damaged_reader(path, problem)
+        if check:
+            integrity.record_clean(path)
+        _VERIFIED.add(key)  # once per process: later connections (workers) trust it
 
     db = connect(path)
-    if not db.read_only:  # type: ignore[attr-defined]
-        db = _verified(db, Path(path))
     if migrate and db.read_only:  # type: ignore[attr-defined]
-        from workbench.db.schema import migrations
-
         if migrations.pending(db):
             db.close()
             raise WorkbenchError(f"{db.read_only.reason}, and the project needs an upgrade of its "  # type: ignore[attr-defined]

@@ -467,11 +467,9 @@ def schema_version(db: sqlite_utils.Database) -> int:
     return len(migrations.applied(db))
 
 
-def ensure_schema(db: sqlite_utils.Database, *, path: Path | None = None) -> int:
-    """Apply pending migrations; refuse a database written by a newer workbench.
-
-    Returns the number of migrations applied now.
-    """
+def refuse_newer(db: sqlite_utils.Database, *, path: Path | None = None) -> list[str]:
+    """The migrations applied to ``db``; a database written by a newer workbench (with
+    migrations this one does not know) is refused."""
     known = {m.name for m in migrations._migrations}
     applied = [m.name for m in migrations.applied(db)]
     unknown = [name for name in applied if name not in known]
@@ -482,6 +480,15 @@ def ensure_schema(db: sqlite_utils.Database, *, path: Path | None = None) -> int
             + "); upgrade workbench to open it",
             path=path,
         )
+    return applied
+
+
+def ensure_schema(db: sqlite_utils.Database, *, path: Path | None = None) -> int:
+    """Apply pending migrations; refuse a database written by a newer workbench.
+
+    Returns the number of migrations applied now.
+    """
+    applied = refuse_newer(db, path=path)
     pending = migrations.pending(db)
     if pending and applied and path is not None:
         from workbench.services.backup import backup_before

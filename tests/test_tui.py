@@ -309,7 +309,11 @@ async def test_theme_review_star_quote_and_open_extract(two):
         assert [r["transcript_id"] for r in review.rows] == ["INT02"] and "bram's codings" in app.sub_title
         app.set_view_coder(None)
         await settle(app, pilot, 0.4)
-        review.query_one("#extracts").focus()
+        extracts = review.query_one("#extracts")
+        # The extract that was highlighted stays highlighted when the list is read again.
+        assert review._current()["coder"] == "bram"
+        extracts.highlighted = extracts.get_option_index(c1["id"])
+        extracts.focus()
         await pilot.press("s")
         await settle(app, pilot)
         quotes = list(two.db.query("select coding_id, text from quotes"))

@@ -79,3 +79,45 @@ async def test_the_rename_dialog_of_a_stale_view_is_refused_and_shown_again(proj
     con = sqlite3.connect(project.db_path)
     assert con.execute("select count(*) from codes").fetchone()[0] == 1
     con.close()
+
+
+async def test_a_memo_edited_elsewhere_is_not_overwritten_and_a_removed_coding_is_said(project, add_transcript):
+    from tests.test_tui import open_reader
+    from workbench.db.connection import open_database
+    from workbench.services import coding
+
+    add_transcript("T1")
+    code = codebook.add(project.db, "anna", "Netwerk")
+    text = project.db["transcripts"].get("T1")["text"]
+    start = text.index("Ik werk")
+    row = coding.apply_code(project.db, "anna", "T1", code["id"], start, start + 20)
+    app = WorkbenchApp(project)
+    notes: list[str] = []
+    original = app.notify
+    app.notify = lambda message, **kw: (notes.append(message), original(message, **kw))[1]
+    async with app.run_test(size=SIZE) as pilot:
+        reader = await open_reader(app, pilot, "T1")
+        reader.view.move_to_offset(start, select_to=start + 20)
+        await pilot.press("m")
+        await settle(app, pilot)
+        assert isinstance(app.screen, PromptScreen)
+        other = open_database(project.db_path)  # the same coder, in another window
+        coding.set_memo(other, "anna", row["id"], "Uit het andere venster")
+        other.close()
+        await pilot.press(*"Mijn memo", "enter")
+        await settle(app, pilot)
+        assert project.db["codings"].get(row["id"])["memo"] == "Uit het andere venster"
+        assert any("changed meanwhile" in n and "Uit het andere venster" in n for n in notes)
+        assert isinstance(app.screen, PromptScreen)  # the dialog again, on the memo as it is now
+        assert app.screen.query_one("Input").value == "Uit het andere venster"
+        await pilot.press("escape")
+        await settle(app, pilot)
+        # Removed elsewhere, still on this screen for a moment: x says so, nothing breaks.
+        with sqlite3.connect(project.db_path) as con:
+            con.execute("delete from codings where id = ?", [row["id"]])
+        con.close()
+        app._data_version = None  # as if the follow tick had not come yet
+        await pilot.press("x")
+        await settle(app, pilot)
+        assert any("removed meanwhile" in n for n in notes), notes
+        assert reader.view.own == []

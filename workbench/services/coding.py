@@ -284,8 +284,11 @@ def list_codings(
     return list(db.query(sql, args))
 
 
-def set_memo(db: sqlite_utils.Database, coder: str, coding_id: str, memo: str) -> dict:
-    """Set (or clear, with "") the memo of one of ``coder``'s codings."""
+def set_memo(db: sqlite_utils.Database, coder: str, coding_id: str, memo: str, *,
+             seen: str | None = None) -> dict:
+    """Set (or clear, with "") the memo of one of ``coder``'s codings. ``seen``: the memo the
+    dialog showed; when another window or the CLI changed it meanwhile, the edit is refused
+    (:class:`~workbench.services.codebook.StaleError`) instead of writing over it."""
     row = get_coding(db, coding_id)
     if row["coder"] != coder:
         raise WorkbenchError(
@@ -296,6 +299,17 @@ def set_memo(db: sqlite_utils.Database, coder: str, coding_id: str, memo: str) -
     if memo == (row["memo"] or ""):
         return row
     with record(db, coder, "coding.memo", f"memo on {describe(db, row)}") as cs:
+        if seen is not None:
+            now = db.execute("select memo from codings where id = ?", [row["id"]]).fetchone()
+            if now is None:
+                raise NotFoundError(f"no coding '{coding_id}': removed meanwhile")
+            if (now[0] or "") != (seen or ""):
+                current = " ".join((now[0] or "").split())
+                raise codebook.StaleError(
+                    "changed meanwhile: the memo is now "
+                    + (f"“{current[:60]}{'…' if len(current) > 60 else ''}”" if current else "empty")
+                    + " (changed in another window or the CLI); nothing was changed — look "
+                    "again and retry", {**row, "memo": now[0]})
         return cs.update("codings", row["id"], {"memo": memo})
 
 

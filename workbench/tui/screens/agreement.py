@@ -380,6 +380,11 @@ class AgreementScreen(Screen):
             self.compute()
 
 
+def _unit_of(row: dict) -> tuple[str, int, int]:
+    """A disagreement's passage: what stays highlighted when the list is read again."""
+    return row["transcript"], row["start"], row["end"]
+
+
 class DisagreementsScreen(Screen):
     """The units where the coders differ; decide each with one key."""
 
@@ -431,16 +436,19 @@ class DisagreementsScreen(Screen):
         self.app.call_from_thread(self._show, rows, consensus, name)
 
     def _show(self, rows: list[dict], consensus: list[list[str]], name: str | None) -> None:
+        options = self.query_one(OptionList)
+        keep = options.highlighted
+        keep_unit = _unit_of(self.rows[keep]) if keep is not None and keep < len(self.rows) else None
         self.rows = rows
         self.consensus = consensus
         self.code_name = name
-        options = self.query_one(OptionList)
-        keep = options.highlighted
         options.clear_options()
         for i in range(len(rows)):
             options.add_option(Option(self._label(i), id=str(i)))
-        if rows:
-            options.highlighted = min(keep or 0, len(rows) - 1)
+        if rows:  # the same passage stays highlighted when others came or went above it
+            units = [_unit_of(r) for r in rows]
+            options.highlighted = (units.index(keep_unit) if keep_unit in units
+                                   else min(keep or 0, len(rows) - 1))
         self._title()
         self._detail()
 

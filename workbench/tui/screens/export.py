@@ -161,11 +161,16 @@ class ExportScreen(Screen):
         self.by_codebook = by_codebook
         selection = self.query_one(SelectionList)
         chosen = set(selection.selected)
+        here = selection.highlighted
+        here_value = (selection.get_option_at_index(here).value
+                      if here is not None and here < selection.option_count else None)
         selection.clear_options()
         for t in themes:
             selection.add_option((f"{t.id} {t.title}", t.id, t.id in chosen))
-        if themes and selection.highlighted is None:
-            selection.highlighted = 0
+        if themes:  # the cursor stays on its theme when the list is read again
+            values = [t.id for t in themes]
+            selection.highlighted = (values.index(here_value) if here_value in values
+                                     else min(here or 0, len(themes) - 1))
         note = self.query_one("#export-survey-note", Static)
         if by_codebook:
             note.update(Text(
@@ -174,8 +179,9 @@ class ExportScreen(Screen):
                 "I: write the template to fill in", style="yellow"))
         else:
             note.update(Text("L: link a codebook theme or code to a survey theme", style="dim"))
-        if problem:
+        if problem and problem != getattr(self, "_problem_shown", ""):  # once, not per refresh
             self.notify(problem, title="Survey themes", severity="warning", timeout=8)
+        self._problem_shown = problem
         self.preview()
 
     # -- survey themes from the UI ------------------------------------------------------------

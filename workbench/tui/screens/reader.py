@@ -17,6 +17,7 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Footer, Header
 
+from workbench.errors import NotFoundError
 from workbench.tui.screens.dialogs import ChoiceScreen, CodePicker, PromptScreen
 from workbench.tui.widgets.codebook_panel import CodebookPanel
 from workbench.tui.widgets.memo_panel import MemoPanel
@@ -416,19 +417,29 @@ class ReaderScreen(Screen):
         choices = [(c.id, f"{c.name}: “{text[c.start:c.end][:50]}”") for c in here]
         self.app.push_screen(ChoiceScreen(title, choices), lambda cid: cid and then(cid))
 
+    def _gone_meanwhile(self) -> None:
+        """The coding was removed by another window or the CLI after this screen showed it."""
+        self.notify("that coding was removed meanwhile (in another window or the CLI); "
+                    "nothing changed here", severity="warning")
+        self.reload_codings()
+
     def action_uncode(self) -> None:
         from workbench.services.coding import remove_coding
 
         def remove(coding_id: str) -> None:
-            with self.app.guard():  # type: ignore[attr-defined]
-                remove_coding(self.app.project.db, self.app.coder, coding_id)  # type: ignore[attr-defined]
-                self.reload_codings()
-                self.app.data_changed(local=self)  # type: ignore[attr-defined]
-                self.notify("coding removed (u to undo)")
+            try:
+                with self.app.guard(let_through=(NotFoundError,)):  # type: ignore[attr-defined]
+                    remove_coding(self.app.project.db, self.app.coder, coding_id)  # type: ignore[attr-defined]
+                    self.reload_codings()
+                    self.app.data_changed(local=self)  # type: ignore[attr-defined]
+                    self.notify("coding removed (u to undo)")
+            except NotFoundError:
+                self._gone_meanwhile()
 
         self._pick_coding("Remove which coding?", remove)
 
     def action_memo(self) -> None:
+        from workbench.services.codebook import StaleError
         from workbench.services.coding import set_memo
 
         def ask(coding_id: str) -> None:
@@ -437,10 +448,18 @@ class ReaderScreen(Screen):
             def save(memo: str | None) -> None:
                 if memo is None:
                     return
-                with self.app.guard():  # type: ignore[attr-defined]
-                    set_memo(self.app.project.db, self.app.coder, coding_id, memo)  # type: ignore[attr-defined]
+                try:
+                    with self.app.guard(let_through=(NotFoundError, StaleError)):  # type: ignore[attr-defined]
+                        set_memo(self.app.project.db, self.app.coder, coding_id, memo,  # type: ignore[attr-defined]
+                                 seen=current or "")
+                        self.reload_codings()
+                        self.notify("memo saved" if memo.strip() else "memo cleared")
+                except NotFoundError:
+                    self._gone_meanwhile()
+                except StaleError as exc:  # the dialog again, on the memo as it is now
+                    self.notify(str(exc), title="Not saved", severity="warning", timeout=10)
                     self.reload_codings()
-                    self.notify("memo saved" if memo.strip() else "memo cleared")
+                    ask(coding_id)
 
             self.app.push_screen(PromptScreen("Memo on this coding", current), save)
 

@@ -15,7 +15,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Tree
-from textual.widgets.option_list import Option
+from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from workbench.tui.widgets.codebook_panel import CodebookPanel
 from workbench.tui.widgets.plain import Static
@@ -126,6 +126,8 @@ class ReviewScreen(Screen):
         ))
         extracts = self.query_one("#extracts", OptionList)
         keep = extracts.highlighted
+        keep_id = (extracts.get_option_at_index(keep).id
+                   if keep is not None and keep < extracts.option_count else None)
         extracts.clear_options()
         current = None
         for r in self.rows:
@@ -144,10 +146,17 @@ class ReviewScreen(Screen):
             star = Text("★ " if r["id"] in self.starred else "  ", style="bold yellow")
             extracts.add_option(Option(hanging(star, body), id=r["id"]))
         if extracts.option_count:
-            if keep is not None and keep < extracts.option_count:
-                extracts.highlighted = keep
-            else:
-                extracts.highlighted = 1 if extracts.option_count > 1 else 0
+            index = None
+            if keep_id:  # the same extract stays highlighted when others came or went above
+                try:
+                    index = extracts.get_option_index(keep_id)
+                except OptionDoesNotExist:
+                    index = None
+            if index is None and keep is not None and keep < extracts.option_count:
+                index = keep
+            if index is None:
+                index = 1 if extracts.option_count > 1 else 0
+            extracts.highlighted = index
         self.query_one("#status", Static).update(
             "Enter open in reader · s star/unstar as a quote · Tab switch pane")
 
@@ -192,9 +201,18 @@ class ReviewScreen(Screen):
             app.data_changed(local=self)  # type: ignore[attr-defined]
 
     def refresh_data(self) -> None:
+        if self.code_id and not self._still_there(self.code_id):
+            code = getattr(self, "code", None) or {}
+            self.notify(f"“{code.get('name', self.code_id)}” was deleted meanwhile",
+                        severity="warning")
+            self.code_id = None  # the panel's reload shows the first code instead
         self.query_one(CodebookPanel).reload()
         if self.code_id:
             self.load_extracts(self.code_id)
+
+    def _still_there(self, code_id: str) -> bool:
+        db = self.app.project.db  # type: ignore[attr-defined]
+        return db.execute("select 1 from codes where id = ?", [code_id]).fetchone() is not None
 
     def on_screen_resume(self) -> None:
         if self.stale:

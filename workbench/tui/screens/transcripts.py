@@ -81,6 +81,8 @@ class TranscriptsScreen(Screen):
         self.coder_columns = [me, *others]
         table = self.query_one(DataTable)
         cursor = table.cursor_row
+        old_ids = getattr(self, "row_ids", [])
+        keep_id = old_ids[cursor] if 0 <= cursor < len(old_ids) else None
         table.clear(columns=True)
         # What a user needs most comes first (a narrow screen cuts the last columns): the id
         # the CLI takes, the label, each coder's progress; then size and metadata.
@@ -104,8 +106,9 @@ class TranscriptsScreen(Screen):
         self._filled_width = self.size.width
         # Row keys are positional; keep the ids to map back.
         self.row_ids = [r["id"] for r in rows]
-        if rows:
-            table.move_cursor(row=min(cursor, len(rows) - 1))
+        if rows:  # the same transcript stays under the cursor when others came or went
+            row = self.row_ids.index(keep_id) if keep_id in self.row_ids else cursor
+            table.move_cursor(row=min(row, len(rows) - 1))
         self.query_one("#status", Static).update(
             f"{len(rows)} transcript(s) · Enter opens one · / search · v theme review · ? keys"
             if rows else "No transcripts yet: run 'workbench import transcripts/' in a shell."

@@ -161,6 +161,52 @@ def child_visits(directory: str, visits: int) -> None:
     print("RESULT " + json.dumps(asyncio.run(run())), flush=True)
 
 
+TOUR = ("enter", "v", "3", "4", "5", "6", "8", "?", "/")
+"""Every screen in turn from the transcripts list: reader, theme review, map, matrix,
+agreement, export, dashboard, help, search (the audit builds deduce: left out)."""
+
+
+def child_tour(directory: str, tours: int) -> None:
+    """Open every screen in turn and go back, ``tours`` times; the process's memory after
+    the first tours (every screen and cache warm) and at the end."""
+    import asyncio
+    import gc
+
+    from workbench.project import Project
+    from workbench.tui.app import WorkbenchApp
+    from workbench.tui.screens.transcripts import TranscriptsScreen
+
+    def rss_mb() -> float:
+        with open("/proc/self/status") as fh:
+            for line in fh:
+                if line.startswith("VmRSS"):
+                    return int(line.split()[1]) / 1024
+        return 0.0
+
+    async def run() -> dict:
+        project = Project.open(directory)
+        app = WorkbenchApp(project)
+        marks = {}
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            for i in range(tours):
+                for key in TOUR:
+                    await pilot.press(key)
+                    await pilot.pause(0.02)
+                    await app.workers.wait_for_complete()
+                    await pilot.pause()
+                    while not isinstance(app.screen, TranscriptsScreen):
+                        await pilot.press("escape")
+                        await pilot.pause()
+                if i + 1 in (tours // 2, tours):
+                    await pilot.pause(0.6)
+                    gc.collect()
+                    marks[i + 1] = rss_mb()
+        return marks
+
+    print("RESULT " + json.dumps(asyncio.run(run())), flush=True)
+
+
 # -- parent --------------------------------------------------------------------------------------
 
 def _spawn(args: list[str]) -> tuple[float, str]:
@@ -258,6 +304,8 @@ def main() -> None:
             child_apply(rest[0], int(rest[1]))
         elif kind == "visits":
             child_visits(rest[0], int(rest[1]))
+        elif kind == "tour":
+            child_tour(rest[0], int(rest[1]))
         return
 
     sys.path.insert(0, str(HERE))
@@ -320,6 +368,15 @@ def main() -> None:
     print(f"memory over reader visits: {marks[half]:.0f} MB after {half} (caches warm), "
           f"{marks[visits]:.0f} MB after {visits}: {grown:+.1f} MB, "
           f"{grown / (visits - half) * 100:+.1f} MB per 100 visits (goal: < 5 MB per 100 visits)")
+
+    tours = 8 if args.size == "smoke" else 40
+    _elapsed, line = _spawn(["--child", "tour", str(directory), str(tours)])
+    marks = {int(k): v for k, v in json.loads(line.split(" ", 1)[1]).items()}
+    half = tours // 2
+    grown = marks[tours] - marks[half]
+    print(f"memory over every screen in turn ({len(TOUR)} screens a tour): {marks[half]:.0f} MB "
+          f"after {half} tours, {marks[tours]:.0f} MB after {tours}: {grown:+.1f} MB, "
+          f"{grown / (tours - half) * 10:+.1f} MB per 10 tours (goal: flat, < 5 MB per 10 tours)")
 
 
 if __name__ == "__main__":

@@ -20,7 +20,7 @@ from click.testing import CliRunner
 
 from tests.test_tui import SIZE, settle
 from workbench.cli.main import cli
-from workbench.db import integrity
+from workbench.db import connection, integrity
 from workbench.project import Project
 from workbench.tui.app import WorkbenchApp
 
@@ -216,3 +216,28 @@ async def test_the_ui_writes_once_its_check_has_passed(sample_copy):
         assert not any("damaged" in n for n in notes)
     project.close()
     assert not integrity.needs_check(db_path)
+
+
+def test_restore_brings_a_damaged_project_back_and_keeps_the_damaged_file(sample_copy):
+    """The advice the damage message gives works: 'workbench restore FILE' on the damaged
+    project (opened read-only) replaces it with the backup and keeps the damaged file."""
+    backup = run(sample_copy, "backup")
+    assert backup.exit_code == 0, backup.output
+    source = next((sample_copy / "exports" / "backups").glob("workbench-*.db"))
+    db_path = sample_copy / "workbench.db"
+    codes_before = sqlite3.connect(source).execute("select count(*) from codes").fetchone()[0]
+    damage(db_path, "sentences")
+    damaged = digest(db_path)
+    connection._VERIFIED.clear()  # each command is a new process
+    restored = run(sample_copy, "restore", str(source), "--yes")
+    assert restored.exit_code == 0, restored.output
+    assert "damaged database is kept" in restored.output
+    kept = next((sample_copy / "exports" / "backups").glob("*-damaged.db"))
+    assert digest(kept) == damaged  # byte for byte, for whoever wants to rescue from it
+    checked = run(sample_copy, "check")
+    assert checked.exit_code == 0 and "intact and consistent" in checked.output
+    added = run(sample_copy, "codebook", "add", "Na het herstel")
+    assert added.exit_code == 0 and "damaged" not in added.output
+    listing = run(sample_copy, "codebook", "list")
+    assert listing.output.count("\n") >= codes_before
+    assert not list((sample_copy / "exports" / "backups").glob("*-shm"))  # no litter

@@ -40,8 +40,12 @@ def restore(project, coder, backup_file: Path, yes: bool) -> None:
 
     if not yes and not click.confirm(f"Replace the project database with {backup_file}?", default=False):
         raise click.Abort()
+    damaged = project.db.read_only is not None and project.db.read_only.kind == "damaged"
     before = restore_from(project, backup_file)
-    echo(f"restored {backup_file}; the state before the restore is in {before}")
+    if damaged:
+        echo(f"restored {backup_file}; the damaged database is kept as it was in {before}")
+    else:
+        echo(f"restored {backup_file}; the state before the restore is in {before}")
 
 
 @click.command()

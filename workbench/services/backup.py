@@ -36,6 +36,8 @@ def backup_to(db: sqlite_utils.Database, target: Path, *, create_parents: bool =
         dest = sqlite3.connect(str(target))
         try:
             db.conn.backup(dest)
+            # one self-contained file (no -wal/-shm beside it when it is opened or copied)
+            dest.execute("PRAGMA journal_mode = DELETE")
         finally:
             dest.close()
     except (OSError, sqlite3.Error) as exc:
@@ -67,12 +69,11 @@ def backup_now(project, target: Path | None = None) -> Path:
     return backup_to(project.db, target, create_parents=True)
 
 
-def restore_from(project, source: Path) -> Path:
-    """Replace the project's database content with ``source``; returns the pre-restore backup."""
-    from workbench.db.schema import ensure_schema
-
+def _open_backup(source: Path) -> sqlite3.Connection:
+    """``source`` opened read-only and checked: a sound workbench database. Opened as
+    immutable, so that reading it leaves no -wal or -shm file beside it."""
     try:
-        src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+        src = sqlite3.connect(f"{Path(source).resolve().as_uri()}?mode=ro&immutable=1", uri=True)
         ok = src.execute("PRAGMA integrity_check").fetchone()[0]
         tables = {r[0] for r in src.execute("select name from sqlite_master where type='table'")}
     except sqlite3.DatabaseError as exc:
@@ -81,6 +82,59 @@ def restore_from(project, source: Path) -> Path:
         src.close()
         raise WorkbenchError("not a usable workbench backup (integrity check failed or no "
                              "transcripts table)", path=source)
+    return src
+
+
+def _replace_damaged(project, src: sqlite3.Connection, source: Path) -> Path:
+    """Restore into a project whose database is damaged (opened read-only): the damaged file
+    and its write-ahead log are kept in exports/backups/ as they are, byte for byte, then the
+    backup is written to a new file that replaces the damaged one in one step."""
+    import os
+    import shutil
+
+    db_path = project.db_path
+    folder = backups_dir(db_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    kept = folder / f"workbench-{stamp()}-damaged.db"
+    n = 1
+    while kept.exists():
+        n += 1
+        kept = kept.with_name(f"workbench-{stamp()}-damaged-{n}.db")
+    fresh = db_path.with_name(f"{db_path.name}.restoring")
+    try:
+        shutil.copy2(db_path, kept)
+        wal = Path(f"{db_path}-wal")
+        if wal.exists() and wal.stat().st_size > 0:
+            shutil.copy2(wal, Path(f"{kept}-wal"))
+        dest = sqlite3.connect(str(fresh))
+        try:
+            src.backup(dest)
+            dest.execute("PRAGMA journal_mode = WAL")
+        finally:
+            dest.close()
+        project.close()  # the damaged file's read-only connection
+        for suffix in ("-wal", "-shm"):
+            Path(f"{db_path}{suffix}").unlink(missing_ok=True)
+        os.replace(fresh, db_path)
+    except (OSError, sqlite3.Error) as exc:
+        fresh.unlink(missing_ok=True)
+        raise WorkbenchError(f"restore failed, nothing was changed: {exc}", path=db_path) from exc
+    project.db  # noqa: B018 - reopen: checked, migrated
+    return kept
+
+
+def restore_from(project, source: Path) -> Path:
+    """Replace the project's database content with ``source``; returns the pre-restore backup
+    (for a damaged project: the damaged file, kept as it was)."""
+    from workbench.db.schema import ensure_schema
+
+    src = _open_backup(source)
+    why = getattr(project.db, "read_only", None)
+    if why is not None and why.kind == "damaged":
+        try:
+            return _replace_damaged(project, src, source)
+        finally:
+            src.close()
     before = backup_before(project.db, project.db_path, reason="restore")
     try:
         src.backup(project.db.conn)

@@ -241,3 +241,34 @@ def test_restore_brings_a_damaged_project_back_and_keeps_the_damaged_file(sample
     listing = run(sample_copy, "codebook", "list")
     assert listing.output.count("\n") >= codes_before
     assert not list((sample_copy / "exports" / "backups").glob("*-shm"))  # no litter
+
+
+def _unopenable(db_path: Path, how: str) -> None:
+    if how == "emptied":  # a sync or copy that wrote nothing
+        db_path.write_bytes(b"")
+    elif how == "truncated":
+        with db_path.open("r+b") as fh:
+            fh.truncate(20_000)
+    else:  # its header overwritten
+        with db_path.open("r+b") as fh:
+            fh.write(b"garbage header!!")
+
+
+@pytest.mark.parametrize("how", ["emptied", "truncated", "header"])
+def test_a_project_too_damaged_to_open_is_refused_and_restore_still_works(sample_copy, how):
+    assert run(sample_copy, "backup").exit_code == 0
+    source = next((sample_copy / "exports" / "backups").glob("workbench-*.db"))
+    db_path = sample_copy / "workbench.db"
+    _unopenable(db_path, how)
+    connection._VERIFIED.clear()  # each command is a new process
+    before = digest(db_path)
+    listing = run(sample_copy, "codebook", "list")
+    assert listing.exit_code == 1 and "workbench restore FILE" in listing.output
+    assert ("empty (0 bytes)" if how == "emptied" else "cannot be opened") in listing.output
+    assert digest(db_path) == before  # an emptied file is not made a new, empty project
+    restored = run(sample_copy, "restore", str(source), "--yes")
+    assert restored.exit_code == 0, restored.output
+    kept = next((sample_copy / "exports" / "backups").glob("*-damaged.db"))
+    assert digest(kept) == before
+    checked = run(sample_copy, "check")
+    assert checked.exit_code == 0 and "intact and consistent" in checked.output

@@ -6,7 +6,15 @@ from pathlib import Path
 
 import click
 
-from workbench.cli.common import echo, echo_json, json_option, with_project
+from workbench.cli.common import (
+    State,
+    coder_option,
+    echo,
+    echo_json,
+    json_option,
+    project_option,
+    with_project,
+)
 
 
 def register(cli: click.Group) -> None:
@@ -32,14 +40,31 @@ def backup(project, coder, target: Path | None) -> None:
 @click.command()
 @click.argument("backup_file", type=click.Path(path_type=Path, dir_okay=False, exists=True))
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
-@with_project
-def restore(project, coder, backup_file: Path, yes: bool) -> None:
+@project_option
+@coder_option
+@click.pass_context
+def restore(ctx: click.Context, backup_file: Path, yes: bool) -> None:
     """Bring back a backup (the current state is backed up first, so a restore can be undone by
-    restoring that copy)."""
-    from workbench.services.backup import restore_from
+    restoring that copy). A damaged project is restored too, even one that cannot be opened
+    at all: the damaged file is kept, byte for byte, in exports/backups/."""
+    from workbench.db.connection import StorageError
+    from workbench.services.backup import restore_from, restore_unopenable
 
+    state = ctx.ensure_object(State)
+    try:
+        project = state.project()
+    except StorageError as exc:
+        if exc.kind != "damaged" or exc.path is None:
+            raise
+        project = None
+        db_path = Path(exc.path)
     if not yes and not click.confirm(f"Replace the project database with {backup_file}?", default=False):
         raise click.Abort()
+    if project is None:
+        kept = restore_unopenable(db_path, backup_file)
+        state.project()  # opened (checked, migrated) and closed cleanly with the command
+        echo(f"restored {backup_file}; the damaged database is kept as it was in {kept}")
+        return
     damaged = project.db.read_only is not None and project.db.read_only.kind == "damaged"
     before = restore_from(project, backup_file)
     if damaged:

@@ -166,7 +166,9 @@ def _damaged_reader(path: Path, problem: str) -> sqlite_utils.Database:
                            integrity.DAMAGED_ADVICE, kind="damaged", path=path)
     reader = _reader(path)
     if reader is None:
-        raise WorkbenchError(damaged.message, path=path)
+        raise StorageError(f"the project database is damaged ({problem[:200]}) and cannot be "
+                           "opened, not even for reading", integrity.UNOPENABLE_ADVICE,
+                           kind="damaged", path=path)
     reader.read_only = damaged  # type: ignore[attr-defined]
     return reader
 
@@ -228,6 +230,10 @@ def open_database(path: Path | str, *, migrate: bool = True,
 
     path = Path(path)
     key = str(path.resolve())
+    if path.is_file() and path.stat().st_size == 0:  # not a new database: an emptied one
+        raise StorageError("the project database is empty (0 bytes): whatever wrote it last "
+                           "left nothing of the project", integrity.UNOPENABLE_ADVICE,
+                           kind="damaged", path=path)
     if key not in _VERIFIED and path.is_file():
         check = integrity.needs_check(path)
         if check and check_later:

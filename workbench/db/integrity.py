@@ -145,3 +145,6 @@ def record_clean(db_path: Path) -> None:
 DAMAGED_ADVICE = ("it is opened read-only and nothing will be written to it. 'workbench "
                   "restore FILE' brings back the last backup from exports/backups/ (the damaged "
                   "file is kept beside it); 'workbench check' tells more")
+
+UNOPENABLE_ADVICE = ("nothing was changed. 'workbench restore FILE' puts the last backup from "
+                     "exports/backups/ in its place (the damaged file is kept beside it)")

@@ -85,23 +85,23 @@ def _open_backup(source: Path) -> sqlite3.Connection:
     return src
 
 
-def _replace_damaged(project, src: sqlite3.Connection, source: Path) -> Path:
-    """Restore into a project whose database is damaged (opened read-only): the damaged file
-    and its write-ahead log are kept in exports/backups/ as they are, byte for byte, then the
-    backup is written to a new file that replaces the damaged one in one step."""
+def _replace_damaged(db_path: Path, src: sqlite3.Connection) -> Path:
+    """Put the backup ``src`` in place of a damaged database file: the damaged file and its
+    write-ahead log are kept in exports/backups/ as they are, byte for byte, then the backup
+    is written to a new file that replaces the damaged one in one step. Returns the kept
+    copy. No connection of this process may be open on ``db_path``."""
     import os
     import shutil
 
-    db_path = project.db_path
     folder = backups_dir(db_path)
-    folder.mkdir(parents=True, exist_ok=True)
-    kept = folder / f"workbench-{stamp()}-damaged.db"
-    n = 1
+    base = folder / f"workbench-{stamp()}-damaged.db"
+    kept, n = base, 1
     while kept.exists():
         n += 1
-        kept = kept.with_name(f"workbench-{stamp()}-damaged-{n}.db")
+        kept = base.with_name(f"{base.stem}-{n}.db")
     fresh = db_path.with_name(f"{db_path.name}.restoring")
     try:
+        folder.mkdir(parents=True, exist_ok=True)
         shutil.copy2(db_path, kept)
         wal = Path(f"{db_path}-wal")
         if wal.exists() and wal.stat().st_size > 0:
@@ -112,15 +112,23 @@ def _replace_damaged(project, src: sqlite3.Connection, source: Path) -> Path:
             dest.execute("PRAGMA journal_mode = WAL")
         finally:
             dest.close()
-        project.close()  # the damaged file's read-only connection
         for suffix in ("-wal", "-shm"):
             Path(f"{db_path}{suffix}").unlink(missing_ok=True)
         os.replace(fresh, db_path)
     except (OSError, sqlite3.Error) as exc:
         fresh.unlink(missing_ok=True)
         raise WorkbenchError(f"restore failed, nothing was changed: {exc}", path=db_path) from exc
-    project.db  # noqa: B018 - reopen: checked, migrated
     return kept
+
+
+def restore_unopenable(db_path: Path, source: Path) -> Path:
+    """Restore a project whose database is too damaged to open at all (a damaged header, a
+    truncated or emptied file); returns the kept copy of the damaged file."""
+    src = _open_backup(source)
+    try:
+        return _replace_damaged(Path(db_path), src)
+    finally:
+        src.close()
 
 
 def restore_from(project, source: Path) -> Path:
@@ -132,9 +140,12 @@ def restore_from(project, source: Path) -> Path:
     why = getattr(project.db, "read_only", None)
     if why is not None and why.kind == "damaged":
         try:
-            return _replace_damaged(project, src, source)
+            project.close()  # the damaged file's read-only connection
+            kept = _replace_damaged(project.db_path, src)
         finally:
             src.close()
+        project.db  # noqa: B018 - reopen: checked, migrated
+        return kept
     before = backup_before(project.db, project.db_path, reason="restore")
     try:
         src.backup(project.db.conn)

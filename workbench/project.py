@@ -66,9 +66,15 @@ class Project:
     def codebook_file(self) -> Path:
         return self.codebooks_dir / "codebook.yaml"
 
+    #: Set when another program deleted or replaced the database file under an open window:
+    #: the window's connection is closed and no new one is opened (it would be another file).
+    gone: Exception | None = field(default=None, repr=False)
+
     @property
     def db(self) -> sqlite_utils.Database:
         """A connection owned by the calling thread (SQLite objects are thread-bound)."""
+        if self.gone is not None:
+            raise self.gone
         db = getattr(self._local, "db", None)
         if db is None:
             from workbench.db.connection import open_database
@@ -86,6 +92,24 @@ class Project:
         db = getattr(self._local, "db", None)
         if db is not None:
             self._local.db = finish_check(db, self.db_path, problem)
+
+    def abandon(self, problem: Exception) -> None:
+        """The database file was deleted or replaced by another program: close this thread's
+        connection at once, after a checkpoint that writes its last commits into the file it
+        opened (wherever that file now is: moved away, it is whole) and empties the
+        write-ahead log the two files would share; record no clean close, open no other."""
+        import sqlite3
+
+        db = getattr(self._local, "db", None)
+        if db is not None:
+            db.read_only = problem  # no clean-close record for a file that is not ours
+            try:  # this connection's commits into the file it opened, and the log emptied:
+                # otherwise the file now at the path would be read through our log
+                db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            except sqlite3.Error:
+                pass
+        self.close()
+        self.gone = problem
 
     def close(self) -> None:
         """Close this thread's connection; a clean close of a sound, writable database is

@@ -27,10 +27,52 @@ class _ImmediateConnection(sqlite3.Connection):
     at ``BEGIN`` lets the busy timeout wait for the other writer instead.
     """
 
+    #: The database file as opened (``(st_dev, st_ino)``) and its path: a write transaction
+    #: first makes sure the path still names that file (see :func:`replaced`).
+    file_id: tuple[int, int] | None = None
+    file_path: Path | None = None
+
     def execute(self, sql: str, *args):  # type: ignore[override]
-        if sql.strip().upper() in ("BEGIN", "BEGIN;", "BEGIN DEFERRED"):
-            sql = "BEGIN IMMEDIATE"
+        if sql.strip().upper() in ("BEGIN", "BEGIN;", "BEGIN DEFERRED", "BEGIN IMMEDIATE"):
+            cursor = super().execute("BEGIN IMMEDIATE", *args)
+            problem = _replaced(self)
+            if problem is not None:
+                super().execute("ROLLBACK")
+                raise problem
+            return cursor
         return super().execute(sql, *args)
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return info.st_dev, info.st_ino
+
+
+REPLACED_ADVICE = ("this window writes nothing more to it (two files sharing one write-ahead "
+                   "log would damage both): quit and open the project again")
+
+
+def _replaced(conn: sqlite3.Connection) -> StorageError | None:
+    """Whether another program deleted the database file or put another file in its place
+    since ``conn`` opened it (``mv``, a sync tool, a checkout): writing on would go to a file
+    that is gone, or mix two databases through their shared ``-wal``."""
+    path, opened = getattr(conn, "file_path", None), getattr(conn, "file_id", None)
+    if path is None or opened is None:
+        return None
+    now = _identity(path)
+    if now == opened:
+        return None
+    what = "deleted" if now is None else "replaced by another file"
+    return StorageError(f"the project database {path.name} was {what} by another program after "
+                        "this window opened it", REPLACED_ADVICE, kind="replaced", path=path)
+
+
+def replaced(db: sqlite_utils.Database) -> StorageError | None:
+    """:func:`_replaced` for a project connection (None: its file is still in place)."""
+    return _replaced(db.conn)
 
 
 class StorageError(WorkbenchError):
@@ -108,7 +150,7 @@ def explain_for(db: sqlite_utils.Database | None, exc: sqlite3.Error, path: Path
     problem = explain(exc, path)
     why: StorageError | None = getattr(db, "read_only", None) if db is not None else None
     if why is not None and problem.kind in ("read-only", "full", "io"):
-        if why.kind in ("damaged", "checking"):
+        if why.kind in ("damaged", "checking", "replaced"):
             return why
         return StorageError(why.reason, "nothing was changed", kind=why.kind, path=path)
     return problem
@@ -218,6 +260,18 @@ def _open_read_only(path: Path, *, allow_wal: bool = False) -> sqlite_utils.Data
 
 def open_database(path: Path | str, *, migrate: bool = True,
                   check_later: bool = False) -> sqlite_utils.Database:
+    """Open (and, by default, migrate) a project database; see :func:`_open_database`. The
+    connection remembers which file it opened, so that a write transaction refuses to go on
+    once another program deleted or replaced it."""
+    db = _open_database(Path(path), migrate=migrate, check_later=check_later)
+    conn = db.conn
+    if isinstance(conn, _ImmediateConnection):
+        conn.file_path = Path(path)
+        conn.file_id = _identity(Path(path))
+    return db
+
+
+def _open_database(path: Path, *, migrate: bool, check_later: bool) -> sqlite_utils.Database:
     """Open (and, by default, migrate) a project database.
 
     A file that is not as the workbench left it is checked first, on a read-only

@@ -311,6 +311,8 @@ class WorkbenchApp(App[None]):
         the check costs one pragma. The current screen refreshes in place (cursor and
         selection stay), the others when they are shown again."""
         self._forget_closed_watchers()
+        if self._file_replaced():
+            return
         try:
             version = self.project.db.execute("pragma data_version").fetchone()[0]
         except sqlite3.Error:
@@ -324,6 +326,26 @@ class WorkbenchApp(App[None]):
             refresh = getattr(self.screen, "follow_project", None)
             if refresh is not None and not hasattr(self.screen, "refresh_data"):
                 refresh()
+
+    def _file_replaced(self) -> bool:
+        """Another program deleted the project file or put another in its place (``mv``, a
+        sync tool, a checkout): the window closes its connection at once (each write
+        transaction checks this too), says so once, and offers only to quit."""
+        from workbench.db.connection import replaced
+        from workbench.tui.screens.dialogs import ChoiceScreen
+
+        if self.project.gone is not None:
+            return True
+        problem = replaced(self.project.db)
+        if problem is None:
+            return False
+        self.project.abandon(problem)
+        self.notify(problem.message, title="Project file gone", severity="error", timeout=120)
+        self.push_screen(ChoiceScreen(f"{problem.reason}. This window has closed it and shows "
+                                      "nothing more; open the project again.",
+                                      [("quit", "Quit the workbench")]),
+                         lambda _choice: self.exit())
+        return True
 
     def _forget_closed_watchers(self) -> None:
         """Drop watchers of widgets that are gone. Each screen's ``Header`` watches the app's

@@ -272,3 +272,23 @@ def test_a_project_too_damaged_to_open_is_refused_and_restore_still_works(sample
     assert digest(kept) == before
     checked = run(sample_copy, "check")
     assert checked.exit_code == 0 and "intact and consistent" in checked.output
+
+
+async def test_the_ui_on_a_damaged_write_ahead_log_writes_nothing(sample_copy):
+    crashed = _crashed_with_log(sample_copy)
+    db_path, wal = crashed / "workbench.db", crashed / "workbench.db-wal"
+    damage_log(wal)
+    connection._VERIFIED.clear()
+    before = digest(db_path), digest(wal)
+    project = Project.open(crashed, check_later=True)
+    app, notes = await _run_app(project)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        assert any("write-ahead log" in n and "damaged" in n for n in notes), notes
+        from workbench.services import codebook
+
+        with app.guard():
+            codebook.add(project.db, "anna", "Nieuw")
+        assert "nothing will be written" in notes[-1]
+    project.close()
+    assert (digest(db_path), digest(wal)) == before

@@ -292,3 +292,48 @@ async def test_the_ui_on_a_damaged_write_ahead_log_writes_nothing(sample_copy):
         assert "nothing will be written" in notes[-1]
     project.close()
     assert (digest(db_path), digest(wal)) == before
+
+
+CRASH = """
+import os, sys
+from workbench.db.connection import open_database
+from workbench.services import codebook
+db = open_database(sys.argv[1])
+db.execute("pragma wal_autocheckpoint = 0")
+for n in range(5):
+    codebook.add(db, "anna", f"{sys.argv[2]} {n}")
+print("ready", flush=True)
+if sys.argv[2] == "crash":
+    os._exit(0)  # as a kill -9 leaves it: no close, no checkpoint
+sys.stdin.readline()  # stays open until told
+"""
+
+
+def test_a_log_left_by_a_crash_is_checked_once_a_live_one_is_not(sample_copy, monkeypatch):
+    import subprocess
+    import sys
+
+    db_path = sample_copy / "workbench.db"
+    integrity.record_clean(db_path)
+    checks: list[bool] = []
+    real = integrity.damage_of
+    monkeypatch.setattr(integrity, "damage_of", lambda con: (checks.append(True), real(con))[1])
+
+    live = subprocess.Popen([sys.executable, "-c", CRASH, str(db_path), "stay"],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert live.stdout.readline().strip() == "ready"
+        assert not integrity.log_left_behind(db_path)  # another process has it open
+    finally:
+        live.communicate("\n", timeout=30)
+    integrity.record_clean(db_path)
+
+    crashed = subprocess.run([sys.executable, "-c", CRASH, str(db_path), "crash"],
+                             capture_output=True, text=True, timeout=60)
+    assert crashed.stdout.strip() == "ready", crashed.stderr[-2000:]
+    assert not integrity.needs_check(db_path)  # the file itself is as it was left...
+    assert integrity.log_left_behind(db_path)  # ...but a crash left commits in its log
+    connection._VERIFIED.clear()
+    listing = run(sample_copy, "codebook", "list")
+    assert "crash 4" in listing.output and "damaged" not in listing.output
+    assert checks == [True]  # checked once, then trusted

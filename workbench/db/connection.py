@@ -289,7 +289,7 @@ def _open_database(path: Path, *, migrate: bool, check_later: bool) -> sqlite_ut
                            "left nothing of the project", integrity.UNOPENABLE_ADVICE,
                            kind="damaged", path=path)
     if key not in _VERIFIED and path.is_file():
-        check = integrity.needs_check(path)
+        check = integrity.needs_check(path) or integrity.log_left_behind(path)
         if check and check_later:
             reader = _reader(path)
             try:

@@ -52,6 +52,38 @@ def damage_of(con: sqlite3.Connection) -> str | None:
     return "; ".join(str(r) for r in rows[:3])
 
 
+def log_left_behind(db_path: Path) -> bool:
+    """Whether a write-ahead log with commits lies beside the file while no process has the
+    database open: a crash left it (or a copy brought it, perhaps from another database). SQLite
+    will replay it, so the file is checked as if something else had touched it. An open
+    connection holds a shared lock on the shared-memory file's "dead man switch" byte (128),
+    so an exclusive lock there means nobody has it open."""
+    wal = Path(f"{db_path}-wal")
+    try:
+        if wal.stat().st_size <= 32:
+            return False
+    except OSError:
+        return False
+    try:
+        import fcntl
+    except ImportError:  # no POSIX locks (Windows): trust the log
+        return False
+    shm = Path(f"{db_path}-shm")
+    try:
+        fh = shm.open("r+b")
+    except FileNotFoundError:
+        return True  # every open connection has one
+    except OSError:
+        return False
+    with fh:
+        try:
+            fcntl.lockf(fh, fcntl.LOCK_EX | fcntl.LOCK_NB, 1, 128)
+        except OSError:
+            return False  # another process has the project open: its log is live
+        fcntl.lockf(fh, fcntl.LOCK_UN, 1, 128)
+        return True
+
+
 def check_file(db_path: Path, *, whole: bool = True) -> str | None:
     """What is wrong with the database file and its write-ahead log (None when sound),
     read through a read-only connection that writes neither (not even a closing checkpoint).

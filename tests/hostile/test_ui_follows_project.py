@@ -51,8 +51,9 @@ async def test_reader_and_panel_follow_another_process(project, add_transcript):
     app = WorkbenchApp(project)
     async with app.run_test(size=SIZE) as pilot:
         reader = await open_reader(app, pilot, "T1")
-        await pilot.press("j", "j")
-        cursor = reader.view.cursor
+        await pilot.press("j", "j", "shift+down")
+        cursor, selection = reader.view.cursor, reader.view.selection
+        assert selection is not None
         other = open_database(project.db_path)  # the CLI, elsewhere
         row = coding.apply_code(other, "anna", "T1", code["id"], 0, 12)
         codebook.rename(other, "anna", code["id"], "Netwerken")
@@ -60,7 +61,7 @@ async def test_reader_and_panel_follow_another_process(project, add_transcript):
         await settle(app, pilot)
         assert row["id"] in {s.id for s in reader.view.own}
         assert "Netwerken" in labels(reader.query_one(CodebookPanel))
-        assert reader.view.cursor == cursor
+        assert reader.view.cursor == cursor and reader.view.selection == selection
         undo_last(other, "anna")  # the rename
         undo_last(other, "anna")  # the coding
         other.close()

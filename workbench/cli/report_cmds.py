@@ -174,6 +174,18 @@ def quote_add(project, coder, coding: str, text: str | None, extend: tuple[str, 
 
     row = svc.star(project.db, project.coder(coder), coding, text, extend=extend)
     _echo_quote(project, row, as_json)
+    _warn_flagged(project, row)
+
+
+def _warn_flagged(project, row: dict) -> None:
+    from workbench.services import quotes as svc
+
+    flags = svc.open_flags(project.db, row)
+    if flags:
+        echo(f"warning: quote {row['id']} shows words with an open anonymity flag: "
+             f"{svc.describe_open_flags(flags)}; exports refuse it until the flag is decided "
+             "('workbench audit') or the words are left out with […] ('workbench quote edit "
+             f"{row['id']} --text …')", err=True)
 
 
 def _echo_quote(project, row: dict, as_json: bool) -> None:
@@ -199,6 +211,7 @@ def quote_edit(project, coder, quote_id: str, text: str, as_json: bool) -> None:
 
     row = svc.edit(project.db, project.coder(coder), quote_id, text)
     _echo_quote(project, row, as_json)
+    _warn_flagged(project, row)
 
 
 @quote.command("remove")
@@ -306,11 +319,11 @@ def export() -> None:
 @with_project_filter
 def export_quotes(project, coder, theme, survey_theme, fmt: str, force: bool, allow_flagged: bool) -> None:
     """Export quotes, one block or row each, to exports/quotes-<scope>-<time>.<format>."""
-    from workbench.exports.quotes_export import write_quotes
+    from workbench.exports.quotes_export import write_quotes_report
 
-    path = write_quotes(project, theme=theme, survey_theme=survey_theme, coder=coder, fmt=fmt,
-                        force=force, allow_flagged=allow_flagged)
-    echo(f"wrote {path}")
+    written = write_quotes_report(project, theme=theme, survey_theme=survey_theme, coder=coder,
+                                  fmt=fmt, force=force, allow_flagged=allow_flagged)
+    echo(written.summary())
 
 
 @export.command("chapter")
@@ -326,14 +339,19 @@ def export_chapter(project, coder, survey_themes, fmt: str, force: bool, allow_f
 
     Counts and quotes use all coders' codings; --coder NAME uses one coder's (e.g. consensus).
     """
-    from workbench.exports.chapter import preview_chapter, write_chapter
+    from workbench.exports.chapter import chapter_markdown, write_chapter_report
 
     ids = list(survey_themes) or None
-    if to_stdout:
-        echo(preview_chapter(project, ids, coder), nl=False)
+    if to_stdout:  # guarded as a file is
+        markdown, flagged = chapter_markdown(project, ids, coder, allow_flagged=allow_flagged)
+        echo(markdown, nl=False)
+        if flagged:
+            echo(f"note: {len(flagged)} word(s) with an open anonymity flag in the quotes, each "
+                 "quote marked [open anonimiteitsmelding]", err=True)
         return
-    path = write_chapter(project, ids, coder=coder, fmt=fmt, force=force, allow_flagged=allow_flagged)
-    echo(f"wrote {path}")
+    written = write_chapter_report(project, ids, coder=coder, fmt=fmt, force=force,
+                                   allow_flagged=allow_flagged)
+    echo(written.summary())
     from workbench.services import survey as survey_svc
 
     if not survey_svc.has_themes_file(project):

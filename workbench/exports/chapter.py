@@ -22,7 +22,7 @@ import sqlite_utils
 
 from workbench.errors import WorkbenchError
 from workbench.exports.files import export_path, write_file
-from workbench.exports.flags import FlaggedQuote, FlaggedQuotesError, FlagIndex
+from workbench.exports.flags import FLAG_MARK, FlaggedQuote, FlaggedQuotesError, FlagIndex, Written
 
 FORMATS = ("md", "docx")
 UNSELECTED = "[niet geselecteerd]"
@@ -334,7 +334,7 @@ def render_markdown(chapter: Chapter, *, mark_flagged: bool = False) -> str:
                     continue
                 text = q.formatted + ("" if q.selected else f" {UNSELECTED}")
                 if mark_flagged and q.flags:
-                    text += " **[open anonimiteitsmelding]**"
+                    text += f" **{FLAG_MARK}**"
                 lines += [f"> {text}", ""]
     return "\n".join(lines).rstrip() + "\n"
 
@@ -369,15 +369,29 @@ def render_docx(chapter: Chapter, title: str) -> bytes:
                 if q.seen_at:
                     doc.add_paragraph().add_run(q.note).italic = True
                     continue
-                quote_paragraph(doc, q.formatted, None if q.selected else UNSELECTED)
+                quote_paragraph(doc, q.formatted, None if q.selected else UNSELECTED,
+                                warning=FLAG_MARK if q.flags else None)
     return save(doc)
 
 
 # -- entry points for the CLI and the UI ------------------------------------------------------
 
 def preview_chapter(source, survey_theme_ids: list[str] | None = None, coder: str | None = None) -> str:
-    """The chapter as Markdown, flagged quotes marked (nothing is refused or written)."""
+    """The chapter as Markdown, flagged quotes marked (nothing is refused or written): the
+    UI's preview. What leaves the workbench goes through :func:`chapter_markdown`."""
     return render_markdown(build_chapter(source, survey_theme_ids, coder), mark_flagged=True)
+
+
+def chapter_markdown(source, survey_theme_ids: list[str] | None = None, coder: str | None = None,
+                     *, allow_flagged: bool = False) -> tuple[str, list[FlaggedQuote]]:
+    """The chapter as Markdown for output (``export chapter --stdout``), guarded as a file
+    is: refused (:class:`FlaggedQuotesError`) when a quote shows a word with an open
+    anonymity flag, unless ``allow_flagged``; then such quotes carry the mark."""
+    chapter = build_chapter(source, survey_theme_ids, coder)
+    flagged = chapter.flagged()
+    if flagged and not allow_flagged:
+        raise FlaggedQuotesError(flagged)
+    return render_markdown(chapter, mark_flagged=True), flagged
 
 
 def chapter_problems(source, survey_theme_ids: list[str] | None = None, coder: str | None = None) -> list[FlaggedQuote]:
@@ -395,7 +409,25 @@ def write_chapter(
     allow_flagged: bool = False,
     when: datetime | None = None,
 ) -> Path:
-    """Write the chapter to ``exports/chapter-<scope>-<time>.<fmt>``; returns the path."""
+    """Write the chapter to ``exports/chapter-<scope>-<time>.<fmt>``; returns the path (see
+    :func:`write_chapter_report`)."""
+    return write_chapter_report(project, survey_theme_ids, coder=coder, fmt=fmt, force=force,
+                                allow_flagged=allow_flagged, when=when).path
+
+
+def write_chapter_report(
+    project,
+    survey_theme_ids: list[str] | None = None,
+    *,
+    coder: str | None = None,
+    fmt: str = "md",
+    force: bool = False,
+    allow_flagged: bool = False,
+    when: datetime | None = None,
+) -> Written:
+    """Write the chapter to ``exports/chapter-<scope>-<time>.<fmt>``. A quote that shows a
+    word with an open anonymity flag is refused (:class:`FlaggedQuotesError`) unless
+    ``allow_flagged``; then it carries a visible mark in every format."""
     if fmt not in FORMATS:
         raise WorkbenchError(f"unknown format '{fmt}'; choose one of {', '.join(FORMATS)}")
     project = _project_of(project)
@@ -406,8 +438,11 @@ def write_chapter(
     ids = [s.theme.id for s in chapter.sections] if survey_theme_ids else None
     path = export_path(project.exports_dir, "chapter", ids, fmt, when)
     if fmt == "md":
-        data: str | bytes = render_markdown(chapter)
+        data: str | bytes = render_markdown(chapter, mark_flagged=True)
     else:
         title = "Concept hoofdstuk: " + (", ".join(ids) if ids else "alle surveythema's")
         data = render_docx(chapter, title)
-    return write_file(path, data, force=force)
+    shown = [q for s in chapter.sections for top in s.entries for e, _ in top.walk()
+             for q in e.quotes if not q.seen_at]
+    return Written(write_file(path, data, force=force), len(shown),
+                   sum(1 for q in shown if q.flags), flagged)

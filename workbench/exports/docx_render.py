@@ -21,13 +21,20 @@ def new_document(title: str):
     return doc
 
 
-def quote_paragraph(doc, quote: str, note: str | None = None):
-    """A paragraph in the "Quote" style; ``note`` (e.g. "[niet geselecteerd]") in italics after it."""
+def quote_paragraph(doc, quote: str, note: str | None = None, *, warning: str | None = None):
+    """A paragraph in the "Quote" style; ``note`` (e.g. "[niet geselecteerd]") in italics after
+    it; ``warning`` (an open anonymity flag) bold and highlighted, so that no reader misses it."""
     p = doc.add_paragraph(style="Quote")
     p.add_run(xml_safe(quote))
     if note:
         run = p.add_run(f" {note}")
         run.italic = True
+    if warning:
+        from docx.enum.text import WD_COLOR_INDEX
+
+        run = p.add_run(f" {xml_safe(warning)}")
+        run.bold = True
+        run.font.highlight_color = WD_COLOR_INDEX.YELLOW
     return p
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import sqlite_utils
 
@@ -30,6 +31,21 @@ class FlaggedQuote:
         who = self.quote_id or "candidate"
         return (f"{who} ({self.transcript_id}, {self.label}): '{self.flagged_text}' "
                 f"[{self.category or 'flag'}, {self.start}:{self.end}]")
+
+
+#: The visible mark of a quote exported with ``--allow-flagged`` that shows a flagged word.
+FLAG_MARK = "[open anonimiteitsmelding]"
+
+
+def describe_flags(items: Sequence[FlaggedQuote]) -> str:
+    """``'Kanaleneiland' (place); 'Ilias' (person)``: what a flagged quote shows."""
+    return "; ".join(f"'{i.flagged_text}' ({i.category or 'flag'})" for i in items)
+
+
+def flag_records(items: Sequence[FlaggedQuote]) -> list[dict]:
+    """The flags of a quote as plain records (JSON)."""
+    return [{"text": i.flagged_text, "category": i.category, "start": i.start, "end": i.end}
+            for i in items]
 
 
 class FlaggedQuotesError(WorkbenchError):
@@ -93,3 +109,20 @@ class FlagIndex:
                 hits.append(FlaggedQuote(quote_id, tid, transcript["label"], f.get("category") or "",
                                          text, f["start"], f["end"]))
         return hits
+
+
+@dataclass(frozen=True)
+class Written:
+    """What an export wrote: the file, how many quotes, how many of them show a word with an
+    open anonymity flag (each marked :data:`FLAG_MARK`; only with ``allow_flagged``), and
+    those flags."""
+
+    path: Path
+    quotes: int
+    flagged_quotes: int
+    flagged: list[FlaggedQuote]
+
+    def summary(self) -> str:
+        note = (f"; {self.flagged_quotes} of them show words with an open anonymity flag, "
+                f"each marked {FLAG_MARK}" if self.flagged_quotes else "")
+        return f"wrote {self.path} ({self.quotes} quote(s){note})"

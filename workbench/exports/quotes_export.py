@@ -18,14 +18,25 @@ import sqlite_utils
 
 from workbench.errors import WorkbenchError
 from workbench.exports.files import export_path, write_file
-from workbench.exports.flags import FlaggedQuote, FlaggedQuotesError, FlagIndex
+from workbench.exports.flags import (
+    FLAG_MARK,
+    FlaggedQuote,
+    FlaggedQuotesError,
+    FlagIndex,
+    Written,
+    describe_flags,
+    flag_records,
+)
 from workbench.textsafety import spreadsheet_cell, xml_safe
 
 FORMATS = ("md", "docx", "csv", "json")
 COLUMNS = (
     "quote_id", "transcript_id", "label", "role", "municipality", "domain", "theme", "codes",
     "survey_themes", "start", "end", "spans", "text", "quote", "coder", "created_by", "position",
+    "open_flags",
 )
+"""``open_flags``: the words of the quote with an open anonymity flag (exported only with
+``allow_flagged``), empty for a clear quote."""
 
 
 def export_rows(
@@ -60,11 +71,13 @@ def export_rows(
         except (VerbatimError, WorkbenchError) as exc:
             stale.append(f"{q['id']} ({q['transcript_id']}, {q['label']}): {exc.message}")
             continue
-        flagged.extend(flags.overlaps(q["id"], source.transcript, shown))
+        hits = flags.overlaps(q["id"], source.transcript, shown)
+        flagged.extend(hits)
         out.append({
             "quote_id": q["id"],
             **{k: q[k] for k in COLUMNS if k in q and k != "quote_id"},
             "shown_spans": [list(s) for s in shown],
+            "flags": hits,
         })
     if stale:
         raise WorkbenchError(
@@ -73,6 +86,10 @@ def export_rows(
     if flagged and not allow_flagged:
         raise FlaggedQuotesError(flagged)
     return out, flagged
+
+
+def _flag_cell(r: dict) -> str:
+    return describe_flags(r.get("flags") or [])
 
 
 def _cell(value) -> str | int:
@@ -88,18 +105,23 @@ def render_csv(rows: list[dict]) -> str:
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(COLUMNS)
     for r in rows:
-        writer.writerow([spreadsheet_cell(_cell(r.get(c))) for c in COLUMNS])
+        cells = {c: _flag_cell(r) if c == "open_flags" else _cell(r.get(c)) for c in COLUMNS}
+        writer.writerow([spreadsheet_cell(cells[c]) for c in COLUMNS])
     return buf.getvalue()
 
 
 def render_json(rows: list[dict], meta: dict) -> str:
-    data = {**meta, "quotes": [{c: r.get(c) for c in (*COLUMNS, "shown_spans")} for r in rows]}
+    data = {**meta, "quotes": [
+        {**{c: r.get(c) for c in (*COLUMNS, "shown_spans") if c != "open_flags"},
+         "open_flags": flag_records(r.get("flags") or [])}
+        for r in rows]}
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
 def _details(r: dict) -> list[tuple[str, str]]:
     where = ", ".join(x for x in (r["role"], r["municipality"], r["domain"]) if x)
-    return [
+    flagged = [("Open anonimiteitsmeldingen", _flag_cell(r))] if r.get("flags") else []
+    return flagged + [
         ("Transcript", f"{r['transcript_id']} ({where})" if where else r["transcript_id"]),
         ("Thema", r["theme"] or "–"),
         ("Codes", ", ".join(r["codes"])),
@@ -113,7 +135,9 @@ def _details(r: dict) -> list[tuple[str, str]]:
 def render_md(rows: list[dict], title: str) -> str:
     lines = [f"# {title}", "", f"{len(rows)} citaten.", ""]
     for r in rows:
-        lines += [f"## {r['label']} · {r['transcript_id']} · {r['quote_id']}", "", f"> {r['quote']}", ""]
+        mark = f" **{FLAG_MARK}**" if r.get("flags") else ""
+        lines += [f"## {r['label']} · {r['transcript_id']} · {r['quote_id']}", "",
+                  f"> {r['quote']}{mark}", ""]
         lines += [f"- {k}: {v}" for k, v in _details(r)]
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
@@ -127,7 +151,7 @@ def render_docx(rows: list[dict], title: str) -> bytes:
     doc.add_paragraph(f"{len(rows)} citaten.")
     for r in rows:
         doc.add_heading(f"{r['label']} · {r['transcript_id']} · {r['quote_id']}", level=2)
-        quote_paragraph(doc, r["quote"])
+        quote_paragraph(doc, r["quote"], warning=FLAG_MARK if r.get("flags") else None)
         for k, v in _details(r):
             p = doc.add_paragraph(style="List Bullet")
             p.add_run(f"{k}: ").bold = True
@@ -146,7 +170,26 @@ def write_quotes(
     allow_flagged: bool = False,
     when: datetime | None = None,
 ) -> Path:
-    """Write the quotes (filtered) to ``exports/``; returns the path written."""
+    """Write the quotes (filtered) to ``exports/``; returns the path written (see
+    :func:`write_quotes_report`)."""
+    return write_quotes_report(project, theme=theme, survey_theme=survey_theme, coder=coder,
+                               fmt=fmt, force=force, allow_flagged=allow_flagged, when=when).path
+
+
+def write_quotes_report(
+    project,
+    *,
+    theme: str | None = None,
+    survey_theme: str | None = None,
+    coder: str | None = None,
+    fmt: str = "md",
+    force: bool = False,
+    allow_flagged: bool = False,
+    when: datetime | None = None,
+) -> Written:
+    """Write the quotes (filtered) to ``exports/``. Quotes that show a word with an open
+    anonymity flag are refused (:class:`FlaggedQuotesError`, listing them) unless
+    ``allow_flagged``; then each carries a visible mark in every format."""
     if fmt not in FORMATS:
         raise WorkbenchError(f"unknown format '{fmt}'; choose one of {', '.join(FORMATS)}")
     db = project.db
@@ -154,8 +197,8 @@ def write_quotes(
         from workbench.services import survey
 
         survey_theme = survey.find(survey.load(project), survey_theme).id
-    rows, _flagged = export_rows(db, theme=theme, survey_theme=survey_theme, coder=coder,
-                                 allow_flagged=allow_flagged)
+    rows, flagged = export_rows(db, theme=theme, survey_theme=survey_theme, coder=coder,
+                                allow_flagged=allow_flagged)
     scope = [s for s in (survey_theme, theme, coder) if s] or None
     path = export_path(project.exports_dir, "quotes", scope, fmt, when)
     bits = [f"surveythema {survey_theme}" if survey_theme else "", f"thema {theme}" if theme else "",
@@ -169,4 +212,5 @@ def write_quotes(
         data = render_md(rows, title)
     else:
         data = render_docx(rows, title)
-    return write_file(path, data, force=force)
+    return Written(write_file(path, data, force=force), len(rows),
+                   sum(1 for r in rows if r["flags"]), flagged)

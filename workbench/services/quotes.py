@@ -342,6 +342,24 @@ def star(
         return cs.insert("quotes", row)
 
 
+def open_flags(db: sqlite_utils.Database, quote: dict) -> list[dict]:
+    """The open anonymity flags on words the quote shows (start, end, category, text): what
+    would make an export refuse it. Words left out with […] do not count."""
+    extra = json.loads(quote.get("extra_codings") or "[]")
+    codings = _get_codings(db, [quote["coding_id"], *extra])
+    source = source_for(db, codings)
+    spans = source.shown_spans(quote["text"])
+    rows = db.query(
+        "select start, [end], category, text from audit_flags where transcript_id = ? and "
+        "coalesce(decision, 'open') = 'open' order by start", [source.transcript["id"]])
+    return [dict(r) for r in rows if any(s < r["end"] and r["start"] < e for s, e in spans)]
+
+
+def describe_open_flags(flags: Sequence[dict]) -> str:
+    """``'Kanaleneiland' (place), 'Ilias' (person)``."""
+    return ", ".join(f"'{f['text']}' ({f['category'] or 'flag'})" for f in flags)
+
+
 def get_quote(db: sqlite_utils.Database, quote_id: str) -> dict:
     row = db.execute("select id from quotes where id = ?", [quote_id]).fetchone()
     if row is None and len(quote_id) >= 4:

@@ -197,6 +197,14 @@ class ReviewScreen(Screen):
                 if len(text) > 80:
                     text = text[:79] + "…"
                 self.notify(f"starred as a quote: “{text}” ({row['label']})")
+                from workbench.services.quotes import describe_open_flags, open_flags
+
+                flags = open_flags(app.project.db, quote)  # type: ignore[attr-defined]
+                if flags:
+                    self.notify(f"it shows words with an open anonymity flag: "
+                                f"{describe_open_flags(flags)}; exports refuse it until the "
+                                "flag is decided (7: audit) or the words are left out with […]",
+                                title="Anonymity", severity="warning", timeout=12)
             self._fill()
             app.data_changed(local=self)  # type: ignore[attr-defined]
 

@@ -287,3 +287,37 @@ def test_replace_all_occurrences_is_one_undoable_change(project, add_transcript)
     undo_last(db, "anna")
     for t, saved in snapshot.items():
         assert list(db[t].rows_where("1 = 1", order_by=", ".join(db[t].pks))) == saved, t
+
+
+def test_the_first_deduce_build_reports_progress_to_a_log(monkeypatch, capsys):
+    """Issue 26: with stderr going to a file, the two-minute first build still shows it is
+    alive: a line when it starts and one every few seconds after (not one line, then silence)."""
+    import threading
+    import time
+
+    from workbench.audit import deduce_engine
+    from workbench.cli import language_cmds
+
+    monkeypatch.setattr(language_cmds._StderrProgress, "EVERY", 0.05)
+    monkeypatch.setattr(deduce_engine, "is_ready", lambda: False)
+    monkeypatch.setattr(deduce_engine, "engine_info", lambda: {"ready": True})
+
+    def fake_build(progress, **_kw):
+        def run():
+            start = time.monotonic()
+            message = "Building deduce lookup tables (first run on this machine, about 2 minutes)"
+            progress(message, None)
+            while time.monotonic() - start < 0.4:  # the ticker: once a "second"
+                time.sleep(0.01)
+                progress(f"{message} ({time.monotonic() - start:.2f} s)", None)
+            progress("deduce ready (0.4 s)", 1.0)
+
+        thread = threading.Thread(target=run)
+        thread.start()
+        return thread
+
+    monkeypatch.setattr(deduce_engine, "build_in_background", fake_build)
+    language_cmds._wait_for_deduce(quiet=False)
+    lines = [x for x in capsys.readouterr().err.splitlines() if x.startswith("Building")]
+    assert len(lines) >= 4, lines  # not one line, then silence
+    assert any(x.endswith(" s)") for x in lines[1:])

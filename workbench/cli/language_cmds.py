@@ -29,12 +29,17 @@ def register(cli: click.Group) -> None:
 # -- progress on stderr ---------------------------------------------------------------------------
 
 class _StderrProgress:
-    """One overwritten line on a terminal; on a pipe, one line per new stage."""
+    """One overwritten line on a terminal; on a pipe or in a file, one line per new stage and
+    one every :attr:`EVERY` seconds while a stage goes on (the first deduce build takes about
+    two minutes: a log must show that it is alive)."""
+
+    EVERY = 10.0
 
     def __init__(self, quiet: bool = False) -> None:
         self.tty = sys.stderr.isatty()
         self.quiet = quiet
         self.last_stage = ""
+        self.last_line = 0.0
         self.lock = threading.Lock()
         self.dirty = False
 
@@ -46,9 +51,13 @@ class _StderrProgress:
                 click.echo("\r" + shown(text[:100], one_line=True).ljust(100), nl=False, err=True)
                 self.dirty = True
             else:
+                import time
+
                 stage = text.split(" (")[0]
-                if stage != self.last_stage or "[" in text:
+                now = time.monotonic()
+                if stage != self.last_stage or "[" in text or now - self.last_line >= self.EVERY:
                     self.last_stage = stage
+                    self.last_line = now
                     echo(text, err=True)
 
     def counts(self, done: int, total: int, message: str) -> None:

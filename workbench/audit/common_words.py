@@ -96,8 +96,24 @@ def occurs_in_lower_case(text: str, word: str, skip: tuple[int, int] | None = No
     for m in re.finditer(r"(?<![\w\-])" + re.escape(lower) + r"(?![\w\-])", text):
         if skip is not None and m.start() < skip[1] and skip[0] < m.end():
             continue
+        if _inside_an_address(text, m.start(), m.end()):
+            continue  # "@sanne.x.2006", "sanne@mail.nl": a handle holds the name, not a word
         return True
     return False
+
+
+def _inside_an_address(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` lies in a handle, an e-mail address or a web address: the
+    run of non-space characters around it holds ``@``, ``/``, or a dot between word
+    characters."""
+    left = start
+    while left > 0 and not text[left - 1].isspace():
+        left -= 1
+    right = end
+    while right < len(text) and not text[right].isspace():
+        right += 1
+    token = text[left:right].strip(".,;:!?\"'()[]")
+    return "@" in token or "/" in token or re.search(r"\w[._]\w", token) is not None
 
 
 def _single_word(flag: Flag) -> str | None:

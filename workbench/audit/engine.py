@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
+from workbench.audit.context import context_flags
 from workbench.audit.detectors import Flag, merge_flags, pattern_flags
 
 __all__ = ["MODEL_LABELS", "Flag", "audit_text", "model_flags"]
@@ -124,6 +125,7 @@ def audit_text(
 
         flags.extend(deduce_flags(text))
     flags.extend(pattern_flags(text))
+    flags.extend(context_flags(text))
     flags.extend(model_flags(text, nlp_entities))
 
     if drop_common_words:

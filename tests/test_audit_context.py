@@ -1,0 +1,78 @@
+"""Names found by their context (workbench.audit.context): places, organisations, schools and
+first names that no lookup table holds, and the ordinary capitals that are no names."""
+
+from __future__ import annotations
+
+import pytest
+
+from workbench.audit.context import context_flags
+from workbench.audit.engine import audit_text
+
+
+def found(text: str) -> set[tuple[str, str]]:
+    return {(f.category, f.text) for f in context_flags(text)}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Hij woont in Kanaleneiland, vlak bij het station.", ("place", "Kanaleneiland")),
+        ("De jongens komen uit Overvecht en hangen rond.", ("place", "Overvecht")),
+        ("Ze verhuisde naar de Schilderswijk toen ze twaalf was.", ("place", "Schilderswijk")),
+        ("In de wijk Hoograven is dat anders.", ("place", "Hoograven")),
+        ("Hij komt uit Bergen op Zoom, geloof ik.", ("place", "Bergen op Zoom")),
+        ("Hij werkt als bezorger voor PostNL sinds de zomer.", ("institution", "PostNL")),
+        ("Ze had een bijbaantje bij Coolblue in het magazijn.", ("institution", "Coolblue")),
+        ("We werken samen met Stichting DOCK in die buurt.", ("institution", "Stichting DOCK")),
+        ("Hij hing altijd rond bij snackbar De Gouden Draak.", ("institution", "De Gouden Draak")),
+        ("Ze zit op het Zadkine, een mbo-opleiding.", ("school", "Zadkine")),
+        ("Hij ging naar basisschool De Regenboog hier om de hoek.", ("school", "De Regenboog")),
+        ("Toen sprak ik Ilias na de training.", ("person", "Ilias")),
+        ("Maar Ilias zei dat hij niet meer wilde.", ("person", "Ilias")),
+        ("Zijn broer Mohammed zat ook in die groep.", ("person", "Mohammed")),
+        ("Ik zei: hé Ilias, wat doe je hier?", ("person", "Ilias")),
+        ("Dat was Sanne haar idee, niet het mijne.", ("person", "Sanne")),
+    ],
+)
+def test_a_name_is_found_by_its_context(text: str, expected: tuple[str, str]) -> None:
+    assert expected in found(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Met Oud en Nieuw gaat het altijd mis in de buurt.",
+        "Dan zei hij dat hij niet meer kwam.",
+        "Hij haalde brood bij de Bakker om de hoek.",  # a shop or a surname: not taken as place
+        "We hebben contact met de GGD en de politie.",  # capitals only: left to the allow list
+        "Tijdens de Ramadan komen ze minder naar het buurthuis.",
+        "Ik denk dat het in Nederland anders gaat dan in het Engels.",
+        "Wat zij doen, dat is voor God en niemand anders.",
+    ],
+)
+def test_ordinary_capitals_are_no_names(text: str) -> None:
+    names = {t for _, t in found(text)}
+    assert not names & {"Oud", "Oud en Nieuw", "Dan", "Bakker", "GGD", "Ramadan", "Engels", "God"}
+
+
+def test_two_places_joined_by_en_are_two_flags() -> None:
+    assert found("Dat speelt in Zwolle en in Deventer.") == {
+        ("place", "Zwolle"), ("place", "Deventer")}
+
+
+def test_a_handle_or_email_is_no_brand() -> None:
+    names = {t for _, t in found("Mail naar jan.DeVries@example.nl of volg @KevinNL op insta.")}
+    assert "DeVries" not in names and "KevinNL" not in names
+
+
+def test_offsets_point_at_the_name() -> None:
+    text = "Ze werkte bij de kapsalon Yasmina in Lombok, tot de zomer."
+    for flag in context_flags(text):
+        assert text[flag.start:flag.end] == flag.text
+    assert ("institution", "Yasmina") in found(text)
+    assert ("place", "Lombok") in found(text)
+
+
+def test_the_audit_includes_context_flags_without_a_model() -> None:
+    flags = audit_text("Hij werkt bij Albert Heijn in Kanaleneiland.", use_deduce=False)
+    assert {f.text for f in flags} >= {"Albert Heijn", "Kanaleneiland"}

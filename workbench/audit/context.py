@@ -1,0 +1,243 @@
+"""Names found by their context: places, organisations, schools and first names that no table
+knows.
+
+deduce finds the names its lookup tables hold (towns, common first names, surnames). The
+names that identify a respondent most are local and rare: a neighbourhood ("Kanaleneiland"),
+an employer ("PostNL", "snackbar De Gouden Draak"), a school ("het Zadkine"), a first name
+from elsewhere ("Ilias"). Dutch grammar helps: a noun is not capitalised, so a capitalised
+word in the middle of a sentence is a name, and the words around it say what kind:
+
+* **places**: after ``in``, ``uit``, ``bij``, ``naar``, ``rond``, ``vanuit``, ``richting`` (with
+  ``de``/``het`` in between only for a word that looks like a place) or after ``de wijk``, ``de
+  buurt``, ``het dorp``, ``de stad``;
+* **organisations**: ``Stichting X``, a kind of business before a name (``snackbar De Gouden
+  Draak``, ``kapsalon Yasmina``), ``bij``/``voor`` X in a sentence about work (``werkt bij``,
+  ``bezorger voor``, ``stage bij``, ``een contract bij``), and brand-like words with a capital
+  inside (``PostNL``);
+* **schools**: ``basisschool X`` and other school words before a name, ``op``/``naar`` ``het``
+  X in a sentence about school (``zit op het Zadkine``);
+* **first names**: next to a speech or action verb (``Ik sprak Ilias``, ``toen zag ik Ilias``,
+  ``Ilias zei``), after
+  a family or role word (``zijn broer Ilias``, ``juf Sanne``), after ``met``, or addressed
+  (``Hé Ilias``).
+
+A capitalised word that starts a sentence is only taken when the context is unambiguous and
+the word is not a common Dutch word (``Dan zei hij`` is no name). Words in capitals only
+(``GGD``, ``UWV``) are left to the allow list and deduce, except after an organisation or
+school word. Pure ``re`` with word lists: cheap to import and to run.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from workbench.audit.detectors import Flag, is_sentence_start
+
+__all__ = ["context_flags"]
+
+_UPPER = "A-ZÀ-ÖØ-Þ"
+_LOWER = "a-zß-öø-ÿ"
+#: One capitalised word: "Kanaleneiland", "IJsselmonde", "Sint-Jansklooster", "D'Artagnan".
+_CAP = rf"(?:IJ|[{_UPPER}])[{_LOWER}{_UPPER}0-9'’\-]*[{_LOWER}{_UPPER}0-9]|[{_UPPER}]"
+#: A name of one or more capitalised words, with the small words Dutch place and firm names
+#: have inside ("Bergen op Zoom", "Alphen aan den Rijn", "De Gouden Draak").
+_NAME = rf"(?:{_CAP})(?:(?:\s+(?:op|aan|den|de|der|van|ter|te|bij|'t|het))*\s+(?:{_CAP}))*"
+_NAME_RE = re.compile(_NAME)
+
+_PLACE_PREPOSITIONS = ("in", "uit", "bij", "naar", "rond", "vanuit", "richting", "nabij",
+                       "buiten", "tegenover", "omgeving")
+_PLACE_NOUNS = ("wijk", "buurt", "dorp", "stad", "stadsdeel", "woonwijk", "flat", "flats",
+                "straat", "plein", "park", "kern", "gemeente", "regio", "achterstandswijk",
+                "probleemwijk", "krachtwijk")
+_ORG_TYPES = (
+    "snackbar", "shoarmazaak", "shoarmatent", "kapper", "kapsalon", "barbershop", "barbier",
+    "café", "cafe", "restaurant", "cafetaria", "sportschool", "boksschool", "kickboksschool",
+    "voetbalclub", "voetbalvereniging", "sportclub", "club", "vereniging", "stichting",
+    "winkel", "supermarkt", "garage", "bedrijf", "fabriek", "moskee", "kerk", "buurthuis",
+    "jongerencentrum", "wijkcentrum", "coffeeshop", "bakkerij", "slagerij", "pizzeria", "hotel",
+    "uitzendbureau", "bezorgdienst", "fastfoodketen", "telefoonwinkel", "belwinkel",
+    "nagelstudio", "autobedrijf", "autowasstraat", "wasstraat", "loodgietersbedrijf",
+    "schoonmaakbedrijf", "woningcorporatie", "corporatie", "zorginstelling", "instelling",
+    "opvang", "jeugdinstelling", "woongroep", "gezinshuis", "bar", "discotheek", "club",
+)
+_ORG_HEADS = ("Stichting", "Vereniging", "Coöperatie", "Coöperatieve", "Woningstichting",
+              "Zorggroep", "Groep")
+_WORK_WORDS = (
+    "werk", "werkt", "werkte", "werkten", "werken", "gewerkt", "baan", "baantje", "bijbaan",
+    "bijbaantje", "contract", "contractje", "bezorger", "bezorgers", "bezorgt", "bezorgde",
+    "bezorgen", "stage", "stageplek", "stageplaats", "vakkenvuller", "vakkenvullen",
+    "dienst", "ontslagen", "solliciteren", "solliciteerde", "magazijn", "uitzendkracht",
+    "loon", "salaris", "chauffeur", "koerier", "werkgever", "leidinggevende", "baas",
+)
+_SCHOOL_TYPES = (
+    "basisschool", "school", "middelbare school", "scholengemeenschap", "mbo", "hbo", "vmbo",
+    "havo", "vwo", "roc", "praktijkonderwijs", "praktijkschool", "vakschool", "lyceum",
+    "college", "gymnasium", "opleiding", "internaatschool", "speciaal onderwijs", "cluster-4-school",
+)
+_SCHOOL_WORDS = (
+    "school", "klas", "klassen", "leerling", "leerlingen", "mentor", "docent", "docenten",
+    "leraar", "lerares", "les", "lessen", "schoolplein", "spijbelen", "spijbelt", "spijbelde",
+    "examen", "eindexamen", "brugklas", "rooster", "conciërge", "zorgcoördinator", "mbo",
+    "vmbo", "havo", "vwo", "opleiding", "stage", "schorsing", "geschorst", "verzuim",
+)
+#: Verbs of speaking and of social contact: a capitalised word right after them, or right
+#: before them, is a person ("Ik sprak Ilias", "Ilias belde").
+_SPEECH_VERBS = (
+    "zei", "zegt", "zeiden", "sprak", "spreek", "spreekt", "spraken", "belde", "belt", "bel",
+    "belden", "appte", "appt", "app", "vroeg", "vraagt", "vroegen", "vertelde", "vertelt",
+    "riep", "roept", "schreef", "stuurde", "stuurt", "huilde", "lachte", "dacht", "denkt",
+    "wilde", "wou", "snapte", "antwoordde", "zwoer", "beloofde", "dreigde", "loog", "sms'te",
+    "dm'de", "facetimede", "fluisterde", "schreeuwde",
+)
+#: Verbs with an object: a capitalised word right after them is a person ("ik zag Ilias").
+_OBJECT_VERBS = (
+    "zag", "zie", "ziet", "kende", "ken", "kent", "ontmoette", "hielp", "help", "helpt",
+    "bezocht", "haalde", "bracht", "volgde", "sprak", "spreek", "belde", "bel", "belt",
+    "appte", "app", "vroeg", "vraag", "vraagt", "mis", "miste", "waarschuwde", "beschermde",
+    "sloeg", "bedreigde", "ronselde", "benaderde", "vertrouw", "vertrouwde", "tegen", "met",
+)
+_PERSON_NOUNS = (
+    "broer", "broertje", "zus", "zusje", "zuster", "neef", "neefje", "nicht", "nichtje",
+    "vriend", "vriendje", "vriendin", "vriendinnetje", "moeder", "vader", "oom", "tante",
+    "opa", "oma", "buurman", "buurvrouw", "buurjongen", "buurmeisje", "collega", "mentor",
+    "meester", "juf", "juffrouw", "jongen", "meisje", "jongeman", "dochter", "zoon",
+    "stiefvader", "stiefmoeder", "stiefbroer", "halfbroer", "halfzus", "cliënt", "client",
+    "klasgenoot", "klasgenote", "maat", "maatje", "vriendinnetje", "ex", "verloofde",
+    "meneer", "mevrouw", "mijnheer", "agent", "wijkagent", "coach", "trainer", "docent",
+    "neven", "leerling", "bewoner", "baas", "dealer", "ronselaar",
+)
+_ADDRESS_WORDS = ("hé", "hee", "hey", "hoi", "zeg", "luister", "yo", "hallo", "joh", "dag",
+                  "doei", "kom", "wacht", "sorry", "dank")
+
+#: Capitalised words that are no name whatever their context: Dutch function words at a
+#: sentence start are handled by the common-word test; these are capitalised mid-sentence.
+_NEVER = frozenset(w.casefold() for w in (
+    "Ik", "God", "Allah", "Here", "Heer", "Jezus", "Koran", "Bijbel", "Ramadan", "Suikerfeest",
+    "Offerfeest", "Kerst", "Kerstmis", "Pasen", "Pinksteren", "Sinterklaas", "Oud", "Nieuw",
+    "Oudjaar", "Nieuwjaar", "Koningsdag", "Bevrijdingsdag", "Moederdag", "Vaderdag",
+    "Carnaval", "Halloween", "Nederlands", "Nederlandse", "Engels", "Engelse", "Arabisch",
+    "Turks", "Turkse", "Marokkaans", "Marokkaanse", "Surinaams", "Surinaamse", "Antilliaans",
+    "Antilliaanse", "Pools", "Poolse", "Duits", "Duitse", "Frans", "Franse", "Nederlander",
+    "Nederlanders", "Marokkaan", "Marokkanen", "Turk", "Turken", "Islam", "Christendom",
+    "Jodendom", "Corona", "Covid", "Internet", "Euro", "Euros", "Randstad",
+))
+
+
+def _alternation(words) -> str:
+    return "|".join(sorted((re.escape(w) for w in set(words)), key=len, reverse=True))
+
+
+_PLACE_RE = re.compile(
+    rf"(?<![\w])(?i:(?:{_alternation(_PLACE_PREPOSITIONS)})\s+(?P<article>(?:de|het|'t)\s+)?"
+    rf"|(?:de|het|deze|die|onze|mijn|zijn|haar|hun)\s+(?:{_alternation(_PLACE_NOUNS)})\s+)"
+    rf"(?P<name>{_NAME})")
+_ORG_TYPE_RE = re.compile(
+    rf"(?<![\w])(?i:{_alternation(_ORG_TYPES)})\s+(?P<name>(?:(?:De|Het|'t|La|Le|El|Al)\s+)?{_NAME})")
+_ORG_HEAD_RE = re.compile(rf"(?<![\w])(?P<name>(?:{_alternation(_ORG_HEADS)})\s+{_NAME})")
+_WORK_RE = re.compile(rf"(?<![\w])(?i:bij|voor|in\s+dienst\s+bij)\s+(?P<name>{_NAME})")
+_BRAND_RE = re.compile(
+    rf"(?<![\w@#./])(?P<name>[{_UPPER}][{_LOWER}]+[{_UPPER}][\w]*|[{_UPPER}]{{2,}}[{_LOWER}]+\w*"
+    rf"|[{_UPPER}][{_LOWER}]+(?:NL|BV|B\.V\.))(?![\w@])")
+_SCHOOL_TYPE_RE = re.compile(
+    rf"(?<![\w])(?i:{_alternation(_SCHOOL_TYPES)})\s+(?P<name>(?:(?:De|Het|'t)\s+)?{_NAME})")
+_SCHOOL_ON_RE = re.compile(
+    rf"(?<![\w])(?i:(?:op|naar|van|bij)\s+(?:het|de|'t))\s+(?P<name>{_NAME})")
+_SCHOOL_GOING_RE = re.compile(
+    rf"(?<![\w])(?i:(?:zit|zat|zitten|zaten|gaat|ging|gingen|gaan|kwam|kwamen)\s+"
+    rf"(?:nu\s+|toen\s+|nog\s+|al\s+)?(?:op|naar)\s+(?:het|de|'t))\s+(?P<name>{_NAME})")
+_SPEECH_BEFORE_RE = re.compile(
+    rf"(?<![\w])(?i:{_alternation(_OBJECT_VERBS)})\s+(?i:(?:ik|jij|je|hij|zij|ze|we|wij|u)\s+)?"
+    rf"(?P<name>{_CAP})(?![\w'’\-])")
+_SPEECH_AFTER_RE = re.compile(
+    rf"(?<![\w@#.])(?P<name>{_CAP})\s+(?i:{_alternation(_SPEECH_VERBS)})(?![\w])")
+_PERSON_NOUN_RE = re.compile(
+    rf"(?<![\w])(?i:{_alternation(_PERSON_NOUNS)})\s+(?P<name>{_CAP}(?:\s+{_CAP})?)(?![\w'’\-])")
+_ADDRESS_RE = re.compile(
+    rf"(?<![\w])(?i:{_alternation(_ADDRESS_WORDS)})[,!]?\s+(?P<name>{_CAP})(?=\s*[,!?.]|\s*$)",
+    re.MULTILINE)
+_POSSESSIVE_RE = re.compile(rf"(?<![\w@#.])(?P<name>{_CAP})(?:\s+(?:zijn|z'n|haar|d'r)\s|['’]s?\s)")
+
+def _is_name_word(word: str) -> bool:
+    """A capitalised word that can be a name: not in capitals only, not a never-name."""
+    first = word.split()[0] if word.split() else word
+    return bool(first) and not first.isupper() and first.casefold() not in _NEVER
+
+
+def _sentence_of(text: str, pos: int) -> str:
+    start = max(text.rfind(".", 0, pos), text.rfind("\n", 0, pos), text.rfind("?", 0, pos),
+                text.rfind("!", 0, pos)) + 1
+    ends = [i for i in (text.find(c, pos) for c in ".\n?!") if i >= 0]
+    return text[start:min(ends) if ends else len(text)]
+
+
+def _words(sentence: str) -> set[str]:
+    return {w.casefold() for w in re.findall(r"[\w'’]+", sentence)}
+
+
+class _Collector:
+    def __init__(self, text: str, common: Callable[[str], bool]) -> None:
+        self.text = text
+        self.common = common
+        self.flags: list[Flag] = []
+
+    def add(self, start: int, end: int, category: str, *, at_start_ok: bool = False) -> None:
+        name = self.text[start:end]
+        if not _is_name_word(name):
+            return
+        if is_sentence_start(self.text, start) and (not at_start_ok
+                                                     or self.common(name.split()[0])):
+            # A capital that grammar explains: taken only where the context is unambiguous,
+            # and only for a word that is no common Dutch word.
+            return
+        self.flags.append(Flag(start, end, category, name, "pattern"))
+
+
+def context_flags(text: str, *, common_word: Callable[[str], bool] | None = None) -> list[Flag]:
+    """Places, organisations, schools and first names found by their context (see the module
+    docstring). ``common_word(word)`` says whether a word is a common Dutch word (default:
+    :func:`workbench.audit.common_words.is_common_word`)."""
+    if common_word is None:
+        from workbench.audit.common_words import is_common_word as common_word
+    out = _Collector(text, common_word)
+    for m in _ORG_HEAD_RE.finditer(text):
+        out.add(m.start("name"), m.end("name"), "institution", at_start_ok=True)
+    for m in _ORG_TYPE_RE.finditer(text):
+        out.add(m.start("name"), m.end("name"), "institution")
+    for m in _BRAND_RE.finditer(text):
+        out.add(m.start("name"), m.end("name"), "institution", at_start_ok=True)
+    for m in _SCHOOL_TYPE_RE.finditer(text):
+        out.add(m.start("name"), m.end("name"), "school")
+    for m in _SCHOOL_GOING_RE.finditer(text):
+        out.add(m.start("name"), m.end("name"), "school")
+    school_words = set(_SCHOOL_WORDS)
+    for m in _SCHOOL_ON_RE.finditer(text):
+        if _words(_sentence_of(text, m.start())) & school_words:
+            out.add(m.start("name"), m.end("name"), "school")
+    for m in _WORK_RE.finditer(text):
+        if _words(_sentence_of(text, m.start())) & set(_WORK_WORDS):
+            out.add(m.start("name"), m.end("name"), "institution")
+    for m in _PLACE_RE.finditer(text):
+        name = m.group("name")
+        if m.group("article") and not _looks_like_place(name):
+            continue  # "bij de Bakker": a shop or a surname, not a place
+        out.add(m.start("name"), m.end("name"), "place")
+    for regex in (_SPEECH_BEFORE_RE, _PERSON_NOUN_RE):
+        for m in regex.finditer(text):
+            out.add(m.start("name"), m.end("name"), "person")
+    for regex in (_SPEECH_AFTER_RE, _ADDRESS_RE, _POSSESSIVE_RE):
+        for m in regex.finditer(text):
+            out.add(m.start("name"), m.end("name"), "person", at_start_ok=True)
+    return out.flags
+
+
+_PLACE_ENDINGS = ("wijk", "buurt", "dorp", "veld", "velden", "berg", "dam", "dijk", "haven",
+                  "hoven", "hof", "kwartier", "laan", "plein", "park", "straat", "poort",
+                  "eiland", "land", "oord", "kamp", "weide", "meer", "woud", "zand", "horst",
+                  "stein", "rode", "recht", "vecht", "waard", "loo", "heuvel", "hoek", "burg",
+                  "stad", "kerk", "hout", "broek", "dal", "donk", "schot", "vliet")
+
+
+def _looks_like_place(name: str) -> bool:
+    last = name.split()[-1].casefold()
+    return any(last.endswith(e) and len(last) > len(e) for e in _PLACE_ENDINGS)

@@ -7,7 +7,7 @@ screens and tables show :func:`label` instead: ``label("social_handle") == "soci
 
 from __future__ import annotations
 
-__all__ = ["LABELS", "label"]
+__all__ = ["LABELS", "category_key", "label"]
 
 #: category key -> how a user reads it (Dutch, like the placeholders and the exports).
 LABELS: dict[str, str] = {
@@ -25,6 +25,7 @@ LABELS: dict[str, str] = {
     "institution": "instelling",
     "person": "naam",
     "place": "plaats",
+    "listed": "eigen lijst",
     "entity": "naam (model)",
 }
 
@@ -36,3 +37,28 @@ def label(category: str | None) -> str:
     if not key:
         return "onbekend"
     return LABELS.get(key, LABELS.get(key.lower(), key.replace("_", " ")))
+
+
+#: Other words a user may write for a category (in a deny-list file, on the command line).
+_ALIASES: dict[str, str] = {
+    "organisation": "institution", "organization": "institution", "organisatie": "institution",
+    "werkgever": "institution", "employer": "institution", "bedrijf": "institution",
+    "wijk": "place", "buurt": "place", "neighbourhood": "place", "dorp": "place",
+    "stad": "place", "locatie": "place", "persoon": "person", "voornaam": "person",
+    "name": "person", "straat": "address", "e-mail": "email", "telefoon": "phone",
+    "handle": "social_handle", "account": "social_handle", "lokale naam": "listed",
+}
+
+
+def category_key(word: str) -> str | None:
+    """The category key a user means by ``word`` (a key such as ``place``, its Dutch label such
+    as ``plaats``, or a common synonym such as ``wijk`` or ``organisatie``); ``None`` if none."""
+    folded = " ".join((word or "").split()).casefold()
+    if not folded:
+        return None
+    if folded in LABELS:
+        return folded
+    for key, shown in LABELS.items():
+        if shown.casefold() == folded:
+            return key
+    return _ALIASES.get(folded)

@@ -63,6 +63,7 @@ CATEGORIES: tuple[str, ...] = (
     "institution",
     "person",
     "place",
+    "listed",  # on the project's deny list without a category
     "entity",  # model NER entity without a more specific mapping
 )
 
@@ -70,7 +71,7 @@ CATEGORIES: tuple[str, ...] = (
 CATEGORY_PRIORITY: dict[str, int] = {name: rank for rank, name in enumerate(CATEGORIES)}
 
 #: Where a flag comes from, in order of preference when two flags tie.
-SOURCES: tuple[str, ...] = ("deduce", "pattern", "model")
+SOURCES: tuple[str, ...] = ("list", "deduce", "pattern", "model")
 _SOURCE_RANK: dict[str, int] = {name: rank for rank, name in enumerate(SOURCES)}
 
 
@@ -102,8 +103,10 @@ def _flag(text: str, start: int, end: int, category: str) -> Flag:
 # ---------------------------------------------------------------------------
 
 
-def _preference(flag: Flag) -> tuple[int, int, int]:
+def _preference(flag: Flag) -> tuple[int, int, int, int]:
+    # A term on the project's deny list is what the team says it is: its category wins.
     return (
+        0 if flag.source == "list" else 1,
         CATEGORY_PRIORITY.get(flag.category, len(CATEGORIES)),
         -(flag.end - flag.start),
         _SOURCE_RANK.get(flag.source, len(SOURCES)),
@@ -116,7 +119,8 @@ def merge_flags(flags: Iterable[Flag], text: str) -> list[Flag]:
     Flags that overlap (share at least one character; merely touching flags are
     kept apart) are combined transitively into one flag that covers the union of
     their spans. The merged flag gets the category of the most specific flag in
-    the cluster (see :data:`CATEGORIES`); ties are broken by the longer span and
+    the cluster (see :data:`CATEGORIES`), except that a flag from the project's deny list
+    (source ``list``) always wins; ties are broken by the longer span and
     then by source (deduce, pattern, model). The source is that of the winning
     flag and ``text`` is re-read from ``text``.
 

@@ -1,9 +1,11 @@
-"""Combine deduce, the pattern detectors and optional model entities into one audit.
+"""Combine deduce, the pattern detectors, names found by context and optional model entities
+into one audit.
 
 :func:`audit_text` is the single entry point for auditing a piece of text. It
 returns non-overlapping :class:`~workbench.audit.detectors.Flag` objects sorted
 by start, with allow-listed terms and ordinary words taken for names
-(:mod:`workbench.audit.common_words`) removed.
+(:mod:`workbench.audit.common_words`) removed, and every occurrence of a term on the
+project's deny list flagged whatever the detectors say (source ``list``).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from workbench.audit.context import context_flags
 from workbench.audit.detectors import Flag, merge_flags, pattern_flags
 
-__all__ = ["MODEL_LABELS", "Flag", "audit_text", "model_flags"]
+__all__ = ["MODEL_LABELS", "AuditCounts", "Flag", "audit_text", "deny_flags", "model_flags"]
 
 #: spaCy entity label -> flag category. Labels mapped to ``None`` are ignored
 #: (numbers and amounts do not identify anyone); any other label -> "entity".
@@ -67,16 +69,40 @@ def _normalise(term: str) -> str:
     return " ".join(term.strip(_EDGE_CHARS).split()).casefold()
 
 
+def _term_spans(text: str, term: str) -> list[tuple[int, int]]:
+    """Where ``term`` occurs in ``text``: case-insensitive, whole words, any whitespace between
+    its words (a line break inside "Veilig Thuis" still counts)."""
+    words = term.split()
+    if not words:
+        return []
+    pattern = r"(?<!\w)" + r"\s+".join(re.escape(w) for w in words) + r"(?!\w)"
+    return [m.span() for m in re.finditer(pattern, text, re.IGNORECASE)]
+
+
 def _allowed_spans(text: str, terms: Sequence[str]) -> list[tuple[int, int]]:
     """Where allowed terms occur in ``text`` (case-insensitive, whole words)."""
-    spans: list[tuple[int, int]] = []
-    for term in terms:
-        words = term.split()
-        if not words:
-            continue
-        pattern = r"(?<!\w)" + r"\s+".join(re.escape(w) for w in words) + r"(?!\w)"
-        spans.extend(m.span() for m in re.finditer(pattern, text, re.IGNORECASE))
-    return spans
+    return [span for term in terms for span in _term_spans(text, term)]
+
+
+def deny_flags(text: str, deny: Iterable[tuple[str, str]]) -> list[Flag]:
+    """A flag (source ``list``) on every occurrence of each ``(term, category)`` of the
+    project's deny list, matched like the allow list (case-insensitive, whole words)."""
+    flags = []
+    for term, category in deny:
+        for start, end in _term_spans(text, term):
+            flags.append(Flag(start, end, category or "listed", text[start:end], "list"))
+    return flags
+
+
+class AuditCounts:
+    """What the project's lists did in one :func:`audit_text` call: ``allowed`` flags left
+    out because of the allow list, ``denied`` flags that stand because of the deny list."""
+
+    __slots__ = ("allowed", "denied")
+
+    def __init__(self) -> None:
+        self.allowed = 0
+        self.denied = 0
 
 
 def _is_allowed(flag: Flag, terms: set[str], spans: list[tuple[int, int]]) -> bool:
@@ -92,6 +118,8 @@ def audit_text(
     nlp_entities: Iterable[tuple[int, int, str]] = (),
     use_deduce: bool = True,
     drop_common_words: bool = True,
+    deny: Iterable[tuple[str, str]] = (),
+    counts: AuditCounts | None = None,
 ) -> list[Flag]:
     """Find text that may identify someone.
 
@@ -112,6 +140,11 @@ def audit_text(
             here: the word occurs in lower case elsewhere in ``text``, or it is a common Dutch
             word at the start of a sentence (see :mod:`workbench.audit.common_words`). Audit
             a whole transcript at once so that the first rule sees all of it.
+        deny: ``(term, category)`` pairs of the project's deny list: every occurrence is
+            flagged (source ``list``, the pair's category), whatever the allow list, the
+            common-word filter or the detectors say.
+        counts: If given, receives how many flags the allow list left out and how many the
+            deny list gave (see :class:`AuditCounts`).
 
     Returns:
         Non-overlapping flags sorted by start. Where flags from different
@@ -136,7 +169,18 @@ def audit_text(
     if allow_list:
         terms = {_normalise(term) for term in allow_list}
         spans = _allowed_spans(text, allow_list)
-        flags = [f for f in flags if not _is_allowed(f, terms, spans)]
-        merged = merge_flags(flags, text)
-        return [f for f in merged if not _is_allowed(f, terms, spans)]
-    return merge_flags(flags, text)
+        kept = [f for f in flags if not _is_allowed(f, terms, spans)]
+        merged = merge_flags(kept, text)
+        result = [f for f in merged if not _is_allowed(f, terms, spans)]
+        if counts is not None:
+            dropped = [f for f in flags if _is_allowed(f, terms, spans)]
+            dropped += [f for f in merged if _is_allowed(f, terms, spans)]
+            counts.allowed += len(merge_flags(dropped, text))
+    else:
+        result = merge_flags(flags, text)
+    listed = deny_flags(text, deny)
+    if listed:
+        result = merge_flags([*result, *listed], text)
+        if counts is not None:
+            counts.denied += sum(1 for f in result if f.source == "list")
+    return result

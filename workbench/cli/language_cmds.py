@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 import threading
 import time
+from pathlib import Path
 
 import click
 
@@ -22,7 +23,7 @@ from workbench.textsafety import shown
 
 
 def register(cli: click.Group) -> None:
-    for command in (doctor, reprocess, search, kwic, audit, allow, suggest):
+    for command in (doctor, reprocess, search, kwic, audit, allow, deny, suggest):
         cli.add_command(command)
 
 
@@ -304,6 +305,7 @@ def audit(project, coder, transcripts: tuple[str, ...], show_all: bool, no_deduc
         return
     echo(f"audited {summary.transcripts} transcript(s) with {summary.engine}: {summary.new} new flag(s), "
                f"{summary.open} open, {summary.decided} decided")
+    echo(summary.lists_line())
     for f in flags:
         state = "" if f["decision"] == "open" else f"  ({f['decision']} by {f['decided_by']})"
         echo(f"{f['id']}  {f['label']} · {f['transcript_id']} [{f['start']}:{f['end']}]  "
@@ -407,6 +409,83 @@ def allow_list(project, coder, as_json: bool) -> None:
         echo_json(rows)
     else:
         echo_table(rows, ["term", "added_by", "added_at"])
+
+
+# -- deny list -------------------------------------------------------------------------------------
+
+@click.group(short_help="The anonymity audit's deny list: local names always flagged.")
+def deny() -> None:
+    """The anonymity audit's deny list: the team's own local names (neighbourhoods, schools,
+    employers of the municipalities studied) that every audit flags wherever they occur,
+    whatever the allow list or the detectors say. Each term has a category (plaats, school,
+    instelling, naam, … or 'eigen lijst' when none is given)."""
+
+
+@deny.command("add")
+@click.argument("terms", nargs=-1, required=True)
+@click.option("--category", "-c", help="Flag the terms as this: plaats (or wijk), school, "
+              "instelling (or organisatie, werkgever), naam, adres … Default: eigen lijst.")
+@with_project
+def deny_add(project, coder, terms: tuple[str, ...], category: str | None) -> None:
+    """Always flag TERMS (whole words, any case).
+
+    Example: workbench deny add Kanaleneiland Hoograven --category wijk. The next
+    'workbench audit' flags them."""
+    from workbench.services.deny_list import deny_add as run
+
+    for term in terms:
+        row = run(project.db, project.coder(coder), term, category)
+        echo(f"always flagged: {row['term']} ({category_label(row['category'])})")
+
+
+@deny.command("remove")
+@click.argument("term")
+@with_project
+def deny_remove(project, coder, term: str) -> None:
+    """Stop always flagging TERM (its open flags go at the next audit, unless a detector finds
+    them too)."""
+    from workbench.services.deny_list import deny_remove as run
+
+    row = run(project.db, project.coder(coder), term)
+    echo(f"no longer always flagged: {row['term']}")
+
+
+@deny.command("import")
+@click.argument("path", type=click.Path(path_type=Path, dir_okay=False))
+@with_project
+def deny_import(project, coder, path: Path) -> None:
+    """Add every term of a text file, one per line.
+
+    A line may start with a category ("wijk: Hoograven", "school: Het Zadkine"); lines
+    starting with # are comments. A bad line is reported with its number and nothing of the
+    file is stored."""
+    from workbench.services.deny_list import deny_import as run
+
+    report = run(project.db, project.coder(coder), path)
+    echo(f"{path}: {report.summary()}")
+
+
+@deny.command("list")
+@json_option
+@with_project
+def deny_list(project, coder, as_json: bool) -> None:
+    """List the terms that are always flagged, with their category."""
+    from workbench.services.deny_list import list_deny
+
+    rows = list_deny(project.db)
+    if as_json:
+        echo_json(rows)
+    elif not rows:
+        echo("the deny list is empty (add local names with 'workbench deny add TERM' or "
+             "'workbench deny import FILE')")
+    else:
+        echo_table(rows, ["term", "category_label", "added_by", "added_at"])
+
+
+def category_label(key: str) -> str:
+    from workbench.audit.categories import label
+
+    return label(key)
 
 
 # -- suggestions ----------------------------------------------------------------------------------

@@ -16,7 +16,8 @@ Tables (offsets are Python string indices into ``transcripts.text``):
 - ``codings``: a code applied by a coder to ``[start, end)`` of a transcript.
 - ``memos``: project and transcript memos (code and coding memos live on their rows).
 - ``changes`` / ``change_rows``: the history; every change with who, when, before and after.
-- ``quotes``, ``survey_links``, ``audit_flags``, ``allow_list``: report and audit data.
+- ``quotes``, ``survey_links``, ``audit_flags``, ``allow_list``, ``deny_list``: report and
+  audit data.
 """
 
 from __future__ import annotations
@@ -432,6 +433,18 @@ def m011_unique_codings(db: sqlite_utils.Database) -> None:
     if merged:
         add_notices(db, [f"{merged} duplicate coding(s) (same coder, code and passage) were merged "
                          "into the oldest; their memos were kept on it"])
+
+
+@migrations()
+def m012_deny_list(db: sqlite_utils.Database) -> None:
+    """``deny_list``: the team's own local names (neighbourhoods, schools, employers of the
+    municipalities studied) that the anonymity audit always flags, each with the category it
+    is flagged as (``place``, ``institution``, ``school``, ``person``, … or ``listed``)."""
+    db["deny_list"].create(
+        {"term": str, "category": str, "added_by": str, "added_at": str},
+        pk="term",
+        not_null={"category"},
+    )
 
 
 def add_notices(db: sqlite_utils.Database, notices: list[str]) -> None:

@@ -5,7 +5,8 @@ detectors, and the model's named entities when a trained pipeline with ``ner`` i
 transcripts and stores what it finds in ``audit_flags``. Flags already decided stay decided on a
 re-run; open flags that are no longer found (for example because their text was allowed) go.
 
-The allow list (table ``allow_list``) holds terms that are fine to keep. It is seeded
+The deny list (:mod:`workbench.services.deny_list`) holds the team's local names, flagged
+wherever they occur. The allow list (table ``allow_list``) holds terms that are fine to keep. It is seeded
 automatically with the project's own municipalities, domains, roles and respondent labels and a
 list of public bodies (Halt, Veilig Thuis, politie, …); an automatic term the user removes is not
 seeded again.
@@ -53,6 +54,7 @@ PLACEHOLDERS: dict[str, str] = {
     "identifier": "[nummer]",
     "licence_plate": "[kenteken]",
     "social_handle": "[account]",
+    "listed": "[lokale naam]",
     "entity": "[naam]",
 }
 
@@ -89,8 +91,21 @@ class AuditSummary:
     open: int = 0
     decided: int = 0
     removed: int = 0
+    allowed: int = 0  #: flags the allow list left out
+    denied: int = 0  #: flags the deny list gave
+    allow_size: int = 0  #: terms on the allow list
+    deny_size: int = 0  #: terms on the deny list
     engine: str = ""
     per_transcript: dict[str, int] = field(default_factory=dict)
+
+    def lists_line(self) -> str:
+        """What the project's two lists did, e.g. "allow list (41 terms): 12 flag(s) left
+        out · deny list (3 terms): 5 flag(s)"."""
+        deny = (f"deny list ({self.deny_size} terms): {self.denied} flag(s)" if self.deny_size
+                else "deny list: empty (add local names with 'workbench deny add' or "
+                     "'workbench deny import FILE')")
+        return (f"allow list ({self.allow_size} terms): {self.allowed} flag(s) left out · "
+                + deny)
 
 
 # -- the allow list -------------------------------------------------------------------------------
@@ -239,19 +254,23 @@ def run_audit(
 
     ``project`` is a :class:`~workbench.project.Project` (or a database). Returns counts.
     """
-    from workbench.audit.engine import audit_text
+    from workbench.audit.engine import AuditCounts, audit_text
+    from workbench.services.deny_list import deny_terms
 
     db = project.db if hasattr(project, "db") else project
     ids = _transcript_ids(db, transcripts)  # a bad reference fails before anything is written
     seed_allow_list(db)
     allow = allow_terms(db)
+    deny = deny_terms(db)
+    counts = AuditCounts()
     summary = AuditSummary(transcripts=len(ids), engine=engine_description(use_deduce))
     for n, tid in enumerate(ids):
         if progress:
             progress(n, len(ids), f"auditing {tid}")
         text = db.execute("select text from transcripts where id = ?", [tid]).fetchone()[0]
         try:
-            found = audit_text(text, allow=allow, nlp_entities=_model_entities(text), use_deduce=use_deduce)
+            found = audit_text(text, allow=allow, nlp_entities=_model_entities(text),
+                               use_deduce=use_deduce, deny=deny, counts=counts)
         except WorkbenchError:
             raise
         except Exception as exc:  # deduce failed to load or crashed on this text
@@ -261,6 +280,8 @@ def run_audit(
         summary.new += new[0]
         summary.removed += new[1]
         summary.per_transcript[tid] = len(found)
+    summary.allowed, summary.denied = counts.allowed, counts.denied
+    summary.allow_size, summary.deny_size = len(allow), len(deny)
     with db.atomic():
         db["meta"].upsert({"key": RUN_KEY, "value": now_iso()}, pk="key")
     summary.open = db.execute("select count(*) from audit_flags where decision = 'open'").fetchone()[0]

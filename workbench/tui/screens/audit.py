@@ -284,7 +284,8 @@ class AuditScreen(Screen):
             self.query_one("#status", Static).update(problem)
             return
         self.notify(f"audited {summary.transcripts} transcript(s) with {summary.engine}: "
-                    f"{summary.new} new flag(s), {summary.open} open", title="Audit")
+                    f"{summary.new} new flag(s), {summary.open} open\n{summary.lists_line()}",
+                    title="Audit")
         self.query_one("#status", Static).update(
             "d dismiss (may stay) · p replace with a placeholder · Enter open in the reader · "
             "A run the audit")

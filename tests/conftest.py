@@ -8,12 +8,14 @@ for each test that asks for it.
 from __future__ import annotations
 
 import shutil
+import socket
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from workbench.audit import deduce_engine
 from workbench.project import Project
 
 REPO = Path(__file__).resolve().parent.parent
@@ -99,3 +101,24 @@ def sample_project(_sample_db: Path, tmp_path: Path) -> Project:
     p = Project.open(target)
     yield p
     p.close()
+
+
+def _no_network(*args: object, **kwargs: object) -> None:
+    raise AssertionError("the audit engine must not use the network")
+
+
+@pytest.fixture(scope="session")
+def deduce_ready() -> list[tuple[str, float | None]]:
+    """Load deduce once per test run (progress messages are returned)."""
+    messages: list[tuple[str, float | None]] = []
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(socket.socket, "connect", _no_network)
+        thread = deduce_engine.build_in_background(
+            lambda message, fraction: messages.append((message, fraction)),
+            cache_root=Path.home() / ".cache" / "workbench-tests",
+        )
+        thread.join(timeout=900)
+    info = deduce_engine.engine_info()
+    assert deduce_engine.is_ready(), info
+    return messages
+

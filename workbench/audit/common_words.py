@@ -20,6 +20,12 @@ Every other name that never occurs in lower case and is not a common word at a s
 stays flagged too ("Ik had Kevin …", "Mohammed kwam …", "met Bakker"). Flags of more than one
 word ("meneer Bakker", "Den Haag") and every other category are never dropped here.
 
+Two more rules drop a flag whatever deduce says: **0.** a feast, faith, language,
+nationality, month or day ("Oud en Nieuw", "Ramadan", "Marokkaanse") names no one, in any name
+category; **3.** a one-word person flag that is a common Dutch word right after "bij de",
+"naar de", "van de" … ("brood bij de Bakker") is the shop or the trade, unless it is a known
+first name.
+
 Dropped means not stored: the flag simply is not raised (a flag decided earlier keeps its
 decision). The word lists load lazily, once per process.
 """
@@ -33,10 +39,64 @@ from typing import Any
 
 from workbench.audit.detectors import Flag, is_sentence_start
 
-__all__ = ["drop_common_word_flags", "is_common_word", "occurs_in_lower_case"]
+__all__ = ["NEVER_NAMES", "drop_common_word_flags", "is_common_word", "is_never_a_name",
+           "occurs_in_lower_case"]
 
 #: Categories the rules apply to (names of people and places).
 NAME_CATEGORIES = frozenset({"person", "place"})
+
+#: Capitalised words that name no one whatever their context: feasts, faiths, languages and
+#: nationalities, months and days (Dutch function words at a sentence start are handled by
+#: the common-word rule).
+NEVER_NAMES = frozenset(w.casefold() for w in (
+    "Ik", "God", "Allah", "Here", "Heer", "Jezus", "Koran", "Bijbel", "Ramadan", "Suikerfeest",
+    "Offerfeest", "Kerst", "Kerstmis", "Pasen", "Pinksteren", "Sinterklaas", "Oud", "Nieuw",
+    "Oudjaar", "Nieuwjaar", "Oudejaarsavond", "Nieuwjaarsdag", "Koningsdag", "Bevrijdingsdag",
+    "Moederdag", "Vaderdag", "Hemelvaart", "Hemelvaartsdag", "Divali", "Chanoeka", "Iftar",
+    "Carnaval", "Halloween", "Kerstvakantie", "Zomervakantie", "Meivakantie", "Herfstvakantie",
+    "Voorjaarsvakantie", "Nederlands", "Nederlandse", "Engels", "Engelse", "Arabisch",
+    "Turks", "Turkse", "Marokkaans", "Marokkaanse", "Surinaams", "Surinaamse", "Antilliaans",
+    "Antilliaanse", "Pools", "Poolse", "Duits", "Duitse", "Frans", "Franse", "Nederlander",
+    "Nederlanders", "Marokkaan", "Marokkanen", "Turk", "Turken", "Islam", "Christendom",
+    "Jodendom", "Corona", "Covid", "Internet", "Euro", "Euros", "Randstad", "Wallah",
+    "Inshallah", "Mashallah", "Bismillah",
+    "Januari", "Februari", "Maart", "April", "Mei", "Juni", "Juli", "Augustus", "September",
+    "Oktober", "November", "December", "Maandag", "Dinsdag", "Woensdag", "Donderdag",
+    "Vrijdag", "Zaterdag", "Zondag",
+))
+#: Phrases of capitalised words that name no one ("Oud en Nieuw", "Eerste Kerstdag").
+NEVER_PHRASES = frozenset(p.casefold() for p in (
+    "Oud en Nieuw", "Oud & Nieuw", "Oud en nieuw", "Eerste Kerstdag", "Tweede Kerstdag",
+    "Eerste Paasdag", "Tweede Paasdag", "Goede Vrijdag", "Keti Koti", "Black Friday",
+    "Suikerfeest", "Offerfeest", "Zwarte Piet",
+))
+#: Flag categories that hold names (rule 0 applies to them).
+_NAMED = frozenset({"person", "place", "institution", "entity"})
+_COMMON_NOUN_BEFORE = re.compile(
+    r"(?i:\b(?:bij|naar|van|voor|aan|met|in|op|langs)\s+de)\s+$")
+
+
+_LEADING_SMALL_WORDS = re.compile(r"^(?:(?:bij|naar|van|voor|aan|met|in|op|langs)\s+)?de\s+")
+
+
+def _shop_or_trade(text: str, flag: Flag, first_name: Callable[[str], bool | None]) -> bool:
+    """A person flag that is one common word after "bij de", "naar de" … ("bij de Bakker",
+    flagged with or without the small words): the shop or the trade, not a surname."""
+    lead = _LEADING_SMALL_WORDS.match(flag.text)
+    core_start = flag.start + (lead.end() if lead else 0)
+    word = text[core_start:flag.end].strip()
+    if not word or not word[0].isupper() or any(ch.isspace() for ch in word):
+        return False
+    if not _COMMON_NOUN_BEFORE.search(text, max(0, core_start - 14), core_start):
+        return False
+    return not first_name(word) and is_common_word(word)
+
+
+def is_never_a_name(phrase: str) -> bool:
+    """Whether ``phrase`` (a flag's text) is a feast, faith, language, nationality, month or
+    day and so names no one (see :data:`NEVER_NAMES`, :data:`NEVER_PHRASES`)."""
+    folded = " ".join(phrase.strip(" .,;:!?'\"()").split()).casefold()
+    return folded in NEVER_PHRASES or folded in NEVER_NAMES
 
 _lock = threading.Lock()
 _lexicon: tuple[frozenset[str], Any, frozenset[str]] | None = None
@@ -139,6 +199,10 @@ def drop_common_word_flags(
     kept: list[Flag] = []
     lower_cache: dict[str, bool] = {}
     for flag in flags:
+        if flag.category in _NAMED and flag.source != "list" and is_never_a_name(flag.text):
+            continue  # "Oud en Nieuw", "Ramadan", "Marokkaanse": no one's name
+        if flag.category == "person" and _shop_or_trade(text, flag, first_name):
+            continue  # "brood bij de Bakker": the shop, a common noun written with a capital
         word = _single_word(flag) if flag.category in NAME_CATEGORIES else None
         if word is None:
             kept.append(flag)

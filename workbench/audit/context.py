@@ -32,6 +32,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from workbench.audit.common_words import NEVER_NAMES as _NEVER
+from workbench.audit.common_words import is_never_a_name
 from workbench.audit.detectors import Flag, is_sentence_start
 
 __all__ = ["context_flags"]
@@ -39,7 +41,7 @@ __all__ = ["context_flags"]
 _UPPER = "A-ZÀ-ÖØ-Þ"
 _LOWER = "a-zß-öø-ÿ"
 #: One capitalised word: "Kanaleneiland", "IJsselmonde", "Sint-Jansklooster", "D'Artagnan".
-_CAP = rf"(?:IJ|[{_UPPER}])[{_LOWER}{_UPPER}0-9'’\-]*[{_LOWER}{_UPPER}0-9]|[{_UPPER}]"
+_CAP = rf"(?:(?:IJ|[{_UPPER}])[{_LOWER}{_UPPER}0-9'’\-]*[{_LOWER}{_UPPER}0-9]|[{_UPPER}])"
 #: A name of one or more capitalised words, with the small words Dutch place and firm names
 #: have inside ("Bergen op Zoom", "Alphen aan den Rijn", "De Gouden Draak").
 _NAME = rf"(?:{_CAP})(?:(?:\s+(?:op|aan|den|de|der|van|ter|te|bij|'t|het))*\s+(?:{_CAP}))*"
@@ -71,7 +73,8 @@ _WORK_WORDS = (
     "loon", "salaris", "chauffeur", "koerier", "werkgever", "leidinggevende", "baas",
 )
 _SCHOOL_TYPES = (
-    "basisschool", "school", "middelbare school", "scholengemeenschap", "mbo", "hbo", "vmbo",
+    "basisschool", "obs", "cbs", "pcbs", "rkbs", "kbs", "ikc", "kindcentrum", "sbo", "so",
+    "vso", "school", "middelbare school", "scholengemeenschap", "mbo", "hbo", "vmbo",
     "havo", "vwo", "roc", "praktijkonderwijs", "praktijkschool", "vakschool", "lyceum",
     "college", "gymnasium", "opleiding", "internaatschool", "speciaal onderwijs", "cluster-4-school",
 )
@@ -80,6 +83,10 @@ _SCHOOL_WORDS = (
     "leraar", "lerares", "les", "lessen", "schoolplein", "spijbelen", "spijbelt", "spijbelde",
     "examen", "eindexamen", "brugklas", "rooster", "conciërge", "zorgcoördinator", "mbo",
     "vmbo", "havo", "vwo", "opleiding", "stage", "schorsing", "geschorst", "verzuim",
+    "voorlichting", "gastles", "gastlessen", "bijles", "huiswerk", "diploma", "leerplicht",
+    "leerplichtambtenaar", "ouderavond", "schoolarts", "schoolmaatschappelijk", "studenten",
+    "student", "studie", "studeren", "studeert", "examens", "klasgenoten", "mentoruur",
+    "directeur", "rector", "teamleider", "afdelingsleider", "pauze", "kantine",
 )
 #: Verbs of speaking and of social contact: a capitalised word right after them, or right
 #: before them, is a person ("Ik sprak Ilias", "Ilias belde").
@@ -110,18 +117,6 @@ _PERSON_NOUNS = (
 _ADDRESS_WORDS = ("hé", "hee", "hey", "hoi", "zeg", "luister", "yo", "hallo", "joh", "dag",
                   "doei", "kom", "wacht", "sorry", "dank")
 
-#: Capitalised words that are no name whatever their context: Dutch function words at a
-#: sentence start are handled by the common-word test; these are capitalised mid-sentence.
-_NEVER = frozenset(w.casefold() for w in (
-    "Ik", "God", "Allah", "Here", "Heer", "Jezus", "Koran", "Bijbel", "Ramadan", "Suikerfeest",
-    "Offerfeest", "Kerst", "Kerstmis", "Pasen", "Pinksteren", "Sinterklaas", "Oud", "Nieuw",
-    "Oudjaar", "Nieuwjaar", "Koningsdag", "Bevrijdingsdag", "Moederdag", "Vaderdag",
-    "Carnaval", "Halloween", "Nederlands", "Nederlandse", "Engels", "Engelse", "Arabisch",
-    "Turks", "Turkse", "Marokkaans", "Marokkaanse", "Surinaams", "Surinaamse", "Antilliaans",
-    "Antilliaanse", "Pools", "Poolse", "Duits", "Duitse", "Frans", "Franse", "Nederlander",
-    "Nederlanders", "Marokkaan", "Marokkanen", "Turk", "Turken", "Islam", "Christendom",
-    "Jodendom", "Corona", "Covid", "Internet", "Euro", "Euros", "Randstad",
-))
 
 
 def _alternation(words) -> str:
@@ -137,12 +132,14 @@ _ORG_TYPE_RE = re.compile(
 _ORG_HEAD_RE = re.compile(rf"(?<![\w])(?P<name>(?:{_alternation(_ORG_HEADS)})\s+{_NAME})")
 _WORK_RE = re.compile(rf"(?<![\w])(?i:bij|voor|in\s+dienst\s+bij)\s+(?P<name>{_NAME})")
 _BRAND_RE = re.compile(
-    rf"(?<![\w@#./])(?P<name>[{_UPPER}][{_LOWER}]+[{_UPPER}][\w]*|[{_UPPER}]{{2,}}[{_LOWER}]+\w*"
+    rf"(?<![\w@#./])(?P<name>[{_UPPER}][{_LOWER}]+[{_UPPER}][\w]*|(?!IJ[{_LOWER}])[{_UPPER}]{{2,}}[{_LOWER}]+\w*"
     rf"|[{_UPPER}][{_LOWER}]+(?:NL|BV|B\.V\.))(?![\w@])")
 _SCHOOL_TYPE_RE = re.compile(
     rf"(?<![\w])(?i:{_alternation(_SCHOOL_TYPES)})\s+(?P<name>(?:(?:De|Het|'t)\s+)?{_NAME})")
 _SCHOOL_ON_RE = re.compile(
-    rf"(?<![\w])(?i:(?:op|naar|van|bij)\s+(?:het|de|'t))\s+(?P<name>{_NAME})")
+    rf"(?<![\w])(?i:(?:op|naar)\s+(?:het|de|'t))\s+(?P<name>{_NAME})")
+_SCHOOL_OF_RE = re.compile(
+    rf"(?<![\w])(?i:(?:van|bij|voor)\s+(?:het|'t))\s+(?P<name>{_NAME})")
 _SCHOOL_GOING_RE = re.compile(
     rf"(?<![\w])(?i:(?:zit|zat|zitten|zaten|gaat|ging|gingen|gaan|kwam|kwamen)\s+"
     rf"(?:nu\s+|toen\s+|nog\s+|al\s+)?(?:op|naar)\s+(?:het|de|'t))\s+(?P<name>{_NAME})")
@@ -156,12 +153,41 @@ _PERSON_NOUN_RE = re.compile(
 _ADDRESS_RE = re.compile(
     rf"(?<![\w])(?i:{_alternation(_ADDRESS_WORDS)})[,!]?\s+(?P<name>{_CAP})(?=\s*[,!?.]|\s*$)",
     re.MULTILINE)
+#: Direct speech opening with a name: "Ik zei: Filmon, je moet stoppen."
+_VOCATIVE_RE = re.compile(
+    rf"(?<![\w])(?i:{_alternation(_SPEECH_VERBS + ('zeg', 'zeggen', 'roepen'))})\s*[:,]\s*[\"'“‘]?"
+    rf"(?P<name>{_CAP})\s*[,!]")
+_GROUP_NOUNS = ("jongens", "meiden", "meisjes", "kinderen", "jongeren", "broers", "zussen",
+                "vrienden", "vriendinnen", "neven", "nichten", "klasgenoten", "leerlingen",
+                "cliënten", "clienten", "bewoners", "dealers", "jochies", "gasten", "types")
+#: A name in apposition to a person noun: "zijn moeder, Imane Martina, belde", "een van de
+#: jongens, Filmon, had".
+_APPOSITION_RE = re.compile(
+    rf"(?<![\w])(?i:{_alternation(_PERSON_NOUNS + _GROUP_NOUNS)})\s*,\s+"
+    rf"(?P<name>{_CAP}(?:\s+(?:(?:van|de|der|den|ter|ten|el|al)\s+)*{_CAP})?)\s*,")
+#: Finite verbs that put the subject after them in a Dutch main clause ("Volgens mij wist
+#: Filmon precies …", "Toen kwam Yonas binnen").
+_INVERTED_VERBS = (
+    "wist", "weet", "vond", "vindt", "had", "heeft", "was", "werd", "wordt", "kwam", "komt",
+    "ging", "gaat", "moest", "moet", "kon", "kan", "zou", "wil", "wilde", "mocht", "mag",
+    "liep", "loopt", "stond", "staat", "zat", "zit", "bleef", "blijft", "kreeg", "krijgt",
+    "deed", "doet", "zegt", "zei", "begon", "begint", "durfde", "durft", "hoefde", "probeerde",
+    "probeert", "leek", "lijkt", "hoorde", "hoort", "snapte", "snapt", "voelde", "voelt",
+)
+_INVERTED_RE = re.compile(
+    rf"(?<![\w])(?i:{_alternation(_INVERTED_VERBS)})\s+(?P<name>{_CAP}(?:\s+(?:(?:van|de|der|den|el)\s+)*{_CAP})?)"
+    rf"(?=\s+[{_LOWER}]|\s*[,.;:!?])")
 _POSSESSIVE_RE = re.compile(rf"(?<![\w@#.])(?P<name>{_CAP})(?:\s+(?:zijn|z'n|haar|d'r)\s|['’]s?\s)")
 
 def _is_name_word(word: str) -> bool:
-    """A capitalised word that can be a name: not in capitals only, not a never-name."""
-    first = word.split()[0] if word.split() else word
-    return bool(first) and not first.isupper() and first.casefold() not in _NEVER
+    """A capitalised word that can be a name: not in capitals only, not a never-name (for a
+    name of several words: the whole is no never-name, "Randstad Uitzendbureau" is a name)."""
+    words = word.split()
+    if not words or words[0].isupper():
+        return False
+    if len(words) > 1:
+        return not is_never_a_name(word)
+    return words[0].casefold() not in _NEVER
 
 
 def _sentence_of(text: str, pos: int) -> str:
@@ -181,10 +207,14 @@ class _Collector:
         self.common = common
         self.flags: list[Flag] = []
 
-    def add(self, start: int, end: int, category: str, *, at_start_ok: bool = False) -> None:
+    def add(self, start: int, end: int, category: str, *, at_start_ok: bool = False,
+            not_common: bool = False, caps_ok: bool = False) -> None:
         name = self.text[start:end]
-        if not _is_name_word(name):
+        acronym = caps_ok and name.isupper() and len(name) >= 2 and not is_never_a_name(name)
+        if not acronym and not _is_name_word(name):
             return
+        if not_common and " " not in name and self.common(name):
+            return  # "naar het Centrum", "bij de Bakker": a noun with a capital
         if is_sentence_start(self.text, start) and (not at_start_ok
                                                      or self.common(name.split()[0])):
             # A capital that grammar explains: taken only where the context is unambiguous,
@@ -203,7 +233,7 @@ def context_flags(text: str, *, common_word: Callable[[str], bool] | None = None
     for m in _ORG_HEAD_RE.finditer(text):
         out.add(m.start("name"), m.end("name"), "institution", at_start_ok=True)
     for m in _ORG_TYPE_RE.finditer(text):
-        out.add(m.start("name"), m.end("name"), "institution")
+        out.add(m.start("name"), m.end("name"), "institution", caps_ok=True)
     for m in _BRAND_RE.finditer(text):
         out.add(m.start("name"), m.end("name"), "institution", at_start_ok=True)
     for m in _SCHOOL_TYPE_RE.finditer(text):
@@ -212,20 +242,28 @@ def context_flags(text: str, *, common_word: Callable[[str], bool] | None = None
         out.add(m.start("name"), m.end("name"), "school")
     school_words = set(_SCHOOL_WORDS)
     for m in _SCHOOL_ON_RE.finditer(text):
+        # a school word in the sentence or the one before or after it
+        near = text[max(0, m.start() - 160):m.end() + 160]
+        if _words(_sentence_of(text, m.start())) & school_words or _words(near) & school_words:
+            out.add(m.start("name"), m.end("name"), "school", not_common=True)
+    for m in _SCHOOL_OF_RE.finditer(text):  # "de mentor van het Deltion"
         if _words(_sentence_of(text, m.start())) & school_words:
-            out.add(m.start("name"), m.end("name"), "school")
+            out.add(m.start("name"), m.end("name"), "school", not_common=True)
     for m in _WORK_RE.finditer(text):
         if _words(_sentence_of(text, m.start())) & set(_WORK_WORDS):
-            out.add(m.start("name"), m.end("name"), "institution")
+            out.add(m.start("name"), m.end("name"), "institution", caps_ok=True)
     for m in _PLACE_RE.finditer(text):
         name = m.group("name")
         if m.group("article") and not _looks_like_place(name):
             continue  # "bij de Bakker": a shop or a surname, not a place
-        out.add(m.start("name"), m.end("name"), "place")
+        out.add(m.start("name"), m.end("name"), "place", not_common=bool(m.group("article")))
     for regex in (_SPEECH_BEFORE_RE, _PERSON_NOUN_RE):
         for m in regex.finditer(text):
             out.add(m.start("name"), m.end("name"), "person")
-    for regex in (_SPEECH_AFTER_RE, _ADDRESS_RE, _POSSESSIVE_RE):
+    for regex in (_APPOSITION_RE, _INVERTED_RE):
+        for m in regex.finditer(text):
+            out.add(m.start("name"), m.end("name"), "person")
+    for regex in (_SPEECH_AFTER_RE, _ADDRESS_RE, _POSSESSIVE_RE, _VOCATIVE_RE):
         for m in regex.finditer(text):
             out.add(m.start("name"), m.end("name"), "person", at_start_ok=True)
     return out.flags
@@ -241,3 +279,49 @@ _PLACE_ENDINGS = ("wijk", "buurt", "dorp", "veld", "velden", "berg", "dam", "dij
 def _looks_like_place(name: str) -> bool:
     last = name.split()[-1].casefold()
     return any(last.endswith(e) and len(last) > len(e) for e in _PLACE_ENDINGS)
+
+
+_INTERFIX_START = re.compile(r"(?:van|de|der|den|ter|ten|te|van't|el|al|ait|ben|bin|da|di|dos|le|la)\s", re.I)
+_WORD_BEFORE = re.compile(rf"(?P<word>{_CAP})\s+$")
+
+
+def with_first_names(text: str, flags: list[Flag], *,
+                     common_word: Callable[[str], bool] | None = None) -> list[Flag]:
+    """Person flags that begin with a surname's small word ("de Vries", "van Dijk") take in
+    the capitalised word before them, the first name ("Wiktoria de Vries"), unless that word
+    names no one or is a common word at the start of a sentence."""
+    if common_word is None:
+        from workbench.audit.common_words import is_common_word as common_word
+    out: list[Flag] = []
+    for flag in flags:
+        if flag.category == "person" and _INTERFIX_START.match(flag.text) and flag.text[:1].islower():
+            m = _WORD_BEFORE.search(text, max(0, flag.start - 40), flag.start)
+            if m and _is_name_word(m.group("word")) and not (
+                    is_sentence_start(text, m.start()) and common_word(m.group("word"))):
+                start = m.start("word")
+                out.append(Flag(start, flag.end, "person", text[start:flag.end], flag.source))
+                continue
+        out.append(flag)
+    return out
+
+
+_STRONG_PLACE_BEFORE = re.compile(
+    r"(?i:\b(?:in|uit|vanuit|rond|richting|nabij|omgeving|(?:de|het)\s+(?:wijk|buurt|dorp|stad"
+    r"|stadsdeel|woonwijk)))\s+$")
+
+
+def prefer_places(text: str, flags: list[Flag], *,
+                  first_name: Callable[[str], bool | None] | None = None) -> list[Flag]:
+    """A one-word person flag right after ``in``, ``uit``, ``vanuit``, ``rond``, ``de wijk`` …
+    is a place ("uit Oosterkamp": deduce knows the word as a surname), unless the word is a
+    known first name."""
+    if first_name is None:
+        from workbench.audit.deduce_engine import is_first_name as first_name
+    out: list[Flag] = []
+    for flag in flags:
+        if (flag.category == "person" and " " not in flag.text.strip()
+                and _STRONG_PLACE_BEFORE.search(text, max(0, flag.start - 24), flag.start)
+                and not first_name(flag.text.strip())):
+            flag = Flag(flag.start, flag.end, "place", flag.text, flag.source)
+        out.append(flag)
+    return out

@@ -212,9 +212,9 @@ def _scan_phone(text: str, pos: int) -> int | None:
     i = pos
     n = len(text)
     while i < n:
-        # Skip at most two separator characters (e.g. ") " or " -").
+        # Skip at most three separator characters (e.g. ") ", " -" or " - ").
         j = i
-        while j < n and j - i < 2 and text[j] in _PHONE_SEPARATORS:
+        while j < n and j - i < 3 and text[j] in _PHONE_SEPARATORS:
             j += 1
         if j < n and text[j] in _PHONE_SEPARATORS:
             return None
@@ -234,7 +234,7 @@ def _scan_phone(text: str, pos: int) -> int | None:
 def phone_flags(text: str) -> list[Flag]:
     """Flag Dutch phone numbers.
 
-    Recognised: ``06-12345678``, ``06 12 34 56 78``, ``0612345678``,
+    Recognised: ``06-12345678``, ``06 12 34 56 78``, ``06 - 12 345 678``, ``0612345678``,
     ``+31 6 12345678``, ``+31 (0)6-12345678``, ``0031 6 ...``,
     ``020-1234567``, ``(020) 123 45 67``, ``0135-123456``. Short service
     numbers (``0800-1234``, ``0900-8844``) are not flagged (they are public).
@@ -260,7 +260,7 @@ def phone_flags(text: str) -> list[Flag]:
 # ---------------------------------------------------------------------------
 
 _EMAIL_RE = re.compile(
-    r"(?<![\w.+\-])[A-Za-z0-9](?:[A-Za-z0-9._%+\-]*[A-Za-z0-9_])?"
+    r"(?<![\w.+\-])[^\W_](?:[\w.%+\-]*\w)?"  # the local part may hold any letter ("oztürk")
     r"@[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?"
     r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,24}(?![\w@])"
 )

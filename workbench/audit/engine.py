@@ -13,7 +13,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
-from workbench.audit.context import context_flags
+from workbench.audit.addresses import address_flags
+from workbench.audit.context import context_flags, prefer_places, with_first_names
 from workbench.audit.detectors import Flag, merge_flags, pattern_flags
 
 __all__ = ["MODEL_LABELS", "AuditCounts", "Flag", "audit_text", "deny_flags", "model_flags"]
@@ -159,7 +160,9 @@ def audit_text(
         flags.extend(deduce_flags(text))
     flags.extend(pattern_flags(text))
     flags.extend(context_flags(text))
+    flags.extend(address_flags(text))
     flags.extend(model_flags(text, nlp_entities))
+    flags = prefer_places(text, with_first_names(text, flags))
 
     if drop_common_words:
         from workbench.audit.common_words import drop_common_word_flags

@@ -58,7 +58,8 @@ PLACEHOLDERS: dict[str, str] = {
     "entity": "[naam]",
 }
 
-#: Public bodies and platforms that name no one; always allowed unless the user removes them.
+#: Public bodies, platforms and big brands that name no one; always allowed unless the user
+#: removes them.
 PUBLIC_BODIES: tuple[str, ...] = (
     "Halt", "Veilig Thuis", "politie", "Nationale Politie", "gemeente", "de gemeente",
     "Raad voor de Kinderbescherming", "Jeugdbescherming", "Openbaar Ministerie", "OM", "GGD",
@@ -67,6 +68,11 @@ PUBLIC_BODIES: tuple[str, ...] = (
     "Zorg- en Veiligheidshuis", "RMC", "Belastingdienst", "UWV", "DUO", "Koninklijke Marechaussee",
     "Ministerie van Justitie en Veiligheid", "Jeugdzorg", "Nederland", "MS Teams", "Teams",
     "Snapchat", "Instagram", "TikTok", "WhatsApp", "Telegram", "Facebook", "YouTube",
+    "Signal", "Discord", "Netflix", "Google", "Spotify", "Marktplaats", "Tikkie", "Bitcoin",
+    # brands young people wear, carry or drive: they name no one
+    "PlayStation", "Xbox", "iPhone", "AirPods", "Samsung", "Nike", "Adidas", "Gucci",
+    "Louis Vuitton", "Canada Goose", "Moncler", "Stone Island", "The North Face", "Prada",
+    "Balenciaga", "Audi", "BMW", "Mercedes", "Volkswagen",
 )
 AUTO_BY = "(automatic)"
 REMOVED_KEY = "allow_list_removed"

@@ -1,0 +1,84 @@
+"""Street addresses and postcodes by their form, with the house number's addition.
+
+deduce finds "Molenstraat 12" but stops before an addition ("12-II", "12a", "12 hs") and
+splits a street named after someone ("Burgemeester de Withweg 66") into a person and an
+address. This module finds, without lookup tables:
+
+* **a street and house number**: one or more words ending in a street word (``straat``,
+  ``laan``, ``weg``, ``plein``, ``singel``, ``hof``, ``kade``, ``dreef``, ``gracht`` …), the
+  first capitalised, then a number of one to four digits and an optional addition (a letter,
+  ``-II``, ``-2``, ``hs``, ``bis``, ``zw``);
+* **a street without a number after "aan de", "op de", "in de", "woont op"** (``Hij woont aan
+  de Kastanjedreef``);
+* **a Dutch postcode**: four digits (not starting with 0) and two capitals, with or without a
+  space (``3512 JK``, ``3512JK``), not followed by a letter or digit.
+
+All are flagged as ``address`` (source ``pattern``).
+"""
+
+from __future__ import annotations
+
+import re
+
+from workbench.audit.detectors import Flag
+
+__all__ = ["address_flags"]
+
+_STREET_WORDS = ("straat", "straatweg", "laan", "weg", "plein", "singel", "hof", "kade", "dreef",
+                 "pad", "gracht", "steeg", "dijk", "kanaal", "markt", "ring", "baan",
+                 "boulevard", "allee", "erf", "wal", "haven", "park", "plantsoen", "burgwal",
+                 "straatje", "hofje", "passage", "promenade")
+_ENDINGS = "|".join(sorted(_STREET_WORDS, key=len, reverse=True))
+_UPPER = "A-ZÀ-ÖØ-Þ"
+_LOWER = "a-zß-öø-ÿ"
+#: Words before the street word: titles and names ("Burgemeester de With", "Van Limburg
+#: Stirum", "Prinses Irene", "Pieter de Hooch"), each capitalised or a small name word.
+_LEAD = rf"(?:(?:[{_UPPER}][\w'’.\-]*|van|de|der|den|het|'t|ter|ten|la|le)\s+){{0,4}}"
+_STREET = rf"(?:IJ|[{_UPPER}])[\w'’\-]*?(?:{_ENDINGS})"
+_ADDITION = r"(?:\s?[a-zA-Z](?![\w])|-[IVX]{1,4}(?![\w])|-\d{1,3}(?![\w])|\s(?:hs|bis|zw|rd|bg)\b)?"
+_NUMBERED_RE = re.compile(
+    rf"(?<![\w])(?P<street>{_LEAD}{_STREET})\s+(?P<number>[1-9]\d{{0,3}}){_ADDITION}(?![\d])")
+_UNNUMBERED_RE = re.compile(
+    rf"(?<![\w])(?i:(?:aan|op|in|bij|naar|via)\s+de)\s+(?P<street>{_LEAD}{_STREET})(?![\w])")
+#: Letter pairs no postcode has (SA, SD, SS) or that are words in capitals ("in 2019 EN …").
+_NOT_POSTCODE_LETTERS = "SA|SD|SS|EN|OF|IN|OP|DE|TE|AN|IS|AT|ON|OR|TO|AD|BC|NA|ZO|OM|EU|NL"
+_POSTCODE_RE = re.compile(
+    rf"(?<![\w\-])[1-9]\d{{3}}\s?(?!(?:{_NOT_POSTCODE_LETTERS})(?![\w]))[A-Z]{{2}}(?![\w])")
+#: Words a capitalised "…weg"/"…hof" can be that are no street ("Onderweg", "Halfweg").
+_NOT_STREETS = frozenset(("onderweg", "halverwege", "halfweg", "zeeweg", "snelweg", "opweg",
+                          "kerkhof", "gerechtshof", "binnenhof", "ziekenhuis", "park",
+                          "havenweg"))
+
+
+def _trim_lead(text: str, start: int, street_start: int) -> int:
+    """Drop a leading sentence word ("Het", "De") or small word from the street's start."""
+    words = text[start:street_start]
+    while True:
+        m = re.match(r"(?:Het|De|In|Op|Aan|Bij|Naar|van|de|der|den|het|'t|ter|ten|la|le)\s+", words)
+        if not m or start + m.end() > street_start:
+            return start
+        start += m.end()
+        words = words[m.end():]
+
+
+def address_flags(text: str) -> list[Flag]:
+    """Street addresses (with number and addition, or after "aan de" …) and postcodes."""
+    flags: list[Flag] = []
+    for m in _NUMBERED_RE.finditer(text):
+        street = m.group("street")
+        last = street.split()[-1].casefold()
+        if last in _NOT_STREETS and len(street.split()) == 1:
+            continue
+        start = _trim_lead(text, m.start("street"), m.end("street") - len(street.split()[-1]))
+        end = m.end()
+        flags.append(Flag(start, end, "address", text[start:end], "pattern"))
+    for m in _UNNUMBERED_RE.finditer(text):
+        street = m.group("street")
+        if street.split()[-1].casefold() in _NOT_STREETS:
+            continue
+        start = _trim_lead(text, m.start("street"), m.end("street") - len(street.split()[-1]))
+        flags.append(Flag(start, m.end("street"), "address", text[start:m.end("street")],
+                          "pattern"))
+    for m in _POSTCODE_RE.finditer(text):
+        flags.append(Flag(m.start(), m.end(), "address", m.group(), "pattern"))
+    return flags

@@ -76,3 +76,53 @@ def test_offsets_point_at_the_name() -> None:
 def test_the_audit_includes_context_flags_without_a_model() -> None:
     flags = audit_text("Hij werkt bij Albert Heijn in Kanaleneiland.", use_deduce=False)
     assert {f.text for f in flags} >= {"Albert Heijn", "Kanaleneiland"}
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Weet je, Tesfay is gewoon een lieve jongen, echt.", "Tesfay"),
+        ("Zijn beste maat heet Dawit en die zat er ook in.", "Dawit"),
+        ("Volgens mij wist Filmon precies wat er speelde.", "Filmon"),
+        ("Een van de jongens, Filmon, had een nieuwe telefoon.", "Filmon"),
+        ("Ik zei: Filmon, je moet hiermee stoppen.", "Filmon"),
+        ("Zijn moeder, Imane Martina, belde mij op.", "Imane Martina"),
+        ("Hij woont op de hoek van de Lijnbaan en de Coolsingel.", "Lijnbaan"),
+        ("Ze hingen altijd rond op het Mercatorplein.", "Mercatorplein"),
+        ("De jongerenwerkers van Welzijn Lokaal zagen het ook.", "Welzijn Lokaal"),
+        ("In de Vogelaarwijk Bouwlust is het erg.", "Bouwlust"),
+        ("Hij werkt als bezorger voor KFC, maar dat is tijdelijk.", "KFC"),
+        ("De mentor van het Deltion heeft ons gebeld.", "Deltion"),
+        ("Op zijn Snap, jaydenn_x, stond alles.", "jaydenn_x"),
+        ("Hij heet op TikTok iets als mo.tb010.", "mo.tb010"),
+        ("Het gebeurde in een flat aan de Burgemeester de Withweg 66-II.", "Burgemeester de Withweg 66-II"),
+        ("Op het formulier stond postcode 3512JK.", "3512JK"),
+        ("Bel hem op 06 - 85 873 357 als het moet.", "06 - 85 873 357"),
+    ],
+)
+def test_held_out_shapes_are_flagged_whole_without_tables(text: str, name: str) -> None:
+    flags = audit_text(text, use_deduce=False)
+    i = text.index(name)
+    covering = [f for f in flags if f.start <= i and i + len(name) <= f.end]
+    assert covering, [(f.text, f.category) for f in flags]
+
+
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [
+        ("Wij als Jongerenwerk zijn er voor iedereen.", "Jongerenwerk"),
+        ("Dat gebeurt vooral in het Westen van het land.", "Westen"),
+        ("Sommige jongens gaan naar de Moskee, anderen niet.", "Moskee"),
+        ("Ik haalde nog brood bij de Bakker om de hoek. Op school was het rustig.", "Bakker"),
+        ("Het was 2019 EN toen ging het mis.", "2019 EN"),
+        ("Hij zat in de Bijstand en had geen geld.", "Bijstand"),
+        ("In de Zomer is het erger, dan zijn ze buiten.", "Zomer"),
+        ("Ze hadden allemaal een nieuwe PlayStation.", "PlayStation"),
+    ],
+)
+def test_held_out_decoys_stay_unflagged(text: str, word: str) -> None:
+    from workbench.services.audit import PUBLIC_BODIES
+
+    flags = audit_text(text, allow=PUBLIC_BODIES, use_deduce=False)
+    i = text.index(word)
+    assert not [f for f in flags if f.start < i + len(word) and i < f.end], flags

@@ -8,8 +8,9 @@ address. This module finds, without lookup tables:
   ``laan``, ``weg``, ``plein``, ``singel``, ``hof``, ``kade``, ``dreef``, ``gracht`` …), the
   first capitalised, then a number of one to four digits and an optional addition (a letter,
   ``-II``, ``-2``, ``hs``, ``bis``, ``zw``);
-* **a street without a number after "aan de", "op de", "in de", "woont op"** (``Hij woont aan
-  de Kastanjedreef``);
+* **a street without a number after an article** (``Hij woont aan de Kastanjedreef``, ``op
+  het Mercatorplein``, ``de hoek van de Lijnbaan``): a capitalised word ending in a street
+  word after "de" or "het" is a street's name;
 * **a Dutch postcode**: four digits (not starting with 0) and two capitals, with or without a
   space (``3512 JK``, ``3512JK``), not followed by a letter or digit.
 
@@ -39,7 +40,7 @@ _ADDITION = r"(?:\s?[a-zA-Z](?![\w])|-[IVX]{1,4}(?![\w])|-\d{1,3}(?![\w])|\s(?:h
 _NUMBERED_RE = re.compile(
     rf"(?<![\w])(?P<street>{_LEAD}{_STREET})\s+(?P<number>[1-9]\d{{0,3}}){_ADDITION}(?![\d])")
 _UNNUMBERED_RE = re.compile(
-    rf"(?<![\w])(?i:(?:aan|op|in|bij|naar|via)\s+de)\s+(?P<street>{_LEAD}{_STREET})(?![\w])")
+    rf"(?<![\w])(?i:de|het|'t)\s+(?P<street>{_LEAD}{_STREET})(?![\w])")
 #: Letter pairs no postcode has (SA, SD, SS) or that are words in capitals ("in 2019 EN …").
 _NOT_POSTCODE_LETTERS = "SA|SD|SS|EN|OF|IN|OP|DE|TE|AN|IS|AT|ON|OR|TO|AD|BC|NA|ZO|OM|EU|NL"
 _POSTCODE_RE = re.compile(

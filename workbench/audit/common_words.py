@@ -39,7 +39,8 @@ from typing import Any
 
 from workbench.audit.detectors import Flag, is_sentence_start
 
-__all__ = ["NEVER_NAMES", "drop_common_word_flags", "is_common_word", "is_never_a_name",
+__all__ = ["NEVER_NAMES", "drop_common_word_flags", "is_common_compound", "is_common_word",
+           "is_never_a_name",
            "occurs_in_lower_case"]
 
 #: Categories the rules apply to (names of people and places).
@@ -62,7 +63,8 @@ NEVER_NAMES = frozenset(w.casefold() for w in (
     "Inshallah", "Mashallah", "Bismillah",
     "Januari", "Februari", "Maart", "April", "Mei", "Juni", "Juli", "Augustus", "September",
     "Oktober", "November", "December", "Maandag", "Dinsdag", "Woensdag", "Donderdag",
-    "Vrijdag", "Zaterdag", "Zondag",
+    "Vrijdag", "Zaterdag", "Zondag", "Noorden", "Oosten", "Zuiden", "Westen", "Noord", "Oost",
+    "Zuid", "West", "Zomer", "Winter", "Lente", "Herfst", "Voorjaar", "Najaar",
 ))
 #: Phrases of capitalised words that name no one ("Oud en Nieuw", "Eerste Kerstdag").
 NEVER_PHRASES = frozenset(p.casefold() for p in (
@@ -95,7 +97,10 @@ def _shop_or_trade(text: str, flag: Flag, first_name: Callable[[str], bool | Non
 def is_never_a_name(phrase: str) -> bool:
     """Whether ``phrase`` (a flag's text) is a feast, faith, language, nationality, month or
     day and so names no one (see :data:`NEVER_NAMES`, :data:`NEVER_PHRASES`)."""
-    folded = " ".join(phrase.strip(" .,;:!?'\"()").split()).casefold()
+    words = phrase.strip(" .,;:!?'\"()").split()
+    while len(words) > 1 and words[0].islower():  # "in het Westen" -> "Westen"
+        words = words[1:]
+    folded = " ".join(words).casefold()
     return folded in NEVER_PHRASES or folded in NEVER_NAMES
 
 _lock = threading.Lock()
@@ -130,6 +135,20 @@ def _candidates(word: str) -> list[str]:
     if len(w) > 4 and w.endswith("en"):
         out.append(w[:-2])
     return out
+
+
+def is_common_compound(word: str) -> bool:
+    """Whether ``word`` is two common Dutch words written together ("Jongerenwerk" =
+    jongeren + werk), each part at least three letters (a linking ``s`` or ``e`` allowed)."""
+    w = word.lower()
+    for i in range(3, len(w) - 2):
+        left, right = w[:i], w[i:]
+        if len(right) < 3:
+            break
+        if is_common_word(right) and (is_common_word(left) or (
+                left[-1] in "se" and len(left) > 3 and is_common_word(left[:-1]))):
+            return True
+    return False
 
 
 def is_common_word(word: str) -> bool:

@@ -33,7 +33,7 @@ import re
 from collections.abc import Callable
 
 from workbench.audit.common_words import NEVER_NAMES as _NEVER
-from workbench.audit.common_words import is_never_a_name
+from workbench.audit.common_words import is_common_compound, is_never_a_name
 from workbench.audit.detectors import Flag, is_sentence_start
 
 __all__ = ["context_flags"]
@@ -103,6 +103,7 @@ _OBJECT_VERBS = (
     "bezocht", "haalde", "bracht", "volgde", "sprak", "spreek", "belde", "bel", "belt",
     "appte", "app", "vroeg", "vraag", "vraagt", "mis", "miste", "waarschuwde", "beschermde",
     "sloeg", "bedreigde", "ronselde", "benaderde", "vertrouw", "vertrouwde", "tegen", "met",
+    "heet", "heette", "heten", "genaamd", "alias", "bijnaam",
 )
 _PERSON_NOUNS = (
     "broer", "broertje", "zus", "zusje", "zuster", "neef", "neefje", "nicht", "nichtje",
@@ -177,7 +178,30 @@ _INVERTED_VERBS = (
 _INVERTED_RE = re.compile(
     rf"(?<![\w])(?i:{_alternation(_INVERTED_VERBS)})\s+(?P<name>{_CAP}(?:\s+(?:(?:van|de|der|den|el)\s+)*{_CAP})?)"
     rf"(?=\s+[{_LOWER}]|\s*[,.;:!?])")
-_POSSESSIVE_RE = re.compile(rf"(?<![\w@#.])(?P<name>{_CAP})(?:\s+(?:zijn|z'n|haar|d'r)\s|['’]s?\s)")
+#: A capitalised word inside a sentence right before a finite verb, not after an article:
+#: the subject, a name ("Weet je, Tesfay is gewoon een lieve jongen").
+_SUBJECT_RE = re.compile(
+    rf"(?<![\w@#.])(?<!de )(?<!het )(?<!een )(?<!De )(?<!Het )(?<!Een )(?P<name>{_CAP})"
+    rf"\s+(?i:{_alternation(_INVERTED_VERBS + ('is', 'zijn', 'heeft', 'had', 'wordt'))})"
+    rf"(?=\s+[{_LOWER}])")
+#: A proper name after a compound that ends in a place noun: "de Vogelaarwijk Bouwlust".
+_COMPOUND_PLACE_RE = re.compile(
+    rf"(?<![\w])(?i:[{_LOWER}{_UPPER}]+(?:wijk|buurt|dorp|stadsdeel|wijkje|buurtje))\s+"
+    rf"(?P<name>{_NAME})")
+#: An organisation after the people who work there: "de jongerenwerkers van Welzijn Lokaal".
+_STAFF_WORDS = ("jongerenwerker", "jongerenwerkers", "medewerker", "medewerkers", "collega",
+                "collega's", "directeur", "directie", "manager", "coördinator", "coordinator",
+                "hulpverlener", "hulpverleners", "begeleider", "begeleiders", "werkers",
+                "consulent", "consulenten", "team", "mensen", "vrijwilligers", "vrijwilliger",
+                "stagiair", "stagiaire", "trainer", "trainers", "beveiliger", "beveiligers")
+_STAFF_RE = re.compile(
+    rf"(?<![\w])(?i:{_alternation(_STAFF_WORDS)})\s+(?i:van|bij)\s+(?P<name>{_NAME})")
+#: "Kevin zijn moeder", "Sanne haar idee", "Ilias' broer" (not "… zijn er", "… zijn niet").
+_POSSESSIVE_RE = re.compile(
+    rf"(?<![\w@#.])(?P<name>{_CAP})(?:\s+(?:zijn|z'n|haar|d'r)\s+"
+    r"(?!(?:er|niet|wel|ook|al|nog|dan|daar|hier|de|het|een|zo|heel|best|gewoon|echt|erg|te"
+    r"|vaak|soms|altijd|nooit|allemaal|samen|bezig|weg|thuis|op|in|aan|bij|met|van|voor)\b)"
+    rf"|['’]s?\s)")
 
 def _is_name_word(word: str) -> bool:
     """A capitalised word that can be a name: not in capitals only, not a never-name (for a
@@ -239,7 +263,7 @@ def context_flags(text: str, *, common_word: Callable[[str], bool] | None = None
     for m in _SCHOOL_TYPE_RE.finditer(text):
         out.add(m.start("name"), m.end("name"), "school")
     for m in _SCHOOL_GOING_RE.finditer(text):
-        out.add(m.start("name"), m.end("name"), "school")
+        out.add(m.start("name"), m.end("name"), "school", not_common=True)
     school_words = set(_SCHOOL_WORDS)
     for m in _SCHOOL_ON_RE.finditer(text):
         # a school word in the sentence or the one before or after it
@@ -260,6 +284,13 @@ def context_flags(text: str, *, common_word: Callable[[str], bool] | None = None
     for regex in (_SPEECH_BEFORE_RE, _PERSON_NOUN_RE):
         for m in regex.finditer(text):
             out.add(m.start("name"), m.end("name"), "person")
+    for m in _STAFF_RE.finditer(text):
+        out.add(m.start("name"), m.end("name"), "institution", caps_ok=True)
+    for m in _COMPOUND_PLACE_RE.finditer(text):
+        out.add(m.start("name"), m.end("name"), "place")
+    for m in _SUBJECT_RE.finditer(text):
+        if not is_common_compound(m.group("name")):  # "Wij als Jongerenwerk zijn …"
+            out.add(m.start("name"), m.end("name"), "person", not_common=True)
     for regex in (_APPOSITION_RE, _INVERTED_RE):
         for m in regex.finditer(text):
             out.add(m.start("name"), m.end("name"), "person")

@@ -365,7 +365,31 @@ def social_handle_flags(text: str) -> list[Flag]:
         if not (explicit or _is_handle_shaped(bare)):
             continue
         flags.append(_flag(text, m.start("handle"), m.end("handle"), "social_handle"))
+    flags.extend(_handles_near_a_platform(text))
     return merge_flags(flags, text)
+
+
+_PLATFORM_WORD_RE = re.compile(r"(?i)\b(?:" + _PLATFORMS + r"|account|profiel|gebruikersnaam)\b")
+_BARE_HANDLE_RE = re.compile(r"(?<![\w@./\-])[a-z0-9][a-z0-9_.]*[a-z0-9_](?![\w@]|[./\-]\w)")
+
+
+def _handles_near_a_platform(text: str) -> list[Flag]:
+    """Handle-shaped words (lower case, with ``_``, or letters with digits) in a sentence that
+    names a platform or an account: "Op zijn Snap, jaydenn_x, stond alles", "op TikTok iets als
+    mo.tb010"."""
+    flags: list[Flag] = []
+    for m in _PLATFORM_WORD_RE.finditer(text):
+        lo = max(text.rfind(c, 0, m.start()) for c in ".!?\n") + 1
+        his = [i for i in (text.find(c, m.end()) for c in "!?\n") if i >= 0]
+        hi = min(his) if his else len(text)
+        for h in _BARE_HANDLE_RE.finditer(text, lo, hi):
+            word = h.group()
+            letters = sum(ch.isalpha() for ch in word)
+            if letters < 2 or word in _HANDLE_STOPWORDS:
+                continue
+            if "_" in word or (any(ch.isdigit() for ch in word) and letters >= 2):
+                flags.append(_flag(text, h.start(), h.end(), "social_handle"))
+    return flags
 
 
 # ---------------------------------------------------------------------------

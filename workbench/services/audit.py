@@ -68,6 +68,7 @@ PUBLIC_BODIES: tuple[str, ...] = (
     "Zorg- en Veiligheidshuis", "RMC", "Belastingdienst", "UWV", "DUO", "Koninklijke Marechaussee",
     "Ministerie van Justitie en Veiligheid", "Jeugdzorg", "Nederland", "MS Teams", "Teams",
     "Snapchat", "Instagram", "TikTok", "WhatsApp", "Telegram", "Facebook", "YouTube",
+    "Rode Kruis", "Het Rode Kruis", "Voedselbank", "Excel", "Outlook", "PowerPoint",
     "Signal", "Discord", "Netflix", "Google", "Spotify", "Marktplaats", "Tikkie", "Bitcoin",
     # brands young people wear, carry or drive: they name no one
     "PlayStation", "Xbox", "iPhone", "AirPods", "Samsung", "Nike", "Adidas", "Gucci",

@@ -10,6 +10,7 @@ project's deny list flagged whatever the detectors say (source ``list``).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Sequence
 
@@ -17,7 +18,8 @@ from workbench.audit.addresses import address_flags
 from workbench.audit.context import context_flags, prefer_places, with_first_names
 from workbench.audit.detectors import Flag, merge_flags, pattern_flags
 
-__all__ = ["MODEL_LABELS", "AuditCounts", "Flag", "audit_text", "deny_flags", "model_flags"]
+__all__ = ["MODEL_LABELS", "AuditCounts", "Flag", "audit_text", "deny_flags", "model_flags",
+           "rules_fingerprint"]
 
 #: spaCy entity label -> flag category. Labels mapped to ``None`` are ignored
 #: (numbers and amounts do not identify anyone); any other label -> "entity".
@@ -70,28 +72,68 @@ def _normalise(term: str) -> str:
     return " ".join(term.strip(_EDGE_CHARS).split()).casefold()
 
 
-def _term_spans(text: str, term: str) -> list[tuple[int, int]]:
-    """Where ``term`` occurs in ``text``: case-insensitive, whole words, any whitespace between
-    its words (a line break inside "Veilig Thuis" still counts)."""
-    words = term.split()
-    if not words:
-        return []
-    pattern = r"(?<!\w)" + r"\s+".join(re.escape(w) for w in words) + r"(?!\w)"
-    return [m.span() for m in re.finditer(pattern, text, re.IGNORECASE)]
+@functools.lru_cache(maxsize=1)
+def rules_fingerprint() -> str:
+    """A hash of the audit detectors' own source (this package's modules) and deduce's
+    version: a project audited by other rules is audited again."""
+    import hashlib
+    from pathlib import Path
+
+    digest = hashlib.sha256()
+    for path in sorted(Path(__file__).resolve().parent.glob("*.py")):
+        digest.update(path.read_bytes())
+    try:
+        from importlib.metadata import version
+
+        digest.update(version("deduce").encode())
+    except Exception:  # noqa: BLE001 - deduce not installed: the patterns alone
+        pass
+    return digest.hexdigest()[:16]
 
 
-def _allowed_spans(text: str, terms: Sequence[str]) -> list[tuple[int, int]]:
-    """Where allowed terms occur in ``text`` (case-insensitive, whole words)."""
-    return [span for term in terms for span in _term_spans(text, term)]
+@functools.lru_cache(maxsize=16)
+def _terms_regex(terms: tuple[str, ...]) -> re.Pattern[str] | None:
+    """One compiled alternation of every term (longest first), matched case-insensitively as
+    whole words with any whitespace between their words; compiled once per term list."""
+    parts = sorted({r"\s+".join(re.escape(w) for w in t.split()) for t in terms if t.split()},
+                   key=len, reverse=True)
+    if not parts:
+        return None
+    return re.compile(r"(?<!\w)(?:" + "|".join(parts) + r")(?!\w)", re.IGNORECASE)
+
+
+class _AllowedTerms:
+    """Where allowed terms cover a flag: looked up in a window around each flag only (a
+    transcript has tens of flags but 50,000 characters), with one compiled regex."""
+
+    def __init__(self, text: str, terms: Sequence[str]) -> None:
+        self.text = text
+        self.normalised = {_normalise(term) for term in terms}
+        self.regex = _terms_regex(tuple(sorted(set(terms))))
+        self.reach = max((len(t) for t in terms), default=0) + 8
+
+    def covers(self, flag: Flag) -> bool:
+        if _normalise(flag.text) in self.normalised:
+            return True
+        if self.regex is None:
+            return False
+        lo, hi = max(0, flag.start - self.reach), min(len(self.text), flag.end + self.reach)
+        return any(m.start() <= flag.start and flag.end <= m.end()
+                   for m in self.regex.finditer(self.text, lo, hi))
 
 
 def deny_flags(text: str, deny: Iterable[tuple[str, str]]) -> list[Flag]:
     """A flag (source ``list``) on every occurrence of each ``(term, category)`` of the
     project's deny list, matched like the allow list (case-insensitive, whole words)."""
     flags = []
-    for term, category in deny:
-        for start, end in _term_spans(text, term):
-            flags.append(Flag(start, end, category or "listed", text[start:end], "list"))
+    pairs = list(deny)
+    regex = _terms_regex(tuple(sorted({term for term, _ in pairs})))
+    if regex is None:
+        return []
+    category_of = {_normalise(term): category or "listed" for term, category in pairs}
+    for m in regex.finditer(text):
+        category = category_of.get(_normalise(m.group()), "listed")
+        flags.append(Flag(m.start(), m.end(), category, m.group(), "list"))
     return flags
 
 
@@ -104,12 +146,6 @@ class AuditCounts:
     def __init__(self) -> None:
         self.allowed = 0
         self.denied = 0
-
-
-def _is_allowed(flag: Flag, terms: set[str], spans: list[tuple[int, int]]) -> bool:
-    if _normalise(flag.text) in terms:
-        return True
-    return any(start <= flag.start and flag.end <= end for start, end in spans)
 
 
 def audit_text(
@@ -170,14 +206,13 @@ def audit_text(
         flags = drop_common_word_flags(text, flags)
     allow_list = [term for term in allow if term and term.strip()]
     if allow_list:
-        terms = {_normalise(term) for term in allow_list}
-        spans = _allowed_spans(text, allow_list)
-        kept = [f for f in flags if not _is_allowed(f, terms, spans)]
+        allowed = _AllowedTerms(text, allow_list)
+        kept = [f for f in flags if not allowed.covers(f)]
         merged = merge_flags(kept, text)
-        result = [f for f in merged if not _is_allowed(f, terms, spans)]
+        result = [f for f in merged if not allowed.covers(f)]
         if counts is not None:
-            dropped = [f for f in flags if _is_allowed(f, terms, spans)]
-            dropped += [f for f in merged if _is_allowed(f, terms, spans)]
+            dropped = [f for f in flags if allowed.covers(f)]
+            dropped += [f for f in merged if allowed.covers(f)]
             counts.allowed += len(merge_flags(dropped, text))
     else:
         result = merge_flags(flags, text)

@@ -281,9 +281,13 @@ def _wait_for_deduce(quiet: bool) -> None:
 @click.option("--transcript", "-t", "transcripts", multiple=True, help="Only this transcript (id or label); repeatable.")
 @click.option("--all", "show_all", is_flag=True, help="Also list flags already dismissed or replaced.")
 @click.option("--no-deduce", is_flag=True, help="Quick check with the pattern detectors (and model entities) only.")
+@click.option("--recheck", is_flag=True,
+              help="Audit every transcript again, also those unchanged since their last audit "
+                   "(same text, lists and detectors).")
 @json_option
 @with_project
-def audit(project, coder, transcripts: tuple[str, ...], show_all: bool, no_deduce: bool, as_json: bool) -> None:
+def audit(project, coder, transcripts: tuple[str, ...], show_all: bool, no_deduce: bool,
+          recheck: bool, as_json: bool) -> None:
     """Check transcripts for names, places, addresses, institutions, dates, ages, phone numbers,
     e-mail, URLs, BSN numbers, licence plates, social-media handles and school names; list the
     open flags. Then: 'workbench audit dismiss ID' or 'workbench audit replace ID'."""
@@ -295,7 +299,8 @@ def audit(project, coder, transcripts: tuple[str, ...], show_all: bool, no_deduc
     if not no_deduce:
         _wait_for_deduce(quiet=as_json)
     bar = _StderrProgress(quiet=as_json)
-    summary = run_audit(project, list(transcripts) or None, progress=bar.counts, use_deduce=not no_deduce)
+    summary = run_audit(project, list(transcripts) or None, progress=bar.counts,
+                        use_deduce=not no_deduce, recheck=recheck)
     bar.finish()
     flags: list[dict] = []
     for ref in (list(transcripts) or [None]):
@@ -303,8 +308,10 @@ def audit(project, coder, transcripts: tuple[str, ...], show_all: bool, no_deduc
     if as_json:
         echo_json({"summary": summary.__dict__, "flags": flags})
         return
-    echo(f"audited {summary.transcripts} transcript(s) with {summary.engine}: {summary.new} new flag(s), "
-               f"{summary.open} open, {summary.decided} decided")
+    unchanged = (f" ({summary.unchanged} unchanged since their last audit; --recheck audits "
+                 "them again)" if summary.unchanged else "")
+    echo(f"audited {summary.transcripts} transcript(s) with {summary.engine}{unchanged}: "
+         f"{summary.new} new flag(s), {summary.open} open, {summary.decided} decided")
     echo(summary.lists_line())
     for f in flags:
         state = "" if f["decision"] == "open" else f"  ({f['decision']} by {f['decided_by']})"

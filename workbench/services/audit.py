@@ -100,6 +100,7 @@ class AuditSummary:
     removed: int = 0
     allowed: int = 0  #: flags the allow list left out
     denied: int = 0  #: flags the deny list gave
+    unchanged: int = 0  #: transcripts not audited again (nothing changed since their audit)
     allow_size: int = 0  #: terms on the allow list
     deny_size: int = 0  #: terms on the deny list
     engine: str = ""
@@ -256,10 +257,16 @@ def run_audit(
     progress: Progress | None = None,
     *,
     use_deduce: bool = True,
+    recheck: bool = False,
 ) -> AuditSummary:
     """Audit ``transcripts`` (ids or labels; default all) and store the flags.
 
     ``project`` is a :class:`~workbench.project.Project` (or a database). Returns counts.
+
+    A transcript whose audit inputs are what they were at its last audit (its text, the allow
+    and deny lists, the detectors' code, deduce on or off, the model) is not audited again: its
+    flags stand as stored (``summary.unchanged`` counts them). ``recheck=True`` audits every
+    transcript all the same.
     """
     from workbench.audit.engine import AuditCounts, audit_text
     from workbench.services.deny_list import deny_terms
@@ -271,19 +278,36 @@ def run_audit(
     deny = deny_terms(db)
     counts = AuditCounts()
     summary = AuditSummary(transcripts=len(ids), engine=engine_description(use_deduce))
+    setup = _inputs_key(allow, deny, summary.engine)
     for n, tid in enumerate(ids):
+        text = db.execute("select text from transcripts where id = ?", [tid]).fetchone()[0]
+        key = hashlib.sha256(f"{setup}\0{text}".encode()).hexdigest()
+        before = None if recheck else _last_audit(db, tid)
+        rows = db.execute("select count(*) from audit_flags where transcript_id = ?", [tid]).fetchone()[0]
+        if before is not None and before.get("key") == key and before.get("rows") == rows:
+            if progress:
+                progress(n, len(ids), f"unchanged {tid}")
+            summary.unchanged += 1
+            summary.found += int(before.get("found", 0))
+            counts.allowed += int(before.get("allowed", 0))
+            counts.denied += int(before.get("denied", 0))
+            summary.per_transcript[tid] = int(before.get("found", 0))
+            continue
         if progress:
             progress(n, len(ids), f"auditing {tid}")
-        text = db.execute("select text from transcripts where id = ?", [tid]).fetchone()[0]
+        mine = AuditCounts()
         try:
             found = audit_text(text, allow=allow, nlp_entities=_model_entities(text),
-                               use_deduce=use_deduce, deny=deny, counts=counts)
+                               use_deduce=use_deduce, deny=deny, counts=mine)
         except WorkbenchError:
             raise
         except Exception as exc:  # deduce failed to load or crashed on this text
             raise WorkbenchError(f"the anonymity audit failed on transcript {tid}: {exc}") from exc
+        counts.allowed += mine.allowed
+        counts.denied += mine.denied
         summary.found += len(found)
-        new = _store_flags(db, tid, found)
+        new = _store_flags(db, tid, found, last={"key": key, "found": len(found),
+                                                 "allowed": mine.allowed, "denied": mine.denied})
         summary.new += new[0]
         summary.removed += new[1]
         summary.per_transcript[tid] = len(found)
@@ -298,8 +322,31 @@ def run_audit(
     return summary
 
 
-def _store_flags(db: sqlite_utils.Database, tid: str, found: list[Any]) -> tuple[int, int]:
-    """Merge found flags into the table; returns (new flags, open flags removed)."""
+AUDITED_PREFIX = "audit_inputs:"
+
+
+def _inputs_key(allow: list[str], deny: list[tuple[str, str]], engine: str) -> str:
+    """What, besides the text, decides an audit's outcome: the lists, the engine and the
+    detectors' own code (a new workbench version audits again)."""
+    from workbench.audit.engine import rules_fingerprint
+
+    lists = json.dumps([sorted(allow), sorted(deny)], ensure_ascii=False)
+    return f"{rules_fingerprint()}\0{engine}\0{lists}"
+
+
+def _last_audit(db: sqlite_utils.Database, tid: str) -> dict | None:
+    row = db.execute("select value from meta where key = ?", [AUDITED_PREFIX + tid]).fetchone()
+    try:
+        return json.loads(row[0]) if row else None
+    except ValueError:
+        return None
+
+
+def _store_flags(db: sqlite_utils.Database, tid: str, found: list[Any], *,
+                 last: dict | None = None) -> tuple[int, int]:
+    """Merge found flags into the table and remember the audit's inputs (``last``, for
+    :func:`run_audit` to skip an unchanged transcript); returns (new flags, open flags
+    removed)."""
     existing = list(db["audit_flags"].rows_where("transcript_id = ?", [tid]))
     by_key = {(r["start"], r["end"], r["text"]): r for r in existing}
     decided = [r for r in existing if r["decision"] != OPEN]
@@ -325,6 +372,10 @@ def _store_flags(db: sqlite_utils.Database, tid: str, found: list[Any]) -> tuple
         stale = [r["id"] for r in existing if r["decision"] == OPEN and r["id"] not in seen]
         for fid in stale:
             db.execute("delete from audit_flags where id = ?", [fid])
+        if last is not None:
+            last["rows"] = db.execute("select count(*) from audit_flags where transcript_id = ?",
+                                      [tid]).fetchone()[0]
+            db["meta"].upsert({"key": AUDITED_PREFIX + tid, "value": json.dumps(last)}, pk="key")
     return new, len(stale)
 
 

@@ -284,7 +284,10 @@ class AuditScreen(Screen):
             self.query_one("#status", Static).update(problem)
             return
         self.notify(f"audited {summary.transcripts} transcript(s) with {summary.engine}: "
-                    f"{summary.new} new flag(s), {summary.open} open\n{summary.lists_line()}",
+                    f"{summary.new} new flag(s), {summary.open} open"
+                    + (f" ({summary.unchanged} unchanged since their last audit)"
+                       if summary.unchanged else "")
+                    + f"\n{summary.lists_line()}",
                     title="Audit")
         self.query_one("#status", Static).update(
             "d dismiss (may stay) · p replace with a placeholder · Enter open in the reader · "

@@ -95,7 +95,7 @@ _SPEECH_VERBS = (
     "belden", "appte", "appt", "app", "vroeg", "vraagt", "vroegen", "vertelde", "vertelt",
     "riep", "roept", "schreef", "stuurde", "stuurt", "huilde", "lachte", "dacht", "denkt",
     "wilde", "wou", "snapte", "antwoordde", "zwoer", "beloofde", "dreigde", "loog", "sms'te",
-    "dm'de", "facetimede", "fluisterde", "schreeuwde",
+    "dm'de", "facetimede", "fluisterde", "schreeuwde", "heette",
 )
 #: Verbs with an object: a capitalised word right after them is a person ("ik zag Ilias").
 _OBJECT_VERBS = (
@@ -103,7 +103,7 @@ _OBJECT_VERBS = (
     "bezocht", "haalde", "bracht", "volgde", "sprak", "spreek", "belde", "bel", "belt",
     "appte", "app", "vroeg", "vraag", "vraagt", "mis", "miste", "waarschuwde", "beschermde",
     "sloeg", "bedreigde", "ronselde", "benaderde", "vertrouw", "vertrouwde", "tegen", "met",
-    "heet", "heette", "heten", "genaamd", "alias", "bijnaam",
+    "heet", "heette", "heten", "genaamd", "alias", "bijnaam", "naam van", "namens",
 )
 _PERSON_NOUNS = (
     "broer", "broertje", "zus", "zusje", "zuster", "neef", "neefje", "nicht", "nichtje",
@@ -146,9 +146,10 @@ _SCHOOL_GOING_RE = re.compile(
     rf"(?:nu\s+|toen\s+|nog\s+|al\s+)?(?:op|naar)\s+(?:het|de|'t))\s+(?P<name>{_NAME})")
 _SPEECH_BEFORE_RE = re.compile(
     rf"(?<![\w])(?i:{_alternation(_OBJECT_VERBS)})\s+(?i:(?:ik|jij|je|hij|zij|ze|we|wij|u)\s+)?"
-    rf"(?P<name>{_CAP})(?![\w'’\-])")
+    rf"(?P<name>{_CAP}(?:\s+(?:(?:van|de|der|den|el|al|ter|ten)\s+)*{_CAP})?)(?![\w'’\-])")
 _SPEECH_AFTER_RE = re.compile(
-    rf"(?<![\w@#.])(?P<name>{_CAP})\s+(?i:{_alternation(_SPEECH_VERBS)})(?![\w])")
+    rf"(?<![\w@#.])(?P<name>(?:{_CAP}\s+(?:(?:van|de|der|den|el|al)\s+)*)?{_CAP})\s+"
+    rf"(?i:{_alternation(_SPEECH_VERBS)})(?![\w])")
 _PERSON_NOUN_RE = re.compile(
     rf"(?<![\w])(?i:{_alternation(_PERSON_NOUNS)})\s+(?P<name>{_CAP}(?:\s+{_CAP})?)(?![\w'’\-])")
 _ADDRESS_RE = re.compile(
@@ -172,7 +173,7 @@ _INVERTED_VERBS = (
     "wist", "weet", "vond", "vindt", "had", "heeft", "was", "werd", "wordt", "kwam", "komt",
     "ging", "gaat", "moest", "moet", "kon", "kan", "zou", "wil", "wilde", "mocht", "mag",
     "liep", "loopt", "stond", "staat", "zat", "zit", "bleef", "blijft", "kreeg", "krijgt",
-    "deed", "doet", "zegt", "zei", "begon", "begint", "durfde", "durft", "hoefde", "probeerde",
+    "deed", "doet", "zegt", "zei", "begon", "begint", "hebben", "heb", "hadden", "zagen", "durfde", "durft", "hoefde", "probeerde",
     "probeert", "leek", "lijkt", "hoorde", "hoort", "snapte", "snapt", "voelde", "voelt",
 )
 _INVERTED_RE = re.compile(
@@ -234,6 +235,13 @@ class _Collector:
     def add(self, start: int, end: int, category: str, *, at_start_ok: bool = False,
             not_common: bool = False, caps_ok: bool = False) -> None:
         name = self.text[start:end]
+        while " " in name and (name.split()[0].casefold() in _NEVER or (
+                is_sentence_start(self.text, start) and self.common(name.split()[0]))):
+            # "Toen Kevin zei": the sentence's first word is no part of the name
+            first = re.match(r"\S+\s+", name)
+            assert first is not None
+            start += first.end()
+            name = self.text[start:end]
         acronym = caps_ok and name.isupper() and len(name) >= 2 and not is_never_a_name(name)
         if not acronym and not _is_name_word(name):
             return

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Sequence
 
 from workbench.audit.addresses import address_flags
 from workbench.audit.context import context_flags, prefer_places, with_first_names
+from workbench.audit.dates import date_flags
 from workbench.audit.detectors import Flag, merge_flags, pattern_flags
 
 __all__ = ["MODEL_LABELS", "AuditCounts", "Flag", "audit_text", "deny_flags", "model_flags",
@@ -197,6 +198,7 @@ def audit_text(
     flags.extend(pattern_flags(text))
     flags.extend(context_flags(text))
     flags.extend(address_flags(text))
+    flags.extend(date_flags(text))
     flags.extend(model_flags(text, nlp_entities))
     flags = prefer_places(text, with_first_names(text, flags))
 

@@ -98,6 +98,12 @@ def test_the_audit_includes_context_flags_without_a_model() -> None:
         ("Het gebeurde in een flat aan de Burgemeester de Withweg 66-II.", "Burgemeester de Withweg 66-II"),
         ("Op het formulier stond postcode 3512JK.", "3512JK"),
         ("Bel hem op 06 - 85 873 357 als het moet.", "06 - 85 873 357"),
+        ("Zijn moeder, Yonas Doğan, belde mij op.", "Yonas Doğan"),
+        ("Zijn moeder, Filmon Ait Taleb, belde mij op.", "Filmon Ait Taleb"),
+        ("Het dossier stond op naam van Anouar Aydın, maar dat klopte niet.", "Anouar Aydın"),
+        ("Ze had een bijbaantje bij Randstad Uitzendbureau, in het magazijn.", "Randstad Uitzendbureau"),
+        ("Haar geboortedatum is 24/03/2010, dat stond in het dossier.", "24/03/2010"),
+        ("Toen Kevin zei dat hij wegging, was het al laat.", "Kevin"),
     ],
 )
 def test_held_out_shapes_are_flagged_whole_without_tables(text: str, name: str) -> None:

@@ -30,8 +30,8 @@ _STREET_WORDS = ("straat", "straatweg", "laan", "weg", "plein", "singel", "hof",
                  "boulevard", "allee", "erf", "wal", "haven", "park", "plantsoen", "burgwal",
                  "straatje", "hofje", "passage", "promenade")
 _ENDINGS = "|".join(sorted(_STREET_WORDS, key=len, reverse=True))
-_UPPER = "A-ZÀ-ÖØ-Þ"
-_LOWER = "a-zß-öø-ÿ"
+_UPPER = "A-ZÀ-ÖØ-ÞĀ-ž"  # Latin-1 and Latin Extended-A (Ş, Ł, Ğ: Turkish, Polish names)
+_LOWER = "a-zß-öø-ÿĀ-ž"
 #: Words before the street word: titles and names ("Burgemeester de With", "Van Limburg
 #: Stirum", "Prinses Irene", "Pieter de Hooch"), each capitalised or a small name word.
 _LEAD = rf"(?:(?:[{_UPPER}][\w'’.\-]*|van|de|der|den|het|'t|ter|ten|la|le)\s+){{0,4}}"

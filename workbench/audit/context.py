@@ -38,8 +38,8 @@ from workbench.audit.detectors import Flag, is_sentence_start
 
 __all__ = ["context_flags"]
 
-_UPPER = "A-ZÀ-ÖØ-Þ"
-_LOWER = "a-zß-öø-ÿ"
+_UPPER = "A-ZÀ-ÖØ-ÞĀ-ž"  # Latin-1 and Latin Extended-A (Ş, Ł, Ğ: Turkish, Polish names)
+_LOWER = "a-zß-öø-ÿĀ-ž"
 #: One capitalised word: "Kanaleneiland", "IJsselmonde", "Sint-Jansklooster", "D'Artagnan".
 _CAP = rf"(?:(?:IJ|[{_UPPER}])[{_LOWER}{_UPPER}0-9'’\-]*[{_LOWER}{_UPPER}0-9]|[{_UPPER}])"
 #: A name of one or more capitalised words, with the small words Dutch place and firm names
@@ -133,8 +133,8 @@ _ORG_TYPE_RE = re.compile(
 _ORG_HEAD_RE = re.compile(rf"(?<![\w])(?P<name>(?:{_alternation(_ORG_HEADS)})\s+{_NAME})")
 _WORK_RE = re.compile(rf"(?<![\w])(?i:bij|voor|in\s+dienst\s+bij)\s+(?P<name>{_NAME})")
 _BRAND_RE = re.compile(
-    rf"(?<![\w@#./])(?P<name>[{_UPPER}][{_LOWER}]+[{_UPPER}][\w]*|(?!IJ[{_LOWER}])[{_UPPER}]{{2,}}[{_LOWER}]+\w*"
-    rf"|[{_UPPER}][{_LOWER}]+(?:NL|BV|B\.V\.))(?![\w@])")
+    r"(?<![\w@#./])(?P<name>[A-Z][a-z]+[A-Z]\w*|(?!IJ[a-z])[A-Z]{2,}[a-z]+\w*"
+    r"|[A-Z][a-z]+(?:NL|BV|B\.V\.))(?![\w@])")  # brands are written in ASCII: "PostNL", "CoolBlue"
 _SCHOOL_TYPE_RE = re.compile(
     rf"(?<![\w])(?i:{_alternation(_SCHOOL_TYPES)})\s+(?P<name>(?:(?:De|Het|'t)\s+)?{_NAME})")
 _SCHOOL_ON_RE = re.compile(
@@ -146,7 +146,7 @@ _SCHOOL_GOING_RE = re.compile(
     rf"(?:nu\s+|toen\s+|nog\s+|al\s+)?(?:op|naar)\s+(?:het|de|'t))\s+(?P<name>{_NAME})")
 _SPEECH_BEFORE_RE = re.compile(
     rf"(?<![\w])(?i:{_alternation(_OBJECT_VERBS)})\s+(?i:(?:ik|jij|je|hij|zij|ze|we|wij|u)\s+)?"
-    rf"(?P<name>{_CAP}(?:\s+(?:(?:van|de|der|den|el|al|ter|ten)\s+)*{_CAP})?)(?![\w'’\-])")
+    rf"(?P<name>{_CAP}(?:\s+(?:(?:van|de|der|den|el|al|ter|ten)\s+)*{_CAP}){{0,2}})(?![\w'’\-])")
 _SPEECH_AFTER_RE = re.compile(
     rf"(?<![\w@#.])(?P<name>(?:{_CAP}\s+(?:(?:van|de|der|den|el|al)\s+)*)?{_CAP})\s+"
     rf"(?i:{_alternation(_SPEECH_VERBS)})(?![\w])")
@@ -166,7 +166,7 @@ _GROUP_NOUNS = ("jongens", "meiden", "meisjes", "kinderen", "jongeren", "broers"
 #: jongens, Filmon, had".
 _APPOSITION_RE = re.compile(
     rf"(?<![\w])(?i:{_alternation(_PERSON_NOUNS + _GROUP_NOUNS)})\s*,\s+"
-    rf"(?P<name>{_CAP}(?:\s+(?:(?:van|de|der|den|ter|ten|el|al)\s+)*{_CAP})?)\s*,")
+    rf"(?P<name>{_CAP}(?:\s+(?:(?:van|de|der|den|ter|ten|el|al)\s+)*{_CAP}){{0,2}})\s*,")
 #: Finite verbs that put the subject after them in a Dutch main clause ("Volgens mij wist
 #: Filmon precies …", "Toen kwam Yonas binnen").
 _INVERTED_VERBS = (
@@ -235,8 +235,8 @@ class _Collector:
     def add(self, start: int, end: int, category: str, *, at_start_ok: bool = False,
             not_common: bool = False, caps_ok: bool = False) -> None:
         name = self.text[start:end]
-        while " " in name and (name.split()[0].casefold() in _NEVER or (
-                is_sentence_start(self.text, start) and self.common(name.split()[0]))):
+        while (" " in name and is_sentence_start(self.text, start)
+               and self.common(name.split()[0])):
             # "Toen Kevin zei": the sentence's first word is no part of the name
             first = re.match(r"\S+\s+", name)
             assert first is not None

@@ -42,7 +42,7 @@ _NUMBERED_RE = re.compile(
 _UNNUMBERED_RE = re.compile(
     rf"(?<![\w])(?i:de|het|'t)\s+(?P<street>{_LEAD}{_STREET})(?![\w])")
 #: Letter pairs no postcode has (SA, SD, SS) or that are words in capitals ("in 2019 EN …").
-_NOT_POSTCODE_LETTERS = "SA|SD|SS|EN|OF|IN|OP|DE|TE|AN|IS|AT|ON|OR|TO|AD|BC|NA|ZO|OM|EU|NL"
+_NOT_POSTCODE_LETTERS = "SA|SD|SS|EN|OF|IN|OP|DE|TE|AN|IS|AT|ON|OR|TO|AD|BC|NA|ZO|OM|EU"
 _POSTCODE_RE = re.compile(
     rf"(?<![\w\-])[1-9]\d{{3}}\s?(?!(?:{_NOT_POSTCODE_LETTERS})(?![\w]))[A-Z]{{2}}(?![\w])")
 #: Words a capitalised "…weg"/"…hof" can be that are no street ("Onderweg", "Halfweg").

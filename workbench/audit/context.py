@@ -148,7 +148,7 @@ _SPEECH_BEFORE_RE = re.compile(
     rf"(?<![\w])(?i:{_alternation(_OBJECT_VERBS)})\s+(?i:(?:ik|jij|je|hij|zij|ze|we|wij|u)\s+)?"
     rf"(?P<name>{_CAP}(?:\s+(?:(?:van|de|der|den|el|al|ter|ten)\s+)*{_CAP}){{0,2}})(?![\w'’\-])")
 _SPEECH_AFTER_RE = re.compile(
-    rf"(?<![\w@#.])(?P<name>(?:{_CAP}\s+(?:(?:van|de|der|den|el|al)\s+)*)?{_CAP})\s+"
+    rf"(?<![\w@#.])(?P<name>(?:{_CAP}\s+(?:(?:van|de|der|den|el|al)\s+)*){{0,2}}{_CAP})\s+"
     rf"(?i:{_alternation(_SPEECH_VERBS)})(?![\w])")
 _PERSON_NOUN_RE = re.compile(
     rf"(?<![\w])(?i:{_alternation(_PERSON_NOUNS)})\s+(?P<name>{_CAP}(?:\s+{_CAP})?)(?![\w'’\-])")
@@ -177,7 +177,7 @@ _INVERTED_VERBS = (
     "probeert", "leek", "lijkt", "hoorde", "hoort", "snapte", "snapt", "voelde", "voelt",
 )
 _INVERTED_RE = re.compile(
-    rf"(?<![\w])(?i:{_alternation(_INVERTED_VERBS)})\s+(?P<name>{_CAP}(?:\s+(?:(?:van|de|der|den|el)\s+)*{_CAP})?)"
+    rf"(?<![\w])(?i:{_alternation(_INVERTED_VERBS)})\s+(?P<name>{_CAP}(?:\s+(?:(?:van|de|der|den|el)\s+)*{_CAP}){{0,2}})"
     rf"(?=\s+[{_LOWER}]|\s*[,.;:!?])")
 #: A capitalised word inside a sentence right before a finite verb, not after an article:
 #: the subject, a name ("Weet je, Tesfay is gewoon een lieve jongen").

@@ -104,6 +104,11 @@ def test_the_audit_includes_context_flags_without_a_model() -> None:
         ("Ze had een bijbaantje bij Randstad Uitzendbureau, in het magazijn.", "Randstad Uitzendbureau"),
         ("Haar geboortedatum is 24/03/2010, dat stond in het dossier.", "24/03/2010"),
         ("Toen Kevin zei dat hij wegging, was het al laat.", "Kevin"),
+        ("We kregen een melding over de familie Kasem.", "Kasem"),
+        ("In Zuilen en Ondiep gaat het om dezelfde groep.", "Ondiep"),
+        ("Ze zat eerst op het Calvijn, daarna op het Wellantcollege.", "Calvijn"),
+        ("Hij is zeventien geworden in de gevangenis.", "zeventien"),
+        ("Ze is geboren in 2008, op de tiende van de vijfde.", "2008"),
     ],
 )
 def test_held_out_shapes_are_flagged_whole_without_tables(text: str, name: str) -> None:

@@ -113,7 +113,8 @@ _PERSON_NOUNS = (
     "stiefvader", "stiefmoeder", "stiefbroer", "halfbroer", "halfzus", "cliënt", "client",
     "klasgenoot", "klasgenote", "maat", "maatje", "vriendinnetje", "ex", "verloofde",
     "meneer", "mevrouw", "mijnheer", "agent", "wijkagent", "coach", "trainer", "docent",
-    "neven", "leerling", "bewoner", "baas", "dealer", "ronselaar",
+    "neven", "leerling", "bewoner", "baas", "dealer", "ronselaar", "familie", "gezin",
+    "zekere",
 )
 _ADDRESS_WORDS = ("hé", "hee", "hey", "hoi", "zeg", "luister", "yo", "hallo", "joh", "dag",
                   "doei", "kom", "wacht", "sorry", "dank")
@@ -141,6 +142,8 @@ _SCHOOL_ON_RE = re.compile(
     rf"(?<![\w])(?i:(?:op|naar)\s+(?:het|de|'t))\s+(?P<name>{_NAME})")
 _SCHOOL_OF_RE = re.compile(
     rf"(?<![\w])(?i:(?:van|bij|voor)\s+(?:het|'t))\s+(?P<name>{_NAME})")
+#: A school named by its form nearby ("daarna op het Wellantcollege"): "op het X" is one too.
+_SCHOOL_FORM_RE = re.compile(r"(?i)\w(?:college|lyceum|gymnasium|scholengemeenschap|school)\b")
 _SCHOOL_GOING_RE = re.compile(
     rf"(?<![\w])(?i:(?:zit|zat|zitten|zaten|gaat|ging|gingen|gaan|kwam|kwamen)\s+"
     rf"(?:nu\s+|toen\s+|nog\s+|al\s+)?(?:op|naar)\s+(?:het|de|'t))\s+(?P<name>{_NAME})")
@@ -276,7 +279,8 @@ def context_flags(text: str, *, common_word: Callable[[str], bool] | None = None
     for m in _SCHOOL_ON_RE.finditer(text):
         # a school word in the sentence or the one before or after it
         near = text[max(0, m.start() - 160):m.end() + 160]
-        if _words(_sentence_of(text, m.start())) & school_words or _words(near) & school_words:
+        if (_words(_sentence_of(text, m.start())) & school_words or _words(near) & school_words
+                or _SCHOOL_FORM_RE.search(near)):
             out.add(m.start("name"), m.end("name"), "school", not_common=True)
     for m in _SCHOOL_OF_RE.finditer(text):  # "de mentor van het Deltion"
         if _words(_sentence_of(text, m.start())) & school_words:
@@ -305,6 +309,23 @@ def context_flags(text: str, *, common_word: Callable[[str], bool] | None = None
     for regex in (_SPEECH_AFTER_RE, _ADDRESS_RE, _POSSESSIVE_RE, _VOCATIVE_RE):
         for m in regex.finditer(text):
             out.add(m.start("name"), m.end("name"), "person", at_start_ok=True)
+    return _coordinated(text, out)
+
+
+_AND_NEXT_RE = re.compile(rf"\s*(?:,\s*|\s+(?:en|of|&)\s+)(?P<name>{_NAME})")
+
+
+def _coordinated(text: str, out: _Collector) -> list[Flag]:
+    """A name joined to a found one by "en", "of" or a comma is of the same kind: "in Zuilen
+    en Ondiep", "Youssef en Hamza", "het Calvijn of het Wellant"."""
+    for flag in list(out.flags):
+        end = flag.end
+        while True:
+            m = _AND_NEXT_RE.match(text, end)
+            if m is None:
+                break
+            out.add(m.start("name"), m.end("name"), flag.category)
+            end = m.end("name")
     return out.flags
 
 

@@ -5,6 +5,7 @@ quick ``--no-deduce`` audit) and makes sure a date of birth is flagged whole:
 
 * in figures: ``14-02-2007``, ``7-5-2004``, ``24/03/2010``, ``3.6.2009`` (day 1–31, month
   1–12, a year of four digits);
+* a year of birth: ``geboren in 2008``, ``geboortejaar 2009``, ``hij is van 2009``;
 * written out: ``3 mei 2008``, ``12 februari '09``, ``1 januari`` with ``geboren`` or
   ``geboortedatum`` before it (a day and month alone is only taken in that context).
 
@@ -31,10 +32,18 @@ _BIRTH_RE = re.compile(
     rf"(?i:{_MONTHS}))(?![\w])")
 
 
+#: A year of birth: "geboren in 2008", "geboortejaar 2009", "hij is van 2009".
+_BIRTH_YEAR_RE = re.compile(
+    r"(?i:geboren(?:\s+in)?|geboortejaar|(?:hij|zij|ze|ik)\s+(?:is|ben|was)\s+van)\s+"
+    r"(?:(?:ergens\s+)?in\s+)?(?P<year>(?:19|20)\d\d)(?![\w\-/])")
+
+
 def date_flags(text: str) -> list[Flag]:
     """Full dates in figures or words, and a day and month after a word about birth."""
     flags = [Flag(m.start(), m.end(), "date", m.group(), "pattern")
              for regex in (_NUMERIC_RE, _WRITTEN_RE) for m in regex.finditer(text)]
     for m in _BIRTH_RE.finditer(text):
         flags.append(Flag(m.start("date"), m.end("date"), "date", m.group("date"), "pattern"))
+    for m in _BIRTH_YEAR_RE.finditer(text):
+        flags.append(Flag(m.start("year"), m.end("year"), "date", m.group("year"), "pattern"))
     return flags

@@ -690,7 +690,7 @@ _AGE_OF_PERSON_RE = re.compile(
 _AGE_WAS_RE = re.compile(
     rf"(?i)\b(?:toen\s+)?(?:ik|hij|zij|ze|je|jij|die)\s+(?:is|was|werd|wordt|ben|bent)\s+"
     r"(?:toen\s+|pas\s+|net\s+|nog\s+maar\s+|bijna\s+|ongeveer\s+|al\s+)?"
-    rf"(?P<num>{_NUMBER})(?:\s+(?:of|à|a)\s+(?P<num2>{_NUMBER}))?(?=\s*[.,;:!?)]|\s+(?:jaar\b|toen\b|en\b|dus\b|hoor\b)|\s*$)"
+    rf"(?P<num>{_NUMBER})(?:\s+(?:of|à|a)\s+(?P<num2>{_NUMBER}))?(?=\s*[.,;:!?)]|\s+(?:jaar\b|toen\b|en\b|dus\b|hoor\b|geworden\b)|\s*$)"
 )
 _AGE_TOEN_RE = re.compile(
     rf"(?i)\btoen\s+(?:ik|hij|zij|ze|je|jij|die|we|wij)\s+(?:pas\s+|net\s+|nog\s+maar\s+|ongeveer\s+)?"

@@ -106,6 +106,27 @@ def test_export_says_how_many_quotes_and_how_many_are_marked(rp):
     assert chapter.exit_code == 0 and "1 of them show words" in chapter.output
 
 
+@pytest.mark.parametrize("fmt", ["md", "csv", "json", "docx"])
+def test_hold_back_writes_the_others_and_says_which_and_why(rp, fmt):
+    project, _, starred = rp
+    _flag(project.db, "T3", "pof")
+    flagged_id = starred[1]["id"]
+    result = run(project, "export", "quotes", "--format", fmt, "--hold-back-flagged")
+    assert result.exit_code == 0, result.output
+    assert f"({len(starred) - 1} quote(s))" in result.output
+    assert "held back 1 quote(s) that show words with an open anonymity flag" in result.output
+    assert flagged_id in result.output and "'pof'" in result.output
+    path = next(project.exports_dir.glob(f"quotes-*.{fmt}"))
+    if fmt == "docx":
+        body = "\n".join(p.text for p in docx.Document(str(path)).paragraphs)
+    else:
+        body = path.read_text(encoding="utf-8")
+    assert flagged_id not in body and "op de pof" not in body and MARK not in body
+    assert all(q["id"] in body for q in starred if q["id"] != flagged_id)
+    both = run(project, "export", "quotes", "--hold-back-flagged", "--allow-flagged", "--force")
+    assert both.exit_code == 1 and "choose one" in both.output
+
+
 def test_quote_add_and_edit_warn_about_a_flagged_word(rp):
     project, ids, starred = rp
     _flag(project.db, "T1", "Snapchat")

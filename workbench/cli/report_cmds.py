@@ -315,14 +315,22 @@ def export() -> None:
 @click.option("--format", "fmt", type=click.Choice(["md", "docx", "csv", "json"]), default="md", show_default=True,
               help="Markdown, Word, a CSV table or JSON.")
 @click.option("--force", is_flag=True, help="Overwrite an export of the same name.")
-@click.option("--allow-flagged", is_flag=True, help="Export quotes with open anonymity flags anyway.")
+@click.option("--allow-flagged", is_flag=True, help="Export quotes with open anonymity flags anyway, each visibly marked.")
+@click.option("--hold-back-flagged", is_flag=True,
+              help="Write the other quotes and leave out those with open anonymity flags (listed, with why).")
 @with_project_filter
-def export_quotes(project, coder, theme, survey_theme, fmt: str, force: bool, allow_flagged: bool) -> None:
-    """Export quotes, one block or row each, to exports/quotes-<scope>-<time>.<format>."""
+def export_quotes(project, coder, theme, survey_theme, fmt: str, force: bool, allow_flagged: bool,
+                  hold_back_flagged: bool) -> None:
+    """Export quotes, one block or row each, to exports/quotes-<scope>-<time>.<format>.
+
+    A quote that shows a word with an open anonymity flag stops the export (each is listed
+    with the flagged word), unless --hold-back-flagged leaves such quotes out or
+    --allow-flagged exports them marked."""
     from workbench.exports.quotes_export import write_quotes_report
 
     written = write_quotes_report(project, theme=theme, survey_theme=survey_theme, coder=coder,
-                                  fmt=fmt, force=force, allow_flagged=allow_flagged)
+                                  fmt=fmt, force=force, allow_flagged=allow_flagged,
+                                  hold_back_flagged=hold_back_flagged)
     echo(written.summary())
 
 

@@ -9,7 +9,7 @@ replaced by a ``[bracketed]`` insertion do not count, so eliding a name is a way
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import sqlite_utils
@@ -121,8 +121,15 @@ class Written:
     quotes: int
     flagged_quotes: int
     flagged: list[FlaggedQuote]
+    held_back: list[FlaggedQuote] = field(default_factory=list)
 
     def summary(self) -> str:
         note = (f"; {self.flagged_quotes} of them show words with an open anonymity flag, "
                 f"each marked {FLAG_MARK}" if self.flagged_quotes else "")
-        return f"wrote {self.path} ({self.quotes} quote(s){note})"
+        text = f"wrote {self.path} ({self.quotes} quote(s){note})"
+        if self.held_back:
+            quotes = sorted({i.quote_id for i in self.held_back})
+            text += (f"\nheld back {len(quotes)} quote(s) that show words with an open anonymity "
+                     "flag (decide them with 'workbench audit', or leave the words out with […]):"
+                     + "".join(f"\n  - {i.describe()}" for i in self.held_back))
+        return text

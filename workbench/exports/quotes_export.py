@@ -46,8 +46,10 @@ def export_rows(
     survey_theme: str | None = None,
     coder: str | None = None,
     allow_flagged: bool = False,
+    hold_back: bool = False,
 ) -> tuple[list[dict], list[FlaggedQuote]]:
-    """The quotes to export (checked) and the flagged ones among them.
+    """The quotes to export (checked) and the flagged ones among them (with ``hold_back``:
+    the flagged quotes are left out of the rows and returned as the flagged ones).
 
     Raises a WorkbenchError listing quotes that no longer match their transcript, and
     :class:`FlaggedQuotesError` for flagged quotes unless ``allow_flagged``.
@@ -73,6 +75,8 @@ def export_rows(
             continue
         hits = flags.overlaps(q["id"], source.transcript, shown)
         flagged.extend(hits)
+        if hits and hold_back:
+            continue
         out.append({
             "quote_id": q["id"],
             **{k: q[k] for k in COLUMNS if k in q and k != "quote_id"},
@@ -83,7 +87,7 @@ def export_rows(
         raise WorkbenchError(
             f"{len(stale)} quote(s) no longer match their transcript; edit them "
             "('workbench quote edit ID --text …') or remove them:\n" + "\n".join(f"  - {s}" for s in stale))
-    if flagged and not allow_flagged:
+    if flagged and not (allow_flagged or hold_back):
         raise FlaggedQuotesError(flagged)
     return out, flagged
 
@@ -185,11 +189,16 @@ def write_quotes_report(
     fmt: str = "md",
     force: bool = False,
     allow_flagged: bool = False,
+    hold_back_flagged: bool = False,
     when: datetime | None = None,
 ) -> Written:
     """Write the quotes (filtered) to ``exports/``. Quotes that show a word with an open
     anonymity flag are refused (:class:`FlaggedQuotesError`, listing them) unless
-    ``allow_flagged``; then each carries a visible mark in every format."""
+    ``allow_flagged`` (then each carries a visible mark in every format) or
+    ``hold_back_flagged`` (then the others are written and ``Written.held_back`` lists them)."""
+    if allow_flagged and hold_back_flagged:
+        raise WorkbenchError("choose one: --allow-flagged (mark them) or --hold-back-flagged "
+                             "(leave them out)")
     if fmt not in FORMATS:
         raise WorkbenchError(f"unknown format '{fmt}'; choose one of {', '.join(FORMATS)}")
     db = project.db
@@ -198,7 +207,7 @@ def write_quotes_report(
 
         survey_theme = survey.find(survey.load(project), survey_theme).id
     rows, flagged = export_rows(db, theme=theme, survey_theme=survey_theme, coder=coder,
-                                allow_flagged=allow_flagged)
+                                allow_flagged=allow_flagged, hold_back=hold_back_flagged)
     scope = [s for s in (survey_theme, theme, coder) if s] or None
     path = export_path(project.exports_dir, "quotes", scope, fmt, when)
     bits = [f"surveythema {survey_theme}" if survey_theme else "", f"thema {theme}" if theme else "",
@@ -212,5 +221,7 @@ def write_quotes_report(
         data = render_md(rows, title)
     else:
         data = render_docx(rows, title)
+    if hold_back_flagged:
+        return Written(write_file(path, data, force=force), len(rows), 0, [], held_back=flagged)
     return Written(write_file(path, data, force=force), len(rows),
                    sum(1 for r in rows if r["flags"]), flagged)

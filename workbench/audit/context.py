@@ -133,6 +133,11 @@ _ORG_TYPE_RE = re.compile(
     rf"(?<![\w])(?i:{_alternation(_ORG_TYPES)})\s+(?P<name>(?:(?:De|Het|'t|La|Le|El|Al)\s+)?{_NAME})")
 _ORG_HEAD_RE = re.compile(rf"(?<![\w])(?P<name>(?:{_alternation(_ORG_HEADS)})\s+{_NAME})")
 _WORK_RE = re.compile(rf"(?<![\w])(?i:bij|voor|in\s+dienst\s+bij)\s+(?P<name>{_NAME})")
+#: Organisations a professional works with: "we werken veel samen met Eneco", "in
+#: samenwerking met Stichting X".
+_PARTNER_RE = re.compile(
+    rf"(?<![\w])(?i:samen\s+met|samenwerking\s+met|contact\s+met|afspraken\s+met)\s+"
+    rf"(?P<name>{_NAME})")
 _BRAND_RE = re.compile(
     r"(?<![\w@#./])(?P<name>[A-Z][a-z]+[A-Z]\w*|(?!IJ[a-z])[A-Z]{2,}[a-z]+\w*"
     r"|[A-Z][a-z]+(?:NL|BV|B\.V\.))(?![\w@])")  # brands are written in ASCII: "PostNL", "CoolBlue"
@@ -296,6 +301,10 @@ def context_flags(text: str, *, common_word: Callable[[str], bool] | None = None
     for regex in (_SPEECH_BEFORE_RE, _PERSON_NOUN_RE):
         for m in regex.finditer(text):
             out.add(m.start("name"), m.end("name"), "person")
+    for m in _PARTNER_RE.finditer(text):
+        if _words(_sentence_of(text, m.start())) & {"werken", "werkt", "werkten", "werk",
+                                                     "samenwerking", "we", "wij", "onze"}:
+            out.add(m.start("name"), m.end("name"), "institution", caps_ok=True)
     for m in _STAFF_RE.finditer(text):
         out.add(m.start("name"), m.end("name"), "institution", caps_ok=True)
     for m in _COMPOUND_PLACE_RE.finditer(text):

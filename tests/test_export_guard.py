@@ -92,6 +92,33 @@ def test_the_chapter_marks_a_flagged_quote_in_both_formats(rp, fmt):
                    for r in paragraph.runs)
 
 
+@pytest.mark.parametrize("fmt", ["md", "docx"])
+def test_the_chapter_holds_back_a_flagged_quote(rp, fmt):
+    project, _, starred = rp
+    _flag(project.db, "T3", "pof")
+    flagged_id = starred[1]["id"]
+    written = write_chapter_report(project, fmt=fmt, when=WHEN, hold_back_flagged=True)
+    assert [f.quote_id for f in written.held_back] == [flagged_id]
+    assert "held back 1 quote(s)" in written.summary() and "'pof'" in written.summary()
+    if fmt == "md":
+        text = written.path.read_text(encoding="utf-8")
+    else:
+        text = "\n".join(p.text for p in docx.Document(str(written.path)).paragraphs)
+    assert "pof" not in text and MARK not in text and flagged_id not in text
+    assert "Vaak via Snapchat" in text and "klassieker" in text  # the others stay
+
+
+def test_the_chapter_on_stdout_holds_back_too(rp):
+    project, _, starred = rp
+    _flag(project.db, "T3", "pof")
+    result = run(project, "export", "chapter", "--stdout", "--hold-back-flagged")
+    assert result.exit_code == 0, result.output
+    assert "op de pof" not in result.stdout and MARK not in result.stdout
+    assert "held back 1 quote(s)" in result.stderr and starred[1]["id"] in result.stderr
+    both = run(project, "export", "chapter", "--hold-back-flagged", "--allow-flagged")
+    assert both.exit_code != 0 and "choose one" in both.output
+
+
 def test_export_says_how_many_quotes_and_how_many_are_marked(rp):
     project, _, starred = rp
     clean = run(project, "export", "quotes", "--format", "csv")

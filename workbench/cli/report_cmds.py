@@ -339,10 +339,13 @@ def export_quotes(project, coder, theme, survey_theme, fmt: str, force: bool, al
 @click.option("--format", "fmt", type=click.Choice(["md", "docx"]), default="md", show_default=True,
               help="Markdown or Word (with heading and quote styles).")
 @click.option("--force", is_flag=True, help="Overwrite an export of the same name.")
-@click.option("--allow-flagged", is_flag=True, help="Include quotes with open anonymity flags anyway.")
+@click.option("--allow-flagged", is_flag=True, help="Include quotes with open anonymity flags anyway, each visibly marked.")
+@click.option("--hold-back-flagged", is_flag=True,
+              help="Leave out the quotes with open anonymity flags (listed, with why).")
 @click.option("--stdout", "to_stdout", is_flag=True, help="Print the Markdown instead of writing a file.")
 @with_project_filter
-def export_chapter(project, coder, survey_themes, fmt: str, force: bool, allow_flagged: bool, to_stdout: bool) -> None:
+def export_chapter(project, coder, survey_themes, fmt: str, force: bool, allow_flagged: bool,
+                   hold_back_flagged: bool, to_stdout: bool) -> None:
     """Write a draft chapter: per survey theme its figures, then "Verdieping op de resultaten".
 
     Counts and quotes use all coders' codings; --coder NAME uses one coder's (e.g. consensus).
@@ -351,14 +354,22 @@ def export_chapter(project, coder, survey_themes, fmt: str, force: bool, allow_f
 
     ids = list(survey_themes) or None
     if to_stdout:  # guarded as a file is
-        markdown, flagged = chapter_markdown(project, ids, coder, allow_flagged=allow_flagged)
+        if allow_flagged and hold_back_flagged:
+            raise click.UsageError("choose one: --allow-flagged or --hold-back-flagged")
+        markdown, flagged = chapter_markdown(project, ids, coder, allow_flagged=allow_flagged,
+                                             hold_back_flagged=hold_back_flagged)
         echo(markdown, nl=False)
-        if flagged:
+        if flagged and hold_back_flagged:
+            quotes = sorted({f.quote_id for f in flagged})
+            echo(f"note: held back {len(quotes)} quote(s) that show words with an open anonymity "
+                 "flag:" + "".join(f"\n  - {f.describe()}" for f in flagged), err=True)
+        elif flagged:
             echo(f"note: {len(flagged)} word(s) with an open anonymity flag in the quotes, each "
                  "quote marked [open anonimiteitsmelding]", err=True)
         return
     written = write_chapter_report(project, ids, coder=coder, fmt=fmt, force=force,
-                                   allow_flagged=allow_flagged)
+                                   allow_flagged=allow_flagged,
+                                   hold_back_flagged=hold_back_flagged)
     echo(written.summary())
     from workbench.services import survey as survey_svc
 

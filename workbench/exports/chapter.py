@@ -83,6 +83,17 @@ class Chapter:
     #: No survey themes file: one section per top-level codebook theme (the chapter says so).
     by_codebook: bool = False
 
+    def hold_back(self) -> list[FlaggedQuote]:
+        """Take every quote that shows a word with an open anonymity flag out of the chapter
+        (and the notes that point to it); returns their flags."""
+        held = self.flagged()
+        gone = {f.quote_id for f in held}
+        for s in self.sections:
+            for e in (x for top in s.entries for x, _ in top.walk()):
+                e.quotes = [q for q in e.quotes
+                            if not q.flags and not (q.quote_id and q.quote_id in gone)]
+        return held
+
     def flagged(self) -> list[FlaggedQuote]:
         seen, out = set(), []
         for s in self.sections:
@@ -383,11 +394,16 @@ def preview_chapter(source, survey_theme_ids: list[str] | None = None, coder: st
 
 
 def chapter_markdown(source, survey_theme_ids: list[str] | None = None, coder: str | None = None,
-                     *, allow_flagged: bool = False) -> tuple[str, list[FlaggedQuote]]:
+                     *, allow_flagged: bool = False,
+                     hold_back_flagged: bool = False) -> tuple[str, list[FlaggedQuote]]:
     """The chapter as Markdown for output (``export chapter --stdout``), guarded as a file
     is: refused (:class:`FlaggedQuotesError`) when a quote shows a word with an open
-    anonymity flag, unless ``allow_flagged``; then such quotes carry the mark."""
+    anonymity flag, unless ``allow_flagged`` (then such quotes carry the mark) or
+    ``hold_back_flagged`` (then they are left out; the flags returned are theirs)."""
     chapter = build_chapter(source, survey_theme_ids, coder)
+    if hold_back_flagged:
+        held = chapter.hold_back()
+        return render_markdown(chapter, mark_flagged=True), held
     flagged = chapter.flagged()
     if flagged and not allow_flagged:
         raise FlaggedQuotesError(flagged)
@@ -423,15 +439,21 @@ def write_chapter_report(
     fmt: str = "md",
     force: bool = False,
     allow_flagged: bool = False,
+    hold_back_flagged: bool = False,
     when: datetime | None = None,
 ) -> Written:
     """Write the chapter to ``exports/chapter-<scope>-<time>.<fmt>``. A quote that shows a
     word with an open anonymity flag is refused (:class:`FlaggedQuotesError`) unless
-    ``allow_flagged``; then it carries a visible mark in every format."""
+    ``allow_flagged`` (then it carries a visible mark in every format) or
+    ``hold_back_flagged`` (then it is left out and ``Written.held_back`` lists it)."""
     if fmt not in FORMATS:
         raise WorkbenchError(f"unknown format '{fmt}'; choose one of {', '.join(FORMATS)}")
+    if allow_flagged and hold_back_flagged:
+        raise WorkbenchError("choose one: --allow-flagged (mark them) or --hold-back-flagged "
+                             "(leave them out)")
     project = _project_of(project)
     chapter = build_chapter(project, survey_theme_ids, coder)
+    held = chapter.hold_back() if hold_back_flagged else []
     flagged = chapter.flagged()
     if flagged and not allow_flagged:
         raise FlaggedQuotesError(flagged)
@@ -445,4 +467,4 @@ def write_chapter_report(
     shown = [q for s in chapter.sections for top in s.entries for e, _ in top.walk()
              for q in e.quotes if not q.seen_at]
     return Written(write_file(path, data, force=force), len(shown),
-                   sum(1 for q in shown if q.flags), flagged)
+                   sum(1 for q in shown if q.flags), flagged, held_back=held)

@@ -68,7 +68,10 @@ PUBLIC_BODIES: tuple[str, ...] = (
     "Zorg- en Veiligheidshuis", "RMC", "Belastingdienst", "UWV", "DUO", "Koninklijke Marechaussee",
     "Ministerie van Justitie en Veiligheid", "Jeugdzorg", "Nederland", "MS Teams", "Teams",
     "Snapchat", "Instagram", "TikTok", "WhatsApp", "Telegram", "Facebook", "YouTube",
-    "Rode Kruis", "Het Rode Kruis", "Voedselbank", "Excel", "Outlook", "PowerPoint",
+    "Defensie", "Douane", "IND", "COA", "Rijksoverheid", "Justitie", "Slachtofferhulp",
+    "Slachtofferhulp Nederland", "Sociale Verzekeringsbank", "SVB", "CAK", "CIZ", "DJI",
+    "Dienst Justitiële Inrichtingen", "Kinderbescherming", "Rode Kruis", "Het Rode Kruis",
+    "Voedselbank", "Excel", "Outlook", "PowerPoint",
     "Signal", "Discord", "Netflix", "Google", "Spotify", "Marktplaats", "Tikkie", "Bitcoin",
     # brands young people wear, carry or drive: they name no one
     "PlayStation", "Xbox", "iPhone", "AirPods", "Samsung", "Nike", "Adidas", "Gucci",

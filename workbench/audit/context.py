@@ -234,6 +234,18 @@ def _words(sentence: str) -> set[str]:
     return {w.casefold() for w in re.findall(r"[\w'’]+", sentence)}
 
 
+def _sentence_has(text: str, pos: int, words: frozenset[str]) -> bool:
+    """Whether the sentence around ``pos`` holds one of ``words``."""
+    return not words.isdisjoint(_words(_sentence_of(text, pos)))
+
+
+_SCHOOL_WORD_SET = frozenset(_SCHOOL_WORDS)
+_WORK_WORD_SET = frozenset(_WORK_WORDS)
+#: A sentence about working with someone: "we werken veel samen met …".
+_PARTNER_WORD_SET = frozenset({"werken", "werkt", "werkten", "werk", "samenwerking", "we", "wij",
+                               "onze"})
+
+
 class _Collector:
     def __init__(self, text: str, common: Callable[[str], bool]) -> None:
         self.text = text
@@ -280,18 +292,17 @@ def context_flags(text: str, *, common_word: Callable[[str], bool] | None = None
         out.add(m.start("name"), m.end("name"), "school")
     for m in _SCHOOL_GOING_RE.finditer(text):
         out.add(m.start("name"), m.end("name"), "school", not_common=True)
-    school_words = set(_SCHOOL_WORDS)
     for m in _SCHOOL_ON_RE.finditer(text):
         # a school word in the sentence or the one before or after it
         near = text[max(0, m.start() - 160):m.end() + 160]
-        if (_words(_sentence_of(text, m.start())) & school_words or _words(near) & school_words
+        if (_sentence_has(text, m.start(), _SCHOOL_WORD_SET) or _words(near) & _SCHOOL_WORD_SET
                 or _SCHOOL_FORM_RE.search(near)):
             out.add(m.start("name"), m.end("name"), "school", not_common=True)
     for m in _SCHOOL_OF_RE.finditer(text):  # "de mentor van het Deltion"
-        if _words(_sentence_of(text, m.start())) & school_words:
+        if _sentence_has(text, m.start(), _SCHOOL_WORD_SET):
             out.add(m.start("name"), m.end("name"), "school", not_common=True)
     for m in _WORK_RE.finditer(text):
-        if _words(_sentence_of(text, m.start())) & set(_WORK_WORDS):
+        if _sentence_has(text, m.start(), _WORK_WORD_SET):
             out.add(m.start("name"), m.end("name"), "institution", caps_ok=True)
     for m in _PLACE_RE.finditer(text):
         name = m.group("name")
@@ -302,8 +313,7 @@ def context_flags(text: str, *, common_word: Callable[[str], bool] | None = None
         for m in regex.finditer(text):
             out.add(m.start("name"), m.end("name"), "person")
     for m in _PARTNER_RE.finditer(text):
-        if _words(_sentence_of(text, m.start())) & {"werken", "werkt", "werkten", "werk",
-                                                     "samenwerking", "we", "wij", "onze"}:
+        if _sentence_has(text, m.start(), _PARTNER_WORD_SET):
             out.add(m.start("name"), m.end("name"), "institution", caps_ok=True)
     for m in _STAFF_RE.finditer(text):
         out.add(m.start("name"), m.end("name"), "institution", caps_ok=True)

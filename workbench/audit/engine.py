@@ -209,12 +209,13 @@ def audit_text(
     allow_list = [term for term in allow if term and term.strip()]
     if allow_list:
         allowed = _AllowedTerms(text, allow_list)
-        kept = [f for f in flags if not allowed.covers(f)]
-        merged = merge_flags(kept, text)
-        result = [f for f in merged if not allowed.covers(f)]
+        kept, dropped = [], []
+        for f in flags:
+            (dropped if allowed.covers(f) else kept).append(f)
+        result = []
+        for f in merge_flags(kept, text):
+            (dropped if allowed.covers(f) else result).append(f)
         if counts is not None:
-            dropped = [f for f in flags if allowed.covers(f)]
-            dropped += [f for f in merged if allowed.covers(f)]
             counts.allowed += len(merge_flags(dropped, text))
     else:
         result = merge_flags(flags, text)

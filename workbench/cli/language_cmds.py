@@ -438,6 +438,7 @@ def deny_add(project, coder, terms: tuple[str, ...], category: str | None) -> No
 
     Example: workbench deny add Kanaleneiland Hoograven --category wijk. The next
     'workbench audit' flags them."""
+    from workbench.audit.categories import label as category_label
     from workbench.services.deny_list import deny_add as run
 
     for term in terms:
@@ -487,12 +488,6 @@ def deny_list(project, coder, as_json: bool) -> None:
              "'workbench deny import FILE')")
     else:
         echo_table(rows, ["term", "category_label", "added_by", "added_at"])
-
-
-def category_label(key: str) -> str:
-    from workbench.audit.categories import label
-
-    return label(key)
 
 
 # -- suggestions ----------------------------------------------------------------------------------

@@ -286,8 +286,7 @@ def run_audit(
         text = db.execute("select text from transcripts where id = ?", [tid]).fetchone()[0]
         key = hashlib.sha256(f"{setup}\0{text}".encode()).hexdigest()
         before = None if recheck else _last_audit(db, tid)
-        rows = db.execute("select count(*) from audit_flags where transcript_id = ?", [tid]).fetchone()[0]
-        if before is not None and before.get("key") == key and before.get("rows") == rows:
+        if before is not None and before.get("key") == key and before.get("rows") == _flag_rows(db, tid):
             if progress:
                 progress(n, len(ids), f"unchanged {tid}")
             summary.unchanged += 1
@@ -337,6 +336,12 @@ def _inputs_key(allow: list[str], deny: list[tuple[str, str]], engine: str) -> s
     return f"{rules_fingerprint()}\0{engine}\0{lists}"
 
 
+def _flag_rows(db: sqlite_utils.Database, tid: str) -> int:
+    """How many flag rows a transcript has (a skipped audit trusts them only while this is
+    what it was)."""
+    return db.execute("select count(*) from audit_flags where transcript_id = ?", [tid]).fetchone()[0]
+
+
 def _last_audit(db: sqlite_utils.Database, tid: str) -> dict | None:
     row = db.execute("select value from meta where key = ?", [AUDITED_PREFIX + tid]).fetchone()
     try:
@@ -376,8 +381,7 @@ def _store_flags(db: sqlite_utils.Database, tid: str, found: list[Any], *,
         for fid in stale:
             db.execute("delete from audit_flags where id = ?", [fid])
         if last is not None:
-            last["rows"] = db.execute("select count(*) from audit_flags where transcript_id = ?",
-                                      [tid]).fetchone()[0]
+            last["rows"] = _flag_rows(db, tid)
             db["meta"].upsert({"key": AUDITED_PREFIX + tid, "value": json.dumps(last)}, pk="key")
     return new, len(stale)
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 
 from workbench.audit.detectors import Flag
+from workbench.audit.words import word_index
 
 __all__ = ["address_flags"]
 
@@ -41,6 +42,9 @@ _NUMBERED_RE = re.compile(
     rf"(?<![\w])(?P<street>{_LEAD}{_STREET})\s+(?P<number>[1-9]\d{{0,3}}){_ADDITION}(?![\d])")
 _UNNUMBERED_RE = re.compile(
     rf"(?<![\w])(?i:de|het|'t)\s+(?P<street>{_LEAD}{_STREET})(?![\w])")
+#: What every numbered address holds: a street word, space, a house number.
+_STREET_NUMBER_RE = re.compile(rf"(?:{_ENDINGS})\s+[1-9]")
+_ARTICLES = frozenset(("de", "het"))
 #: Letter pairs no postcode has (SA, SD, SS) or that are words in capitals ("in 2019 EN …").
 _NOT_POSTCODE_LETTERS = "SA|SD|SS|EN|OF|IN|OP|DE|TE|AN|IS|AT|ON|OR|TO|AD|BC|NA|ZO|OM|EU"
 _POSTCODE_RE = re.compile(
@@ -65,7 +69,9 @@ def _trim_lead(text: str, start: int, street_start: int) -> int:
 def address_flags(text: str) -> list[Flag]:
     """Street addresses (with number and addition, or after "aan de" …) and postcodes."""
     flags: list[Flag] = []
-    for m in _NUMBERED_RE.finditer(text):
+    words = word_index(text)
+    numbered = _NUMBERED_RE.finditer(text) if _STREET_NUMBER_RE.search(text) else ()
+    for m in numbered:
         street = m.group("street")
         last = street.split()[-1].casefold()
         if last in _NOT_STREETS and len(street.split()) == 1:
@@ -73,13 +79,15 @@ def address_flags(text: str) -> list[Flag]:
         start = _trim_lead(text, m.start("street"), m.end("street") - len(street.split()[-1]))
         end = m.end()
         flags.append(Flag(start, end, "address", text[start:end], "pattern"))
-    for m in _UNNUMBERED_RE.finditer(text):
+    after_article = sorted([*words.starting(_ARTICLES),
+                            *(p - 1 for p in words.at.get("t", ()) if p and text[p - 1] == "'")])
+    for m in words.matches(_UNNUMBERED_RE, after_article):
         street = m.group("street")
         if street.split()[-1].casefold() in _NOT_STREETS:
             continue
         start = _trim_lead(text, m.start("street"), m.end("street") - len(street.split()[-1]))
         flags.append(Flag(start, m.end("street"), "address", text[start:m.end("street")],
                           "pattern"))
-    for m in _POSTCODE_RE.finditer(text):
+    for m in words.matches(_POSTCODE_RE, words.numbers):
         flags.append(Flag(m.start(), m.end(), "address", m.group(), "pattern"))
     return flags

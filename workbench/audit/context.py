@@ -35,6 +35,7 @@ from collections.abc import Callable
 from workbench.audit.common_words import NEVER_NAMES as _NEVER
 from workbench.audit.common_words import is_common_compound, is_never_a_name
 from workbench.audit.detectors import Flag, is_sentence_start
+from workbench.audit.words import first_chunks, word_index
 
 __all__ = ["context_flags"]
 
@@ -212,6 +213,7 @@ _POSSESSIVE_RE = re.compile(
     r"|vaak|soms|altijd|nooit|allemaal|samen|bezig|weg|thuis|op|in|aan|bij|met|van|voor)\b)"
     rf"|['’]s?\s)")
 
+
 def _is_name_word(word: str) -> bool:
     """A capitalised word that can be a name: not in capitals only, not a never-name (for a
     name of several words: the whole is no never-name, "Randstad Uitzendbureau" is a name)."""
@@ -275,6 +277,29 @@ class _Collector:
         self.flags.append(Flag(start, end, category, name, "pattern"))
 
 
+#: The words each keyword-first pattern can start with (see :class:`~workbench.audit.words.WordIndex`).
+_PLACE_KEYS = first_chunks(_PLACE_PREPOSITIONS + ("de", "het", "deze", "die", "onze", "mijn",
+                                                   "zijn", "haar", "hun"))
+_ORG_TYPE_KEYS = first_chunks(_ORG_TYPES)
+_ORG_HEAD_KEYS = first_chunks(_ORG_HEADS)
+_WORK_KEYS = first_chunks(("bij", "voor", "in"))
+_PARTNER_KEYS = first_chunks(("samen", "samenwerking", "contact", "afspraken"))
+_SCHOOL_TYPE_KEYS = first_chunks(_SCHOOL_TYPES)
+_SCHOOL_ON_KEYS = first_chunks(("op", "naar"))
+_SCHOOL_OF_KEYS = first_chunks(("van", "bij", "voor"))
+_SCHOOL_GOING_KEYS = first_chunks(("zit", "zat", "zitten", "zaten", "gaat", "ging", "gingen",
+                                    "gaan", "kwam", "kwamen"))
+_SPEECH_BEFORE_KEYS = first_chunks(_OBJECT_VERBS)
+_PERSON_NOUN_KEYS = first_chunks(_PERSON_NOUNS)
+_ADDRESS_KEYS = first_chunks(_ADDRESS_WORDS)
+_VOCATIVE_KEYS = first_chunks(_SPEECH_VERBS + ("zeg", "zeggen", "roepen"))
+_APPOSITION_KEYS = first_chunks(_PERSON_NOUNS + _GROUP_NOUNS)
+_INVERTED_KEYS = first_chunks(_INVERTED_VERBS)
+_STAFF_KEYS = first_chunks(_STAFF_WORDS)
+_COMPOUND_PLACE_SUFFIXES = ("wijk", "buurt", "dorp", "stadsdeel", "wijkje", "buurtje")
+
+
+
 def context_flags(text: str, *, common_word: Callable[[str], bool] | None = None) -> list[Flag]:
     """Places, organisations, schools and first names found by their context (see the module
     docstring). ``common_word(word)`` says whether a word is a common Dutch word (default:
@@ -282,51 +307,56 @@ def context_flags(text: str, *, common_word: Callable[[str], bool] | None = None
     if common_word is None:
         from workbench.audit.common_words import is_common_word as common_word
     out = _Collector(text, common_word)
-    for m in _ORG_HEAD_RE.finditer(text):
+    words = word_index(text)
+    for m in words.matches(_ORG_HEAD_RE, words.starting(_ORG_HEAD_KEYS)):
         out.add(m.start("name"), m.end("name"), "institution", at_start_ok=True)
-    for m in _ORG_TYPE_RE.finditer(text):
+    for m in words.matches(_ORG_TYPE_RE, words.starting(_ORG_TYPE_KEYS)):
         out.add(m.start("name"), m.end("name"), "institution", caps_ok=True)
-    for m in _BRAND_RE.finditer(text):
+    for m in words.matches(_BRAND_RE, words.capitals):
         out.add(m.start("name"), m.end("name"), "institution", at_start_ok=True)
-    for m in _SCHOOL_TYPE_RE.finditer(text):
+    for m in words.matches(_SCHOOL_TYPE_RE, words.starting(_SCHOOL_TYPE_KEYS)):
         out.add(m.start("name"), m.end("name"), "school")
-    for m in _SCHOOL_GOING_RE.finditer(text):
+    for m in words.matches(_SCHOOL_GOING_RE, words.starting(_SCHOOL_GOING_KEYS)):
         out.add(m.start("name"), m.end("name"), "school", not_common=True)
-    for m in _SCHOOL_ON_RE.finditer(text):
+    for m in words.matches(_SCHOOL_ON_RE, words.starting(_SCHOOL_ON_KEYS)):
         # a school word in the sentence or the one before or after it
         near = text[max(0, m.start() - 160):m.end() + 160]
         if (_sentence_has(text, m.start(), _SCHOOL_WORD_SET) or _words(near) & _SCHOOL_WORD_SET
                 or _SCHOOL_FORM_RE.search(near)):
             out.add(m.start("name"), m.end("name"), "school", not_common=True)
-    for m in _SCHOOL_OF_RE.finditer(text):  # "de mentor van het Deltion"
+    for m in words.matches(_SCHOOL_OF_RE, words.starting(_SCHOOL_OF_KEYS)):  # "de mentor van het Deltion"
         if _sentence_has(text, m.start(), _SCHOOL_WORD_SET):
             out.add(m.start("name"), m.end("name"), "school", not_common=True)
-    for m in _WORK_RE.finditer(text):
+    for m in words.matches(_WORK_RE, words.starting(_WORK_KEYS)):
         if _sentence_has(text, m.start(), _WORK_WORD_SET):
             out.add(m.start("name"), m.end("name"), "institution", caps_ok=True)
-    for m in _PLACE_RE.finditer(text):
+    for m in words.matches(_PLACE_RE, words.starting(_PLACE_KEYS)):
         name = m.group("name")
         if m.group("article") and not _looks_like_place(name):
             continue  # "bij de Bakker": a shop or a surname, not a place
         out.add(m.start("name"), m.end("name"), "place", not_common=bool(m.group("article")))
-    for regex in (_SPEECH_BEFORE_RE, _PERSON_NOUN_RE):
-        for m in regex.finditer(text):
+    for regex, keys in ((_SPEECH_BEFORE_RE, _SPEECH_BEFORE_KEYS),
+                        (_PERSON_NOUN_RE, _PERSON_NOUN_KEYS)):
+        for m in words.matches(regex, words.starting(keys)):
             out.add(m.start("name"), m.end("name"), "person")
-    for m in _PARTNER_RE.finditer(text):
+    for m in words.matches(_PARTNER_RE, words.starting(_PARTNER_KEYS)):
         if _sentence_has(text, m.start(), _PARTNER_WORD_SET):
             out.add(m.start("name"), m.end("name"), "institution", caps_ok=True)
-    for m in _STAFF_RE.finditer(text):
+    for m in words.matches(_STAFF_RE, words.starting(_STAFF_KEYS)):
         out.add(m.start("name"), m.end("name"), "institution", caps_ok=True)
-    for m in _COMPOUND_PLACE_RE.finditer(text):
+    for m in words.matches(_COMPOUND_PLACE_RE, words.ending(_COMPOUND_PLACE_SUFFIXES)):
         out.add(m.start("name"), m.end("name"), "place")
-    for m in _SUBJECT_RE.finditer(text):
+    for m in words.matches(_SUBJECT_RE, words.capitals):
         if not is_common_compound(m.group("name")):  # "Wij als Jongerenwerk zijn …"
             out.add(m.start("name"), m.end("name"), "person", not_common=True)
-    for regex in (_APPOSITION_RE, _INVERTED_RE):
-        for m in regex.finditer(text):
+    for regex, keys in ((_APPOSITION_RE, _APPOSITION_KEYS), (_INVERTED_RE, _INVERTED_KEYS)):
+        for m in words.matches(regex, words.starting(keys)):
             out.add(m.start("name"), m.end("name"), "person")
-    for regex in (_SPEECH_AFTER_RE, _ADDRESS_RE, _POSSESSIVE_RE, _VOCATIVE_RE):
-        for m in regex.finditer(text):
+    for regex, starts in ((_SPEECH_AFTER_RE, words.capitals),
+                          (_ADDRESS_RE, words.starting(_ADDRESS_KEYS)),
+                          (_POSSESSIVE_RE, words.capitals),
+                          (_VOCATIVE_RE, words.starting(_VOCATIVE_KEYS))):
+        for m in words.matches(regex, starts):
             out.add(m.start("name"), m.end("name"), "person", at_start_ok=True)
     return _coordinated(text, out)
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 
 from workbench.audit.detectors import Flag
+from workbench.audit.words import word_index
 
 __all__ = ["date_flags"]
 
@@ -27,6 +28,9 @@ _MONTH = r"(?:0?[1-9]|1[0-2])"
 _NUMERIC_RE = re.compile(rf"(?<![\w\-/.]){_DAY}(?P<sep>[-/.]){_MONTH}(?P=sep)(?:19|20)\d\d(?![\w\-/])")
 _WRITTEN_RE = re.compile(
     rf"(?<![\w]){_DAY}\s+(?i:{_MONTHS})\.?\s+(?:(?:19|20)\d\d|['’]\d\d)(?![\w])")
+#: What a text must hold for the patterns below to match (a cheap test first).
+_BIRTH_WORDS = ("geboren", "geboortedatum", "jarig", "verjaardag")
+_YEAR_RE = re.compile(r"(?:19|20)\d\d")
 _BIRTH_RE = re.compile(
     rf"(?i:geboren|geboortedatum|jarig|verjaardag)\D{{0,20}}?(?P<date>(?<![\w]){_DAY}\s+"
     rf"(?i:{_MONTHS}))(?![\w])")
@@ -40,10 +44,16 @@ _BIRTH_YEAR_RE = re.compile(
 
 def date_flags(text: str) -> list[Flag]:
     """Full dates in figures or words, and a day and month after a word about birth."""
+    words = word_index(text)
     flags = [Flag(m.start(), m.end(), "date", m.group(), "pattern")
-             for regex in (_NUMERIC_RE, _WRITTEN_RE) for m in regex.finditer(text)]
-    for m in _BIRTH_RE.finditer(text):
-        flags.append(Flag(m.start("date"), m.end("date"), "date", m.group("date"), "pattern"))
-    for m in _BIRTH_YEAR_RE.finditer(text):
-        flags.append(Flag(m.start("year"), m.end("year"), "date", m.group("year"), "pattern"))
+             for regex in (_NUMERIC_RE, _WRITTEN_RE) for m in words.matches(regex, words.numbers)]
+    lower = text.lower()
+    if any(word in lower for word in _BIRTH_WORDS):
+        for m in _BIRTH_RE.finditer(text):
+            flags.append(Flag(m.start("date"), m.end("date"), "date", m.group("date"),
+                              "pattern"))
+    if _YEAR_RE.search(text):
+        for m in _BIRTH_YEAR_RE.finditer(text):
+            flags.append(Flag(m.start("year"), m.end("year"), "date", m.group("year"),
+                              "pattern"))
     return flags

@@ -26,6 +26,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from workbench.audit.words import first_chunks, runs_holding, word_index
+
 __all__ = [
     "CATEGORIES",
     "age_flags",
@@ -276,9 +278,15 @@ _URL_RE = re.compile(
 _TRAILING_PUNCT = ".,;:!?)]}'\"»”’"
 
 
+_AT_RE = re.compile("@")
+#: What every URL holds: "://", "www." or a dot before a letter or digit.
+_URL_NEEDLE_RE = re.compile(r"://|\.\w")
+
+
 def email_flags(text: str) -> list[Flag]:
     """Flag e-mail addresses."""
-    return [_flag(text, m.start(), m.end(), "email") for m in _EMAIL_RE.finditer(text)]
+    return [_flag(text, m.start(), m.end(), "email")
+            for lo, hi in runs_holding(text, _AT_RE) for m in _EMAIL_RE.finditer(text, lo, hi)]
 
 
 def url_flags(text: str) -> list[Flag]:
@@ -288,7 +296,8 @@ def url_flags(text: str) -> list[Flag]:
     """
     emails = email_flags(text)
     flags: list[Flag] = []
-    for m in _URL_RE.finditer(text):
+    for m in (m for lo, hi in runs_holding(text, _URL_NEEDLE_RE)
+              for m in _URL_RE.finditer(text, lo, hi)):
         start, end = m.start(), m.end()
         while end > start and text[end - 1] in _TRAILING_PUNCT:
             end -= 1
@@ -314,6 +323,11 @@ _PLATFORMS = (
     r"|fb|youtube|yt|twitch|threads|bereal|pinterest|reddit|roblox|fortnite"
     r"|steam|psn|xbox|kik|onlyfans|signal|whatsapp|tellonym|yubo|vinted"
 )
+_PLATFORM_KEYS = first_chunks(("snap", "snapchat", "insta", "instagram", "ig", "tik", "tiktok",
+                               "twitter", "discord", "telegram", "facebook", "fb", "youtube",
+                               "yt", "twitch", "threads", "bereal", "pinterest", "reddit",
+                               "roblox", "fortnite", "steam", "psn", "xbox", "kik", "onlyfans",
+                               "signal", "whatsapp", "tellonym", "yubo", "vinted"))
 _PLATFORM_RE = re.compile(
     r"(?i)\b(?:" + _PLATFORMS + r")\b"
     r"(?P<mid>[ \t]*(?:(?:account|naam|name|username|gebruikersnaam|handle|id)\b)?"
@@ -353,10 +367,12 @@ def social_handle_flags(text: str) -> list[Flag]:
     """
     flags = [
         _flag(text, m.start(), m.end(), "social_handle")
-        for m in _AT_HANDLE_RE.finditer(text)
+        for lo, hi in runs_holding(text, _AT_RE)
+        for m in _AT_HANDLE_RE.finditer(text, lo, hi)
         if sum(ch.isalnum() for ch in m.group()) >= 2
     ]
-    for m in _PLATFORM_RE.finditer(text):
+    words = word_index(text)
+    for m in words.matches(_PLATFORM_RE, words.starting(_PLATFORM_KEYS)):
         handle = m.group("handle")
         bare = handle.lstrip("@")
         explicit = m.group("sep") is not None or handle.startswith("@")
@@ -370,6 +386,7 @@ def social_handle_flags(text: str) -> list[Flag]:
 
 
 _PLATFORM_WORD_RE = re.compile(r"(?i)\b(?:" + _PLATFORMS + r"|account|profiel|gebruikersnaam)\b")
+_PLATFORM_WORD_KEYS = _PLATFORM_KEYS | {"account", "profiel", "gebruikersnaam"}
 _BARE_HANDLE_RE = re.compile(r"(?<![\w@./\-])[a-z0-9][a-z0-9_.]*[a-z0-9_](?![\w@]|[./\-]\w)")
 
 
@@ -378,7 +395,8 @@ def _handles_near_a_platform(text: str) -> list[Flag]:
     names a platform or an account: "Op zijn Snap, jaydenn_x, stond alles", "op TikTok iets als
     mo.tb010"."""
     flags: list[Flag] = []
-    for m in _PLATFORM_WORD_RE.finditer(text):
+    words = word_index(text)
+    for m in words.matches(_PLATFORM_WORD_RE, words.starting(_PLATFORM_WORD_KEYS)):
         lo = max(text.rfind(c, 0, m.start()) for c in ".!?\n") + 1
         his = [i for i in (text.find(c, m.end()) for c in "!?\n") if i >= 0]
         hi = min(his) if his else len(text)
@@ -441,6 +459,7 @@ _PLATE_DASHLESS_RE = re.compile(
     + ")"
     + _PLATE_BOUNDARY_AFTER
 )
+_DIGIT_RE = re.compile(r"\d")
 # After the word "kenteken": any sidecode, any case, dashes/spaces optional.
 _PLATE_CONTEXT_RE = re.compile(
     r"(?i)\bkenteken(?:plaat|nummer)?s?\b[ \t]*(?:(?:is|was|:)[ \t]*)?"
@@ -459,14 +478,17 @@ def licence_plate_flags(text: str) -> list[Flag]:
     * without dashes, uppercase, sidecodes 7-14 only: ``12ABC3``, ``AB123C``;
     * after "kenteken(plaat)": any sidecode, any case, with/without dashes.
     """
+    runs = runs_holding(text, _DIGIT_RE)  # every plate has a block of digits
     flags = [
         _flag(text, m.start(), m.end(), "licence_plate")
         for regex in (_PLATE_DASHED_RE, _PLATE_DASHLESS_RE)
-        for m in regex.finditer(text)
+        for lo, hi in runs
+        for m in regex.finditer(text, lo, hi)
     ]
+    words = word_index(text)
     flags.extend(
         _flag(text, m.start("plate"), m.end("plate"), "licence_plate")
-        for m in _PLATE_CONTEXT_RE.finditer(text)
+        for m in words.matches(_PLATE_CONTEXT_RE, words.beginning_with(("kenteken",)))
     )
     return merge_flags(flags, text)
 
@@ -573,7 +595,37 @@ def school_flags(text: str) -> list[Flag]:
     ``Rijschool``). A school word without a name (``op school``,
     ``het ROC``) is not flagged.
     """
-    words = [(m.start(), m.end(), m.group()) for m in _WORD_RE.finditer(text)]
+    flags: list[Flag] = []
+    for lo, hi in _school_windows(text):
+        words = [(m.start(), m.end(), m.group()) for m in _WORD_RE.finditer(text, lo, hi)]
+        flags.extend(_school_names(text, words))
+    return merge_flags(flags, text)
+
+
+#: The characters a school's name and its school word can be joined by (no punctuation, no
+#: line break): the stretch around a school word that holds all of its name.
+_NAME_RUN_RE = re.compile(r"[\w'’\- \t]*")
+_SCHOOL_KEYS = frozenset(_SCHOOL_TYPES | _GENERIC_SCHOOL_WORDS)
+
+
+def _school_windows(text: str) -> list[tuple[int, int]]:
+    """The stretches of ``text`` without punctuation or line breaks that hold a school word
+    (or a word ending like one): a school name lies within one, so only they are read."""
+    index = word_index(text)
+    windows: list[tuple[int, int]] = []
+    for pos in sorted({*index.starting(_SCHOOL_KEYS), *index.ending(_SCHOOL_SUFFIXES)}):
+        if windows and pos < windows[-1][1]:
+            continue
+        lo = pos
+        while lo > 0 and _NAME_RUN_RE.fullmatch(text, lo - 1, lo):
+            lo -= 1
+        run = _NAME_RUN_RE.match(text, pos)
+        windows.append((lo, run.end() if run else pos))
+    return windows
+
+
+def _school_names(text: str, words: list[tuple[int, int, str]]) -> list[Flag]:
+    """The school names among ``words`` (start, end, word) of one stretch of text."""
 
     def joined(i: int, j: int) -> bool:
         """True if words i and j (j = i + 1) are separated by spaces only."""
@@ -633,7 +685,7 @@ def school_flags(text: str) -> list[Flag]:
         if kind == "type" and names == 0 and trailing == 0:
             continue
         flags.append(_flag(text, words[first][0], words[last][1], "school"))
-    return merge_flags(flags, text)
+    return flags
 
 
 # ---------------------------------------------------------------------------
@@ -697,6 +749,12 @@ _AGE_TOEN_RE = re.compile(
     rf"(?P<num>{_NUMBER})(?:\s+jaar(?:\s+oud)?)?\s+(?:was|werd|waren|werden)\b"
 )
 
+#: The words the age patterns can start with (see :class:`~workbench.audit.words.WordIndex`).
+_NUMBER_WORDS = tuple(sorted({*_UNITS, *_TEENS, *_TENS}))
+_AGE_OF_PERSON_KEYS = first_chunks(_PERSON_NOUNS.split("|"))
+_AGE_WAS_KEYS = first_chunks(("toen", "ik", "hij", "zij", "ze", "je", "jij", "die"))
+_AGE_TOEN_KEYS = first_chunks(("toen",))
+
 
 def number_value(word: str) -> int | None:
     """The value of a Dutch number word or digits from 1 to 99 (``"drieëntwintig"`` -> 23);
@@ -741,7 +799,9 @@ def age_flags(text: str) -> list[Flag]:
     The flag covers the number (or range, ``vijftien of zestien``), as deduce's age flags do.
     """
     flags: list[Flag] = []
-    for m in _AGE_YEARS_RE.finditer(text):
+    words = word_index(text)
+    for m in words.matches(_AGE_YEARS_RE, sorted([*words.numbers,
+                                                  *words.beginning_with(_NUMBER_WORDS)])):
         value = number_value(m.group("num"))
         if value is None or value == 0 or value > 99:
             continue
@@ -755,8 +815,9 @@ def age_flags(text: str) -> list[Flag]:
             if _word_after(text, m.end()) in _AGE_POST_PSEUDO:
                 continue
         flags.append(_flag(text, *_age_span(m), "age"))
-    for regex in (_AGE_OF_PERSON_RE, _AGE_WAS_RE, _AGE_TOEN_RE):
-        for m in regex.finditer(text):
+    for regex, keys in ((_AGE_OF_PERSON_RE, _AGE_OF_PERSON_KEYS), (_AGE_WAS_RE, _AGE_WAS_KEYS),
+                        (_AGE_TOEN_RE, _AGE_TOEN_KEYS)):
+        for m in words.matches(regex, words.starting(keys)):
             value = number_value(m.group("num"))
             if value is None or not 2 <= value <= 99:
                 continue

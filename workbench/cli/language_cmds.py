@@ -284,10 +284,13 @@ def _wait_for_deduce(quiet: bool) -> None:
 @click.option("--recheck", is_flag=True,
               help="Audit every transcript again, also those unchanged since their last audit "
                    "(same text, lists and detectors).")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Processes to audit with (default: the CPUs, at most 4; also "
+                   "WORKBENCH_AUDIT_JOBS). Used on Linux for a large first audit; 1: one process.")
 @json_option
 @with_project
 def audit(project, coder, transcripts: tuple[str, ...], show_all: bool, no_deduce: bool,
-          recheck: bool, as_json: bool) -> None:
+          recheck: bool, jobs: int | None, as_json: bool) -> None:
     """Check transcripts for names, places, addresses, institutions, dates, ages, phone numbers,
     e-mail, URLs, BSN numbers, licence plates, social-media handles and school names; list the
     open flags. Then: 'workbench audit dismiss ID' or 'workbench audit replace ID'."""
@@ -300,7 +303,7 @@ def audit(project, coder, transcripts: tuple[str, ...], show_all: bool, no_deduc
         _wait_for_deduce(quiet=as_json)
     bar = _StderrProgress(quiet=as_json)
     summary = run_audit(project, list(transcripts) or None, progress=bar.counts,
-                        use_deduce=not no_deduce, recheck=recheck)
+                        use_deduce=not no_deduce, recheck=recheck, jobs=jobs)
     bar.finish()
     flags: list[dict] = []
     for ref in (list(transcripts) or [None]):

@@ -166,6 +166,19 @@ def get_pipeline() -> tuple[Any, PipelineInfo]:
         return _loaded
 
 
+def has_ner() -> bool:
+    """Whether the pipeline finds named entities, without loading spaCy when it cannot: the
+    rule-based fallback (no model installed, no ``WORKBENCH_SPACY_MODEL``) has no ``ner``.
+    A model that is there is loaded to find out."""
+    if _loaded is not None:
+        return _loaded[1].has_ner
+    import importlib.util
+
+    if importlib.util.find_spec(MODEL_PACKAGE) is None and not os.environ.get(ENV_MODEL):
+        return False
+    return get_pipeline()[1].has_ner
+
+
 def is_loaded() -> bool:
     """True once the pipeline is in memory (a UI can show 'loading the language model')."""
     return _loaded is not None

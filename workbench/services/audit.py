@@ -22,7 +22,7 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -238,19 +238,18 @@ def _transcript_ids(db: sqlite_utils.Database, transcripts: Iterable[str] | None
 
 
 def _model_entities(text: str) -> list[tuple[int, int, str]]:
-    from workbench.nlp.pipeline import entities, get_pipeline
+    from workbench.nlp.pipeline import entities, has_ner
 
-    _nlp, info = get_pipeline()
-    if not info.has_ner or not text.strip():
+    if not has_ner() or not text.strip():
         return []
     return entities([text])[0]
 
 
 def engine_description(use_deduce: bool = True) -> str:
-    from workbench.nlp.pipeline import get_pipeline
+    from workbench.nlp.pipeline import get_pipeline, has_ner
 
-    _nlp, info = get_pipeline()
-    parts = ["deduce" if use_deduce else "", "patterns", f"model NER ({info.name})" if info.has_ner else ""]
+    model = f"model NER ({get_pipeline()[1].name})" if has_ner() else ""
+    parts = ["deduce" if use_deduce else "", "patterns", model]
     return " + ".join(p for p in parts if p)
 
 
@@ -261,6 +260,7 @@ def run_audit(
     *,
     use_deduce: bool = True,
     recheck: bool = False,
+    jobs: int | None = None,
 ) -> AuditSummary:
     """Audit ``transcripts`` (ids or labels; default all) and store the flags.
 
@@ -270,8 +270,12 @@ def run_audit(
     and deny lists, the detectors' code, deduce on or off, the model) is not audited again: its
     flags stand as stored (``summary.unchanged`` counts them). ``recheck=True`` audits every
     transcript all the same.
+
+    Transcripts are audited over ``jobs`` processes (default: the CPUs, at most four; see
+    :mod:`workbench.audit.pool`) where the work is big enough; each one's flags are stored as
+    it comes, in its own transaction, so a stopped audit keeps what it finished.
     """
-    from workbench.audit.engine import AuditCounts, audit_text
+    from workbench.audit.engine import AuditCounts
     from workbench.services.deny_list import deny_terms
 
     db = project.db if hasattr(project, "db") else project
@@ -282,6 +286,7 @@ def run_audit(
     counts = AuditCounts()
     summary = AuditSummary(transcripts=len(ids), engine=engine_description(use_deduce))
     setup = _inputs_key(allow, deny, summary.engine)
+    todo: list[tuple[str, str, str]] = []  # (transcript, text, inputs key)
     for n, tid in enumerate(ids):
         text = db.execute("select text from transcripts where id = ?", [tid]).fetchone()[0]
         key = hashlib.sha256(f"{setup}\0{text}".encode()).hexdigest()
@@ -295,16 +300,10 @@ def run_audit(
             counts.denied += int(before.get("denied", 0))
             summary.per_transcript[tid] = int(before.get("found", 0))
             continue
-        if progress:
-            progress(n, len(ids), f"auditing {tid}")
-        mine = AuditCounts()
-        try:
-            found = audit_text(text, allow=allow, nlp_entities=_model_entities(text),
-                               use_deduce=use_deduce, deny=deny, counts=mine)
-        except WorkbenchError:
-            raise
-        except Exception as exc:  # deduce failed to load or crashed on this text
-            raise WorkbenchError(f"the anonymity audit failed on transcript {tid}: {exc}") from exc
+        todo.append((tid, text, key))
+    done = summary.unchanged
+    for (tid, _text, key), (found, mine) in zip(todo, _audit_texts(todo, allow, deny, use_deduce,
+                                                                    jobs), strict=False):
         counts.allowed += mine.allowed
         counts.denied += mine.denied
         summary.found += len(found)
@@ -313,6 +312,9 @@ def run_audit(
         summary.new += new[0]
         summary.removed += new[1]
         summary.per_transcript[tid] = len(found)
+        done += 1
+        if progress:
+            progress(done, len(ids), f"audited {tid}")
     summary.allowed, summary.denied = counts.allowed, counts.denied
     summary.allow_size, summary.deny_size = len(allow), len(deny)
     with db.atomic():
@@ -322,6 +324,36 @@ def run_audit(
     if progress:
         progress(len(ids), len(ids), "done")
     return summary
+
+
+def _audit_texts(todo: list[tuple[str, str, str]], allow: list[str], deny: list[tuple[str, str]],
+                 use_deduce: bool, jobs: int | None) -> Iterator[tuple[list[Any], Any]]:
+    """``(flags, counts)`` for each transcript to audit, in order: over several processes
+    (:func:`~workbench.audit.pool.audit_many`) unless a trained model's entities are part of
+    the audit (the model is loaded in this process only)."""
+    from workbench.audit.engine import AuditCounts, audit_text
+    from workbench.audit.pool import audit_many
+    from workbench.nlp.pipeline import has_ner
+
+    with_model = has_ner()
+    texts = [text for _tid, text, _key in todo]
+    results = (audit_many(texts, allow=allow, deny=deny, use_deduce=use_deduce, jobs=jobs)
+               if not with_model else None)
+    for tid, text, _key in todo:
+        try:
+            if results is not None:
+                yield next(results)
+                continue
+            mine = AuditCounts()
+            found = audit_text(text, allow=allow, nlp_entities=_model_entities(text),
+                               use_deduce=use_deduce, deny=deny, counts=mine)
+            yield found, mine
+        except WorkbenchError:
+            raise
+        except StopIteration:
+            raise WorkbenchError(f"the anonymity audit stopped before transcript {tid}") from None
+        except Exception as exc:  # deduce failed to load or crashed on this text
+            raise WorkbenchError(f"the anonymity audit failed on transcript {tid}: {exc}") from exc
 
 
 AUDITED_PREFIX = "audit_inputs:"

@@ -9,6 +9,7 @@ and the deduce loading is replaced by a fake that reports progress from a thread
 from __future__ import annotations
 
 import shutil
+import sys
 import threading
 from pathlib import Path
 
@@ -594,3 +595,34 @@ async def test_help_and_palette_list_the_new_areas(pair):
         await pilot.press("enter")
         await settle(app, pilot)
         assert isinstance(app.screen, AuditScreen)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers are forked on Linux only")
+async def test_audit_screen_audits_over_worker_processes(contact, add_transcript, monkeypatch):
+    """The audit screen's thread forks the workers while the UI runs: same flags, UI unharmed."""
+    from workbench.audit import pool
+
+    add_transcript("INT06", turns=[("I", "En verder?"),
+                                   ("R", "Bel 06-87654321, of mail naar p.jansen@example.nl.")])
+    monkeypatch.setattr(AuditScreen, "USE_DEDUCE", False)
+    monkeypatch.setattr(pool, "MIN_PARALLEL_CHARS", 0)
+    started: list[int] = []
+    real = pool.ProcessPoolExecutor
+    monkeypatch.setattr(pool, "ProcessPoolExecutor",
+                        lambda *a, **k: started.append(k["max_workers"]) or real(*a, **k))
+    monkeypatch.setenv(pool.JOBS_ENV, "2")
+    app = WorkbenchApp(contact)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("7")
+        await settle(app, pilot)
+        await pilot.press("A")
+        for _ in range(50):
+            await settle(app, pilot)
+            if not app.screen.running:
+                break
+        assert started == [2]
+        assert {"06-12345678", "jan.devries@example.nl", "06-87654321",
+                "p.jansen@example.nl"} <= {f["text"] for f in app.screen.flags}
+        await pilot.press("escape")
+        await settle(app, pilot)

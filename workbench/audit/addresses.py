@@ -37,7 +37,7 @@ _LOWER = "a-zß-öø-ÿĀ-ž"
 #: Stirum", "Prinses Irene", "Pieter de Hooch"), each capitalised or a small name word.
 _LEAD = rf"(?:(?:[{_UPPER}][\w'’.\-]*|van|de|der|den|het|'t|ter|ten|la|le)\s+){{0,4}}"
 _STREET = rf"(?:IJ|[{_UPPER}])[\w'’\-]*?(?:{_ENDINGS})"
-_ADDITION = r"(?:\s?[a-zA-Z](?![\w])|-[IVX]{1,4}(?![\w])|-\d{1,3}(?![\w])|\s(?:hs|bis|zw|rd|bg)\b)?"
+_ADDITION = r"(?:\s?[a-zA-Z](?![\w])|-[IVX]{1,4}(?![\w])|-\d{1,3}(?![\w])|[\s\-]?(?:hs|bis|zw|rd|bg)\b)?"
 _NUMBERED_RE = re.compile(
     rf"(?<![\w])(?P<street>{_LEAD}{_STREET})\s+(?P<number>[1-9]\d{{0,3}}){_ADDITION}(?![\d])")
 _UNNUMBERED_RE = re.compile(

@@ -94,12 +94,17 @@ def _shop_or_trade(text: str, flag: Flag, first_name: Callable[[str], bool | Non
     return not first_name(word) and is_common_word(word)
 
 
+#: Articles and prepositions a flag can start with at the start of a sentence.
+_SMALL_WORDS = frozenset(("in", "het", "de", "op", "bij", "naar", "uit", "van", "aan", "'t",
+                          "met", "rond", "vanuit", "tijdens", "na", "voor"))
+
+
 def is_never_a_name(phrase: str) -> bool:
     """Whether ``phrase`` (a flag's text) is a feast, faith, language, nationality, month or
     day and so names no one (see :data:`NEVER_NAMES`, :data:`NEVER_PHRASES`)."""
     words = phrase.strip(" .,;:!?'\"()").split()
-    while len(words) > 1 and words[0].islower():  # "in het Westen" -> "Westen"
-        words = words[1:]
+    while len(words) > 1 and (words[0].islower() or words[0].casefold() in _SMALL_WORDS):
+        words = words[1:]  # "in het Westen", "In het Noorden" -> "Westen", "Noorden"
     folded = " ".join(words).casefold()
     return folded in NEVER_PHRASES or folded in NEVER_NAMES
 

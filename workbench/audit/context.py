@@ -104,7 +104,7 @@ _OBJECT_VERBS = (
     "bezocht", "haalde", "bracht", "volgde", "sprak", "spreek", "belde", "bel", "belt",
     "appte", "app", "vroeg", "vraag", "vraagt", "mis", "miste", "waarschuwde", "beschermde",
     "sloeg", "bedreigde", "ronselde", "benaderde", "vertrouw", "vertrouwde", "tegen", "met",
-    "heet", "heette", "heten", "genaamd", "alias", "bijnaam", "naam van", "namens",
+    "heet", "heette", "heten", "genaamd", "alias", "bijnaam", "naam van", "namens", "door",
 )
 _PERSON_NOUNS = (
     "broer", "broertje", "zus", "zusje", "zuster", "neef", "neefje", "nicht", "nichtje",
@@ -155,6 +155,8 @@ _SCHOOL_GOING_RE = re.compile(
     rf"(?:nu\s+|toen\s+|nog\s+|al\s+)?(?:op|naar)\s+(?:het|de|'t))\s+(?P<name>{_NAME})")
 _SPEECH_BEFORE_RE = re.compile(
     rf"(?<![\w])(?i:{_alternation(_OBJECT_VERBS)})\s+(?i:(?:ik|jij|je|hij|zij|ze|we|wij|u)\s+)?"
+    rf"(?i:(?:meteen|direct|gelijk|nog|toen|ook|even|snel|later|vaak|altijd|gewoon|zelf|nooit"
+    rf"|eerst|daarna|dan)\s+)?"
     rf"(?P<name>{_CAP}(?:\s+(?:(?:van|de|der|den|el|al|ter|ten)\s+)*{_CAP}){{0,2}})(?![\w'’\-])")
 _SPEECH_AFTER_RE = re.compile(
     rf"(?<![\w@#.])(?P<name>(?:{_CAP}\s+(?:(?:van|de|der|den|el|al)\s+)*){{0,2}}{_CAP})\s+"
@@ -176,6 +178,15 @@ _GROUP_NOUNS = ("jongens", "meiden", "meisjes", "kinderen", "jongeren", "broers"
 _APPOSITION_RE = re.compile(
     rf"(?<![\w])(?i:{_alternation(_PERSON_NOUNS + _GROUP_NOUNS)})\s*,\s+"
     rf"(?P<name>{_CAP}(?:\s+(?:(?:van|de|der|den|ter|ten|el|al)\s+)*{_CAP}){{0,2}})\s*,")
+#: A name with a person noun in apposition after it: "van Jolanda, de moeder van een van de
+#: meiden", "Sanne, zijn zus, wist het".
+_APPOSITION_AFTER_RE = re.compile(
+    rf"(?<![\w@#.])(?P<name>{_CAP}(?:\s+(?:(?:van|de|der|den|ter|ten|el|al)\s+)*{_CAP}){{0,2}})"
+    rf"\s*,\s+(?i:de|het|een|zijn|haar|mijn|hun|onze)\s+(?i:{_alternation(_PERSON_NOUNS)})(?![\w])")
+#: A name before "heet hij/zij": "Die jongen, Brahim heet hij, zat …" (not "Snapchat heet hij
+#: @x": an account's name follows the verb there).
+_NAMED_AFTER_RE = re.compile(
+    rf"(?<![\w@#.])(?P<name>{_CAP})\s+(?i:heet|heette)\s+(?i:hij|zij|ze)(?=\s*[,.;:!?])")
 #: Finite verbs that put the subject after them in a Dutch main clause ("Volgens mij wist
 #: Filmon precies …", "Toen kwam Yonas binnen").
 _INVERTED_VERBS = (
@@ -184,6 +195,7 @@ _INVERTED_VERBS = (
     "liep", "loopt", "stond", "staat", "zat", "zit", "bleef", "blijft", "kreeg", "krijgt",
     "deed", "doet", "zegt", "zei", "begon", "begint", "hebben", "heb", "hadden", "zagen", "durfde", "durft", "hoefde", "probeerde",
     "probeert", "leek", "lijkt", "hoorde", "hoort", "snapte", "snapt", "voelde", "voelt",
+    "is",
 )
 _INVERTED_RE = re.compile(
     rf"(?<![\w])(?i:{_alternation(_INVERTED_VERBS)})\s+(?P<name>{_CAP}(?:\s+(?:(?:van|de|der|den|el)\s+)*{_CAP}){{0,2}})"
@@ -236,13 +248,20 @@ def _words(sentence: str) -> set[str]:
     return {w.casefold() for w in re.findall(r"[\w'’]+", sentence)}
 
 
-def _sentence_has(text: str, pos: int, words: frozenset[str]) -> bool:
-    """Whether the sentence around ``pos`` holds one of ``words``."""
-    return not words.isdisjoint(_words(_sentence_of(text, pos)))
+def _sentence_has(text: str, pos: int, words: frozenset[str],
+                  endings: tuple[str, ...] = ()) -> bool:
+    """Whether the sentence around ``pos`` holds one of ``words`` (or a word ending in one of
+    ``endings``: "bezorgwerk", "zaterdagbaan")."""
+    found = _words(_sentence_of(text, pos))
+    return not words.isdisjoint(found) or (bool(endings) and any(
+        w.endswith(endings) for w in found))
 
 
 _SCHOOL_WORD_SET = frozenset(_SCHOOL_WORDS)
+_SCHOOL_KIND_WORDS = frozenset(w.casefold() for w in (*_SCHOOL_TYPES, *_SCHOOL_WORDS))
 _WORK_WORD_SET = frozenset(_WORK_WORDS)
+#: Compounds of a work word are work words: "bezorgwerk", "vakantiebaan", "uitzendcontract".
+_WORK_ENDINGS = ("werk", "baan", "baantje", "contract", "stage", "bezorger", "koerier")
 #: A sentence about working with someone: "we werken veel samen met …".
 _PARTNER_WORD_SET = frozenset({"werken", "werkt", "werkten", "werk", "samenwerking", "we", "wij",
                                "onze"})
@@ -267,6 +286,8 @@ class _Collector:
         acronym = caps_ok and name.isupper() and len(name) >= 2 and not is_never_a_name(name)
         if not acronym and not _is_name_word(name):
             return
+        if category == "school" and name.casefold() in _SCHOOL_KIND_WORDS:
+            return  # "op de Havo", "naar het Mbo": the kind of school, not its name
         if not_common and " " not in name and self.common(name):
             return  # "naar het Centrum", "bij de Bakker": a noun with a capital
         if is_sentence_start(self.text, start) and (not at_start_ok
@@ -311,7 +332,9 @@ def context_flags(text: str, *, common_word: Callable[[str], bool] | None = None
     for m in words.matches(_ORG_HEAD_RE, words.starting(_ORG_HEAD_KEYS)):
         out.add(m.start("name"), m.end("name"), "institution", at_start_ok=True)
     for m in words.matches(_ORG_TYPE_RE, words.starting(_ORG_TYPE_KEYS)):
-        out.add(m.start("name"), m.end("name"), "institution", caps_ok=True)
+        # a capitalised kind of business is part of the name: "Barbershop Royal"
+        start = m.start() if text[m.start()].isupper() else m.start("name")
+        out.add(start, m.end("name"), "institution", caps_ok=True)
     for m in words.matches(_BRAND_RE, words.capitals):
         out.add(m.start("name"), m.end("name"), "institution", at_start_ok=True)
     for m in words.matches(_SCHOOL_TYPE_RE, words.starting(_SCHOOL_TYPE_KEYS)):
@@ -328,7 +351,7 @@ def context_flags(text: str, *, common_word: Callable[[str], bool] | None = None
         if _sentence_has(text, m.start(), _SCHOOL_WORD_SET):
             out.add(m.start("name"), m.end("name"), "school", not_common=True)
     for m in words.matches(_WORK_RE, words.starting(_WORK_KEYS)):
-        if _sentence_has(text, m.start(), _WORK_WORD_SET):
+        if _sentence_has(text, m.start(), _WORK_WORD_SET, _WORK_ENDINGS):
             out.add(m.start("name"), m.end("name"), "institution", caps_ok=True)
     for m in words.matches(_PLACE_RE, words.starting(_PLACE_KEYS)):
         name = m.group("name")
@@ -353,6 +376,8 @@ def context_flags(text: str, *, common_word: Callable[[str], bool] | None = None
         for m in words.matches(regex, words.starting(keys)):
             out.add(m.start("name"), m.end("name"), "person")
     for regex, starts in ((_SPEECH_AFTER_RE, words.capitals),
+                          (_APPOSITION_AFTER_RE, words.capitals),
+                          (_NAMED_AFTER_RE, words.capitals),
                           (_ADDRESS_RE, words.starting(_ADDRESS_KEYS)),
                           (_POSSESSIVE_RE, words.capitals),
                           (_VOCATIVE_RE, words.starting(_VOCATIVE_KEYS))):

@@ -33,10 +33,12 @@ sample: $(STAMP)
 
 test: $(DEVSTAMP)
 	$(BIN)/ruff check workbench tests bench
+	$(BIN)/mypy
 	$(BIN)/python -m pytest -q -n 2 --dist loadfile
 
 lint: $(DEVSTAMP)
 	$(BIN)/ruff check workbench tests bench
+	$(BIN)/mypy
 
 bench: $(DEVSTAMP)
 	$(BIN)/python bench/run.py --size full

@@ -22,8 +22,8 @@ def test_project_and_transcript_memos(db):
     t = memos.add(db, "anna", "transcript", "Jongerenwerker", "Fase 1: veel signalen in beurt 2.")
     assert p["id"].startswith("m-") and p["target_kind"] == "project" and p["target_id"] == ""
     assert t["target_id"] == "T1" and "T1" in t["target"]
-    assert [m["id"] for m in memos.list(db)] == [p["id"], t["id"]]
-    assert [m["id"] for m in memos.list(db, "transcript", "T1")] == [t["id"]]
+    assert [m["id"] for m in memos.list_memos(db)] == [p["id"], t["id"]]
+    assert [m["id"] for m in memos.list_memos(db, "transcript", "T1")] == [t["id"]]
     edited = memos.edit(db, "anna", t["id"], "Aangepast.")
     assert edited["text"] == "Aangepast."
     with pytest.raises(WorkbenchError, match="written by 'anna'"):
@@ -47,7 +47,7 @@ def test_code_and_theme_memos_live_on_the_code(db):
     assert codebook.resolve(db, "Snapchat")["memo"] == "Alleen Snapchat."
     memos.delete(db, "anna", m["id"])
     assert codebook.resolve(db, "Snapchat")["memo"] == ""
-    assert [x["target_kind"] for x in memos.list(db, "code")] == ["code"]
+    assert [x["target_kind"] for x in memos.list_memos(db, "code")] == ["code"]
 
 
 def test_coding_memos_only_by_their_coder(db):
@@ -58,7 +58,7 @@ def test_coding_memos_only_by_their_coder(db):
         memos.add(db, "bram", "coding", c["id"], "oneens")
     memos.delete(db, "anna", m["id"])
     assert coding.get_coding(db, c["id"])["memo"] == ""
-    assert memos.list(db, "coding") == []
+    assert memos.list_memos(db, "coding") == []
 
 
 def test_bad_memos(db):

@@ -58,9 +58,9 @@ def test_star_edit_unstar_and_undo(rp) -> None:
     assert db["quotes"].get(q["id"])["text"] == "Dure kleding […] een tweede telefoon"
     removed = quotes.unstar(db, "anna", cid)  # by coding id
     assert [r["id"] for r in removed] == [q["id"]]
-    assert quotes.list(db) == []
+    assert quotes.list_quotes(db) == []
     undo_last(db, "anna")
-    assert [r["id"] for r in quotes.list(db)] == [q["id"]]
+    assert [r["id"] for r in quotes.list_quotes(db)] == [q["id"]]
 
 
 def test_default_text_is_the_extract_without_interviewer_words(rp) -> None:

@@ -20,7 +20,7 @@ def import_sqlite_utils() -> None:
     if "sqlite_utils" in sys.modules or any(name in sys.modules for name in _HIDDEN):
         return
     for name in _HIDDEN:
-        sys.modules[name] = None  # type: ignore[assignment] - "import numpy" raises ImportError
+        sys.modules[name] = None  # type: ignore[assignment]  # "import numpy" raises ImportError
     try:
         import sqlite_utils  # noqa: F401
     finally:

@@ -131,7 +131,7 @@ class Project:
 
     def set_setting(self, key: str, value: str) -> None:
         with self.db.atomic():
-            self.db["meta"].upsert({"key": key, "value": value}, pk="key")
+            self.db.table("meta").upsert({"key": key, "value": value}, pk="key")
 
     def coder(self, explicit: str | None = None) -> str:
         """The coder acting now: ``--coder``, else ``WORKBENCH_CODER``, else the project

@@ -48,10 +48,10 @@ class _Refused(yaml.MarkedYAMLError):
 
 
 @functools.cache
-def bounded(loader: type[Any]) -> type[Any]:
+def bounded(loader: Any) -> type[Any]:
     """``loader`` with aliases refused and nesting bounded (cached per loader class)."""
 
-    class Bounded(loader):  # type: ignore[misc, valid-type]
+    class Bounded(loader):
         _depth = 0
 
         def compose_node(self, parent, index):

@@ -61,7 +61,7 @@ class UnitList(Sequence):
     def __len__(self) -> int:
         return len(self.rows)
 
-    def __getitem__(self, i):  # type: ignore[override]
+    def __getitem__(self, i):
         if isinstance(i, slice):
             return [Unit._make(r) for r in self.rows[i]]
         return Unit._make(self.rows[i])

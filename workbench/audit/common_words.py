@@ -219,7 +219,9 @@ def drop_common_word_flags(
     when deduce is loaded, see :func:`workbench.audit.deduce_engine.is_first_name`).
     """
     if first_name is None:
-        from workbench.audit.deduce_engine import is_first_name as first_name
+        from workbench.audit.deduce_engine import is_first_name
+
+        first_name = is_first_name
     kept: list[Flag] = []
     lower_cache: dict[str, bool] = {}
     for flag in flags:

@@ -326,7 +326,9 @@ def context_flags(text: str, *, common_word: Callable[[str], bool] | None = None
     docstring). ``common_word(word)`` says whether a word is a common Dutch word (default:
     :func:`workbench.audit.common_words.is_common_word`)."""
     if common_word is None:
-        from workbench.audit.common_words import is_common_word as common_word
+        from workbench.audit.common_words import is_common_word
+
+        common_word = is_common_word
     out = _Collector(text, common_word)
     words = word_index(text)
     for m in words.matches(_ORG_HEAD_RE, words.starting(_ORG_HEAD_KEYS)):
@@ -425,7 +427,9 @@ def with_first_names(text: str, flags: list[Flag], *,
     the capitalised word before them, the first name ("Wiktoria de Vries"), unless that word
     names no one or is a common word at the start of a sentence."""
     if common_word is None:
-        from workbench.audit.common_words import is_common_word as common_word
+        from workbench.audit.common_words import is_common_word
+
+        common_word = is_common_word
     out: list[Flag] = []
     for flag in flags:
         if flag.category == "person" and _INTERFIX_START.match(flag.text) and flag.text[:1].islower():
@@ -450,7 +454,9 @@ def prefer_places(text: str, flags: list[Flag], *,
     is a place ("uit Oosterkamp": deduce knows the word as a surname), unless the word is a
     known first name."""
     if first_name is None:
-        from workbench.audit.deduce_engine import is_first_name as first_name
+        from workbench.audit.deduce_engine import is_first_name
+
+        first_name = is_first_name
     out: list[Flag] = []
     for flag in flags:
         if (flag.category == "person" and " " not in flag.text.strip()

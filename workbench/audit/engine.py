@@ -209,10 +209,11 @@ def audit_text(
     allow_list = [term for term in allow if term and term.strip()]
     if allow_list:
         allowed = _AllowedTerms(text, allow_list)
-        kept, dropped = [], []
+        kept: list[Flag] = []
+        dropped: list[Flag] = []
         for f in flags:
             (dropped if allowed.covers(f) else kept).append(f)
-        result = []
+        result: list[Flag] = []
         for f in merge_flags(kept, text):
             (dropped if allowed.covers(f) else result).append(f)
         if counts is not None:

@@ -26,7 +26,7 @@ COMMAND_MODULES = [
 class WorkbenchGroup(click.Group):
     """Every command's errors become one clear line and a non-zero exit."""
 
-    def invoke(self, ctx: click.Context):  # type: ignore[override]
+    def invoke(self, ctx: click.Context):
         return run_guarded(lambda: super(WorkbenchGroup, self).invoke(ctx))
 
 

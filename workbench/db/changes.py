@@ -26,7 +26,7 @@ DERIVED = {"codes": ("name_key",)}
 
 
 def _pk_columns(db: sqlite_utils.Database, table: str) -> list[str]:
-    return db[table].pks
+    return db.table(table).pks
 
 
 def _pk_values(db: sqlite_utils.Database, table: str, row: Row) -> list[Any]:
@@ -38,7 +38,7 @@ def _where(db: sqlite_utils.Database, table: str) -> str:
 
 
 def _get(db: sqlite_utils.Database, table: str, pk: list[Any]) -> Row | None:
-    rows = list(db[table].rows_where(_where(db, table), pk))
+    rows = list(db.table(table).rows_where(_where(db, table), pk))
     return rows[0] if rows else None
 
 
@@ -55,7 +55,7 @@ class ChangeSet:
     def insert(self, table: str, row: Row) -> Row:
         row = with_derived(table, row)
         try:
-            self.db[table].insert(row)
+            self.db.table(table).insert(row)
         except sqlite3.IntegrityError as exc:
             raise _integrity_error(table, row, exc) from exc
         pk = _pk_values(self.db, table, row)
@@ -107,10 +107,10 @@ def record(
         cs = ChangeSet(db, coder, action, summary)
         yield cs
         if cs.rows:
-            change_id = db["changes"].insert(
+            change_id = db.table("changes").insert(
                 {"coder": coder, "at": now_iso(), "action": cs.action, "summary": cs.summary}
             ).last_pk
-            db["change_rows"].insert_all(
+            db.table("change_rows").insert_all(
                 {
                     "change_id": change_id,
                     "seq": i,
@@ -151,13 +151,13 @@ def _apply_row(db: sqlite_utils.Database, table: str, pk: list[Any], target: Row
     if target is not None:
         target = with_derived(table, target)
         try:
-            db[table].insert(target)
+            db.table(table).insert(target)
         except sqlite3.IntegrityError as exc:
             raise _integrity_error(table, target, exc) from exc
 
 
 def _rows_of(db: sqlite_utils.Database, change_id: int) -> list[Row]:
-    return list(db["change_rows"].rows_where("change_id = ?", [change_id], order_by="seq"))
+    return list(db.table("change_rows").rows_where("change_id = ?", [change_id], order_by="seq"))
 
 
 def _replay(db: sqlite_utils.Database, change_id: int, *, backwards: bool) -> None:
@@ -215,8 +215,8 @@ def _flip(db: sqlite_utils.Database, coder: str, change: Row, *, backwards: bool
             f"cannot {verb} '{what}': changed since by another action ({', '.join(problems[:5])})"
         )
     _replay(db, change["id"], backwards=backwards)
-    db["changes"].update(change["id"], {"undone": 1 if backwards else 0})
-    db["changes"].insert(
+    db.table("changes").update(change["id"], {"undone": 1 if backwards else 0})
+    db.table("changes").insert(
         {"coder": coder, "at": now_iso(), "action": verb, "summary": f"{verb}: {what}",
          "target_id": change["id"]}
     )
@@ -227,7 +227,7 @@ def undo_last(db: sqlite_utils.Database, coder: str) -> Row | None:
     """Revert the last change of ``coder`` that is not undone. Returns the change, or None."""
     with db.atomic():
         rows = list(
-            db["changes"].rows_where(
+            db.table("changes").rows_where(
                 "coder = ? and undone = 0 and action not in ('undo', 'redo')",
                 [coder],
                 order_by="id desc",
@@ -244,12 +244,12 @@ def redo_last(db: sqlite_utils.Database, coder: str) -> Row | None:
             "select max(id) from changes where coder = ? and action not in ('undo', 'redo')",
             [coder],
         ).fetchone()[0]
-        for u in db["changes"].rows_where(
+        for u in db.table("changes").rows_where(
             "coder = ? and action = 'undo'", [coder], order_by="id desc"
         ):
             if last_new is not None and u["id"] < last_new:
                 break
-            candidate = db["changes"].get(u["target_id"])
+            candidate = db.table("changes").get(u["target_id"])
             if candidate["undone"]:
                 return _flip(db, coder, candidate, backwards=False)
         return None
@@ -260,7 +260,7 @@ def history(
 ) -> list[Row]:
     where = "coder = ?" if coder else None
     return list(
-        db["changes"].rows_where(
+        db.table("changes").rows_where(
             where, [coder] if coder else [], order_by="id desc", limit=limit
         )
     )

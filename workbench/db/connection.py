@@ -32,7 +32,7 @@ class _ImmediateConnection(sqlite3.Connection):
     file_id: tuple[int, int] | None = None
     file_path: Path | None = None
 
-    def execute(self, sql: str, *args):  # type: ignore[override]
+    def execute(self, sql: str, *args):
         if sql.strip().upper() in ("BEGIN", "BEGIN;", "BEGIN DEFERRED", "BEGIN IMMEDIATE"):
             cursor = super().execute("BEGIN IMMEDIATE", *args)
             problem = _replaced(self)

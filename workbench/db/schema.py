@@ -36,9 +36,9 @@ FTS_TOKENIZE = "unicode61 remove_diacritics 2"
 
 @migrations()
 def m001_initial(db: sqlite_utils.Database) -> None:
-    db["meta"].create({"key": str, "value": str}, pk="key", not_null={"value"})
-    db["coders"].create({"name": str, "created_at": str}, pk="name")
-    db["transcripts"].create(
+    db.table("meta").create({"key": str, "value": str}, pk="key", not_null={"value"})
+    db.table("coders").create({"name": str, "created_at": str}, pk="name")
+    db.table("transcripts").create(
         {
             "id": str,
             "text": str,
@@ -70,8 +70,8 @@ def m001_initial(db: sqlite_utils.Database) -> None:
             "metadata": "{}",
         },
     )
-    db["transcripts"].create_index(["content_hash"])
-    db["turns"].create(
+    db.table("transcripts").create_index(["content_hash"])
+    db.table("turns").create(
         {
             "transcript_id": str,
             "idx": int,
@@ -85,7 +85,7 @@ def m001_initial(db: sqlite_utils.Database) -> None:
         foreign_keys=[("transcript_id", "transcripts", "id")],
         not_null={"start", "end", "role"},
     )
-    db["sentences"].create(
+    db.table("sentences").create(
         {
             "transcript_id": str,
             "idx": int,
@@ -100,8 +100,8 @@ def m001_initial(db: sqlite_utils.Database) -> None:
         not_null={"start", "end", "text"},
         defaults={"lemmas": ""},
     )
-    db["sentences"].enable_fts(["text", "lemmas"], create_triggers=True, tokenize=FTS_TOKENIZE)
-    db["codes"].create(
+    db.table("sentences").enable_fts(["text", "lemmas"], create_triggers=True, tokenize=FTS_TOKENIZE)
+    db.table("codes").create(
         {
             "id": str,
             "kind": str,
@@ -132,7 +132,7 @@ def m001_initial(db: sqlite_utils.Database) -> None:
             "memo": "",
         },
     )
-    db["codings"].create(
+    db.table("codings").create(
         {
             "id": str,
             "transcript_id": str,
@@ -149,9 +149,9 @@ def m001_initial(db: sqlite_utils.Database) -> None:
         not_null={"transcript_id", "code_id", "coder", "start", "end"},
         defaults={"memo": ""},
     )
-    db["codings"].create_index(["transcript_id", "coder"])
-    db["codings"].create_index(["code_id"])
-    db["memos"].create(
+    db.table("codings").create_index(["transcript_id", "coder"])
+    db.table("codings").create_index(["code_id"])
+    db.table("memos").create(
         {
             "id": str,
             "target_kind": str,
@@ -165,8 +165,8 @@ def m001_initial(db: sqlite_utils.Database) -> None:
         not_null={"target_kind", "text"},
         defaults={"target_id": ""},
     )
-    db["memos"].create_index(["target_kind", "target_id"])
-    db["changes"].create(
+    db.table("memos").create_index(["target_kind", "target_id"])
+    db.table("changes").create(
         {
             "id": int,
             "coder": str,
@@ -180,7 +180,7 @@ def m001_initial(db: sqlite_utils.Database) -> None:
         not_null={"coder", "at", "action"},
         defaults={"undone": 0, "summary": ""},
     )
-    db["change_rows"].create(
+    db.table("change_rows").create(
         {
             "change_id": int,
             "seq": int,
@@ -192,7 +192,7 @@ def m001_initial(db: sqlite_utils.Database) -> None:
         pk=("change_id", "seq"),
         foreign_keys=[("change_id", "changes", "id")],
     )
-    db["quotes"].create(
+    db.table("quotes").create(
         {
             "id": str,
             "coding_id": str,
@@ -205,12 +205,12 @@ def m001_initial(db: sqlite_utils.Database) -> None:
         foreign_keys=[("coding_id", "codings", "id")],
         defaults={"text": "", "position": 0},
     )
-    db["survey_links"].create(
+    db.table("survey_links").create(
         {"code_id": str, "survey_theme_id": str, "created_by": str, "created_at": str},
         pk=("code_id", "survey_theme_id"),
         foreign_keys=[("code_id", "codes", "id")],
     )
-    db["audit_flags"].create(
+    db.table("audit_flags").create(
         {
             "id": str,
             "transcript_id": str,
@@ -228,8 +228,8 @@ def m001_initial(db: sqlite_utils.Database) -> None:
         foreign_keys=[("transcript_id", "transcripts", "id")],
         defaults={"decision": "open"},
     )
-    db["audit_flags"].create_index(["transcript_id"])
-    db["allow_list"].create({"term": str, "added_by": str, "added_at": str}, pk="term")
+    db.table("audit_flags").create_index(["transcript_id"])
+    db.table("allow_list").create({"term": str, "added_by": str, "added_at": str}, pk="term")
 
 
 @migrations()
@@ -237,7 +237,7 @@ def m002_codebook_sync_base(db: sqlite_utils.Database) -> None:
     """``codebook_sync_base``: per code/theme, the entry as it was at the last codebook file
     sync (export or import), a JSON snapshot. Three-way merge on import compares the file and
     the database against it, so that only real conflicts are reported."""
-    db["codebook_sync_base"].create(
+    db.table("codebook_sync_base").create(
         {"code_id": str, "snapshot": str, "synced_at": str},
         pk="code_id",
         not_null={"snapshot"},
@@ -248,7 +248,7 @@ def m002_codebook_sync_base(db: sqlite_utils.Database) -> None:
 def m003_quotes_extra_codings(db: sqlite_utils.Database) -> None:
     """``quotes.extra_codings``: a JSON list of further coding ids (same transcript) whose
     extracts a quote joins with ``[…]``; ``quotes.coding_id`` stays the first one."""
-    db["quotes"].add_column("extra_codings", str, not_null_default="[]")
+    db.table("quotes").add_column("extra_codings", str, not_null_default="[]")
 
 
 @migrations()
@@ -256,19 +256,19 @@ def m004_refiqda_guids(db: sqlite_utils.Database) -> None:
     """``refi_guids``: the REFI-QDA GUID of a code, transcript, coding, coder or memo that came
     from (or went to) another QDA program, so that an export after an import keeps the other
     program's GUIDs. Rows without an entry here get a stable uuid5 derived from our id."""
-    db["refi_guids"].create(
+    db.table("refi_guids").create(
         {"guid": str, "kind": str, "local_id": str, "created_at": str},
         pk="guid",
         not_null={"kind", "local_id"},
     )
-    db["refi_guids"].create_index(["kind", "local_id"])
+    db.table("refi_guids").create_index(["kind", "local_id"])
 
 
 @migrations()
 def m005_agreement_sentence_units(db: sqlite_utils.Database) -> None:
     """A covering index over the sentences' spans, so that agreement reads every unit of a
     project (``transcript_id, idx, start, end``) from the index without the text and lemmas."""
-    db["sentences"].create_index(
+    db.table("sentences").create_index(
         ["transcript_id", "idx", "start", "end"], index_name="sentences_units", if_not_exists=True
     )
 
@@ -279,7 +279,7 @@ def m006_search_codings_by_span(db: sqlite_utils.Database) -> None:
     """A covering index of codings by transcript and span, so that "which codes lie on this
     passage" (search hits, KWIC, the reader) is a range scan, not a walk over every coding of
     the transcript with a table lookup each."""
-    db["codings"].create_index(
+    db.table("codings").create_index(
         ["transcript_id", "start", "end", "code_id"], index_name="codings_spans", if_not_exists=True
     )
 
@@ -292,7 +292,7 @@ def m007_transcript_labels_index(db: sqlite_utils.Database) -> None:
     ten times slower than through this index. ``ANALYZE`` lets the planner see that the index
     covers those queries (imports re-run it; see ``services.transcripts``).
     """
-    db["transcripts"].create_index(
+    db.table("transcripts").create_index(
         ["id", "label", "role", "date", "municipality", "domain"],
         index_name="transcripts_labels",
         if_not_exists=True,
@@ -306,7 +306,7 @@ def m008_transcripts_import_fingerprint(db: sqlite_utils.Database) -> None:
     speakers, roles and times, metadata), beside ``content_hash`` of the text alone, so that a
     re-import notices a changed role or turn although the text is the same. Existing rows get
     the fingerprint of what is stored."""
-    db["transcripts"].add_column("import_fingerprint", str, not_null_default="")
+    db.table("transcripts").add_column("import_fingerprint", str, not_null_default="")
     from workbench.services.transcripts import stored_fingerprint
 
     for (tid,) in db.execute("select id from transcripts").fetchall():
@@ -324,7 +324,7 @@ def m009_unique_code_names(db: sqlite_utils.Database) -> None:
     researcher can merge or rename them properly."""
     from workbench.textsafety import name_key
 
-    db["codes"].add_column("name_key", str, not_null_default="")
+    db.table("codes").add_column("name_key", str, not_null_default="")
     taken: set[tuple[str, str]] = set()
     renamed: list[str] = []
     rows = db.execute("select id, kind, name from codes order by created_at, id").fetchall()
@@ -341,7 +341,7 @@ def m009_unique_code_names(db: sqlite_utils.Database) -> None:
         if new_name != name:
             renamed.append(f"the {kind} {cid} was renamed '{new_name}': its name repeated another "
                            f"{kind}'s ('workbench codebook merge' joins them)")
-    db["codes"].create_index(["kind", "name_key"], index_name="codes_name_key", unique=True)
+    db.table("codes").create_index(["kind", "name_key"], index_name="codes_name_key", unique=True)
     if renamed:
         add_notices(db, renamed)
 
@@ -361,7 +361,7 @@ def m010_neutralise_stored_text(db: sqlite_utils.Database) -> None:
              "memos": ["text"], "codings": ["memo"]}
     fixed: list[str] = []
     for table in ("codes", "transcripts", "memos", "codings"):
-        columns = set(db[table].columns_dict)
+        columns = set(db.table(table).columns_dict)
         for column in one_line.get(table, []) + texts.get(table, []):
             if column not in columns:
                 continue
@@ -428,7 +428,7 @@ def m011_unique_codings(db: sqlite_utils.Database) -> None:
             db.execute("delete from codings where id = ?", [dup])
             merged += 1
         db.execute("update codings set memo = ? where id = ?", [memo, keep])
-    db["codings"].create_index(["transcript_id", "code_id", "coder", "start", "end"],
+    db.table("codings").create_index(["transcript_id", "code_id", "coder", "start", "end"],
                                index_name="codings_one_per_span", unique=True)
     if merged:
         add_notices(db, [f"{merged} duplicate coding(s) (same coder, code and passage) were merged "
@@ -440,7 +440,7 @@ def m012_deny_list(db: sqlite_utils.Database) -> None:
     """``deny_list``: the team's own local names (neighbourhoods, schools, employers of the
     municipalities studied) that the anonymity audit always flags, each with the category it
     is flagged as (``place``, ``institution``, ``school``, ``person``, … or ``listed``)."""
-    db["deny_list"].create(
+    db.table("deny_list").create(
         {"term": str, "category": str, "added_by": str, "added_at": str},
         pk="term",
         not_null={"category"},
@@ -453,7 +453,7 @@ def add_notices(db: sqlite_utils.Database, notices: list[str]) -> None:
 
     row = db.execute("select value from meta where key = 'notices'").fetchone()
     pending = json.loads(row[0]) if row and row[0] else []
-    db["meta"].upsert({"key": "notices", "value": json.dumps([*pending, *notices],
+    db.table("meta").upsert({"key": "notices", "value": json.dumps([*pending, *notices],
                                                              ensure_ascii=False)}, pk="key")
 
 

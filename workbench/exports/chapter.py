@@ -202,7 +202,7 @@ def build_chapter(
     def transcript(tid: str) -> dict:
         if tid not in transcripts:
             cached = source_cache.get(("t", tid))
-            transcripts[tid] = cached if cached is not None else db["transcripts"].get(tid)
+            transcripts[tid] = cached if cached is not None else db.table("transcripts").get(tid)
         return transcripts[tid]
 
     flags = FlagIndex(db)

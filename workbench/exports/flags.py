@@ -63,7 +63,7 @@ class FlaggedQuotesError(WorkbenchError):
 def open_flags(db: sqlite_utils.Database, transcript_id: str) -> list[dict]:
     """Open flags of a transcript as dicts with start, end, category, text."""
     try:
-        from workbench.services.audit import flagged_spans  # type: ignore[attr-defined]
+        from workbench.services.audit import flagged_spans
     except ImportError:
         flagged_spans = None
     if flagged_spans is not None:

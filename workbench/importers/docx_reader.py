@@ -239,8 +239,9 @@ def _table_lines(
             continue
         paragraphs = row[text_col]
         time = None
-        if time_col is not None and row[time_col] and _is_time(" ".join(row[time_col])):
-            time = format_time(TIME_ONLY_RE.match(" ".join(row[time_col])).group(0).strip("[]() "))
+        stamp = TIME_ONLY_RE.match(" ".join(row[time_col])) if time_col is not None and row[time_col] else None
+        if stamp is not None:
+            time = format_time(stamp.group(0).strip("[]() "))
         speaker, own_time = _clean_speaker(" ".join(row[speaker_col])) if speaker_col is not None else ("", None)
         time = time or own_time
         if not paragraphs and not speaker:

@@ -77,7 +77,7 @@ def remember_code_guids(db: sqlite_utils.Database, entries: list[dict], guids: G
     guids = guids or GuidMap(db)
     rows = [r for e in entries if (r := guids.remember("code", e["id"], e["guid"]))]
     if rows:
-        db["refi_guids"].insert_all(rows, ignore=True)
+        db.table("refi_guids").insert_all(rows, ignore=True)
     return len(rows)
 
 

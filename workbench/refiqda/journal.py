@@ -28,7 +28,7 @@ def note_written(cs: ChangeSet, table: str, pk: list[Any], before: Row | None = 
 
 def _current(cs: ChangeSet, table: str, pks: list[list[Any]]) -> dict[str, Row]:
     """The rows of ``table`` with these keys as they are now, by their JSON key."""
-    cols = cs.db[table].pks
+    cols = cs.db.table(table).pks
     out: dict[str, Row] = {}
     firsts = sorted({pk[0] for pk in pks}, key=repr)
     for i in range(0, len(firsts), CHUNK):
@@ -52,8 +52,8 @@ def settle(cs: ChangeSet) -> None:
     for (table, key), (pk, before) in first.items():
         after = now[table].get(key)
         if after is None:  # a key given with another type than stored: ask SQLite to compare
-            where = " and ".join(f"[{c}] = ?" for c in cs.db[table].pks)
-            after = next(iter(cs.db[table].rows_where(where, pk)), None)
+            where = " and ".join(f"[{c}] = ?" for c in cs.db.table(table).pks)
+            after = next(iter(cs.db.table(table).rows_where(where, pk)), None)
         if after != before:
             settled.append((table, pk, before, after))
     cs.rows[:] = settled

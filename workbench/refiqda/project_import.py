@@ -611,10 +611,10 @@ def _write(db, cs, data: ProjectIn, path: Path, mapped: MappedCodes, planned, ne
         for src, _seg, tid, is_new in planned:
             wanted = _metadata(src)[0].get("label")
             if is_new and wanted:
-                row = db["transcripts"].get(tid)
+                row = db.table("transcripts").get(tid)
                 clash = db.execute("select id from transcripts where label = ? and id != ?", [wanted, tid]).fetchone()
                 if row["label"] != wanted and not clash:
-                    db["transcripts"].update(tid, {"label": wanted, "label_manual": 1})
+                    db.table("transcripts").update(tid, {"label": wanted, "label_manual": 1})
                 elif clash:
                     report.note(f"transcript {tid}: label '{wanted}' is used by {clash[0]}; kept '{row['label']}'")
     if no_role:
@@ -672,7 +672,7 @@ def _codings_and_memos(db, cs, data: ProjectIn, planned, stored, code_id_for, co
             coders.add(name)
             cs.insert("coders", {"name": name, "created_at": now_iso()})
 
-    texts = {tid: db["transcripts"].get(tid)["text"] for tid in set(stored.values())}
+    texts = {tid: db.table("transcripts").get(tid)["text"] for tid in set(stored.values())}
     existing_codings = {
         (r["transcript_id"], r["code_id"], r["coder"], r["start"], r["end"]): r["id"]
         for r in db.query("select id, transcript_id, code_id, coder, start, end from codings")
@@ -791,7 +791,7 @@ def _codings_and_memos(db, cs, data: ProjectIn, planned, stored, code_id_for, co
         if src.description:
             add_memo("transcript", tid, src.description, src.user, None)
     for coding_id, parts in memo_appends.items():
-        row = db["codings"].get(coding_id)
+        row = db.table("codings").get(coding_id)
         current = row["memo"] or ""
         new = [p for p in parts if p not in current]
         if new:

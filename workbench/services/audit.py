@@ -130,7 +130,7 @@ def _removed_auto(db: sqlite_utils.Database) -> set[str]:
 
 
 def _set_removed_auto(db: sqlite_utils.Database, terms: set[str]) -> None:
-    db["meta"].upsert({"key": REMOVED_KEY, "value": json.dumps(sorted(terms), ensure_ascii=False)}, pk="key")
+    db.table("meta").upsert({"key": REMOVED_KEY, "value": json.dumps(sorted(terms), ensure_ascii=False)}, pk="key")
 
 
 def automatic_terms(db: sqlite_utils.Database) -> list[str]:
@@ -154,7 +154,7 @@ def seed_allow_list(db: sqlite_utils.Database) -> list[str]:
     added = [t for t in automatic_terms(db) if t.casefold() not in have and t.casefold() not in removed]
     if added:
         with db.atomic():
-            db["allow_list"].insert_all(
+            db.table("allow_list").insert_all(
                 ({"term": t, "added_by": AUTO_BY, "added_at": now_iso()} for t in added),
                 ignore=True,
             )
@@ -184,7 +184,7 @@ def allow_add(db: sqlite_utils.Database, coder: str, term: str) -> dict:
     term = _clean_term(term)
     existing = db.execute("select term from allow_list where lower(term) = lower(?)", [term]).fetchone()
     if existing:
-        return db["allow_list"].get(existing[0])
+        return db.table("allow_list").get(existing[0])
     with record(db, coder, "allow.add", f"allow '{term}' in the anonymity audit") as cs:
         row = cs.insert("allow_list", {"term": term, "added_by": coder, "added_at": now_iso()})
         removed = _removed_auto(db)
@@ -318,7 +318,7 @@ def run_audit(
     summary.allowed, summary.denied = counts.allowed, counts.denied
     summary.allow_size, summary.deny_size = len(allow), len(deny)
     with db.atomic():
-        db["meta"].upsert({"key": RUN_KEY, "value": now_iso()}, pk="key")
+        db.table("meta").upsert({"key": RUN_KEY, "value": now_iso()}, pk="key")
     summary.open = db.execute("select count(*) from audit_flags where decision = 'open'").fetchone()[0]
     summary.decided = db.execute("select count(*) from audit_flags where decision != 'open'").fetchone()[0]
     if progress:
@@ -387,7 +387,7 @@ def _store_flags(db: sqlite_utils.Database, tid: str, found: list[Any], *,
     """Merge found flags into the table and remember the audit's inputs (``last``, for
     :func:`run_audit` to skip an unchanged transcript); returns (new flags, open flags
     removed)."""
-    existing = list(db["audit_flags"].rows_where("transcript_id = ?", [tid]))
+    existing = list(db.table("audit_flags").rows_where("transcript_id = ?", [tid]))
     by_key = {(r["start"], r["end"], r["text"]): r for r in existing}
     decided = [r for r in existing if r["decision"] != OPEN]
     seen: set[str] = set()
@@ -398,12 +398,12 @@ def _store_flags(db: sqlite_utils.Database, tid: str, found: list[Any], *,
             if old is not None:
                 seen.add(old["id"])
                 if old["decision"] == OPEN and (old["category"], old["source"]) != (flag.category, flag.source):
-                    db["audit_flags"].update(old["id"], {"category": flag.category, "source": flag.source})
+                    db.table("audit_flags").update(old["id"], {"category": flag.category, "source": flag.source})
                 continue
             # A decided flag covering this span (e.g. a replaced name) is not raised again.
             if any(r["start"] <= flag.start and flag.end <= r["end"] and r["decision"] == REPLACED for r in decided):
                 continue
-            db["audit_flags"].insert({
+            db.table("audit_flags").insert({
                 "id": _new_flag_id(db), "transcript_id": tid, "start": flag.start, "end": flag.end,
                 "category": flag.category, "text": flag.text, "source": flag.source,
                 "decision": OPEN, "placeholder": None, "decided_by": None, "decided_at": None,
@@ -414,7 +414,7 @@ def _store_flags(db: sqlite_utils.Database, tid: str, found: list[Any], *,
             db.execute("delete from audit_flags where id = ?", [fid])
         if last is not None:
             last["rows"] = _flag_rows(db, tid)
-            db["meta"].upsert({"key": AUDITED_PREFIX + tid, "value": json.dumps(last)}, pk="key")
+            db.table("meta").upsert({"key": AUDITED_PREFIX + tid, "value": json.dumps(last)}, pk="key")
     return new, len(stale)
 
 
@@ -606,7 +606,7 @@ def _replace_in(cs: Any, coder: str, flag: dict, ph: str) -> dict:
 
     db = cs.db
     tid = flag["transcript_id"]
-    t = db["transcripts"].get(tid)
+    t = db.table("transcripts").get(tid)
     text = t["text"]
     s, e = flag["start"], flag["end"]
     if not (0 <= s < e <= len(text)) or text[s:e] != flag["text"]:

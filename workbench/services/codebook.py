@@ -270,7 +270,7 @@ def references(db: sqlite_utils.Database, table: str, key: str, *, skip: tuple[s
 
 
 def _pk_of(db: sqlite_utils.Database, table: str, row: dict):
-    pks = db[table].pks
+    pks = db.table(table).pks
     return [row[c] for c in pks] if len(pks) > 1 else row[pks[0]]
 
 
@@ -427,7 +427,7 @@ def _merge_into(db: sqlite_utils.Database, cs, coder: str, source: dict, target:
     moved = collapsed = 0
     by_coder: dict[str, int] = {}
     if source["kind"] == "code":
-        for c in [*db["codings"].rows_where("code_id = ?", [source["id"]], order_by="id")]:
+        for c in [*db.table("codings").rows_where("code_id = ?", [source["id"]], order_by="id")]:
             by_coder[c["coder"]] = by_coder.get(c["coder"], 0) + 1
             twin = db.execute(
                 "select id, memo from codings where code_id = ? and transcript_id = ? and "
@@ -455,7 +455,7 @@ def _merge_into(db: sqlite_utils.Database, cs, coder: str, source: dict, target:
             cs.update("codes", child["id"], {"parent_id": target["id"], "position": position})
             position += 1
     have = set(survey_themes_of(db, target["id"]))
-    for link in [*db["survey_links"].rows_where("code_id = ?", [source["id"]])]:
+    for link in [*db.table("survey_links").rows_where("code_id = ?", [source["id"]])]:
         if link["survey_theme_id"] not in have:
             cs.insert("survey_links", {**link, "code_id": target["id"]})
         cs.delete("survey_links", [source["id"], link["survey_theme_id"]])
@@ -568,7 +568,7 @@ def delete(db: sqlite_utils.Database, coder: str, ref: str, force: bool = False,
     the codebook is shared, so a forced delete removes every coder's codings of the code).
     """
     row = resolve(db, ref)
-    codings = list(db["codings"].rows_where("code_id = ?", [row["id"]], order_by="id"))
+    codings = list(db.table("codings").rows_where("code_id = ?", [row["id"]], order_by="id"))
     others = references(db, "codes", row["id"], skip=("codings", "survey_links", "codes"))
     if (codings or others) and not force:
         coders = sorted({c["coder"] for c in codings})
@@ -601,7 +601,7 @@ def _delete_row(db: sqlite_utils.Database, cs, row: dict) -> int:
         for child in _children(db, row["id"]):
             cs.update("codes", child["id"], {"parent_id": row["parent_id"], "position": position})
             position += 1
-    codings = [*db["codings"].rows_where("code_id = ?", [row["id"]], order_by="id")]
+    codings = [*db.table("codings").rows_where("code_id = ?", [row["id"]], order_by="id")]
     for c in codings:
         for table, _column, ref_row in references(db, "codings", c["id"]):
             cs.delete(table, _pk_of(db, table, ref_row))
@@ -610,7 +610,7 @@ def _delete_row(db: sqlite_utils.Database, cs, row: dict) -> int:
         db, "codes", row["id"], skip=("codings", "survey_links", "codes")
     ):
         cs.delete(table, _pk_of(db, table, ref_row))
-    for link in [*db["survey_links"].rows_where("code_id = ?", [row["id"]])]:
+    for link in [*db.table("survey_links").rows_where("code_id = ?", [row["id"]])]:
         cs.delete("survey_links", [row["id"], link["survey_theme_id"]])
     cs.delete("codes", row["id"])
     return len(codings)

@@ -610,12 +610,12 @@ def _apply(db: sqlite_utils.Database, cs, coder: str, plan: SyncPlan, report: Sy
             _set_links(db, cs, coder, cid, snap["survey_themes"])
         report.updated += 1
     for local_id, file_id in plan.merges:
-        source = db["codes"].get(local_id)
-        target = db["codes"].get(file_id)
+        source = db.table("codes").get(local_id)
+        target = db.table("codes").get(file_id)
         codebook._merge_into(db, cs, coder, source, target)
         report.merged += 1
     for r in sorted(plan.removals, key=lambda r: r["kind"] != "code"):
-        row = db["codes"].get(r["id"])
+        row = db.table("codes").get(r["id"])
         report.removed_codings += codebook._delete_row(db, cs, row)
         report.removed += 1
 
@@ -643,7 +643,7 @@ def mark_synced(db: sqlite_utils.Database, entries: list[CodeEntry] | None = Non
         current = {r["code_id"]: r["snapshot"] for r in db.query("select * from codebook_sync_base")}
         for cid, text in snaps.items():
             if current.get(cid) != text:
-                db["codebook_sync_base"].upsert(
+                db.table("codebook_sync_base").upsert(
                     {"code_id": cid, "snapshot": text, "synced_at": now_iso()}, pk="code_id")
         for cid in current:
             if cid not in snaps:

@@ -76,7 +76,7 @@ def _category(word: str | None) -> str:
 
 def deny_terms(db: sqlite_utils.Database) -> list[tuple[str, str]]:
     """The deny list as ``(term, category)`` pairs, for the audit engine."""
-    if not db["deny_list"].exists():
+    if not db.table("deny_list").exists():
         return []
     return [(r[0], r[1]) for r in db.execute(
         "select term, category from deny_list order by term collate nocase")]
@@ -93,7 +93,7 @@ def list_deny(db: sqlite_utils.Database) -> list[dict]:
 
 def _existing(db: sqlite_utils.Database, term: str) -> dict | None:
     row = db.execute("select term from deny_list where lower(term) = lower(?)", [term]).fetchone()
-    return db["deny_list"].get(row[0]) if row else None
+    return db.table("deny_list").get(row[0]) if row else None
 
 
 def deny_add(db: sqlite_utils.Database, coder: str, term: str, category: str | None = None) -> dict:
@@ -135,8 +135,8 @@ def parse_deny_file(path: Path | str) -> list[tuple[int, str, str]]:
     except FileNotFoundError as exc:
         raise WorkbenchError("no such file", path=path) from exc
     except UnicodeDecodeError as exc:
-        line = text_line_of_byte(path, exc.start)
-        raise WorkbenchError("the file is not UTF-8 text", path=path, line=line) from exc
+        raise WorkbenchError("the file is not UTF-8 text", path=path,
+                             line=text_line_of_byte(path, exc.start)) from exc
     out: list[tuple[int, str, str]] = []
     seen: dict[str, int] = {}
     for number, raw in enumerate(text.splitlines(), start=1):

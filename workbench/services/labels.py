@@ -97,7 +97,7 @@ def apply_labels(
             if changes is not None:
                 changes.update("transcripts", r["id"], {"label": labels[r["id"]]})
             else:
-                db["transcripts"].update(r["id"], {"label": labels[r["id"]]})
+                db.table("transcripts").update(r["id"], {"label": labels[r["id"]]})
             changed.append(LabelChange(r["id"], r["label"] or "", labels[r["id"]]))
     return changed
 

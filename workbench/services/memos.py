@@ -183,7 +183,7 @@ def get(db: sqlite_utils.Database, memo_id: str) -> dict:
         row = db.execute("select * from memos where id = ?", [memo_id]).fetchone()
         if row is None:
             raise NotFoundError(f"no memo '{memo_id}' (see 'workbench memo list')")
-        found = [m for m in list_memos(db, db["memos"].get(memo_id)["target_kind"]) if m["id"] == memo_id]
+        found = [m for m in list_memos(db, db.table("memos").get(memo_id)["target_kind"]) if m["id"] == memo_id]
         return found[0]
     target = _resolve_target(db, kind, ref)
     found = list_memos(db, kind, target["id"])
@@ -235,4 +235,3 @@ def _own(memo: dict, coder: str) -> None:
         )
 
 
-list = list_memos  # noqa: A001 - the name other modules call: memos.list(db, ...)

@@ -133,7 +133,7 @@ def open_other(project: Project, other: Path | str) -> tuple[sqlite_utils.Databa
 
 
 def _columns(db: sqlite_utils.Database, table: str) -> list[str]:
-    return [c.name for c in db[table].columns]
+    return [c.name for c in db.table(table).columns]
 
 
 def _removed_here(db: sqlite_utils.Database, table: str) -> set[str]:

@@ -186,7 +186,7 @@ def source_for(db: sqlite_utils.Database, coding_rows: Sequence[dict], *, cache:
     tid = tids.pop()
     cache = {} if cache is None else cache
     if ("t", tid) not in cache:
-        cache[("t", tid)] = db["transcripts"].get(tid)
+        cache[("t", tid)] = db.table("transcripts").get(tid)
         cache[("r", tid)] = respondent_spans(db, tid)
     t = cache[("t", tid)]
     spans = [(c["start"], c["end"]) for c in coding_rows]
@@ -326,7 +326,7 @@ def star(
         [codings[0]["id"], extra, body],
     ).fetchone()
     if same:
-        return db["quotes"].get(same[0])
+        return db.table("quotes").get(same[0])
     position = db.execute("select coalesce(max(position), -1) + 1 from quotes").fetchone()[0]
     row = {
         "id": new_quote_id(),
@@ -369,7 +369,7 @@ def get_quote(db: sqlite_utils.Database, quote_id: str) -> dict:
         row = rows[0] if rows else None
     if row is None:
         raise NotFoundError(f"no quote '{quote_id}' (see 'workbench quote list')")
-    return db["quotes"].get(row[0])
+    return db.table("quotes").get(row[0])
 
 
 def _find(db: sqlite_utils.Database, ref: str) -> list[dict]:
@@ -543,4 +543,3 @@ def list_quotes(
     return out
 
 
-list = list_quotes  # noqa: A001 - ``quotes.list(db, …)`` reads as the issue names it

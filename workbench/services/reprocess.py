@@ -41,7 +41,7 @@ def stored_fingerprint(db: sqlite_utils.Database) -> str | None:
 def _store_fingerprint(db: sqlite_utils.Database, fingerprint: str) -> None:
     from workbench.nlp.pipeline import FINGERPRINT_KEY
 
-    db["meta"].upsert({"key": FINGERPRINT_KEY, "value": fingerprint}, pk="key")
+    db.table("meta").upsert({"key": FINGERPRINT_KEY, "value": fingerprint}, pk="key")
 
 
 def note_import(db: sqlite_utils.Database) -> None:
@@ -95,7 +95,7 @@ def reprocess(
         segmented = iter(segment_texts(flat))
         with db.atomic():
             for tid in chunk:
-                rows = []
+                rows: list[dict] = []
                 for turn in turns[tid]:
                     for s in next(segmented):
                         start, end = turn["start"] + s.start, turn["start"] + s.end
@@ -103,12 +103,12 @@ def reprocess(
                                      "start": start, "end": end, "text": texts[tid][start:end],
                                      "lemmas": s.lemmas})
                 db.execute("delete from sentences where transcript_id = ?", [tid])
-                db["sentences"].insert_all(rows, batch_size=500)
+                db.table("sentences").insert_all(rows, batch_size=500)
                 db.execute("update transcripts set sentence_count = ? where id = ?", [len(rows), tid])
     with db.atomic():
         _store_fingerprint(db, info.fingerprint)
         ensure_coder(db, coder)
-        db["changes"].insert({
+        db.table("changes").insert({
             "coder": coder, "at": now_iso(), "action": "reprocess", "undone": 2,
             "summary": f"re-processed {total} transcript(s) with {info.fingerprint}",
         })

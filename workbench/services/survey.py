@@ -17,6 +17,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import sqlite_utils
 
@@ -163,7 +164,7 @@ def load_themes(path: Path | str) -> list[SurveyTheme]:
         line = node.start_mark.line + 1
         if not isinstance(node, yaml.MappingNode):
             raise WorkbenchError("each survey theme must be a mapping with id and title", path=path, line=line)
-        values = {}
+        values: dict[str, Any] = {}
         for k, v in node.value:
             key = _scalar_text(k) if isinstance(k, yaml.ScalarNode) else ""
             if key in values:

@@ -87,7 +87,7 @@ def import_fingerprint(text: str, turns: Iterable[dict], fields: dict) -> str:
 
 def stored_fingerprint(db: sqlite_utils.Database, tid: str) -> str:
     """:func:`import_fingerprint` of a transcript as stored (for rows from before the column)."""
-    row = db["transcripts"].get(tid)
+    row = db.table("transcripts").get(tid)
     return import_fingerprint(row["text"], get_turns(db, tid), row)
 
 
@@ -222,7 +222,7 @@ def import_paths(
             progress(n - 1, total, f"reading {path.name}")
         try:
             built = build(read_transcript(path))
-            existing = db["transcripts"].get(built.id) if _exists(db, built.id) else None
+            existing = db.table("transcripts").get(built.id) if _exists(db, built.id) else None
             differences: list[str] = []
             if existing is not None:
                 same_text = existing["content_hash"] == built.content_hash
@@ -246,14 +246,14 @@ def import_paths(
                 if same is not None and update_metadata:  # the file's metadata onto the twin
                     dropped = built.id
                     built.id = same[0]
-                    existing = db["transcripts"].get(same[0])
+                    existing = db.table("transcripts").get(same[0])
                     if existing.get("import_fingerprint") == built.fingerprint:
                         results.append(ImportResult(path, "unchanged", same[0], f"the same text and metadata as transcript {same[0]}: nothing to do"))
                         continue
                     differences = [*(describe_differences(db, existing, built) or ["how it was read"]),
                                    f"(from {path.name}; its id {dropped} was not used)"]
                 elif same is not None and not as_new:
-                    twin = db["transcripts"].get(same[0])
+                    twin = db.table("transcripts").get(same[0])
                     lost = [f"its id {built.id}"] + [
                         f"{key} '{built.fields[key]}' (the transcript has '{twin[key] or ''}')"
                         for key in METADATA_COLUMNS if built.fields[key] != str(twin[key] or "")]
@@ -327,7 +327,7 @@ def pipeline_notice(db: sqlite_utils.Database) -> str | None:
     if row and row[0] == info.fingerprint:
         return None
     with db.atomic():
-        db["meta"].upsert({"key": NOTICE_KEY, "value": info.fingerprint}, pk="key")
+        db.table("meta").upsert({"key": NOTICE_KEY, "value": info.fingerprint}, pk="key")
     return (f"sentences and lemmas come from spaCy's rule-based Dutch pipeline; for better lemmas "
             f"and names in the audit install the Dutch model ({INSTALL_HINT}), then run "
             "'workbench reprocess' (shown once; 'workbench doctor' tells more)")
@@ -340,7 +340,7 @@ def _exists(db: sqlite_utils.Database, tid: str) -> bool:
 def log_action(db: sqlite_utils.Database, coder: str, action: str, summary: str) -> None:
     """Record an action that is logged but not undoable (``undone = 2``)."""
     ensure_coder(db, coder)
-    db["changes"].insert({"coder": coder, "at": now_iso(), "action": action, "summary": summary, "undone": 2})
+    db.table("changes").insert({"coder": coder, "at": now_iso(), "action": action, "summary": summary, "undone": 2})
 
 
 def store_transcript(db, built: BuiltTranscript, sentences, coder: str, existing: dict | None) -> list[str]:
@@ -371,9 +371,9 @@ def store_transcript(db, built: BuiltTranscript, sentences, coder: str, existing
         db.execute("delete from turns where transcript_id = ?", [built.id])
         if existing["text"] != built.text:  # with the same text the flags' spans still hold
             db.execute("delete from audit_flags where transcript_id = ?", [built.id])
-        db["transcripts"].update(built.id, row)
+        db.table("transcripts").update(built.id, row)
     else:
-        db["transcripts"].insert(row)
+        db.table("transcripts").insert(row)
     # Plain executemany: sqlite-utils' insert_all costs more than the language pipeline here.
     db.conn.executemany(
         "insert into turns (transcript_id, idx, speaker, role, start, [end], time) values (?, ?, ?, ?, ?, ?, ?)",
@@ -425,7 +425,7 @@ def _reanchor_codings(db, old_text: str, new_text: str, tid: str) -> list[str]:
                           "coder = ? and start = ? and end = ?",
                           [tid, c["code_id"], c["coder"], start, end]).fetchone()
         if twin is None:
-            db["codings"].update(cid, {"start": start, "end": end, "flag": flag})
+            db.table("codings").update(cid, {"start": start, "end": end, "flag": flag})
             continue
         _join_coding(db, cid, c["memo"] or "", twin[0], twin[1] or "")
         if cid in flagged:
@@ -438,9 +438,9 @@ def _join_coding(db, gone: str, memo: str, kept: str, kept_memo: str) -> None:
     from workbench.services.codebook import _pk_of, references
 
     if memo.strip() and memo.strip() not in kept_memo:
-        db["codings"].update(kept, {"memo": f"{kept_memo.rstrip()}\n\n{memo.strip()}".strip()})
+        db.table("codings").update(kept, {"memo": f"{kept_memo.rstrip()}\n\n{memo.strip()}".strip()})
     for table, column, ref in references(db, "codings", gone):
-        db[table].update(_pk_of(db, table, ref), {column: kept})
+        db.table(table).update(_pk_of(db, table, ref), {column: kept})
     db.execute("update memos set target_id = ? where target_kind = 'coding' and target_id = ?", [kept, gone])
     db.execute("delete from codings where id = ?", [gone])
 
@@ -465,15 +465,15 @@ def resolve_transcript(db: sqlite_utils.Database, ref: str) -> dict:
             row = rows[0]
     if row is None:
         raise NotFoundError(f"no transcript '{ref}' (see 'workbench transcripts')")
-    return db["transcripts"].get(row[0])
+    return db.table("transcripts").get(row[0])
 
 
 def get_turns(db: sqlite_utils.Database, tid: str) -> list[dict]:
-    return list(db["turns"].rows_where("transcript_id = ?", [tid], order_by="idx"))
+    return list(db.table("turns").rows_where("transcript_id = ?", [tid], order_by="idx"))
 
 
 def get_sentences(db: sqlite_utils.Database, tid: str) -> list[dict]:
-    return list(db["sentences"].rows_where("transcript_id = ?", [tid], order_by="idx"))
+    return list(db.table("sentences").rows_where("transcript_id = ?", [tid], order_by="idx"))
 
 
 def set_label(db: sqlite_utils.Database, ref: str, label: str, coder: str) -> dict:
@@ -491,7 +491,7 @@ def set_label(db: sqlite_utils.Database, ref: str, label: str, coder: str) -> di
 
 def freeze_labels(db: sqlite_utils.Database, frozen: bool = True) -> None:
     with db.atomic():
-        db["meta"].upsert({"key": labels_service.FROZEN_KEY, "value": "1" if frozen else "0"}, pk="key")
+        db.table("meta").upsert({"key": labels_service.FROZEN_KEY, "value": "1" if frozen else "0"}, pk="key")
 
 
 # -- removing ----------------------------------------------------------------------------------
@@ -513,7 +513,7 @@ def _dependent_tables(db: sqlite_utils.Database) -> tuple[list[str], list[str]]:
     for name in db.table_names():
         if name.startswith("sentences_fts") or name in ("codings", "transcripts", "change_rows"):
             continue
-        columns = {c.name for c in db[name].columns}
+        columns = {c.name for c in db.table(name).columns}
         if "coding_id" in columns:
             by_coding.append(name)
         elif "transcript_id" in columns:
@@ -549,7 +549,7 @@ def remove_transcript(project: Project, ref: str, coder: str, *, force: bool = F
     removed: dict[str, int] = {}
 
     def drop(cs, table: str, where: str, params: list) -> None:
-        pks = db[table].pks
+        pks = db.table(table).pks
         keys = [list(r) for r in db.execute(
             f"select {', '.join(f'[{k}]' for k in pks)} from [{table}] where {where}", params).fetchall()]
         for key in keys:

@@ -57,7 +57,7 @@ def set_phase(db: sqlite_utils.Database, phase: int) -> tuple[int, str]:
     if phase not in PHASES:
         raise WorkbenchError(f"the phase is a number from 1 to 6, not {phase}")
     with db.atomic():
-        db["meta"].upsert({"key": PHASE_KEY, "value": str(phase)}, pk="key")
+        db.table("meta").upsert({"key": PHASE_KEY, "value": str(phase)}, pk="key")
     return phase, PHASES[phase]
 
 
@@ -159,7 +159,7 @@ def codebook_tree(db: sqlite_utils.Database, coder: str | None = ALL_CODERS) -> 
     ):
         label = label_of.get(tid, tid)
         entry = per_code.setdefault(code_id, {"codings": 0, "tids": set(), "labels": set()})
-        entry["codings"] += n  # type: ignore[operator]
+        entry["codings"] += n
         entry["tids"].add(tid)  # type: ignore[union-attr]
         entry["labels"].add(label)  # type: ignore[union-attr]
     children: dict[str | None, list[dict]] = defaultdict(list)
@@ -242,7 +242,7 @@ def normalise_hit(hit: object) -> dict:
     if isinstance(hit, dict):
         d = dict(hit)
     elif hasattr(hit, "__dataclass_fields__"):
-        d = {k: getattr(hit, k) for k in hit.__dataclass_fields__}  # type: ignore[attr-defined]
+        d = {k: getattr(hit, k) for k in hit.__dataclass_fields__}
     else:
         d = dict(vars(hit))
     d.setdefault("context", d.get("text", ""))

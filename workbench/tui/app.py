@@ -202,7 +202,7 @@ class WorkbenchApp(App[None]):
             return False
         return True
 
-    def get_system_commands(self, screen: Screen):  # type: ignore[override]
+    def get_system_commands(self, screen: Screen):
         """Textual's own palette commands, without its "Keys" panel (``?`` is ours: every key
         of every screen) and "Quit" (a binding of ours, listed with its key). Its colour
         "Theme" is renamed: in a thematic-analysis tool "theme" means a theme of codes."""
@@ -216,7 +216,7 @@ class WorkbenchApp(App[None]):
                                         "(not a theme of codes)", command.callback)
             yield command
 
-    def notify(self, message: str, *, title: str = "", severity="information",  # type: ignore[override]
+    def notify(self, message: str, *, title: str = "", severity="information",
                timeout: float | None = None, markup: bool = True) -> None:
         """Notifications carry the researcher's own text (placeholders such as ``[naam]``,
         quotes with ``[…]``, code names): never read them as markup, and never let a control

@@ -35,7 +35,7 @@ class WorkbenchCommands(Provider):
                                "every coded extract, grouped by transcript",
                                partial(app.open_review, row["id"])))  # type: ignore[attr-defined]
         for area, (name, what) in app.AREAS.items():  # type: ignore[attr-defined]
-            key = next((b.key for b in app.BINDINGS  # type: ignore[attr-defined]
+            key = next((b.key for b in app.BINDINGS
                         if getattr(b, "id", None) == f"app.area.{area}"), "")
             self._general.append((name, f"{what} · key: {key_text(key)}",
                                   partial(app.action_area, area)))  # type: ignore[attr-defined]

@@ -29,7 +29,7 @@ def survey_sort_key(theme_id: str) -> tuple:
 def _from_service(project) -> list[dict] | None:
     """The survey service's reading of the file (it validates it), when that service exists."""
     try:
-        from workbench.services import survey  # type: ignore[attr-defined]
+        from workbench.services import survey
     except ImportError:
         return None
     load_themes = getattr(survey, "load_themes", None)

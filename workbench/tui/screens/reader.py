@@ -292,7 +292,7 @@ class ReaderScreen(Screen):
             """Run by the picker in a thread worker: (code suggestions, in-vivo names)."""
             from workbench.services.suggest import suggest_codes, suggest_names
 
-            thread_db = self.app.project.db  # type: ignore[attr-defined]
+            thread_db = self.app.project.db
             return (suggest_codes(thread_db, tid, *span), suggest_names(thread_db, tid, *span))
 
         self.app.push_screen(CodePicker(codes, recent, similar, suggest=suggestions), chosen)

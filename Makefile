@@ -34,11 +34,13 @@ sample: $(STAMP)
 test: $(DEVSTAMP)
 	$(BIN)/ruff check workbench tests bench
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -q -n 2 --dist loadfile
 
 lint: $(DEVSTAMP)
 	$(BIN)/ruff check workbench tests bench
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 bench: $(DEVSTAMP)
 	$(BIN)/python bench/run.py --size full

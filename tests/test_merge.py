@@ -205,7 +205,7 @@ def test_refuses_itself_newer_schemas_and_non_projects(main_and_copy, tmp_path):
 
 
 def test_backups_create_only_their_own_folder(project, tmp_path):
-    from workbench.services import backup
+    from workbench.db import backup
 
     backups = backup.backups_dir(project.db_path)
     shutil.rmtree(backups, ignore_errors=True)

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from workbench.errors import WorkbenchError
-from workbench.refiqda import safety
+from workbench.formats import safety
 from workbench.refiqda.codebook import read_qdc
 from workbench.refiqda.project_import import import_qdpx
-from workbench.refiqda.safety import UnsafeArchiveError
+from workbench.formats.safety import UnsafeArchiveError
 
 MINIMAL_QDE = (
     '<?xml version="1.0" encoding="UTF-8"?>'

@@ -307,7 +307,7 @@ def m008_transcripts_import_fingerprint(db: sqlite_utils.Database) -> None:
     re-import notices a changed role or turn although the text is the same. Existing rows get
     the fingerprint of what is stored."""
     db.table("transcripts").add_column("import_fingerprint", str, not_null_default="")
-    from workbench.services.transcripts import stored_fingerprint
+    from workbench.db.fingerprint import stored_fingerprint
 
     for (tid,) in db.execute("select id from transcripts").fetchall():
         db.execute("update transcripts set import_fingerprint = ? where id = ?", [stored_fingerprint(db, tid), tid])
@@ -504,7 +504,7 @@ def ensure_schema(db: sqlite_utils.Database, *, path: Path | None = None) -> int
     applied = refuse_newer(db, path=path)
     pending = migrations.pending(db)
     if pending and applied and path is not None:
-        from workbench.services.backup import backup_before
+        from workbench.db.backup import backup_before
 
         backup_before(db, path, reason="migration")
     migrations.apply(db)

@@ -79,7 +79,7 @@ def _check_archive(path: Path) -> None:
     """Refuse a .docx that is a zip bomb, has unsafe entries or more XML than any interview,
     before python-docx reads its parts into memory (the REFI-QDA archive checks)."""
     from workbench.errors import WorkbenchError
-    from workbench.refiqda.safety import open_archive
+    from workbench.formats.safety import open_archive
 
     try:
         with open_archive(path) as archive:

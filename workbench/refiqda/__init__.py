@@ -1,6 +1,6 @@
 """REFI-QDA exchange: codebooks (``.qdc``) and whole projects (``.qdpx``) with other QDA tools.
 
-- :mod:`~workbench.refiqda.safety`: reading untrusted archives and XML (limits, defusedxml).
+- :mod:`~workbench.formats.safety`: reading untrusted archives and XML (limits, defusedxml).
 - :mod:`~workbench.refiqda.model`: GUIDs, colours, code descriptions and the import report.
 - :mod:`~workbench.refiqda.codes`: the REFI code tree to and from our themes and codes.
 - :mod:`~workbench.refiqda.codebook`: ``read_qdc`` / ``write_qdc``.

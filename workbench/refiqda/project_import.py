@@ -1,6 +1,6 @@
 """Importing a REFI-QDA project archive (``.qdpx``) into a new or existing project.
 
-The archive is checked and read in memory first (:mod:`workbench.refiqda.safety`); nothing is
+The archive is checked and read in memory first (:mod:`workbench.formats.safety`); nothing is
 written until the whole archive has been understood. Then, as one recorded change (one
 transaction; ``workbench undo`` takes all of it back, see :mod:`workbench.refiqda.journal`):
 
@@ -49,7 +49,7 @@ from workbench.refiqda.codes import (
     tree_to_entries,
 )
 from workbench.refiqda.model import GuidMap, Report, norm_guid
-from workbench.refiqda.safety import Archive, check_depth, open_archive, parse_xml
+from workbench.formats.safety import Archive, check_depth, open_archive, parse_xml
 from workbench.refiqda.textmap import Segmented, segment, utf16_to_codepoints
 from workbench.textsafety import NAME_LIMIT, cleaned
 
@@ -503,7 +503,7 @@ def _into_project(proj: Project, created: bool, data: ProjectIn, path: Path, cod
 
     backup = None
     if not created:
-        from workbench.services.backup import backup_before
+        from workbench.db.backup import backup_before
 
         backup = backup_before(db, proj.db_path, reason="qdpx-import")
         result.backup = backup

@@ -902,8 +902,8 @@ def _keep_unimported(db: sqlite_utils.Database, path: Path, text: str) -> Path |
             return None  # what the workbench last wrote or imported: no edits of the researcher
     except (WorkbenchError, OSError, UnicodeDecodeError):
         pass  # unreadable as a codebook: still the researcher's file
+    from workbench.db.backup import backups_dir
     from workbench.db.connection import db_file
-    from workbench.services.backup import backups_dir
 
     db_path = db_file(db)
     if db_path is None:

@@ -477,7 +477,7 @@ def merge(
         )
     if dry_run or p.empty:
         return result
-    from workbench.services.backup import backup_before
+    from workbench.db.backup import backup_before
 
     db = project.db
     backup = backup_before(db, project.db_path, reason="merge")

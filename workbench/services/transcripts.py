@@ -27,6 +27,7 @@ import sqlite_utils
 
 from workbench.clock import now_iso
 from workbench.db.changes import ensure_coder
+from workbench.db.fingerprint import METADATA_COLUMNS, import_fingerprint, stored_fingerprint
 from workbench.errors import ConflictError, ImportFileError, NotFoundError, WorkbenchError
 from workbench.importers import SUFFIXES, read_transcript
 from workbench.importers.model import ParsedTranscript
@@ -38,7 +39,6 @@ TURN_SEPARATOR = "\n\n"
 Progress = Callable[[int, int, str], None]
 
 
-METADATA_COLUMNS = ("role", "municipality", "domain", "date", "interviewer")
 DEFAULT_ROLE = "respondent"
 NOTICE_KEY = "pipeline_notice_shown"  # meta: the pipeline fingerprint whose notice was shown
 
@@ -65,30 +65,6 @@ def metadata_fields(meta: dict) -> dict[str, str]:
     known = {"id", *METADATA_COLUMNS}
     fields["metadata"] = json.dumps({k: v for k, v in meta.items() if k not in known}, default=str, ensure_ascii=False)
     return fields
-
-
-def import_fingerprint(text: str, turns: Iterable[dict], fields: dict) -> str:
-    """A hash of everything an import stores: the text, each turn's span, speaker label, role
-    and time, and the metadata columns (so a changed role or interviewer shows, although the
-    text is the same)."""
-    try:
-        extra = json.loads(fields.get("metadata") or "{}")
-    except ValueError:
-        extra = fields.get("metadata")
-    payload = {
-        "text": hashlib.sha256(text.encode("utf-8")).hexdigest(),
-        "turns": [[t["start"], t["end"], t["speaker"] or "", t["role"] or "", t["time"] or None] for t in turns],
-        "metadata": {k: str(fields.get(k) or "") for k in METADATA_COLUMNS},
-        "extra": extra,
-    }
-    data = json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str)
-    return hashlib.sha256(data.encode("utf-8")).hexdigest()
-
-
-def stored_fingerprint(db: sqlite_utils.Database, tid: str) -> str:
-    """:func:`import_fingerprint` of a transcript as stored (for rows from before the column)."""
-    row = db.table("transcripts").get(tid)
-    return import_fingerprint(row["text"], get_turns(db, tid), row)
 
 
 @dataclass
@@ -270,7 +246,7 @@ def import_paths(
                 progress(n - 1, total, f"segmenting {path.name}")
             sentences = segment_texts(built.text[t["start"] : t["end"]] for t in built.turns)
             if existing is not None and not backed_up:
-                from workbench.services.backup import backup_before
+                from workbench.db.backup import backup_before
 
                 backup_before(db, project.db_path, reason="replace")
                 backed_up = True
@@ -525,8 +501,8 @@ def remove_transcript(project: Project, ref: str, coder: str, *, force: bool = F
     """Remove a transcript with its turns, sentences, codings, quotes, audit flags and memos as
     one recorded change (``workbench undo`` brings it all back), after a backup. Refused while
     codings or quotes exist, unless ``force``."""
+    from workbench.db.backup import backup_before
     from workbench.db.changes import record
-    from workbench.services.backup import backup_before
 
     db = project.db
     t = resolve_transcript(db, ref)

@@ -168,7 +168,7 @@ def integrity_report(db: sqlite_utils.Database) -> dict:
     ).fetchall()
     problems.extend(f"coding {r[0]}: span outside its transcript" for r in bad)
     if result == ["ok"]:
-        from workbench.services import consistency
+        from workbench.db import consistency
 
         problems.extend(consistency.problems(db))
     return {"ok": not problems, "problems": problems, "flagged_codings": flagged_codings(db)}

@@ -199,3 +199,30 @@ def test_themes_word_counts_as_prevalence_does(db):
     assert angst["spread_category"] == "one"
     by_name = {p.name: p for p in prevalence.compute(db).values()}
     assert by_name["Angst"].wording == angst["spread"]
+
+
+def test_code_span_is_the_one_use_case_with_its_warnings(project, add_transcript):
+    """Issue 16: 'workbench code' and the reader call coding.code_span: the coding, whether it
+    was stored, a new code, and the warnings (a close name, interviewer text)."""
+    from workbench.errors import NotFoundError
+    from workbench.services import codebook, coding
+
+    tid = add_transcript("T9", turns=[("I", "Hoe gaat het met de jongeren?"),
+                                      ("R", "Ze hangen veel op straat rond.")])
+    db = project.db
+    text = db.execute("select text from transcripts where id = ?", [tid]).fetchone()[0]
+    codebook.add(db, "anna", "Jongeren op straat")
+    r0, r1 = text.index("Ze hangen"), text.index("rond.") + 4
+    with pytest.raises(NotFoundError):
+        coding.code_span(db, "anna", tid, "Jongeren op strat", r0, r1)
+    assert db.execute("select count(*) from codes").fetchone()[0] == 1
+    done = coding.code_span(db, "anna", tid, "Jongeren op strat", r0, r1, create=True)
+    assert done.stored and done.code_created and done.code["name"] == "Jongeren op strat"
+    assert done.name_warnings and "Jongeren op straat" in done.name_warnings[0]
+    assert done.interviewer_warning == "" and done.all_warnings == done.name_warnings
+    again = coding.code_span(db, "anna", tid, "Jongeren op strat", r0, r1, create=True)
+    assert not again.stored and not again.code_created and again.name_warnings == []
+    i0 = text.index("Hoe gaat")
+    asked = coding.code_span(db, "anna", tid, "Jongeren op straat", i0, r1)
+    assert asked.interviewer_turns == [0] and "interviewer's turn 0" in asked.interviewer_warning
+    assert asked.all_warnings == [asked.interviewer_warning]

@@ -103,3 +103,24 @@ async def test_the_reader_asks_before_coding_the_interviewers_words(two):  # noq
         await pilot.press(*"Werk", "enter")
         await settle(app, pilot)
         assert two.db.execute("select count(*) from codings").fetchone()[0] == 1
+
+
+
+async def test_a_name_close_to_a_code_is_asked_about_once(two):  # noqa: F811
+    """Issue 16: the reader codes through the CLI's use case (coding.code_span); the picker has
+    asked about the close name, so the reader does not warn about it a second time."""
+    codebook.add(two.db, "anna", "Jongeren op straat")
+    warning = codebook.near_duplicate_warnings(two.db, "Jongeren op strat", "code")[0]
+    app = WorkbenchApp(two)
+    async with app.run_test(size=SIZE) as pilot:
+        options = await _picker(app, pilot, "Jongeren op strat")
+        assert options.get_option_at_index(0).id == "__new__"
+        await pilot.press("enter")  # the picker: close to an existing code, Enter again
+        assert two.db.execute("select count(*) from codes").fetchone()[0] == 1
+        await pilot.press("enter")
+        await settle(app, pilot)
+        shown = [str(n.message) for n in app._notifications]
+    assert warning not in shown and any(m.startswith("coded “Jongeren op strat”") for m in shown)
+    assert {r[0] for r in two.db.execute("select name from codes")} == {
+        "Jongeren op straat", "Jongeren op strat"}
+    assert two.db.execute("select count(*) from codings").fetchone()[0] == 1

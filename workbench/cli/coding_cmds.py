@@ -79,7 +79,6 @@ def code(project, coder, transcript, code_ref, span, sentence, turn, quote, incl
     Example: workbench code INT01 "Tweede telefoon" --quote "die tweede telefoon […] voor het werk"
     """
     from workbench.errors import NotFoundError
-    from workbench.services import codebook as cb
     from workbench.services import coding
     from workbench.services.transcripts import resolve_transcript
 
@@ -99,34 +98,18 @@ def code(project, coder, transcript, code_ref, span, sentence, turn, quote, incl
     else:
         found = coding.find_quote(db, t["id"], quote, include_interviewer=include_interviewer)
         start, end = found.start, found.end
-    coding.check_span(t["text"], start, end)  # before --new creates anything
     try:
-        cb.resolve(db, code_ref)
-        new_code = None
+        done = coding.code_span(db, who, t["id"], code_ref, start, end, memo=memo, create=create)
     except NotFoundError:
-        if not create:
-            raise NotFoundError(_unknown_code_message(db, code_ref)) from None
-        for w in cb.near_duplicate_warnings(db, code_ref, "code"):
-            echo(f"warning: {w}", err=True)
-        new_code, row, created, stored = coding.apply_new_code(db, who, t["id"], code_ref, start,
-                                                               end, memo=memo)
-        if created:
-            echo(f"added code '{new_code['name']}' ({new_code['id']})", err=as_json)
-        else:
-            echo(f"note: the code '{new_code['name']}' ({new_code['id']}) was created a "
-                       "moment ago (by another coder or window): it is used", err=True)
-    if new_code is None:
-        row, stored = coding.code_passage(db, who, t["id"], code_ref, start, end, memo=memo)
-    existed = not stored
+        if create:
+            raise
+        raise NotFoundError(_unknown_code_message(db, code_ref)) from None
+    row, existed, turns, warnings = (done.coding, not done.stored, done.interviewer_turns,
+                                     done.all_warnings)
+    new_code = done.code if done.code_created else None
+    if new_code is not None:
+        echo(f"added code '{new_code['name']}' ({new_code['id']})", err=as_json)
     excerpt = t["text"][row["start"]:row["end"]]
-    turns = coding.interviewer_turns(db, t["id"], row["start"], row["end"])
-    warnings = []
-    if turns:
-        which = ", ".join(str(n) for n in turns)
-        warnings.append(
-            f"[{row['start']}:{row['end']}] lies (partly) in the interviewer's turn {which}: "
-            "interviewer text cannot be quoted in the report and is not counted in agreement "
-            "by default ('workbench uncode ID' removes the coding)")
     if as_json:
         echo_json({**row, "text": excerpt, "existed": existed,
                    "match": dataclasses.asdict(found) if found else None,
@@ -140,7 +123,7 @@ def code(project, coder, transcript, code_ref, span, sentence, turn, quote, incl
                    f"{percent(found.threshold)}): coded [{row['start']}:{row['end']}] "
                    f"{show(t['text'], row['start'], row['end'])}")
     verb = "already coded" if existed else "coded"
-    echo(f"{verb} {row['id']}: '{cb.resolve(db, row['code_id'])['name']}' on {t['id']} "
+    echo(f"{verb} {row['id']}: '{done.code['name']}' on {t['id']} "
                f"[{row['start']}:{row['end']}] as {who}: “{_short(excerpt)}”")
     if new_code is not None:
         echo("one 'workbench undo' removes the new code and this coding together")

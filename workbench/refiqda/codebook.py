@@ -23,9 +23,9 @@ import sqlite_utils
 
 from workbench import __version__
 from workbench.errors import WorkbenchError
+from workbench.formats.safety import check_depth, read_xml_file
 from workbench.refiqda.codes import build_codes, child, local_name, parse_code_tree, tree_to_entries
 from workbench.refiqda.model import CODEBOOK_NS, GuidMap, Report, own_id
-from workbench.formats.safety import check_depth, read_xml_file
 
 ENTRY_FIELDS = (
     "id", "kind", "name", "parent_id", "position", "definition", "inclusion", "exclusion",

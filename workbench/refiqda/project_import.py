@@ -38,6 +38,7 @@ from xml.etree.ElementTree import Element
 
 from workbench.clock import now_iso
 from workbench.errors import WorkbenchError
+from workbench.formats.safety import Archive, check_depth, open_archive, parse_xml
 from workbench.project import DB_NAME, Project, validate_name
 from workbench.refiqda.codes import (
     MappedCodes,
@@ -49,7 +50,6 @@ from workbench.refiqda.codes import (
     tree_to_entries,
 )
 from workbench.refiqda.model import GuidMap, Report, norm_guid
-from workbench.formats.safety import Archive, check_depth, open_archive, parse_xml
 from workbench.refiqda.textmap import Segmented, segment, utf16_to_codepoints
 from workbench.textsafety import NAME_LIMIT, cleaned
 

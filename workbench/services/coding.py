@@ -114,6 +114,79 @@ def code_passage(
         return cs.insert("codings", row), True
 
 
+class Coded(NamedTuple):
+    """What :func:`code_span` did, for a front end to show: the coding and its code, whether
+    the coding was stored now (False: the coder had this code on this span already), whether
+    the code was created now, and what to warn about, apart so that a front end that asked
+    already (the reader asks before coding interviewer text, its picker before creating a name
+    close to another) need not say it twice: ``name_warnings`` (a new name close to an existing
+    code's), ``note`` (asked to create a code another coder made a moment ago: it is used) and
+    ``interviewer_warning`` (empty when no interviewer text is coded)."""
+
+    coding: dict
+    code: dict
+    stored: bool
+    code_created: bool
+    interviewer_turns: list[int]
+    name_warnings: list[str]
+    note: str
+    interviewer_warning: str
+
+    @property
+    def all_warnings(self) -> list[str]:
+        return [w for w in (*self.name_warnings, self.note, self.interviewer_warning) if w]
+
+
+def code_span(
+    db: sqlite_utils.Database,
+    coder: str,
+    transcript: str,
+    code: str,
+    start: int,
+    end: int,
+    *,
+    memo: str = "",
+    create: bool = False,
+) -> Coded:
+    """Code ``[start, end)`` of ``transcript`` with ``code`` as ``coder``: the one use case
+    behind ``workbench code`` and coding in the reader.
+
+    With ``create``, a code of that name that does not exist is created with the coding, as
+    one change (one undo removes both); without, an unknown code raises
+    :class:`~workbench.errors.NotFoundError`. The span is checked before anything is created.
+    """
+    t = resolve_transcript(db, transcript)
+    start, end = check_span(t["text"], start, end)
+    warnings: list[str] = []
+    note = ""
+    try:
+        existing = codebook.resolve(db, code)
+    except NotFoundError:
+        if not create:
+            raise
+        existing = None
+    created = False
+    if existing is None:
+        warnings.extend(codebook.near_duplicate_warnings(db, code, "code"))
+        the_code, row, created, stored = apply_new_code(db, coder, t["id"], code, start, end,
+                                                        memo=memo)
+        if not created:
+            note = (f"the code '{the_code['name']}' was created a moment ago (by another coder "
+                    "or window): it is used")
+    else:
+        row, stored = code_passage(db, coder, t["id"], existing["id"], start, end, memo=memo)
+        the_code = codebook.resolve(db, row["code_id"])
+    turns = interviewer_turns(db, t["id"], row["start"], row["end"])
+    interviewer = ""
+    if turns:
+        which = ", ".join(str(n) for n in turns)
+        interviewer = (
+            f"[{row['start']}:{row['end']}] lies (partly) in the interviewer's turn {which}: "
+            "interviewer text cannot be quoted in the report and is not counted in agreement "
+            "by default ('workbench uncode ID' or x in the reader removes the coding)")
+    return Coded(row, the_code, stored, created, turns, warnings, note, interviewer)
+
+
 def _same_coding(db: sqlite_utils.Database, tid: str, cid: str, coder: str, start: int,
                  end: int) -> dict | None:
     rows = list(db.query(

@@ -372,27 +372,28 @@ class ReaderScreen(Screen):
             self.found = None
 
     def apply(self, answer: dict, span: tuple[int, int]) -> None:
-        """Apply the picked (or a new) code to ``span``; then redraw."""
-        from workbench.services import codebook, coding
+        """Apply the picked (or a new) code to ``span`` (the same use case as ``workbench
+        code``: :func:`~workbench.services.coding.code_span`); then redraw and show its
+        warnings."""
+        from workbench.services import coding
 
         app = self.app
         db = app.project.db  # type: ignore[attr-defined]
         with app.guard():  # type: ignore[attr-defined]
             before = {c.id for c in self.view.own}
-            if "new" in answer:  # one change: one undo removes the code and the coding
-                code, row, _created, stored = coding.apply_new_code(
-                    db, app.coder, self.transcript["id"], answer["new"], *span)  # type: ignore[attr-defined]
-            else:
-                code = codebook.resolve(db, answer["code_id"], "code")
-                row, stored = coding.code_passage(db, app.coder, self.transcript["id"],  # type: ignore[attr-defined]
-                                                  code["id"], *span)
+            done = coding.code_span(db, app.coder, self.transcript["id"],  # type: ignore[attr-defined]
+                                    answer.get("new") or answer["code_id"], *span,
+                                    create="new" in answer)
+            code, row = done.code, done.coding
             self.view.anchor = self.view.head = None
             self.found = None
             if row["id"] not in before:
                 self.view.add_span(Span(row["id"], code["id"], code["name"], code["colour"] or "",
                                         row["coder"], row["start"], row["end"], row["memo"] or ""))
             self._status()
-            if not stored:  # the same service answer as the CLI's "already coded"
+            if done.note:  # the picker asked about close names, this screen about interviewer text
+                self.notify(done.note, severity="warning", timeout=10)
+            if not done.stored:  # the same service answer as the CLI's "already coded"
                 self.notify(f"already coded “{code['name']}” here: nothing changed",
                             severity="warning")
                 return

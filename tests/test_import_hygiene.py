@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "workbench"
-UI_PACKAGES = ("tui", "tui_visual")
+UI_PACKAGES = ("tui",)
 # The CLI's `open` command is the one place that starts the app (lazily, inside the command).
 ALLOWED = {"cli/project_cmds.py"}
 

@@ -14,10 +14,10 @@ import pytest
 from test_visual_data import build_demo
 
 from workbench.services import codebook, coding
-from workbench.visual.map_layout import layout_map
-from workbench.visual.map_mermaid import render_mermaid
-from workbench.visual.map_model import UNTHEMED_ID, build_map
-from workbench.visual.survey_source import load_survey_themes
+from workbench.services.visual.map_layout import layout_map
+from workbench.services.visual.map_mermaid import render_mermaid
+from workbench.services.visual.map_model import UNTHEMED_ID, build_map
+from workbench.services.visual.survey_source import load_survey_themes
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -160,7 +160,7 @@ def test_layout_has_no_overlapping_boxes(demo):
 def _rendered_texts(layout):
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-    from workbench.visual.map_svg import draw_layout
+    from workbench.services.visual.map_svg import draw_layout
 
     fig = draw_layout(layout)
     canvas = FigureCanvasAgg(fig)
@@ -219,7 +219,7 @@ def test_long_names_wrap_inside_their_boxes(project, add_transcript):
 # -- drawings ----------------------------------------------------------------------------------
 
 def test_svg_is_well_formed_and_names_every_theme_and_code(demo):
-    from workbench.visual.map_svg import render_svg
+    from workbench.services.visual.map_svg import render_svg
 
     project, _info = demo
     m = _map(project, cooccurrence=True)
@@ -245,7 +245,7 @@ def test_svg_is_well_formed_and_names_every_theme_and_code(demo):
 
 
 def test_png_is_a_valid_image_of_sensible_size(demo):
-    from workbench.visual.map_png import render_png
+    from workbench.services.visual.map_png import render_png
 
     project, _info = demo
     data = render_png(_map(project), dpi=100)

@@ -12,7 +12,7 @@ from test_visual_data import build_demo
 
 from workbench.errors import WorkbenchError
 from workbench.services import codebook, coding
-from workbench.visual.matrix import (
+from workbench.services.visual.matrix import (
     NONE_LABEL,
     build_matrix,
     cell_extracts,

@@ -10,7 +10,7 @@ import pytest
 from test_visual_data import build_demo
 
 from workbench.services import codebook, coding, memos, quotes
-from workbench.visual.progress import build_progress, progress_lines
+from workbench.services.visual.progress import build_progress, progress_lines
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -29,10 +29,10 @@ from workbench.tui.screens.imports import CodebookImportScreen, ImportTranscript
 from workbench.tui.screens.reader import ReaderScreen
 from workbench.tui.screens.review import ReviewScreen
 from workbench.tui.screens.transcripts import TranscriptsScreen
+from workbench.tui.visual.map_view import MapScreen
+from workbench.tui.visual.matrix_view import MatrixScreen
+from workbench.tui.visual.progress_view import ProgressScreen
 from workbench.tui.widgets.memo_panel import MemoPanel
-from workbench.tui_visual.map_view import MapScreen
-from workbench.tui_visual.matrix_view import MatrixScreen
-from workbench.tui_visual.progress_view import ProgressScreen
 
 REPO = Path(__file__).resolve().parent.parent
 SIZE = (130, 40)

@@ -12,11 +12,11 @@ from textual.screen import Screen
 from textual.widgets import DataTable, OptionList, Static, Tree
 
 from workbench.services import codebook
-from workbench.tui_visual import live
-from workbench.tui_visual.map_view import MapScreen
-from workbench.tui_visual.matrix_view import ExtractsModal, MatrixScreen
-from workbench.tui_visual.progress_view import ProgressScreen
-from workbench.visual.matrix import build_matrix, cell_extracts
+from workbench.services.visual.matrix import build_matrix, cell_extracts
+from workbench.tui.visual import live
+from workbench.tui.visual.map_view import MapScreen
+from workbench.tui.visual.matrix_view import ExtractsModal, MatrixScreen
+from workbench.tui.visual.progress_view import ProgressScreen
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -202,14 +202,15 @@ def test_the_survey_themes_file(project, tmp_path, name):
 
 
 @pytest.mark.parametrize("name", sorted(HOSTILE))
-def test_the_visual_survey_source(tmp_path, name):
-    from workbench.visual.survey_source import read_survey_yaml
+def test_the_visual_survey_source(project, name):
+    """The map and the dashboard read the survey themes through the survey service."""
+    from workbench.services.visual.survey_source import load_survey_themes
 
     text, message = HOSTILE[name]
-    path = tmp_path / "survey_themes.yaml"
-    path.write_text(text.replace("x:", "themes:"), encoding="utf-8")
+    path = project.root / "codebooks" / "survey_themes.yaml"
+    path.write_text(text.replace("x:", "survey_themes:"), encoding="utf-8")
     with pytest.raises(WorkbenchError) as info:
-        finishes(lambda: read_survey_yaml(path))
+        finishes(lambda: load_survey_themes(project))
     assert info.value.path == path
     if name in EXPANDING:
         assert message in str(info.value) and info.value.line is not None

@@ -41,9 +41,9 @@ def map_(project, coder, fmt: str, cooccurrence: bool, min_count: int, title: st
     workbench map --format png --cooccurrence --min 2
     workbench map --format mermaid --stdout
     """
-    from workbench.visual.map_model import build_map
-    from workbench.visual.output import export_path, write_export
-    from workbench.visual.survey_source import load_survey_themes
+    from workbench.services.visual.map_model import build_map
+    from workbench.services.visual.output import export_path, write_export
+    from workbench.services.visual.survey_source import load_survey_themes
 
     m = build_map(project.db, survey_themes=load_survey_themes(project),
                   cooccurrence=cooccurrence, min_count=min_count)
@@ -51,7 +51,7 @@ def map_(project, coder, fmt: str, cooccurrence: bool, min_count: int, title: st
         echo_json(m.to_dict())
         return
     if fmt in ("mermaid", "md"):
-        from workbench.visual.map_mermaid import render_markdown, render_mermaid
+        from workbench.services.visual.map_mermaid import render_markdown, render_mermaid
 
         data: str | bytes = (render_mermaid if fmt == "mermaid" else render_markdown)(m, title=title)
         suffix = "mmd" if fmt == "mermaid" else "md"
@@ -62,11 +62,11 @@ def map_(project, coder, fmt: str, cooccurrence: bool, min_count: int, title: st
         if to_stdout:
             raise click.UsageError("--stdout is for --format mermaid or md")
         if fmt == "png":
-            from workbench.visual.map_png import render_png
+            from workbench.services.visual.map_png import render_png
 
             data = render_png(m, title=title)
         else:
-            from workbench.visual.map_svg import render_svg
+            from workbench.services.visual.map_svg import render_svg
 
             data = render_svg(m, title=title)
         suffix = fmt
@@ -102,8 +102,8 @@ def matrix(project, coder, by: str, rows_kind: str, count: str, fmt: str, coders
     workbench matrix --by domain --rows themes --count extracts --format md --stdout
     workbench matrix --by code --format svg
     """
-    from workbench.visual import matrix as mx
-    from workbench.visual.output import export_path, write_export
+    from workbench.services.visual import matrix as mx
+    from workbench.services.visual.output import export_path, write_export
 
     m = mx.build_matrix(project.db, by=by, rows=rows_kind, count=count, coders=_coders(coders))
     if as_json:
@@ -129,7 +129,7 @@ def matrix(project, coder, by: str, rows_kind: str, count: str, fmt: str, coders
 def progress(project, coder, as_json: bool) -> None:
     """How far the analysis is, per phase: transcripts read and coded, codes not in a theme,
     themes without a definition, survey themes without quotes, agreement."""
-    from workbench.visual.progress import build_progress, progress_lines
+    from workbench.services.visual.progress import build_progress, progress_lines
 
     data = build_progress(project)
     if as_json:

@@ -104,15 +104,15 @@ class WorkbenchApp(App[None]):
     def area_class(area: str) -> type[Screen]:
         """The screen class of one of :attr:`AREAS` (imported on first use)."""
         if area == "map":
-            from workbench.tui_visual.map_view import MapScreen
+            from workbench.tui.visual.map_view import MapScreen
 
             return MapScreen
         if area == "matrix":
-            from workbench.tui_visual.matrix_view import MatrixScreen
+            from workbench.tui.visual.matrix_view import MatrixScreen
 
             return MatrixScreen
         if area == "progress":
-            from workbench.tui_visual.progress_view import ProgressScreen
+            from workbench.tui.visual.progress_view import ProgressScreen
 
             return ProgressScreen
         if area == "agreement":
@@ -131,7 +131,7 @@ class WorkbenchApp(App[None]):
 
     def action_area(self, area: str) -> None:
         """Open an area; if it is open already (deeper in the stack), go back to it."""
-        from workbench.tui_visual.live import LiveScreen
+        from workbench.tui.visual.live import LiveScreen
 
         cls = self.area_class(area)
         for i, screen in enumerate(self.screen_stack):

@@ -41,12 +41,12 @@ def binding_rows() -> list[tuple[str, str, str]]:
     from workbench.tui.screens.reader import ReaderScreen
     from workbench.tui.screens.review import ReviewScreen
     from workbench.tui.screens.transcripts import TranscriptsScreen
+    from workbench.tui.visual.map_view import MapScreen
+    from workbench.tui.visual.matrix_view import MatrixScreen
+    from workbench.tui.visual.progress_view import ProgressScreen
     from workbench.tui.widgets.codebook_panel import CodebookPanel
     from workbench.tui.widgets.memo_panel import MemoPanel
     from workbench.tui.widgets.transcript_view import TranscriptView
-    from workbench.tui_visual.map_view import MapScreen
-    from workbench.tui_visual.matrix_view import MatrixScreen
-    from workbench.tui_visual.progress_view import ProgressScreen
 
     sections = [
         ("Everywhere", WorkbenchApp),

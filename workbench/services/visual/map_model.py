@@ -5,7 +5,7 @@ occurs in (distinct transcripts with a coding of the code; for a theme, of any o
 its sub-themes' codes), exactly the ``transcripts`` figure of
 :func:`workbench.services.codebook.list_codebook`. Survey themes come from the project's survey
 themes file and ``survey_links``; co-occurrence links (on request) join codes whose codings
-overlap in at least ``min_count`` interviews (see :mod:`workbench.visual.cooccurrence`).
+overlap in at least ``min_count`` interviews (see :mod:`workbench.services.visual.cooccurrence`).
 Codes in no theme are gathered under an ``unthemed`` group so that nothing is left out.
 """
 
@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass, field
 import sqlite_utils
 
 from workbench.clock import now_iso
-from workbench.visual.survey_source import survey_sort_key
+from workbench.services.visual.survey_source import survey_sort_key
 
 UNTHEMED_ID = "(no theme)"
 
@@ -122,7 +122,7 @@ def build_map(
     """The map of the codebook as it is in ``db`` now.
 
     ``survey_themes`` is the list of ``{id, title}`` from the survey themes file (see
-    :func:`workbench.visual.survey_source.load_survey_themes`); linked ids missing from it are
+    :func:`workbench.services.visual.survey_source.load_survey_themes`); linked ids missing from it are
     still shown, by id. With ``cooccurrence``, code pairs overlapping in at least ``min_count``
     interviews are linked.
     """
@@ -192,7 +192,7 @@ def code_cooccurrence(
     """Pairs of codes (ids in name order within a pair) whose codings overlap, with the
     number of interviews and of overlapping coding pairs; those below ``min_count``
     interviews are left out. Sorted by interviews (most first), then names."""
-    from workbench.visual.cooccurrence import overlapping_pairs
+    from workbench.services.visual.cooccurrence import overlapping_pairs
 
     interviews: dict[tuple[str, str], set[str]] = defaultdict(set)
     extracts: dict[tuple[str, str], int] = defaultdict(int)

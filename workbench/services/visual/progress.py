@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from workbench.visual.survey_source import load_survey_themes, survey_sort_key
+from workbench.services.visual.survey_source import load_survey_themes, survey_sort_key
 
 CONSENSUS_CODER = "consensus"
 

@@ -8,8 +8,8 @@ theme or code it is linked to, ``-.-|"n"|`` co-occurrence with its interview cou
 
 from __future__ import annotations
 
-from workbench.visual import map_labels as labels
-from workbench.visual.map_model import ThematicMap
+from workbench.services.visual import map_labels as labels
+from workbench.services.visual.map_model import ThematicMap
 
 SHAPES = {
     "survey": ('(["', '"])'),

@@ -6,7 +6,7 @@ other codes, as counts of interviews or of coded extracts; and the extracts behi
   (codings) in them. A theme row counts the codings of all its codes and its sub-themes' codes,
   so a theme's ``total`` equals the ``transcripts`` of :func:`list_codebook`.
 - ``by="code"``: co-occurrence (same coder, overlapping spans, see
-  :mod:`workbench.visual.cooccurrence`). Off the diagonal a cell counts the interviews with such
+  :mod:`workbench.services.visual.cooccurrence`). Off the diagonal a cell counts the interviews with such
   an overlap, or the row's extracts that overlap an extract of the column (so the extracts
   matrix need not be symmetric); on the diagonal it is the row's own interviews or extracts.
 
@@ -25,8 +25,8 @@ from dataclasses import dataclass, field
 import sqlite_utils
 
 from workbench.errors import WorkbenchError
+from workbench.services.visual.cooccurrence import coder_filter
 from workbench.textsafety import spreadsheet_cell
-from workbench.visual.cooccurrence import coder_filter
 
 BY = ("respondent", "domain", "municipality", "code")
 ROWS = ("codes", "themes")
@@ -181,7 +181,7 @@ def build_matrix(
         n = len(row_axes)
         tids: dict[tuple[int, int], set[str]] = defaultdict(set)
         exts: dict[tuple[int, int], set[str]] = defaultdict(set)
-        from workbench.visual.cooccurrence import overlapping_pairs
+        from workbench.services.visual.cooccurrence import overlapping_pairs
 
         for a, b in overlapping_pairs(db, coders):
             for x, y in ((a, b), (b, a)):
@@ -242,7 +242,7 @@ def cell_extracts(db: sqlite_utils.Database, m: Matrix, i: int, j: int) -> list[
             if col_id not in ids:
                 return []
             col_codes = members[ids[col_id]]
-            from workbench.visual.cooccurrence import overlapping_pairs
+            from workbench.services.visual.cooccurrence import overlapping_pairs
 
             hits: dict[str, set[str]] = defaultdict(set)
             for a, b in overlapping_pairs(db, m.coders):
@@ -314,7 +314,7 @@ def render_image(m: Matrix, fmt: str = "svg", *, dpi: int = 150) -> bytes:
     import matplotlib
     from matplotlib.figure import Figure
 
-    from workbench.visual.map_layout import wrap
+    from workbench.services.visual.map_layout import wrap
 
     cell = 0.42
     n_rows, n_cols = len(m.rows), len(m.columns)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from workbench.visual.map_labels import TITLE
-from workbench.visual.map_model import ThematicMap
+from workbench.services.visual.map_labels import TITLE
+from workbench.services.visual.map_model import ThematicMap
 
 
 def render_png(m: ThematicMap, *, title: str = TITLE, dpi: int = 150) -> bytes:
-    from workbench.visual.map_svg import render
+    from workbench.services.visual.map_svg import render
 
     return render(m, "png", title=title, dpi=dpi)

@@ -5,7 +5,7 @@ codes, and (on request) co-occurrence arcs to the right of the codes. Every code
 row, as tall as its wrapped label; a theme's box spans the rows of its codes, so boxes never
 overlap and the figure grows with the content. Survey themes sit level with the themes they are
 linked to, pushed apart where they would touch. Units are inches, ``y`` grows downwards.
-Nothing here draws; :mod:`workbench.visual.map_svg` turns a :class:`MapLayout` into a picture.
+Nothing here draws; :mod:`workbench.services.visual.map_svg` turns a :class:`MapLayout` into a picture.
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ from __future__ import annotations
 import textwrap
 from dataclasses import dataclass, field
 
-from workbench.visual import map_labels as labels
-from workbench.visual.map_model import MapNode, ThematicMap
-from workbench.visual.survey_source import survey_sort_key
+from workbench.services.visual import map_labels as labels
+from workbench.services.visual.map_model import MapNode, ThematicMap
+from workbench.services.visual.survey_source import survey_sort_key
 
 FONT_PT = {"survey": 8.5, "theme": 9.5, "subtheme": 9.0, "code": 8.5, "unthemed": 9.5}
 LINE = 1.32  # line height in em

@@ -1,6 +1,6 @@
 """Drawing the thematic map with matplotlib (Agg, imported lazily) as SVG or PNG bytes.
 
-The picture follows :func:`workbench.visual.map_layout.layout_map`: survey themes (amber) on
+The picture follows :func:`workbench.services.visual.map_layout.layout_map`: survey themes (amber) on
 the left, linked to themes (blue) by curves; themes and sub-themes span their codes (white,
 with the code's colour as a strip), each code with its number of interviews at the right;
 co-occurrence arcs with their interview counts to the right of the codes. SVG text stays text
@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import io
 
-from workbench.visual import map_labels as labels
-from workbench.visual.map_layout import (
+from workbench.services.visual import map_labels as labels
+from workbench.services.visual.map_layout import (
     COUNT_W,
     FONT_PT,
     PAD,
@@ -21,7 +21,7 @@ from workbench.visual.map_layout import (
     layout_map,
     line_height,
 )
-from workbench.visual.map_model import ThematicMap
+from workbench.services.visual.map_model import ThematicMap
 
 STYLE = {
     "theme": {"fc": "#dbe7f5", "ec": "#2b5c8a"},

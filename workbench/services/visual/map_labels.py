@@ -7,7 +7,7 @@ keeps its data as it is; only what is drawn is worded here.
 
 from __future__ import annotations
 
-from workbench.visual.map_model import MapNode
+from workbench.services.visual.map_model import MapNode
 
 TITLE = "Thematische kaart"
 UNTHEMED = "Codes nog zonder thema"

@@ -18,9 +18,9 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Header, OptionList
 from textual.widgets.option_list import Option
 
+from workbench.services.visual.matrix import BY, COUNTS, ROWS, Matrix
+from workbench.tui.visual.live import LiveScreen
 from workbench.tui.widgets.plain import Static
-from workbench.tui_visual.live import LiveScreen
-from workbench.visual.matrix import BY, COUNTS, ROWS, Matrix
 
 # light to dark; the text turns white on the darker half
 HEAT = ["#deebf7", "#c6dbef", "#9ecae1", "#6baed6", "#4292c6", "#2171b5", "#08519c"]
@@ -155,7 +155,7 @@ class MatrixScreen(LiveScreen):
 
     @work(thread=True, exclusive=True, group="matrix", exit_on_error=False)
     def _build(self, by: str, rows: str, count: str) -> None:
-        from workbench.visual.matrix import build_matrix
+        from workbench.services.visual.matrix import build_matrix
 
         m = build_matrix(self.project.db, by=by, rows=rows, count=count)
         self.app.call_from_thread(self._fill, m)
@@ -225,7 +225,7 @@ class MatrixScreen(LiveScreen):
         cell = self.cell_at(row, column)
         if cell is None or self.matrix is None:
             return
-        from workbench.visual.matrix import cell_extracts
+        from workbench.services.visual.matrix import cell_extracts
 
         i, j = cell
         m = self.matrix

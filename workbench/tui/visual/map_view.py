@@ -16,9 +16,9 @@ from textual.containers import Horizontal
 from textual.widgets import Footer, Header, Tree
 from textual.widgets.tree import TreeNode
 
+from workbench.services.visual.map_model import MapNode, ThematicMap
+from workbench.tui.visual.live import LiveScreen
 from workbench.tui.widgets.plain import Static
-from workbench.tui_visual.live import LiveScreen
-from workbench.visual.map_model import MapNode, ThematicMap
 
 
 def _plural(n: int, word: str = "interview") -> str:
@@ -74,8 +74,8 @@ class MapScreen(LiveScreen):
     @work(thread=True, exclusive=True, group="map", exit_on_error=False)
     def _build(self, cooccurrence: bool, min_count: int) -> None:
         from workbench.errors import WorkbenchError
-        from workbench.visual.map_model import build_map
-        from workbench.visual.survey_source import load_survey_themes
+        from workbench.services.visual.map_model import build_map
+        from workbench.services.visual.survey_source import load_survey_themes
 
         db = self.project.db
         try:

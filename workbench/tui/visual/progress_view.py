@@ -10,8 +10,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Header
 
+from workbench.tui.visual.live import LiveScreen
 from workbench.tui.widgets.plain import Static
-from workbench.tui_visual.live import LiveScreen
 
 
 class ProgressScreen(LiveScreen):
@@ -48,13 +48,13 @@ class ProgressScreen(LiveScreen):
 
     @work(thread=True, exclusive=True, group="progress", exit_on_error=False)
     def _build(self) -> None:
-        from workbench.visual.progress import build_progress
+        from workbench.services.visual.progress import build_progress
 
         data = build_progress(self.project)
         self.app.call_from_thread(self._fill, data)
 
     def _fill(self, data: dict) -> None:
-        from workbench.visual.progress import progress_lines
+        from workbench.services.visual.progress import progress_lines
 
         self.data = data
         table = self.query_one(DataTable)

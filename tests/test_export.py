@@ -15,8 +15,8 @@ from test_export_fixtures import build_report_project
 from workbench.cli.main import cli
 from workbench.errors import ConflictError
 from workbench.exports import preview_chapter, write_chapter, write_quotes
-from workbench.exports.files import export_path
 from workbench.exports.flags import FlaggedQuotesError
+from workbench.files import export_path, scope_name
 from workbench.services import quotes
 
 WHEN = datetime(2026, 11, 23, 18, 15)
@@ -40,13 +40,13 @@ def _db_quotes(db):
 
 
 def test_file_names_say_what_and_when(project) -> None:
-    assert export_path(project.exports_dir, "quotes", ["4.3"], "md", WHEN).name == "quotes-4.3-20261123-181500.md"
-    assert export_path(project.exports_dir, "chapter", None, "docx", WHEN).name == "chapter-all-20261123-181500.docx"
-    assert export_path(project.exports_dir, "chapter", ["4.1", "4.10"], "md", WHEN).name == "chapter-4.1_4.10-20261123-181500.md"
-    assert export_path(project.exports_dir, "quotes", ["Online werving"], "csv", WHEN).name == "quotes-online-werving-20261123-181500.csv"
+    assert export_path(project.exports_dir, "quotes", "md", scope=scope_name(["4.3"]), when=WHEN).name == "quotes-4.3-20261123-181500.md"
+    assert export_path(project.exports_dir, "chapter", "docx", scope=scope_name(None), when=WHEN).name == "chapter-all-20261123-181500.docx"
+    assert export_path(project.exports_dir, "chapter", "md", scope=scope_name(["4.1", "4.10"]), when=WHEN).name == "chapter-4.1_4.10-20261123-181500.md"
+    assert export_path(project.exports_dir, "quotes", "csv", scope=scope_name(["Online werving"]), when=WHEN).name == "quotes-online-werving-20261123-181500.csv"
     # To the second, like map and matrix: two exports a few seconds apart get two names.
     later = datetime(2026, 11, 23, 18, 15, 42)
-    assert export_path(project.exports_dir, "quotes", None, "md", later).name == "quotes-all-20261123-181542.md"
+    assert export_path(project.exports_dir, "quotes", "md", scope=scope_name(None), when=later).name == "quotes-all-20261123-181542.md"
 
 
 def test_quotes_csv_and_json_equal_the_database(rp) -> None:

@@ -35,7 +35,7 @@ def run(project, *args: str, ok: bool = True):
 
 def test_map_svg_written_to_exports_and_never_overwritten(demo, monkeypatch):
     project, _info = demo
-    monkeypatch.setattr("workbench.services.visual.output.stamp", lambda: "20260102-030405")
+    monkeypatch.setattr("workbench.clock.stamp", lambda: "20260102-030405")
     out = run(project, "map")
     path = project.exports_dir / "thematic-map-20260102-030405.svg"
     assert path.is_file() and str(path) in out.output
@@ -52,7 +52,7 @@ def test_map_svg_written_to_exports_and_never_overwritten(demo, monkeypatch):
 
 def test_map_png_and_mermaid(demo, monkeypatch):
     project, _info = demo
-    monkeypatch.setattr("workbench.services.visual.output.stamp", lambda: "20260102-030405")
+    monkeypatch.setattr("workbench.clock.stamp", lambda: "20260102-030405")
     run(project, "map", "--format", "png", "--cooccurrence", "--min", "1")
     png = project.exports_dir / "thematic-map-cooccurrence-20260102-030405.png"
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
@@ -113,7 +113,7 @@ def test_themes_json_agrees_when_the_command_exists(demo):
 
 def test_matrix_csv_and_refusal(demo, monkeypatch):
     project, _info = demo
-    monkeypatch.setattr("workbench.services.visual.output.stamp", lambda: "20260102-030405")
+    monkeypatch.setattr("workbench.clock.stamp", lambda: "20260102-030405")
     run(project, "matrix", "--by", "domain", "--rows", "themes", "--count", "extracts", "--format", "csv")
     path = project.exports_dir / "matrix-themes-by-domain-extracts-20260102-030405.csv"
     rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))

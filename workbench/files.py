@@ -14,8 +14,9 @@ from __future__ import annotations
 import os
 import secrets
 import stat
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 
 from workbench.errors import ConflictError, WorkbenchError
@@ -143,3 +144,46 @@ def write_with(
     with replacing(path, force=force, create_parents=create_parents) as tmp:
         writer(tmp)
     return Path(path)
+
+
+# -- export files ------------------------------------------------------------------------------
+
+def slug(text: str) -> str:
+    """A file-name-safe form of a theme's name or id: ASCII, lower case, dashes; dots kept
+    (``4.3``); at most 40 characters."""
+    import re
+    import unicodedata
+
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    out = re.sub(r"[^A-Za-z0-9.]+", "-", ascii_text).strip("-.").lower()
+    return out[:40] or "x"
+
+
+def scope_name(parts: Sequence[str] | str | None) -> str:
+    """The themes an export is limited to, for its file name: ``all`` for none, ``4.1_4.3``
+    for up to three, ``5-themes`` beyond."""
+    if parts is None or (not isinstance(parts, str) and not parts):
+        return "all"
+    if isinstance(parts, str):
+        return slug(parts)
+    if len(parts) > 3:
+        return f"{len(parts)}-themes"
+    return "_".join(slug(p) for p in parts)
+
+
+def export_path(exports_dir: Path | str, what: str, fmt: str, *, scope: str = "",
+                when: datetime | None = None) -> Path:
+    """Where an export goes: ``<exports>/<what>[-<scope>]-<YYYYmmdd-HHMMSS>.<fmt>``, a name that
+    says what, for which themes (:func:`scope_name`) and when, to the second
+    (``quotes-4.3-20261123-181502.md``, ``thematic-map-20261123-181502.svg``)."""
+    from workbench.clock import stamp
+
+    when_text = when.strftime("%Y%m%d-%H%M%S") if when is not None else stamp()
+    name = f"{what}-{scope}" if scope else what
+    return Path(exports_dir) / f"{name}-{when_text}.{fmt.lstrip('.')}"
+
+
+def write_export(path: Path | str, data: str | bytes, *, force: bool = False) -> Path:
+    """Write an export whole (aside, then renamed: never half-written), creating its folder;
+    an existing file is refused unless ``force``, the project's database always."""
+    return write_atomic(path, data, force=force, create_parents=True)

@@ -41,8 +41,8 @@ def map_(project, coder, fmt: str, cooccurrence: bool, min_count: int, title: st
     workbench map --format png --cooccurrence --min 2
     workbench map --format mermaid --stdout
     """
+    from workbench.files import export_path, write_export
     from workbench.services.visual.map_model import build_map
-    from workbench.services.visual.output import export_path, write_export
     from workbench.services.visual.survey_source import load_survey_themes
 
     m = build_map(project.db, survey_themes=load_survey_themes(project),
@@ -102,8 +102,8 @@ def matrix(project, coder, by: str, rows_kind: str, count: str, fmt: str, coders
     workbench matrix --by domain --rows themes --count extracts --format md --stdout
     workbench matrix --by code --format svg
     """
+    from workbench.files import export_path, write_export
     from workbench.services.visual import matrix as mx
-    from workbench.services.visual.output import export_path, write_export
 
     m = mx.build_matrix(project.db, by=by, rows=rows_kind, count=count, coders=_coders(coders))
     if as_json:

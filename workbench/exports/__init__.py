@@ -30,8 +30,6 @@ _LAZY = {
     "export_rows": "workbench.exports.quotes_export",
     "FlaggedQuotesError": "workbench.exports.flags",
     "FlaggedQuote": "workbench.exports.flags",
-    "export_path": "workbench.exports.files",
-    "write_file": "workbench.exports.files",
 }
 
 __all__ = sorted(_LAZY)

@@ -21,8 +21,8 @@ from pathlib import Path
 import sqlite_utils
 
 from workbench.errors import WorkbenchError
-from workbench.exports.files import export_path, write_file
 from workbench.exports.flags import FLAG_MARK, FlaggedQuote, FlaggedQuotesError, FlagIndex, Written
+from workbench.files import export_path, scope_name, write_export
 
 FORMATS = ("md", "docx")
 UNSELECTED = "[niet geselecteerd]"
@@ -458,7 +458,7 @@ def write_chapter_report(
     if flagged and not allow_flagged:
         raise FlaggedQuotesError(flagged)
     ids = [s.theme.id for s in chapter.sections] if survey_theme_ids else None
-    path = export_path(project.exports_dir, "chapter", ids, fmt, when)
+    path = export_path(project.exports_dir, "chapter", fmt, scope=scope_name(ids), when=when)
     if fmt == "md":
         data: str | bytes = render_markdown(chapter, mark_flagged=True)
     else:
@@ -466,5 +466,5 @@ def write_chapter_report(
         data = render_docx(chapter, title)
     shown = [q for s in chapter.sections for top in s.entries for e, _ in top.walk()
              for q in e.quotes if not q.seen_at]
-    return Written(write_file(path, data, force=force), len(shown),
+    return Written(write_export(path, data, force=force), len(shown),
                    sum(1 for q in shown if q.flags), flagged, held_back=held)

@@ -17,7 +17,6 @@ from pathlib import Path
 import sqlite_utils
 
 from workbench.errors import WorkbenchError
-from workbench.exports.files import export_path, write_file
 from workbench.exports.flags import (
     FLAG_MARK,
     FlaggedQuote,
@@ -27,6 +26,7 @@ from workbench.exports.flags import (
     describe_flags,
     flag_records,
 )
+from workbench.files import export_path, scope_name, write_export
 from workbench.textsafety import spreadsheet_cell, xml_safe
 
 FORMATS = ("md", "docx", "csv", "json")
@@ -209,7 +209,7 @@ def write_quotes_report(
     rows, flagged = export_rows(db, theme=theme, survey_theme=survey_theme, coder=coder,
                                 allow_flagged=allow_flagged, hold_back=hold_back_flagged)
     scope = [s for s in (survey_theme, theme, coder) if s] or None
-    path = export_path(project.exports_dir, "quotes", scope, fmt, when)
+    path = export_path(project.exports_dir, "quotes", fmt, scope=scope_name(scope), when=when)
     bits = [f"surveythema {survey_theme}" if survey_theme else "", f"thema {theme}" if theme else "",
             f"codeur {coder}" if coder else ""]
     title = "Citaten" + (" – " + ", ".join(b for b in bits if b) if any(bits) else "")
@@ -222,6 +222,6 @@ def write_quotes_report(
     else:
         data = render_docx(rows, title)
     if hold_back_flagged:
-        return Written(write_file(path, data, force=force), len(rows), 0, [], held_back=flagged)
-    return Written(write_file(path, data, force=force), len(rows),
+        return Written(write_export(path, data, force=force), len(rows), 0, [], held_back=flagged)
+    return Written(write_export(path, data, force=force), len(rows),
                    sum(1 for r in rows if r["flags"]), flagged)

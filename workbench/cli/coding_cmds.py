@@ -372,6 +372,7 @@ def redo(project, coder) -> None:
 @with_project_filter
 def history(project, only_coder, limit, as_json) -> None:
     """The change log: who changed what, when (newest first)."""
+    from workbench.db.changes import LOG_ONLY, UNDONE
     from workbench.db.changes import history as load_history
 
     rows = load_history(project.db, coder=only_coder, limit=limit or None)
@@ -381,7 +382,7 @@ def history(project, only_coder, limit, as_json) -> None:
     if not rows:
         echo("no changes yet")
         return
-    state = {0: "", 1: "undone", 2: "(log only)"}
+    state = {UNDONE: "undone", LOG_ONLY: "(log only)"}
     table = [{**r, "at": (r["at"] or "")[:19].replace("T", " "), "state": state.get(r["undone"], ""),
               "summary": _short(r["summary"] or r["action"], 80)} for r in rows]
     echo_table(table, ["id", "at", "coder", "action", "summary", "state"])

@@ -21,6 +21,9 @@ from workbench.clock import now_iso
 from workbench.errors import WorkbenchError
 
 Row = dict[str, Any]
+#: ``changes.undone``: a change that can be undone, one that was undone (and can be redone),
+#: and an action that is in the history only (an import, a re-processing: no undo).
+DONE, UNDONE, LOG_ONLY = 0, 1, 2
 DERIVED = {"codes": ("name_key",)}
 """Columns computed from others on every write (see :func:`with_derived`)."""
 
@@ -215,7 +218,7 @@ def _flip(db: sqlite_utils.Database, coder: str, change: Row, *, backwards: bool
             f"cannot {verb} '{what}': changed since by another action ({', '.join(problems[:5])})"
         )
     _replay(db, change["id"], backwards=backwards)
-    db.table("changes").update(change["id"], {"undone": 1 if backwards else 0})
+    db.table("changes").update(change["id"], {"undone": UNDONE if backwards else DONE})
     db.table("changes").insert(
         {"coder": coder, "at": now_iso(), "action": verb, "summary": f"{verb}: {what}",
          "target_id": change["id"]}
@@ -223,13 +226,21 @@ def _flip(db: sqlite_utils.Database, coder: str, change: Row, *, backwards: bool
     return change
 
 
+def log_only(db: sqlite_utils.Database, coder: str, action: str, summary: str) -> None:
+    """Put an action that has no undo in the history (``LOG_ONLY``): an import, a
+    re-processing. Call it inside the action's own transaction."""
+    ensure_coder(db, coder)
+    db.table("changes").insert({"coder": coder, "at": now_iso(), "action": action,
+                                "summary": summary, "undone": LOG_ONLY})
+
+
 def undo_last(db: sqlite_utils.Database, coder: str) -> Row | None:
     """Revert the last change of ``coder`` that is not undone. Returns the change, or None."""
     with db.atomic():
         rows = list(
             db.table("changes").rows_where(
-                "coder = ? and undone = 0 and action not in ('undo', 'redo')",
-                [coder],
+                "coder = ? and undone = ? and action not in ('undo', 'redo')",
+                [coder, DONE],
                 order_by="id desc",
                 limit=1,
             )
@@ -250,7 +261,7 @@ def redo_last(db: sqlite_utils.Database, coder: str) -> Row | None:
             if last_new is not None and u["id"] < last_new:
                 break
             candidate = db.table("changes").get(u["target_id"])
-            if candidate["undone"]:
+            if candidate["undone"] == UNDONE:
                 return _flip(db, coder, candidate, backwards=False)
         return None
 

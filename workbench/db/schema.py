@@ -22,6 +22,7 @@ Tables (offsets are Python string indices into ``transcripts.text``):
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import sqlite_utils
@@ -30,11 +31,20 @@ from sqlite_utils import Migrations
 from workbench.errors import WorkbenchError
 
 migrations = Migrations("workbench")
+#: The names of this workbench's migrations, in order (see :func:`migration`).
+KNOWN_MIGRATIONS: list[str] = []
+
+
+def migration(func: Callable[[sqlite_utils.Database], None]) -> Callable[[sqlite_utils.Database], None]:
+    """Register a migration (with sqlite-utils' ``Migrations``) and remember its name, so that
+    the schema version and the check against newer databases need no private attribute."""
+    KNOWN_MIGRATIONS.append(func.__name__)
+    return migrations()(func)
 
 FTS_TOKENIZE = "unicode61 remove_diacritics 2"
 
 
-@migrations()
+@migration
 def m001_initial(db: sqlite_utils.Database) -> None:
     db.table("meta").create({"key": str, "value": str}, pk="key", not_null={"value"})
     db.table("coders").create({"name": str, "created_at": str}, pk="name")
@@ -232,7 +242,7 @@ def m001_initial(db: sqlite_utils.Database) -> None:
     db.table("allow_list").create({"term": str, "added_by": str, "added_at": str}, pk="term")
 
 
-@migrations()
+@migration
 def m002_codebook_sync_base(db: sqlite_utils.Database) -> None:
     """``codebook_sync_base``: per code/theme, the entry as it was at the last codebook file
     sync (export or import), a JSON snapshot. Three-way merge on import compares the file and
@@ -244,14 +254,14 @@ def m002_codebook_sync_base(db: sqlite_utils.Database) -> None:
     )
 
 
-@migrations()
+@migration
 def m003_quotes_extra_codings(db: sqlite_utils.Database) -> None:
     """``quotes.extra_codings``: a JSON list of further coding ids (same transcript) whose
     extracts a quote joins with ``[…]``; ``quotes.coding_id`` stays the first one."""
     db.table("quotes").add_column("extra_codings", str, not_null_default="[]")
 
 
-@migrations()
+@migration
 def m004_refiqda_guids(db: sqlite_utils.Database) -> None:
     """``refi_guids``: the REFI-QDA GUID of a code, transcript, coding, coder or memo that came
     from (or went to) another QDA program, so that an export after an import keeps the other
@@ -264,7 +274,7 @@ def m004_refiqda_guids(db: sqlite_utils.Database) -> None:
     db.table("refi_guids").create_index(["kind", "local_id"])
 
 
-@migrations()
+@migration
 def m005_agreement_sentence_units(db: sqlite_utils.Database) -> None:
     """A covering index over the sentences' spans, so that agreement reads every unit of a
     project (``transcript_id, idx, start, end``) from the index without the text and lemmas."""
@@ -274,7 +284,7 @@ def m005_agreement_sentence_units(db: sqlite_utils.Database) -> None:
 
 
 
-@migrations()
+@migration
 def m006_search_codings_by_span(db: sqlite_utils.Database) -> None:
     """A covering index of codings by transcript and span, so that "which codes lie on this
     passage" (search hits, KWIC, the reader) is a range scan, not a walk over every coding of
@@ -283,7 +293,7 @@ def m006_search_codings_by_span(db: sqlite_utils.Database) -> None:
         ["transcript_id", "start", "end", "code_id"], index_name="codings_spans", if_not_exists=True
     )
 
-@migrations()
+@migration
 def m007_transcript_labels_index(db: sqlite_utils.Database) -> None:
     """A covering index for the transcript columns that queries join on.
 
@@ -300,7 +310,7 @@ def m007_transcript_labels_index(db: sqlite_utils.Database) -> None:
     db.execute("ANALYZE transcripts")
 
 
-@migrations()
+@migration
 def m008_transcripts_import_fingerprint(db: sqlite_utils.Database) -> None:
     """``transcripts.import_fingerprint``: a hash of the whole parsed import (text, turns with
     speakers, roles and times, metadata), beside ``content_hash`` of the text alone, so that a
@@ -313,7 +323,7 @@ def m008_transcripts_import_fingerprint(db: sqlite_utils.Database) -> None:
         db.execute("update transcripts set import_fingerprint = ? where id = ?", [stored_fingerprint(db, tid), tid])
 
 
-@migrations()
+@migration
 def m009_unique_code_names(db: sqlite_utils.Database) -> None:
     """``codes.name_key`` (the name case-folded, NFKC, spaces collapsed: how names compare) under
     a unique index per kind, so that two codes (or themes) of one name cannot exist, even when
@@ -346,7 +356,7 @@ def m009_unique_code_names(db: sqlite_utils.Database) -> None:
         add_notices(db, renamed)
 
 
-@migrations()
+@migration
 def m010_neutralise_stored_text(db: sqlite_utils.Database) -> None:
     """Text stored before names and texts were checked for terminal controls (a code name
     with ESC brought in by a merge, a role with an OSC sequence from front matter, a memo
@@ -391,7 +401,7 @@ def m010_neutralise_stored_text(db: sqlite_utils.Database) -> None:
                          f"written out visibly (as \\u001b and the like): {counts}"])
 
 
-@migrations()
+@migration
 def m011_unique_codings(db: sqlite_utils.Database) -> None:
     """One coding per coder, code and span: a unique index on ``codings(transcript_id,
     code_id, coder, start, end)``, so that two windows applying the same code to the same
@@ -435,7 +445,7 @@ def m011_unique_codings(db: sqlite_utils.Database) -> None:
                          "into the oldest; their memos were kept on it"])
 
 
-@migrations()
+@migration
 def m012_deny_list(db: sqlite_utils.Database) -> None:
     """``deny_list``: the team's own local names (neighbourhoods, schools, employers of the
     municipalities studied) that the anonymity audit always flags, each with the category it
@@ -472,7 +482,7 @@ def take_notices(db: sqlite_utils.Database) -> list[str]:
         return []
 
 
-SCHEMA_VERSION = len(migrations._migrations)
+SCHEMA_VERSION = len(KNOWN_MIGRATIONS)
 
 
 def schema_version(db: sqlite_utils.Database) -> int:
@@ -483,7 +493,7 @@ def schema_version(db: sqlite_utils.Database) -> int:
 def refuse_newer(db: sqlite_utils.Database, *, path: Path | None = None) -> list[str]:
     """The migrations applied to ``db``; a database written by a newer workbench (with
     migrations this one does not know) is refused."""
-    known = {m.name for m in migrations._migrations}
+    known = set(KNOWN_MIGRATIONS)
     applied = [m.name for m in migrations.applied(db)]
     unknown = [name for name in applied if name not in known]
     if unknown:

@@ -100,7 +100,7 @@ def parse_maps(items: list[str] | tuple[str, ...]) -> dict[str, str]:
 
 def open_other(project: Project, other: Path | str) -> tuple[sqlite_utils.Database, Path]:
     """Open OTHER (a project folder or its database) read-only and check its schema."""
-    from workbench.db.schema import migrations
+    from workbench.db.schema import KNOWN_MIGRATIONS, migrations
 
     path = Path(other).expanduser()
     if path.is_dir():
@@ -120,7 +120,7 @@ def open_other(project: Project, other: Path | str) -> tuple[sqlite_utils.Databa
     if not {"transcripts", "codes", "codings", "memos", "changes"} <= tables:
         db.close()
         raise WorkbenchError("not a workbench project database (tables missing)", path=path)
-    known = {m.name for m in migrations._migrations}
+    known = set(KNOWN_MIGRATIONS)
     unknown = [m.name for m in migrations.applied(db) if m.name not in known]
     if unknown:
         db.close()

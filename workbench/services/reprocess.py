@@ -15,8 +15,7 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
-from workbench.clock import now_iso
-from workbench.db.changes import ensure_coder
+from workbench.db.changes import log_only
 
 Progress = Callable[[int, int, str], None]
 CHUNK = 16  # transcripts segmented in one nlp.pipe call
@@ -107,11 +106,7 @@ def reprocess(
                 db.execute("update transcripts set sentence_count = ? where id = ?", [len(rows), tid])
     with db.atomic():
         _store_fingerprint(db, info.fingerprint)
-        ensure_coder(db, coder)
-        db.table("changes").insert({
-            "coder": coder, "at": now_iso(), "action": "reprocess", "undone": 2,
-            "summary": f"re-processed {total} transcript(s) with {info.fingerprint}",
-        })
+        log_only(db, coder, "reprocess", f"re-processed {total} transcript(s) with {info.fingerprint}")
     after = db.execute("select count(*) from sentences").fetchone()[0]
     if progress:
         progress(total, total, "done")

@@ -26,7 +26,7 @@ from pathlib import Path
 import sqlite_utils
 
 from workbench.clock import now_iso
-from workbench.db.changes import ensure_coder
+from workbench.db.changes import log_only
 from workbench.db.fingerprint import METADATA_COLUMNS, import_fingerprint, stored_fingerprint
 from workbench.errors import ConflictError, ImportFileError, NotFoundError, WorkbenchError
 from workbench.importers import SUFFIXES, read_transcript
@@ -256,7 +256,7 @@ def import_paths(
                     new_ids.add(built.id)
                 relabelled = [c for c in labels_service.apply_labels(db, new_ids=new_ids) if c.old]
                 what = "imported" if existing is None else f"replaced ({'; '.join(differences)})"
-                log_action(db, who, "import" if existing is None else "import.replace", f"{what} {built.id} from {path.name}")
+                log_only(db, who, "import" if existing is None else "import.replace", f"{what} {built.id} from {path.name}")
             results.append(
                 ImportResult(path, "replaced" if existing else "imported", built.id,
                              warnings=built.parsed.warnings, flagged_codings=flagged,
@@ -311,12 +311,6 @@ def pipeline_notice(db: sqlite_utils.Database) -> str | None:
 
 def _exists(db: sqlite_utils.Database, tid: str) -> bool:
     return db.execute("select 1 from transcripts where id = ?", [tid]).fetchone() is not None
-
-
-def log_action(db: sqlite_utils.Database, coder: str, action: str, summary: str) -> None:
-    """Record an action that is logged but not undoable (``undone = 2``)."""
-    ensure_coder(db, coder)
-    db.table("changes").insert({"coder": coder, "at": now_iso(), "action": action, "summary": summary, "undone": 2})
 
 
 def store_transcript(db, built: BuiltTranscript, sentences, coder: str, existing: dict | None) -> list[str]:

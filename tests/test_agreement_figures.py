@@ -251,9 +251,11 @@ def test_code_option_limits_to_a_code_or_a_theme(two_coders):
     db, code, _ = two_coders
     code("anna", "Online", 1)
     code("bram", "Online", 1)
-    one = figures.compute(db, ("anna", "bram"), code="online")
+    from workbench.services import agreement
+
+    one = agreement.compute(db, ("anna", "bram"), code="online")
     assert [c["code"] for c in one["codes"]] == ["Online"] and one["themes"] == []
-    theme = figures.compute(db, ("anna", "bram"), code="Werven")
+    theme = agreement.compute(db, ("anna", "bram"), code="Werven")
     assert [c["code"] for c in theme["codes"]] == ["Online", "Straat"]
     assert [t["theme"] for t in theme["themes"]] == ["Werven"]
 

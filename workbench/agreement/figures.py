@@ -177,13 +177,10 @@ def codebook_order(db: sqlite_utils.Database) -> tuple[list[dict], list[dict]]:
     return codes, themes
 
 
-def _select(db: sqlite_utils.Database, code: str | None) -> tuple[list[dict], list[dict]]:
+def _select(db: sqlite_utils.Database, row: dict | None) -> tuple[list[dict], list[dict]]:
     codes, themes = codebook_order(db)
-    if code is None:
+    if row is None:
         return codes, themes
-    from workbench.services import codebook
-
-    row = codebook.resolve(db, code)
     if row["kind"] == "code":
         return [c for c in codes if c["id"] == row["id"]], []
     return [c for c in codes if c["parent_id"] == row["id"]], [t for t in themes if t["id"] == row["id"]]
@@ -330,13 +327,14 @@ def compute(
     coders: str | Sequence[str] | None = None,
     unit: str = "sentence",
     overlap: float = 0.9,
-    code: str | None = None,
+    code: dict | None = None,
     *,
     include_interviewer: bool = False,
 ) -> dict:
     """Agreement between ``coders`` (default: the two with the most codings, not ``consensus``)
     on ``unit``s; ``overlap`` is the segment-matching threshold as a fraction (0.9 = 90%);
-    ``code`` limits the figures to one code, or to one theme and its codes. The units are the
+    ``code`` (a code's or theme's row, see :func:`workbench.services.agreement.compute` for a
+    name) limits the figures to one code, or to one theme and its codes. The units are the
     respondent's only unless ``include_interviewer``.
 
     Returns the JSON structure documented in ``docs/agreement.md``.

@@ -66,10 +66,10 @@ def agreement(project, coder, coders, unit, code, overlap, report_path, force, i
     sentences or turns (--include-interviewer counts the interviewer's too). Compare before and
     after reconciliation with --coders anna,bram and --coders anna,consensus.
     """
-    from workbench.agreement import figures
+    from workbench.services import agreement
 
-    result = figures.compute(project.db, coders, unit=unit, overlap=overlap / 100, code=code,
-                             include_interviewer=include_interviewer)
+    result = agreement.compute(project.db, coders, unit=unit, overlap=overlap / 100, code=code,
+                               include_interviewer=include_interviewer)
     if report_path is not None:
         from workbench.agreement import report
 

@@ -151,7 +151,8 @@ def restore_from(project, source: Path) -> Path:
         src.backup(project.db.conn)
     finally:
         src.close()
-    ensure_schema(project.db, path=project.db_path)
+    ensure_schema(project.db, path=project.db_path, before_migrating=lambda: backup_before(
+        project.db, project.db_path, reason="migration"))
     return before
 
 

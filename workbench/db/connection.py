@@ -322,5 +322,8 @@ def _open_database(path: Path, *, migrate: bool, check_later: bool) -> sqlite_ut
                                  "database first, which cannot be written; nothing was changed",
                                  path=path)
     elif migrate:
-        ensure_schema(db, path=Path(path))
+        from workbench.db.backup import backup_before
+
+        ensure_schema(db, path=Path(path),
+                      before_migrating=lambda: backup_before(db, Path(path), reason="migration"))
     return db

@@ -506,16 +506,17 @@ def refuse_newer(db: sqlite_utils.Database, *, path: Path | None = None) -> list
     return applied
 
 
-def ensure_schema(db: sqlite_utils.Database, *, path: Path | None = None) -> int:
+def ensure_schema(db: sqlite_utils.Database, *, path: Path | None = None,
+                  before_migrating: Callable[[], object] | None = None) -> int:
     """Apply pending migrations; refuse a database written by a newer workbench.
+    ``before_migrating`` runs first when an existing project is about to be migrated (the
+    caller's backup).
 
     Returns the number of migrations applied now.
     """
     applied = refuse_newer(db, path=path)
     pending = migrations.pending(db)
-    if pending and applied and path is not None:
-        from workbench.db.backup import backup_before
-
-        backup_before(db, path, reason="migration")
+    if pending and applied and before_migrating is not None:
+        before_migrating()
     migrations.apply(db)
     return len(pending)

@@ -493,7 +493,7 @@ def split(
     Only ``coder``'s own codings may be listed, unless ``any_coder`` (a split is a coding
     decision; another coder's codings stay theirs). Returns the new code's row with
     ``codings_by_coder`` (coder -> codings moved)."""
-    from workbench.services.coding import get_coding
+    from workbench.services.refs import get_coding
 
     row = resolve(db, ref, "code")
     new_name = validate_name(new_name, what="code name")

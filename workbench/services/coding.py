@@ -19,6 +19,7 @@ from workbench.clock import now_iso
 from workbench.db.changes import record
 from workbench.errors import NotFoundError, WorkbenchError
 from workbench.services import codebook
+from workbench.services.refs import get_coding
 from workbench.services.transcripts import resolve_transcript
 
 
@@ -285,20 +286,6 @@ def shorten(text: str, limit: int = 40) -> str:
 
 def _short(text: str, start: int, end: int) -> str:
     return shorten(text[start:end])
-
-
-def get_coding(db: sqlite_utils.Database, coding_id: str) -> dict:
-    rows = list(db.query("select * from codings where id = ?", [coding_id]))
-    if not rows:
-        prefix = coding_id.strip()
-        rows = list(db.query(  # a prefix, compared as text (no LIKE: '_' and '%' are no wildcards)
-            "select * from codings where substr(id, 1, ?) = ?", [len(prefix), prefix]
-        )) if len(prefix) >= 4 else []
-        if len(rows) > 1:
-            raise WorkbenchError(f"coding id '{coding_id}' is ambiguous; give more characters")
-    if not rows:
-        raise NotFoundError(f"no coding '{coding_id}' (see 'workbench codings')")
-    return rows[0]
 
 
 def remove_coding(db: sqlite_utils.Database, coder: str, coding_id: str) -> dict:

@@ -166,7 +166,7 @@ def _intersect(spans: Iterable[tuple[int, int]], limits: list[tuple[int, int]] |
 
 
 def _get_codings(db: sqlite_utils.Database, ids: Sequence[str]) -> list[dict]:
-    from workbench.services.coding import get_coding
+    from workbench.services.refs import get_coding
 
     return [get_coding(db, cid) for cid in ids]
 
@@ -379,7 +379,7 @@ def _find(db: sqlite_utils.Database, ref: str) -> list[dict]:
         return [get_quote(db, ref)]
     except NotFoundError:
         pass
-    from workbench.services.coding import get_coding
+    from workbench.services.refs import get_coding
 
     try:
         coding = get_coding(db, ref)

@@ -208,12 +208,12 @@ class AgreementScreen(Screen):
 
     @work(thread=True, exclusive=True, group="agreement", exit_on_error=False)
     def _compute(self, coders: tuple[str, ...] | None, unit: str, overlap: float) -> None:
-        from workbench.agreement import figures
         from workbench.errors import WorkbenchError
+        from workbench.services import agreement
 
         try:
-            result = figures.compute(self.app.project.db, coders=list(coders) if coders else None,  # type: ignore[attr-defined]
-                                     unit=unit, overlap=overlap)
+            result = agreement.compute(self.app.project.db, coders=list(coders) if coders else None,  # type: ignore[attr-defined]
+                                       unit=unit, overlap=overlap)
         except WorkbenchError as exc:
             self.app.call_from_thread(self._problem, str(exc))
             return

@@ -31,9 +31,9 @@ def key_text(keys: str) -> str:
     return " / ".join(parts)
 
 
-def binding_rows() -> list[tuple[str, str, str]]:
-    """(section, keys, what) for every documented binding, app first."""
-    from workbench.tui.app import WorkbenchApp
+def binding_rows(app_class: type) -> list[tuple[str, str, str]]:
+    """(section, keys, what) for every documented binding, ``app_class``'s (the running app's)
+    first."""
     from workbench.tui.screens.agreement import AgreementScreen, DisagreementsScreen
     from workbench.tui.screens.audit import AuditScreen
     from workbench.tui.screens.export import ExportScreen
@@ -49,7 +49,7 @@ def binding_rows() -> list[tuple[str, str, str]]:
     from workbench.tui.widgets.transcript_view import TranscriptView
 
     sections = [
-        ("Everywhere", WorkbenchApp),
+        ("Everywhere", app_class),
         ("Transcripts", TranscriptsScreen),
         ("Reader", TranscriptView),
         ("Reader: coding", ReaderScreen),
@@ -68,13 +68,13 @@ def binding_rows() -> list[tuple[str, str, str]]:
     rows = [("Everywhere", "Ctrl+P", "Command palette (every action by name)")]
     for section, cls in sections:
         for b in cls.BINDINGS:
-            if cls is not WorkbenchApp and (b.id or "").startswith("app."):
+            if cls is not app_class and (b.id or "").startswith("app."):
                 continue  # an app key shown again on a screen: listed once, under Everywhere
             if isinstance(b, Binding) and b.description:
                 what = b.description
                 area = (b.id or "").removeprefix("app.area.")
-                if area != (b.id or "") and area in WorkbenchApp.AREAS:
-                    what = WorkbenchApp.AREAS[area][0]
+                if area != (b.id or "") and area in app_class.AREAS:
+                    what = app_class.AREAS[area][0]
                 rows.append((section, key_text(b.key), what))
     rows.append(("Code picker", "type", "Filter codes (fuzzy); recent codes come first"))
     rows.append(("Code picker", "Enter", "Apply the highlighted code, or create the typed one"))
@@ -99,7 +99,7 @@ class HelpScreen(ModalScreen[None]):
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
         table.add_columns("Where", "Keys", "Does")
-        table.add_rows(binding_rows())
+        table.add_rows(binding_rows(type(self.app)))
         table.focus()
 
     def action_dismiss(self) -> None:  # type: ignore[override]

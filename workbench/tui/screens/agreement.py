@@ -15,10 +15,10 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, OptionList
 from textual.widgets.option_list import Option
 
+from workbench.tui.screens.base import WorkbenchScreen
 from workbench.tui.screens.dialogs import ChoiceScreen, PromptScreen
 from workbench.tui.widgets.plain import Static
 
@@ -164,7 +164,7 @@ def agreement_rows(result: dict, name_width: int = NAME_WIDTH,
     return rows
 
 
-class AgreementScreen(Screen):
+class AgreementScreen(WorkbenchScreen):
     """The agreement figures for two (or more) coders; Enter lists the disagreements."""
 
     BINDINGS = [
@@ -212,7 +212,7 @@ class AgreementScreen(Screen):
         from workbench.services import agreement
 
         try:
-            result = agreement.compute(self.app.project.db, coders=list(coders) if coders else None,  # type: ignore[attr-defined]
+            result = agreement.compute(self.wb.project.db, coders=list(coders) if coders else None,
                                        unit=unit, overlap=overlap)
         except WorkbenchError as exc:
             self.app.call_from_thread(self._problem, str(exc))
@@ -321,14 +321,14 @@ class AgreementScreen(Screen):
             code_id = rest.split(":")[0]
         else:
             return
-        self.app.open_disagreements(tuple(self.result["coders"]), self.unit, code_id)  # type: ignore[attr-defined]
+        self.app.open_disagreements(tuple(self.result["coders"]), self.unit, code_id)
 
     def action_choose_coders(self) -> None:
         from itertools import combinations
 
         from workbench.agreement.units import coders_by_codings
 
-        names = [c for c, _n in coders_by_codings(self.app.project.db, include_consensus=True)]  # type: ignore[attr-defined]
+        names = [c for c, _n in coders_by_codings(self.wb.project.db, include_consensus=True)]
         if len(names) < 2:
             self.notify("agreement needs two coders with codings", severity="warning")
             return
@@ -385,7 +385,7 @@ def _unit_of(row: dict) -> tuple[str, int, int]:
     return row["transcript"], row["start"], row["end"]
 
 
-class DisagreementsScreen(Screen):
+class DisagreementsScreen(WorkbenchScreen):
     """The units where the coders differ; decide each with one key."""
 
     BINDINGS = [
@@ -428,7 +428,7 @@ class DisagreementsScreen(Screen):
     def load(self) -> None:
         from workbench.services import codebook, disagreements, reconcile
 
-        db = self.app.project.db  # type: ignore[attr-defined]
+        db = self.wb.project.db
         rows = disagreements.list(db, list(self.coders), self.unit, self.code_id)
         consensus = [reconcile.consensus_codes(db, r["transcript"], r["start"], r["end"])
                      for r in rows]
@@ -507,7 +507,7 @@ class DisagreementsScreen(Screen):
         if i is None:
             return
         r = self.rows[i]
-        self.app.open_transcript(r["transcript"], offset=r["start"], end=r["end"],  # type: ignore[attr-defined]
+        self.wb.open_transcript(r["transcript"], offset=r["start"], end=r["end"],
                                  compare=self.coders[:2])
 
     def action_decide(self, decision: str) -> None:
@@ -516,9 +516,9 @@ class DisagreementsScreen(Screen):
         i = self.current()
         if i is None:
             return
-        app = self.app
-        with app.guard():  # type: ignore[attr-defined]
-            out = reconcile.decide(app.project.db, app.coder, self.rows[i], decision,  # type: ignore[attr-defined]
+        app = self.wb
+        with app.guard():
+            out = reconcile.decide(app.project.db, app.coder, self.rows[i], decision,
                                    coders=list(self.coders), code=self.code_id, unit=self.unit)
             self.decided[i] = out["decision"]
             self.consensus[i] = out["consensus"]
@@ -529,21 +529,21 @@ class DisagreementsScreen(Screen):
                         if not self.consensus[j] and j not in self.decided), None)
             if nxt is not None:
                 options.highlighted = nxt
-            app.data_changed(local=self)  # type: ignore[attr-defined]
+            app.data_changed(local=self)
             self.notify(f"{out['decision']}: consensus now {', '.join(out['consensus']) or '—'}"
                         " (u to undo)")
 
     def action_seed(self) -> None:
         from workbench.services import reconcile
 
-        app = self.app
-        with app.guard():  # type: ignore[attr-defined]
-            n = reconcile.seed_agreed(app.project.db, app.coder, coders=list(self.coders),  # type: ignore[attr-defined]
+        app = self.wb
+        with app.guard():
+            n = reconcile.seed_agreed(app.project.db, app.coder, coders=list(self.coders),
                                       unit=self.unit, code=self.code_id)
             self.notify(f"consensus: {n} agreed coding(s) copied" if n
                         else "consensus already has everything the coders agree on")
             if n:
-                app.data_changed(local=self)  # type: ignore[attr-defined]
+                app.data_changed(local=self)
 
     def refresh_data(self) -> None:
         self.decided.clear()

@@ -19,10 +19,10 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, ProgressBar
 
 from workbench.audit.categories import label as category_label
+from workbench.tui.screens.base import WorkbenchScreen
 from workbench.tui.screens.dialogs import PromptScreen
 from workbench.tui.widgets.plain import Static
 
@@ -63,7 +63,7 @@ def when_text(iso: str | None) -> str:
         return iso
 
 
-class AuditScreen(Screen):
+class AuditScreen(WorkbenchScreen):
     """Open anonymity flags; dismiss or replace each; run the audit in the background."""
 
     #: Run the audit with deduce (tests switch this off: deduce's tables take minutes to build).
@@ -109,7 +109,7 @@ class AuditScreen(Screen):
     def load(self) -> None:
         from workbench.services.audit import last_run, list_flags
 
-        db = self.app.project.db  # type: ignore[attr-defined]
+        db = self.wb.project.db
         flags = list_flags(db, width=CONTEXT_CHARS)  # cut to the screen in _show
         decided = db.execute("select count(*) from audit_flags where decision != 'open'"
                              ).fetchone()[0]
@@ -153,9 +153,9 @@ class AuditScreen(Screen):
         flag = self.current()
         if flag is None:
             return
-        app = self.app
-        with app.guard():  # type: ignore[attr-defined]
-            audit.decide(app.project.db, app.coder, flag["id"], "dismiss")  # type: ignore[attr-defined]
+        app = self.wb
+        with app.guard():
+            audit.decide(app.project.db, app.coder, flag["id"], "dismiss")
             self.notify(f"dismissed: “{flag['text']}” may stay (u to undo)")
             self._changed()
 
@@ -179,9 +179,9 @@ class AuditScreen(Screen):
         from workbench.errors import WorkbenchError
         from workbench.services import audit
 
-        app = self.app
+        app = self.wb
         try:
-            row = audit.replace(app.project.db, app.coder, flag_id, placeholder)  # type: ignore[attr-defined]
+            row = audit.replace(app.project.db, app.coder, flag_id, placeholder)
         except WorkbenchError as exc:
             app.call_from_thread(self.notify, str(exc), title="Not done", severity="error",
                                  timeout=8)
@@ -194,12 +194,12 @@ class AuditScreen(Screen):
 
     def _changed(self) -> None:
         self.load()
-        self.app.data_changed(local=self)  # type: ignore[attr-defined]
+        self.wb.data_changed(local=self)
 
     def action_open(self) -> None:
         flag = self.current()
         if flag is not None:
-            self.app.open_transcript(flag["transcript_id"], offset=flag["start"],  # type: ignore[attr-defined]
+            self.wb.open_transcript(flag["transcript_id"], offset=flag["start"],
                                      end=flag["end"])
 
     @on(DataTable.RowSelected, "#audit-table")
@@ -229,12 +229,12 @@ class AuditScreen(Screen):
         from workbench.errors import WorkbenchError
         from workbench.services.audit import run_audit
 
-        app = self.app
+        app = self.wb
         try:
             if use_deduce:
                 self._wait_for_deduce()
             summary = run_audit(
-                app.project,  # type: ignore[attr-defined]
+                app.project,
                 progress=lambda n, total, message: app.call_from_thread(
                     self._progress, message, n, total),
                 use_deduce=use_deduce,
@@ -251,7 +251,7 @@ class AuditScreen(Screen):
 
         if deduce_engine.is_ready():
             return
-        app = self.app
+        app = self.wb
         started = time.monotonic()
 
         def report(message: str, fraction: float | None) -> None:

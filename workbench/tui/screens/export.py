@@ -15,10 +15,11 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen, Screen
+from textual.screen import ModalScreen
 from textual.widgets import Footer, Header, Markdown, OptionList, SelectionList
 from textual.widgets.option_list import Option
 
+from workbench.tui.screens.base import WorkbenchScreen
 from workbench.tui.screens.dialogs import ChoiceScreen
 from workbench.tui.widgets.plain import Label, Static
 
@@ -67,7 +68,7 @@ class FlaggedQuotesScreen(ModalScreen[dict | None]):
         self.dismiss(None)
 
 
-class ExportScreen(Screen):
+class ExportScreen(WorkbenchScreen):
     """Survey themes on the left (Space to select; none selected: all), the preview right."""
 
     BINDINGS = [
@@ -120,7 +121,7 @@ class ExportScreen(Screen):
         """The survey themes and figures files as (exists, mtime, size): a change reloads."""
         from workbench.services import survey
 
-        root = self.app.project.root  # type: ignore[attr-defined]
+        root = self.wb.project.root
         out = []
         for path in (survey.themes_path(root), root / "codebooks" / survey.FIGURES_FILE):
             try:
@@ -144,7 +145,7 @@ class ExportScreen(Screen):
         from workbench.errors import WorkbenchError
         from workbench.services import survey
 
-        project = self.app.project  # type: ignore[attr-defined]
+        project = self.wb.project
         by_codebook = not survey.has_themes_file(project)
         try:
             if by_codebook:
@@ -188,21 +189,21 @@ class ExportScreen(Screen):
     def action_survey_from_codebook(self) -> None:
         from workbench.services import survey
 
-        app = self.app
-        with app.guard():  # type: ignore[attr-defined]
-            path, n = survey.init_from_codebook(app.project, app.coder)  # type: ignore[attr-defined]
+        app = self.wb
+        with app.guard():
+            path, n = survey.init_from_codebook(app.project, app.coder)
             self.notify(f"wrote {path.name}: {n} survey theme(s) from the codebook's themes, "
                         "each linked", title="Survey themes")
-            app.data_changed(local=self)  # type: ignore[attr-defined]
+            app.data_changed(local=self)
             self._file_state = self._survey_files_state()
             self.load_themes()
 
     def action_survey_template(self) -> None:
         from workbench.services import survey
 
-        app = self.app
-        with app.guard():  # type: ignore[attr-defined]
-            path = survey.init_template(app.project.root)  # type: ignore[attr-defined]
+        app = self.wb
+        with app.guard():
+            path = survey.init_template(app.project.root)
             self.notify(f"wrote {path}: replace the example themes with the report's, then link "
                         "codes here (L)", title="Survey themes", timeout=10)
             self._file_state = self._survey_files_state()
@@ -216,8 +217,8 @@ class ExportScreen(Screen):
             self.notify("make the survey themes first (S from the codebook, I the template)",
                         severity="warning")
             return
-        app = self.app
-        rows = list_codebook(app.project.db)  # type: ignore[attr-defined]
+        app = self.wb
+        rows = list_codebook(app.project.db)
         codes = [(r["id"], ("  " * r["depth"]) + ("▸ " if r["kind"] == "theme" else "■ ") + r["name"])
                  for r in rows]
 
@@ -232,11 +233,11 @@ class ExportScreen(Screen):
                     return
                 from workbench.services import survey
 
-                with app.guard():  # type: ignore[attr-defined]
-                    result = survey.link(app.project.db, app.coder, code_id, sid, themes=self.themes)  # type: ignore[attr-defined]
+                with app.guard():
+                    result = survey.link(app.project.db, app.coder, code_id, sid, themes=self.themes)
                     said = "linked" if result.done else "already linked"
                     self.notify(f"{said}: “{name}” → {sid}", title="Survey themes")
-                    app.data_changed(local=self)  # type: ignore[attr-defined]
+                    app.data_changed(local=self)
                     self.preview()
 
             app.push_screen(ChoiceScreen(f"Link “{name}” to which survey theme?", choices), survey_chosen)
@@ -267,7 +268,7 @@ class ExportScreen(Screen):
         from workbench import exports
         from workbench.errors import WorkbenchError
 
-        db = self.app.project.db  # type: ignore[attr-defined]
+        db = self.wb.project.db
         try:
             markdown = exports.preview_chapter(db, ids or None)
             flagged = len(exports.chapter_problems(db, ids or None))
@@ -320,7 +321,7 @@ class ExportScreen(Screen):
         from workbench import exports
         from workbench.errors import ConflictError, WorkbenchError
 
-        project = self.app.project  # type: ignore[attr-defined]
+        project = self.wb.project
         try:
             if what == "chapter":
                 paths = [exports.write_chapter(project, ids or None, fmt=fmt, force=force)]
@@ -342,7 +343,7 @@ class ExportScreen(Screen):
 
     def _written(self, paths: list) -> None:
         self.written.extend(paths)
-        root = self.app.project.root  # type: ignore[attr-defined]
+        root = self.wb.project.root
         names = ", ".join(str(p.relative_to(root)) if p.is_relative_to(root) else str(p)
                           for p in paths)
         self.notify(f"written: {names}", title="Export", timeout=10)
@@ -357,7 +358,7 @@ class ExportScreen(Screen):
 
         def opened(target: dict | None) -> None:
             if target:
-                self.app.open_transcript(target["transcript_id"], offset=target["start"],  # type: ignore[attr-defined]
+                self.wb.open_transcript(target["transcript_id"], offset=target["start"],
                                          end=target["end"])
 
         self.app.push_screen(FlaggedQuotesScreen(items), opened)

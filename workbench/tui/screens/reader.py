@@ -14,10 +14,10 @@ from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.screen import Screen
 from textual.widgets import Footer, Header
 
 from workbench.errors import NotFoundError
+from workbench.tui.screens.base import WorkbenchScreen
 from workbench.tui.screens.dialogs import ChoiceScreen, CodePicker, PromptScreen
 from workbench.tui.widgets.codebook_panel import CodebookPanel
 from workbench.tui.widgets.memo_panel import MemoPanel
@@ -39,7 +39,7 @@ def sentence_text(number: int, total: int, turn: int) -> str:
     return f"s{number} of {total} · turn {turn}"
 
 
-class ReaderScreen(Screen):
+class ReaderScreen(WorkbenchScreen):
     """Read and code one transcript."""
 
     BINDINGS = [
@@ -97,11 +97,11 @@ class ReaderScreen(Screen):
     def own_coder(self) -> str:
         """Whose codings are the main (tinted) layer: the app's coder unless comparing two
         other coders."""
-        return self.primary_coder or self.app.coder  # type: ignore[attr-defined]
+        return self.primary_coder or self.wb.coder
 
     @property
     def read_only(self) -> bool:
-        return self.own_coder != self.app.coder  # type: ignore[attr-defined]
+        return self.own_coder != self.wb.coder
 
     def _coders(self) -> list[str]:
         return [self.own_coder] + ([self.other_coder] if self.other_coder else [])
@@ -116,7 +116,7 @@ class ReaderScreen(Screen):
         from workbench.services.transcripts import get_sentences, get_turns, resolve_transcript
         from workbench.services.views import transcript_codings
 
-        db = self.app.project.db  # type: ignore[attr-defined]
+        db = self.wb.project.db
         t = resolve_transcript(db, self.transcript_id)
         turns = get_turns(db, t["id"])
         sentences = get_sentences(db, t["id"])
@@ -148,7 +148,7 @@ class ReaderScreen(Screen):
         """Re-read the open anonymity flags of this transcript (after a decision)."""
         if not self.transcript:
             return
-        flags = self._read_flags(self.app.project.db, self.transcript["id"])  # type: ignore[attr-defined]
+        flags = self._read_flags(self.wb.project.db, self.transcript["id"])
         self.app.call_from_thread(self.view.set_flags, flags)
 
     def _split(self, codings: list[dict]) -> tuple[list[Span], list[Span]]:
@@ -163,7 +163,7 @@ class ReaderScreen(Screen):
 
         if not self.transcript:
             return
-        rows = transcript_codings(self.app.project.db, self.transcript["id"], self._coders())  # type: ignore[attr-defined]
+        rows = transcript_codings(self.wb.project.db, self.transcript["id"], self._coders())
         own, other = self._split(rows)
         self.view.set_codings(own, other)
         self._status()
@@ -173,7 +173,7 @@ class ReaderScreen(Screen):
         anonymity replacement, a re-import), else only the codings and flags."""
         if not self.transcript:
             return
-        row = self.app.project.db.execute(  # type: ignore[attr-defined]
+        row = self.wb.project.db.execute(
             "select content_hash from transcripts where id = ?", [self.transcript["id"]]
         ).fetchone()
         if row is not None and row[0] != self.transcript.get("content_hash"):
@@ -250,7 +250,7 @@ class ReaderScreen(Screen):
         if span is None:
             self.notify("nothing to code here", severity="warning")
             return
-        turns = interviewer_turns(self.app.project.db, self.transcript["id"], *span)  # type: ignore[attr-defined]
+        turns = interviewer_turns(self.wb.project.db, self.transcript["id"], *span)
         if turns and span != self.interviewer_ok:
             which = ", ".join(str(t) for t in turns)
 
@@ -271,16 +271,16 @@ class ReaderScreen(Screen):
         from workbench.services.codebook import list_codebook
         from workbench.services.views import recent_code_ids
 
-        db = self.app.project.db  # type: ignore[attr-defined]
+        db = self.wb.project.db
         codes = [r for r in self.query_one(CodebookPanel).rows if r["kind"] == "code"] or [
             r for r in list_codebook(db) if r["kind"] == "code"
         ]
-        recent = recent_code_ids(db, self.app.coder)  # type: ignore[attr-defined]
+        recent = recent_code_ids(db, self.wb.coder)
 
         def similar(name: str):
             from workbench.services.neardup import similar as near
 
-            return near(self.app.project.db, name, "code")  # type: ignore[attr-defined]
+            return near(self.wb.project.db, name, "code")
 
         def chosen(answer: dict | None) -> None:
             if answer:
@@ -292,7 +292,7 @@ class ReaderScreen(Screen):
             """Run by the picker in a thread worker: (code suggestions, in-vivo names)."""
             from workbench.services.suggest import suggest_codes, suggest_names
 
-            thread_db = self.app.project.db
+            thread_db = self.wb.project.db
             return (suggest_codes(thread_db, tid, *span), suggest_names(thread_db, tid, *span))
 
         self.app.push_screen(CodePicker(codes, recent, similar, suggest=suggestions), chosen)
@@ -325,7 +325,7 @@ class ReaderScreen(Screen):
         from workbench.analysis.passage import PassageError
         from workbench.services.coding import find_quote
 
-        db = self.app.project.db  # type: ignore[attr-defined]
+        db = self.wb.project.db
         try:
             found = find_quote(db, self.transcript["id"], quote, include_interviewer=include_interviewer)
         except PassageError as exc:
@@ -377,11 +377,11 @@ class ReaderScreen(Screen):
         warnings."""
         from workbench.services import coding
 
-        app = self.app
-        db = app.project.db  # type: ignore[attr-defined]
-        with app.guard():  # type: ignore[attr-defined]
+        app = self.wb
+        db = app.project.db
+        with app.guard():
             before = {c.id for c in self.view.own}
-            done = coding.code_span(db, app.coder, self.transcript["id"],  # type: ignore[attr-defined]
+            done = coding.code_span(db, app.coder, self.transcript["id"],
                                     answer.get("new") or answer["code_id"], *span,
                                     create="new" in answer)
             code, row = done.code, done.coding
@@ -397,7 +397,7 @@ class ReaderScreen(Screen):
                 self.notify(f"already coded “{code['name']}” here: nothing changed",
                             severity="warning")
                 return
-            app.data_changed(local=self)  # type: ignore[attr-defined]
+            app.data_changed(local=self)
             self.notify(f"coded “{code['name']}” ({row['end'] - row['start']} characters)")
 
     def _pick_coding(self, title: str, then) -> None:
@@ -429,10 +429,10 @@ class ReaderScreen(Screen):
 
         def remove(coding_id: str) -> None:
             try:
-                with self.app.guard(let_through=(NotFoundError,)):  # type: ignore[attr-defined]
-                    remove_coding(self.app.project.db, self.app.coder, coding_id)  # type: ignore[attr-defined]
+                with self.wb.guard(let_through=(NotFoundError,)):
+                    remove_coding(self.wb.project.db, self.wb.coder, coding_id)
                     self.reload_codings()
-                    self.app.data_changed(local=self)  # type: ignore[attr-defined]
+                    self.wb.data_changed(local=self)
                     self.notify("coding removed (u to undo)")
             except NotFoundError:
                 self._gone_meanwhile()
@@ -450,8 +450,8 @@ class ReaderScreen(Screen):
                 if memo is None:
                     return
                 try:
-                    with self.app.guard(let_through=(NotFoundError, StaleError)):  # type: ignore[attr-defined]
-                        set_memo(self.app.project.db, self.app.coder, coding_id, memo,  # type: ignore[attr-defined]
+                    with self.wb.guard(let_through=(NotFoundError, StaleError)):
+                        set_memo(self.wb.project.db, self.wb.coder, coding_id, memo,
                                  seen=current or "")
                         self.reload_codings()
                         self.notify("memo saved" if memo.strip() else "memo cleared")
@@ -474,7 +474,7 @@ class ReaderScreen(Screen):
             self.primary_coder = None
             self.set_other(None)
             return
-        others = [c for c in coders(self.app.project.db) if c != self.app.coder]  # type: ignore[attr-defined]
+        others = [c for c in coders(self.wb.project.db) if c != self.wb.coder]
         if not others:
             self.notify("no other coder has coded in this project yet", severity="warning")
         elif len(others) == 1:
@@ -496,7 +496,7 @@ class ReaderScreen(Screen):
         """Show two coders' codings: yours and the other's when you are one of them, else the
         first's (tinted) and the second's (underlined), read-only."""
         a, b = pair
-        me = self.app.coder  # type: ignore[attr-defined]
+        me = self.wb.coder
         self.primary_coder = None if me in pair else a
         other = (b if me == a else a) if me in pair else b
         self.other_coder = other
@@ -511,7 +511,7 @@ class ReaderScreen(Screen):
 
     @on(CodebookPanel.Chosen)
     def _code_chosen(self, event: CodebookPanel.Chosen) -> None:
-        self.app.open_review(event.row["id"])  # type: ignore[attr-defined]
+        self.wb.open_review(event.row["id"])
 
     # -- notes (transcript memo) --------------------------------------------------------------
     def action_notes(self) -> None:
@@ -527,11 +527,11 @@ class ReaderScreen(Screen):
     def _load_notes(self) -> None:
         from workbench.services.memos import list_memos
 
-        memos = list_memos(self.app.project.db, "transcript", self.transcript["id"])  # type: ignore[attr-defined]
+        memos = list_memos(self.wb.project.db, "transcript", self.transcript["id"])
         self.app.call_from_thread(self._show_notes, memos)
 
     def _show_notes(self, memos: list[dict]) -> None:
-        me = self.app.coder  # type: ignore[attr-defined]
+        me = self.wb.coder
         own = next((m for m in memos if m["coder"] == me), None)
         others = [m for m in memos if m is not own]
         panel = self.query_one(MemoPanel)
@@ -545,22 +545,22 @@ class ReaderScreen(Screen):
         from workbench.services import memos
 
         panel = self.query_one(MemoPanel)
-        app = self.app
-        db = app.project.db  # type: ignore[attr-defined]
-        with app.guard():  # type: ignore[attr-defined]
+        app = self.wb
+        db = app.project.db
+        with app.guard():
             if panel.memo_id and not text.strip():
-                memos.delete(db, app.coder, panel.memo_id)  # type: ignore[attr-defined]
+                memos.delete(db, app.coder, panel.memo_id)
                 panel.saved(None, "")
                 self.notify("notes deleted (u to undo)")
             elif panel.memo_id:
-                memos.edit(db, app.coder, panel.memo_id, text)  # type: ignore[attr-defined]
+                memos.edit(db, app.coder, panel.memo_id, text)
                 panel.saved(panel.memo_id, text)
                 self.notify("notes saved")
             elif text.strip():
-                row = memos.add(db, app.coder, "transcript", self.transcript["id"], text)  # type: ignore[attr-defined]
+                row = memos.add(db, app.coder, "transcript", self.transcript["id"], text)
                 panel.saved(row["id"], text)
                 self.notify("notes saved")
-            app.data_changed(local=self)  # type: ignore[attr-defined]
+            app.data_changed(local=self)
             return True
         return False
 

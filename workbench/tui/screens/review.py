@@ -13,10 +13,10 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Tree
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
+from workbench.tui.screens.base import WorkbenchScreen
 from workbench.tui.widgets.codebook_panel import CodebookPanel
 from workbench.tui.widgets.plain import Static
 
@@ -32,7 +32,7 @@ def hanging(mark: Text, body: Text) -> Table:
     return grid
 
 
-class ReviewScreen(Screen):
+class ReviewScreen(WorkbenchScreen):
     """Pick a theme or code; review, open and star its extracts."""
 
     BINDINGS = [
@@ -94,7 +94,7 @@ class ReviewScreen(Screen):
         from workbench.services.coding import list_codings
         from workbench.services.views import coverage, starred_coding_ids
 
-        db = self.app.project.db  # type: ignore[attr-defined]
+        db = self.wb.project.db
         coder = getattr(self.app, "view_coder", None)
         row = resolve(db, code_id)
         if row["kind"] == "theme":
@@ -141,7 +141,7 @@ class ReviewScreen(Screen):
             body = Text()
             body.append(f"[{r['code']}] ", style="dim")
             body.append(f"“{text}”")
-            if r["coder"] != self.app.coder:  # type: ignore[attr-defined]
+            if r["coder"] != self.wb.coder:
                 body.append(f"  ({r['coder']})", style="dim italic")
             star = Text("★ " if r["id"] in self.starred else "  ", style="bold yellow")
             extracts.add_option(Option(hanging(star, body), id=r["id"]))
@@ -175,7 +175,7 @@ class ReviewScreen(Screen):
         row = self._current()
         if row is None:
             return
-        self.app.open_transcript(row["transcript_id"], offset=row["start"], end=row["end"])  # type: ignore[attr-defined]
+        self.wb.open_transcript(row["transcript_id"], offset=row["start"], end=row["end"])
 
     def action_star(self) -> None:
         from workbench.services.views import star, unstar
@@ -184,14 +184,14 @@ class ReviewScreen(Screen):
         if row is None:
             self.notify("highlight an extract first (Tab to the list)", severity="warning")
             return
-        app = self.app
-        with app.guard():  # type: ignore[attr-defined]
+        app = self.wb
+        with app.guard():
             if row["id"] in self.starred:
-                unstar(app.project.db, app.coder, row["id"])  # type: ignore[attr-defined]
+                unstar(app.project.db, app.coder, row["id"])
                 self.starred.discard(row["id"])
                 self.notify("quote unstarred")
             else:
-                quote = star(app.project.db, app.coder, row["id"])  # type: ignore[attr-defined]
+                quote = star(app.project.db, app.coder, row["id"])
                 self.starred.add(row["id"])
                 text = " ".join((quote.get("text") or "").split())
                 if len(text) > 80:
@@ -199,14 +199,14 @@ class ReviewScreen(Screen):
                 self.notify(f"starred as a quote: “{text}” ({row['label']})")
                 from workbench.services.quotes import describe_open_flags, open_flags
 
-                flags = open_flags(app.project.db, quote)  # type: ignore[attr-defined]
+                flags = open_flags(app.project.db, quote)
                 if flags:
                     self.notify(f"it shows words with an open anonymity flag: "
                                 f"{describe_open_flags(flags)}; exports refuse it until the "
                                 "flag is decided (7: audit) or the words are left out with […]",
                                 title="Anonymity", severity="warning", timeout=12)
             self._fill()
-            app.data_changed(local=self)  # type: ignore[attr-defined]
+            app.data_changed(local=self)
 
     def refresh_data(self) -> None:
         if self.code_id and not self._still_there(self.code_id):
@@ -219,7 +219,7 @@ class ReviewScreen(Screen):
             self.load_extracts(self.code_id)
 
     def _still_there(self, code_id: str) -> bool:
-        db = self.app.project.db  # type: ignore[attr-defined]
+        db = self.wb.project.db
         return db.execute("select 1 from codes where id = ?", [code_id]).fetchone() is not None
 
     def on_screen_resume(self) -> None:

@@ -12,10 +12,10 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header
 
 from workbench.tui.area_keys import AREA_BINDINGS
+from workbench.tui.screens.base import WorkbenchScreen
 from workbench.tui.widgets.codebook_panel import CodebookPanel
 from workbench.tui.widgets.plain import Static
 
@@ -42,7 +42,7 @@ def progress_cell(share: float | None) -> str:
 FIXED_COLUMNS = 2
 
 
-class TranscriptsScreen(Screen):
+class TranscriptsScreen(WorkbenchScreen):
     """Transcripts (left) and the codebook (right)."""
 
     BINDINGS = [
@@ -74,9 +74,9 @@ class TranscriptsScreen(Screen):
         from workbench.services.transcripts import list_transcripts
         from workbench.services.views import coders
 
-        db = self.app.project.db  # type: ignore[attr-defined]
+        db = self.wb.project.db
         rows = list_transcripts(db)
-        me = self.app.coder  # type: ignore[attr-defined]
+        me = self.wb.coder
         others = [c for c in coders(db) if c != me]
         self.coder_columns = [me, *others]
         table = self.query_one(DataTable)
@@ -140,7 +140,7 @@ class TranscriptsScreen(Screen):
     def load_progress(self) -> None:
         from workbench.services.views import coding_progress
 
-        progress = coding_progress(self.app.project.db, self.coder_columns)  # type: ignore[attr-defined]
+        progress = coding_progress(self.wb.project.db, self.coder_columns)
         self.app.call_from_thread(self._show_progress, progress)
 
     def _show_progress(self, progress: dict[str, dict[str, float]]) -> None:
@@ -189,8 +189,8 @@ class TranscriptsScreen(Screen):
         table = self.query_one(DataTable)
         if not self.row_ids:
             return
-        self.app.open_transcript(self.row_ids[table.cursor_row])  # type: ignore[attr-defined]
+        self.wb.open_transcript(self.row_ids[table.cursor_row])
 
     @on(CodebookPanel.Chosen)
     def _code_chosen(self, event: CodebookPanel.Chosen) -> None:
-        self.app.open_review(event.row["id"])  # type: ignore[attr-defined]
+        self.wb.open_review(event.row["id"])

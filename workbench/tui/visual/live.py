@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import sqlite3
 
-from textual.screen import Screen
+from workbench.tui.screens.base import WorkbenchScreen
 
 POLL_SECONDS = 1.5
 
 
-class LiveScreen(Screen):
+class LiveScreen(WorkbenchScreen):
     """Subclasses implement :meth:`reload`; everything else decides when to call it.
 
     Textual dispatches ``on_mount`` to every class in the MRO (subclass first), so a subclass's

@@ -211,7 +211,7 @@ class MapScreen(LiveScreen):
         target = data.get("target") or data.get("id")
         reviewable = data.get("kind") in ("theme", "subtheme", "code", "link", "cooccurrence")
         if reviewable and hasattr(self.app, "open_review"):
-            self.app.open_review(target)
+            self.wb.open_review(target)
         else:
             event.node.toggle()
 

@@ -236,7 +236,7 @@ class MatrixScreen(LiveScreen):
 
         def opened(row: dict | None) -> None:
             if row and hasattr(self.app, "open_transcript"):
-                self.app.open_transcript(row["transcript_id"], offset=row["start"], end=row["end"])
+                self.wb.open_transcript(row["transcript_id"], offset=row["start"], end=row["end"])
 
         self.app.push_screen(ExtractsModal(title, rows), opened)
 

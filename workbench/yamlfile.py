@@ -80,7 +80,7 @@ def _check_size(text: str, path: Path | str, max_chars: int, error: type[Workben
                     f"is {max_chars:,})", path=path)
 
 
-def compose(text: str, path: Path | str, loader: type[Any] = yaml.SafeLoader, *,
+def compose(text: str, path: Path | str, loader: Any = yaml.SafeLoader, *,
             first_line: int = 1, max_chars: int = MAX_CHARS,
             error: type[WorkbenchError] = WorkbenchError) -> yaml.Node | None:
     """The root node of ``text`` (None for an empty document).
@@ -108,7 +108,7 @@ def compose(text: str, path: Path | str, loader: type[Any] = yaml.SafeLoader, *,
         raise error("not valid YAML: nested too deeply", path=path) from exc
 
 
-def load(text: str, path: Path | str, loader: type[Any] = yaml.SafeLoader, *,
+def load(text: str, path: Path | str, loader: Any = yaml.SafeLoader, *,
          first_line: int = 1, max_chars: int = MAX_CHARS,
          error: type[WorkbenchError] = WorkbenchError) -> Any:
     """``text`` as plain values: dicts, lists, str, int, float, bool, None.
@@ -119,7 +119,7 @@ def load(text: str, path: Path | str, loader: type[Any] = yaml.SafeLoader, *,
                         error=error)[0]
 
 
-def load_located(text: str, path: Path | str, loader: type[Any] = yaml.SafeLoader, *,
+def load_located(text: str, path: Path | str, loader: Any = yaml.SafeLoader, *,
                  first_line: int = 1, max_chars: int = MAX_CHARS,
                  error: type[WorkbenchError] = WorkbenchError) -> tuple[Any, dict[str, int]]:
     """Like :func:`load`, plus the file line of each key of a top-level mapping."""

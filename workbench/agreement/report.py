@@ -28,7 +28,7 @@ UNIT_WORDS = {"sentence": ("sentence", "sentences"), "turn": ("speaker turn", "s
 def fmt(value, *, percent: bool = False) -> str:
     """A figure for a table: ``0.742``, ``87.5%``, or ``undefined: reason``."""
     f = decode(value)
-    if not f.defined:
+    if not f.defined or f.value is None:
         return f"undefined: {f.reason}"
     return f"{100 * f.value:.1f}%" if percent else f"{f.value:.3f}"
 
@@ -99,7 +99,7 @@ class Footnotes:
 
     def cell(self, value, *, percent: bool = False, theme: bool = False) -> str:
         f = decode(value)
-        if f.defined:
+        if f.defined and f.value is not None:
             return f"{100 * f.value:.1f}%" if percent else f"{f.value:.3f}"
         note = readable(f.reason or "undefined", theme=theme)
         n = self.numbers.get(note)

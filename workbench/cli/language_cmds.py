@@ -130,9 +130,9 @@ def doctor(ctx: click.Context, as_json: bool) -> None:
     if p["kind"] == "rule-based":
         echo(f"note:          {MODEL_PACKAGE} is not installed; it adds part-of-speech tags, better lemmas")
         echo( "               and named entities. Install it with: " + INSTALL_HINT)
-    state = "ready" if deduce["ready"] else ("cached: loads in seconds" if deduce["cached"]
+    deduce_state = "ready" if deduce["ready"] else ("cached: loads in seconds" if deduce["cached"]
                                              else "not built yet: the first 'workbench audit' builds it (about 2 minutes)")
-    echo(f"anonymity:     deduce {deduce['version']} + pattern detectors ({state})")
+    echo(f"anonymity:     deduce {deduce['version']} + pattern detectors ({deduce_state})")
     echo(f"deduce cache:  {deduce['cache_path']}")
     if deduce.get("error"):
         echo(f"deduce error:  {deduce['error']}")
@@ -306,7 +306,8 @@ def audit(project, coder, transcripts: tuple[str, ...], show_all: bool, no_deduc
                         use_deduce=not no_deduce, recheck=recheck, jobs=jobs)
     bar.finish()
     flags: list[dict] = []
-    for ref in (list(transcripts) or [None]):
+    refs: list[str | None] = [*transcripts] or [None]
+    for ref in refs:
         flags.extend(list_flags(project.db, transcript=ref, decision=None if show_all else "open"))
     if as_json:
         echo_json({"summary": summary.__dict__, "flags": flags})

@@ -226,11 +226,9 @@ def open_(ctx: click.Context) -> None:
     """Open the terminal workbench on the project (the default command)."""
     state = ctx.ensure_object(State)
     project = state.project(check_later=sys.stdout.isatty())
-    try:
+    if sys.stdout.isatty():
         from workbench.tui.app import run_app
-    except ImportError:
-        run_app = None
-    if run_app is not None and sys.stdout.isatty():
+
         run_app(project, coder=state.coder)
         return
     from workbench.services.transcripts import list_transcripts

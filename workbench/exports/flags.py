@@ -61,29 +61,11 @@ class FlaggedQuotesError(WorkbenchError):
 
 
 def open_flags(db: sqlite_utils.Database, transcript_id: str) -> list[dict]:
-    """Open flags of a transcript as dicts with start, end, category, text."""
-    try:
-        from workbench.services.audit import flagged_spans
-    except ImportError:
-        flagged_spans = None
-    if flagged_spans is not None:
-        try:
-            out = []
-            for f in flagged_spans(db, transcript_id):
-                if isinstance(f, dict):
-                    out.append({"start": f["start"], "end": f["end"],
-                                "category": f.get("category", ""), "text": f.get("text", "")})
-                elif hasattr(f, "start") and hasattr(f, "end"):
-                    out.append({"start": f.start, "end": f.end,
-                                "category": getattr(f, "category", ""), "text": getattr(f, "text", "")})
-                else:
-                    out.append({"start": f[0], "end": f[1], "category": f[2] if len(f) > 2 else "", "text": ""})
-            return out
-        except (TypeError, KeyError, IndexError):
-            pass  # an unexpected shape: read the table below
-    return [dict(r) for r in db.query(
-        "select start, end, category, text from audit_flags where transcript_id = ? and "
-        "coalesce(decision, 'open') = 'open' order by start", [transcript_id])]
+    """Open flags of a transcript as dicts with start, end, category, text (by start)."""
+    from workbench.services.audit import flagged_spans
+
+    return [{"start": f.start, "end": f.end, "category": f.category, "text": f.text}
+            for f in flagged_spans(db, transcript_id)]
 
 
 class FlagIndex:

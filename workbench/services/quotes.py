@@ -492,8 +492,8 @@ def list_quotes(
                 codings[r["id"]] = {**r, **{k: t.get(k, "") for k in ("label", "role", "municipality", "domain", "date")}}
     out: list[dict] = []
     for q in quotes:
-        ids = coding_ids_of(q)
-        rows = [codings[c] for c in ids if c in codings]
+        cids = coding_ids_of(q)
+        rows = [codings[c] for c in cids if c in codings]
         if not rows:
             continue
         first = rows[0]
@@ -516,7 +516,7 @@ def list_quotes(
         out.append({
             "id": q["id"],
             "coding_id": q["coding_id"],
-            "coding_ids": ids,
+            "coding_ids": cids,
             "transcript_id": first["transcript_id"],
             "label": first["label"],
             "role": first["role"],
@@ -537,7 +537,7 @@ def list_quotes(
             "created_by": q["created_by"],
             "created_at": q["created_at"],
             "position": q["position"],
-            "missing_codings": [c for c in ids if c not in codings],
+            "missing_codings": [c for c in cids if c not in codings],
             "coding_rows": rows,
         })
     return out

@@ -170,7 +170,9 @@ def _plan(
             cache[tid] = uc
     pos, u = _unit_of(uc, db, tid, idx)
     sets = {c: uc.codes_on(c, pos) for c in names}
-    differing = set().union(*sets.values()) - set.intersection(*sets.values())
+    values = list(sets.values())
+    agreed = values[0].intersection(*values[1:]) if values else set()
+    differing = set().union(*values) - agreed
     wanted = _code_filter(db, code)
     if wanted is not None:
         differing &= wanted
@@ -399,10 +401,10 @@ def decide_many(
         return {"seeded": 0, "decisions": [], "recorded": False}
     parts = []
     if plans:
-        shown = [f"{p.transcript['id']}:{p.unit.idx} {p.label}" for p in plans]
-        more = f", … {len(shown) - 6} more" if len(shown) > 8 else ""
+        listed = [f"{p.transcript['id']}:{p.unit.idx} {p.label}" for p in plans]
+        more = f", … {len(listed) - 6} more" if len(listed) > 8 else ""
         parts.append(f"{len(plans)} decision{'s' if len(plans) != 1 else ''} ("
-                     + ", ".join(shown[:6] if more else shown) + more + ")")
+                     + ", ".join(listed[:6] if more else listed) + more + ")")
     if todo:
         parts.append(f"{len(todo)} agreed codings of {', '.join(names)} copied")
     changed: list[tuple[list[str], list[str]]] = []

@@ -133,7 +133,11 @@ def collect_files(paths: Iterable[Path]) -> tuple[list[Path], list[ImportResult]
         else:
             problems.append(ImportResult(p, "failed", message="no such file or folder"))
     seen: set[Path] = set()
-    unique = [f for f in files if not (f.resolve() in seen or seen.add(f.resolve()))]
+    unique = []
+    for f in files:
+        if f.resolve() not in seen:
+            seen.add(f.resolve())
+            unique.append(f)
     return unique, problems
 
 
@@ -349,7 +353,7 @@ def store_transcript(db, built: BuiltTranscript, sentences, coder: str, existing
         "insert into turns (transcript_id, idx, speaker, role, start, [end], time) values (?, ?, ?, ?, ?, ?, ?)",
         [(built.id, t["idx"], t["speaker"], t["role"], t["start"], t["end"], t["time"]) for t in built.turns],
     )
-    sentence_rows = []
+    sentence_rows: list[tuple] = []
     for turn, sents in zip(built.turns, sentences, strict=True):
         base = turn["start"]
         for s in sents:

@@ -16,6 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
+from textual.timer import Timer
 from textual.widgets import Footer, Header, Markdown, OptionList, SelectionList
 from textual.widgets.option_list import Option
 
@@ -92,7 +93,7 @@ class ExportScreen(WorkbenchScreen):
         self.flagged = 0
         self.written: list = []  # paths written from this screen (newest last)
         self.stale = False
-        self._timer = None
+        self._timer: Timer | None = None
         self.by_codebook = False
         self._file_state: tuple | None = None
 

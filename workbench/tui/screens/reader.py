@@ -482,7 +482,7 @@ class ReaderScreen(WorkbenchScreen):
         else:
             self.app.push_screen(
                 ChoiceScreen("Show whose codings?", [(c, c) for c in others]),
-                lambda name: name and self.set_other(name),
+                lambda name: self.set_other(name) if name else None,
             )
 
     def set_other(self, name: str | None) -> None:

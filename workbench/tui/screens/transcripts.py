@@ -12,6 +12,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
+from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Footer, Header
 
 from workbench.tui.area_keys import AREA_BINDINGS
@@ -149,7 +150,7 @@ class TranscriptsScreen(WorkbenchScreen):
             shares = progress.get(tid, {})
             for coder in self.coder_columns:
                 table.update_cell_at(
-                    (row_index, FIXED_COLUMNS + self.coder_columns.index(coder)),
+                    Coordinate(row_index, FIXED_COLUMNS + self.coder_columns.index(coder)),
                     progress_cell(shares.get(coder, 0.0)),
                     update_width=True,
                 )

@@ -18,7 +18,7 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Header, OptionList
 from textual.widgets.option_list import Option
 
-from workbench.tui.screens.base import WorkbenchScreen
+from workbench.tui.base import WorkbenchScreen
 from workbench.tui.screens.dialogs import ChoiceScreen, PromptScreen
 from workbench.tui.widgets.plain import Static
 

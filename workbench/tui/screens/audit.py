@@ -22,7 +22,7 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Header, ProgressBar
 
 from workbench.audit.categories import label as category_label
-from workbench.tui.screens.base import WorkbenchScreen
+from workbench.tui.base import WorkbenchScreen
 from workbench.tui.screens.dialogs import PromptScreen
 from workbench.tui.widgets.plain import Static
 

@@ -20,7 +20,7 @@ from textual.timer import Timer
 from textual.widgets import Footer, Header, Markdown, OptionList, SelectionList
 from textual.widgets.option_list import Option
 
-from workbench.tui.screens.base import WorkbenchScreen
+from workbench.tui.base import WorkbenchScreen
 from workbench.tui.screens.dialogs import ChoiceScreen
 from workbench.tui.widgets.plain import Label, Static
 

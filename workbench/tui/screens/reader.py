@@ -17,7 +17,7 @@ from textual.containers import Horizontal
 from textual.widgets import Footer, Header
 
 from workbench.errors import NotFoundError
-from workbench.tui.screens.base import WorkbenchScreen
+from workbench.tui.base import WorkbenchScreen
 from workbench.tui.screens.dialogs import ChoiceScreen, CodePicker, PromptScreen
 from workbench.tui.widgets.codebook_panel import CodebookPanel
 from workbench.tui.widgets.memo_panel import MemoPanel

@@ -16,7 +16,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Header, OptionList, Tree
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
-from workbench.tui.screens.base import WorkbenchScreen
+from workbench.tui.base import WorkbenchScreen
 from workbench.tui.widgets.codebook_panel import CodebookPanel
 from workbench.tui.widgets.plain import Static
 

@@ -16,7 +16,7 @@ from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Footer, Header
 
 from workbench.tui.area_keys import AREA_BINDINGS
-from workbench.tui.screens.base import WorkbenchScreen
+from workbench.tui.base import WorkbenchScreen
 from workbench.tui.widgets.codebook_panel import CodebookPanel
 from workbench.tui.widgets.plain import Static
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from workbench.tui.screens.base import WorkbenchScreen
+from workbench.tui.base import WorkbenchScreen
 
 POLL_SECONDS = 1.5
 

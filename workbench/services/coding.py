@@ -176,7 +176,7 @@ def code_span(
                     "or window): it is used")
     else:
         row, stored = code_passage(db, coder, t["id"], existing["id"], start, end, memo=memo)
-        the_code = codebook.resolve(db, row["code_id"])
+        the_code = existing
     turns = interviewer_turns(db, t["id"], row["start"], row["end"])
     interviewer = ""
     if turns:

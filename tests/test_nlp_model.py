@@ -103,7 +103,7 @@ def test_model_entities_feed_the_audit(trained_pipeline, project, add_transcript
 
     add_transcript("M2", municipality="Utrecht", turns=[
         ("I", "Met wie werken ze samen?"),
-        ("R", "Ze werken voor de Zwarte Panters uit de wijk."),
+        ("R", "De Zwarte Panters ronselen jongens op straat."),
     ])
     run_audit(project)
     flags = list_flags(project.db)

@@ -11,6 +11,10 @@ address. This module finds, without lookup tables:
 * **a street without a number after an article** (``Hij woont aan de Kastanjedreef``, ``op
   het Mercatorplein``, ``de hoek van de Lijnbaan``): a capitalised word ending in a street
   word after "de" or "het" is a street's name;
+* **a named place and house number after "op de"/"aan het"** (``op de Vaartsche Rijn 88``,
+  ``aan het Spui 3``): streets named after a water or a square have no street word; the
+  number must end the clause or be followed by a small word (``in``, ``boven``, ``en`` …),
+  so ``op de Havo 3 jaar`` is none;
 * **a Dutch postcode**: four digits (not starting with 0) and two capitals, with or without a
   space (``3512 JK``, ``3512JK``), not followed by a letter or digit.
 
@@ -42,6 +46,14 @@ _NUMBERED_RE = re.compile(
     rf"(?<![\w])(?P<street>{_LEAD}{_STREET})\s+(?P<number>[1-9]\d{{0,3}}){_ADDITION}(?![\d])")
 _UNNUMBERED_RE = re.compile(
     rf"(?<![\w])(?i:de|het|'t)\s+(?P<street>{_LEAD}{_STREET})(?![\w])")
+_NAMED_WORD = rf"(?:IJ|[{_UPPER}])[{_LOWER}'’\-]+"
+_PLACED_NUMBER_RE = re.compile(
+    rf"(?<![\w])(?i:op|aan)\s+(?i:de|het|'t)\s+"
+    rf"(?P<street>{_NAMED_WORD}(?:\s+(?:{_NAMED_WORD}|van|de|der|den|het|'t)){{0,3}})\s+"
+    rf"(?P<number>[1-9]\d{{0,3}}){_ADDITION}(?![\d\w])"
+    r"(?=\s*(?:[,.;:!?)]|$)|\s+(?:in|te|bij|boven|naast|tegenover|achter|en|of|was|is|stond"
+    r"|woonde|woont|werd|wordt|waar|daar|hier|met|van)\b)")
+_PLACED_KEYS = frozenset(("op", "aan"))
 #: What every numbered address holds: a street word, space, a house number.
 _STREET_NUMBER_RE = re.compile(rf"(?:{_ENDINGS})\s+[1-9]")
 _ARTICLES = frozenset(("de", "het"))
@@ -79,6 +91,9 @@ def address_flags(text: str) -> list[Flag]:
         start = _trim_lead(text, m.start("street"), m.end("street") - len(street.split()[-1]))
         end = m.end()
         flags.append(Flag(start, end, "address", text[start:end], "pattern"))
+    for m in words.matches(_PLACED_NUMBER_RE, words.starting(_PLACED_KEYS)):
+        flags.append(Flag(m.start("street"), m.end(), "address",
+                          text[m.start("street"):m.end()], "pattern"))
     after_article = sorted([*words.starting(_ARTICLES),
                             *(p - 1 for p in words.at.get("t", ()) if p and text[p - 1] == "'")])
     for m in words.matches(_UNNUMBERED_RE, after_article):

@@ -21,8 +21,9 @@ stays flagged too ("Ik had Kevin …", "Mohammed kwam …", "met Bakker"). Flags
 word ("meneer Bakker", "Den Haag") and every other category are never dropped here.
 
 Two more rules drop a flag whatever deduce says: **0.** a feast, faith, language,
-nationality, month or day ("Oud en Nieuw", "Ramadan", "Marokkaanse") names no one, in any name
-category; **3.** a one-word person flag that is a common Dutch word right after "bij de",
+nationality, month or day ("Oud en Nieuw", "Ramadan", "Marokkaanse", "Vrijdagavond") names no
+one, in any name category, and a country, province or large region ("uit Marokko", "in de
+Randstad") is too wide a *place* to point at anyone; **3.** a one-word person flag that is a common Dutch word right after "bij de",
 "naar de", "van de" … ("brood bij de Bakker") is the shop or the trade, unless it is a known
 first name.
 
@@ -39,7 +40,7 @@ from typing import Any
 
 from workbench.audit.detectors import Flag, is_sentence_start
 
-__all__ = ["NEVER_NAMES", "drop_common_word_flags", "is_common_compound", "is_common_word",
+__all__ = ["BROAD_PLACES", "NEVER_NAMES", "drop_common_word_flags", "is_common_compound", "is_common_word",
            "is_never_a_name",
            "occurs_in_lower_case"]
 
@@ -59,12 +60,35 @@ NEVER_NAMES = frozenset(w.casefold() for w in (
     "Turks", "Turkse", "Marokkaans", "Marokkaanse", "Surinaams", "Surinaamse", "Antilliaans",
     "Antilliaanse", "Pools", "Poolse", "Duits", "Duitse", "Frans", "Franse", "Nederlander",
     "Nederlanders", "Marokkaan", "Marokkanen", "Turk", "Turken", "Islam", "Christendom",
-    "Jodendom", "Corona", "Covid", "Internet", "Euro", "Euros", "Randstad", "Wallah",
+    "Jodendom", "Corona", "Covid", "Internet", "Euro", "Euros", "Wallah",
     "Inshallah", "Mashallah", "Bismillah",
     "Januari", "Februari", "Maart", "April", "Mei", "Juni", "Juli", "Augustus", "September",
     "Oktober", "November", "December", "Maandag", "Dinsdag", "Woensdag", "Donderdag",
     "Vrijdag", "Zaterdag", "Zondag", "Noorden", "Oosten", "Zuiden", "Westen", "Noord", "Oost",
     "Zuid", "West", "Zomer", "Winter", "Lente", "Herfst", "Voorjaar", "Najaar",
+))
+#: Places too wide to point at anyone: countries, continents, the Dutch provinces and the
+#: large regions ("Hij komt uit Marokko", "in de Randstad"). Only a *place* flag is dropped
+#: for them: "een contract bij Randstad" is an employer.
+BROAD_PLACES = frozenset(w.casefold() for w in (
+    "Nederland", "Holland", "België", "Duitsland", "Frankrijk", "Engeland", "Groot-Brittannië",
+    "Ierland", "Schotland", "Spanje", "Portugal", "Italië", "Griekenland", "Polen",
+    "Roemenië", "Bulgarije", "Hongarije", "Tsjechië", "Slowakije", "Oostenrijk",
+    "Zwitserland", "Denemarken", "Zweden", "Noorwegen", "Finland", "Litouwen", "Letland",
+    "Estland", "Oekraïne", "Rusland", "Wit-Rusland", "Moldavië", "Albanië", "Kosovo",
+    "Servië", "Bosnië", "Kroatië", "Macedonië", "Montenegro", "Turkije", "Marokko",
+    "Algerije", "Tunesië", "Libië", "Egypte", "Soedan", "Eritrea", "Ethiopië", "Somalië",
+    "Kenia", "Nigeria", "Ghana", "Senegal", "Guinee", "Congo", "Angola", "Kaapverdië",
+    "Zuid-Afrika", "Syrië", "Irak", "Iran", "Jemen", "Libanon", "Jordanië", "Israël",
+    "Palestina", "Saoedi-Arabië", "Afghanistan", "Pakistan", "India", "Bangladesh", "China",
+    "Japan", "Indonesië", "Vietnam", "Thailand", "Filipijnen", "Suriname", "Curaçao",
+    "Aruba", "Bonaire", "Sint Maarten", "Antillen", "Colombia", "Venezuela", "Brazilië",
+    "Argentinië", "Peru", "Mexico", "Dominicaanse Republiek", "Verenigde Staten", "Amerika",
+    "Canada", "Australië", "Europa", "Afrika", "Azië", "Noord-Afrika", "Midden-Oosten",
+    "Caribisch gebied", "Friesland", "Fryslân", "Drenthe",
+    "Overijssel", "Flevoland", "Gelderland", "Noord-Holland", "Zuid-Holland", "Zeeland",
+    "Noord-Brabant", "Brabant", "Limburg", "Randstad", "Veluwe", "Achterhoek", "Twente",
+    "Betuwe", "Gooi", "Zaanstreek", "Waddeneilanden",
 ))
 #: Phrases of capitalised words that name no one ("Oud en Nieuw", "Eerste Kerstdag").
 NEVER_PHRASES = frozenset(p.casefold() for p in (
@@ -106,7 +130,23 @@ def is_never_a_name(phrase: str) -> bool:
     while len(words) > 1 and (words[0].islower() or words[0].casefold() in _SMALL_WORDS):
         words = words[1:]  # "in het Westen", "In het Noorden" -> "Westen", "Noorden"
     folded = " ".join(words).casefold()
-    return folded in NEVER_PHRASES or folded in NEVER_NAMES
+    return (folded in NEVER_PHRASES or folded in NEVER_NAMES
+            or _DAY_PART_RE.fullmatch(folded) is not None)
+
+
+#: A day or feast with a part of the day: "Vrijdagavond", "Zondagmiddag", "Kerstavond".
+_DAY_PART_RE = re.compile(
+    r"(?:maan|dins|woens|donder|vrij|zater|zon)dag(?:avond|middag|ochtend|morgen|nacht|namiddag)"
+    r"|(?:kerst|oudejaars|pinkster|paas|koningsdag|zaterdag)(?:avond|nacht|ochtend|middag)")
+
+
+def is_broad_place(phrase: str) -> bool:
+    """Whether ``phrase`` (a place flag's text) is a country, continent, province or large
+    region (see :data:`BROAD_PLACES`)."""
+    words = phrase.strip(" .,;:!?'\"()").split()
+    while len(words) > 1 and (words[0].islower() or words[0].casefold() in _SMALL_WORDS):
+        words = words[1:]
+    return " ".join(words).casefold() in BROAD_PLACES
 
 _lock = threading.Lock()
 _lexicon: tuple[frozenset[str], Any, frozenset[str]] | None = None
@@ -156,12 +196,25 @@ def is_common_compound(word: str) -> bool:
     return False
 
 
+#: Common nouns of the field that spaCy's lookup table lacks (sectors, services, kinds of
+#: school): capitalised in a transcript they are still no names ("in de Horeca").
+_FIELD_WORDS = frozenset((
+    "horeca", "jeugdzorg", "thuiszorg", "ggz", "schuldhulpverlening", "schuldhulp",
+    "reclassering", "jeugdbescherming", "kinderbescherming", "opvang", "jeugdhulp", "detentie",
+    "bajes", "crisisopvang", "nachtopvang", "daklozenopvang", "vmbo", "mbo", "havo", "vwo",
+    "hbo", "praktijkonderwijs", "bouw", "schoonmaak", "dagbesteding", "pleegzorg",
+    "jongerenwerk", "straatwerk", "wijkteam", "wijkteams", "welzijn", "bijstand", "uitkering",
+    "logistiek", "beveiliging", "zorg", "onderwijs", "leerplicht", "jeugdgevangenis",
+))
+
+
 def is_common_word(word: str) -> bool:
     """Whether ``word`` is a common Dutch word (stop word, or a form or lemma in spaCy's
-    Dutch lookup table, also without a plural ``-s``/``-en``)."""
+    Dutch lookup table, also without a plural ``-s``/``-en``, or a common noun of the field
+    that table lacks)."""
     stop, table, lemmas = _load_lexicon()
     for w in _candidates(word):
-        if w in stop or w in lemmas:
+        if w in stop or w in lemmas or w in _FIELD_WORDS:
             return True
         try:
             if w in table:
@@ -227,6 +280,8 @@ def drop_common_word_flags(
     for flag in flags:
         if flag.category in _NAMED and flag.source != "list" and is_never_a_name(flag.text):
             continue  # "Oud en Nieuw", "Ramadan", "Marokkaanse": no one's name
+        if flag.category == "place" and flag.source != "list" and is_broad_place(flag.text):
+            continue  # "uit Marokko", "in de Randstad": too wide to point at anyone
         if flag.category == "person" and _shop_or_trade(text, flag, first_name):
             continue  # "brood bij de Bakker": the shop, a common noun written with a capital
         word = _single_word(flag) if flag.category in NAME_CATEGORIES else None

@@ -7,9 +7,10 @@ an employer ("PostNL", "snackbar De Gouden Draak"), a school ("het Zadkine"), a 
 from elsewhere ("Ilias"). Dutch grammar helps: a noun is not capitalised, so a capitalised
 word in the middle of a sentence is a name, and the words around it say what kind:
 
-* **places**: after ``in``, ``uit``, ``bij``, ``naar``, ``rond``, ``vanuit``, ``richting`` (with
-  ``de``/``het`` in between only for a word that looks like a place) or after ``de wijk``, ``de
-  buurt``, ``het dorp``, ``de stad``;
+* **places**: after ``in``, ``uit``, ``bij``, ``naar``, ``rond``, ``rondom``, ``vanuit``,
+  ``richting`` (with ``de``/``het`` in between for a word that is no common noun, "uit de
+  Bijlmer"; after ``bij de`` only for a word that looks like a place) or after ``de wijk``,
+  ``de buurt``, ``het dorp``, ``de stad``;
 * **organisations**: ``Stichting X``, a kind of business before a name (``snackbar De Gouden
   Draak``, ``kapsalon Yasmina``), ``bij``/``voor`` X in a sentence about work (``werkt bij``,
   ``bezorger voor``, ``stage bij``, ``een contract bij``), and brand-like words with a capital
@@ -17,9 +18,10 @@ word in the middle of a sentence is a name, and the words around it say what kin
 * **schools**: ``basisschool X`` and other school words before a name, ``op``/``naar`` ``het``
   X in a sentence about school (``zit op het Zadkine``);
 * **first names**: next to a speech or action verb (``Ik sprak Ilias``, ``toen zag ik Ilias``,
-  ``Ilias zei``), after
-  a family or role word (``zijn broer Ilias``, ``juf Sanne``), after ``met``, or addressed
-  (``Hé Ilias``).
+  ``Ilias zei``, ``ik vroeg aan Esmée``), after a family or role word (``zijn broer Ilias``,
+  ``juf Sanne``, ``de broer van Nordin``), after ``met`` or ``tegen`` (a common word there
+  only when it is a known first name: not "de Week tegen Pesten"), before ``en ik``, or
+  addressed (``Hé Ilias``).
 
 A capitalised word that starts a sentence is only taken when the context is unambiguous and
 the word is not a common Dutch word (``Dan zei hij`` is no name). Words in capitals only
@@ -42,13 +44,13 @@ __all__ = ["context_flags"]
 _UPPER = "A-ZÀ-ÖØ-ÞĀ-ž"  # Latin-1 and Latin Extended-A (Ş, Ł, Ğ: Turkish, Polish names)
 _LOWER = "a-zß-öø-ÿĀ-ž"
 #: One capitalised word: "Kanaleneiland", "IJsselmonde", "Sint-Jansklooster", "D'Artagnan".
-_CAP = rf"(?:(?:IJ|[{_UPPER}])[{_LOWER}{_UPPER}0-9'’\-]*[{_LOWER}{_UPPER}0-9]|[{_UPPER}])"
+_CAP = rf"(?:(?:['’]s-)?(?:IJ|[{_UPPER}])[{_LOWER}{_UPPER}0-9'’\-]*[{_LOWER}{_UPPER}0-9]|[{_UPPER}])"
 #: A name of one or more capitalised words, with the small words Dutch place and firm names
 #: have inside ("Bergen op Zoom", "Alphen aan den Rijn", "De Gouden Draak").
 _NAME = rf"(?:{_CAP})(?:(?:\s+(?:op|aan|den|de|der|van|ter|te|bij|'t|het))*\s+(?:{_CAP}))*"
 _NAME_RE = re.compile(_NAME)
 
-_PLACE_PREPOSITIONS = ("in", "uit", "bij", "naar", "rond", "vanuit", "richting", "nabij",
+_PLACE_PREPOSITIONS = ("in", "uit", "bij", "naar", "rond", "rondom", "vanuit", "richting", "nabij",
                        "buiten", "tegenover", "omgeving")
 _PLACE_NOUNS = ("wijk", "buurt", "dorp", "stad", "stadsdeel", "woonwijk", "flat", "flats",
                 "straat", "plein", "park", "kern", "gemeente", "regio", "achterstandswijk",
@@ -72,6 +74,9 @@ _WORK_WORDS = (
     "bezorgen", "stage", "stageplek", "stageplaats", "vakkenvuller", "vakkenvullen",
     "dienst", "ontslagen", "solliciteren", "solliciteerde", "magazijn", "uitzendkracht",
     "loon", "salaris", "chauffeur", "koerier", "werkgever", "leidinggevende", "baas",
+    "kassa", "kassière", "caissière", "schoonmaker", "schoonmaakster", "werkplek",
+    "leerwerkplek", "ingeschreven", "uitzendbureau", "ploeg", "ploegendienst", "diensten",
+    "vacature", "aangenomen", "personeel", "medewerker", "werknemer",
 )
 _SCHOOL_TYPES = (
     "basisschool", "obs", "cbs", "pcbs", "rkbs", "kbs", "ikc", "kindcentrum", "sbo", "so",
@@ -117,6 +122,11 @@ _PERSON_NOUNS = (
     "neven", "leerling", "bewoner", "baas", "dealer", "ronselaar", "familie", "gezin",
     "zekere",
 )
+#: Family and friends: "de broer van X" is someone's relative (not "de coach van Ajax").
+_KIN_NOUNS = ("broer", "broertje", "zus", "zusje", "neef", "neefje", "nicht", "nichtje",
+              "vriend", "vriendje", "vriendin", "moeder", "vader", "oom", "tante", "opa",
+              "oma", "dochter", "zoon", "stiefvader", "stiefmoeder", "halfbroer", "halfzus",
+              "ouders", "familie", "ex", "vriendinnetje", "buurjongen", "buurmeisje")
 _ADDRESS_WORDS = ("hé", "hee", "hey", "hoi", "zeg", "luister", "yo", "hallo", "joh", "dag",
                   "doei", "kom", "wacht", "sorry", "dank")
 
@@ -127,13 +137,14 @@ def _alternation(words) -> str:
 
 
 _PLACE_RE = re.compile(
-    rf"(?<![\w])(?i:(?:{_alternation(_PLACE_PREPOSITIONS)})\s+(?P<article>(?:de|het|'t)\s+)?"
+    rf"(?<![\w])(?i:(?P<prep>{_alternation(_PLACE_PREPOSITIONS)})\s+(?P<article>(?:de|het|'t)\s+)?"
     rf"|(?:de|het|deze|die|onze|mijn|zijn|haar|hun)\s+(?:{_alternation(_PLACE_NOUNS)})\s+)"
     rf"(?P<name>{_NAME})")
 _ORG_TYPE_RE = re.compile(
     rf"(?<![\w])(?i:{_alternation(_ORG_TYPES)})\s+(?P<name>(?:(?:De|Het|'t|La|Le|El|Al)\s+)?{_NAME})")
 _ORG_HEAD_RE = re.compile(rf"(?<![\w])(?P<name>(?:{_alternation(_ORG_HEADS)})\s+{_NAME})")
-_WORK_RE = re.compile(rf"(?<![\w])(?i:bij|voor|in\s+dienst\s+bij)\s+(?P<name>{_NAME})")
+_WORK_RE = re.compile(
+    rf"(?<![\w])(?i:bij|voor|in\s+dienst\s+bij)\s+(?P<article>(?i:de|het)\s+)?(?P<name>{_NAME})")
 #: Organisations a professional works with: "we werken veel samen met Eneco", "in
 #: samenwerking met Stichting X".
 _PARTNER_RE = re.compile(
@@ -203,7 +214,8 @@ _INVERTED_RE = re.compile(
 #: A capitalised word inside a sentence right before a finite verb, not after an article:
 #: the subject, a name ("Weet je, Tesfay is gewoon een lieve jongen").
 _SUBJECT_RE = re.compile(
-    rf"(?<![\w@#.])(?<!de )(?<!het )(?<!een )(?<!De )(?<!Het )(?<!Een )(?P<name>{_CAP})"
+    rf"(?<![\w@#.])(?<!de )(?<!het )(?<!een )(?<!De )(?<!Het )(?<!Een )"
+    rf"(?<!den )(?<!aan )(?<!op )(?<!der )(?<!ter )(?P<name>{_CAP})"  # not "Krimpen aan den IJssel"
     rf"\s+(?i:{_alternation(_INVERTED_VERBS + ('is', 'zijn', 'heeft', 'had', 'wordt'))})"
     rf"(?=\s+[{_LOWER}])")
 #: A proper name after a compound that ends in a place noun: "de Vogelaarwijk Bouwlust".
@@ -224,6 +236,26 @@ _POSSESSIVE_RE = re.compile(
     r"(?!(?:er|niet|wel|ook|al|nog|dan|daar|hier|de|het|een|zo|heel|best|gewoon|echt|erg|te"
     r"|vaak|soms|altijd|nooit|allemaal|samen|bezig|weg|thuis|op|in|aan|bij|met|van|voor)\b)"
     rf"|['’]s?\s)")
+
+
+#: Prepositions that also stand before ordinary nouns: a common word after them is taken
+#: only when it is a known first name ("tegen Roos" yes, "de Week tegen Pesten" no).
+_WEAK_BEFORE = frozenset(("tegen", "met", "door", "namens"))
+_TOLD_VERBS = ("vroeg", "vroegen", "vraag", "vraagt", "gevraagd", "vertelde", "vertelden",
+               "verteld", "vertel", "zei", "gezegd", "gaf", "gegeven", "schreef", "stuurde",
+               "gestuurd", "legde", "uitgelegd", "doorgegeven", "beloofd", "beloofde")
+#: "Ik vroeg aan Esmée of …", "dat heb ik aan Khadija gevraagd".
+_TOLD_TO_RE = re.compile(
+    rf"(?<![\w])(?i:{_alternation(_TOLD_VERBS)})\s+(?i:(?:het|dat|dit|ook|toen|nog|meteen)\s+)?"
+    rf"(?i:aan)\s+(?P<name>{_CAP})(?![\w'’\-])")
+_TOLD_AFTER_RE = re.compile(
+    rf"(?<![\w])(?i:aan)\s+(?P<name>{_CAP})\s+(?i:{_alternation(_TOLD_VERBS)})(?![\w])")
+#: "de oudere broer van Nordin", "de moeder van Jayden".
+_KIN_OF_RE = re.compile(
+    rf"(?<![\w])(?i:{_alternation(_KIN_NOUNS)})\s+van\s+(?P<name>{_CAP})(?![\w'’\-])")
+#: "Bilal en ik zijn …", "met Lars en mij".
+_AND_NAME_NEXT_RE = re.compile(rf"\s+en\s+{_CAP}(?![\w'’\-])")
+_AND_I_RE = re.compile(rf"(?<![\w@#.])(?P<name>{_CAP})\s+en\s+(?i:ik|mij)(?![\w])")
 
 
 def _is_name_word(word: str) -> bool:
@@ -268,13 +300,18 @@ _PARTNER_WORD_SET = frozenset({"werken", "werkt", "werkten", "werk", "samenwerki
 
 
 class _Collector:
-    def __init__(self, text: str, common: Callable[[str], bool]) -> None:
+    def __init__(self, text: str, common: Callable[[str], bool],
+                 first_name: Callable[[str], bool | None]) -> None:
         self.text = text
         self.common = common
+        self.first_name = first_name
         self.flags: list[Flag] = []
 
     def add(self, start: int, end: int, category: str, *, at_start_ok: bool = False,
-            not_common: bool = False, caps_ok: bool = False) -> None:
+            not_common: bool = False, caps_ok: bool = False, weak: bool = False) -> None:
+        """Flag ``text[start:end]`` unless grammar explains its capital. ``not_common``: not
+        for one common Dutch word; ``weak`` (a context that also precedes ordinary nouns,
+        "tegen", "met"): not for one common word unless it is a known first name."""
         name = self.text[start:end]
         while (" " in name and is_sentence_start(self.text, start)
                and self.common(name.split()[0])):
@@ -290,6 +327,9 @@ class _Collector:
             return  # "op de Havo", "naar het Mbo": the kind of school, not its name
         if not_common and " " not in name and self.common(name):
             return  # "naar het Centrum", "bij de Bakker": a noun with a capital
+        if (weak and " " not in name and self.common(name)
+                and not self.first_name(name)):
+            return  # "de Week tegen Pesten": a title's noun, not someone met
         if is_sentence_start(self.text, start) and (not at_start_ok
                                                      or self.common(name.split()[0])):
             # A capital that grammar explains: taken only where the context is unambiguous,
@@ -317,19 +357,28 @@ _VOCATIVE_KEYS = first_chunks(_SPEECH_VERBS + ("zeg", "zeggen", "roepen"))
 _APPOSITION_KEYS = first_chunks(_PERSON_NOUNS + _GROUP_NOUNS)
 _INVERTED_KEYS = first_chunks(_INVERTED_VERBS)
 _STAFF_KEYS = first_chunks(_STAFF_WORDS)
+_TOLD_TO_KEYS = first_chunks(_TOLD_VERBS)
+_AAN_KEYS = first_chunks(("aan",))
+_KIN_OF_KEYS = first_chunks(_KIN_NOUNS)
 _COMPOUND_PLACE_SUFFIXES = ("wijk", "buurt", "dorp", "stadsdeel", "wijkje", "buurtje")
 
 
 
-def context_flags(text: str, *, common_word: Callable[[str], bool] | None = None) -> list[Flag]:
+def context_flags(text: str, *, common_word: Callable[[str], bool] | None = None,
+                  first_name: Callable[[str], bool | None] | None = None) -> list[Flag]:
     """Places, organisations, schools and first names found by their context (see the module
     docstring). ``common_word(word)`` says whether a word is a common Dutch word (default:
-    :func:`workbench.audit.common_words.is_common_word`)."""
+    :func:`workbench.audit.common_words.is_common_word`); ``first_name(word)`` whether it is a
+    known first name (default: deduce's table when deduce is loaded)."""
     if common_word is None:
         from workbench.audit.common_words import is_common_word
 
         common_word = is_common_word
-    out = _Collector(text, common_word)
+    if first_name is None:
+        from workbench.audit.deduce_engine import is_first_name
+
+        first_name = is_first_name
+    out = _Collector(text, common_word, first_name)
     words = word_index(text)
     for m in words.matches(_ORG_HEAD_RE, words.starting(_ORG_HEAD_KEYS)):
         out.add(m.start("name"), m.end("name"), "institution", at_start_ok=True)
@@ -354,16 +403,22 @@ def context_flags(text: str, *, common_word: Callable[[str], bool] | None = None
             out.add(m.start("name"), m.end("name"), "school", not_common=True)
     for m in words.matches(_WORK_RE, words.starting(_WORK_KEYS)):
         if _sentence_has(text, m.start(), _WORK_WORD_SET, _WORK_ENDINGS):
-            out.add(m.start("name"), m.end("name"), "institution", caps_ok=True)
+            out.add(m.start("name"), m.end("name"), "institution", caps_ok=True,
+                    not_common=bool(m.group("article")))  # "achter de kassa bij de Hema"
     for m in words.matches(_PLACE_RE, words.starting(_PLACE_KEYS)):
-        name = m.group("name")
-        if m.group("article") and not _looks_like_place(name):
-            continue  # "bij de Bakker": a shop or a surname, not a place
-        out.add(m.start("name"), m.end("name"), "place", not_common=bool(m.group("article")))
-    for regex, keys in ((_SPEECH_BEFORE_RE, _SPEECH_BEFORE_KEYS),
-                        (_PERSON_NOUN_RE, _PERSON_NOUN_KEYS)):
+        _add_place(text, m, out)
+    for m in words.matches(_SPEECH_BEFORE_RE, words.starting(_SPEECH_BEFORE_KEYS)):
+        weak = (m.group(0).split()[0].casefold() in _WEAK_BEFORE
+                and not _AND_NAME_NEXT_RE.match(text, m.end("name")))  # "met Lars en Milan"
+        out.add(m.start("name"), m.end("name"), "person", weak=weak)
+    for regex, keys in ((_PERSON_NOUN_RE, _PERSON_NOUN_KEYS),
+                        (_TOLD_TO_RE, _TOLD_TO_KEYS), (_KIN_OF_RE, _KIN_OF_KEYS)):
         for m in words.matches(regex, words.starting(keys)):
-            out.add(m.start("name"), m.end("name"), "person")
+            out.add(m.start("name"), m.end("name"), "person", weak=regex is _KIN_OF_RE)
+    for m in words.matches(_TOLD_AFTER_RE, words.starting(_AAN_KEYS)):
+        out.add(m.start("name"), m.end("name"), "person", not_common=True)
+    for m in words.matches(_AND_I_RE, words.capitals):
+        out.add(m.start("name"), m.end("name"), "person", at_start_ok=True)
     for m in words.matches(_PARTNER_RE, words.starting(_PARTNER_KEYS)):
         if _sentence_has(text, m.start(), _PARTNER_WORD_SET):
             out.add(m.start("name"), m.end("name"), "institution", caps_ok=True)
@@ -442,6 +497,26 @@ def with_first_names(text: str, flags: list[Flag], *,
         out.append(flag)
     return out
 
+
+def _add_place(text: str, m: re.Match[str], out: _Collector) -> None:
+    """A place after a preposition: with an article only for a word that is no common noun
+    ("uit de Bijlmer", not "naar de Rechter"), and after "bij de" only for a word that looks
+    like a place ("bij de Bakker" is a shop or a surname); one common word followed by a
+    number is a class or group ("In Groep 8")."""
+    name = m.group("name")
+    article = bool(m.group("article"))
+    prep = (m.group("prep") or "").casefold()
+    if article and prep == "bij" and not _looks_like_place(name):
+        return
+    if article and " " not in name and is_common_compound(name) and not _looks_like_place(name):
+        return  # "naar de Kinderbescherming"
+    if " " not in name and _NUMBER_NEXT_RE.match(text, m.end("name")) and out.common(name):
+        return
+    out.add(m.start("name"), m.end("name"), "place", not_common=article)
+
+
+_NUMBER_NEXT_RE = re.compile(
+    r"\s+(?:\d|(?i:een|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf)\b)")
 
 _STRONG_PLACE_BEFORE = re.compile(
     r"(?i:\b(?:in|uit|vanuit|rond|richting|nabij|omgeving|(?:de|het)\s+(?:wijk|buurt|dorp|stad"

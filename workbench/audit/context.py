@@ -67,7 +67,8 @@ _ORG_TYPES = (
     "opvang", "jeugdinstelling", "woongroep", "gezinshuis", "bar", "discotheek", "club",
 )
 _ORG_HEADS = ("Stichting", "Vereniging", "Coöperatie", "Coöperatieve", "Woningstichting",
-              "Zorggroep", "Groep")
+              "Zorggroep", "Groep", "VV", "SV", "RKSV", "RKVV", "FC", "SC", "AV", "HC", "KV",
+              "ASV", "VVV", "SBV", "BV", "Voetbalvereniging", "Sportvereniging")
 _WORK_WORDS = (
     "werk", "werkt", "werkte", "werkten", "werken", "gewerkt", "baan", "baantje", "bijbaan",
     "bijbaantje", "contract", "contractje", "bezorger", "bezorgers", "bezorgt", "bezorgde",
@@ -76,7 +77,8 @@ _WORK_WORDS = (
     "loon", "salaris", "chauffeur", "koerier", "werkgever", "leidinggevende", "baas",
     "kassa", "kassière", "caissière", "schoonmaker", "schoonmaakster", "werkplek",
     "leerwerkplek", "ingeschreven", "uitzendbureau", "ploeg", "ploegendienst", "diensten",
-    "vacature", "aangenomen", "personeel", "medewerker", "werknemer",
+    "vacature", "aangenomen", "personeel", "medewerker", "werknemer", "vrijwilliger",
+    "vrijwilligster", "vrijwilligers",
 )
 _SCHOOL_TYPES = (
     "basisschool", "obs", "cbs", "pcbs", "rkbs", "kbs", "ikc", "kindcentrum", "sbo", "so",
@@ -142,6 +144,21 @@ _PLACE_RE = re.compile(
     rf"(?P<name>{_NAME})")
 _ORG_TYPE_RE = re.compile(
     rf"(?<![\w])(?i:{_alternation(_ORG_TYPES)})\s+(?P<name>(?:(?:De|Het|'t|La|Le|El|Al)\s+)?{_NAME})")
+#: A compound naming a kind of business before a name: "kebabzaak Anadolu", "belwinkel
+#: Mobile4U", "fietsenmakerij De Spaak" (the kinds in ``_ORG_TYPES`` are matched whole).
+_ORG_SUFFIXES = ("zaak", "winkel", "bedrijf", "bedrijfje", "tent", "studio", "salon", "shop",
+                 "centrum", "makerij", "handel", "bureau", "club", "vereniging", "school")
+_ORG_COMPOUND_RE = re.compile(
+    rf"(?<![\w])[{_LOWER}]{{3,}}(?:{_alternation(_ORG_SUFFIXES)})\s+"
+    rf"(?P<name>(?:(?:De|Het|'t|La|Le|El|Al)\s+)?{_NAME})")
+#: Sport at a club: "hij voetbalt bij VV Zwaluwen", "ze bokst bij Olympia".
+_SPORT_VERBS = ("voetbalt", "voetbalde", "voetballen", "voetbalden", "traint", "trainde",
+                "trainen", "bokst", "bokste", "boksen", "speelt", "speelde", "spelen",
+                "hockeyt", "turnt", "zwemt", "kickbokst", "sport", "sportte", "sporten")
+_SPORT_RE = re.compile(
+    rf"(?<![\w])(?i:{_alternation(_SPORT_VERBS)})\s+(?i:nu\s+|al\s+|toen\s+|ook\s+)?(?i:bij)\s+"
+    rf"(?P<article>(?i:de|het)\s+)?(?P<name>{_NAME})")
+_KNOWN_ORG_TYPE_RE = re.compile(rf"(?i:{_alternation(_ORG_TYPES)})\s*")
 _ORG_HEAD_RE = re.compile(rf"(?<![\w])(?P<name>(?:{_alternation(_ORG_HEADS)})\s+{_NAME})")
 _WORK_RE = re.compile(
     rf"(?<![\w])(?i:bij|voor|in\s+dienst\s+bij)\s+(?P<article>(?i:de|het)\s+)?(?P<name>{_NAME})")
@@ -156,7 +173,7 @@ _BRAND_RE = re.compile(
 _SCHOOL_TYPE_RE = re.compile(
     rf"(?<![\w])(?i:{_alternation(_SCHOOL_TYPES)})\s+(?P<name>(?:(?:De|Het|'t)\s+)?{_NAME})")
 _SCHOOL_ON_RE = re.compile(
-    rf"(?<![\w])(?i:(?:op|naar)\s+(?:het|de|'t))\s+(?P<name>{_NAME})")
+    rf"(?<![\w])(?i:(?:op|naar|aan)\s+(?:het|de|'t))\s+(?P<name>{_NAME})")
 _SCHOOL_OF_RE = re.compile(
     rf"(?<![\w])(?i:(?:van|bij|voor)\s+(?:het|'t))\s+(?P<name>{_NAME})")
 #: A school named by its form nearby ("daarna op het Wellantcollege"): "op het X" is one too.
@@ -197,7 +214,12 @@ _APPOSITION_AFTER_RE = re.compile(
 #: A name before "heet hij/zij": "Die jongen, Brahim heet hij, zat …" (not "Snapchat heet hij
 #: @x": an account's name follows the verb there).
 _NAMED_AFTER_RE = re.compile(
-    rf"(?<![\w@#.])(?P<name>{_CAP})\s+(?i:heet|heette)\s+(?i:hij|zij|ze)(?=\s*[,.;:!?])")
+    rf"(?<![\w@#.])(?P<name>{_CAP})\s*,?\s+(?i:zo\s+)?(?i:heet|heette)\s+"
+    rf"(?i:hij|zij|ze|die(?:\s+(?:jongen|meid|meisje|knul|gast))?|dat\s+meisje)(?=\s*[,.;:!?])")
+#: A name given in the interview: "ik noem hem maar even Yusuf", "laten we haar Sara noemen".
+_CALLED_RE = re.compile(
+    rf"(?<![\w])(?i:noem|noemde|noemen|noemt)\s+(?i:hem|haar|ze|die\s+jongen|dat\s+meisje)\s+"
+    rf"(?i:(?:maar|even|gewoon|hier|dan)\s+){{0,3}}(?P<name>{_CAP})(?![\w'’\-])")
 #: Finite verbs that put the subject after them in a Dutch main clause ("Volgens mij wist
 #: Filmon precies …", "Toen kwam Yonas binnen").
 _INVERTED_VERBS = (
@@ -295,6 +317,8 @@ _WORK_WORD_SET = frozenset(_WORK_WORDS)
 #: Compounds of a work word are work words: "bezorgwerk", "vakantiebaan", "uitzendcontract".
 _WORK_ENDINGS = ("werk", "baan", "baantje", "contract", "stage", "bezorger", "koerier")
 #: A sentence about working with someone: "we werken veel samen met …".
+_DETERMINERS = frozenset(("mijn", "zijn", "haar", "hun", "onze", "ons", "jouw", "je", "uw",
+                         "deze", "die", "dit", "dat", "elke", "ieder", "iedere", "geen"))
 _PARTNER_WORD_SET = frozenset({"werken", "werkt", "werkten", "werk", "samenwerking", "we", "wij",
                                "onze"})
 
@@ -320,9 +344,14 @@ class _Collector:
             assert first is not None
             start += first.end()
             name = self.text[start:end]
+        if name.split()[0].casefold() in _DETERMINERS and " " in name:
+            return  # "In Mijn Ogen": a capitalised phrase, no name
         acronym = caps_ok and name.isupper() and len(name) >= 2 and not is_never_a_name(name)
-        if not acronym and not _is_name_word(name):
-            return
+        headed = category == "institution" and name.split()[0] in _ORG_HEADS and " " in name
+        rest = name.split(None, 1)[1] if headed else name
+        if not acronym and not (headed and rest.isupper() and len(rest) >= 2) \
+                and not _is_name_word(rest):
+            return  # (a club's letters before its name are fine: "VV Zwaluwen")
         if category == "school" and name.casefold() in _SCHOOL_KIND_WORDS:
             return  # "op de Havo", "naar het Mbo": the kind of school, not its name
         if not_common and " " not in name and self.common(name):
@@ -343,10 +372,11 @@ _PLACE_KEYS = first_chunks(_PLACE_PREPOSITIONS + ("de", "het", "deze", "die", "o
                                                    "zijn", "haar", "hun"))
 _ORG_TYPE_KEYS = first_chunks(_ORG_TYPES)
 _ORG_HEAD_KEYS = first_chunks(_ORG_HEADS)
+_SPORT_KEYS = first_chunks(_SPORT_VERBS)
 _WORK_KEYS = first_chunks(("bij", "voor", "in"))
 _PARTNER_KEYS = first_chunks(("samen", "samenwerking", "contact", "afspraken"))
 _SCHOOL_TYPE_KEYS = first_chunks(_SCHOOL_TYPES)
-_SCHOOL_ON_KEYS = first_chunks(("op", "naar"))
+_SCHOOL_ON_KEYS = first_chunks(("op", "naar", "aan"))
 _SCHOOL_OF_KEYS = first_chunks(("van", "bij", "voor"))
 _SCHOOL_GOING_KEYS = first_chunks(("zit", "zat", "zitten", "zaten", "gaat", "ging", "gingen",
                                     "gaan", "kwam", "kwamen"))
@@ -357,6 +387,7 @@ _VOCATIVE_KEYS = first_chunks(_SPEECH_VERBS + ("zeg", "zeggen", "roepen"))
 _APPOSITION_KEYS = first_chunks(_PERSON_NOUNS + _GROUP_NOUNS)
 _INVERTED_KEYS = first_chunks(_INVERTED_VERBS)
 _STAFF_KEYS = first_chunks(_STAFF_WORDS)
+_CALLED_KEYS = first_chunks(("noem", "noemde", "noemen", "noemt"))
 _TOLD_TO_KEYS = first_chunks(_TOLD_VERBS)
 _AAN_KEYS = first_chunks(("aan",))
 _KIN_OF_KEYS = first_chunks(_KIN_NOUNS)
@@ -386,6 +417,12 @@ def context_flags(text: str, *, common_word: Callable[[str], bool] | None = None
         # a capitalised kind of business is part of the name: "Barbershop Royal"
         start = m.start() if text[m.start()].isupper() else m.start("name")
         out.add(start, m.end("name"), "institution", caps_ok=True)
+    for m in words.matches(_ORG_COMPOUND_RE, words.ending(_ORG_SUFFIXES)):
+        if not _KNOWN_ORG_TYPE_RE.fullmatch(text, m.start(), m.start("name") - 1):
+            out.add(m.start("name"), m.end("name"), "institution", caps_ok=True)
+    for m in words.matches(_SPORT_RE, words.starting(_SPORT_KEYS)):
+        out.add(m.start("name"), m.end("name"), "institution", caps_ok=True,
+                not_common=bool(m.group("article")))
     for m in words.matches(_BRAND_RE, words.capitals):
         out.add(m.start("name"), m.end("name"), "institution", at_start_ok=True)
     for m in words.matches(_SCHOOL_TYPE_RE, words.starting(_SCHOOL_TYPE_KEYS)):
@@ -417,6 +454,8 @@ def context_flags(text: str, *, common_word: Callable[[str], bool] | None = None
             out.add(m.start("name"), m.end("name"), "person", weak=regex is _KIN_OF_RE)
     for m in words.matches(_TOLD_AFTER_RE, words.starting(_AAN_KEYS)):
         out.add(m.start("name"), m.end("name"), "person", not_common=True)
+    for m in words.matches(_CALLED_RE, words.starting(_CALLED_KEYS)):
+        out.add(m.start("name"), m.end("name"), "person")
     for m in words.matches(_AND_I_RE, words.capitals):
         out.add(m.start("name"), m.end("name"), "person", at_start_ok=True)
     for m in words.matches(_PARTNER_RE, words.starting(_PARTNER_KEYS)):
@@ -519,24 +558,34 @@ _NUMBER_NEXT_RE = re.compile(
     r"\s+(?:\d|(?i:een|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf)\b)")
 
 _STRONG_PLACE_BEFORE = re.compile(
-    r"(?i:\b(?:in|uit|vanuit|rond|richting|nabij|omgeving|(?:de|het)\s+(?:wijk|buurt|dorp|stad"
-    r"|stadsdeel|woonwijk)))\s+$")
+    r"(?i:\b(?:(?:in|uit|vanuit|rond|rondom|richting|nabij|omgeving)(?:\s+(?:het|'t))?"
+    r"|(?:de|het)\s+(?:wijk|buurt|dorp|stad|stadsdeel|woonwijk)))\s+$")
+
+
+_PLACE_LEAD_RE = re.compile(
+    r"(?i:in|uit|vanuit|rond|rondom|richting|nabij)(?:\s+(?:de|het|'t))?\s+(?=\S)")
 
 
 def prefer_places(text: str, flags: list[Flag], *,
                   first_name: Callable[[str], bool | None] | None = None) -> list[Flag]:
-    """A one-word person flag right after ``in``, ``uit``, ``vanuit``, ``rond``, ``de wijk`` …
-    is a place ("uit Oosterkamp": deduce knows the word as a surname), unless the word is a
-    known first name."""
+    """A person flag right after ``in``, ``uit``, ``vanuit``, ``rond``, ``in het``, ``de wijk`` …
+    is a place ("uit Oosterkamp", "in Den Bosch", "in het Oude Westen": deduce knows the words
+    as a surname), unless its first word is a known first name."""
     if first_name is None:
         from workbench.audit.deduce_engine import is_first_name
 
         first_name = is_first_name
     out: list[Flag] = []
     for flag in flags:
-        if (flag.category == "person" and " " not in flag.text.strip()
+        lead = _PLACE_LEAD_RE.match(flag.text) if flag.category == "person" else None
+        if lead and flag.text[lead.end():][:1].isupper() and not first_name(
+                flag.text[lead.end():].split()[0]):
+            # "In het Oude Westen" flagged whole as a person: the place after the preposition
+            start = flag.start + lead.end()
+            flag = Flag(start, flag.end, "place", text[start:flag.end], flag.source)
+        if (flag.category == "person" and flag.text[:1].isupper()
                 and _STRONG_PLACE_BEFORE.search(text, max(0, flag.start - 24), flag.start)
-                and not first_name(flag.text.strip())):
+                and not first_name(flag.text.split()[0])):
             flag = Flag(flag.start, flag.end, "place", flag.text, flag.source)
         out.append(flag)
     return out

@@ -570,9 +570,21 @@ def is_sentence_start(text: str, pos: int) -> bool:
     return _is_sentence_start(text, pos)
 
 
+#: Schools that are businesses, not places of education: "Sportschool Olympia" is an
+#: organisation (:mod:`workbench.audit.context` flags it as one).
+_BUSINESS_SCHOOLS = frozenset(
+    """
+    rijschool autorijschool dansschool zwemschool sportschool vechtsportschool boksschool
+    kickboksschool hondenschool circusschool tennisschool voetbalschool
+    """.split()
+)
+
+
 def _school_kind(word: str) -> str | None:
     """Classify a word: "type" (needs a name), "compound" (a name itself) or None."""
     lower = word.lower()
+    if lower in _BUSINESS_SCHOOLS:
+        return None
     if lower in _SCHOOL_TYPES or lower in _GENERIC_SCHOOL_WORDS:
         return "type"
     if word[:1].isupper() and any(

@@ -368,6 +368,8 @@ class WorkbenchApp(App[None]):
 
     def _refresh_current(self) -> None:
         screen = self.screen
+        if not screen.is_mounted:
+            return  # still composing: it reads the project fresh when its mount completes
         if hasattr(screen, "refresh_data"):
             screen.refresh_data()
         self.data_changed(local=screen)

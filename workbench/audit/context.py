@@ -95,6 +95,8 @@ _SCHOOL_WORDS = (
     "leerplichtambtenaar", "ouderavond", "schoolarts", "schoolmaatschappelijk", "studenten",
     "student", "studie", "studeren", "studeert", "examens", "klasgenoten", "mentoruur",
     "directeur", "rector", "teamleider", "afdelingsleider", "pauze", "kantine",
+    "leerkracht", "leerkrachten", "groepsleerkracht", "juf", "meester", "ib'er", "schoolleider",
+    "schoolmaatschappelijk", "zorgteam", "onderwijs", "leerjaar", "groep",
 )
 #: Verbs of speaking and of social contact: a capitalised word right after them, or right
 #: before them, is a person ("Ik sprak Ilias", "Ilias belde").
@@ -128,7 +130,7 @@ _PERSON_NOUNS = (
 _KIN_NOUNS = ("broer", "broertje", "zus", "zusje", "neef", "neefje", "nicht", "nichtje",
               "vriend", "vriendje", "vriendin", "moeder", "vader", "oom", "tante", "opa",
               "oma", "dochter", "zoon", "stiefvader", "stiefmoeder", "halfbroer", "halfzus",
-              "ouders", "familie", "ex", "vriendinnetje", "buurjongen", "buurmeisje")
+              "ouders", "familie", "ex", "vriendinnetje", "buurjongen", "buurmeisje", "gezin")
 _ADDRESS_WORDS = ("hé", "hee", "hey", "hoi", "zeg", "luister", "yo", "hallo", "joh", "dag",
                   "doei", "kom", "wacht", "sorry", "dank")
 
@@ -143,7 +145,7 @@ _PLACE_RE = re.compile(
     rf"|(?:de|het|deze|die|onze|mijn|zijn|haar|hun)\s+(?:{_alternation(_PLACE_NOUNS)})\s+)"
     rf"(?P<name>{_NAME})")
 _ORG_TYPE_RE = re.compile(
-    rf"(?<![\w])(?i:{_alternation(_ORG_TYPES)})\s+(?P<name>(?:(?:De|Het|'t|La|Le|El|Al)\s+)?{_NAME})")
+    rf"(?<![\w])(?i:{_alternation(_ORG_TYPES)})(?:\s*,)?\s+(?P<name>(?:(?:De|Het|'t|La|Le|El|Al)\s+)?{_NAME})")
 #: A compound naming a kind of business before a name: "kebabzaak Anadolu", "belwinkel
 #: Mobile4U", "fietsenmakerij De Spaak" (the kinds in ``_ORG_TYPES`` are matched whole).
 _ORG_SUFFIXES = ("zaak", "winkel", "bedrijf", "bedrijfje", "tent", "studio", "salon", "shop",
@@ -173,9 +175,14 @@ _BRAND_RE = re.compile(
 _SCHOOL_TYPE_RE = re.compile(
     rf"(?<![\w])(?i:{_alternation(_SCHOOL_TYPES)})\s+(?P<name>(?:(?:De|Het|'t)\s+)?{_NAME})")
 _SCHOOL_ON_RE = re.compile(
-    rf"(?<![\w])(?i:(?:op|naar|aan)\s+(?:het|de|'t))\s+(?P<name>{_NAME})")
+    rf"(?<![\w])(?i:op|naar|aan)\s+(?:(?:het|de|'t)\s+(?P<name>{_NAME})"
+    rf"|(?P<named>(?:De|Het|'t)\s+{_NAME}))")
 _SCHOOL_OF_RE = re.compile(
     rf"(?<![\w])(?i:(?:van|bij|voor)\s+(?:het|'t))\s+(?P<name>{_NAME})")
+#: A school named in apposition: "op De Rijzert, een school voor speciaal onderwijs".
+_SCHOOL_APPOSITION_RE = re.compile(
+    rf"(?<![\w@#.])(?P<name>(?:(?:De|Het|'t)\s+)?{_NAME})\s*,\s+(?i:een|de|het|die|dat)\s+"
+    rf"(?i:(?:{_alternation(_SCHOOL_TYPES)})|[{_LOWER}]+(?:school|college|lyceum))(?![\w])")
 #: A school named by its form nearby ("daarna op het Wellantcollege"): "op het X" is one too.
 _SCHOOL_FORM_RE = re.compile(r"(?i)\w(?:college|lyceum|gymnasium|scholengemeenschap|school)\b")
 _SCHOOL_GOING_RE = re.compile(
@@ -434,7 +441,10 @@ def context_flags(text: str, *, common_word: Callable[[str], bool] | None = None
         near = text[max(0, m.start() - 160):m.end() + 160]
         if (_sentence_has(text, m.start(), _SCHOOL_WORD_SET) or _words(near) & _SCHOOL_WORD_SET
                 or _SCHOOL_FORM_RE.search(near)):
-            out.add(m.start("name"), m.end("name"), "school", not_common=True)
+            group = "name" if m.group("name") else "named"
+            out.add(m.start(group), m.end(group), "school", not_common=True)
+    for m in words.matches(_SCHOOL_APPOSITION_RE, words.capitals):
+        out.add(m.start("name"), m.end("name"), "school", at_start_ok=True)
     for m in words.matches(_SCHOOL_OF_RE, words.starting(_SCHOOL_OF_KEYS)):  # "de mentor van het Deltion"
         if _sentence_has(text, m.start(), _SCHOOL_WORD_SET):
             out.add(m.start("name"), m.end("name"), "school", not_common=True)
@@ -444,6 +454,12 @@ def context_flags(text: str, *, common_word: Callable[[str], bool] | None = None
                     not_common=bool(m.group("article")))  # "achter de kassa bij de Hema"
     for m in words.matches(_PLACE_RE, words.starting(_PLACE_KEYS)):
         _add_place(text, m, out)
+    for m in words.matches(_ON_PLACE_RE, words.starting(_ON_KEYS)):
+        if _looks_like_place(m.group("name")) and not _STREET_END_RE.search(m.group("name")):
+            out.add(m.start("name"), m.end("name"), "place", not_common=True)
+    for m in words.matches(_ORIGIN_RE, words.starting(_ORIGIN_KEYS)):
+        if not m.group("article") or _looks_like_place(m.group("name")):
+            out.add(m.start("name"), m.end("name"), "place", not_common=True)
     for m in words.matches(_SPEECH_BEFORE_RE, words.starting(_SPEECH_BEFORE_KEYS)):
         weak = (m.group(0).split()[0].casefold() in _WEAK_BEFORE
                 and not _AND_NAME_NEXT_RE.match(text, m.end("name")))  # "met Lars en Milan"
@@ -535,6 +551,18 @@ def with_first_names(text: str, flags: list[Flag], *,
                 continue
         out.append(flag)
     return out
+
+
+#: Where someone comes from: "hij komt van Pendrecht", "ze kwam van de Bijlmer".
+_ORIGIN_RE = re.compile(
+    rf"(?<![\w])(?i:komt|kwam|kwamen|komen|kom|afkomstig)\s+(?i:(?:oorspronkelijk|zelf|ook|net"
+    rf"|gewoon|eigenlijk)\s+)*(?i:van)\s+(?P<article>(?i:de|het|'t)\s+)?(?P<name>{_NAME})")
+#: "Ze woont op de Vinkenbuurt": "op" a place only for a name that looks like one.
+_ON_PLACE_RE = re.compile(rf"(?<![\w])(?i:op\s+(?:de|het|'t))\s+(?P<name>{_NAME})")
+_ON_KEYS = first_chunks(("op",))
+#: Street words among the place endings: "op het Mercatorplein" is an address.
+_STREET_END_RE = re.compile(r"(?i)(?:laan|plein|straat|park|dijk|kade|weg)$")
+_ORIGIN_KEYS = first_chunks(("komt", "kwam", "kwamen", "komen", "kom", "afkomstig"))
 
 
 def _add_place(text: str, m: re.Match[str], out: _Collector) -> None:

@@ -753,7 +753,8 @@ _AGE_OF_PERSON_RE = re.compile(
 )
 _AGE_WAS_RE = re.compile(
     rf"(?i)\b(?:toen\s+)?(?:ik|hij|zij|ze|je|jij|die)\s+(?:is|was|werd|wordt|ben|bent)\s+"
-    r"(?:(?:toen|pas|net|nog\s+maar|nog|maar|bijna|ongeveer|al|nu|inmiddels|zelf|ook)\s+){0,3}"
+    r"(?:(?:toen|pas|net|nog\s+maar|nog|maar|bijna|ongeveer|al|nu|inmiddels|zelf|ook"
+    r"|een\s+jaar\s+of|rond\s+de)\s+){0,3}"
     rf"(?P<num>{_NUMBER})(?:\s+(?:of|à|a)\s+(?P<num2>{_NUMBER}))?(?=\s*[.,;:!?)]|\s+(?:jaar\b|toen\b|en\b|dus\b|hoor\b|geworden\b)|\s*$)"
 )
 _AGE_TOEN_RE = re.compile(

@@ -72,8 +72,8 @@ def main() -> None:
     parser.add_argument("--size", choices=sorted(SIZES), default="smoke")
     args = parser.parse_args()
     interviews, codings = SIZES[args.size]
-    from workbench.exports.chapter import preview_chapter, write_chapter
-    from workbench.exports.quotes_export import write_quotes
+    from workbench.services.reporting.chapter import preview_chapter, write_chapter
+    from workbench.services.reporting.quotes_export import write_quotes
 
     with tempfile.TemporaryDirectory() as tmp:
         t0 = time.perf_counter()

@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from workbench.importers import read_transcript  # noqa: E402
+from workbench.formats.importers import read_transcript  # noqa: E402
 from workbench.services.transcripts import build  # noqa: E402
 
 WORDS = (

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 
 import pytest
 import yaml
@@ -103,8 +102,3 @@ def test_import_bad_file_and_unknown_suffix(run, tmp_path):
     other.write_text("x", encoding="utf-8")
     assert ".qdc" in run("codebook", "import", str(other)).output
 
-
-def test_qdc_without_the_refiqda_module_gives_a_clear_error(run, tmp_path, monkeypatch):
-    monkeypatch.setitem(sys.modules, "workbench.refiqda", None)
-    result = run("codebook", "export", str(tmp_path / "book.qdc"))
-    assert result.exit_code == 1 and "REFI-QDA" in result.output

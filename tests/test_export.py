@@ -14,10 +14,10 @@ from test_export_fixtures import build_report_project
 
 from workbench.cli.main import cli
 from workbench.errors import ConflictError
-from workbench.exports import preview_chapter, write_chapter, write_quotes
-from workbench.exports.flags import FlaggedQuotesError
 from workbench.files import export_path, scope_name
 from workbench.services import quotes
+from workbench.services.reporting import preview_chapter, write_chapter, write_quotes
+from workbench.services.reporting.flags import FlaggedQuotesError
 
 WHEN = datetime(2026, 11, 23, 18, 15)
 
@@ -258,7 +258,7 @@ def test_codes_linked_with_their_theme_nest_under_it(rp) -> None:
 def test_preview_accepts_the_database_as_the_ui_passes_it(rp) -> None:
     project, _, _ = rp
     assert preview_chapter(project.db, ["4.1"]) == preview_chapter(project, ["4.1"])
-    from workbench.exports import chapter_problems
+    from workbench.services.reporting import chapter_problems
 
     assert chapter_problems(project.db, ["4.1"]) == []
 

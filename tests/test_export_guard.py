@@ -20,7 +20,7 @@ from docx.enum.text import WD_COLOR_INDEX
 from test_export import WHEN, _flag
 
 from workbench.cli.main import cli
-from workbench.exports import FLAG_MARK, write_chapter_report, write_quotes_report
+from workbench.services.reporting import FLAG_MARK, write_chapter_report, write_quotes_report
 
 rp = test_export.rp  # the report project: four starred quotes
 MARK = FLAG_MARK

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from workbench.errors import ImportFileError
-from workbench.importers import read_transcript
+from workbench.formats.importers import read_transcript
 from workbench.project import Project
 from workbench.services.transcripts import get_sentences, get_turns, import_paths, list_transcripts
 

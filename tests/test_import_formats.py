@@ -15,9 +15,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from workbench.errors import ImportFileError
-from workbench.importers import read_transcript
-from workbench.importers.model import ParsedTranscript
-from workbench.importers.turns import match_turn, parse_turn_lines
+from workbench.formats.importers import read_transcript
+from workbench.formats.importers.model import ParsedTranscript
+from workbench.formats.importers.turns import match_turn, parse_turn_lines
 from workbench.project import Project
 from workbench.services.transcripts import build, get_sentences, get_turns, import_paths
 
@@ -246,7 +246,7 @@ def test_markdown_with_only_headings_is_refused(project: Project, tmp_path: Path
 def test_speaker_prefix_variants(lines: list[str], labels: list[str]) -> None:
     turns, _warnings = parse_turn_lines(lines, Path("x.txt"))
     parsed = ParsedTranscript(Path("x.txt"), "txt", turns)
-    from workbench.importers.speakers import assign_roles
+    from workbench.formats.importers.speakers import assign_roles
 
     assign_roles(parsed)
     assert [t.label for t in parsed.turns] == labels

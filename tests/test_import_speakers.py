@@ -10,10 +10,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from workbench.importers import read_transcript
-from workbench.importers.model import ParsedTranscript
-from workbench.importers.speakers import assign_roles, match_interviewer, name_tokens
-from workbench.importers.turns import (
+from workbench.formats.importers import read_transcript
+from workbench.formats.importers.model import ParsedTranscript
+from workbench.formats.importers.speakers import assign_roles, match_interviewer, name_tokens
+from workbench.formats.importers.turns import (
     judge_prefixes,
     loose_prefix_kind,
     match_turn,
@@ -161,7 +161,7 @@ def test_every_doubtful_prefix_is_either_a_turn_or_in_a_warning(word: str, count
 
 
 def test_judge_reports_kept_and_accepted_separately() -> None:
-    from workbench.importers.turns import match_line, match_loose
+    from workbench.formats.importers.turns import match_line, match_loose
 
     lines = ["I: Vraag?", "jan: Antwoord.", "I: Nog een?", "jan: Ja.", "Kijk: dat is het.", "kijk maar."]
     found = [(n, match_line(x) or match_loose(x)) for n, x in enumerate(lines, 1)]

@@ -9,8 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from workbench.errors import ImportFileError, WorkbenchError
-from workbench.importers import read_transcript
-from workbench.importers.encoding import decode_bytes
+from workbench.formats.importers import read_transcript
+from workbench.formats.importers.encoding import decode_bytes
 from workbench.services.coding import check_span
 from workbench.services.transcripts import build
 

@@ -8,11 +8,16 @@ from pathlib import Path
 import pytest
 import xmlschema
 
+from workbench.formats.refiqda.model import (
+    format_description,
+    norm_colour,
+    norm_guid,
+    parse_description,
+)
 from workbench.project import Project
-from workbench.refiqda.codebook import read_qdc, read_qdc_entries, write_qdc
-from workbench.refiqda.model import format_description, norm_colour, norm_guid, parse_description
 from workbench.services import codebook
 from workbench.services.codebook_sync import apply_sync, plan_sync
+from workbench.services.exchange.codebook import read_qdc, read_qdc_entries, write_qdc
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "refi-qda"
 if not SHARED.is_dir():

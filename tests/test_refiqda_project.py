@@ -12,11 +12,11 @@ from click.testing import CliRunner
 
 from workbench.cli.main import cli
 from workbench.errors import ConflictError
+from workbench.formats.refiqda.textmap import export_text, segment
 from workbench.project import Project
-from workbench.refiqda.project_export import export_qdpx
-from workbench.refiqda.project_import import import_qdpx
-from workbench.refiqda.textmap import export_text, segment
 from workbench.services import codebook, coding, memos
+from workbench.services.exchange.project_export import export_qdpx
+from workbench.services.exchange.project_import import import_qdpx
 
 SHARED = Path("/work/shared/refi-qda")
 PROJECT_XSD = SHARED / "Project-mrt2019.xsd"
@@ -306,7 +306,7 @@ def test_qc_selection_offsets_match_the_source(tmp_path: Path) -> None:
     the transcript equals the source text at the selection (less prefix and whitespace)."""
     import re
 
-    from workbench.refiqda.project_import import read_archive
+    from workbench.services.exchange.project_import import read_archive
 
     data = read_archive(SAMPLES / "qc-demo-project.qdpx")
     import_qdpx(SAMPLES / "qc-demo-project.qdpx", target=tmp_path / "p", coder="anna")

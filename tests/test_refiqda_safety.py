@@ -11,8 +11,8 @@ import pytest
 from workbench.errors import WorkbenchError
 from workbench.formats import safety
 from workbench.formats.safety import UnsafeArchiveError
-from workbench.refiqda.codebook import read_qdc
-from workbench.refiqda.project_import import import_qdpx
+from workbench.services.exchange.codebook import read_qdc
+from workbench.services.exchange.project_import import import_qdpx
 
 MINIMAL_QDE = (
     '<?xml version="1.0" encoding="UTF-8"?>'

@@ -12,10 +12,10 @@ import pytest
 from tests.bad_input_support import files_of, refused, run
 from workbench.db.changes import redo_last, undo_last
 from workbench.project import DB_NAME, Project
-from workbench.refiqda.codebook import read_qdc, write_qdc
-from workbench.refiqda.project_export import export_qdpx
-from workbench.refiqda.project_import import import_qdpx
 from workbench.services import codebook, codebook_sync, coding, memos
+from workbench.services.exchange.codebook import read_qdc, write_qdc
+from workbench.services.exchange.project_export import export_qdpx
+from workbench.services.exchange.project_import import import_qdpx
 
 HISTORY = {"changes", "change_rows"}
 

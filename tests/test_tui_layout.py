@@ -186,7 +186,7 @@ async def test_codebook_import_from_the_ui_reads_a_qdc(sample_project, project, 
     """A REFI-QDA codebook from another project: planned, shown, applied as one change."""
     from textual.widgets import Input
 
-    from workbench.refiqda.codebook import write_qdc
+    from workbench.services.exchange.codebook import write_qdc
     from workbench.tui.screens.dialogs import PromptScreen
     from workbench.tui.screens.imports import CodebookImportScreen
 

@@ -65,7 +65,7 @@ def test_quotes_and_matrix_csv_neutralise_names(project, add_transcript, tmp_pat
     assert matrix.exit_code == 0, matrix.output
     cells = _cells(matrix.output)
     assert "'=cmd|' /C calc'!A0" in cells and not any(c.startswith("=") for c in cells)
-    from workbench.exports.quotes_export import render_csv
+    from workbench.services.reporting.quotes_export import render_csv
 
     text = render_csv([{"codes": "@SUM(A1)", "quote": "-1 zei hij", "label": "Jongerenwerker A"}])
     cells = _cells(text)

@@ -209,16 +209,6 @@ def check_cmd(project, coder, threshold, as_json) -> None:
         echo("merge a pair with 'workbench codebook merge SOURCE TARGET' if they mean the same")
 
 
-def _qdc_module():
-    try:
-        from workbench.refiqda import codebook as qdc
-    except ImportError as exc:
-        raise click.ClickException(
-            f"REFI-QDA codebooks (.qdc) are not available in this installation ({exc})"
-        ) from exc
-    return qdc
-
-
 def _read_entries(path: Path, db=None):
     """The file's entries; a ``.qdc`` is read without writing anything (its GUIDs are
     remembered only once the import went through: see ``_remember_guids``)."""
@@ -229,14 +219,18 @@ def _read_entries(path: Path, db=None):
     if suffix in (".yaml", ".yml"):
         return codebook_sync.read_yaml(path)
     if suffix == ".qdc":
-        return _qdc_module().read_qdc(path, db=db, remember=False)
+        from workbench.services.exchange import codebook as qdc
+
+        return qdc.read_qdc(path, db=db, remember=False)
     raise WorkbenchError("a codebook file is .yaml/.yml (workbench) or .qdc (REFI-QDA)", path=path)
 
 
 def _remember_guids(db, entries) -> None:
     rows = getattr(entries, "guid_entries", None)
     if rows:
-        _qdc_module().remember_code_guids(db, rows)
+        from workbench.services.exchange import codebook as qdc
+
+        qdc.remember_code_guids(db, rows)
 
 
 def _check_output_folder(path: Path) -> None:
@@ -273,7 +267,9 @@ def export_cmd(project, coder, path, force) -> None:
             echo(f"warning: {path} held edits that were never imported; they are kept in {kept} "
                  f"('workbench codebook import {kept}' brings them in)", err=True)
     elif suffix == ".qdc":
-        _qdc_module().write_qdc(project.db, path)
+        from workbench.services.exchange import codebook as qdc
+
+        qdc.write_qdc(project.db, path)
         n = len(codebook_sync.entries_from_db(project.db))
     else:
         raise WorkbenchError("a codebook file is .yaml/.yml (workbench) or .qdc (REFI-QDA)", path=path)

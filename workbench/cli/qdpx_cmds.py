@@ -30,7 +30,7 @@ def qdpx() -> None:
 def export_cmd(project, coder, path: Path, force: bool, as_json: bool) -> None:
     """Write the whole project to PATH (.qdpx): coders, codebook, transcripts with their codings
     per coder, memos as notes, respondents as cases with their variables."""
-    from workbench.refiqda.project_export import export_qdpx
+    from workbench.services.exchange.project_export import export_qdpx
 
     result = export_qdpx(project, path, coder=coder, force=force)
     if as_json:
@@ -65,7 +65,7 @@ def import_cmd(ctx: click.Context, path: Path, theirs: bool, ours: bool, as_json
     """
     from workbench.errors import ConflictError, NotAProjectError
     from workbench.project import DB_NAME
-    from workbench.refiqda.project_import import import_qdpx
+    from workbench.services.exchange.project_import import import_qdpx
 
     if theirs and ours:
         raise click.UsageError("--theirs and --ours exclude each other")

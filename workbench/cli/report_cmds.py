@@ -326,7 +326,7 @@ def export_quotes(project, coder, theme, survey_theme, fmt: str, force: bool, al
     A quote that shows a word with an open anonymity flag stops the export (each is listed
     with the flagged word), unless --hold-back-flagged leaves such quotes out or
     --allow-flagged exports them marked."""
-    from workbench.exports.quotes_export import write_quotes_report
+    from workbench.services.reporting.quotes_export import write_quotes_report
 
     written = write_quotes_report(project, theme=theme, survey_theme=survey_theme, coder=coder,
                                   fmt=fmt, force=force, allow_flagged=allow_flagged,
@@ -350,7 +350,7 @@ def export_chapter(project, coder, survey_themes, fmt: str, force: bool, allow_f
 
     Counts and quotes use all coders' codings; --coder NAME uses one coder's (e.g. consensus).
     """
-    from workbench.exports.chapter import chapter_markdown, write_chapter_report
+    from workbench.services.reporting.chapter import chapter_markdown, write_chapter_report
 
     ids = list(survey_themes) or None
     if to_stdout:  # guarded as a file is

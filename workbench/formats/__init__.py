@@ -2,7 +2,9 @@
 
 - :mod:`~workbench.formats.safety`: reading untrusted archives and XML (size, entry and
   depth limits; defusedxml), for the Word importer and the REFI-QDA exchange alike.
+- :mod:`~workbench.formats.refiqda`: the REFI-QDA model, code tree and text maps.
+- :mod:`~workbench.formats.docx_render`: the Word document the quote and chapter exports write.
 
-The importers (``workbench.importers``), the YAML reader (``workbench.yamlfile``) and the
-writers of the exports move here as issue 16 layers the code (see docs/architecture.md).
+The transcript importers (``workbench.formats.importers``) and the YAML reader (``workbench.yamlfile``)
+are pure formats too.
 """

@@ -29,13 +29,12 @@ from workbench.clock import now_iso
 from workbench.db.changes import log_only
 from workbench.db.fingerprint import METADATA_COLUMNS, import_fingerprint, stored_fingerprint
 from workbench.errors import ConflictError, ImportFileError, NotFoundError, WorkbenchError
-from workbench.importers import SUFFIXES, read_transcript
-from workbench.importers.model import ParsedTranscript
+from workbench.formats.importers import SUFFIXES, read_transcript
+from workbench.formats.importers.model import TURN_SEPARATOR, ParsedTranscript
 from workbench.project import Project
 from workbench.services import labels as labels_service
 
 WORD_RE = re.compile(r"\w+(?:[-'’]\w+)*")
-TURN_SEPARATOR = "\n\n"
 Progress = Callable[[int, int, str], None]
 
 

@@ -1,8 +1,8 @@
 """Export (Braun & Clarke phase 6): choose survey themes and a format, preview the chapter
 draft, write it (or the quotes) to ``exports/``.
 
-The preview (:func:`workbench.exports.preview_chapter`, flagged quotes marked) and the writing
-(:func:`workbench.exports.write_chapter` / :func:`write_quotes`) run in thread workers; a
+The preview (:func:`workbench.services.reporting.preview_chapter`, flagged quotes marked) and the writing
+(:func:`workbench.services.reporting.write_chapter` / :func:`write_quotes`) run in thread workers; a
 written file is named in a notification. A refusal because quotes show text with an open
 anonymity flag opens :class:`FlaggedQuotesScreen`, the list of those quotes (Enter opens the
 passage in the reader); an existing file is only overwritten after asking.
@@ -266,8 +266,8 @@ class ExportScreen(WorkbenchScreen):
 
     @work(thread=True, exclusive=True, group="export-preview", exit_on_error=False)
     def _preview(self, ids: list[str]) -> None:
-        from workbench import exports
         from workbench.errors import WorkbenchError
+        from workbench.services import reporting as exports
 
         db = self.wb.project.db
         try:
@@ -319,8 +319,8 @@ class ExportScreen(WorkbenchScreen):
 
     @work(thread=True, exclusive=True, group="export-write", exit_on_error=False)
     def _write(self, what: str, ids: list[str], fmt: str, force: bool) -> None:
-        from workbench import exports
         from workbench.errors import ConflictError, WorkbenchError
+        from workbench.services import reporting as exports
 
         project = self.wb.project
         try:

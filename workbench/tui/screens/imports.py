@@ -161,7 +161,7 @@ def read_codebook_file(path: Path, db) -> list:
     if suffix in (".yaml", ".yml"):
         return codebook_sync.read_yaml(path)
     if suffix == ".qdc":
-        from workbench.refiqda.codebook import read_qdc
+        from workbench.services.exchange.codebook import read_qdc
 
         return read_qdc(path, db=db, remember=False)
     raise WorkbenchError("a codebook file is .yaml/.yml (workbench) or .qdc (REFI-QDA)",
@@ -254,7 +254,7 @@ class CodebookImportScreen(ModalScreen[str | None]):
                                                   source=self.path.name)
                 guid_rows = getattr(self.entries, "guid_entries", None)
                 if guid_rows:
-                    from workbench.refiqda.codebook import remember_code_guids
+                    from workbench.services.exchange.codebook import remember_code_guids
 
                     remember_code_guids(db, guid_rows)
             how = {"fail": "", "theirs": ", conflicts: the file's version",

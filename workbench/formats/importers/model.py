@@ -6,6 +6,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+#: What joins two turns in a transcript's canonical text (offsets count it).
+TURN_SEPARATOR = "\n\n"
+
 
 @dataclass
 class ParsedTurn:

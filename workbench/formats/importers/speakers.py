@@ -26,7 +26,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from workbench.importers.model import ParsedTranscript
+from workbench.formats.importers.model import ParsedTranscript
 
 INTERVIEWER_LABELS = {
     "i", "int", "interviewer", "interviewster", "onderzoeker", "onderzoekster", "q", "v", "vraag",

@@ -12,7 +12,7 @@ Export
 
 Import
     REFI sources have no turns. :func:`segment` recognises speaker prefixes with the transcript
-    importer's own turn recogniser (``workbench.importers.turns.match_turn``): each prefixed
+    importer's own turn recogniser (``workbench.formats.importers.turns.match_turn``): each prefixed
     line starts a turn, following lines continue it, and the prefix (a name, perhaps) is not
     kept. Text before the first prefix, or a whole source without any, becomes one respondent
     turn per paragraph. Lines are stripped and joined as the transcript importer joins them,
@@ -28,8 +28,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from workbench.importers.turns import TIME_ONLY_RE, TURN_RE, format_time, match_turn
-from workbench.services.transcripts import TURN_SEPARATOR
+from workbench.formats.importers.model import TURN_SEPARATOR
+from workbench.formats.importers.turns import TIME_ONLY_RE, TURN_RE, format_time, match_turn
 
 # -- export ----------------------------------------------------------------------------------
 
@@ -211,8 +211,8 @@ def segment(source: str, *, name: str = "source") -> Segmented:
 
 def _roles(turns: list[SegTurn], name: str) -> dict:
     """(role, label) per turn index, using the transcript importer's speaker rules."""
-    from workbench.importers.model import ParsedTranscript, ParsedTurn
-    from workbench.importers.speakers import assign_roles
+    from workbench.formats.importers.model import ParsedTranscript, ParsedTurn
+    from workbench.formats.importers.speakers import assign_roles
 
     spoken = [(i, t) for i, t in enumerate(turns) if t.speaker is not None]
     parsed = ParsedTranscript(Path(name), "qdpx", [ParsedTurn(t.speaker or "", "x", t.line, t.time) for _, t in spoken])

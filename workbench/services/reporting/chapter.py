@@ -21,8 +21,14 @@ from pathlib import Path
 import sqlite_utils
 
 from workbench.errors import WorkbenchError
-from workbench.exports.flags import FLAG_MARK, FlaggedQuote, FlaggedQuotesError, FlagIndex, Written
 from workbench.files import export_path, scope_name, write_export
+from workbench.services.reporting.flags import (
+    FLAG_MARK,
+    FlaggedQuote,
+    FlaggedQuotesError,
+    FlagIndex,
+    Written,
+)
 
 FORMATS = ("md", "docx")
 UNSELECTED = "[niet geselecteerd]"
@@ -351,7 +357,7 @@ def render_markdown(chapter: Chapter, *, mark_flagged: bool = False) -> str:
 
 
 def render_docx(chapter: Chapter, title: str) -> bytes:
-    from workbench.exports.docx_render import new_document, quote_paragraph, save
+    from workbench.formats.docx_render import new_document, quote_paragraph, save
 
     doc = new_document(title)
     intro = doc.add_paragraph()

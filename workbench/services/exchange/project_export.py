@@ -3,13 +3,13 @@
 The archive holds ``project.qde`` (valid against Project-mrt2019.xsd) and one UTF-8 text file
 per transcript, ``sources/<guid>.txt``. In ``project.qde``:
 
-- ``Users``: every coder; ``CodeBook``: themes and codes (see :mod:`workbench.refiqda.codes`),
+- ``Users``: every coder; ``CodeBook``: themes and codes (see :mod:`workbench.formats.refiqda.codes`),
   a code's memo as a Note referenced from the code;
 - ``Variables`` and ``Cases``: one case per respondent (the transcript's label) with the text
   variables role, label, municipality, domain and date (date typed ``Date`` when every value
   is an ISO date), and a ``SourceRef`` to the transcript;
 - ``Sources``: each transcript a ``TextSource`` (name = our transcript id) whose text carries
-  speaker labels (see :mod:`workbench.refiqda.textmap`); codings on one span form one
+  speaker labels (see :mod:`workbench.formats.refiqda.textmap`); codings on one span form one
   ``PlainTextSelection`` with a ``Coding`` per coder and code (``creatingUser``), positions in
   code points, end exclusive; a coding's memo is a Note referenced from its Coding;
 - ``Notes``: project memos (referenced from the project), transcript memos (from the source),
@@ -33,11 +33,11 @@ from workbench import __version__
 from workbench.clock import now_iso
 from workbench.errors import ConflictError, WorkbenchError
 from workbench.files import write_with
+from workbench.formats.refiqda.codes import build_codes
+from workbench.formats.refiqda.model import PROJECT_NS, GuidMap, derived_guid
+from workbench.formats.refiqda.textmap import export_text
 from workbench.project import Project
-from workbench.refiqda.codebook import serialise
-from workbench.refiqda.codes import build_codes
-from workbench.refiqda.model import PROJECT_NS, GuidMap, derived_guid
-from workbench.refiqda.textmap import export_text
+from workbench.services.exchange.codebook import serialise
 
 NS = PROJECT_NS
 VARIABLES = ("role", "label", "municipality", "domain", "date")

@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from workbench.errors import ImportFileError, WorkbenchError
-from workbench.importers.encoding import read_text_file
-from workbench.importers.model import ParsedTranscript
+from workbench.formats.importers.encoding import read_text_file
+from workbench.formats.importers.model import ParsedTranscript
 from workbench.textsafety import NAME_LIMIT, check_name, check_text
 
 ALIASES = {

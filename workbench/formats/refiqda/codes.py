@@ -20,7 +20,7 @@ from xml.etree.ElementTree import Element, SubElement
 
 import sqlite_utils
 
-from workbench.refiqda.model import (
+from workbench.formats.refiqda.model import (
     GuidMap,
     Report,
     format_description,
@@ -243,7 +243,7 @@ def tree_to_entries(
 def _uuid_for_general(guid: str) -> str:
     import uuid
 
-    from workbench.refiqda.model import NAMESPACE
+    from workbench.formats.refiqda.model import NAMESPACE
 
     return str(uuid.uuid5(NAMESPACE, f"general-code:{guid}"))
 

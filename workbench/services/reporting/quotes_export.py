@@ -17,7 +17,8 @@ from pathlib import Path
 import sqlite_utils
 
 from workbench.errors import WorkbenchError
-from workbench.exports.flags import (
+from workbench.files import export_path, scope_name, write_export
+from workbench.services.reporting.flags import (
     FLAG_MARK,
     FlaggedQuote,
     FlaggedQuotesError,
@@ -26,7 +27,6 @@ from workbench.exports.flags import (
     describe_flags,
     flag_records,
 )
-from workbench.files import export_path, scope_name, write_export
 from workbench.textsafety import spreadsheet_cell, xml_safe
 
 FORMATS = ("md", "docx", "csv", "json")
@@ -148,7 +148,7 @@ def render_md(rows: list[dict], title: str) -> str:
 
 
 def render_docx(rows: list[dict], title: str) -> bytes:
-    from workbench.exports.docx_render import new_document, quote_paragraph, save
+    from workbench.formats.docx_render import new_document, quote_paragraph, save
 
     doc = new_document(title)
     doc.add_heading(title, level=1)

@@ -1,17 +1,17 @@
 """Plain-text and Markdown transcripts: optional YAML front matter, then speaker turns.
 
 The turn rules (speaker prefixes, times, Otter/Amberscript/f4 layouts, Markdown emphasis and
-headings) are those of :mod:`workbench.importers.turns`.
+headings) are those of :mod:`workbench.formats.importers.turns`.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from workbench.importers.encoding import read_text_file
-from workbench.importers.metadata import split_front_matter
-from workbench.importers.model import ParsedTranscript
-from workbench.importers.turns import parse_turn_lines
+from workbench.formats.importers.encoding import read_text_file
+from workbench.formats.importers.metadata import split_front_matter
+from workbench.formats.importers.model import ParsedTranscript
+from workbench.formats.importers.turns import parse_turn_lines
 
 
 def read_plain(path: Path) -> ParsedTranscript:

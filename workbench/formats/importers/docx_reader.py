@@ -1,6 +1,6 @@
 """Word transcripts (.docx): paragraphs and tables, in document order.
 
-Paragraphs follow the plain-text rules of :mod:`workbench.importers.turns` (one paragraph per
+Paragraphs follow the plain-text rules of :mod:`workbench.formats.importers.turns` (one paragraph per
 turn or a speaker paragraph followed by text paragraphs); a soft line break (Shift+Enter) within
 a paragraph counts as a line break; paragraphs in a Heading or Title style are skipped and
 reported. Tracked insertions are read, tracked deletions and text boxes
@@ -29,10 +29,10 @@ from pathlib import Path
 from typing import Any
 
 from workbench.errors import ImportFileError
-from workbench.importers.encoding import normalise_text
-from workbench.importers.metadata import split_front_matter
-from workbench.importers.model import ParsedTranscript
-from workbench.importers.turns import (
+from workbench.formats.importers.encoding import normalise_text
+from workbench.formats.importers.metadata import split_front_matter
+from workbench.formats.importers.model import ParsedTranscript
+from workbench.formats.importers.turns import (
     TIME_ONLY_RE,
     Line,
     format_time,

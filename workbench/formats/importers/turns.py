@@ -20,7 +20,7 @@ Because a single capitalised word followed by a colon (``Kijk: …``, ``Bijvoorb
 exactly like a first name (``Jan: …``), such *weak* prefixes are judged on the whole file: one is
 kept as text when the same word also occurs in lower case in the transcript (so it is an
 ordinary word), or when it starts only one line while at least two other speakers have two
-turns or more each (a one-off). Known labels (see :mod:`workbench.importers.speakers`), names of
+turns or more each (a one-off). Known labels (see :mod:`workbench.formats.importers.speakers`), names of
 two capitalised words or more, all-capital words, speakers with a number, underscore or
 parenthesis, and prefixes after a leading time are always speakers (emphasis or brackets alone
 do not make ``**Kijk:**`` a speaker).
@@ -50,7 +50,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from workbench.errors import ImportFileError
-from workbench.importers.model import ParsedTurn
+from workbench.formats.importers.model import ParsedTurn
 
 _T = r"\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?"
 _TIME = rf"(?:\[(?P<bt>{_T})\]|\((?P<pt>{_T})\)|(?P<t>{_T}))"
@@ -120,7 +120,7 @@ class Candidate:
 @lru_cache(maxsize=4096)
 def is_strong_speaker(speaker: str) -> bool:
     """Whether a prefix is a speaker by its form alone (see the module docstring)."""
-    from workbench.importers.speakers import is_known_label
+    from workbench.formats.importers.speakers import is_known_label
 
     if is_known_label(speaker) or re.search(r"[\d_()]", speaker):
         return True
@@ -235,7 +235,7 @@ def judge_prefixes(candidates: list[tuple[int, Candidate]], full_text: str) -> P
     doubtful = [c for _, c in candidates if not c.strong]
     if not doubtful:
         return PrefixVerdict({}, {})
-    from workbench.importers.speakers import is_known_label, speaker_identity
+    from workbench.formats.importers.speakers import is_known_label, speaker_identity
 
     # A word is ordinary when it occurs in the text outside the speaker prefixes themselves.
     in_prefixes = Counter(w for _, c in candidates for w in _WORD_RE.findall(c.speaker))

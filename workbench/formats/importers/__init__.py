@@ -13,7 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from workbench.errors import ImportFileError
-from workbench.importers.model import ParsedTranscript
+from workbench.formats.importers.model import ParsedTranscript
 
 SUFFIXES = (".txt", ".md", ".docx", ".vtt", ".srt")
 MAX_BYTES = 50 * 1024 * 1024
@@ -39,21 +39,21 @@ def read_transcript(path: Path) -> ParsedTranscript:
             path=path,
         )
     if suffix == ".docx":
-        from workbench.importers.docx_reader import read_docx
+        from workbench.formats.importers.docx_reader import read_docx
 
         parsed = read_docx(path)
     elif suffix in (".vtt", ".srt"):
-        from workbench.importers.subtitles import read_subtitles
+        from workbench.formats.importers.subtitles import read_subtitles
 
         parsed = read_subtitles(path)
     else:
-        from workbench.importers.plain import read_plain
+        from workbench.formats.importers.plain import read_plain
 
         parsed = read_plain(path)
-    from workbench.importers.metadata import apply_sidecar
+    from workbench.formats.importers.metadata import apply_sidecar
 
     apply_sidecar(parsed, path)
-    from workbench.importers.speakers import assign_roles
+    from workbench.formats.importers.speakers import assign_roles
 
     assign_roles(parsed)
     if not parsed.turns:

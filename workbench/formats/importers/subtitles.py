@@ -7,7 +7,7 @@ Teams GUIDs like ``1a2b…/12-0``), the ``WEBVTT`` header with its ``Kind:``/``L
 
 The speaker of a cue is its voice tag, ``<v Name>`` (with or without ``</v>``; several in one
 cue are split), as MS Teams writes it, or a ``Name:`` prefix in the payload (Zoom, SubRip, other
-tools), judged by the rules of :mod:`workbench.importers.turns`. A cue without a speaker
+tools), judged by the rules of :mod:`workbench.formats.importers.turns`. A cue without a speaker
 continues the current one; cues before the first speaker are reported and not imported.
 Consecutive cues of one speaker merge into one turn that keeps the first cue's start time; the
 line breaks inside a cue are display wrapping and become spaces.
@@ -25,9 +25,9 @@ import re
 from pathlib import Path
 
 from workbench.errors import ImportFileError
-from workbench.importers.encoding import normalise_text, read_text_file
-from workbench.importers.model import ParsedTranscript, ParsedTurn
-from workbench.importers.turns import (
+from workbench.formats.importers.encoding import normalise_text, read_text_file
+from workbench.formats.importers.model import ParsedTranscript, ParsedTurn
+from workbench.formats.importers.turns import (
     Candidate,
     accepted_warning,
     format_time,

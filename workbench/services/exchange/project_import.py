@@ -2,16 +2,16 @@
 
 The archive is checked and read in memory first (:mod:`workbench.formats.safety`); nothing is
 written until the whole archive has been understood. Then, as one recorded change (one
-transaction; ``workbench undo`` takes all of it back, see :mod:`workbench.refiqda.journal`):
+transaction; ``workbench undo`` takes all of it back, see :mod:`workbench.services.exchange.journal`):
 
-- the code tree becomes themes and codes (:mod:`workbench.refiqda.codes`) and is applied with
+- the code tree becomes themes and codes (:mod:`workbench.formats.refiqda.codes`) and is applied with
   :func:`workbench.services.codebook_sync.apply_sync` as another project's codebook
   (``foreign=True``): codes are added, or matched to local ones by id or name, and updated;
   local codes the archive lacks are kept, never removed; conflicts as for the YAML codebook
   (``strategy`` fail / theirs / ours);
 - every source with text becomes a transcript: a ``TextSource``'s plain text (inline or a
   ``.txt`` in the archive), a PDF's plain-text ``Representation``, the text of an audio or video
-  ``Transcript``. Turns and the offset map come from :mod:`workbench.refiqda.textmap`. A source
+  ``Transcript``. Turns and the offset map come from :mod:`workbench.formats.refiqda.textmap`. A source
   whose text equals a transcript already in the project is matched to it, not duplicated;
 - each ``Coding`` (per ``creatingUser``) becomes a coding of that coder; users become coders;
 - notes become memos: on the project, a transcript, a code (its memo) or a coding (its memo); a
@@ -38,9 +38,7 @@ from xml.etree.ElementTree import Element
 
 from workbench.clock import now_iso
 from workbench.errors import WorkbenchError
-from workbench.formats.safety import Archive, check_depth, open_archive, parse_xml
-from workbench.project import DB_NAME, Project, validate_name
-from workbench.refiqda.codes import (
+from workbench.formats.refiqda.codes import (
     MappedCodes,
     child,
     child_text,
@@ -49,8 +47,10 @@ from workbench.refiqda.codes import (
     parse_code_tree,
     tree_to_entries,
 )
-from workbench.refiqda.model import GuidMap, Report, norm_guid
-from workbench.refiqda.textmap import Segmented, segment, utf16_to_codepoints
+from workbench.formats.refiqda.model import GuidMap, Report, norm_guid
+from workbench.formats.refiqda.textmap import Segmented, segment, utf16_to_codepoints
+from workbench.formats.safety import Archive, check_depth, open_archive, parse_xml
+from workbench.project import DB_NAME, Project, validate_name
 from workbench.textsafety import NAME_LIMIT, cleaned
 
 VARIABLE_NAMES = {
@@ -446,7 +446,7 @@ def _into_project(proj: Project, created: bool, data: ProjectIn, path: Path, cod
                   strategy: str) -> QdpxImportResult:
     from workbench.db.changes import record
     from workbench.nlp.sentences import segment_texts
-    from workbench.refiqda.journal import note_written, settle
+    from workbench.services.exchange.journal import note_written, settle
 
     db = proj.db
     who = proj.coder(coder)
@@ -546,11 +546,11 @@ def _write(db, cs, data: ProjectIn, path: Path, mapped: MappedCodes, planned, ne
            sentence_iter, guids: GuidMap, coder_of, own_export: bool, used_notes: set[str],
            strategy: str, who: str, result: QdpxImportResult) -> None:
     """Everything the import writes, through the change set ``cs`` (or noted in it)."""
-    from workbench.importers.model import ParsedTranscript
-    from workbench.refiqda.codebook import to_code_entries
-    from workbench.refiqda.journal import note_written
+    from workbench.formats.importers.model import ParsedTranscript
     from workbench.services import labels as labels_service
     from workbench.services.codebook_sync import apply_sync
+    from workbench.services.exchange.codebook import to_code_entries
+    from workbench.services.exchange.journal import note_written
     from workbench.services.transcripts import BuiltTranscript, store_transcript
 
     report = result.report

@@ -35,7 +35,7 @@ from pathlib import Path
 from workbench.errors import ImportFileError
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
-"""Largest transcript or sidecar file read (as :data:`workbench.importers.MAX_BYTES`)."""
+"""Largest transcript or sidecar file read (as :data:`workbench.formats.importers.MAX_BYTES`)."""
 _CONTROL_OK = {"\n", "\t", "\r", "\f", "\v"}
 # C0 controls other than line breaks and tabs, DEL, and C1 controls other than NEL (a line
 # break): a terminal acts on them (ESC, CSI U+009B), and a text file never holds them.

@@ -3,7 +3,7 @@
 ``write_qdc`` writes themes and codes as nested ``Code`` elements (valid against
 ``Codebook.xsd``): themes are not codable and hold their sub-themes and codes; colours are
 ``#rrggbb``; the definition, inclusion, exclusion, example, memo and survey themes are the
-``Description`` (see :mod:`workbench.refiqda.model`). GUIDs are stable: remembered GUIDs of
+``Description`` (see :mod:`workbench.formats.refiqda.model`). GUIDs are stable: remembered GUIDs of
 codes that came from another program, else derived from our ids.
 
 ``read_qdc`` reads a codebook from any program into neutral ``CodeEntry`` objects for
@@ -23,9 +23,15 @@ import sqlite_utils
 
 from workbench import __version__
 from workbench.errors import WorkbenchError
+from workbench.formats.refiqda.codes import (
+    build_codes,
+    child,
+    local_name,
+    parse_code_tree,
+    tree_to_entries,
+)
+from workbench.formats.refiqda.model import CODEBOOK_NS, GuidMap, Report, own_id
 from workbench.formats.safety import check_depth, read_xml_file
-from workbench.refiqda.codes import build_codes, child, local_name, parse_code_tree, tree_to_entries
-from workbench.refiqda.model import CODEBOOK_NS, GuidMap, Report, own_id
 
 ENTRY_FIELDS = (
     "id", "kind", "name", "parent_id", "position", "definition", "inclusion", "exclusion",

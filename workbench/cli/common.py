@@ -7,11 +7,14 @@ import json
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from workbench.errors import WorkbenchError
+
+if TYPE_CHECKING:
+    from workbench.project import Project
 
 MAX_INT = 2**53
 """Bound of every whole-number option: larger ones cannot be stored or compared (SQLite)."""
@@ -39,7 +42,7 @@ class State:
     def __init__(self) -> None:
         self.project_dir: Path | None = None
         self.coder: str | None = None
-        self._project = None
+        self._project: Project | None = None
 
     def project(self, *, check_later: bool = False):
         """The project (opened once). ``check_later``: for the terminal UI, which checks a
@@ -53,18 +56,20 @@ class State:
             self._project = Project.open(self.project_dir, check_later=check_later)
             if _interactive():
                 self._project.ask_coder = _ask_coder
+            from workbench.db.connection import read_only_reason
             from workbench.db.schema import take_notices
 
             db = self._project.db
             ctx = click.get_current_context(silent=True)
             if ctx is not None:  # a clean close is remembered: no check of the file next time
                 ctx.call_on_close(self._project.close)
-            if db.read_only is not None and db.read_only.kind == "checking":
+            why = read_only_reason(db)
+            if why is not None and why.kind == "checking":
                 pass  # the terminal UI checks the file in a worker and says what it found
-            elif db.read_only is not None and db.read_only.kind == "damaged":
-                echo(f"warning: {db.read_only.message}", err=True)
-            elif db.read_only is not None:
-                echo(f"note: {db.read_only.reason}: the project is opened read-only; changes are "
+            elif why is not None and why.kind == "damaged":
+                echo(f"warning: {why.message}", err=True)
+            elif why is not None:
+                echo(f"note: {why.reason}: the project is opened read-only; changes are "
                      "refused", err=True)
             else:
                 for notice in take_notices(db):  # e.g. what a migration renamed

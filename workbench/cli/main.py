@@ -67,7 +67,8 @@ def main(argv: list[str] | None = None) -> None:
         click.echo("Aborted!", err=True)
         sys.exit(1)
     except click.ClickException as exc:
-        exc.message = shown(exc.message)
+        # click declares ``message`` final, but its show() reads it: neutralise it in place
+        setattr(exc, "message", shown(exc.message))  # noqa: B010
         exc.show()
         sys.exit(exc.exit_code)
     sys.exit(rv if isinstance(rv, int) else 0)

@@ -197,6 +197,12 @@ CHECKING_REASON = ("the project is being checked (its file was changed outside t
                    "workbench since it was last closed)")
 
 
+def read_only_reason(db: sqlite_utils.Database) -> StorageError | None:
+    """Why ``db`` was opened read-only (damage, a full disk, a pending check), or None."""
+    why: StorageError | None = getattr(db, "read_only", None)
+    return why
+
+
 def check_pending(db: sqlite_utils.Database) -> bool:
     """Whether ``db`` waits for the check that :func:`open_database` put off."""
     why = getattr(db, "read_only", None)

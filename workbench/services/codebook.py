@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from typing import Any
 
 import sqlite_utils
 
@@ -144,7 +145,7 @@ def prepare(
         "name": name,
         "parent_id": parent_row["id"] if parent_row else None,
         "position": position,
-        "colour": check_colour(fields.pop("colour", None) or "")
+        "colour": check_colour(fields.pop("colour", "") or "")
         or (_next_colour(db) if kind == "code" else ""),
         **{k: v or "" for k, v in fields.items()},
         "created_at": now_iso(),
@@ -255,17 +256,18 @@ def _stamp(coder: str) -> dict:
     return {"updated_at": now_iso(), "updated_by": coder}
 
 
-def references(db: sqlite_utils.Database, table: str, key: str, *, skip: tuple[str, ...] = ()) -> list[tuple[str, str, dict]]:
+def references(db: sqlite_utils.Database, table: str, key: str, *, skip: tuple[str, ...] = ()
+               ) -> list[tuple[str, str, dict[str, Any]]]:
     """Rows of any table that point at ``table`` row ``key`` through a foreign key, as
     ``(table, column, row)``; tables in ``skip`` are left out."""
-    out = []
+    out: list[tuple[str, str, dict[str, Any]]] = []
     for t in db.tables:
         if t.name in skip:
             continue
         for fk in t.foreign_keys:
             if fk.other_table == table and not (t.name == table and fk.column == "parent_id"):
                 for row in t.rows_where(f"[{fk.column}] = ?", [key]):
-                    out.append((t.name, fk.column, row))
+                    out.append((t.name, str(fk.column), row))
     return out
 
 
@@ -589,7 +591,7 @@ def delete(db: sqlite_utils.Database, coder: str, ref: str, force: bool = False,
     with record(db, coder, f"{row['kind']}.delete", summary) as cs:
         still_as_seen(db, row["id"], seen)
         removed = _delete_row(db, cs, row)
-        deleted = cs.rows[-1][2]
+        deleted = cs.rows[-1][2] or {}
     return {**deleted, "removed_codings": removed, "codings_by_coder": dict(sorted(by_coder.items()))}
 
 

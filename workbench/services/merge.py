@@ -311,15 +311,16 @@ def _plan(db, odb, path: Path, maps: dict[str, str], used_maps: set[str]) -> Mer
                             f"kept), --map {o['id']}=ANOTHER_CODE, or --map {o['id']}=-",
                 })
             continue
-        same = [r for r in ours_codes.values() if r["kind"] == o["kind"] and name_key(r["name"]) == name_key(o["name"])]
-        if len(same) == 1:
-            p.codes[o["id"]] = same[0]["id"]
-            matched_rows.append((o, same[0]))
-        elif len(same) > 1:
+        named = [r for r in ours_codes.values()
+                 if r["kind"] == o["kind"] and name_key(r["name"]) == name_key(o["name"])]
+        if len(named) == 1:
+            p.codes[o["id"]] = named[0]["id"]
+            matched_rows.append((o, named[0]))
+        elif len(named) > 1:
             p.unmatched.append({
                 "kind": o["kind"], "id": o["id"], "name": o["name"],
                 "reason": f"{o['kind']} '{o['name']}' of OTHER matches several here "
-                          f"({', '.join(r['id'] for r in same)})",
+                          f"({', '.join(r['id'] for r in named)})",
                 "hint": f"--map {o['id']}=ONE_OF_THEM",
             })
         elif o["id"] in removed_codes:

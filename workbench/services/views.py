@@ -9,6 +9,7 @@ from __future__ import annotations
 import bisect
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 import sqlite_utils
 
@@ -143,12 +144,21 @@ def whose(coder: str | None) -> str:
     return f"{coder}'s codings"
 
 
+@dataclass
+class _Tally:
+    """Codings of a code (or a theme with everything under it) and where they are."""
+
+    codings: int = 0
+    tids: set[str] = field(default_factory=set)
+    labels: set[str] = field(default_factory=set)
+
+
 def codebook_tree(db: sqlite_utils.Database, coder: str | None = ALL_CODERS) -> list[dict]:
     """The codebook in tree order with counts, like ``codebook.list_codebook`` but from one
     pass over the codings (a theme counts the codings of its codes and sub-themes' codes).
     The counts are ``coder``'s codings, or every coder's with :data:`ALL_CODERS`."""
     rows = list(db.query("select * from codes order by position, name"))
-    per_code: dict[str, dict[str, set[str] | int]] = {}
+    per_code: dict[str, _Tally] = {}
     # Labels separately: joining transcripts per coding would read each row's long text
     # (label sits after it in the row), which is slow at tens of thousands of codings.
     label_of = dict(db.execute("select id, label from transcripts").fetchall())
@@ -157,34 +167,31 @@ def codebook_tree(db: sqlite_utils.Database, coder: str | None = ALL_CODERS) -> 
         f"select code_id, transcript_id, count(*) from codings not indexed{only} "
         "group by code_id, transcript_id", [coder] if coder is not None else []
     ):
-        label = label_of.get(tid, tid)
-        entry = per_code.setdefault(code_id, {"codings": 0, "tids": set(), "labels": set()})
-        entry["codings"] += n
-        entry["tids"].add(tid)  # type: ignore[union-attr]
-        entry["labels"].add(label)  # type: ignore[union-attr]
+        entry = per_code.setdefault(code_id, _Tally())
+        entry.codings += n
+        entry.tids.add(tid)
+        entry.labels.add(label_of.get(tid, tid))
     children: dict[str | None, list[dict]] = defaultdict(list)
     for r in rows:
         children[r["parent_id"]].append(r)
 
-    def totals(row: dict) -> tuple[int, set[str], set[str]]:
-        entry = per_code.get(row["id"])
-        codings = entry["codings"] if entry else 0
-        tids = set(entry["tids"]) if entry else set()
-        labels = set(entry["labels"]) if entry else set()
+    def totals(row: dict) -> _Tally:
+        own = per_code.get(row["id"]) or _Tally()
+        total = _Tally(own.codings, set(own.tids), set(own.labels))
         for child in children.get(row["id"], []):
-            c, t, lab = totals(child)
-            codings += c
-            tids |= t
-            labels |= lab
-        return codings, tids, labels  # type: ignore[return-value]
+            sub = totals(child)
+            total.codings += sub.codings
+            total.tids |= sub.tids
+            total.labels |= sub.labels
+        return total
 
     out: list[dict] = []
 
     def walk(parent: str | None, depth: int) -> None:
         for r in children.get(parent, []):
-            codings, tids, labels = totals(r)
-            out.append({**r, "depth": depth, "codings": codings, "transcripts": len(tids),
-                        "respondents": len(labels)})
+            tally = totals(r)
+            out.append({**r, "depth": depth, "codings": tally.codings,
+                        "transcripts": len(tally.tids), "respondents": len(tally.labels)})
             walk(r["id"], depth + 1)
 
     walk(None, 0)

@@ -160,7 +160,7 @@ class WorkbenchApp(App[None]):
 
         ask_import_codebook(self)
 
-    def action_back(self) -> None:
+    async def action_back(self) -> None:
         if len(self.screen_stack) > 1:
             self.pop_screen()
 

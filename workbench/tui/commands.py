@@ -9,10 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from functools import partial
+from typing import TYPE_CHECKING, cast
 
+from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from workbench.tui.screens.help import key_text
+
+if TYPE_CHECKING:
+    from workbench.tui.app import WorkbenchApp
 
 
 class WorkbenchCommands(Provider):
@@ -21,43 +26,43 @@ class WorkbenchCommands(Provider):
     async def startup(self) -> None:
         self._data: list[tuple[str, str, Callable[[], object]]] = []
         self._general: list[tuple[str, str, Callable[[], object]]] = []
-        app = self.app
-        db = app.project.db  # type: ignore[attr-defined]
+        app = cast("WorkbenchApp", self.app)  # the provider of the workbench's own app
+        db = app.project.db
         from workbench.services.transcripts import list_transcripts
         from workbench.services.views import PHASES, coders
 
         for row in list_transcripts(db):
             self._data.append((f"Open transcript {row['label']} ({row['id']})",
                                f"{row['municipality']} · {row['domain']}",
-                               partial(app.open_transcript, row["id"])))  # type: ignore[attr-defined]
+                               partial(app.open_transcript, row["id"])))
         for row in db.query("select id, kind, name from codes order by kind desc, name"):
             self._data.append((f"Review {row['kind']} {row['name']}",
                                "every coded extract, grouped by transcript",
-                               partial(app.open_review, row["id"])))  # type: ignore[attr-defined]
-        for area, (name, what) in app.AREAS.items():  # type: ignore[attr-defined]
+                               partial(app.open_review, row["id"])))
+        for area, (name, what) in app.AREAS.items():
             key = next((b.key for b in app.BINDINGS
-                        if getattr(b, "id", None) == f"app.area.{area}"), "")
+                        if isinstance(b, Binding) and b.id == f"app.area.{area}"), "")
             self._general.append((name, f"{what} · key: {key_text(key)}",
-                                  partial(app.action_area, area)))  # type: ignore[attr-defined]
+                                  partial(app.action_area, area)))
         self._general.append(("Import transcripts…", "files or folders (.txt, .docx, .vtt, .srt); "
                            "progress and a result per file",
-                           app.action_import_transcripts))  # type: ignore[attr-defined]
+                           app.action_import_transcripts))
         self._general.append(("Import codebook file…", "codebook.yaml or a .qdc: see the changes "
                            "and conflicts first, then choose",
-                           app.action_import_codebook))  # type: ignore[attr-defined]
+                           app.action_import_codebook))
         self._data.extend(self._general)  # the general ones show on an empty palette too
         for n, name in PHASES.items():
             self._data.append((f"Set phase {n}: {name}", "Braun & Clarke phase shown in the header",
-                               partial(app.set_phase, n)))  # type: ignore[attr-defined]
+                               partial(app.set_phase, n)))
         from workbench.services.views import whose
 
-        for name in [*coders(db), None]:
-            self._data.append((f"Counts: show {whose(name)}",
+        for who in [*coders(db), None]:
+            self._data.append((f"Counts: show {whose(who)}",
                                "the codebook counts and theme review (the header says whose)",
-                               partial(app.set_view_coder, name)))  # type: ignore[attr-defined]
+                               partial(app.set_view_coder, who)))
         screen = self.screen
         if hasattr(screen, "set_other"):
-            me = app.coder  # type: ignore[attr-defined]
+            me = app.coder
             for name in coders(db):
                 if name != me:
                     self._data.append((f"Compare with coder {name}",

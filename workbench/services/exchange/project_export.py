@@ -85,8 +85,8 @@ def build_project(project: Project, coder: str) -> tuple[ET.Element, dict[str, s
         if name not in coder_names:
             coder_names.append(name)
 
-    def user(name: str | None) -> str | None:
-        return guids.guid("user", name) if name else None
+    def user(name: str | None) -> str:
+        return guids.guid("user", name or "unknown")
 
     root = ET.Element(_q("Project"), {
         "name": project.root.name or "workbench project",

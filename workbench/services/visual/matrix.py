@@ -21,12 +21,16 @@ import csv
 import io
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 import sqlite_utils
 
 from workbench.errors import WorkbenchError
 from workbench.services.visual.cooccurrence import coder_filter
 from workbench.textsafety import spreadsheet_cell
+
+if TYPE_CHECKING:
+    from matplotlib.typing import RcKeyType
 
 BY = ("respondent", "domain", "municipality", "code")
 ROWS = ("codes", "themes")
@@ -384,7 +388,7 @@ def render_image(m: Matrix, fmt: str = "svg", *, dpi: int = 150) -> bytes:
             ax.text(x0 + n_cols * cell + total_w / 2, y + cell / 2, str(m.totals[i]), fontsize=8,
                     fontweight="bold", ha="center", va="center")
     buf = io.BytesIO()
-    rc = {"svg.fonttype": "none", "svg.hashsalt": "workbench-matrix", "font.family": "DejaVu Sans"}
+    rc: dict[RcKeyType, Any] = {"svg.fonttype": "none", "svg.hashsalt": "workbench-matrix", "font.family": "DejaVu Sans"}
     with matplotlib.rc_context(rc):
         fig.savefig(buf, format=fmt, dpi=dpi, metadata={"Date": None} if fmt == "svg" else {},
                     facecolor="white")

@@ -321,7 +321,7 @@ class AgreementScreen(WorkbenchScreen):
             code_id = rest.split(":")[0]
         else:
             return
-        self.app.open_disagreements(tuple(self.result["coders"]), self.unit, code_id)
+        self.wb.open_disagreements(tuple(self.result["coders"]), self.unit, code_id)
 
     def action_choose_coders(self) -> None:
         from itertools import combinations
@@ -435,7 +435,8 @@ class DisagreementsScreen(WorkbenchScreen):
         name = codebook.resolve(db, self.code_id)["name"] if self.code_id else None
         self.app.call_from_thread(self._show, rows, consensus, name)
 
-    def _show(self, rows: list[dict], consensus: list[list[str]], name: str | None) -> None:
+    def _show(self, rows: list[dict], consensus: list[list[str] | None], name: str | None
+              ) -> None:
         options = self.query_one(OptionList)
         keep = options.highlighted
         keep_unit = _unit_of(self.rows[keep]) if keep is not None and keep < len(self.rows) else None
@@ -508,7 +509,7 @@ class DisagreementsScreen(WorkbenchScreen):
             return
         r = self.rows[i]
         self.wb.open_transcript(r["transcript"], offset=r["start"], end=r["end"],
-                                 compare=self.coders[:2])
+                                 compare=(self.coders[0], self.coders[1]))
 
     def action_decide(self, decision: str) -> None:
         from workbench.services import reconcile

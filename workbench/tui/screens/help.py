@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, cast
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -9,6 +11,11 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable
 
 from workbench.tui.widgets.plain import Label, Static
+
+if TYPE_CHECKING:
+    from textual.dom import DOMNode
+
+    from workbench.tui.app import WorkbenchApp
 
 KEY_NAMES = {
     "question_mark": "?", "slash": "/", "escape": "Esc", "enter": "Enter", "tab": "Tab",
@@ -31,7 +38,7 @@ def key_text(keys: str) -> str:
     return " / ".join(parts)
 
 
-def binding_rows(app_class: type) -> list[tuple[str, str, str]]:
+def binding_rows(app_class: type[WorkbenchApp]) -> list[tuple[str, str, str]]:
     """(section, keys, what) for every documented binding, ``app_class``'s (the running app's)
     first."""
     from workbench.tui.screens.agreement import AgreementScreen, DisagreementsScreen
@@ -48,7 +55,7 @@ def binding_rows(app_class: type) -> list[tuple[str, str, str]]:
     from workbench.tui.widgets.memo_panel import MemoPanel
     from workbench.tui.widgets.transcript_view import TranscriptView
 
-    sections = [
+    sections: list[tuple[str, type[DOMNode]]] = [
         ("Everywhere", app_class),
         ("Transcripts", TranscriptsScreen),
         ("Reader", TranscriptView),
@@ -68,9 +75,11 @@ def binding_rows(app_class: type) -> list[tuple[str, str, str]]:
     rows = [("Everywhere", "Ctrl+P", "Command palette (every action by name)")]
     for section, cls in sections:
         for b in cls.BINDINGS:
+            if not isinstance(b, Binding):
+                continue
             if cls is not app_class and (b.id or "").startswith("app."):
                 continue  # an app key shown again on a screen: listed once, under Everywhere
-            if isinstance(b, Binding) and b.description:
+            if b.description:
                 what = b.description
                 area = (b.id or "").removeprefix("app.area.")
                 if area != (b.id or "") and area in app_class.AREAS:
@@ -99,7 +108,7 @@ class HelpScreen(ModalScreen[None]):
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
         table.add_columns("Where", "Keys", "Does")
-        table.add_rows(binding_rows(type(self.app)))
+        table.add_rows(binding_rows(cast("type[WorkbenchApp]", type(self.app))))
         table.focus()
 
     def action_dismiss(self) -> None:  # type: ignore[override]

@@ -211,7 +211,7 @@ class CodebookImportScreen(ModalScreen[str | None]):
             yield Label(f"Import {self.path.name}: {len(plan.adds)} to add, {len(plan.updates)} "
                         f"to update, {len(plan.removals)} to remove, {len(plan.conflicts)} "
                         "conflict(s)", classes="dialog-title")
-            table = DataTable(id="cbimport-plan", cursor_type="row")
+            table: DataTable[str] = DataTable(id="cbimport-plan", cursor_type="row")
             yield table
             if plan.conflicts:
                 hint = ("Conflicts: changed here and in the file. t take the file's version "

@@ -15,6 +15,7 @@ from rich.text import Text
 from textual import work
 from textual.binding import Binding
 from textual.message import Message
+from textual.timer import Timer
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
@@ -102,7 +103,7 @@ class CodebookPanel(Tree[dict]):
         self.rows: list[dict] = []
 
     def on_mount(self) -> None:
-        self._timer = None
+        self._timer: Timer | None = None
         self.call_after_refresh(self.reload)  # after the first paint
 
     def reload_soon(self, delay: float = 0.3) -> None:
@@ -123,8 +124,8 @@ class CodebookPanel(Tree[dict]):
         """Show the rows (counts of ``coder``'s codings, as the header says)."""
         current = self.cursor_node.data["id"] if self.cursor_node and self.cursor_node.data else None
         shown = [n for n in self._all_nodes() if n.data]
-        opened = {n.data["id"] for n in shown if n.is_expanded}
-        known = {n.data["id"] for n in shown}
+        opened = {n.data["id"] for n in shown if n.data and n.is_expanded}
+        known = {n.data["id"] for n in shown if n.data}
         first_load = not self.rows
         self.rows = rows
         self._natural_width = max(

@@ -255,14 +255,6 @@ def test_codes_linked_with_their_theme_nest_under_it(rp) -> None:
     assert ("Heading 3", "Werving") in heads and ("Heading 4", "Snapchat") in heads
 
 
-def test_preview_accepts_the_database_as_the_ui_passes_it(rp) -> None:
-    project, _, _ = rp
-    assert preview_chapter(project.db, ["4.1"]) == preview_chapter(project, ["4.1"])
-    from workbench.services.reporting import chapter_problems
-
-    assert chapter_problems(project.db, ["4.1"]) == []
-
-
 def test_chapter_prints_a_quote_once(rp) -> None:
     project, ids, starred = rp
     db = project.db

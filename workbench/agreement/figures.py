@@ -132,7 +132,7 @@ def figures_of(patterns: Counter, n_coders: int) -> dict[str, Figure]:
 
 def encode(figure: Figure) -> float | dict:
     """A figure in the JSON: a number, or ``{"value": null, "undefined": reason}``."""
-    if figure.defined:
+    if figure.value is not None:
         return figure.value
     return {"value": None, "undefined": figure.reason}
 
@@ -372,7 +372,7 @@ def compute(
                 for m, f in figs.items()
             }
         for m, f in figs.items():
-            if f.defined:
+            if f.value is not None:
                 per_metric[m].append(f.value)
         code_rows.append({
             "code": c["name"],
@@ -424,14 +424,16 @@ def compute(
     pairs = []
     for a, b in permutations(coder_names, 2):
         n = sum(v[0] for (x, y, _), v in matches.items() if (x, y) == (a, b))
-        m = sum(v[1] for (x, y, _), v in matches.items() if (x, y) == (a, b))
-        pairs.append({"coder": a, "other": b, "segments": n, "matched": m, "share": encode(_share(n, m, a))})
+        hit = sum(v[1] for (x, y, _), v in matches.items() if (x, y) == (a, b))
+        pairs.append({"coder": a, "other": b, "segments": n, "matched": hit,
+                      "share": encode(_share(n, hit, a))})
     seg_codes = []
     for c in codes:
         cp = []
         for a, b in permutations(coder_names, 2):
-            n, m = matches.get((a, b, c["id"]), (0, 0))
-            cp.append({"coder": a, "other": b, "segments": n, "matched": m, "share": encode(_share(n, m, a))})
+            n, hit = matches.get((a, b, c["id"]), (0, 0))
+            cp.append({"coder": a, "other": b, "segments": n, "matched": hit,
+                       "share": encode(_share(n, hit, a))})
         seg_codes.append({"code": c["name"], "code_id": c["id"], "pairs": cp})
 
     return {

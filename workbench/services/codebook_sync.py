@@ -584,7 +584,13 @@ def _set_links(db: sqlite_utils.Database, cs, coder: str, cid: str, wanted: list
 def _apply(db: sqlite_utils.Database, cs, coder: str, plan: SyncPlan, report: SyncReport) -> None:
     from workbench.services import codebook
 
-    final = plan.final
+    def final(cid: str) -> dict:
+        """The planned state of a code that is added or updated (never a deleted one)."""
+        snap = plan.final[cid]
+        if snap is None:
+            raise WorkbenchError(f"internal: code {cid} is both changed and deleted in one plan")
+        return snap
+
     db.execute("PRAGMA defer_foreign_keys = ON")
     # Names are unique at every step (an index): codes that change their name or go away first
     # take a placeholder name holding their id, so that a swap (A↔B) or a file's code taking
@@ -594,13 +600,13 @@ def _apply(db: sqlite_utils.Database, cs, coder: str, plan: SyncPlan, report: Sy
     for cid in sorted(leaving):
         cs.update("codes", cid, {"name": f"{PLACEHOLDER}{cid}"})
     # parents first: top-level themes, sub-themes, then codes
-    for e in sorted(plan.adds, key=lambda e: (e.kind != "theme", bool(final[e.id]["parent_id"]))):
-        snap = final[e.id]
+    for e in sorted(plan.adds, key=lambda e: (e.kind != "theme", bool(final(e.id)["parent_id"]))):
+        snap = final(e.id)
         cs.insert("codes", _row_from_snapshot(e.id, snap, coder))
         _set_links(db, cs, coder, e.id, snap["survey_themes"])
         report.added += 1
     for cid, _name, changes in plan.updates:
-        snap = final[cid]
+        snap = final(cid)
         cols = {f: snap[f] for f in changes if f not in ("survey_themes", "kind")}
         if "parent_id" in cols:  # positions are ranks among siblings: take the new siblings' rank
             cols["position"] = snap["position"]
@@ -739,7 +745,7 @@ def read_yaml(path: Path | str) -> list[CodeEntry]:
     lines: list[int] = []
 
     def block(node, kind: str, parent: CodeEntry | None, depth: int) -> None:
-        items = dict()
+        items: dict[str, Any] = {}
         nested: list[tuple[str, Any]] = []
         for key, value in mapping(node, f"a {kind}"):
             if key in ("codes", "subthemes"):

@@ -294,7 +294,8 @@ def judge_prefixes(candidates: list[tuple[int, Candidate]], full_text: str) -> P
             before = seq[i - 1] if i else None
             after = seq[i + 1] if i + 1 < len(seq) else None
             answers = before is not None and before[0] != ident and (after is None or after[0] == before[0])
-            if answers and (loose_prefix_kind(c.speaker) == "name" or is_known_label(c.speaker)):
+            if before is not None and answers and (loose_prefix_kind(c.speaker) == "name"
+                                                   or is_known_label(c.speaker)):
                 verdict, why = True, f"answers '{before[1]}'"
             else:
                 verdict, why = False, "used only once as a prefix"
@@ -368,9 +369,9 @@ def parse_lines(lines: list[Line], path: Path, *, unit: str = "line") -> tuple[l
             kinds.append(("time", line, Candidate("", "", format_time(r.group("start")), True)))
             expect_speaker = True
             continue
-        t = TIME_ONLY_RE.match(text) or (F4_TIME_RE.fullmatch(text) if text.startswith("#") else None)
-        if t:
-            raw = _first(t, "bt", "pt", "t", "f4")
+        stamp = TIME_ONLY_RE.match(text) or (F4_TIME_RE.fullmatch(text) if text.startswith("#") else None)
+        if stamp:
+            raw = _first(stamp, "bt", "pt", "t", "f4")
             kinds.append(("time", line, Candidate("", "", format_time(raw) if raw else None, True)))
             continue
         found = match_line(text) or match_loose(text)

@@ -156,15 +156,16 @@ def segment(source: str, *, name: str = "source") -> Segmented:
             continue
         line = source[a:b]
         if has_speakers:
-            t = TIME_ONLY_RE.match(line)
-            if t:
-                pending_time = format_time(t.group("bt") or t.group("pt") or t.group("t"))
+            stamp = TIME_ONLY_RE.match(line)
+            if stamp:
+                pending_time = format_time(stamp.group("bt") or stamp.group("pt") or stamp.group("t"))
                 continue
             found = match_turn(line)
             if found:
                 m = TURN_RE.match(line)
-                speaker, _text, time = found
-                ta, tb = _strip(source, a + m.start("text"), b)
+                speaker, text, time = found
+                text_at = m.start("text") if m else max(0, line.rfind(text)) if text else len(line)
+                ta, tb = _strip(source, a + text_at, b)
                 current = SegTurn(speaker, time or pending_time, n, [(ta, tb)] if ta < tb else [])
                 pending_time = None
                 turns.append(current)

@@ -282,17 +282,18 @@ def _read_project(root: Element, archive: Archive, report: Report, path: Path) -
             if values or refs:
                 report.lost(f"case '{cname}': no imported source belongs to it, so its variables have nowhere to go")
             continue
-        for s in linked:
-            for k, v in values.items():
-                s.variables.setdefault(k, v)
+        for linked_source in linked:
+            for var, value in values.items():
+                linked_source.variables.setdefault(var, value)
 
     notes: dict[str, NoteIn] = {}
     notes_el = child(root, "Notes")
     for n in children(notes_el, "Note") if notes_el is not None else []:
         guid = norm_guid(n.get("guid"))
         text = child_text(n, "PlainTextContent")
-        if not text and n.get("plainTextPath"):
-            member = _member_for(archive, n.get("plainTextPath"))
+        text_path = n.get("plainTextPath")
+        if not text and text_path:
+            member = _member_for(archive, text_path)
             if member:
                 text = _decode(archive.read(member), member, report)
         desc = child_text(n, "Description").strip()
@@ -305,8 +306,8 @@ def _read_project(root: Element, archive: Archive, report: Report, path: Path) -
                              n.get("creationDateTime"))
 
     for tag, what in (("Sets", "set"), ("Graphs", "graph"), ("Links", "link")):
-        el = child(root, tag)
-        items = list(el) if el is not None else []
+        group = child(root, tag)
+        items = list(group) if group is not None else []
         if items:
             names = [i.get("name") or norm_guid(i.get("guid")) for i in items]
             report.lost(f"{len(items)} {what}(s) (the workbench has no {what}s): " + ", ".join(names[:12]) + (" …" if len(names) > 12 else ""))
@@ -576,7 +577,9 @@ def _write(db, cs, data: ProjectIn, path: Path, mapped: MappedCodes, planned, ne
 
     def code_id_for(code_guid: str) -> str | None:
         e = entry_by_id.get(mapped.code_for_guid.get(code_guid, ""))
-        cid = final_id(e) if e is not None else None
+        if e is None:
+            return None
+        cid = final_id(e)
         return cid if cid is not None and e["kind"] == "code" else None
 
     # transcripts, with their turns and sentences
@@ -678,8 +681,8 @@ def _codings_and_memos(db, cs, data: ProjectIn, planned, stored, code_id_for, co
         for r in db.query("select id, transcript_id, code_id, coder, start, end from codings")
     }
     existing_memos = {(r["target_kind"], r["target_id"], r["text"]) for r in db.query("select target_kind, target_id, text from memos")}
-    lost_codes: Counter = Counter()
-    counts = Counter()
+    lost_codes: Counter[str] = Counter()
+    counts: Counter[str] = Counter()
     memo_appends: dict[str, list[str]] = {}  # coding id -> memo texts
 
     def add_memo(kind: str, target: str, text: str, user: str | None, at: str | None) -> None:
@@ -797,10 +800,10 @@ def _codings_and_memos(db, cs, data: ProjectIn, planned, stored, code_id_for, co
         if new:
             cs.update("codings", coding_id, {"memo": "\n\n".join([current, *new]).strip()})
     for g in data.project_notes:
-        n = data.notes.get(g)
-        if n is not None:
+        note = data.notes.get(g)
+        if note is not None:
             used_notes.add(g)
-            add_memo("project", "", _note_text(n, own_export), n.user, n.created_at)
+            add_memo("project", "", _note_text(note, own_export), note.user, note.created_at)
     if data.description:
         add_memo("project", "", f"Project description ({data.name})\n\n{data.description}", data.creator, None)
     free = [n for g, n in data.notes.items() if g not in used_notes]
@@ -809,8 +812,8 @@ def _codings_and_memos(db, cs, data: ProjectIn, planned, stored, code_id_for, co
     if free:
         report.note(f"{len(free)} note(s) not attached to anything imported became project memos: "
                     + ", ".join(f"'{n.name}'" for n in free[:8]))
-    for g, n in lost_codes.items():
-        report.lost(f"{n} coding(s) of code {g}, which is not in the codebook")
+    for g, lost in lost_codes.items():
+        report.lost(f"{lost} coding(s) of code {g}, which is not in the codebook")
     owners = {c for c in data.users.values()}
     active = {r[0] for r in db.execute("select distinct coder from codings").fetchall()} | {
         r[0] for r in db.execute("select distinct coder from memos").fetchall()}

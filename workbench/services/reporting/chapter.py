@@ -18,10 +18,10 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
-import sqlite_utils
-
 from workbench.errors import WorkbenchError
 from workbench.files import export_path, scope_name, write_export
+from workbench.project import Project
+from workbench.services.prevalence import Prevalence
 from workbench.services.reporting.flags import (
     FLAG_MARK,
     FlaggedQuote,
@@ -29,6 +29,7 @@ from workbench.services.reporting.flags import (
     FlagIndex,
     Written,
 )
+from workbench.services.survey import SurveyTheme
 
 FORMATS = ("md", "docx")
 UNSELECTED = "[niet geselecteerd]"
@@ -65,7 +66,7 @@ class ChapterQuote:
 @dataclass
 class ChapterEntry:
     code: dict
-    prevalence: object  # workbench.services.prevalence.Prevalence
+    prevalence: Prevalence
     quotes: list[ChapterQuote]
     children: list[ChapterEntry] = field(default_factory=list)
 
@@ -77,7 +78,7 @@ class ChapterEntry:
 
 @dataclass
 class ChapterSection:
-    theme: object  # workbench.services.survey.SurveyTheme
+    theme: SurveyTheme
     entries: list[ChapterEntry]
 
 
@@ -110,22 +111,6 @@ class Chapter:
                             seen.add((f.quote_id, f.start))
                             out.append(f)
         return out
-
-
-def _project_of(source):
-    """A Project from a Project or a project database."""
-    from workbench.project import Project
-
-    if isinstance(source, Project):
-        return source
-    if isinstance(source, sqlite_utils.Database):
-        row = next((r for r in source.execute("pragma database_list").fetchall() if r[1] == "main"), None)
-        if row is None or not row[2]:
-            raise WorkbenchError("the database has no file; open the project instead")
-        project = Project(Path(row[2]).parent)
-        project._local.db = source
-        return project
-    return Project.open(source)
 
 
 def _tree(children: dict[str | None, list[str]], cid: str) -> set[str]:
@@ -172,7 +157,7 @@ def _truncate(text: str, limit: int) -> str:
 
 
 def build_chapter(
-    source,
+    project: Project,
     survey_theme_ids: list[str] | None = None,
     coder: str | None = None,
     *,
@@ -182,7 +167,6 @@ def build_chapter(
     from workbench.services import prevalence, survey
     from workbench.services import quotes as quotes_service
 
-    project = _project_of(source)
     db = project.db
     by_codebook = not survey.has_themes_file(project)
     stand_in: dict[str, str] = {}  # survey theme id -> codebook theme id (by_codebook)
@@ -393,20 +377,20 @@ def render_docx(chapter: Chapter, title: str) -> bytes:
 
 # -- entry points for the CLI and the UI ------------------------------------------------------
 
-def preview_chapter(source, survey_theme_ids: list[str] | None = None, coder: str | None = None) -> str:
+def preview_chapter(project: Project, survey_theme_ids: list[str] | None = None, coder: str | None = None) -> str:
     """The chapter as Markdown, flagged quotes marked (nothing is refused or written): the
     UI's preview. What leaves the workbench goes through :func:`chapter_markdown`."""
-    return render_markdown(build_chapter(source, survey_theme_ids, coder), mark_flagged=True)
+    return render_markdown(build_chapter(project, survey_theme_ids, coder), mark_flagged=True)
 
 
-def chapter_markdown(source, survey_theme_ids: list[str] | None = None, coder: str | None = None,
+def chapter_markdown(project: Project, survey_theme_ids: list[str] | None = None, coder: str | None = None,
                      *, allow_flagged: bool = False,
                      hold_back_flagged: bool = False) -> tuple[str, list[FlaggedQuote]]:
     """The chapter as Markdown for output (``export chapter --stdout``), guarded as a file
     is: refused (:class:`FlaggedQuotesError`) when a quote shows a word with an open
     anonymity flag, unless ``allow_flagged`` (then such quotes carry the mark) or
     ``hold_back_flagged`` (then they are left out; the flags returned are theirs)."""
-    chapter = build_chapter(source, survey_theme_ids, coder)
+    chapter = build_chapter(project, survey_theme_ids, coder)
     if hold_back_flagged:
         held = chapter.hold_back()
         return render_markdown(chapter, mark_flagged=True), held
@@ -416,13 +400,14 @@ def chapter_markdown(source, survey_theme_ids: list[str] | None = None, coder: s
     return render_markdown(chapter, mark_flagged=True), flagged
 
 
-def chapter_problems(source, survey_theme_ids: list[str] | None = None, coder: str | None = None) -> list[FlaggedQuote]:
+def chapter_problems(project: Project, survey_theme_ids: list[str] | None = None,
+                     coder: str | None = None) -> list[FlaggedQuote]:
     """The quotes that would make :func:`write_chapter` refuse without ``allow_flagged``."""
-    return build_chapter(source, survey_theme_ids, coder).flagged()
+    return build_chapter(project, survey_theme_ids, coder).flagged()
 
 
 def write_chapter(
-    project,
+    project: Project,
     survey_theme_ids: list[str] | None = None,
     *,
     coder: str | None = None,
@@ -438,7 +423,7 @@ def write_chapter(
 
 
 def write_chapter_report(
-    project,
+    project: Project,
     survey_theme_ids: list[str] | None = None,
     *,
     coder: str | None = None,
@@ -457,7 +442,6 @@ def write_chapter_report(
     if allow_flagged and hold_back_flagged:
         raise WorkbenchError("choose one: --allow-flagged (mark them) or --hold-back-flagged "
                              "(leave them out)")
-    project = _project_of(project)
     chapter = build_chapter(project, survey_theme_ids, coder)
     held = chapter.hold_back() if hold_back_flagged else []
     flagged = chapter.flagged()

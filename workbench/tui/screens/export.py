@@ -269,10 +269,10 @@ class ExportScreen(WorkbenchScreen):
         from workbench.errors import WorkbenchError
         from workbench.services import reporting as exports
 
-        db = self.wb.project.db
+        project = self.wb.project
         try:
-            markdown = exports.preview_chapter(db, ids or None)
-            flagged = len(exports.chapter_problems(db, ids or None))
+            markdown = exports.preview_chapter(project, ids or None)
+            flagged = len(exports.chapter_problems(project, ids or None))
         except WorkbenchError as exc:
             self.app.call_from_thread(self._show_preview, f"**Cannot preview:** {exc}", 0, ids)
             return

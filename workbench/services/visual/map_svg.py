@@ -10,6 +10,7 @@ co-occurrence arcs with their interview counts to the right of the codes. SVG te
 from __future__ import annotations
 
 import io
+from typing import TYPE_CHECKING, Any
 
 from workbench.services.visual import map_labels as labels
 from workbench.services.visual.map_layout import (
@@ -22,6 +23,9 @@ from workbench.services.visual.map_layout import (
     line_height,
 )
 from workbench.services.visual.map_model import ThematicMap
+
+if TYPE_CHECKING:
+    from matplotlib.typing import RcKeyType
 
 STYLE = {
     "theme": {"fc": "#dbe7f5", "ec": "#2b5c8a"},
@@ -83,12 +87,12 @@ def draw_layout(layout: MapLayout):
         else:  # co-occurrence arc to the right of the codes
             x0 = layout.arc_x
             ya, yb = sorted((src.cy, dst.cy))
-            b = arc_bulge(yb - ya)
-            path = Path([(x0, ya), (x0 + b, ya), (x0 + b, yb), (x0, yb)],
+            bulge = arc_bulge(yb - ya)
+            path = Path([(x0, ya), (x0 + bulge, ya), (x0 + bulge, yb), (x0, yb)],
                         [Path.MOVETO, Path.CURVE4, Path.CURVE4, Path.CURVE4])
             lw = 0.7 + min(e.weight, 8) * 0.35
             ax.add_patch(PathPatch(path, fc="none", ec=colour, lw=lw, alpha=0.75, zorder=1))
-            ax.text(x0 + 0.75 * b, (ya + yb) / 2, e.label, fontsize=7.5, color=colour,
+            ax.text(x0 + 0.75 * bulge, (ya + yb) / 2, e.label, fontsize=7.5, color=colour,
                     ha="center", va="center", zorder=4, gid=f"arc:{e.src}:{e.dst}",
                     bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": colour, "lw": 0.6})
 
@@ -133,7 +137,8 @@ def render(m: ThematicMap, fmt: str = "svg", *, title: str = labels.TITLE,
 
     fig = draw_layout(layout_map(m, title=title))
     buf = io.BytesIO()
-    rc = {"svg.fonttype": "none", "svg.hashsalt": "workbench-map", "font.family": "DejaVu Sans"}
+    rc: dict[RcKeyType, Any] = {"svg.fonttype": "none", "svg.hashsalt": "workbench-map",
+                                "font.family": "DejaVu Sans"}
     with matplotlib.rc_context(rc):
         metadata = {"Date": None} if fmt == "svg" else {}
         fig.savefig(buf, format=fmt, dpi=dpi, metadata=metadata, facecolor="white")

@@ -385,7 +385,7 @@ class ReaderScreen(WorkbenchScreen):
                                     answer.get("new") or answer["code_id"], *span,
                                     create="new" in answer)
             code, row = done.code, done.coding
-            self.view.anchor = self.view.head = None
+            self.view.mark = self.view.head = None
             self.found = None
             if row["id"] not in before:
                 self.view.add_span(Span(row["id"], code["id"], code["name"], code["colour"] or "",

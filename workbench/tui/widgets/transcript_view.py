@@ -139,7 +139,7 @@ class TranscriptView(ScrollView, can_focus=True):
         self.flags: list[tuple[int, int]] = []  # open anonymity flags [start, end)
         self._line_flags: dict[int, list[tuple[int, int]]] = {}
         self.cursor = 0
-        self.anchor: int | None = None
+        self.mark: int | None = None
         self.head: int | None = None
         self.point: int | None = None  # the word cursor: the start of a word (None: sentences)
         self._layouts: dict[int, Layout] = {}
@@ -171,7 +171,7 @@ class TranscriptView(ScrollView, can_focus=True):
         self.own = own
         self.other = other or []
         self.cursor = 0
-        self.anchor = self.head = None
+        self.mark = self.head = None
         self._layouts.clear()
         self._layout = None
         self.loaded = True
@@ -260,9 +260,9 @@ class TranscriptView(ScrollView, can_focus=True):
     @property
     def selection(self) -> tuple[int, int] | None:
         """The selected ``[start, end)``, or None."""
-        if self.anchor is None or self.head is None or self.anchor == self.head:
+        if self.mark is None or self.head is None or self.mark == self.head:
             return None
-        return min(self.anchor, self.head), max(self.anchor, self.head)
+        return min(self.mark, self.head), max(self.mark, self.head)
 
     @property
     def cursor_span(self) -> tuple[int, int] | None:
@@ -291,9 +291,9 @@ class TranscriptView(ScrollView, can_focus=True):
         self.cursor = self.sentence_at(offset)
         self.point = None
         if select_to is not None and select_to > offset:
-            self.anchor, self.head = offset, select_to
+            self.mark, self.head = offset, select_to
         else:
-            self.anchor = self.head = None
+            self.mark = self.head = None
         self._moved(center=True)
 
     def action_scroll_left(self) -> None:
@@ -311,14 +311,14 @@ class TranscriptView(ScrollView, can_focus=True):
         if not self.sentences:
             return
         self.cursor = min(max(self.cursor + delta, 0), len(self.sentences) - 1)
-        self.anchor = self.head = self.point = None
+        self.mark = self.head = self.point = None
         self._moved()
 
     def action_jump(self, where: int) -> None:
         if not self.sentences:
             return
         self.cursor = 0 if where == 0 else len(self.sentences) - 1
-        self.anchor = self.head = self.point = None
+        self.mark = self.head = self.point = None
         self._moved()
 
     def action_turn(self, delta: int) -> None:
@@ -333,24 +333,27 @@ class TranscriptView(ScrollView, can_focus=True):
         elif self.cursor == self._turn_first[current]:
             pos = max(pos - 1, 0)
         self.cursor = firsts[pos][1]
-        self.anchor = self.head = self.point = None
+        self.mark = self.head = self.point = None
         self._moved()
 
     def action_extend_sentence(self, delta: int) -> None:
         if not self.sentences:
             return
         s, e, _t = self.sentences[self.cursor]
-        if self.selection is None:
-            self.anchor, self.head = (s, e) if delta > 0 else (e, s)
-        elif delta > 0:
-            i = bisect.bisect_right(self._sent_ends, self.head)
-            if i < len(self.sentences):
-                self.head = self._sent_ends[i]
+        if self.selection is None or self.mark is None or self.head is None:
+            mark, head = (s, e) if delta > 0 else (e, s)
         else:
-            i = bisect.bisect_left(self._sent_starts, self.head) - 1
-            if i >= 0:
-                self.head = self._sent_starts[i]
-        self.cursor = self.sentence_at(max(self.head - 1, 0) if self.head > self.anchor else self.head)
+            mark, head = self.mark, self.head
+            if delta > 0:
+                i = bisect.bisect_right(self._sent_ends, head)
+                if i < len(self.sentences):
+                    head = self._sent_ends[i]
+            else:
+                i = bisect.bisect_left(self._sent_starts, head) - 1
+                if i >= 0:
+                    head = self._sent_starts[i]
+        self.mark, self.head = mark, head
+        self.cursor = self.sentence_at(max(head - 1, 0) if head > mark else head)
         self._moved()
 
     def action_word(self, delta: int) -> None:
@@ -362,15 +365,16 @@ class TranscriptView(ScrollView, can_focus=True):
         if self.point is None:
             point = s if delta > 0 else prev_word_start(self.text, e, s)
         elif delta > 0:
-            point = next_word_start(self.text, self.point, len(self.text))
-            if point is None:
+            found = next_word_start(self.text, self.point, len(self.text))
+            if found is None:
                 return
+            point = found
         else:
             if self.point <= 0:
                 return
             point = prev_word_start(self.text, self.point, 0)
         self.point = point
-        self.anchor = self.head = None
+        self.mark = self.head = None
         self.cursor = self.sentence_at(point)
         self._moved()
 
@@ -387,22 +391,24 @@ class TranscriptView(ScrollView, can_focus=True):
         if not self.sentences:
             return
         s, e, _t = self.sentences[self.cursor]
-        if self.selection is None:
+        if self.selection is None or self.mark is None or self.head is None:
             if self.point is not None:
-                self.anchor = self.point if delta > 0 else word_end(self.text, self.point, len(self.text))
+                mark = self.point if delta > 0 else word_end(self.text, self.point, len(self.text))
             else:
-                self.anchor = s if delta > 0 else e
-            self.head = self.anchor
-        if delta > 0:
-            self.head = next_word_end(self.text, self.head, len(self.text))
-        elif self.head > self.anchor:  # shrink: end on the word before, not on its space
-            head = prev_word_start(self.text, self.head, self.anchor)
-            while head > self.anchor and self.text[head - 1].isspace():
-                head -= 1
-            self.head = head
+                mark = s if delta > 0 else e
+            head = mark
         else:
-            self.head = prev_word_start(self.text, self.head, 0)
-        self.cursor = self.sentence_at(max(self.head - 1, 0) if self.head > self.anchor else self.head)
+            mark, head = self.mark, self.head
+        if delta > 0:
+            head = next_word_end(self.text, head, len(self.text))
+        elif head > mark:  # shrink: end on the word before, not on its space
+            head = prev_word_start(self.text, head, mark)
+            while head > mark and self.text[head - 1].isspace():
+                head -= 1
+        else:
+            head = prev_word_start(self.text, head, 0)
+        self.mark, self.head = mark, head
+        self.cursor = self.sentence_at(max(head - 1, 0) if head > mark else head)
         self._moved()
 
     def action_clear_selection(self) -> None:
@@ -410,7 +416,7 @@ class TranscriptView(ScrollView, can_focus=True):
             raise SkipAction()  # let the screen use escape (go back)
         if self.selection is None:
             self.point = None
-        self.anchor = self.head = None
+        self.mark = self.head = None
         self._moved()
 
     def _moved(self, *, center: bool = False) -> None:
@@ -456,12 +462,12 @@ class TranscriptView(ScrollView, can_focus=True):
             s, e, _t = self.sentences[index]
             if self.selection is None:
                 cs, ce, _ = self.sentences[self.cursor]
-                self.anchor = cs if s >= cs else ce
-            self.head = e if s >= (self.anchor or 0) else s
+                self.mark = cs if s >= cs else ce
+            self.head = e if s >= (self.mark or 0) else s
             self.cursor = index
         else:
             self.cursor = index
-            self.anchor = self.head = None
+            self.mark = self.head = None
         self.focus()
         self._moved()
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import Any
 
 from workbench.nlp.normalize import fold
 
@@ -74,7 +75,7 @@ def rank(query: str, names: Sequence[str], *, limit: int = 40, cutoff: float = 5
     if not typed:
         return []
     folded_query = " ".join(typed)
-    scored: list[tuple[tuple, int]] = []
+    scored: list[tuple[tuple[Any, ...], int]] = []
     rest: list[int] = []
     for idx, name in enumerate(names):
         name_words = words(name)

@@ -367,14 +367,16 @@ def _punctuation_problem(
     return None
 
 
-def problem(source_text: str, display_text: str, **kw) -> str | None:
+def problem(source_text: str, display_text: str, *,
+            allowed_spans: Sequence[tuple[int, int]] | None = None) -> str | None:
     """The verbatim problem as a message, or None when the display text is faithful."""
     try:
-        check(source_text, display_text, **kw)
+        check(source_text, display_text, allowed_spans=allowed_spans)
     except VerbatimError as exc:
         return exc.message
     return None
 
 
-def is_verbatim(source_text: str, display_text: str, **kw) -> bool:
-    return problem(source_text, display_text, **kw) is None
+def is_verbatim(source_text: str, display_text: str, *,
+                allowed_spans: Sequence[tuple[int, int]] | None = None) -> bool:
+    return problem(source_text, display_text, allowed_spans=allowed_spans) is None

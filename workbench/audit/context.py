@@ -32,7 +32,7 @@ school word. Pure ``re`` with word lists: cheap to import and to run.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from workbench.audit.common_words import NEVER_NAMES as _NEVER
 from workbench.audit.common_words import is_common_compound, is_never_a_name
@@ -136,7 +136,7 @@ _ADDRESS_WORDS = ("hé", "hee", "hey", "hoi", "zeg", "luister", "yo", "hallo", "
 
 
 
-def _alternation(words) -> str:
+def _alternation(words: Iterable[str]) -> str:
     return "|".join(sorted((re.escape(w) for w in set(words)), key=len, reverse=True))
 
 

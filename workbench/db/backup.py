@@ -10,11 +10,25 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
+from typing import Any, Protocol
 
 import sqlite_utils
 
 from workbench.clock import stamp
 from workbench.errors import WorkbenchError
+
+
+class ProjectFile(Protocol):
+    """What the backup needs of a project: its database, the file's path, and closing it (the
+    store knows no more of :class:`workbench.project.Project`)."""
+
+    @property
+    def db(self) -> sqlite_utils.Database: ...
+
+    @property
+    def db_path(self) -> Path: ...
+
+    def close(self) -> None: ...
 
 
 def backups_dir(db_path: Path) -> Path:
@@ -56,7 +70,7 @@ def backup_before(db: sqlite_utils.Database, db_path: Path, *, reason: str) -> P
     return backup_to(db, target, create_parents=True)
 
 
-def backup_now(project, target: Path | None = None) -> Path:
+def backup_now(project: ProjectFile, target: Path | None = None) -> Path:
     """``workbench backup``: a timestamped copy in exports/backups/ (created when missing), or
     ``target`` (its folder must exist)."""
     if target is not None:
@@ -131,7 +145,7 @@ def restore_unopenable(db_path: Path, source: Path) -> Path:
         src.close()
 
 
-def restore_from(project, source: Path) -> Path:
+def restore_from(project: ProjectFile, source: Path) -> Path:
     """Replace the project's database content with ``source``; returns the pre-restore backup
     (for a damaged project: the damaged file, kept as it was)."""
     from workbench.db.schema import ensure_schema
@@ -156,7 +170,7 @@ def restore_from(project, source: Path) -> Path:
     return before
 
 
-def integrity_report(db: sqlite_utils.Database) -> dict:
+def integrity_report(db: sqlite_utils.Database) -> dict[str, Any]:
     problems: list[str] = []
     result = [r[0] for r in db.execute("PRAGMA integrity_check").fetchall()]
     if result != ["ok"]:
@@ -175,7 +189,7 @@ def integrity_report(db: sqlite_utils.Database) -> dict:
     return {"ok": not problems, "problems": problems, "flagged_codings": flagged_codings(db)}
 
 
-def flagged_codings(db: sqlite_utils.Database) -> list[dict]:
+def flagged_codings(db: sqlite_utils.Database) -> list[dict[str, Any]]:
     """Codings flagged for a look (e.g. their text changed when the transcript was re-imported
     with --replace): not damage, but each needs the coder's check. One dict per coding."""
     return list(db.query(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import sqlite_utils
 
@@ -32,7 +33,7 @@ class _ImmediateConnection(sqlite3.Connection):
     file_id: tuple[int, int] | None = None
     file_path: Path | None = None
 
-    def execute(self, sql: str, *args):
+    def execute(self, sql: str, *args: Any) -> sqlite3.Cursor:
         if sql.strip().upper() in ("BEGIN", "BEGIN;", "BEGIN DEFERRED", "BEGIN IMMEDIATE"):
             cursor = super().execute("BEGIN IMMEDIATE", *args)
             problem = _replaced(self)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable
+from typing import Any
 
 import sqlite_utils
 
@@ -19,7 +20,7 @@ __all__ = ["METADATA_COLUMNS", "import_fingerprint", "stored_fingerprint"]
 METADATA_COLUMNS = ("role", "municipality", "domain", "date", "interviewer")
 
 
-def import_fingerprint(text: str, turns: Iterable[dict], fields: dict) -> str:
+def import_fingerprint(text: str, turns: Iterable[dict[str, Any]], fields: dict[str, Any]) -> str:
     """A hash of everything an import stores: the text, each turn's span, speaker label, role
     and time, and the metadata columns (so a changed role or interviewer shows, although the
     text is the same)."""

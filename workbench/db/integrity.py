@@ -24,7 +24,7 @@ def _stamp_path(db_path: Path) -> Path:
     return db_path.parent / STAMP_NAME
 
 
-def _state(db_path: Path) -> dict | None:
+def _state(db_path: Path) -> dict[str, int] | None:
     try:
         info = db_path.stat()
     except OSError:
@@ -38,7 +38,7 @@ def needs_check(db_path: Path) -> bool:
         recorded = json.loads(_stamp_path(db_path).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return True
-    return recorded != _state(db_path)
+    return bool(recorded != _state(db_path))
 
 
 def damage_of(con: sqlite3.Connection) -> str | None:

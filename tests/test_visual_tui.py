@@ -13,7 +13,6 @@ from textual.widgets import DataTable, OptionList, Static, Tree
 
 from workbench.services import codebook
 from workbench.services.visual.matrix import build_matrix, cell_extracts
-from workbench.tui.visual import live
 from workbench.tui.visual.map_view import MapScreen
 from workbench.tui.visual.matrix_view import ExtractsModal, MatrixScreen
 from workbench.tui.visual.progress_view import ProgressScreen
@@ -65,7 +64,6 @@ def parent_of(tree: Tree, node_id: str) -> str | None:
 
 
 async def test_map_view_shows_every_code_under_its_theme_and_follows_moves(demo, monkeypatch):
-    monkeypatch.setattr(live, "POLL_SECONDS", 0.1)
     project, info = demo
     screen = MapScreen(project, "anna")
     app = Host(screen)
@@ -81,10 +79,11 @@ async def test_map_view_shows_every_code_under_its_theme_and_follows_moves(demo,
             assert n.label.plain.split("  ")[1] == str(listed[n.data["id"]]["transcripts"])
         assert any(n.data and n.data["id"] == "survey:4.3" for n in tree_nodes(tree))
 
-        # a move elsewhere in the app (same connection) is picked up by the poll
+        # a move elsewhere in the app: the map shows it when the app asks it to refresh
         drugs, dwang = info["codes"]["Drugsrunnen"], info["themes"]["Dwangmiddelen"]
         builds = screen.builds
         codebook.move(project.db, "anna", drugs, dwang)
+        screen.refresh_data()
         for _ in range(30):
             await pilot.pause(0.1)
             await settle(pilot)
@@ -117,6 +116,7 @@ async def test_map_view_refreshes_on_resume(demo):
         app.push_screen(Screen())
         await pilot.pause()
         codebook.rename(project.db, "anna", info["themes"]["Dwangmiddelen"], "Dwang en drang")
+        screen.stale = True  # what the workbench app does for the screens below a change
         app.pop_screen()
         await settle(pilot)
         labels = [n.label.plain for n in tree_nodes(screen.query_one(Tree))]
@@ -199,3 +199,37 @@ async def test_progress_view(demo):
         assert rows[0][1] == "1 Familiarising" and rows[0][0] == "✓"
         assert any("2 of 21 codes not in a theme" in r[2] for r in rows)
         assert rows[-1][1] == "Agreement" and rows[-1][0] == "·"
+
+
+async def test_the_app_refreshes_the_shown_screen_and_marks_the_others_stale(demo):
+    """One way to learn that data changed: a write the screen was not told of (here through the
+    window's own connection, as a forgotten notice would be) reaches the screen shown within
+    the app's follow tick; a screen below is marked stale and rebuilds when shown again."""
+    from workbench.tui.app import WorkbenchApp
+
+    project, info = demo
+    app = WorkbenchApp(project, "anna")
+    async with app.run_test(size=(120, 50)) as pilot:
+        await settle(pilot)
+        app.action_area("matrix")
+        await settle(pilot)
+        matrix = app.screen
+        assert isinstance(matrix, MatrixScreen)
+        app.action_area("map")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, MapScreen)
+        tree = screen.query_one(Tree)
+        drugs, dwang = info["codes"]["Drugsrunnen"], info["themes"]["Dwangmiddelen"]
+        assert parent_of(tree, drugs) != dwang
+        codebook.move(project.db, "anna", drugs, dwang)  # no data_changed: the follow sees it
+        for _ in range(40):
+            await pilot.pause(0.1)
+            await settle(pilot)
+            if parent_of(tree, drugs) == dwang:
+                break
+        assert parent_of(tree, drugs) == dwang
+        assert matrix.stale, "the screen below learns it is out of date"
+        app.pop_screen()
+        await settle(pilot)
+        assert app.screen is matrix and not matrix.stale

@@ -11,10 +11,12 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import sqlite_utils
+from typing import TYPE_CHECKING
 
 from workbench.errors import NotAProjectError, WorkbenchError
+
+if TYPE_CHECKING:
+    from workbench.db.connection import ProjectDatabase
 
 DB_NAME = "workbench.db"
 NOT_SET = "not set"
@@ -71,7 +73,7 @@ class Project:
     gone: Exception | None = field(default=None, repr=False)
 
     @property
-    def db(self) -> sqlite_utils.Database:
+    def db(self) -> ProjectDatabase:
         """A connection owned by the calling thread (SQLite objects are thread-bound)."""
         if self.gone is not None:
             raise self.gone

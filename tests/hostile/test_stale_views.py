@@ -116,7 +116,7 @@ async def test_a_memo_edited_elsewhere_is_not_overwritten_and_a_removed_coding_i
         with sqlite3.connect(project.db_path) as con:
             con.execute("delete from codings where id = ?", [row["id"]])
         con.close()
-        app._data_version = None  # as if the follow tick had not come yet
+        app._signature = None  # as if the follow tick had not come yet
         await pilot.press("x")
         await settle(app, pilot)
         assert any("removed meanwhile" in n for n in notes), notes

@@ -157,7 +157,15 @@ def explain_for(db: sqlite_utils.Database | None, exc: sqlite3.Error, path: Path
     return problem
 
 
-def connect(path: Path | str) -> sqlite_utils.Database:
+class ProjectDatabase(sqlite_utils.Database):
+    """A project's database: sqlite-utils' ``Database`` that also says why it was opened
+    read-only (``read_only``: damage, a full disk or read-only medium, a pending check; None
+    when it is writable)."""
+
+    read_only: StorageError | None = None
+
+
+def connect(path: Path | str) -> ProjectDatabase:
     """Open a SQLite file with the workbench's pragmas, without running migrations.
 
     A project on a full disk or a read-only medium cannot open the way WAL needs (it writes a
@@ -182,12 +190,10 @@ def connect(path: Path | str) -> sqlite_utils.Database:
         if problem.kind in ("full", "read-only"):
             fallback = _open_read_only(Path(path))
             if fallback is not None:
-                fallback.read_only = problem  # type: ignore[attr-defined]
+                fallback.read_only = problem
                 return fallback
         raise WorkbenchError(f"cannot open the project database: {problem.message}", path=path) from exc
-    db = sqlite_utils.Database(conn)
-    db.read_only = None  # type: ignore[attr-defined]
-    return db
+    return ProjectDatabase(conn)
 
 
 _VERIFIED: set[str] = set()
@@ -210,7 +216,7 @@ def check_pending(db: sqlite_utils.Database) -> bool:
     return why is not None and why.kind == "checking"
 
 
-def _damaged_reader(path: Path, problem: str) -> sqlite_utils.Database:
+def _damaged_reader(path: Path, problem: str) -> ProjectDatabase:
     damaged = StorageError(f"the project database is damaged ({problem[:200]})",
                            integrity.DAMAGED_ADVICE, kind="damaged", path=path)
     reader = _reader(path)
@@ -218,16 +224,16 @@ def _damaged_reader(path: Path, problem: str) -> sqlite_utils.Database:
         raise StorageError(f"the project database is damaged ({problem[:200]}) and cannot be "
                            "opened, not even for reading", integrity.UNOPENABLE_ADVICE,
                            kind="damaged", path=path)
-    reader.read_only = damaged  # type: ignore[attr-defined]
+    reader.read_only = damaged
     return reader
 
 
-def finish_check(db: sqlite_utils.Database, path: Path, problem: str | None) -> sqlite_utils.Database:
+def finish_check(db: ProjectDatabase, path: Path, problem: str | None) -> ProjectDatabase:
     """The connection to use once the check that :func:`open_database` put off is done
     (``problem``: what it found, None when the file is sound): a writable connection, or the
     read-only one with the damage named. ``db`` (read-only while checking) is closed."""
     if problem is not None:
-        db.read_only = StorageError(f"the project database is damaged ({problem[:200]})",  # type: ignore[attr-defined]
+        db.read_only = StorageError(f"the project database is damaged ({problem[:200]})",
                                     integrity.DAMAGED_ADVICE, kind="damaged", path=path)
         return db
     integrity.record_clean(path)
@@ -236,7 +242,7 @@ def finish_check(db: sqlite_utils.Database, path: Path, problem: str | None) -> 
     return open_database(path)
 
 
-def _reader(path: Path) -> sqlite_utils.Database | None:
+def _reader(path: Path) -> ProjectDatabase | None:
     """``path`` opened for reading only (with its write-ahead log, so that it follows other
     processes): such a connection never writes the database or its log, not even the
     checkpoint a closing connection makes. None when it cannot be opened."""
@@ -247,10 +253,10 @@ def _reader(path: Path) -> sqlite_utils.Database | None:
         conn.execute("select count(*) from sqlite_master").fetchone()
     except sqlite3.DatabaseError:
         return _open_read_only(path, allow_wal=True)
-    return sqlite_utils.Database(conn)
+    return ProjectDatabase(conn)
 
 
-def _open_read_only(path: Path, *, allow_wal: bool = False) -> sqlite_utils.Database | None:
+def _open_read_only(path: Path, *, allow_wal: bool = False) -> ProjectDatabase | None:
     """``path`` opened for reading only, without the files WAL needs; None when a write-ahead
     log holds changes not yet in the database file (reading without it would show old data)."""
     wal = Path(f"{path}-wal")
@@ -262,11 +268,11 @@ def _open_read_only(path: Path, *, allow_wal: bool = False) -> sqlite_utils.Data
         conn.execute("select count(*) from sqlite_master").fetchone()
     except sqlite3.DatabaseError:
         return None
-    return sqlite_utils.Database(conn)
+    return ProjectDatabase(conn)
 
 
 def open_database(path: Path | str, *, migrate: bool = True,
-                  check_later: bool = False) -> sqlite_utils.Database:
+                  check_later: bool = False) -> ProjectDatabase:
     """Open (and, by default, migrate) a project database; see :func:`_open_database`. The
     connection remembers which file it opened, so that a write transaction refuses to go on
     once another program deleted or replaced it."""
@@ -278,7 +284,7 @@ def open_database(path: Path | str, *, migrate: bool = True,
     return db
 
 
-def _open_database(path: Path, *, migrate: bool, check_later: bool) -> sqlite_utils.Database:
+def _open_database(path: Path, *, migrate: bool, check_later: bool) -> ProjectDatabase:
     """Open (and, by default, migrate) a project database.
 
     A file that is not as the workbench left it is checked first, on a read-only
@@ -309,7 +315,7 @@ def _open_database(path: Path, *, migrate: bool, check_later: bool) -> sqlite_ut
                 except WorkbenchError:
                     reader.close()
                     raise
-                reader.read_only = StorageError(CHECKING_REASON, "nothing was changed; try "  # type: ignore[attr-defined]
+                reader.read_only = StorageError(CHECKING_REASON, "nothing was changed; try "
                                                 "again in a moment", kind="checking", path=path)
                 return reader
             if reader is not None:
@@ -322,10 +328,10 @@ def _open_database(path: Path, *, migrate: bool, check_later: bool) -> sqlite_ut
         _VERIFIED.add(key)  # once per process: later connections (workers) trust it
 
     db = connect(path)
-    if migrate and db.read_only:  # type: ignore[attr-defined]
+    if migrate and db.read_only:
         if migrations.pending(db):
             db.close()
-            raise WorkbenchError(f"{db.read_only.reason}, and the project needs an upgrade of its "  # type: ignore[attr-defined]
+            raise WorkbenchError(f"{db.read_only.reason}, and the project needs an upgrade of its "
                                  "database first, which cannot be written; nothing was changed",
                                  path=path)
     elif migrate:

@@ -21,6 +21,7 @@ from textual.worker import Worker, WorkerState
 from workbench.errors import WorkbenchError
 from workbench.project import Project
 from workbench.tui.area_keys import AREA_BINDINGS
+from workbench.tui.base import ShowsProjectData, WorkbenchScreen
 from workbench.tui.commands import WorkbenchCommands
 from workbench.tui.screens.transcripts import TranscriptsScreen
 
@@ -236,12 +237,12 @@ class WorkbenchApp(App[None]):
     def on_mount(self) -> None:
         from workbench.db.schema import take_notices
 
-        self._data_version: int | None = None
+        self._signature: tuple[int, int] | None = None
         self.follow_project()  # the baseline: what the screens are about to show
         self.set_interval(self.FOLLOW_SECONDS, self.follow_project)
 
         db = self.project.db
-        why = db.read_only  # type: ignore[attr-defined]
+        why = db.read_only
         if why is not None and why.kind == "checking":
             self.notify("The project file was changed outside the workbench since it was last "
                         "closed: checking it before anything is written (reading works now).",
@@ -267,7 +268,7 @@ class WorkbenchApp(App[None]):
 
     def _project_checked(self, problem: str | None) -> None:
         self.project.finish_check(problem)
-        why = self.project.db.read_only  # type: ignore[attr-defined]
+        why = self.project.db.read_only
         if why is not None and why.kind == "damaged":
             self.notify(why.message, title="Damaged: read-only", severity="error", timeout=60)
             return
@@ -301,31 +302,38 @@ class WorkbenchApp(App[None]):
             if screen is local:
                 for panel in screen.query(CodebookPanel):
                     panel.reload_soon()
-            elif hasattr(screen, "stale"):
+            elif isinstance(screen, WorkbenchScreen):
                 screen.stale = True
+        self._signature = self._data_signature()  # the screens know: no refresh by the follow
         self._update_subtitle()
 
+    def _data_signature(self) -> tuple[int, int] | None:
+        """Writes through this window's connection (``total_changes``) and commits by any other
+        connection, of this process or another (``data_version``)."""
+        try:
+            db = self.project.db
+            version = db.execute("pragma data_version").fetchone()[0]
+            return (db.conn.total_changes, version)
+        except sqlite3.Error:
+            return None
+
     def follow_project(self) -> None:
-        """Show what another process changed, within a second: SQLite's ``data_version``
-        changes when another connection commits (not for this connection's own writes), so
-        the check costs one pragma. The current screen refreshes in place (cursor and
-        selection stay), the others when they are shown again."""
+        """Show what changed without a notice, within a second: another process's or another
+        connection's commit, or a write of this window that said nothing. The check costs one
+        pragma. The current screen refreshes in place (cursor and selection stay), the others
+        when they are shown again."""
         self._forget_closed_watchers()
         if self._file_replaced():
             return
-        try:
-            version = self.project.db.execute("pragma data_version").fetchone()[0]
-        except sqlite3.Error:
+        signature = self._data_signature()
+        if signature is None:
             return
-        if self._data_version is None:
-            self._data_version = version
+        if self._signature is None:
+            self._signature = signature
             return
-        if version != self._data_version:
-            self._data_version = version
-            self._refresh_current()
-            refresh = getattr(self.screen, "follow_project", None)
-            if refresh is not None and not hasattr(self.screen, "refresh_data"):
-                refresh()
+        if signature != self._signature:
+            self._signature = signature
+            self.refresh_current()
 
     def _file_replaced(self) -> bool:
         """Another program deleted the project file or put another in its place (``mv``, a
@@ -366,11 +374,13 @@ class WorkbenchApp(App[None]):
             for node in screen.walk_children(with_self=True):
                 forget(node)
 
-    def _refresh_current(self) -> None:
+    def refresh_current(self) -> None:
+        """Refresh the screen shown now in place, and the codebook counts; mark the others
+        stale."""
         screen = self.screen
         if not screen.is_mounted:
             return  # still composing: it reads the project fresh when its mount completes
-        if hasattr(screen, "refresh_data"):
+        if isinstance(screen, ShowsProjectData):
             screen.refresh_data()
         self.data_changed(local=screen)
 
@@ -383,7 +393,7 @@ class WorkbenchApp(App[None]):
                 self.notify("nothing to undo", severity="warning")
                 return
             self.notify(f"undone: {change['summary'] or change['action']}")
-            self._refresh_current()
+            self.refresh_current()
 
     def action_redo(self) -> None:
         from workbench.db.changes import redo_last
@@ -394,7 +404,7 @@ class WorkbenchApp(App[None]):
                 self.notify("nothing to redo", severity="warning")
                 return
             self.notify(f"redone: {change['summary'] or change['action']}")
-            self._refresh_current()
+            self.refresh_current()
 
     # -- phase and header -----------------------------------------------------------------
     def _update_subtitle(self) -> None:
@@ -441,9 +451,9 @@ class WorkbenchApp(App[None]):
         self.view_coder = coder
         self._update_subtitle()
         for screen in self.screen_stack:
-            if hasattr(screen, "stale"):
+            if isinstance(screen, WorkbenchScreen):
                 screen.stale = True
-        self._refresh_current()
+        self.refresh_current()
         self.notify(f"showing {whose(coder)} (C to change)")
 
     def action_next_phase(self) -> None:

@@ -184,7 +184,6 @@ class AgreementScreen(WorkbenchScreen):
         self.overlap = overlap
         self.result: dict | None = None
         self.row_keys: list[str] = []
-        self.stale = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -374,10 +373,6 @@ class AgreementScreen(WorkbenchScreen):
     def refresh_data(self) -> None:
         self.compute()
 
-    def on_screen_resume(self) -> None:
-        if self.stale:
-            self.stale = False
-            self.compute()
 
 
 def _unit_of(row: dict) -> tuple[str, int, int]:
@@ -407,7 +402,6 @@ class DisagreementsScreen(WorkbenchScreen):
         self.rows: list[dict] = []
         self.consensus: list[list[str] | None] = []
         self.decided: dict[int, str] = {}
-        self.stale = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -550,7 +544,3 @@ class DisagreementsScreen(WorkbenchScreen):
         self.decided.clear()
         self.load()
 
-    def on_screen_resume(self) -> None:
-        if self.stale:
-            self.stale = False
-            self.refresh_data()

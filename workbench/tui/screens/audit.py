@@ -82,7 +82,6 @@ class AuditScreen(WorkbenchScreen):
         super().__init__(id="audit")
         self.flags: list[dict] = []
         self.running = False
-        self.stale = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -298,7 +297,3 @@ class AuditScreen(WorkbenchScreen):
     def refresh_data(self) -> None:
         self.load()
 
-    def on_screen_resume(self) -> None:
-        if self.stale:
-            self.stale = False
-            self.load()

@@ -28,7 +28,7 @@ def run(app: WorkbenchApp, panel: CodebookPanel, op: str) -> None:
         app.notify(message)
         for w in warnings or []:
             app.notify(w, severity="warning", timeout=8)
-        app._refresh_current()
+        app.refresh_current()
 
     if op in ("add_code", "add_theme"):
         kind = "code" if op == "add_code" else "theme"
@@ -58,7 +58,7 @@ def run(app: WorkbenchApp, panel: CodebookPanel, op: str) -> None:
         """Another coder or window changed the code while the dialog was open: say so, show
         the screens as they are now, and open the dialog again on the current version."""
         app.notify(exc.message, title="Not saved", severity="warning", timeout=10)
-        app._refresh_current()
+        app.refresh_current()
         if exc.current is not None and again is not None:
             again(exc.current)
 

@@ -20,6 +20,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
+from workbench.tui.base import workbench_of
 from workbench.tui.widgets.plain import Label, Static
 
 NEW = "__new__"
@@ -75,13 +76,14 @@ class CodePicker(ModalScreen[dict | None]):
             yield Static("↑↓ choose · Enter apply · Esc cancel", id="picker-hint",
                          classes="dialog-hint")
 
-    def follow_project(self) -> None:
-        """Another process changed the project while the picker is open: list the codes as
-        they are now (a rename shows, a deleted code goes), keeping what is typed."""
+    def refresh_data(self) -> None:
+        """The project changed while the picker is open (another process, another window):
+        list the codes as they are now (a rename shows, a deleted code goes), keeping what is
+        typed."""
         from workbench.services.codebook import list_codebook
 
         order = {c["id"]: i for i, c in enumerate(self.codes)}
-        fresh = [c for c in list_codebook(self.app.project.db) if c["kind"] == "code"]  # type: ignore[attr-defined]
+        fresh = [c for c in list_codebook(workbench_of(self).project.db) if c["kind"] == "code"]
         fresh.sort(key=lambda c: (order.get(c["id"], len(order)), c["name"].lower()))
         self.codes = fresh
         self._fill(self.query_one("#picker-input", Input).value)

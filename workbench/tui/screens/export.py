@@ -92,7 +92,6 @@ class ExportScreen(WorkbenchScreen):
         self.markdown = ""
         self.flagged = 0
         self.written: list = []  # paths written from this screen (newest last)
-        self.stale = False
         self._timer: Timer | None = None
         self.by_codebook = False
         self._file_state: tuple | None = None
@@ -379,7 +378,3 @@ class ExportScreen(WorkbenchScreen):
     def refresh_data(self) -> None:
         self.load_themes()
 
-    def on_screen_resume(self) -> None:
-        if self.stale:
-            self.stale = False
-            self.load_themes()

@@ -26,6 +26,7 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, ProgressBar
 
 from workbench.textsafety import shown
+from workbench.tui.base import workbench_of
 from workbench.tui.screens.dialogs import PromptScreen
 from workbench.tui.widgets.plain import Label, Static
 
@@ -91,9 +92,9 @@ class ImportTranscriptsScreen(ModalScreen[None]):
     def run_import(self) -> None:
         from workbench.services.transcripts import import_paths
 
-        app = self.app
+        app = workbench_of(self)
         results = import_paths(
-            app.project, self.paths,  # type: ignore[attr-defined]
+            app.project, self.paths,
             progress=lambda n, total, message: app.call_from_thread(self._progress, n, total,
                                                                      message),
         )
@@ -127,7 +128,7 @@ class ImportTranscriptsScreen(ModalScreen[None]):
         self.query_one("#import-hint", Static).update("Enter or Esc close")
         table.focus()
         if any(r.status in ("imported", "replaced") for r in results):
-            self.app.data_changed()  # type: ignore[attr-defined]  # screens below reload
+            workbench_of(self).data_changed()  # screens below reload
 
     def action_close(self) -> None:
         if not self.done:
@@ -246,11 +247,11 @@ class CodebookImportScreen(ModalScreen[str | None]):
             return
         if strategy != "fail" and not self.plan.conflicts:
             strategy = "fail"  # no conflicts: theirs/ours make no difference
-        app = self.app
-        db = app.project.db  # type: ignore[attr-defined]
-        with app.guard():  # type: ignore[attr-defined]
+        app = workbench_of(self)
+        db = app.project.db
+        with app.guard():
             with db.atomic():  # the sync and a .qdc's GUIDs: all or nothing
-                report = codebook_sync.apply_sync(db, app.coder, self.entries, strategy,  # type: ignore[attr-defined]
+                report = codebook_sync.apply_sync(db, app.coder, self.entries, strategy,
                                                   source=self.path.name)
                 guid_rows = getattr(self.entries, "guid_entries", None)
                 if guid_rows:
@@ -264,7 +265,7 @@ class CodebookImportScreen(ModalScreen[str | None]):
             for w in report.warnings:
                 app.notify(w, severity="warning", timeout=8)
             self.dismiss(strategy)
-            app.call_later(app._refresh_current)  # type: ignore[attr-defined]
+            app.call_later(app.refresh_current)
 
     def action_cancel(self) -> None:
         self.notify("nothing imported")

@@ -62,7 +62,6 @@ class ReaderScreen(WorkbenchScreen):
         self.transcript: dict = {}
         self.other_coder: str | None = None
         self.primary_coder: str | None = None  # None: the app's coder
-        self.stale = False
         self._compare = compare
         self.found: tuple[int, int] | None = None  # a passage found from a pasted quote
         self.found_note = ""
@@ -185,10 +184,6 @@ class ReaderScreen(WorkbenchScreen):
             self.load_flags()
         self.query_one(CodebookPanel).reload()
 
-    def on_screen_resume(self) -> None:
-        if self.stale:
-            self.stale = False
-            self.refresh_data()
 
     def jump_to(self, offset: int, end: int | None = None) -> None:
         if self.view.loaded:

@@ -48,7 +48,6 @@ class ReviewScreen(WorkbenchScreen):
         self.rows: list[dict] = []
         self.starred: set[str] = set()
         self.shown_coder: str | None = None
-        self.stale = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -222,7 +221,3 @@ class ReviewScreen(WorkbenchScreen):
         db = self.wb.project.db
         return db.execute("select 1 from codes where id = ?", [code_id]).fetchone() is not None
 
-    def on_screen_resume(self) -> None:
-        if self.stale:
-            self.stale = False
-            self.refresh_data()

@@ -15,6 +15,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
+from workbench.tui.base import workbench_of
 from workbench.tui.widgets.plain import Label, Static
 
 
@@ -83,7 +84,8 @@ class SearchScreen(ModalScreen[dict | None]):
         from workbench.services.views import search
 
         try:
-            hits = search(self.app.project.db, query, mode=self.mode) if query.strip() else []  # type: ignore[attr-defined]
+            hits = (search(workbench_of(self).project.db, query, mode=self.mode)
+                    if query.strip() else [])
         except WorkbenchError as exc:
             self.app.call_from_thread(self._problem, query, str(exc))
             return

@@ -58,7 +58,6 @@ class TranscriptsScreen(WorkbenchScreen):
     def __init__(self) -> None:
         super().__init__(id="transcripts")
         self.coder_columns: list[str] = []
-        self.stale = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -159,10 +158,6 @@ class TranscriptsScreen(WorkbenchScreen):
         self.fill_table()
         self.query_one(CodebookPanel).reload()
 
-    def on_screen_resume(self) -> None:
-        if self.stale:
-            self.stale = False
-            self.refresh_data()
 
     @on(DataTable.RowSelected)
     def _row_selected(self, event: DataTable.RowSelected) -> None:

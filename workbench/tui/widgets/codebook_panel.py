@@ -19,6 +19,8 @@ from textual.timer import Timer
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
+from workbench.tui.base import workbench_of
+
 
 def counts_text(row: dict) -> str:
     """``codings·interviews`` of a codebook row."""
@@ -117,7 +119,7 @@ class CodebookPanel(Tree[dict]):
         from workbench.services.views import codebook_tree
 
         coder = getattr(self.app, "view_coder", None)
-        rows = codebook_tree(self.app.project.db, coder)  # type: ignore[attr-defined]
+        rows = codebook_tree(workbench_of(self).project.db, coder)
         self.app.call_from_thread(self.populate, rows, coder)
 
     def populate(self, rows: list[dict], coder: str | None = None) -> None:

@@ -11,6 +11,7 @@ import pytest
 
 from tests.bad_input_support import files_of, refused, run
 from workbench.db.changes import redo_last, undo_last
+from workbench.formats.codebook_file import read_yaml
 from workbench.project import DB_NAME, Project
 from workbench.services import codebook, codebook_sync, coding, memos
 from workbench.services.exchange.codebook import read_qdc, write_qdc
@@ -175,7 +176,7 @@ def test_theirs_never_removes_local_codes_or_codings(study: Project, other_archi
     assert "not in the file are kept" in out
     assert "resolved the archive's way (--theirs)" in out and "'Schulden'" in out
     # the shared codebook's merge base is ours still: the YAML we exported removes nothing
-    plan = codebook_sync.plan_sync(study.db, codebook_sync.read_yaml(study.codebook_file))
+    plan = codebook_sync.plan_sync(study.db, read_yaml(study.codebook_file))
     assert plan.removals == []
 
 

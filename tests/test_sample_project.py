@@ -7,14 +7,14 @@ from pathlib import Path
 
 import yaml
 
-from workbench.services import codebook_sync
+from workbench.formats.codebook_file import read_yaml
 from workbench.services.sample import build_sample_project
 
 REPO = Path(__file__).resolve().parent.parent
 
 
 def test_sample_codebook_file_is_complete():
-    entries = codebook_sync.read_yaml(REPO / "codebooks" / "codebook.yaml")
+    entries = read_yaml(REPO / "codebooks" / "codebook.yaml")
     codes = [e for e in entries if e.kind == "code"]
     themes = [e for e in entries if e.kind == "theme"]
     assert len(codes) >= 15 and 4 <= len([t for t in themes if not t.parent_id]) <= 6

@@ -30,8 +30,8 @@ async def test_a_theme_stays_open_after_a_move_and_arrows_open_and_close(two):  
         theme = codebook.add(two.db, "anna", "Werving", kind="theme")
         codebook.move(two.db, "anna", code["id"], theme["id"])
         panel = app.screen.query_one(CodebookPanel)
-        panel.reload()
-        await settle(app, pilot, 0.4)
+        app.data_changed(local=app.screen)  # what a screen does after its own edit
+        await settle(app, pilot, 0.8)
         node = next(n for n in panel._all_nodes() if n.data and n.data["id"] == theme["id"])
         assert node.is_expanded  # new here: open, so the moved code shows
         panel.focus()

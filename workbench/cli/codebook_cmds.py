@@ -213,11 +213,11 @@ def _read_entries(path: Path, db=None):
     """The file's entries; a ``.qdc`` is read without writing anything (its GUIDs are
     remembered only once the import went through: see ``_remember_guids``)."""
     from workbench.errors import WorkbenchError
-    from workbench.services import codebook_sync
+    from workbench.formats.codebook_file import read_yaml
 
     suffix = path.suffix.lower()
     if suffix in (".yaml", ".yml"):
-        return codebook_sync.read_yaml(path)
+        return read_yaml(path)
     if suffix == ".qdc":
         from workbench.services.exchange import codebook as qdc
 

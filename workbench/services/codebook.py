@@ -15,7 +15,6 @@ change, so that undo restores them.
 
 from __future__ import annotations
 
-import re
 import secrets
 from typing import Any
 
@@ -24,6 +23,7 @@ import sqlite_utils
 from workbench.clock import now_iso
 from workbench.db.changes import record
 from workbench.errors import ConflictError, NotFoundError, WorkbenchError
+from workbench.formats.codebook_file import check_colour, survey_sort_key
 from workbench.project import validate_name
 from workbench.textsafety import name_key
 
@@ -201,28 +201,6 @@ def list_codebook(db: sqlite_utils.Database) -> list[dict]:
 
 # -- checks shared by the editing operations ----------------------------------------------------
 
-_COLOUR_RE = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})|[a-zA-Z]{3,20}")
-
-
-def check_colour(colour: str) -> str:
-    """A colour is ``#rgb``, ``#rrggbb`` or a CSS colour name (``red``, ``darkgreen``); empty
-    means none."""
-    colour = (colour or "").strip()
-    if colour and not (_COLOUR_RE.fullmatch(colour) and _known_colour(colour)):
-        raise WorkbenchError(
-            f"'{colour}' is not a colour: use #rrggbb (e.g. #e6194b) or a CSS colour name (e.g. red)"
-        )
-    return colour.lower() if colour.startswith("#") else colour
-
-
-def _known_colour(colour: str) -> bool:
-    if colour.startswith("#"):
-        return True
-    from matplotlib.colors import CSS4_COLORS  # only for names, which are rare
-
-    return colour.lower() in CSS4_COLORS
-
-
 def check_text(value: str, what: str) -> str:
     """A definition, note or memo: any text, but no control, bidi or invisible characters
     other than tabs and line breaks (they come from binary files or broken copies, never
@@ -281,11 +259,7 @@ def survey_themes_of(db: sqlite_utils.Database, code_id: str) -> list[str]:
     rows = db.execute(
         "select survey_theme_id from survey_links where code_id = ?", [code_id]
     ).fetchall()
-    return sorted((r[0] for r in rows), key=_survey_sort_key)
-
-
-def _survey_sort_key(theme_id: str) -> tuple:
-    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in re.split(r"[.\-]", str(theme_id)))
+    return sorted((r[0] for r in rows), key=survey_sort_key)
 
 
 # -- editing ------------------------------------------------------------------------------------
@@ -626,7 +600,7 @@ def per_coder_text(counts: dict[str, int]) -> str:
 def set_survey_themes(db: sqlite_utils.Database, coder: str, ref: str, theme_ids: list[str]) -> list[str]:
     """Replace the survey themes a code or theme is linked to (one recorded change)."""
     row = resolve(db, ref)
-    wanted = sorted({str(t).strip() for t in theme_ids if str(t).strip()}, key=_survey_sort_key)
+    wanted = sorted({str(t).strip() for t in theme_ids if str(t).strip()}, key=survey_sort_key)
     have = survey_themes_of(db, row["id"])
     if wanted == have:
         return have

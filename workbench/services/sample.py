@@ -43,6 +43,7 @@ def _copy_changed(source: Path, target: Path) -> int:
 
 def build_sample_project(source_root: Path | str, target_root: Path | str) -> Project:
     """Build (or bring up to date) the sample project in ``target_root``."""
+    from workbench.formats.codebook_file import read_yaml
     from workbench.services import codebook_sync
     from workbench.services.codings_io import load_codings
     from workbench.services.transcripts import import_paths
@@ -64,7 +65,7 @@ def build_sample_project(source_root: Path | str, target_root: Path | str) -> Pr
         )
     codebook_file = target / CODEBOOK
     if codebook_file.is_file():
-        entries = codebook_sync.read_yaml(codebook_file)
+        entries = read_yaml(codebook_file)
         codebook_sync.apply_sync(project.db, SAMPLE_CODER, entries, strategy="fail",
                                  source=str(CODEBOOK))
     codings_file = target / CODINGS

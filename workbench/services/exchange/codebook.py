@@ -72,8 +72,8 @@ def make_resolver(db: sqlite_utils.Database | None, guids: GuidMap | None = None
 
 
 def to_code_entries(entries: list[dict]) -> list:
-    """Our entry dicts as ``codebook_sync.CodeEntry`` objects."""
-    from workbench.services.codebook_sync import CodeEntry
+    """Our entry dicts as :class:`~workbench.formats.codebook_file.CodeEntry` objects."""
+    from workbench.formats.codebook_file import CodeEntry
 
     return [CodeEntry(**{k: e[k] for k in ENTRY_FIELDS}) for e in entries]
 

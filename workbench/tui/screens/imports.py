@@ -156,11 +156,11 @@ def read_codebook_file(path: Path, db) -> list:
     (read without writing anything: a ``.qdc``'s GUIDs are remembered only once the import
     went through, see :meth:`CodebookImportScreen.action_apply`)."""
     from workbench.errors import WorkbenchError
-    from workbench.services import codebook_sync
+    from workbench.formats.codebook_file import read_yaml
 
     suffix = path.suffix.lower()
     if suffix in (".yaml", ".yml"):
-        return codebook_sync.read_yaml(path)
+        return read_yaml(path)
     if suffix == ".qdc":
         from workbench.services.exchange.codebook import read_qdc
 

@@ -343,7 +343,7 @@ async def test_search_and_jump_to_hit(two):
         await pilot.press(*"schoolplein")
         await settle(app, pilot)
         search = app.screen
-        assert [h["transcript_id"] for h in search.hits] == ["INT02"]
+        assert [h.transcript_id for h in search.hits] == ["INT02"]
         await pilot.press("enter")
         await settle(app, pilot)
         reader = app.screen

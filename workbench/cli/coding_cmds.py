@@ -404,7 +404,7 @@ def themes(project, only_coder, all_coders, min_count, as_json) -> None:
     The counts are one coder's codings: yours unless --coder names another (or consensus);
     --all-coders counts everyone's together. The first line says whose they are."""
     from workbench.services import themes as th
-    from workbench.services.views import whose
+    from workbench.services.team import whose
 
     if all_coders and only_coder:
         raise click.UsageError("give --coder NAME or --all-coders, not both")

@@ -290,7 +290,7 @@ def prevalence_cmd(project, coder, as_json: bool) -> None:
         return d
 
     from workbench.services.codebook import list_codebook
-    from workbench.services.views import whose
+    from workbench.services.team import whose
 
     ordered = [r["id"] for r in list_codebook(project.db)]
     echo(f"counts: {whose(coder)}" + ("" if coder else " (--coder NAME for one coder's, e.g. consensus)"))

@@ -16,6 +16,8 @@ change, so that undo restores them.
 from __future__ import annotations
 
 import secrets
+from collections import defaultdict
+from dataclasses import dataclass, field
 from typing import Any
 
 import sqlite_utils
@@ -25,6 +27,7 @@ from workbench.db.changes import record
 from workbench.errors import ConflictError, NotFoundError, WorkbenchError
 from workbench.formats.codebook_file import check_colour, survey_sort_key
 from workbench.project import validate_name
+from workbench.services.team import ALL_CODERS
 from workbench.textsafety import name_key
 
 KINDS = ("theme", "code")
@@ -613,3 +616,59 @@ def set_survey_themes(db: sqlite_utils.Database, coder: str, ref: str, theme_ids
                 cs.insert("survey_links", {"code_id": row["id"], "survey_theme_id": t,
                                            "created_by": coder, "created_at": now_iso()})
     return wanted
+
+
+# -- the codebook with counts (the codebook panel) --------------------------------------------
+
+@dataclass
+class _Tally:
+    """Codings of a code (or a theme with everything under it) and where they are."""
+
+    codings: int = 0
+    tids: set[str] = field(default_factory=set)
+    labels: set[str] = field(default_factory=set)
+
+
+def codebook_tree(db: sqlite_utils.Database, coder: str | None = ALL_CODERS) -> list[dict]:
+    """The codebook in tree order with counts, like ``codebook.list_codebook`` but from one
+    pass over the codings (a theme counts the codings of its codes and sub-themes' codes).
+    The counts are ``coder``'s codings, or every coder's with :data:`ALL_CODERS`."""
+    rows = list(db.query("select * from codes order by position, name"))
+    per_code: dict[str, _Tally] = {}
+    # Labels separately: joining transcripts per coding would read each row's long text
+    # (label sits after it in the row), which is slow at tens of thousands of codings.
+    label_of = dict(db.execute("select id, label from transcripts").fetchall())
+    only = " where coder = ?" if coder is not None else ""
+    for code_id, tid, n in db.execute(
+        f"select code_id, transcript_id, count(*) from codings not indexed{only} "
+        "group by code_id, transcript_id", [coder] if coder is not None else []
+    ):
+        entry = per_code.setdefault(code_id, _Tally())
+        entry.codings += n
+        entry.tids.add(tid)
+        entry.labels.add(label_of.get(tid, tid))
+    children: dict[str | None, list[dict]] = defaultdict(list)
+    for r in rows:
+        children[r["parent_id"]].append(r)
+
+    def totals(row: dict) -> _Tally:
+        own = per_code.get(row["id"]) or _Tally()
+        total = _Tally(own.codings, set(own.tids), set(own.labels))
+        for child in children.get(row["id"], []):
+            sub = totals(child)
+            total.codings += sub.codings
+            total.tids |= sub.tids
+            total.labels |= sub.labels
+        return total
+
+    out: list[dict] = []
+
+    def walk(parent: str | None, depth: int) -> None:
+        for r in children.get(parent, []):
+            tally = totals(r)
+            out.append({**r, "depth": depth, "codings": tally.codings,
+                        "transcripts": len(tally.tids), "respondents": len(tally.labels)})
+            walk(r["id"], depth + 1)
+
+    walk(None, 0)
+    return out

@@ -9,7 +9,10 @@ removing or changing a coding is refused to anyone but its coder.
 
 from __future__ import annotations
 
+import bisect
 import secrets
+from collections import defaultdict
+from collections.abc import Iterable
 from typing import NamedTuple
 
 import sqlite_utils
@@ -20,6 +23,7 @@ from workbench.db.changes import record
 from workbench.errors import NotFoundError, WorkbenchError
 from workbench.services import codebook
 from workbench.services.refs import get_coding
+from workbench.services.team import coders
 from workbench.services.transcripts import resolve_transcript
 
 
@@ -401,3 +405,70 @@ def find_quote(db: sqlite_utils.Database, transcript_id: str, quote: str, *,
     t = resolve_transcript(db, transcript_id)
     return find_passage(t["text"], quote, turns=turn_spans(db, t["id"]),
                         include_interviewer=include_interviewer, name=t["id"])
+
+
+# -- what the reader and the transcripts list show -------------------------------------------
+
+def coding_progress(
+    db: sqlite_utils.Database, coder_names: Iterable[str] | None = None
+) -> dict[str, dict[str, float]]:
+    """For each transcript and coder: the share of sentences touched by that coder's codings."""
+    names = list(coder_names) if coder_names is not None else coders(db)
+    if not names:
+        return {}
+    sentences: dict[str, tuple[list[int], list[int]]] = {}
+    for tid, start, end in db.execute(
+        "select transcript_id, start, end from sentences order by transcript_id, idx"
+    ):
+        starts, ends = sentences.setdefault(tid, ([], []))
+        starts.append(start)
+        ends.append(end)
+    spans: dict[tuple[str, str], list[tuple[int, int]]] = defaultdict(list)
+    marks = ",".join("?" * len(names))
+    for tid, coder, start, end in db.execute(
+        f"select transcript_id, coder, start, end from codings where coder in ({marks})", names
+    ):
+        spans[(tid, coder)].append((start, end))
+    out: dict[str, dict[str, float]] = {}
+    for tid, (starts, ends) in sentences.items():
+        row: dict[str, float] = {}
+        for coder in names:
+            covered = covered_sentences(starts, ends, spans.get((tid, coder), []))
+            row[coder] = covered / len(starts) if starts else 0.0
+        out[tid] = row
+    return out
+
+
+def covered_sentences(starts: list[int], ends: list[int], spans: list[tuple[int, int]]) -> int:
+    """How many sentences (sorted, non-overlapping) overlap at least one span."""
+    hit: set[int] = set()
+    for start, end in spans:
+        first = bisect.bisect_right(ends, start)  # first sentence ending after start
+        last = bisect.bisect_left(starts, end)  # first sentence starting at/after end
+        hit.update(range(first, last))
+    return len(hit)
+
+
+def transcript_codings(
+    db: sqlite_utils.Database, tid: str, coder_names: Iterable[str]
+) -> list[dict]:
+    """The codings of some coders in one transcript, with code name and colour, by start."""
+    names = list(coder_names)
+    if not names:
+        return []
+    marks = ",".join("?" * len(names))
+    return list(db.query(
+        "select x.id, x.code_id, c.name, c.colour, x.coder, x.start, x.end, x.memo, x.flag "
+        "from codings x join codes c on c.id = x.code_id "
+        f"where x.transcript_id = ? and x.coder in ({marks}) order by x.start, x.end",
+        [tid, *names],
+    ))
+
+
+def recent_code_ids(db: sqlite_utils.Database, coder: str, limit: int = 10) -> list[str]:
+    """The codes this coder applied most recently, newest first."""
+    return [r[0] for r in db.execute(
+        "select code_id from codings where coder = ? group by code_id "
+        "order by max(created_at) desc, max(rowid) desc limit ?",
+        [coder, limit],
+    ).fetchall()]

@@ -543,3 +543,17 @@ def list_quotes(
     return out
 
 
+# -- theme review -------------------------------------------------------------------------------
+
+def coverage(rows: Iterable[dict]) -> dict[str, int]:
+    """Codings, interviews and respondents covered by a list of coding rows."""
+    rows = list(rows)
+    return {
+        "codings": len(rows),
+        "interviews": len({r["transcript_id"] for r in rows}),
+        "respondents": len({r["label"] for r in rows}),
+    }
+
+
+def starred_coding_ids(db: sqlite_utils.Database) -> set[str]:
+    return {r[0] for r in db.execute("select coding_id from quotes").fetchall()}

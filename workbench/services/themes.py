@@ -39,7 +39,7 @@ def check_coder(db: sqlite_utils.Database, coder: str) -> str:
     """``coder`` when the project knows it (a registered coder, or one with codings); else a
     clear error listing the coders there are."""
     from workbench.errors import WorkbenchError
-    from workbench.services.views import coders
+    from workbench.services.team import coders
 
     known = coders(db)
     name = coder.strip()

@@ -12,6 +12,7 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual.app import App
 from textual.binding import Binding
@@ -24,6 +25,9 @@ from workbench.tui.area_keys import AREA_BINDINGS
 from workbench.tui.base import ShowsProjectData, WorkbenchScreen
 from workbench.tui.commands import WorkbenchCommands
 from workbench.tui.screens.transcripts import TranscriptsScreen
+
+if TYPE_CHECKING:
+    from workbench.services.search import Hit
 
 
 class WorkbenchApp(App[None]):
@@ -184,9 +188,9 @@ class WorkbenchApp(App[None]):
     def action_search(self) -> None:
         from workbench.tui.screens.search import SearchScreen
 
-        def jump(hit: dict | None) -> None:
+        def jump(hit: Hit | None) -> None:
             if hit:
-                self.open_transcript(hit["transcript_id"], offset=hit["start"], end=hit.get("end"))
+                self.open_transcript(hit.transcript_id, offset=hit.start, end=hit.end)
 
         self.push_screen(SearchScreen(), jump)
 
@@ -408,7 +412,7 @@ class WorkbenchApp(App[None]):
 
     # -- phase and header -----------------------------------------------------------------
     def _update_subtitle(self) -> None:
-        from workbench.services.views import current_phase, whose
+        from workbench.services.team import current_phase, whose
 
         shown = f"showing {whose(self.view_coder)}"
         try:
@@ -418,7 +422,7 @@ class WorkbenchApp(App[None]):
             self.sub_title = f"coder {self.coder} · {shown}"
 
     def set_phase(self, n: int) -> None:
-        from workbench.services.views import set_phase
+        from workbench.services.team import set_phase
 
         with self.guard():
             _n, name = set_phase(self.project.db, n)
@@ -428,7 +432,7 @@ class WorkbenchApp(App[None]):
     # -- whose codings the counts show ------------------------------------------------------
     def action_whose(self) -> None:
         """Choose whose codings the codebook counts and theme review show."""
-        from workbench.services.views import coders, whose
+        from workbench.services.team import coders, whose
         from workbench.tui.screens.dialogs import ChoiceScreen
 
         names = coders(self.project.db)
@@ -446,7 +450,7 @@ class WorkbenchApp(App[None]):
 
     def set_view_coder(self, coder: str | None) -> None:
         """Show ``coder``'s codings (None: all coders') in the counts and theme review."""
-        from workbench.services.views import whose
+        from workbench.services.team import whose
 
         self.view_coder = coder
         self._update_subtitle()
@@ -457,7 +461,7 @@ class WorkbenchApp(App[None]):
         self.notify(f"showing {whose(coder)} (C to change)")
 
     def action_next_phase(self) -> None:
-        from workbench.services.views import current_phase
+        from workbench.services.team import current_phase
 
         n, _name = current_phase(self.project.db)
         self.set_phase(n % 6 + 1)

@@ -28,8 +28,8 @@ class WorkbenchCommands(Provider):
         self._general: list[tuple[str, str, Callable[[], object]]] = []
         app = cast("WorkbenchApp", self.app)  # the provider of the workbench's own app
         db = app.project.db
+        from workbench.services.team import PHASES, coders
         from workbench.services.transcripts import list_transcripts
-        from workbench.services.views import PHASES, coders
 
         for row in list_transcripts(db):
             self._data.append((f"Open transcript {row['label']} ({row['id']})",
@@ -54,7 +54,7 @@ class WorkbenchCommands(Provider):
         for n, name in PHASES.items():
             self._data.append((f"Set phase {n}: {name}", "Braun & Clarke phase shown in the header",
                                partial(app.set_phase, n)))
-        from workbench.services.views import whose
+        from workbench.services.team import whose
 
         for who in [*coders(db), None]:
             self._data.append((f"Counts: show {whose(who)}",

@@ -112,8 +112,8 @@ class ReaderScreen(WorkbenchScreen):
     # -- loading --------------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="reader-load", exit_on_error=False)
     def load(self) -> None:
+        from workbench.services.coding import transcript_codings
         from workbench.services.transcripts import get_sentences, get_turns, resolve_transcript
-        from workbench.services.views import transcript_codings
 
         db = self.wb.project.db
         t = resolve_transcript(db, self.transcript_id)
@@ -158,7 +158,7 @@ class ReaderScreen(WorkbenchScreen):
 
     def reload_codings(self) -> None:
         """Re-read this transcript's codings (fast: one indexed query) and redraw."""
-        from workbench.services.views import transcript_codings
+        from workbench.services.coding import transcript_codings
 
         if not self.transcript:
             return
@@ -264,7 +264,7 @@ class ReaderScreen(WorkbenchScreen):
 
     def _pick_code(self, span: tuple[int, int]) -> None:
         from workbench.services.codebook import list_codebook
-        from workbench.services.views import recent_code_ids
+        from workbench.services.coding import recent_code_ids
 
         db = self.wb.project.db
         codes = [r for r in self.query_one(CodebookPanel).rows if r["kind"] == "code"] or [
@@ -463,7 +463,7 @@ class ReaderScreen(WorkbenchScreen):
 
     # -- other coder ----------------------------------------------------------------------
     def action_other_coder(self) -> None:
-        from workbench.services.views import coders
+        from workbench.services.team import coders
 
         if self.other_coder:
             self.primary_coder = None

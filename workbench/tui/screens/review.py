@@ -91,7 +91,7 @@ class ReviewScreen(WorkbenchScreen):
     def load_extracts(self, code_id: str) -> None:
         from workbench.services.codebook import resolve
         from workbench.services.coding import list_codings
-        from workbench.services.views import coverage, starred_coding_ids
+        from workbench.services.quotes import coverage, starred_coding_ids
 
         db = self.wb.project.db
         coder = getattr(self.app, "view_coder", None)
@@ -112,7 +112,7 @@ class ReviewScreen(WorkbenchScreen):
         self._fill()
 
     def _fill(self) -> None:
-        from workbench.services.views import whose
+        from workbench.services.team import whose
 
         code, cover = self.code, self.cover
         what = "theme" if code["kind"] == "theme" else "code"
@@ -177,7 +177,7 @@ class ReviewScreen(WorkbenchScreen):
         self.wb.open_transcript(row["transcript_id"], offset=row["start"], end=row["end"])
 
     def action_star(self) -> None:
-        from workbench.services.views import star, unstar
+        from workbench.services.quotes import star, unstar
 
         row = self._current()
         if row is None:

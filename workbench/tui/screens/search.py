@@ -1,7 +1,7 @@
 """Search across transcripts: type, see hits in context, Enter jumps to the hit in the reader.
 
 The query runs in a thread worker (exclusive: a new keystroke cancels the stale search).
-Dismisses with the chosen hit (a dict with ``transcript_id``, ``start``, ``end``).
+Dismisses with the chosen :class:`~workbench.services.search.Hit`.
 """
 
 from __future__ import annotations
@@ -15,18 +15,18 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
+from workbench.services.search import Hit
 from workbench.tui.base import workbench_of
 from workbench.tui.widgets.plain import Label, Static
 
 
-def hit_label(hit: dict, query_words: list[str]) -> Text:
+def hit_label(hit: Hit, query_words: list[str]) -> Text:
     """``Speaker · T s12: context`` with the query's words highlighted; the interviewer's words
     are labelled "Interviewer" and shown dim."""
-    context = " ".join(str(hit.get("context") or hit.get("text") or "").split())
-    interviewer = hit.get("speaker") == "interviewer"
+    context = " ".join((hit.context or hit.text).split())
+    interviewer = hit.speaker == "interviewer"
     text = Text()
-    where = f" · {hit['transcript_id']} s{hit['sentence']}" if hit.get("sentence") is not None else ""
-    text.append(f"{hit.get('label') or hit['transcript_id']}{where}: ",
+    text.append(f"{hit.label or hit.transcript_id} · {hit.transcript_id} s{hit.sentence}: ",
                 style="bold dim italic" if interviewer else "bold")
     body = Text(context, style="dim italic" if interviewer else "")
     for word in query_words:
@@ -36,7 +36,11 @@ def hit_label(hit: dict, query_words: list[str]) -> Text:
     return text
 
 
-class SearchScreen(ModalScreen[dict | None]):
+#: The modes Ctrl+T steps through (a phrase is typed in quotes in any of them).
+SCREEN_MODES = ("word", "lemma", "fuzzy")
+
+
+class SearchScreen(ModalScreen[Hit | None]):
     """Full-text search over every transcript."""
 
     BINDINGS = [
@@ -49,7 +53,7 @@ class SearchScreen(ModalScreen[dict | None]):
     def __init__(self, query: str = "") -> None:
         super().__init__()
         self.initial = query
-        self.hits: list[dict] = []
+        self.hits: list[Hit] = []
         self.mode = "word"
 
     def compose(self) -> ComposeResult:
@@ -71,9 +75,7 @@ class SearchScreen(ModalScreen[dict | None]):
         self.run_search(event.value)
 
     def action_mode(self) -> None:
-        from workbench.services.views import SEARCH_MODES
-
-        self.mode = SEARCH_MODES[(SEARCH_MODES.index(self.mode) + 1) % len(SEARCH_MODES)]
+        self.mode = SCREEN_MODES[(SCREEN_MODES.index(self.mode) + 1) % len(SCREEN_MODES)]
         self.query_one("#search-title", Label).update(
             f"Search transcripts · mode: {self.mode} (Ctrl+T: next mode)")
         self.run_search(self.query_one("#search-input", Input).value)
@@ -81,10 +83,10 @@ class SearchScreen(ModalScreen[dict | None]):
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
     def run_search(self, query: str) -> None:
         from workbench.errors import WorkbenchError
-        from workbench.services.views import search
+        from workbench.services.search import search
 
         try:
-            hits = (search(workbench_of(self).project.db, query, mode=self.mode)
+            hits = (search(workbench_of(self).project.db, query, mode=self.mode, limit=200)
                     if query.strip() else [])
         except WorkbenchError as exc:
             self.app.call_from_thread(self._problem, query, str(exc))
@@ -97,7 +99,7 @@ class SearchScreen(ModalScreen[dict | None]):
             self.query_one("#search-results", OptionList).clear_options()
             self.query_one("#search-hint", Static).update(Text(message, style="bold red"))
 
-    def _show(self, query: str, hits: list[dict]) -> None:
+    def _show(self, query: str, hits: list[Hit]) -> None:
         if query != self.query_one("#search-input", Input).value:
             return  # a newer query is on its way
         self.hits = hits

@@ -5,6 +5,7 @@ codings), for a code or theme given by name, id or prefix as a user types it."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import sqlite_utils
 
@@ -22,7 +23,7 @@ def compute(
     code: str | None = None,
     *,
     include_interviewer: bool = False,
-) -> dict:
+) -> dict[str, Any]:
     """Agreement between ``coders`` on ``unit``s (see :func:`workbench.agreement.figures.compute`),
     limited to ``code`` (a code, or a theme and its codes) when given."""
     row = codebook.resolve(db, code) if code else None

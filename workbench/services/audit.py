@@ -165,7 +165,7 @@ def allow_terms(db: sqlite_utils.Database) -> list[str]:
     return [r[0] for r in db.execute("select term from allow_list order by term collate nocase")]
 
 
-def list_allow(db: sqlite_utils.Database) -> list[dict]:
+def list_allow(db: sqlite_utils.Database) -> list[dict[str, Any]]:
     seed_allow_list(db)
     return list(db.query("select term, added_by, added_at from allow_list order by term collate nocase"))
 
@@ -179,7 +179,7 @@ def _clean_term(term: str) -> str:
     return cleaned
 
 
-def allow_add(db: sqlite_utils.Database, coder: str, term: str) -> dict:
+def allow_add(db: sqlite_utils.Database, coder: str, term: str) -> dict[str, Any]:
     """Allow ``term`` everywhere in the project (open flags on it go at the next audit run)."""
     term = _clean_term(term)
     existing = db.execute("select term from allow_list where lower(term) = lower(?)", [term]).fetchone()
@@ -194,7 +194,7 @@ def allow_add(db: sqlite_utils.Database, coder: str, term: str) -> dict:
     return row
 
 
-def allow_remove(db: sqlite_utils.Database, coder: str, term: str) -> dict:
+def allow_remove(db: sqlite_utils.Database, coder: str, term: str) -> dict[str, Any]:
     term = _clean_term(term)
     existing = db.execute("select term from allow_list where lower(term) = lower(?)", [term]).fetchone()
     if existing is None:
@@ -374,7 +374,7 @@ def _flag_rows(db: sqlite_utils.Database, tid: str) -> int:
     return db.execute("select count(*) from audit_flags where transcript_id = ?", [tid]).fetchone()[0]
 
 
-def _last_audit(db: sqlite_utils.Database, tid: str) -> dict | None:
+def _last_audit(db: sqlite_utils.Database, tid: str) -> dict[str, Any] | None:
     row = db.execute("select value from meta where key = ?", [AUDITED_PREFIX + tid]).fetchone()
     try:
         return json.loads(row[0]) if row else None
@@ -383,7 +383,7 @@ def _last_audit(db: sqlite_utils.Database, tid: str) -> dict | None:
 
 
 def _store_flags(db: sqlite_utils.Database, tid: str, found: list[Any], *,
-                 last: dict | None = None) -> tuple[int, int]:
+                 last: dict[str, Any] | None = None) -> tuple[int, int]:
     """Merge found flags into the table and remember the audit's inputs (``last``, for
     :func:`run_audit` to skip an unchanged transcript); returns (new flags, open flags
     removed)."""
@@ -420,7 +420,7 @@ def _store_flags(db: sqlite_utils.Database, tid: str, found: list[Any], *,
 
 # -- reading flags ---------------------------------------------------------------------------------
 
-def get_flag(db: sqlite_utils.Database, flag_id: str) -> dict:
+def get_flag(db: sqlite_utils.Database, flag_id: str) -> dict[str, Any]:
     flag_id = (flag_id or "").strip()
     rows = list(db.query("select * from audit_flags where id = ?", [flag_id]))
     if not rows and len(flag_id) >= 3:
@@ -438,7 +438,7 @@ def list_flags(
     transcript: str | None = None,
     decision: str | None = OPEN,
     width: int = 40,
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     """Flags with their respondent label, context and ``category_label`` (the category in
     readable Dutch, e.g. "social-media-naam") (``decision=None``: all flags)."""
     where, args = [], []
@@ -477,7 +477,7 @@ def flagged_spans(db: sqlite_utils.Database, transcript_id: str) -> list[Flagged
 
 # -- decisions ---------------------------------------------------------------------------------------
 
-def decide(db: sqlite_utils.Database, coder: str, flag_id: str, decision: str) -> dict:
+def decide(db: sqlite_utils.Database, coder: str, flag_id: str, decision: str) -> dict[str, Any]:
     """Dismiss a flag (``"dismiss"``: the text may stay) or open it again (``"open"``)."""
     target = DECISIONS.get((decision or "").strip().lower())
     if target is None:
@@ -533,7 +533,7 @@ def _overlaps(start: int, end: int, s: int, e: int) -> bool:
     return start < e and end > s
 
 
-def _default_placeholder(flag: dict, placeholder: str | None) -> str:
+def _default_placeholder(flag: dict[str, Any], placeholder: str | None) -> str:
     return _check_placeholder(
         placeholder if placeholder is not None else PLACEHOLDERS.get(flag["category"], "[weggelaten]")
     )
@@ -541,7 +541,7 @@ def _default_placeholder(flag: dict, placeholder: str | None) -> str:
 
 def replace(
     db: sqlite_utils.Database, coder: str, flag_id: str, placeholder: str | None = None
-) -> dict:
+) -> dict[str, Any]:
     """Replace a flagged span with ``placeholder`` (default by category, e.g. ``[naam]``).
 
     Edits the transcript text and moves turns, sentences (re-deriving the changed sentence's
@@ -559,7 +559,7 @@ def replace(
 
 def replace_all(
     db: sqlite_utils.Database, coder: str, flag_id: str, placeholder: str | None = None
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     """Replace this flag and every other open flag with the same text (ignoring case), in all
     transcripts, with one placeholder, as one recorded change. Returns the replaced flags."""
     flag = get_flag(db, flag_id)
@@ -599,7 +599,7 @@ def _coalesce(cs: Any) -> None:
     cs.rows[:] = rows
 
 
-def _replace_in(cs: Any, coder: str, flag: dict, ph: str) -> dict:
+def _replace_in(cs: Any, coder: str, flag: dict[str, Any], ph: str) -> dict[str, Any]:
     """The work of :func:`replace`, inside the change set ``cs``."""
     from workbench.nlp.sentences import lemmas_of
     from workbench.services.transcripts import count_words
@@ -617,7 +617,7 @@ def _replace_in(cs: Any, coder: str, flag: dict, ph: str) -> dict:
     new_text = text[:s] + ph + text[e:]
     n = len(ph)
 
-    def moved(row: dict) -> tuple[int, int]:
+    def moved(row: dict[str, Any]) -> tuple[int, int]:
         return map_span(row["start"], row["end"], s, e, n)
 
     cs.update("transcripts", tid, {

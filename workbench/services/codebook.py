@@ -44,7 +44,7 @@ def new_id(kind: str) -> str:
     return ("t-" if kind == "theme" else "c-") + secrets.token_hex(4)
 
 
-def resolve(db: sqlite_utils.Database, ref: str, kind: str | None = None) -> dict:
+def resolve(db: sqlite_utils.Database, ref: str, kind: str | None = None) -> dict[str, Any]:
     """A code or theme by id or by name (case-insensitive)."""
     ref = ref.strip()
     kind_sql = " and kind = ?" if kind else ""
@@ -70,7 +70,7 @@ def _next_colour(db: sqlite_utils.Database) -> str:
     return PALETTE[n % len(PALETTE)]
 
 
-def _check_parent(db: sqlite_utils.Database, kind: str, parent: dict | None) -> None:
+def _check_parent(db: sqlite_utils.Database, kind: str, parent: dict[str, Any] | None) -> None:
     if parent is None:
         return
     if parent["kind"] != "theme":
@@ -81,7 +81,7 @@ def _check_parent(db: sqlite_utils.Database, kind: str, parent: dict | None) -> 
         )
 
 
-def _resolve_parent(db: sqlite_utils.Database, ref: str) -> dict:
+def _resolve_parent(db: sqlite_utils.Database, ref: str) -> dict[str, Any]:
     """A theme by id or name; a code's id or name resolves too so that the caller can say
     that codes cannot hold codes."""
     try:
@@ -90,7 +90,7 @@ def _resolve_parent(db: sqlite_utils.Database, ref: str) -> dict:
         return resolve(db, ref)
 
 
-def name_taken(db: sqlite_utils.Database, name: str, kind: str, exclude_id: str | None = None) -> dict | None:
+def name_taken(db: sqlite_utils.Database, name: str, kind: str, exclude_id: str | None = None) -> dict[str, Any] | None:
     row = db.execute(
         "select id, name from codes where kind = ? and name_key = ? and id != ?",
         [kind, name_key(name), exclude_id or ""],
@@ -107,7 +107,7 @@ def add(
     parent: str | None = None,
     code_id: str | None = None,
     **fields: str,
-) -> dict:
+) -> dict[str, Any]:
     """Create a code (or theme) and return its row."""
     row = prepare(db, coder, name, kind=kind, parent=parent, code_id=code_id, **fields)
     with record(db, coder, f"{kind}.add", f"add {kind} '{row['name']}'") as cs:
@@ -123,7 +123,7 @@ def prepare(
     parent: str | None = None,
     code_id: str | None = None,
     **fields: str,
-) -> dict:
+) -> dict[str, Any]:
     """Check a new code (or theme) and build its row; nothing is written (see :func:`add`, and
     :func:`workbench.services.coding.apply_new_code`, which writes it with its first coding)."""
     if kind not in KINDS:
@@ -159,7 +159,7 @@ def prepare(
     return row
 
 
-def list_codebook(db: sqlite_utils.Database) -> list[dict]:
+def list_codebook(db: sqlite_utils.Database) -> list[dict[str, Any]]:
     """Themes and codes in codebook order, each with counts of codings, transcripts and
     respondents (for a theme: over its codes and sub-themes' codes)."""
     rows = list(db.query("select * from codes order by position, name"))
@@ -171,12 +171,12 @@ def list_codebook(db: sqlite_utils.Database) -> list[dict]:
             "on t.id = c.transcript_id group by code_id"
         )
     }
-    by_parent: dict[str | None, list[dict]] = {}
+    by_parent: dict[str | None, list[dict[str, Any]]] = {}
     for r in rows:
         by_parent.setdefault(r["parent_id"], []).append(r)
-    out: list[dict] = []
+    out: list[dict[str, Any]] = []
 
-    def theme_counts(theme_id: str) -> dict:
+    def theme_counts(theme_id: str) -> dict[str, Any]:
         q = db.query(
             "with recursive tree(id) as (select ? union all select c.id from codes c join tree "
             "on c.parent_id = tree.id) select count(*) as codings, count(distinct transcript_id) "
@@ -222,7 +222,7 @@ def near_duplicate_warnings(
     return neardup.warnings_for(db, name, kind, exclude_id=exclude_id)
 
 
-def _children(db: sqlite_utils.Database, parent_id: str) -> list[dict]:
+def _children(db: sqlite_utils.Database, parent_id: str) -> list[dict[str, Any]]:
     return list(db.query("select * from codes where parent_id = ? order by position, name", [parent_id]))
 
 
@@ -233,7 +233,7 @@ def _next_position(db: sqlite_utils.Database, parent_id: str | None) -> int:
     ).fetchone()[0]
 
 
-def _stamp(coder: str) -> dict:
+def _stamp(coder: str) -> dict[str, Any]:
     return {"updated_at": now_iso(), "updated_by": coder}
 
 
@@ -252,7 +252,7 @@ def references(db: sqlite_utils.Database, table: str, key: str, *, skip: tuple[s
     return out
 
 
-def _pk_of(db: sqlite_utils.Database, table: str, row: dict):
+def _pk_of(db: sqlite_utils.Database, table: str, row: dict[str, Any]):
     pks = db.table(table).pks
     return [row[c] for c in pks] if len(pks) > 1 else row[pks[0]]
 
@@ -268,7 +268,7 @@ def survey_themes_of(db: sqlite_utils.Database, code_id: str) -> list[str]:
 # -- editing ------------------------------------------------------------------------------------
 
 def rename(db: sqlite_utils.Database, coder: str, ref: str, new_name: str, *,
-           seen: dict | None = None) -> tuple[dict, list[str]]:
+           seen: dict[str, Any] | None = None) -> tuple[dict[str, Any], list[str]]:
     """Rename a code or theme. Returns the row and warnings about near-duplicate names.
 
     ``seen``: the row as a dialog showed it; if the project holds another version by the time
@@ -288,8 +288,8 @@ def rename(db: sqlite_utils.Database, coder: str, ref: str, new_name: str, *,
         return cs.update("codes", row["id"], {"name": new_name, **_stamp(coder)}), warnings
 
 
-def update_fields(db: sqlite_utils.Database, coder: str, ref: str, *, seen: dict | None = None,
-                  **fields: str) -> dict:
+def update_fields(db: sqlite_utils.Database, coder: str, ref: str, *, seen: dict[str, Any] | None = None,
+                  **fields: str) -> dict[str, Any]:
     """Change any of definition, inclusion, exclusion, example, colour, memo (``None`` skips a
     field; an empty string clears it). ``seen``: as for :func:`rename`."""
     row = resolve(db, ref)
@@ -315,7 +315,7 @@ def update_fields(db: sqlite_utils.Database, coder: str, ref: str, *, seen: dict
 
 
 def move(db: sqlite_utils.Database, coder: str, ref: str, theme: str | None, *,
-         seen: dict | None = None) -> dict:
+         seen: dict[str, Any] | None = None) -> dict[str, Any]:
     """Put a code (or sub-theme) under ``theme`` (id or name), or under no theme (``None``).
     ``seen``: as for :func:`rename`."""
     row = resolve(db, ref)
@@ -342,7 +342,7 @@ class StaleError(ConflictError):
     """An edit made from a view of a code that another coder or process changed meanwhile;
     ``current`` is the row as the project holds it now (None: it is gone)."""
 
-    def __init__(self, message: str, current: dict | None) -> None:
+    def __init__(self, message: str, current: dict[str, Any] | None) -> None:
         super().__init__(message)
         self.current = current
 
@@ -351,7 +351,7 @@ COMPARED = ("name", "parent_id", "definition", "inclusion", "exclusion", "exampl
             "memo", "updated_at")
 
 
-def still_as_seen(db: sqlite_utils.Database, code_id: str, seen: dict | None) -> None:
+def still_as_seen(db: sqlite_utils.Database, code_id: str, seen: dict[str, Any] | None) -> None:
     """Inside the write transaction: refuse when the code is no longer as ``seen`` (what the
     dialog showed), saying what it is now and who changed it when."""
     if seen is None:
@@ -376,7 +376,7 @@ def _append_note(existing: str, note: str) -> str:
 
 
 def merge(db: sqlite_utils.Database, coder: str, source_ref: str, target_ref: str, *,
-          seen: dict | None = None) -> dict:
+          seen: dict[str, Any] | None = None) -> dict[str, Any]:
     """Merge ``source`` into ``target`` (two codes, or two themes) and delete ``source``.
 
     Codes: every coding moves to the target; a coding identical to one the target has (same
@@ -401,7 +401,7 @@ def merge(db: sqlite_utils.Database, coder: str, source_ref: str, target_ref: st
         return _merge_into(db, cs, coder, source, target)
 
 
-def _merge_into(db: sqlite_utils.Database, cs, coder: str, source: dict, target: dict) -> dict:
+def _merge_into(db: sqlite_utils.Database, cs, coder: str, source: dict[str, Any], target: dict[str, Any]) -> dict[str, Any]:
     """The rows of a merge, inside the caller's recorded change (also used by codebook import)."""
     moved = collapsed = 0
     by_coder: dict[str, int] = {}
@@ -465,7 +465,7 @@ def split(
     *,
     any_coder: bool = False,
     **fields: str,
-) -> dict:
+) -> dict[str, Any]:
     """Split a code: create ``new_name`` next to it (same theme, same survey links) and move the
     listed codings (ids or unique id prefixes) to it.
 
@@ -486,7 +486,7 @@ def split(
     ids = [i.strip() for i in coding_ids if i and i.strip()]
     if not ids:
         raise WorkbenchError("name the codings that go to the new code (--codings ID,ID)")
-    chosen: dict[str, dict] = {}
+    chosen: dict[str, dict[str, Any]] = {}
     for cid in ids:
         c = get_coding(db, cid)
         if c["code_id"] != row["id"]:
@@ -537,7 +537,7 @@ def split(
 
 
 def delete(db: sqlite_utils.Database, coder: str, ref: str, force: bool = False, *,
-           seen: dict | None = None) -> dict:
+           seen: dict[str, Any] | None = None) -> dict[str, Any]:
     """Delete a code or theme.
 
     A code with codings is refused unless ``force``; the forced delete removes its codings (and
@@ -572,7 +572,7 @@ def delete(db: sqlite_utils.Database, coder: str, ref: str, force: bool = False,
     return {**deleted, "removed_codings": removed, "codings_by_coder": dict(sorted(by_coder.items()))}
 
 
-def _delete_row(db: sqlite_utils.Database, cs, row: dict) -> int:
+def _delete_row(db: sqlite_utils.Database, cs, row: dict[str, Any]) -> int:
     """The rows of a (forced) delete inside the caller's recorded change; returns the number
     of codings removed. A theme's children move up a level."""
     if row["kind"] == "theme":
@@ -629,7 +629,7 @@ class _Tally:
     labels: set[str] = field(default_factory=set)
 
 
-def codebook_tree(db: sqlite_utils.Database, coder: str | None = ALL_CODERS) -> list[dict]:
+def codebook_tree(db: sqlite_utils.Database, coder: str | None = ALL_CODERS) -> list[dict[str, Any]]:
     """The codebook in tree order with counts, like ``codebook.list_codebook`` but from one
     pass over the codings (a theme counts the codings of its codes and sub-themes' codes).
     The counts are ``coder``'s codings, or every coder's with :data:`ALL_CODERS`."""
@@ -647,11 +647,11 @@ def codebook_tree(db: sqlite_utils.Database, coder: str | None = ALL_CODERS) -> 
         entry.codings += n
         entry.tids.add(tid)
         entry.labels.add(label_of.get(tid, tid))
-    children: dict[str | None, list[dict]] = defaultdict(list)
+    children: dict[str | None, list[dict[str, Any]]] = defaultdict(list)
     for r in rows:
         children[r["parent_id"]].append(r)
 
-    def totals(row: dict) -> _Tally:
+    def totals(row: dict[str, Any]) -> _Tally:
         own = per_code.get(row["id"]) or _Tally()
         total = _Tally(own.codings, set(own.tids), set(own.labels))
         for child in children.get(row["id"], []):
@@ -661,7 +661,7 @@ def codebook_tree(db: sqlite_utils.Database, coder: str | None = ALL_CODERS) -> 
             total.labels |= sub.labels
         return total
 
-    out: list[dict] = []
+    out: list[dict[str, Any]] = []
 
     def walk(parent: str | None, depth: int) -> None:
         for r in children.get(parent, []):

@@ -74,7 +74,7 @@ class SyncPlan:
 
     adds: list[CodeEntry] = field(default_factory=list)
     updates: list[tuple[str, str, dict[str, tuple[Any, Any]]]] = field(default_factory=list)
-    removals: list[dict] = field(default_factory=list)
+    removals: list[dict[str, Any]] = field(default_factory=list)
     merges: list[tuple[str, str]] = field(default_factory=list)  # (local id, file id)
     conflicts: list[Conflict] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
@@ -82,8 +82,8 @@ class SyncPlan:
     foreign: bool = False  # another project's codebook: nothing removed, the base not moved
     kept: list[str] = field(default_factory=list)  # local ids not in a foreign file, kept
     # internal: the final state by id (None: deleted) and the base to record
-    final: dict[str, dict | None] = field(default_factory=dict, repr=False)
-    theirs: dict[str, dict] = field(default_factory=dict, repr=False)
+    final: dict[str, dict[str, Any] | None] = field(default_factory=dict[str, Any], repr=False)
+    theirs: dict[str, dict[str, Any]] = field(default_factory=dict[str, Any], repr=False)
 
     @property
     def has_changes(self) -> bool:
@@ -137,7 +137,7 @@ def entries_from_db(db: sqlite_utils.Database) -> list[CodeEntry]:
     for r in db.query("select code_id, survey_theme_id from survey_links"):
         links.setdefault(r["code_id"], []).append(str(r["survey_theme_id"]))
     rows = [*db.query("select * from codes order by position, name, id")]
-    rank: dict[tuple, int] = {}
+    rank: dict[tuple[Any, ...], int] = {}
     out = []
     for r in rows:
         key = (r["parent_id"], r["kind"])
@@ -170,7 +170,7 @@ def _ordered(entries: list[CodeEntry]) -> list[CodeEntry]:
     return out
 
 
-def _base(db: sqlite_utils.Database) -> dict[str, dict]:
+def _base(db: sqlite_utils.Database) -> dict[str, dict[str, Any]]:
     return {r["code_id"]: json.loads(r["snapshot"]) for r in db.query("select * from codebook_sync_base")}
 
 
@@ -223,7 +223,7 @@ def plan_sync(
     unbased: set[str] = _match_by_name(entries, local, base) if foreign else set()
     theirs = {e.id: e.snapshot() for e in entries}
     plan = SyncPlan(strategy=strategy, theirs=theirs, foreign=foreign)
-    final: dict[str, dict | None] = {k: dict(v) for k, v in local.items()}
+    final: dict[str, dict[str, Any] | None] = {k: dict(v) for k, v in local.items()}
     take_theirs = strategy == "theirs"
     local_by_name = {(v["kind"], name_key(v["name"])): k for k, v in local.items()}
     entry_of = {e.id: e for e in entries}
@@ -322,7 +322,7 @@ def plan_sync(
     return plan
 
 
-def _match_by_name(entries: list[CodeEntry], local: dict[str, dict], base: dict[str, dict]) -> set[str]:
+def _match_by_name(entries: list[CodeEntry], local: dict[str, dict[str, Any]], base: dict[str, dict[str, Any]]) -> set[str]:
     """Give each file entry whose id is unknown here the id of the local code or theme of the
     same kind and name (another project's codebook has other ids); returns the ids matched so,
     which have no common base with the file."""
@@ -339,11 +339,11 @@ def _match_by_name(entries: list[CodeEntry], local: dict[str, dict], base: dict[
     return set(renamed.values())
 
 
-def _same(a: dict, b: dict) -> bool:
+def _same(a: dict[str, Any], b: dict[str, Any]) -> bool:
     return all(a.get(f) == b.get(f) for f in COMPARED)
 
 
-def _merge_fields(loc: dict, t: dict, b: dict | None, take_theirs: bool) -> tuple[dict, list[str]]:
+def _merge_fields(loc: dict[str, Any], t: dict[str, Any], b: dict[str, Any] | None, take_theirs: bool) -> tuple[dict[str, Any], list[str]]:
     merged = dict(loc)
     conflicts = []
     for f in (*COMPARED, "position"):
@@ -365,7 +365,7 @@ def _merge_fields(loc: dict, t: dict, b: dict | None, take_theirs: bool) -> tupl
     return merged, conflicts
 
 
-def _field_conflict(cid: str, loc: dict, t: dict, b: dict | None, fields: list[str]) -> Conflict:
+def _field_conflict(cid: str, loc: dict[str, Any], t: dict[str, Any], b: dict[str, Any] | None, fields: list[str]) -> Conflict:
     names = ", ".join(fields)
     if b is None:
         reason = (f"{loc['kind']} '{loc['name']}' ({cid}) differs here and in the file ({names}) and "
@@ -379,7 +379,7 @@ def _field_conflict(cid: str, loc: dict, t: dict, b: dict | None, fields: list[s
                     {f: (loc.get(f), t.get(f)) for f in fields})
 
 
-def _check_final_names(final: dict[str, dict | None], plan: SyncPlan) -> None:
+def _check_final_names(final: dict[str, dict[str, Any] | None], plan: SyncPlan) -> None:
     seen: dict[tuple[str, str], str] = {}
     clashes = []
     for cid, snap in final.items():
@@ -456,7 +456,7 @@ PLACEHOLDER = "~codebook import, was "
 """Start of the passing name of a code while an import renames it or takes it away."""
 
 
-def _row_from_snapshot(cid: str, snap: dict, coder: str) -> dict:
+def _row_from_snapshot(cid: str, snap: dict[str, Any], coder: str) -> dict[str, Any]:
     return {
         "id": cid, "kind": snap["kind"], "name": snap["name"], "parent_id": snap["parent_id"],
         "position": snap["position"], **{f: snap[f] for f in TEXT_FIELDS},
@@ -478,7 +478,7 @@ def _set_links(db: sqlite_utils.Database, cs, coder: str, cid: str, wanted: list
 def _apply(db: sqlite_utils.Database, cs, coder: str, plan: SyncPlan, report: SyncReport) -> None:
     from workbench.services import codebook
 
-    def final(cid: str) -> dict:
+    def final(cid: str) -> dict[str, Any]:
         """The planned state of a code that is added or updated (never a deleted one)."""
         snap = plan.final[cid]
         if snap is None:
@@ -520,7 +520,7 @@ def _apply(db: sqlite_utils.Database, cs, coder: str, plan: SyncPlan, report: Sy
         report.removed += 1
 
 
-def _record_base(db: sqlite_utils.Database, cs, theirs: dict[str, dict]) -> None:
+def _record_base(db: sqlite_utils.Database, cs, theirs: dict[str, dict[str, Any]]) -> None:
     """The file's entries become the base of the next three-way merge."""
     base = _base(db)
     for cid, snap in theirs.items():

@@ -13,7 +13,7 @@ import bisect
 import secrets
 from collections import defaultdict
 from collections.abc import Iterable
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import sqlite_utils
 
@@ -82,7 +82,7 @@ def apply_code(
     end: int,
     *,
     memo: str = "",
-) -> dict:
+) -> dict[str, Any]:
     """Apply ``code`` (id or name) to ``[start, end)`` of ``transcript`` as ``coder``.
 
     Applying the same code to the same span twice by one coder returns the existing coding
@@ -99,7 +99,7 @@ def code_passage(
     end: int,
     *,
     memo: str = "",
-) -> tuple[dict, bool]:
+) -> tuple[dict[str, Any], bool]:
     """Apply ``code`` to ``[start, end)`` as ``coder``: ``(coding, stored)``. When the coder
     has this code on this span already, nothing is stored or recorded (undo has nothing to
     take) and ``stored`` is False: the CLI and the UI both say "already coded". The check runs
@@ -128,8 +128,8 @@ class Coded(NamedTuple):
     code's), ``note`` (asked to create a code another coder made a moment ago: it is used) and
     ``interviewer_warning`` (empty when no interviewer text is coded)."""
 
-    coding: dict
-    code: dict
+    coding: dict[str, Any]
+    code: dict[str, Any]
     stored: bool
     code_created: bool
     interviewer_turns: list[int]
@@ -193,7 +193,7 @@ def code_span(
 
 
 def _same_coding(db: sqlite_utils.Database, tid: str, cid: str, coder: str, start: int,
-                 end: int) -> dict | None:
+                 end: int) -> dict[str, Any] | None:
     rows = list(db.query(
         "select * from codings where transcript_id = ? and code_id = ? and coder = ? and start = ? and end = ?",
         [tid, cid, coder, start, end]))
@@ -204,8 +204,8 @@ class NewCoding(NamedTuple):
     """What :func:`apply_new_code` did: the code, the coding, whether the code was made now,
     and whether the coding was stored now (False: the coder had it already)."""
 
-    code: dict
-    coding: dict
+    code: dict[str, Any]
+    coding: dict[str, Any]
     code_created: bool
     stored: bool
 
@@ -250,7 +250,7 @@ def apply_new_code(
                                                                 end, memo)), True, True)
 
 
-def _code_named(db: sqlite_utils.Database, name: str) -> dict | None:
+def _code_named(db: sqlite_utils.Database, name: str) -> dict[str, Any] | None:
     """The code called ``name`` (as names compare), or None."""
     from workbench.textsafety import name_key
 
@@ -259,7 +259,7 @@ def _code_named(db: sqlite_utils.Database, name: str) -> dict | None:
     return rows[0] if rows else None
 
 
-def describe(db: sqlite_utils.Database, row: dict) -> str:
+def describe(db: sqlite_utils.Database, row: dict[str, Any]) -> str:
     """A coding in words, for history, undo and redo: ``“Jongeren op straat” in H03 “Ze staan
     daar elke avond…”`` (never just its id)."""
     name = db.execute("select name from codes where id = ?", [row["code_id"]]).fetchone()
@@ -269,7 +269,7 @@ def describe(db: sqlite_utils.Database, row: dict) -> str:
     return f"“{name[0] if name else row['code_id']}” in {row['transcript_id']} “{excerpt}”"
 
 
-def _coding_row(tid: str, code_id: str, coder: str, start: int, end: int, memo: str) -> dict:
+def _coding_row(tid: str, code_id: str, coder: str, start: int, end: int, memo: str) -> dict[str, Any]:
     return {
         "id": new_coding_id(),
         "transcript_id": tid,
@@ -292,7 +292,7 @@ def _short(text: str, start: int, end: int) -> str:
     return shorten(text[start:end])
 
 
-def remove_coding(db: sqlite_utils.Database, coder: str, coding_id: str) -> dict:
+def remove_coding(db: sqlite_utils.Database, coder: str, coding_id: str) -> dict[str, Any]:
     """Remove one of ``coder``'s codings (another coder's codings are refused)."""
     row = get_coding(db, coding_id)
     if row["coder"] != coder:
@@ -313,7 +313,7 @@ def list_codings(
     code: str | None = None,
     theme: str | None = None,
     transcript: str | None = None,
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     """Codings with their text, code, theme, respondent label, coder and time; ``interviewer``
     is 1 when the coding holds words of an interviewer turn."""
     where, args = [], []
@@ -349,7 +349,7 @@ def list_codings(
 
 
 def set_memo(db: sqlite_utils.Database, coder: str, coding_id: str, memo: str, *,
-             seen: str | None = None) -> dict:
+             seen: str | None = None) -> dict[str, Any]:
     """Set (or clear, with "") the memo of one of ``coder``'s codings. ``seen``: the memo the
     dialog showed; when another window or the CLI changed it meanwhile, the edit is refused
     (:class:`~workbench.services.codebook.StaleError`) instead of writing over it."""
@@ -451,7 +451,7 @@ def covered_sentences(starts: list[int], ends: list[int], spans: list[tuple[int,
 
 def transcript_codings(
     db: sqlite_utils.Database, tid: str, coder_names: Iterable[str]
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     """The codings of some coders in one transcript, with code name and colour, by start."""
     names = list(coder_names)
     if not names:

@@ -24,6 +24,7 @@ import csv
 import io
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import sqlite_utils
 
@@ -42,7 +43,7 @@ class LoadReport:
     by_coder: dict[str, int] = field(default_factory=dict)
 
 
-def _read_yaml_rows(path: Path, text: str) -> list[tuple[int, dict]]:
+def _read_yaml_rows(path: Path, text: str) -> list[tuple[int, dict[str, Any]]]:
     import yaml
 
     from workbench.yamlfile import PLAIN_TAGS as plain
@@ -79,7 +80,7 @@ def _read_yaml_rows(path: Path, text: str) -> list[tuple[int, dict]]:
         line = node.start_mark.line + 1
         if not isinstance(node, yaml.MappingNode):
             raise WorkbenchError("each coding must be a mapping (transcript, code, …)", path=path, line=line)
-        value: dict = {}
+        value: dict[str, Any] = {}
         for k, v in node.value:
             key = str(text_of(k, "a key") or "").strip().lower()
             if key in value:
@@ -90,7 +91,7 @@ def _read_yaml_rows(path: Path, text: str) -> list[tuple[int, dict]]:
     return rows
 
 
-def _read_csv_rows(path: Path, text: str) -> list[tuple[int, dict]]:
+def _read_csv_rows(path: Path, text: str) -> list[tuple[int, dict[str, Any]]]:
     if not text.strip():
         raise WorkbenchError("the file is empty (expected a header row: transcript,code,…)", path=path)
     sample = text[:4096]
@@ -100,7 +101,7 @@ def _read_csv_rows(path: Path, text: str) -> list[tuple[int, dict]]:
         dialect = csv.excel
     reader = csv.reader(io.StringIO(text), dialect=dialect)
     header: list[str] | None = None
-    rows: list[tuple[int, dict]] = []
+    rows: list[tuple[int, dict[str, Any]]] = []
     last = 0
     try:
         for cells in reader:
@@ -126,7 +127,7 @@ def _read_csv_rows(path: Path, text: str) -> list[tuple[int, dict]]:
     return rows
 
 
-def read_rows(path: Path | str) -> list[tuple[int, dict]]:
+def read_rows(path: Path | str) -> list[tuple[int, dict[str, Any]]]:
     """The rows of a codings file with their line numbers (``.yaml``/``.yml`` or ``.csv``)."""
     from workbench.yamlfile import MAX_CHARS
 
@@ -169,7 +170,7 @@ def load_codings(project: Project, path: Path | str, coder: str | None = None) -
     path = Path(path)
     db = project.db
     default_coder = project.coder(coder)
-    planned: list[dict] = []
+    planned: list[dict[str, Any]] = []
     problems: list[str] = []
     for line, raw in read_rows(path):
         row = {str(k).strip().lower(): v for k, v in raw.items()}
@@ -208,7 +209,7 @@ def load_codings(project: Project, path: Path | str, coder: str | None = None) -
             path=path,
         )
     report = LoadReport()
-    by_coder: dict[str, list[dict]] = {}
+    by_coder: dict[str, list[dict[str, Any]]] = {}
     for p in planned:
         by_coder.setdefault(p["coder"], []).append(p)
     with db.atomic():

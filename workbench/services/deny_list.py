@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import sqlite_utils
 
@@ -82,7 +83,7 @@ def deny_terms(db: sqlite_utils.Database) -> list[tuple[str, str]]:
         "select term, category from deny_list order by term collate nocase")]
 
 
-def list_deny(db: sqlite_utils.Database) -> list[dict]:
+def list_deny(db: sqlite_utils.Database) -> list[dict[str, Any]]:
     """The deny list with each term's category (key and readable label), who and when."""
     rows = list(db.query("select term, category, added_by, added_at from deny_list "
                          "order by term collate nocase"))
@@ -91,12 +92,12 @@ def list_deny(db: sqlite_utils.Database) -> list[dict]:
     return rows
 
 
-def _existing(db: sqlite_utils.Database, term: str) -> dict | None:
+def _existing(db: sqlite_utils.Database, term: str) -> dict[str, Any] | None:
     row = db.execute("select term from deny_list where lower(term) = lower(?)", [term]).fetchone()
     return db.table("deny_list").get(row[0]) if row else None
 
 
-def deny_add(db: sqlite_utils.Database, coder: str, term: str, category: str | None = None) -> dict:
+def deny_add(db: sqlite_utils.Database, coder: str, term: str, category: str | None = None) -> dict[str, Any]:
     """Put ``term`` on the deny list (as ``category``; default ``listed``). A term already on
     it gets the new category when one is given."""
     term = _clean_term(term)
@@ -113,7 +114,7 @@ def deny_add(db: sqlite_utils.Database, coder: str, term: str, category: str | N
                                        "added_at": now_iso()})
 
 
-def deny_remove(db: sqlite_utils.Database, coder: str, term: str) -> dict:
+def deny_remove(db: sqlite_utils.Database, coder: str, term: str) -> dict[str, Any]:
     """Take ``term`` off the deny list (its open flags go at the next audit unless a detector
     finds them too)."""
     term = _clean_term(term)

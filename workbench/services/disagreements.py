@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Sequence
+from typing import Any
 
 import sqlite_utils
 
@@ -41,7 +42,7 @@ def _code_filter(db: sqlite_utils.Database, code: str | None) -> set[str] | None
 
 def rows_from(
     db: sqlite_utils.Database, uc: UnitCodings, wanted: set[str] | None = None
-) -> builtins.list[dict]:
+) -> builtins.list[dict[str, Any]]:
     """The disagreement rows of an already collected :class:`UnitCodings`."""
     per_coder = uc.unit_codes()
     positions = sorted(set().union(*(p.keys() for p in per_coder.values())))
@@ -93,7 +94,7 @@ def list(  # noqa: A001 - the name the UI calls
     *,
     transcripts: Sequence[str] | None = None,
     include_interviewer: bool = False,
-) -> builtins.list[dict]:
+) -> builtins.list[dict[str, Any]]:
     """Every unit where ``coders`` (default: the two with most codings) applied different codes.
 
     Each row: ``transcript``, ``label`` (the respondent label), ``unit``, ``idx`` (sentence or

@@ -13,6 +13,7 @@ from __future__ import annotations
 import string
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
 import sqlite_utils
 
@@ -36,10 +37,10 @@ def letter(n: int) -> str:
     return out
 
 
-def compute_labels(rows: list[dict], *, frozen: bool) -> dict[str, str]:
+def compute_labels(rows: list[dict[str, Any]], *, frozen: bool) -> dict[str, str]:
     """New labels for transcript rows (``id``, ``role``, ``date``, ``label``, ``label_manual``,
     ``labelled``: whether the row already had a label before this computation)."""
-    groups: dict[str, list[dict]] = defaultdict(list)
+    groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for row in rows:
         groups[role_title(row["role"]).lower()].append(row)
     labels: dict[str, str] = {}

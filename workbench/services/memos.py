@@ -18,6 +18,7 @@ Every memo has an id here: the ``memos`` row id (``m-…``), or ``code:<code id>
 from __future__ import annotations
 
 import secrets
+from typing import Any
 
 import sqlite_utils
 
@@ -54,7 +55,7 @@ def _append(existing: str, text: str) -> str:
     return f"{existing}\n\n{text}" if existing else text
 
 
-def _resolve_target(db: sqlite_utils.Database, kind: str, target_id: str | None) -> dict:
+def _resolve_target(db: sqlite_utils.Database, kind: str, target_id: str | None) -> dict[str, Any]:
     """The target row, normalised to ``{"id": …, "label": …}`` plus the row itself."""
     if kind == "project":
         return {"id": "", "label": "project"}
@@ -76,7 +77,7 @@ def _resolve_target(db: sqlite_utils.Database, kind: str, target_id: str | None)
     return {"id": c["id"], "label": f"coding {c['id']}", "row": c}
 
 
-def add(db: sqlite_utils.Database, coder: str, target_kind: str, target_id: str | None, text: str) -> dict:
+def add(db: sqlite_utils.Database, coder: str, target_kind: str, target_id: str | None, text: str) -> dict[str, Any]:
     """Add a memo. A code or coding memo is appended to the one already there."""
     kind = _kind(target_kind)
     text = _text(text)
@@ -106,7 +107,7 @@ def add(db: sqlite_utils.Database, coder: str, target_kind: str, target_id: str 
     return get(db, f"coding:{target['id']}")
 
 
-def _from_table(row: dict, labels: dict[str, str]) -> dict:
+def _from_table(row: dict[str, Any], labels: dict[str, str]) -> dict[str, Any]:
     return {
         "id": row["id"],
         "target_kind": row["target_kind"],
@@ -121,7 +122,7 @@ def _from_table(row: dict, labels: dict[str, str]) -> dict:
 
 def list_memos(
     db: sqlite_utils.Database, target_kind: str | None = None, target_id: str | None = None
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     """Every memo (or those on one kind of target, or one target), project first, then
     transcripts, codes and codings."""
     kinds = (_kind(target_kind),) if target_kind else TARGET_KINDS
@@ -130,12 +131,12 @@ def list_memos(
         if not target_kind:
             raise WorkbenchError("give the kind of target together with its id")
         wanted_id = _resolve_target(db, kinds[0], target_id)["id"]
-    out: list[dict] = []
+    out: list[dict[str, Any]] = []
     labels = {r["id"]: f"{r['id']} ({r['label']})" for r in db.query("select id, label from transcripts")}
     for kind in kinds:
         if kind in ("project", "transcript"):
             sql = "select * from memos where target_kind = ?"
-            args: list = [kind]
+            args: list[Any] = [kind]
             if wanted_id is not None:
                 sql += " and target_id = ?"
                 args.append(wanted_id)
@@ -172,7 +173,7 @@ def list_memos(
     return out
 
 
-def get(db: sqlite_utils.Database, memo_id: str) -> dict:
+def get(db: sqlite_utils.Database, memo_id: str) -> dict[str, Any]:
     """One memo by its id (``m-…``, ``code:<id>`` or ``coding:<id>``)."""
     memo_id = (memo_id or "").strip()
     if memo_id.startswith(("code:", "theme:")):
@@ -192,7 +193,7 @@ def get(db: sqlite_utils.Database, memo_id: str) -> dict:
     return found[0]
 
 
-def edit(db: sqlite_utils.Database, coder: str, memo_id: str, text: str) -> dict:
+def edit(db: sqlite_utils.Database, coder: str, memo_id: str, text: str) -> dict[str, Any]:
     """Replace a memo's text (a project or transcript memo only by its author)."""
     text = _text(text)
     memo = get(db, memo_id)
@@ -210,7 +211,7 @@ def edit(db: sqlite_utils.Database, coder: str, memo_id: str, text: str) -> dict
     return get(db, memo["id"])
 
 
-def delete(db: sqlite_utils.Database, coder: str, memo_id: str) -> dict:
+def delete(db: sqlite_utils.Database, coder: str, memo_id: str) -> dict[str, Any]:
     """Delete a memo (a code's or coding's memo is cleared). Returns what was deleted."""
     memo = get(db, memo_id)
     if memo["target_kind"] == "code":
@@ -227,7 +228,7 @@ def delete(db: sqlite_utils.Database, coder: str, memo_id: str) -> dict:
     return memo
 
 
-def _own(memo: dict, coder: str) -> None:
+def _own(memo: dict[str, Any], coder: str) -> None:
     if memo["coder"] != coder:
         raise WorkbenchError(
             f"memo {memo['id']} was written by '{memo['coder']}'; you are '{coder}' and cannot "

@@ -36,6 +36,7 @@ import sqlite3
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import sqlite_utils
 
@@ -55,22 +56,22 @@ class MergePlan:
     other: Path
     transcripts: dict[str, str] = field(default_factory=dict)  # OTHER id -> our id
     codes: dict[str, str] = field(default_factory=dict)  # OTHER id -> our id
-    new_codes: list[dict] = field(default_factory=list)
-    code_updates: list[tuple[str, dict]] = field(default_factory=list)
-    new_codings: list[dict] = field(default_factory=list)
+    new_codes: list[dict[str, Any]] = field(default_factory=list)
+    code_updates: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    new_codings: list[dict[str, Any]] = field(default_factory=list)
     coding_memos: list[tuple[str, str]] = field(default_factory=list)
-    new_memos: list[dict] = field(default_factory=list)
-    new_coders: list[dict] = field(default_factory=list)
-    unmatched: list[dict] = field(default_factory=list)
+    new_memos: list[dict[str, Any]] = field(default_factory=list)
+    new_coders: list[dict[str, Any]] = field(default_factory=list)
+    unmatched: list[dict[str, Any]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
-    counts: Counter = field(default_factory=Counter)
+    counts: Counter[str] = field(default_factory=Counter[str])
 
     @property
     def empty(self) -> bool:
         return not (self.new_codes or self.code_updates or self.new_codings or self.coding_memos
                     or self.new_memos)
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         by_coder = Counter(c["coder"] for c in self.new_codings)
         return {
             "other": str(self.other),
@@ -181,7 +182,7 @@ def plan(project: Project, other: Path | str, maps: dict[str, str] | None = None
         odb.close()
 
 
-def _check_incoming(p: MergePlan, odb, o_codings: list[dict], o_memos: list[dict]) -> None:
+def _check_incoming(p: MergePlan, odb, o_codings: list[dict[str, Any]], o_memos: list[dict[str, Any]]) -> None:
     """OTHER is a file from elsewhere: its names and texts pass the same checks as what is typed
     here (no control, bidi or invisible characters, length limits), and it may not hold two
     codes (or themes) of one name. Each problem is unmatched: nothing is merged."""
@@ -283,8 +284,8 @@ def _plan(db, odb, path: Path, maps: dict[str, str], used_maps: set[str]) -> Mer
     o_codes = list(odb.query("select * from codes order by position, name"))
     skipped_c: set[str] = set()
     removed_codes = _removed_here(db, "codes")
-    matched_rows: list[tuple[dict, dict]] = []
-    new_rows: list[dict] = []
+    matched_rows: list[tuple[dict[str, Any], dict[str, Any]]] = []
+    new_rows: list[dict[str, Any]] = []
     for o in o_codes:
         target = _lookup_map(maps, o["id"], o["name"])
         if target is not None:
@@ -335,7 +336,7 @@ def _plan(db, odb, path: Path, maps: dict[str, str], used_maps: set[str]) -> Mer
             p.codes[o["id"]] = o["id"]
             new_rows.append(o)
 
-    def parent_of(o: dict) -> str | None:
+    def parent_of(o: dict[str, Any]) -> str | None:
         par = o["parent_id"]
         if not par or par in skipped_c:
             return None
@@ -379,7 +380,7 @@ def _plan(db, odb, path: Path, maps: dict[str, str], used_maps: set[str]) -> Mer
     ours_by_id = {r[0]: r for r in db.execute("select id, transcript_id, code_id, coder, start, [end], memo from codings")}
     ours_by_key = {(r[1], r[2], r[3], r[4], r[5]): r for r in ours_by_id.values()}
     our_coding_cols = _columns(db, "codings")
-    seen_keys: set[tuple] = set()
+    seen_keys: set[tuple[Any, ...]] = set()
     lost: list[str] = []
     for c in o_codings:
         tid = c["transcript_id"]
@@ -461,7 +462,7 @@ def merge(
     maps: dict[str, str] | None = None,
     *,
     dry_run: bool = False,
-) -> dict:
+) -> dict[str, Any]:
     """Merge OTHER into the project as ``coder``; returns the plan as a dict with ``merged``
     (True when something was written) and ``backup`` (the backup file, or None).
 

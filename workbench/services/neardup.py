@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import Any
 
 import sqlite_utils
 
@@ -79,7 +80,7 @@ def similar(
     kind: str = "code",
     exclude_id: str | None = None,
     threshold: float = DEFAULT_THRESHOLD,
-) -> list[tuple[dict, float]]:
+) -> list[tuple[dict[str, Any], float]]:
     """Codes (or themes) whose names are close to ``name``, best first, with their scores."""
     from rapidfuzz import fuzz, process
 
@@ -102,11 +103,11 @@ def similar(
 
 def close_pairs(
     db: sqlite_utils.Database, threshold: float = DEFAULT_THRESHOLD
-) -> list[tuple[dict, dict, float]]:
+) -> list[tuple[dict[str, Any], dict[str, Any], float]]:
     """Every pair of codes (and every pair of themes) with close names, closest first."""
     from rapidfuzz import fuzz, process
 
-    pairs: list[tuple[dict, dict, float]] = []
+    pairs: list[tuple[dict[str, Any], dict[str, Any], float]] = []
     for kind in ("code", "theme"):
         rows = list(db.query(
             "select id, kind, name, parent_id from codes where kind = ? order by position, name",

@@ -20,6 +20,7 @@ import json
 import math
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
+from typing import Any
 
 import sqlite_utils
 
@@ -190,7 +191,7 @@ class Prevalence:
         subject = "Dit thema" if self.kind == "theme" else "Deze code"
         return f"{subject} komt {self.wording} voor ({self.counts_text()})."
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {**asdict(self), "sentence": self.sentence()}
 
 

@@ -16,6 +16,7 @@ import re
 import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import sqlite_utils
 
@@ -88,8 +89,8 @@ class QuoteSource:
     """The respondent's words a quote may use: a covering span of the transcript and, inside it,
     the parts that belong to the quote's codings and to respondent turns."""
 
-    transcript: dict
-    codings: list[dict]
+    transcript: dict[str, Any]
+    codings: list[dict[str, Any]]
     start: int
     end: int
     allowed: list[tuple[int, int]]  # absolute transcript offsets
@@ -165,13 +166,13 @@ def _intersect(spans: Iterable[tuple[int, int]], limits: list[tuple[int, int]] |
     return merged
 
 
-def _get_codings(db: sqlite_utils.Database, ids: Sequence[str]) -> list[dict]:
+def _get_codings(db: sqlite_utils.Database, ids: Sequence[str]) -> list[dict[str, Any]]:
     from workbench.services.refs import get_coding
 
     return [get_coding(db, cid) for cid in ids]
 
 
-def source_for(db: sqlite_utils.Database, coding_rows: Sequence[dict], *, cache: dict | None = None) -> QuoteSource:
+def source_for(db: sqlite_utils.Database, coding_rows: Sequence[dict[str, Any]], *, cache: dict[tuple[str, str], Any] | None = None) -> QuoteSource:
     """The quotable source of one or more codings (all of one transcript).
 
     ``cache`` (any dict, reused across calls) keeps transcripts and their respondent turns
@@ -200,14 +201,14 @@ def source_for(db: sqlite_utils.Database, coding_rows: Sequence[dict], *, cache:
     return QuoteSource(t, [*coding_rows], start, end, allowed)
 
 
-def coding_ids_of(quote: dict) -> list[str]:
+def coding_ids_of(quote: dict[str, Any]) -> list[str]:
     extra = quote.get("extra_codings") or "[]"
     extra_ids = json.loads(extra) if isinstance(extra, str) else [*extra]
     return [quote["coding_id"], *extra_ids]
 
 
-def source_of(db: sqlite_utils.Database, quote: dict, *, cache: dict | None = None,
-              codings: dict[str, dict] | None = None) -> QuoteSource:
+def source_of(db: sqlite_utils.Database, quote: dict[str, Any], *, cache: dict[tuple[str, str], Any] | None = None,
+              codings: dict[str, dict[str, Any]] | None = None) -> QuoteSource:
     """The source of a quote row; ``codings`` (by id) saves looking them up one by one."""
     ids = coding_ids_of(quote)
     if codings is not None and all(i in codings for i in ids):
@@ -305,7 +306,7 @@ def star(
     text: str | None = None,
     *,
     extend: Sequence[str] = (),
-) -> dict:
+) -> dict[str, Any]:
     """Choose a coding (joined with the codings in ``extend``) as a quote; returns the quote row.
 
     Without ``text`` the display text is the respondent's words of the codings (fragments
@@ -342,7 +343,7 @@ def star(
         return cs.insert("quotes", row)
 
 
-def open_flags(db: sqlite_utils.Database, quote: dict) -> list[dict]:
+def open_flags(db: sqlite_utils.Database, quote: dict[str, Any]) -> list[dict[str, Any]]:
     """The open anonymity flags on words the quote shows (start, end, category, text): what
     would make an export refuse it. Words left out with […] do not count."""
     extra = json.loads(quote.get("extra_codings") or "[]")
@@ -355,12 +356,12 @@ def open_flags(db: sqlite_utils.Database, quote: dict) -> list[dict]:
     return [dict(r) for r in rows if any(s < r["end"] and r["start"] < e for s, e in spans)]
 
 
-def describe_open_flags(flags: Sequence[dict]) -> str:
+def describe_open_flags(flags: Sequence[dict[str, Any]]) -> str:
     """``'Kanaleneiland' (place), 'Ilias' (person)``."""
     return ", ".join(f"'{f['text']}' ({f['category'] or 'flag'})" for f in flags)
 
 
-def get_quote(db: sqlite_utils.Database, quote_id: str) -> dict:
+def get_quote(db: sqlite_utils.Database, quote_id: str) -> dict[str, Any]:
     row = db.execute("select id from quotes where id = ?", [quote_id]).fetchone()
     if row is None and len(quote_id) >= 4:
         rows = db.execute("select id from quotes where id like ?", [quote_id + "%"]).fetchall()
@@ -372,7 +373,7 @@ def get_quote(db: sqlite_utils.Database, quote_id: str) -> dict:
     return db.table("quotes").get(row[0])
 
 
-def _find(db: sqlite_utils.Database, ref: str) -> list[dict]:
+def _find(db: sqlite_utils.Database, ref: str) -> list[dict[str, Any]]:
     """Quotes by quote id, or every quote of a coding id."""
     ref = ref.strip()
     try:
@@ -392,21 +393,21 @@ def _find(db: sqlite_utils.Database, ref: str) -> list[dict]:
     return rows
 
 
-def unstar(db: sqlite_utils.Database, coder: str, quote_id_or_coding_id: str) -> list[dict]:
+def unstar(db: sqlite_utils.Database, coder: str, quote_id_or_coding_id: str) -> list[dict[str, Any]]:
     """Remove a quote (by quote id), or every quote of a coding (by coding id)."""
     rows = _find(db, quote_id_or_coding_id)
     with record(db, coder, "quote.unstar", "unstar " + ", ".join(_describe(r) for r in rows)) as cs:
         return [cs.delete("quotes", r["id"]) for r in rows]
 
 
-def _describe(quote: dict) -> str:
+def _describe(quote: dict[str, Any]) -> str:
     """A quote in words for history, undo and redo: ``quote “Ze worden steeds jonger…”``."""
     from workbench.services.coding import shorten
 
     return f"quote “{shorten(' '.join((quote.get('text') or '').split()))}”"
 
 
-def edit(db: sqlite_utils.Database, coder: str, quote_id: str, text: str) -> dict:
+def edit(db: sqlite_utils.Database, coder: str, quote_id: str, text: str) -> dict[str, Any]:
     """Change a quote's display text; refused when it changes the respondent's words."""
     quote = get_quote(db, quote_id)
     body = _checked(source_of(db, quote), text, db)
@@ -416,7 +417,7 @@ def edit(db: sqlite_utils.Database, coder: str, quote_id: str, text: str) -> dic
         return cs.update("quotes", quote["id"], {"text": body})
 
 
-def move(db: sqlite_utils.Database, coder: str, quote_id: str, position: int) -> dict:
+def move(db: sqlite_utils.Database, coder: str, quote_id: str, position: int) -> dict[str, Any]:
     """Set a quote's position (quotes are printed in position order within a theme)."""
     quote = get_quote(db, quote_id)
     with record(db, coder, "quote.move", f"move {_describe(quote)} to {position}") as cs:
@@ -439,7 +440,7 @@ def list_quotes(
     survey_theme: str | None = None,
     coder: str | None = None,
     transcript: str | None = None,
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     """Quotes with everything an export needs, in position order.
 
     Each row: id, coding_id, coding_ids, transcript_id, label, role, municipality, domain,
@@ -477,7 +478,7 @@ def list_quotes(
 
     quotes = [dict(r) for r in db.query("select * from quotes order by position, created_at, id")]
     needed = {cid for q in quotes for cid in coding_ids_of(q)}
-    codings: dict[str, dict] = {}
+    codings: dict[str, dict[str, Any]] = {}
     if needed:
         # Transcript metadata once (not joined per coding: the columns after the long text are
         # slow to reach row by row), codings by id in chunks.
@@ -490,7 +491,7 @@ def list_quotes(
             for r in db.query(f"select * from codings where id in ({marks})", chunk):
                 t = meta.get(r["transcript_id"], {})
                 codings[r["id"]] = {**r, **{k: t.get(k, "") for k in ("label", "role", "municipality", "domain", "date")}}
-    out: list[dict] = []
+    out: list[dict[str, Any]] = []
     for q in quotes:
         cids = coding_ids_of(q)
         rows = [codings[c] for c in cids if c in codings]
@@ -545,7 +546,7 @@ def list_quotes(
 
 # -- theme review -------------------------------------------------------------------------------
 
-def coverage(rows: Iterable[dict]) -> dict[str, int]:
+def coverage(rows: Iterable[dict[str, Any]]) -> dict[str, int]:
     """Codings, interviews and respondents covered by a list of coding rows."""
     rows = list(rows)
     return {

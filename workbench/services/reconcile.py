@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import sqlite_utils
 
@@ -58,7 +59,7 @@ def checked_coders(db: sqlite_utils.Database, coders: str | Sequence[str] | None
     return names
 
 
-def parse_unit_ref(ref: str | dict) -> tuple[str, int]:
+def parse_unit_ref(ref: str | dict[str, Any]) -> tuple[str, int]:
     """``"T01:12"`` (transcript id or label, unit number) or a disagreement row -> (ref, idx).
 
     A bare ``"T01"`` means unit 0 (used for whole-transcript units)."""
@@ -111,7 +112,7 @@ def _unit_of(uc: UnitCodings, db: sqlite_utils.Database, tid: str, idx: int) -> 
     raise NotFoundError(f"{tid} has no {what} {idx}")
 
 
-def _consensus_spans(db: sqlite_utils.Database, tid: str, code_ids: set[str]) -> list[dict]:
+def _consensus_spans(db: sqlite_utils.Database, tid: str, code_ids: set[str]) -> list[dict[str, Any]]:
     if not code_ids:
         return []
     marks = ",".join("?" for _ in code_ids)
@@ -121,7 +122,7 @@ def _consensus_spans(db: sqlite_utils.Database, tid: str, code_ids: set[str]) ->
     ))
 
 
-def _insert_unit_coding(cs: ChangeSet, text: str, tid: str, code_id: str, start: int, end: int, memo: str) -> dict:
+def _insert_unit_coding(cs: ChangeSet, text: str, tid: str, code_id: str, start: int, end: int, memo: str) -> dict[str, Any]:
     start, end = check_span(text, start, end)
     return cs.insert("codings", {
         "id": new_coding_id(), "transcript_id": tid, "code_id": code_id, "coder": CONSENSUS,
@@ -133,23 +134,23 @@ def _insert_unit_coding(cs: ChangeSet, text: str, tid: str, code_id: str, start:
 class _Plan:
     """One checked decision, ready to be written."""
 
-    transcript: dict
+    transcript: dict[str, Any]
     unit: Unit
     unit_kind: str
     differing: set[str]
     keep: set[str]
-    inside: list[dict]
+    inside: list[dict[str, Any]]
     label: str
     memo: str
     where: str
-    across: list[dict]  # consensus codings of the decided codes reaching beyond the unit
+    across: list[dict[str, Any]]  # consensus codings of the decided codes reaching beyond the unit
 
 
 def _plan(
     db: sqlite_utils.Database,
     coder: str,
     names: tuple[str, ...],
-    unit_ref: str | dict,
+    unit_ref: str | dict[str, Any],
     decision: str,
     *,
     code: str | None,
@@ -258,7 +259,7 @@ def join_passages(cs: ChangeSet, db: sqlite_utils.Database) -> int:
         rows = [r for r in db.query(
             "select * from codings where coder = ? and transcript_id = ? and code_id = ? "
             "order by start, [end]", [CONSENSUS, tid, cid]) if not _has_quotes(db, r["id"])]
-        group: list[dict] = []
+        group: list[dict[str, Any]] = []
         for r in [*rows, None]:
             if r is not None and group and turn_of(r["start"]) == turn_of(group[0]["start"]) and (
                     r["start"] <= max(g["end"] for g in group)
@@ -277,7 +278,7 @@ def join_passages(cs: ChangeSet, db: sqlite_utils.Database) -> int:
 
 
 def _outcome(db: sqlite_utils.Database, plan: _Plan, added: list[str], removed: list[str],
-             code_names: dict[str, str]) -> dict:
+             code_names: dict[str, str]) -> dict[str, Any]:
     u, tid = plan.unit, plan.transcript["id"]
     now = {
         r[0] for r in db.execute(
@@ -304,14 +305,14 @@ def _code_names(db: sqlite_utils.Database) -> dict[str, str]:
 def decide(
     db: sqlite_utils.Database,
     coder: str,
-    unit_ref: str | dict,
+    unit_ref: str | dict[str, Any],
     decision: str,
     coders: str | Sequence[str] | None = None,
     code: str | None = None,
     unit: str = "sentence",
     *,
     include_interviewer: bool = False,
-) -> dict:
+) -> dict[str, Any]:
     """Decide the disagreement on one unit, as ``coder`` (the person running it).
 
     ``unit_ref`` is ``"TRANSCRIPT:N"`` (sentence or turn number N) or a row of
@@ -345,14 +346,14 @@ def parse_decision(text: str) -> tuple[str, str]:
 def decide_many(
     db: sqlite_utils.Database,
     coder: str,
-    decisions: Sequence[str | tuple[str | dict, str]],
+    decisions: Sequence[str | tuple[str | dict[str, Any], str]],
     coders: str | Sequence[str] | None = None,
     code: str | None = None,
     unit: str = "sentence",
     *,
     seed: bool = True,
     include_interviewer: bool = False,
-) -> dict:
+) -> dict[str, Any]:
     """Several decisions (``"UNIT=CHOICE"`` strings or ``(unit_ref, decision)`` pairs), all or
     nothing.
 
@@ -418,7 +419,7 @@ def decide_many(
     return {"seeded": len(todo), "decisions": results, "recorded": recorded}
 
 
-def _ref_text(ref: str | dict) -> str:
+def _ref_text(ref: str | dict[str, Any]) -> str:
     if isinstance(ref, dict):
         return f"{ref['transcript']}:{ref['idx']}"
     return str(ref)

@@ -3,6 +3,8 @@ that takes such a reference (codings are removed, moved, quoted and split by the
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlite_utils
 
 from workbench.errors import NotFoundError, WorkbenchError
@@ -10,7 +12,7 @@ from workbench.errors import NotFoundError, WorkbenchError
 __all__ = ["get_coding"]
 
 
-def get_coding(db: sqlite_utils.Database, coding_id: str) -> dict:
+def get_coding(db: sqlite_utils.Database, coding_id: str) -> dict[str, Any]:
     """The coding with id ``coding_id``, or the one whose id starts with it (four characters
     at least); an unknown or ambiguous reference is a clear error."""
     rows = list(db.query("select * from codings where id = ?", [coding_id]))

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import sqlite_utils
 
@@ -94,7 +95,7 @@ def reprocess(
         segmented = iter(segment_texts(flat))
         with db.atomic():
             for tid in chunk:
-                rows: list[dict] = []
+                rows: list[dict[str, Any]] = []
                 for turn in turns[tid]:
                     for s in next(segmented):
                         start, end = turn["start"] + s.start, turn["start"] + s.end

@@ -147,14 +147,14 @@ _INTERVIEWER_LAST = "(coalesce(u.role, '') = 'interviewer')"
 _OVERFETCH = 4
 
 
-def speaker_label(row: dict) -> str:
+def speaker_label(row: dict[str, Any]) -> str:
     """The label of who spoke a sentence row: the respondent's label, or "Interviewer"."""
     return INTERVIEWER_LABEL if row.get("speaker") == "interviewer" else row["label"]
 
 
 def _fts_rows(
     db: sqlite_utils.Database, match: str, extra: str, args: list[Any], limit: int | None
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     """Sentences matching an FTS5 expression, best (lowest bm25) first.
 
     Without filters the ranking runs on the FTS table alone and only the best ``limit`` rows
@@ -204,7 +204,7 @@ def _codes_on_many(db: sqlite_utils.Database, spans: list[tuple[str, int, int]])
     return [sorted(names, key=str.lower) for names in found]
 
 
-def _contexts_many(db: sqlite_utils.Database, rows: list[dict]) -> list[str]:
+def _contexts_many(db: sqlite_utils.Database, rows: list[dict[str, Any]]) -> list[str]:
     """Each sentence with the one before and after it in the same turn, in one query."""
     if not rows:
         return []
@@ -232,7 +232,7 @@ def _contexts_many(db: sqlite_utils.Database, rows: list[dict]) -> list[str]:
 
 @dataclass
 class _Pending:
-    row: dict
+    row: dict[str, Any]
     matches: list[tuple[int, int]]
     score: float
     span: tuple[int, int] | None = None
@@ -273,7 +273,7 @@ def _hits(db: sqlite_utils.Database, pending: list[_Pending]) -> list[Hit]:
     return hits
 
 
-def _word_matches(row: dict, terms: list[_Term]) -> list[list[tuple[int, int]]]:
+def _word_matches(row: dict[str, Any], terms: list[_Term]) -> list[list[tuple[int, int]]]:
     """For each term, the offsets (in the transcript) of the sentence's words matching it."""
     folded = fold(row["text"])
     toks = [(m.start(), m.end(), m.group()) for m in WORD_RE.finditer(folded)]
@@ -333,7 +333,7 @@ def lemma_terms(query: str) -> list[set[str]]:
     return terms
 
 
-def _lemma_matches(rows: list[dict], terms: list[set[str]]) -> list[list[list[tuple[int, int]]]]:
+def _lemma_matches(rows: list[dict[str, Any]], terms: list[set[str]]) -> list[list[list[tuple[int, int]]]]:
     """For each row and each term, the transcript offsets of the words whose stored lemma
     matches the term (empty when the stored lemmas do not line up with the words)."""
     from workbench.nlp.pipeline import word_spans
@@ -376,7 +376,7 @@ def _search_lemmas(db, query, *, extra, args, limit) -> list[Hit]:
     return _hits(db, pending)
 
 
-def _fuzzy_candidates(db, query: str, extra: str, args: list[Any]) -> list[dict]:
+def _fuzzy_candidates(db, query: str, extra: str, args: list[Any]) -> list[dict[str, Any]]:
     words = [w for w in WORD_RE.findall(fold(query)) if len(w) >= 3]
     base_sql = f"select {_ROW_COLUMNS} from sentences s join transcripts t on t.id = s.transcript_id {_TURN_JOIN}"
     if words:
@@ -389,9 +389,9 @@ def _fuzzy_candidates(db, query: str, extra: str, args: list[Any]) -> list[dict]
     return list(db.query(base_sql + "where 1" + extra, args))
 
 
-def _fuzzy_texts(db, rows: list[dict]) -> list[tuple[dict, int, int, str]]:
+def _fuzzy_texts(db, rows: list[dict[str, Any]]) -> list[tuple[dict[str, Any], int, int, str]]:
     """Each candidate sentence, and each with the next sentence of the same turn."""
-    out: list[tuple[dict, int, int, str]] = [(row, row["start"], row["end"], row["text"]) for row in rows]
+    out: list[tuple[dict[str, Any], int, int, str]] = [(row, row["start"], row["end"], row["text"]) for row in rows]
     if not rows:
         return out
     nexts: dict[tuple[str, int], tuple[int, int]] = {}
@@ -498,7 +498,7 @@ def search(
 def kwic(
     db: sqlite_utils.Database, lemma: str, width: int = 40, *, limit: int | None = None,
     respondents_only: bool = False,
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     """Every occurrence of ``lemma`` (any form of the word) with ``width`` characters of
     context each side and the codes on the occurrence, in transcript order, the respondents'
     first. Each carries its ``speaker`` and the speaker's ``label``; the context stays inside
@@ -512,7 +512,7 @@ def kwic(
     rows = _fts_rows(db, _lemma_match_expr(terms), extra, [], None)
     rows.sort(key=lambda r: (r["speaker"] == "interviewer", r["transcript_id"], r["idx"]))
     texts: dict[str, str] = {}
-    out: list[dict] = []
+    out: list[dict[str, Any]] = []
     for row, per_term in zip(rows, _lemma_matches(rows, terms), strict=True):
         matches, _span = _combine(per_term)
         tid = row["transcript_id"]

@@ -95,7 +95,7 @@ def _content(lemmas: list[str], stops: frozenset[str]) -> list[str]:
     return [w for w in lemmas if not is_noise(w, stops)]
 
 
-def _passage(db: sqlite_utils.Database, transcript: str, start: int, end: int) -> tuple[dict, str]:
+def _passage(db: sqlite_utils.Database, transcript: str, start: int, end: int) -> tuple[dict[str, Any], str]:
     from workbench.services.coding import check_span
     from workbench.services.transcripts import resolve_transcript
 

@@ -311,7 +311,7 @@ class LinkResult:
     """What :func:`link` or :func:`unlink` did: the codebook row and the survey theme ids
     changed (``done``) and those that needed nothing (``unchanged``: already linked)."""
 
-    code: dict
+    code: dict[str, Any]
     done: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
 
@@ -430,7 +430,7 @@ def init_from_codebook(project, coder: str) -> tuple[Path, int]:
     return written, len(sections)
 
 
-def links(db: sqlite_utils.Database) -> list[dict]:
+def links(db: sqlite_utils.Database) -> list[dict[str, Any]]:
     """Every link with the code's name and kind, in codebook order."""
     return [dict(r) for r in db.query(
         "select l.survey_theme_id, l.code_id, c.kind, c.name, l.created_by, l.created_at "
@@ -439,7 +439,7 @@ def links(db: sqlite_utils.Database) -> list[dict]:
     )]
 
 
-def linked_codes(db: sqlite_utils.Database, survey_id: str) -> list[dict]:
+def linked_codes(db: sqlite_utils.Database, survey_id: str) -> list[dict[str, Any]]:
     """The codebook rows linked directly to one survey theme (themes before codes, codebook order)."""
     return [dict(r) for r in db.query(
         "select c.* from survey_links l join codes c on c.id = l.code_id where l.survey_theme_id = ? "

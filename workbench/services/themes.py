@@ -12,6 +12,8 @@ belong together.
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlite_utils
 
 from workbench.services import prevalence
@@ -19,7 +21,7 @@ from workbench.services import prevalence
 UNGROUPED = "(zonder thema)"
 
 
-def _stats(db: sqlite_utils.Database, code_ids: list[str], coder: str | None) -> dict:
+def _stats(db: sqlite_utils.Database, code_ids: list[str], coder: str | None) -> dict[str, Any]:
     if not code_ids:
         return {"codings": 0, "interviews": 0, "respondents": 0}
     marks = ", ".join("?" for _ in code_ids)
@@ -49,7 +51,7 @@ def check_coder(db: sqlite_utils.Database, coder: str) -> str:
 
 
 def overview(db: sqlite_utils.Database, *, coder: str | None = None,
-             thresholds: prevalence.Thresholds | None = None) -> list[dict]:
+             thresholds: prevalence.Thresholds | None = None) -> list[dict[str, Any]]:
     """Themes in codebook order, each ``{id, name, definition, colour, survey_themes, codings,
     interviews, respondents, spread, spread_category, codes: [...], subthemes: [...]}``; a code
     is ``{id, name, colour, codings, interviews, respondents, spread, spread_category}``. Counts
@@ -60,15 +62,15 @@ def overview(db: sqlite_utils.Database, *, coder: str | None = None,
     thr = thresholds or prevalence.load_thresholds(db=db)
     total = db.execute("select count(*) from transcripts").fetchone()[0]
 
-    def spread(interviews: int) -> dict:
+    def spread(interviews: int) -> dict[str, Any]:
         cat = prevalence.category(interviews, total, thr)
         return {"spread": prevalence.PHRASES[cat], "spread_category": cat}
     rows = [*db.query("select * from codes order by position, name")]
-    by_parent: dict[str | None, list[dict]] = {}
+    by_parent: dict[str | None, list[dict[str, Any]]] = {}
     for r in rows:
         by_parent.setdefault(r["parent_id"], []).append(r)
 
-    def code_entry(r: dict) -> dict:
+    def code_entry(r: dict[str, Any]) -> dict[str, Any]:
         stats = _stats(db, [r["id"]], coder)
         return {
             "id": r["id"], "name": r["name"], "colour": r["colour"],
@@ -76,7 +78,7 @@ def overview(db: sqlite_utils.Database, *, coder: str | None = None,
             **stats, **spread(stats["interviews"]),
         }
 
-    def theme_entry(r: dict | None) -> dict:
+    def theme_entry(r: dict[str, Any] | None) -> dict[str, Any]:
         tid = r["id"] if r else None
         kids = by_parent.get(tid, [])
         codes = [code_entry(c) for c in kids if c["kind"] == "code"]
@@ -106,14 +108,14 @@ def overview(db: sqlite_utils.Database, *, coder: str | None = None,
 def cooccurrence(
     db: sqlite_utils.Database, min_count: int = 1, *, coder: str | None = None,
     same_coder: bool = True,
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     """Pairs of codes applied to overlapping text (same transcript, spans overlap), most
     frequent first: ``{code_a, name_a, code_b, name_b, count, interviews}`` where ``count`` is
     the number of overlapping coding pairs. By default only one coder's codings are paired
     (two coders putting different codes on one passage is disagreement, not co-occurrence)."""
     where = ["a.transcript_id = b.transcript_id", "a.code_id < b.code_id",
              "a.start < b.end", "b.start < a.end"]
-    args: list = []
+    args: list[Any] = []
     if same_coder:
         where.append("a.coder = b.coder")
     if coder:

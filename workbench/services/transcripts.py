@@ -22,6 +22,7 @@ import sqlite3
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import sqlite_utils
 
@@ -56,7 +57,7 @@ class ImportResult:
     differences: list[str] = field(default_factory=list)
 
 
-def metadata_fields(meta: dict) -> dict[str, str]:
+def metadata_fields(meta: dict[str, Any]) -> dict[str, str]:
     """The transcript columns that come from the metadata (``role`` defaults to 'respondent'),
     and the other keys as JSON in ``metadata``."""
     fields = {k: str(meta.get(k) or "").strip() for k in METADATA_COLUMNS}
@@ -70,8 +71,8 @@ def metadata_fields(meta: dict) -> dict[str, str]:
 class BuiltTranscript:
     id: str
     text: str
-    turns: list[dict]
-    metadata: dict
+    turns: list[dict[str, Any]]
+    metadata: dict[str, Any]
     parsed: ParsedTranscript
 
     @property
@@ -94,7 +95,7 @@ def count_words(text: str) -> int:
 def build(parsed: ParsedTranscript) -> BuiltTranscript:
     """Join the turns into the canonical text and give each turn its offsets."""
     parts: list[str] = []
-    turns: list[dict] = []
+    turns: list[dict[str, Any]] = []
     pos = 0
     for idx, turn in enumerate(parsed.turns):
         body = "\n".join(line.strip() for line in turn.text.strip().split("\n") if line.strip())
@@ -140,7 +141,7 @@ def collect_files(paths: Iterable[Path]) -> tuple[list[Path], list[ImportResult]
     return unique, problems
 
 
-def describe_differences(db: sqlite_utils.Database, existing: dict, built: BuiltTranscript) -> list[str]:
+def describe_differences(db: sqlite_utils.Database, existing: dict[str, Any], built: BuiltTranscript) -> list[str]:
     """What a file differs in from the stored transcript, in words (empty: nothing)."""
     diffs: list[str] = []
     if existing["text"] != built.text:
@@ -316,7 +317,7 @@ def _exists(db: sqlite_utils.Database, tid: str) -> bool:
     return db.execute("select 1 from transcripts where id = ?", [tid]).fetchone() is not None
 
 
-def store_transcript(db, built: BuiltTranscript, sentences, coder: str, existing: dict | None) -> list[str]:
+def store_transcript(db, built: BuiltTranscript, sentences, coder: str, existing: dict[str, Any] | None) -> list[str]:
     """Insert (or, with ``existing``, replace) a transcript with its turns and sentences;
     returns the codings flagged because their words are gone."""
     if not str(built.metadata.get("role") or "").strip():
@@ -352,7 +353,7 @@ def store_transcript(db, built: BuiltTranscript, sentences, coder: str, existing
         "insert into turns (transcript_id, idx, speaker, role, start, [end], time) values (?, ?, ?, ?, ?, ?, ?)",
         [(built.id, t["idx"], t["speaker"], t["role"], t["start"], t["end"], t["time"]) for t in built.turns],
     )
-    sentence_rows: list[tuple] = []
+    sentence_rows: list[tuple[Any, ...]] = []
     for turn, sents in zip(built.turns, sentences, strict=True):
         base = turn["start"]
         for s in sents:
@@ -420,7 +421,7 @@ def _join_coding(db, gone: str, memo: str, kept: str, kept_memo: str) -> None:
 
 # -- reading ---------------------------------------------------------------------------------
 
-def list_transcripts(db: sqlite_utils.Database) -> list[dict]:
+def list_transcripts(db: sqlite_utils.Database) -> list[dict[str, Any]]:
     return list(db.query(
         "select id, label, role, municipality, domain, date, turn_count as turns, "
         "sentence_count as sentences, word_count as words, source_format as format "
@@ -428,7 +429,7 @@ def list_transcripts(db: sqlite_utils.Database) -> list[dict]:
     ))
 
 
-def resolve_transcript(db: sqlite_utils.Database, ref: str) -> dict:
+def resolve_transcript(db: sqlite_utils.Database, ref: str) -> dict[str, Any]:
     """A transcript by id, or by its label (case-insensitive)."""
     ref = ref.strip()
     row = db.execute("select id from transcripts where id = ?", [ref]).fetchone()
@@ -441,15 +442,15 @@ def resolve_transcript(db: sqlite_utils.Database, ref: str) -> dict:
     return db.table("transcripts").get(row[0])
 
 
-def get_turns(db: sqlite_utils.Database, tid: str) -> list[dict]:
+def get_turns(db: sqlite_utils.Database, tid: str) -> list[dict[str, Any]]:
     return list(db.table("turns").rows_where("transcript_id = ?", [tid], order_by="idx"))
 
 
-def get_sentences(db: sqlite_utils.Database, tid: str) -> list[dict]:
+def get_sentences(db: sqlite_utils.Database, tid: str) -> list[dict[str, Any]]:
     return list(db.table("sentences").rows_where("transcript_id = ?", [tid], order_by="idx"))
 
 
-def set_label(db: sqlite_utils.Database, ref: str, label: str, coder: str) -> dict:
+def set_label(db: sqlite_utils.Database, ref: str, label: str, coder: str) -> dict[str, Any]:
     from workbench.db.changes import record
     from workbench.project import validate_name
 
@@ -521,7 +522,7 @@ def remove_transcript(project: Project, ref: str, coder: str, *, force: bool = F
     backup = backup_before(db, project.db_path, reason="remove")
     removed: dict[str, int] = {}
 
-    def drop(cs, table: str, where: str, params: list) -> None:
+    def drop(cs, table: str, where: str, params: list[Any]) -> None:
         pks = db.table(table).pks
         keys = [list(r) for r in db.execute(
             f"select {', '.join(f'[{k}]' for k in pks)} from [{table}] where {where}", params).fetchall()]

@@ -17,6 +17,7 @@ updates codes but never removes one.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 from xml.etree import ElementTree as ET
 
 import sqlite_utils
@@ -39,14 +40,14 @@ ENTRY_FIELDS = (
 )
 
 
-class QdcEntries(list):
+class QdcEntries(list[Any]):
     """The entries read from a ``.qdc`` (a list of ``CodeEntry``), with ``report``: names that
     were changed, levels that were flattened and anything not carried over,
     ``guid_entries`` (the entry dicts with their GUIDs, for :func:`remember_code_guids`) and
     ``foreign`` (see :func:`is_foreign`; the codebook sync reads it)."""
 
     report: Report
-    guid_entries: list[dict]
+    guid_entries: list[dict[str, Any]]
     foreign: bool = False
 
 
@@ -71,14 +72,14 @@ def make_resolver(db: sqlite_utils.Database | None, guids: GuidMap | None = None
     return lambda guid, kind: guids.local("code", guid, known)
 
 
-def to_code_entries(entries: list[dict]) -> list:
+def to_code_entries(entries: list[dict[str, Any]]) -> list[Any]:
     """Our entry dicts as :class:`~workbench.formats.codebook_file.CodeEntry` objects."""
     from workbench.formats.codebook_file import CodeEntry
 
     return [CodeEntry(**{k: e[k] for k in ENTRY_FIELDS}) for e in entries]
 
 
-def remember_code_guids(db: sqlite_utils.Database, entries: list[dict], guids: GuidMap | None = None) -> int:
+def remember_code_guids(db: sqlite_utils.Database, entries: list[dict[str, Any]], guids: GuidMap | None = None) -> int:
     """Store the GUIDs of entries whose GUID is not derivable from their id; returns how many."""
     guids = guids or GuidMap(db)
     rows = [r for e in entries if (r := guids.remember("code", e["id"], e["guid"]))]
@@ -87,7 +88,7 @@ def remember_code_guids(db: sqlite_utils.Database, entries: list[dict], guids: G
     return len(rows)
 
 
-def read_qdc_entries(path: Path | str, db: sqlite_utils.Database | None = None) -> tuple[list[dict], Report]:
+def read_qdc_entries(path: Path | str, db: sqlite_utils.Database | None = None) -> tuple[list[dict[str, Any]], Report]:
     """Entry dicts (CodeEntry fields plus ``guid``) and the report, for a ``.qdc`` file."""
     path = Path(path)
     root = read_xml_file(path, what="codebook")

@@ -26,6 +26,7 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from xml.etree import ElementTree as ET
 from xml.etree.ElementTree import SubElement
 
@@ -99,7 +100,7 @@ def build_project(project: Project, coder: str) -> tuple[ET.Element, dict[str, s
         SubElement(users_el, _q("User"), {"guid": user(name), "name": name})
         counts["users"] += 1
 
-    notes: list[tuple[str, dict]] = []  # (guid, {"name", "text", "coder", "at"})
+    notes: list[tuple[str, dict[str, Any]]] = []  # (guid, {"name", "text", "coder", "at"})
 
     def note(key: str, name: str, text: str, who: str | None, at: str | None) -> str:
         guid = guids.guid("memo", key)
@@ -138,10 +139,10 @@ def build_project(project: Project, coder: str) -> tuple[ET.Element, dict[str, s
             counts["cases"] += 1
 
     files: dict[str, str] = {}
-    by_transcript: dict[str, list[dict]] = {}
+    by_transcript: dict[str, list[dict[str, Any]]] = {}
     for c in codings:
         by_transcript.setdefault(c["transcript_id"], []).append(c)
-    transcript_memos: dict[str, list[dict]] = {}
+    transcript_memos: dict[str, list[dict[str, Any]]] = {}
     for m in memos:
         if m["target_kind"] == "transcript":
             transcript_memos.setdefault(m["target_id"], []).append(m)
@@ -159,7 +160,7 @@ def build_project(project: Project, coder: str) -> tuple[ET.Element, dict[str, s
             attrs["creationDateTime"] = t["imported_at"]
         src = SubElement(sources_el, _q("TextSource"), attrs)
         counts["sources"] += 1
-        spans: dict[tuple[int, int], list[dict]] = {}
+        spans: dict[tuple[int, int], list[dict[str, Any]]] = {}
         for c in by_transcript.get(t["id"], []):
             spans.setdefault((c["start"], c["end"]), []).append(c)
         for (start, end), group in spans.items():

@@ -34,6 +34,7 @@ import shutil
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from xml.etree.ElementTree import Element
 
 from workbench.clock import now_iso
@@ -116,7 +117,7 @@ class ProjectIn:
     origin: str
     creator: str | None
     users: dict[str, str]  # guid -> coder name
-    codes: list
+    codes: list[Any]
     sources: list[SourceIn]
     notes: dict[str, NoteIn]
     code_notes: dict[str, list[str]]  # code guid -> note guids
@@ -203,7 +204,7 @@ def read_archive(path: Path) -> ProjectIn:
 
 def _read_project(root: Element, archive: Archive, report: Report, path: Path) -> ProjectIn:
     users: dict[str, str] = {}
-    taken: Counter = Counter()
+    taken: Counter[str] = Counter()
     users_el = child(root, "Users")
     for u in children(users_el, "User") if users_el is not None else []:
         guid = norm_guid(u.get("guid"))
@@ -566,7 +567,7 @@ def _write(db, cs, data: ProjectIn, path: Path, mapped: MappedCodes, planned, ne
     by_name = {(r["kind"], r["name"].lower()): r["id"] for r in code_rows}
     entry_by_id = {e["id"]: e for e in mapped.entries}
 
-    def final_id(e: dict) -> str | None:
+    def final_id(e: dict[str, Any]) -> str | None:
         """Our code for an archive entry: its own id, or the local code of its name."""
         return e["id"] if e["id"] in local_ids else by_name.get((e["kind"], e["name"].lower()))
 
@@ -644,7 +645,7 @@ def _report_codebook(sync, strategy: str, report: Report) -> None:
             report.lost(f"the archive's side of a conflict (kept this project's, --ours): {c.reason}")
 
 
-def _metadata(src: SourceIn) -> tuple[dict, dict]:
+def _metadata(src: SourceIn) -> tuple[dict[str, Any], dict[str, Any]]:
     meta: dict[str, str] = {}
     extra: dict[str, str] = {}
     for k, v in src.variables.items():

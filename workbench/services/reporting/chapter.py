@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from workbench.errors import WorkbenchError
 from workbench.files import export_path, scope_name, write_export
@@ -65,7 +66,7 @@ class ChapterQuote:
 
 @dataclass
 class ChapterEntry:
-    code: dict
+    code: dict[str, Any]
     prevalence: Prevalence
     quotes: list[ChapterQuote]
     children: list[ChapterEntry] = field(default_factory=list)
@@ -187,18 +188,18 @@ def build_chapter(
     for c in sorted(codes.values(), key=lambda c: (c["position"], c["name"])):
         children.setdefault(c["parent_id"], []).append(c["id"])
     all_quotes = quotes_service.list_quotes(db, coder=coder)
-    transcripts: dict[str, dict] = {}
+    transcripts: dict[str, dict[str, Any]] = {}
 
-    def transcript(tid: str) -> dict:
+    def transcript(tid: str) -> dict[str, Any]:
         if tid not in transcripts:
             cached = source_cache.get(("t", tid))
             transcripts[tid] = cached if cached is not None else db.table("transcripts").get(tid)
         return transcripts[tid]
 
     flags = FlagIndex(db)
-    source_cache: dict = {}
+    source_cache: dict[tuple[str, str], Any] = {}
     resp_cache: dict[str, list[tuple[int, int]] | None] = {}
-    codings_by_code: dict[str, list[dict]] = {}
+    codings_by_code: dict[str, list[dict[str, Any]]] = {}
     where, args = ("where coder = ?", [coder]) if coder else ("", [])
     for r in db.query(f"select id, transcript_id, code_id, coder, start, end from codings {where}", args):
         codings_by_code.setdefault(r["code_id"], []).append(dict(r))
@@ -243,7 +244,7 @@ def build_chapter(
         ranked = sorted(best.values(), key=lambda x: (-x[0], x[1].label))
         return [q for _, q in ranked[:max_candidates]]
 
-    def entry(code: dict, nested: dict[str, list[dict]]) -> ChapterEntry:
+    def entry(code: dict[str, Any], nested: dict[str, list[dict[str, Any]]]) -> ChapterEntry:
         kids = [entry(k, nested) for k in nested.get(code["id"], [])]
         ids = _tree(children, code["id"])
         for k in kids:
@@ -255,7 +256,7 @@ def build_chapter(
     for theme in themes:
         linked = [codes[stand_in[theme.id]]] if by_codebook else survey.linked_codes(db, theme.id)
         linked_ids = {c["id"] for c in linked}
-        nested: dict[str, list[dict]] = {}
+        nested: dict[str, list[dict[str, Any]]] = {}
         top = []
         for code in linked:
             # A code linked together with a theme above it is shown inside that theme.

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import sqlite_utils
 
@@ -42,7 +43,7 @@ def describe_flags(items: Sequence[FlaggedQuote]) -> str:
     return "; ".join(f"'{i.flagged_text}' ({i.category or 'flag'})" for i in items)
 
 
-def flag_records(items: Sequence[FlaggedQuote]) -> list[dict]:
+def flag_records(items: Sequence[FlaggedQuote]) -> list[dict[str, Any]]:
     """The flags of a quote as plain records (JSON)."""
     return [{"text": i.flagged_text, "category": i.category, "start": i.start, "end": i.end}
             for i in items]
@@ -60,7 +61,7 @@ class FlaggedQuotesError(WorkbenchError):
         )
 
 
-def open_flags(db: sqlite_utils.Database, transcript_id: str) -> list[dict]:
+def open_flags(db: sqlite_utils.Database, transcript_id: str) -> list[dict[str, Any]]:
     """Open flags of a transcript as dicts with start, end, category, text (by start)."""
     from workbench.services.audit import flagged_spans
 
@@ -73,12 +74,12 @@ class FlagIndex:
 
     def __init__(self, db: sqlite_utils.Database):
         self.db = db
-        self._cache: dict[str, list[dict]] = {}
+        self._cache: dict[str, list[dict[str, Any]]] = {}
         self._any = db.execute(
             "select 1 from audit_flags where coalesce(decision, 'open') = 'open' limit 1"
         ).fetchone() is not None
 
-    def overlaps(self, quote_id: str, transcript: dict, spans: Sequence[tuple[int, int]]) -> list[FlaggedQuote]:
+    def overlaps(self, quote_id: str, transcript: dict[str, Any], spans: Sequence[tuple[int, int]]) -> list[FlaggedQuote]:
         if not self._any:
             return []
         tid = transcript["id"]

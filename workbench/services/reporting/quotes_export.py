@@ -13,6 +13,7 @@ import io
 import json
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import sqlite_utils
 
@@ -47,7 +48,7 @@ def export_rows(
     coder: str | None = None,
     allow_flagged: bool = False,
     hold_back: bool = False,
-) -> tuple[list[dict], list[FlaggedQuote]]:
+) -> tuple[list[dict[str, Any]], list[FlaggedQuote]]:
     """The quotes to export (checked) and the flagged ones among them (with ``hold_back``:
     the flagged quotes are left out of the rows and returned as the flagged ones).
 
@@ -62,7 +63,7 @@ def export_rows(
     stale: list[str] = []
     flagged: list[FlaggedQuote] = []
     out = []
-    cache: dict = {}
+    cache: dict[tuple[str, str], Any] = {}
     for q in rows:
         if q["missing_codings"]:
             stale.append(f"{q['id']}: its coding(s) {', '.join(q['missing_codings'])} no longer exist")
@@ -92,7 +93,7 @@ def export_rows(
     return out, flagged
 
 
-def _flag_cell(r: dict) -> str:
+def _flag_cell(r: dict[str, Any]) -> str:
     return describe_flags(r.get("flags") or [])
 
 
@@ -104,7 +105,7 @@ def _cell(value) -> str | int:
     return value if isinstance(value, int) else str(value if value is not None else "")
 
 
-def render_csv(rows: list[dict]) -> str:
+def render_csv(rows: list[dict[str, Any]]) -> str:
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(COLUMNS)
@@ -114,7 +115,7 @@ def render_csv(rows: list[dict]) -> str:
     return buf.getvalue()
 
 
-def render_json(rows: list[dict], meta: dict) -> str:
+def render_json(rows: list[dict[str, Any]], meta: dict[str, Any]) -> str:
     data = {**meta, "quotes": [
         {**{c: r.get(c) for c in (*COLUMNS, "shown_spans") if c != "open_flags"},
          "open_flags": flag_records(r.get("flags") or [])}
@@ -122,7 +123,7 @@ def render_json(rows: list[dict], meta: dict) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
-def _details(r: dict) -> list[tuple[str, str]]:
+def _details(r: dict[str, Any]) -> list[tuple[str, str]]:
     where = ", ".join(x for x in (r["role"], r["municipality"], r["domain"]) if x)
     flagged = [("Open anonimiteitsmeldingen", _flag_cell(r))] if r.get("flags") else []
     return flagged + [
@@ -136,7 +137,7 @@ def _details(r: dict) -> list[tuple[str, str]]:
     ]
 
 
-def render_md(rows: list[dict], title: str) -> str:
+def render_md(rows: list[dict[str, Any]], title: str) -> str:
     lines = [f"# {title}", "", f"{len(rows)} citaten.", ""]
     for r in rows:
         mark = f" **{FLAG_MARK}**" if r.get("flags") else ""
@@ -147,7 +148,7 @@ def render_md(rows: list[dict], title: str) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
-def render_docx(rows: list[dict], title: str) -> bytes:
+def render_docx(rows: list[dict[str, Any]], title: str) -> bytes:
     from workbench.formats.docx_render import new_document, quote_paragraph, save
 
     doc = new_document(title)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from typing import Any
 
 import sqlite_utils
 
@@ -24,7 +25,7 @@ def coder_filter(coders: Iterable[str] | None, column: str = "coder") -> tuple[s
 
 def overlapping_pairs(
     db: sqlite_utils.Database, coders: Iterable[str] | None = None
-) -> Iterator[tuple[dict, dict]]:
+) -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:
     """Every unordered pair of overlapping codings (same transcript and coder, different codes),
     each coding as ``{id, transcript_id, code_id, coder, start, end}``."""
     where, args = coder_filter(coders)
@@ -33,14 +34,14 @@ def overlapping_pairs(
         f"where {where} order by transcript_id, coder, start, end, id",
         args,
     ).fetchall()
-    groups: dict[tuple[str, str], list[dict]] = defaultdict(list)
+    groups: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
     for cid, tid, code, coder, start, end in rows:
         groups[(tid, coder)].append(
             {"id": cid, "transcript_id": tid, "code_id": code, "coder": coder,
              "start": start, "end": end}
         )
     for items in groups.values():
-        active: list[dict] = []
+        active: list[dict[str, Any]] = []
         for c in items:
             active = [a for a in active if a["end"] > c["start"]]
             for a in active:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import textwrap
 from dataclasses import dataclass, field
+from typing import Any
 
 from workbench.services.visual import map_labels as labels
 from workbench.services.visual.map_model import MapNode, ThematicMap
@@ -206,7 +207,7 @@ def layout_map(m: ThematicMap, *, title: str = labels.TITLE) -> MapLayout:
             target = (sum(ys) / len(ys) if ys else MARGIN + HEADER) - h / 2
             wanted.append((target, s, lines, h))
         wanted.sort(key=lambda w: (round(w[0] + w[3] / 2, 3), survey_sort_key(w[1].id)))
-        placed_s: list[list] = []
+        placed_s: list[list[Any]] = []
         cursor = MARGIN + HEADER
         for target, s, lines, h in wanted:
             top = max(target, cursor)

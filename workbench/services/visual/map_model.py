@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 import sqlite_utils
 
@@ -99,11 +100,11 @@ class ThematicMap:
     def linked_survey(self) -> list[SurveyTheme]:
         return [s for s in self.survey if s.linked]
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
-def _node(row: dict, kind: str, links: dict[str, list[str]]) -> MapNode:
+def _node(row: dict[str, Any], kind: str, links: dict[str, list[str]]) -> MapNode:
     return MapNode(
         id=row["id"], kind=kind, name=row["name"], interviews=row["transcripts"],
         codings=row["codings"], respondents=row["respondents"],
@@ -115,7 +116,7 @@ def _node(row: dict, kind: str, links: dict[str, list[str]]) -> MapNode:
 def build_map(
     db: sqlite_utils.Database,
     *,
-    survey_themes: list[dict] | None = None,
+    survey_themes: list[dict[str, Any]] | None = None,
     cooccurrence: bool = False,
     min_count: int = 2,
 ) -> ThematicMap:

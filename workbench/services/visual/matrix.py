@@ -72,7 +72,7 @@ class Matrix:
     def value(self, i: int, j: int) -> int:
         return self.cells[i][j]
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "by": self.by, "rows_kind": self.rows_kind, "count": self.count,
             "coders": self.coders, "title": self.title,
@@ -217,7 +217,7 @@ def build_matrix(
     return Matrix(by, rows, count, row_axes, columns, cells, row_total, list(coders or []))
 
 
-def cell_extracts(db: sqlite_utils.Database, m: Matrix, i: int, j: int) -> list[dict]:
+def cell_extracts(db: sqlite_utils.Database, m: Matrix, i: int, j: int) -> list[dict[str, Any]]:
     """The coded extracts behind cell ``(i, j)``: for ``by=code`` off the diagonal, the row's
     extracts that overlap an extract of the column (with ``overlaps``: the column's codes
     there); otherwise the row's extracts in the column's interviews. Each row has ``id``,
@@ -240,7 +240,7 @@ def cell_extracts(db: sqlite_utils.Database, m: Matrix, i: int, j: int) -> list[
         return []
     marks = ",".join("?" * len(row_codes))
     cond = f"x.code_id in ({marks}) and {where}"
-    params: list = [*sorted(row_codes), *args]
+    params: list[Any] = [*sorted(row_codes), *args]
     if m.by == "code":
         if row_id != col_id:
             if col_id not in ids:
@@ -281,7 +281,7 @@ def _head(m: Matrix) -> list[str]:
     return [first, second, *[c.label for c in m.columns], *(["total"] if m.totals else [])]
 
 
-def _body(m: Matrix) -> list[list]:
+def _body(m: Matrix) -> list[list[Any]]:
     out = []
     for i, r in enumerate(m.rows):
         out.append([r.label, r.group, *m.cells[i], *([m.totals[i]] if m.totals else [])])

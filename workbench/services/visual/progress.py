@@ -17,13 +17,14 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import Any
 
 from workbench.services.visual.survey_source import load_survey_themes, survey_sort_key
 
 CONSENSUS_CODER = "consensus"
 
 
-def build_progress(project) -> dict:
+def build_progress(project) -> dict[str, Any]:
     """The dashboard as plain data (what ``workbench progress --json`` prints)."""
     db = project.db
     transcripts = [
@@ -80,7 +81,7 @@ def build_progress(project) -> dict:
     entries = list_codebook(db)
     codes = [e for e in entries if e["kind"] == "code"]
     themes = [e for e in entries if e["kind"] == "theme"]
-    children: dict[str, list[dict]] = defaultdict(list)
+    children: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for e in entries:
         if e["parent_id"]:
             children[e["parent_id"]].append(e)
@@ -149,13 +150,13 @@ def build_progress(project) -> dict:
             "phase5": phase5, "phase6": phase6, "agreement": agreement}
 
 
-def _names(items: list[dict], key: str = "name", limit: int = 8) -> str:
+def _names(items: list[dict[str, Any]], key: str = "name", limit: int = 8) -> str:
     names = [str(i[key]) for i in items]
     more = f", … (+{len(names) - limit})" if len(names) > limit else ""
     return ", ".join(names[:limit]) + more
 
 
-def progress_lines(p: dict) -> list[tuple[str, str, bool]]:
+def progress_lines(p: dict[str, Any]) -> list[tuple[str, str, bool]]:
     """The dashboard as ``(phase, text, done)`` lines, for the CLI and the terminal screen."""
     p1, p2, p3, p4, p5, p6, ag = (p[k] for k in (
         "phase1", "phase2", "phase3", "phase4", "phase5", "phase6", "agreement"))

@@ -7,18 +7,19 @@ stays ``"4.3"``).
 from __future__ import annotations
 
 import re
+from typing import Any
 
 FILE_NAME = "survey_themes.yaml"
 
 
-def survey_sort_key(theme_id: str) -> tuple:
+def survey_sort_key(theme_id: str) -> tuple[Any, ...]:
     """Sort ``4.10`` after ``4.9`` and numbers before words."""
     return tuple(
         (0, int(p), "") if p.isdigit() else (1, 0, p) for p in re.split(r"[.\-]", str(theme_id))
     )
 
 
-def load_survey_themes(project) -> list[dict]:
+def load_survey_themes(project) -> list[dict[str, Any]]:
     """The project's survey themes, in file order; ``[]`` when there is no file. A damaged file
     is a :class:`~workbench.errors.WorkbenchError` naming it (and the line)."""
     from workbench.services import survey

@@ -30,7 +30,7 @@ import sqlite_utils
 
 from workbench.audit.categories import label as category_label
 from workbench.clock import now_iso
-from workbench.db.changes import record
+from workbench.db.changes import ChangeSet, record
 from workbench.errors import NotFoundError, WorkbenchError
 
 Progress = Callable[[int, int, str], None]
@@ -371,7 +371,7 @@ def _inputs_key(allow: list[str], deny: list[tuple[str, str]], engine: str) -> s
 def _flag_rows(db: sqlite_utils.Database, tid: str) -> int:
     """How many flag rows a transcript has (a skipped audit trusts them only while this is
     what it was)."""
-    return db.execute("select count(*) from audit_flags where transcript_id = ?", [tid]).fetchone()[0]
+    return int(db.execute("select count(*) from audit_flags where transcript_id = ?", [tid]).fetchone()[0])
 
 
 def _last_audit(db: sqlite_utils.Database, tid: str) -> dict[str, Any] | None:
@@ -599,7 +599,7 @@ def _coalesce(cs: Any) -> None:
     cs.rows[:] = rows
 
 
-def _replace_in(cs: Any, coder: str, flag: dict[str, Any], ph: str) -> dict[str, Any]:
+def _replace_in(cs: ChangeSet, coder: str, flag: dict[str, Any], ph: str) -> dict[str, Any]:
     """The work of :func:`replace`, inside the change set ``cs``."""
     from workbench.nlp.sentences import lemmas_of
     from workbench.services.transcripts import count_words

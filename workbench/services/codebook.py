@@ -23,7 +23,7 @@ from typing import Any
 import sqlite_utils
 
 from workbench.clock import now_iso
-from workbench.db.changes import record
+from workbench.db.changes import ChangeSet, record
 from workbench.errors import ConflictError, NotFoundError, WorkbenchError
 from workbench.formats.codebook_file import check_colour, survey_sort_key
 from workbench.project import validate_name
@@ -67,7 +67,7 @@ def _next_colour(db: sqlite_utils.Database) -> str:
         if colour not in used:
             return colour
     n = db.execute("select count(*) from codes").fetchone()[0]
-    return PALETTE[n % len(PALETTE)]
+    return str(PALETTE[n % len(PALETTE)])
 
 
 def _check_parent(db: sqlite_utils.Database, kind: str, parent: dict[str, Any] | None) -> None:
@@ -227,10 +227,10 @@ def _children(db: sqlite_utils.Database, parent_id: str) -> list[dict[str, Any]]
 
 
 def _next_position(db: sqlite_utils.Database, parent_id: str | None) -> int:
-    return db.execute(
+    return int(db.execute(
         "select coalesce(max(position), -1) + 1 from codes where coalesce(parent_id, '') = ?",
         [parent_id or ""],
-    ).fetchone()[0]
+    ).fetchone()[0])
 
 
 def _stamp(coder: str) -> dict[str, Any]:
@@ -252,7 +252,7 @@ def references(db: sqlite_utils.Database, table: str, key: str, *, skip: tuple[s
     return out
 
 
-def _pk_of(db: sqlite_utils.Database, table: str, row: dict[str, Any]):
+def _pk_of(db: sqlite_utils.Database, table: str, row: dict[str, Any]) -> Any:
     pks = db.table(table).pks
     return [row[c] for c in pks] if len(pks) > 1 else row[pks[0]]
 
@@ -401,7 +401,7 @@ def merge(db: sqlite_utils.Database, coder: str, source_ref: str, target_ref: st
         return _merge_into(db, cs, coder, source, target)
 
 
-def _merge_into(db: sqlite_utils.Database, cs, coder: str, source: dict[str, Any], target: dict[str, Any]) -> dict[str, Any]:
+def _merge_into(db: sqlite_utils.Database, cs: ChangeSet, coder: str, source: dict[str, Any], target: dict[str, Any]) -> dict[str, Any]:
     """The rows of a merge, inside the caller's recorded change (also used by codebook import)."""
     moved = collapsed = 0
     by_coder: dict[str, int] = {}
@@ -572,7 +572,7 @@ def delete(db: sqlite_utils.Database, coder: str, ref: str, force: bool = False,
     return {**deleted, "removed_codings": removed, "codings_by_coder": dict(sorted(by_coder.items()))}
 
 
-def _delete_row(db: sqlite_utils.Database, cs, row: dict[str, Any]) -> int:
+def _delete_row(db: sqlite_utils.Database, cs: ChangeSet, row: dict[str, Any]) -> int:
     """The rows of a (forced) delete inside the caller's recorded change; returns the number
     of codings removed. A theme's children move up a level."""
     if row["kind"] == "theme":

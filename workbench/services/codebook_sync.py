@@ -37,7 +37,7 @@ from typing import Any
 import sqlite_utils
 
 from workbench.clock import now_iso
-from workbench.db.changes import record
+from workbench.db.changes import ChangeSet, record
 from workbench.errors import ConflictError, WorkbenchError
 from workbench.files import read_input_text
 from workbench.formats.codebook_file import (
@@ -175,7 +175,7 @@ def _base(db: sqlite_utils.Database) -> dict[str, dict[str, Any]]:
 
 
 def _codings_count(db: sqlite_utils.Database, code_id: str) -> int:
-    return db.execute("select count(*) from codings where code_id = ?", [code_id]).fetchone()[0]
+    return int(db.execute("select count(*) from codings where code_id = ?", [code_id]).fetchone()[0])
 
 
 def _resolve_new_ids(db: sqlite_utils.Database, entries: list[CodeEntry]) -> None:
@@ -401,7 +401,7 @@ def _check_final_names(final: dict[str, dict[str, Any] | None], plan: SyncPlan) 
 
 def apply_sync(
     db: sqlite_utils.Database, coder: str, entries: list[CodeEntry], strategy: str = "fail",
-    *, source: str = "codebook file", foreign: bool | None = None, cs=None,
+    *, source: str = "codebook file", foreign: bool | None = None, cs: ChangeSet | None = None,
 ) -> SyncReport:
     """Import ``entries`` into the database as one recorded change (or as part of the change
     set ``cs`` of a larger action, such as a project import). ``foreign``: see :func:`plan_sync`.
@@ -464,7 +464,7 @@ def _row_from_snapshot(cid: str, snap: dict[str, Any], coder: str) -> dict[str, 
     }
 
 
-def _set_links(db: sqlite_utils.Database, cs, coder: str, cid: str, wanted: list[str]) -> None:
+def _set_links(db: sqlite_utils.Database, cs: ChangeSet, coder: str, cid: str, wanted: list[str]) -> None:
     have = {str(r[0]) for r in db.execute(
         "select survey_theme_id from survey_links where code_id = ?", [cid]).fetchall()}
     for t in sorted(have - set(wanted)):
@@ -475,7 +475,7 @@ def _set_links(db: sqlite_utils.Database, cs, coder: str, cid: str, wanted: list
                                        "created_by": coder, "created_at": now_iso()})
 
 
-def _apply(db: sqlite_utils.Database, cs, coder: str, plan: SyncPlan, report: SyncReport) -> None:
+def _apply(db: sqlite_utils.Database, cs: ChangeSet, coder: str, plan: SyncPlan, report: SyncReport) -> None:
     from workbench.services import codebook
 
     def final(cid: str) -> dict[str, Any]:
@@ -520,7 +520,7 @@ def _apply(db: sqlite_utils.Database, cs, coder: str, plan: SyncPlan, report: Sy
         report.removed += 1
 
 
-def _record_base(db: sqlite_utils.Database, cs, theirs: dict[str, dict[str, Any]]) -> None:
+def _record_base(db: sqlite_utils.Database, cs: ChangeSet, theirs: dict[str, dict[str, Any]]) -> None:
     """The file's entries become the base of the next three-way merge."""
     base = _base(db)
     for cid, snap in theirs.items():

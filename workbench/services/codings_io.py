@@ -53,7 +53,7 @@ def _read_yaml_rows(path: Path, text: str) -> list[tuple[int, dict[str, Any]]]:
     if root is None:
         raise WorkbenchError("the file is empty (expected a 'codings:' list)", path=path)
 
-    def text_of(node, what: str) -> str | None:
+    def text_of(node: Any, what: str) -> str | None:
         """A scalar as written (``0012`` stays '0012'); None for an empty value."""
         line = node.start_mark.line + 1
         if not isinstance(node, yaml.ScalarNode):
@@ -65,7 +65,7 @@ def _read_yaml_rows(path: Path, text: str) -> list[tuple[int, dict[str, Any]]]:
                                  path=path, line=line)
         if node.tag == "tag:yaml.org,2002:null" and node.style is None:
             return None
-        return node.value
+        return str(node.value)
 
     items = root
     if isinstance(root, yaml.MappingNode):
@@ -149,7 +149,7 @@ def read_rows(path: Path | str) -> list[tuple[int, dict[str, Any]]]:
     raise WorkbenchError("codings files are .yaml, .yml or .csv", path=path)
 
 
-def _int(value, what: str) -> int:
+def _int(value: object, what: str) -> int:
     if value is None or not str(value).strip():
         raise WorkbenchError(f"{what} is missing: give both start and end (or only a quote)")
     try:

@@ -182,7 +182,7 @@ def plan(project: Project, other: Path | str, maps: dict[str, str] | None = None
         odb.close()
 
 
-def _check_incoming(p: MergePlan, odb, o_codings: list[dict[str, Any]], o_memos: list[dict[str, Any]]) -> None:
+def _check_incoming(p: MergePlan, odb: sqlite_utils.Database, o_codings: list[dict[str, Any]], o_memos: list[dict[str, Any]]) -> None:
     """OTHER is a file from elsewhere: its names and texts pass the same checks as what is typed
     here (no control, bidi or invisible characters, length limits), and it may not hold two
     codes (or themes) of one name. Each problem is unmatched: nothing is merged."""
@@ -220,7 +220,7 @@ def _check_incoming(p: MergePlan, odb, o_codings: list[dict[str, Any]], o_memos:
             bad("memo", m["id"], "", exc.message)
 
 
-def _plan(db, odb, path: Path, maps: dict[str, str], used_maps: set[str]) -> MergePlan:
+def _plan(db: sqlite_utils.Database, odb: sqlite_utils.Database, path: Path, maps: dict[str, str], used_maps: set[str]) -> MergePlan:
     from workbench.services import codebook
     from workbench.services.transcripts import resolve_transcript
 

@@ -26,6 +26,7 @@ import sqlite_utils
 
 from workbench.errors import WorkbenchError
 from workbench.files import read_input_text
+from workbench.project import Project
 
 THRESHOLDS_FILE = "prevalence.yaml"
 THRESHOLDS_KEY = "prevalence_thresholds"
@@ -97,7 +98,8 @@ def _root_of(db: sqlite_utils.Database) -> Path | None:
     return path.parent if path is not None else None
 
 
-def load_thresholds(project=None, db: sqlite_utils.Database | None = None) -> Thresholds:
+def load_thresholds(project: Project | None = None, db: sqlite_utils.Database | None = None
+                    ) -> Thresholds:
     """Defaults, then ``codebooks/prevalence.yaml``, then the ``prevalence_thresholds`` setting.
 
     Give the project, or only its database (the project folder is found from the database

@@ -97,7 +97,7 @@ class QuoteSource:
 
     @property
     def text(self) -> str:
-        return self.transcript["text"][self.start : self.end]
+        return str(self.transcript["text"][self.start : self.end])
 
     @property
     def relative_allowed(self) -> list[tuple[int, int]]:

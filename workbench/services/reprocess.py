@@ -17,6 +17,7 @@ from typing import Any
 import sqlite_utils
 
 from workbench.db.changes import log_only
+from workbench.project import Project
 
 Progress = Callable[[int, int, str], None]
 CHUNK = 16  # transcripts segmented in one nlp.pipe call
@@ -72,7 +73,8 @@ def reprocess_due(db: sqlite_utils.Database) -> str | None:
 
 
 def reprocess(
-    project_or_db, *, coder: str = "workbench", progress: Progress | None = None
+    project_or_db: Project | sqlite_utils.Database, *, coder: str = "workbench",
+    progress: Progress | None = None
 ) -> ReprocessSummary:
     """Re-segment every transcript with the current pipeline; keeps every coding."""
     from workbench.nlp.pipeline import get_pipeline

@@ -308,7 +308,8 @@ def _combine(per_term: list[list[tuple[int, int]]]) -> tuple[list[tuple[int, int
 
 # -- the modes -------------------------------------------------------------------------------------
 
-def _search_words(db, query, *, phrase, extra, args, limit) -> list[Hit]:
+def _search_words(db: sqlite_utils.Database, query: str, *, phrase: bool, extra: str, args: list[Any],
+                  limit: int) -> list[Hit]:
     terms = _parse(query, phrase=phrase)
     if not terms:
         raise WorkbenchError("the search has no words to look for")
@@ -364,7 +365,8 @@ def _lemma_match_expr(terms: list[set[str]]) -> str:
     return "{lemmas} : (" + " AND ".join(one(t) for t in terms) + ")"
 
 
-def _search_lemmas(db, query, *, extra, args, limit) -> list[Hit]:
+def _search_lemmas(db: sqlite_utils.Database, query: str, *, extra: str, args: list[Any],
+                   limit: int) -> list[Hit]:
     terms = lemma_terms(query)
     if not terms:
         raise WorkbenchError("the search has no words to look for")
@@ -376,7 +378,7 @@ def _search_lemmas(db, query, *, extra, args, limit) -> list[Hit]:
     return _hits(db, pending)
 
 
-def _fuzzy_candidates(db, query: str, extra: str, args: list[Any]) -> list[dict[str, Any]]:
+def _fuzzy_candidates(db: sqlite_utils.Database, query: str, extra: str, args: list[Any]) -> list[dict[str, Any]]:
     words = [w for w in WORD_RE.findall(fold(query)) if len(w) >= 3]
     base_sql = f"select {_ROW_COLUMNS} from sentences s join transcripts t on t.id = s.transcript_id {_TURN_JOIN}"
     if words:
@@ -389,7 +391,7 @@ def _fuzzy_candidates(db, query: str, extra: str, args: list[Any]) -> list[dict[
     return list(db.query(base_sql + "where 1" + extra, args))
 
 
-def _fuzzy_texts(db, rows: list[dict[str, Any]]) -> list[tuple[dict[str, Any], int, int, str]]:
+def _fuzzy_texts(db: sqlite_utils.Database, rows: list[dict[str, Any]]) -> list[tuple[dict[str, Any], int, int, str]]:
     """Each candidate sentence, and each with the next sentence of the same turn."""
     out: list[tuple[dict[str, Any], int, int, str]] = [(row, row["start"], row["end"], row["text"]) for row in rows]
     if not rows:
@@ -430,7 +432,8 @@ def _snap(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _search_fuzzy(db, query, *, extra, args, limit, cutoff: float = FUZZY_CUTOFF) -> list[Hit]:
+def _search_fuzzy(db: sqlite_utils.Database, query: str, *, extra: str, args: list[Any], limit: int,
+                  cutoff: float = FUZZY_CUTOFF) -> list[Hit]:
     from rapidfuzz import fuzz
 
     q = " ".join(fold_words(query).split())

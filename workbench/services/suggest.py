@@ -193,10 +193,10 @@ def suggest_codes(
 
 def _sentence_frequency(db: sqlite_utils.Database, lemma: str) -> int:
     try:
-        return db.execute(
+        return int(db.execute(
             "select count(*) from sentences_fts where sentences_fts match ?",
             ["{lemmas} : " + " + ".join(f'"{p}"' for p in lemma.replace('"', " ").split() or [lemma])],
-        ).fetchone()[0]
+        ).fetchone()[0])
     except Exception:  # noqa: BLE001 - a lemma FTS cannot parse counts as rare
         return 0
 

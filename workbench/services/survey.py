@@ -25,6 +25,7 @@ from workbench.clock import now_iso
 from workbench.db.changes import record
 from workbench.errors import ConflictError, NotFoundError, WorkbenchError
 from workbench.files import read_input_text
+from workbench.project import Project
 
 THEMES_FILE = "survey_themes.yaml"
 FIGURES_FILE = "survey_figures.csv"
@@ -98,7 +99,7 @@ class SurveyTheme:
 
 # -- loading ---------------------------------------------------------------------------------
 
-def _scalar_text(node) -> str:
+def _scalar_text(node: Any) -> str:
     import yaml
 
     if isinstance(node, yaml.ScalarNode):
@@ -281,7 +282,7 @@ def themes_path(root: Path | str) -> Path:
     return Path(root) / "codebooks" / THEMES_FILE
 
 
-def load(project_or_root) -> list[SurveyTheme]:
+def load(project_or_root: Project | str | Path) -> list[SurveyTheme]:
     """The project's survey themes with their figures attached, in report order."""
     root = project_or_root if isinstance(project_or_root, str | Path) else project_or_root.root
     themes = load_themes(themes_path(root))
@@ -389,7 +390,7 @@ def init_template(root: Path | str) -> Path:
     return write_atomic(path, TEMPLATE, create_parents=True)
 
 
-def has_themes_file(project_or_root) -> bool:
+def has_themes_file(project_or_root: Project | str | Path) -> bool:
     root = project_or_root if isinstance(project_or_root, str | Path) else project_or_root.root
     return themes_path(root).exists()
 
@@ -402,7 +403,7 @@ def codebook_sections(db: sqlite_utils.Database) -> list[tuple[SurveyTheme, str]
     return [(SurveyTheme(f"T{n}", name), cid) for n, (cid, name) in enumerate(rows, start=1)]
 
 
-def init_from_codebook(project, coder: str) -> tuple[Path, int]:
+def init_from_codebook(project: Project, coder: str) -> tuple[Path, int]:
     """Write ``codebooks/survey_themes.yaml`` with one survey theme per top-level codebook theme
     (ids T1, T2 … in codebook order) and link each codebook theme to its survey theme; never
     over an existing file. Returns the path and the number of themes."""

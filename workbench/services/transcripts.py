@@ -22,18 +22,21 @@ import sqlite3
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlite_utils
 
 from workbench.clock import now_iso
-from workbench.db.changes import log_only
+from workbench.db.changes import ChangeSet, log_only
 from workbench.db.fingerprint import METADATA_COLUMNS, import_fingerprint, stored_fingerprint
 from workbench.errors import ConflictError, ImportFileError, NotFoundError, WorkbenchError
 from workbench.formats.importers import SUFFIXES, read_transcript
 from workbench.formats.importers.model import TURN_SEPARATOR, ParsedTranscript
 from workbench.project import Project
 from workbench.services import labels as labels_service
+
+if TYPE_CHECKING:
+    from workbench.nlp.sentences import Sentence
 
 WORD_RE = re.compile(r"\w+(?:[-'’]\w+)*")
 Progress = Callable[[int, int, str], None]
@@ -317,7 +320,8 @@ def _exists(db: sqlite_utils.Database, tid: str) -> bool:
     return db.execute("select 1 from transcripts where id = ?", [tid]).fetchone() is not None
 
 
-def store_transcript(db, built: BuiltTranscript, sentences, coder: str, existing: dict[str, Any] | None) -> list[str]:
+def store_transcript(db: sqlite_utils.Database, built: BuiltTranscript, sentences: list[list[Sentence]], coder: str,
+                     existing: dict[str, Any] | None) -> list[str]:
     """Insert (or, with ``existing``, replace) a transcript with its turns and sentences;
     returns the codings flagged because their words are gone."""
     if not str(built.metadata.get("role") or "").strip():
@@ -368,7 +372,7 @@ def store_transcript(db, built: BuiltTranscript, sentences, coder: str, existing
     return flagged
 
 
-def _reanchor_codings(db, old_text: str, new_text: str, tid: str) -> list[str]:
+def _reanchor_codings(db: sqlite_utils.Database, old_text: str, new_text: str, tid: str) -> list[str]:
     """Move each coding to where its words are in the new text; flag those that cannot be.
 
     One coding per coder, code and span holds throughout (a unique index): the moves are made
@@ -407,7 +411,7 @@ def _reanchor_codings(db, old_text: str, new_text: str, tid: str) -> list[str]:
     return flagged
 
 
-def _join_coding(db, gone: str, memo: str, kept: str, kept_memo: str) -> None:
+def _join_coding(db: sqlite_utils.Database, gone: str, memo: str, kept: str, kept_memo: str) -> None:
     """Coding ``gone`` became a copy of ``kept``: its memo and what points at it move over."""
     from workbench.services.codebook import _pk_of, references
 
@@ -522,7 +526,7 @@ def remove_transcript(project: Project, ref: str, coder: str, *, force: bool = F
     backup = backup_before(db, project.db_path, reason="remove")
     removed: dict[str, int] = {}
 
-    def drop(cs, table: str, where: str, params: list[Any]) -> None:
+    def drop(cs: ChangeSet, table: str, where: str, params: list[Any]) -> None:
         pks = db.table(table).pks
         keys = [list(r) for r in db.execute(
             f"select {', '.join(f'[{k}]' for k in pks)} from [{table}] where {where}", params).fetchall()]

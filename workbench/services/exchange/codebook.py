@@ -16,6 +16,7 @@ updates codes but never removes one.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree as ET
@@ -62,7 +63,8 @@ def is_foreign(db: sqlite_utils.Database, ids: list[str]) -> bool:
     return not base.intersection(ids)
 
 
-def make_resolver(db: sqlite_utils.Database | None, guids: GuidMap | None = None):
+def make_resolver(db: sqlite_utils.Database | None, guids: GuidMap | None = None
+                  ) -> Callable[[str, str], str | None]:
     """``resolve(guid, kind) -> our id | None``: GUIDs the project remembers or derived from
     our ids; without ``db`` only the GUIDs we derive from short ids are recognised."""
     if db is None:

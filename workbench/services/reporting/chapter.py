@@ -14,6 +14,7 @@ writes Markdown or Word to ``exports/``.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
@@ -71,7 +72,7 @@ class ChapterEntry:
     quotes: list[ChapterQuote]
     children: list[ChapterEntry] = field(default_factory=list)
 
-    def walk(self, depth: int = 0):
+    def walk(self, depth: int = 0) -> Iterator[tuple[ChapterEntry, int]]:
         yield self, depth
         for child in self.children:
             yield from child.walk(depth + 1)

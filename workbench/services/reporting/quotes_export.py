@@ -19,6 +19,7 @@ import sqlite_utils
 
 from workbench.errors import WorkbenchError
 from workbench.files import export_path, scope_name, write_export
+from workbench.project import Project
 from workbench.services.reporting.flags import (
     FLAG_MARK,
     FlaggedQuote,
@@ -97,7 +98,7 @@ def _flag_cell(r: dict[str, Any]) -> str:
     return describe_flags(r.get("flags") or [])
 
 
-def _cell(value) -> str | int:
+def _cell(value: object) -> str | int:
     if isinstance(value, list):
         if value and isinstance(value[0], list):
             return "; ".join(f"{a}:{b}" for a, b in value)
@@ -165,7 +166,7 @@ def render_docx(rows: list[dict[str, Any]], title: str) -> bytes:
 
 
 def write_quotes(
-    project,
+    project: Project,
     *,
     theme: str | None = None,
     survey_theme: str | None = None,
@@ -182,7 +183,7 @@ def write_quotes(
 
 
 def write_quotes_report(
-    project,
+    project: Project,
     *,
     theme: str | None = None,
     survey_theme: str | None = None,

@@ -282,4 +282,4 @@ def tag_width(tags: list[str]) -> float:
 def arc_bulge(dy: float) -> float:
     """How far right of the code column an arc spanning ``dy`` inches reaches (control
     points); taller arcs bulge further, so nested arcs stay apart."""
-    return 0.35 + 0.45 * dy ** 0.8
+    return float(0.35 + 0.45 * dy ** 0.8)

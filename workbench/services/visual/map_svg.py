@@ -25,6 +25,7 @@ from workbench.services.visual.map_layout import (
 from workbench.services.visual.map_model import ThematicMap
 
 if TYPE_CHECKING:
+    from matplotlib.figure import Figure
     from matplotlib.typing import RcKeyType
 
 STYLE = {
@@ -43,7 +44,7 @@ def _safe_colour(colour: str, fallback: str = "#cccccc") -> str:
     return colour if colour and is_color_like(colour) else fallback
 
 
-def _badge(ax, right: float, y: float, text: str, box_id: str) -> None:
+def _badge(ax: Any, right: float, y: float, text: str, box_id: str) -> None:
     """An amber survey-id badge ending at ``right`` (for a link drawn to the theme box)."""
     ax.text(right - 0.05, y, text, fontsize=FONT_PT["survey"] * 0.85, ha="right", va="center",
             color="#6b4a00", zorder=4, gid=f"badge:{box_id}",
@@ -51,7 +52,7 @@ def _badge(ax, right: float, y: float, text: str, box_id: str) -> None:
                   "ec": STYLE["survey"]["ec"], "lw": 0.6})
 
 
-def draw_layout(layout: MapLayout):
+def draw_layout(layout: MapLayout) -> Figure:
     """A matplotlib ``Figure`` of the layout (no pyplot, no global state)."""
     from matplotlib.figure import Figure
     from matplotlib.patches import FancyBboxPatch, PathPatch, Rectangle

@@ -296,7 +296,7 @@ def to_csv(m: Matrix) -> str:
     return buf.getvalue()
 
 
-def _md_cell(value) -> str:
+def _md_cell(value: object) -> str:
     return str(value).replace("|", "\\|").replace("\n", " ")
 
 

@@ -19,12 +19,13 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
+from workbench.project import Project
 from workbench.services.visual.survey_source import load_survey_themes, survey_sort_key
 
 CONSENSUS_CODER = "consensus"
 
 
-def build_progress(project) -> dict[str, Any]:
+def build_progress(project: Project) -> dict[str, Any]:
     """The dashboard as plain data (what ``workbench progress --json`` prints)."""
     db = project.db
     transcripts = [

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from workbench.project import Project
+
 FILE_NAME = "survey_themes.yaml"
 
 
@@ -19,7 +21,7 @@ def survey_sort_key(theme_id: str) -> tuple[Any, ...]:
     )
 
 
-def load_survey_themes(project) -> list[dict[str, Any]]:
+def load_survey_themes(project: Project) -> list[dict[str, Any]]:
     """The project's survey themes, in file order; ``[]`` when there is no file. A damaged file
     is a :class:`~workbench.errors.WorkbenchError` naming it (and the line)."""
     from workbench.services import survey

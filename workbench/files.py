@@ -93,6 +93,30 @@ def read_input_text(path: Path | str, *, encoding: str = "utf-8-sig", limit: int
     return read_input(path, limit=limit).decode(encoding)
 
 
+def read_text_file(path: Path | str, *, what: str = "file", limit: int = INPUT_LIMIT,
+                   missing: WorkbenchError | None = None) -> str:
+    """The text of a UTF-8 file the user gave (see :func:`read_input`), every problem as the
+    project's error naming the file: ``missing`` (default: "no such <what>") for a file that
+    is not there, "the <what> is not UTF-8 text" with the line of the first bad byte, and what
+    :func:`read_input` refuses."""
+    try:
+        return read_input_text(path, limit=limit)
+    except FileNotFoundError as exc:
+        raise (missing or WorkbenchError(f"no such {what}", path=path)) from exc
+    except UnicodeDecodeError as exc:
+        raise WorkbenchError(f"the {what} is not UTF-8 text", path=path,
+                             line=line_of_byte(Path(path), exc.start)) from exc
+
+
+def line_of_byte(path: Path, offset: int) -> int:
+    """The line number (1-based) of byte ``offset`` in ``path``."""
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(offset).count(b"\n") + 1
+    except OSError:
+        return 1
+
+
 @contextmanager
 def replacing(path: Path | str, *, force: bool = False, create_parents: bool = False) -> Iterator[Path]:
     """Yield a temporary path to write; on success it replaces ``path`` in one rename.

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from workbench.errors import WorkbenchError
-from workbench.files import read_input_text
+from workbench.files import read_text_file
 from workbench.textsafety import name_key
 
 __all__ = ["BLOCK_KEYS", "FORMAT_VERSION", "NEW_PREFIX", "TEXT_FIELDS", "CodeEntry", "check_colour",
@@ -198,12 +198,7 @@ def read_yaml(path: Path | str) -> list[CodeEntry]:
     import yaml
 
     path = Path(path)
-    try:
-        text = read_input_text(path)
-    except FileNotFoundError as exc:
-        raise WorkbenchError("no such codebook file", path=path) from exc
-    except UnicodeDecodeError as exc:
-        raise WorkbenchError("the codebook file is not UTF-8 text", path=path) from exc
+    text = read_text_file(path, what="codebook file")
     from workbench.yamlfile import compose
 
     root = compose(text, path, _loader())

@@ -29,7 +29,7 @@ from typing import Any
 import sqlite_utils
 
 from workbench.errors import WorkbenchError
-from workbench.files import read_input_text
+from workbench.files import read_text_file
 from workbench.project import Project, validate_name
 from workbench.textsafety import from_spreadsheet_cell, spreadsheet_cell
 
@@ -132,15 +132,10 @@ def read_rows(path: Path | str) -> list[tuple[int, dict[str, Any]]]:
     from workbench.yamlfile import MAX_CHARS
 
     path = Path(path)
-    try:
-        if path.stat().st_size > MAX_CHARS:
-            raise WorkbenchError(f"the file is {path.stat().st_size:,} bytes; codings files of at "
-                                 f"most {MAX_CHARS:,} bytes are read", path=path)
-        text = read_input_text(path)
-    except FileNotFoundError as exc:
-        raise WorkbenchError("no such file", path=path) from exc
-    except UnicodeDecodeError as exc:
-        raise WorkbenchError("the file is not UTF-8 text", path=path) from exc
+    if path.is_file() and path.stat().st_size > MAX_CHARS:
+        raise WorkbenchError(f"the file is {path.stat().st_size:,} bytes; codings files of at "
+                             f"most {MAX_CHARS:,} bytes are read", path=path)
+    text = read_text_file(path)
     suffix = path.suffix.lower()
     if suffix in (".yaml", ".yml"):
         return _read_yaml_rows(path, text)

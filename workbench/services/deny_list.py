@@ -34,6 +34,7 @@ from workbench.audit.categories import label as category_label
 from workbench.clock import now_iso
 from workbench.db.changes import record
 from workbench.errors import NotFoundError, WorkbenchError
+from workbench.files import read_text_file
 
 __all__ = ["DenyImport", "deny_add", "deny_import", "deny_remove", "deny_terms", "list_deny",
            "parse_deny_file"]
@@ -128,16 +129,9 @@ def deny_remove(db: sqlite_utils.Database, coder: str, term: str) -> dict[str, A
 def parse_deny_file(path: Path | str) -> list[tuple[int, str, str]]:
     """``(line, term, category)`` for each term of a deny-list file; a bad line raises a
     :class:`WorkbenchError` naming the file and line."""
-    from workbench.files import read_input_text
 
     path = Path(path)
-    try:
-        text = read_input_text(path, limit=4_000_000)
-    except FileNotFoundError as exc:
-        raise WorkbenchError("no such file", path=path) from exc
-    except UnicodeDecodeError as exc:
-        raise WorkbenchError("the file is not UTF-8 text", path=path,
-                             line=text_line_of_byte(path, exc.start)) from exc
+    text = read_text_file(path, limit=4_000_000)
     out: list[tuple[int, str, str]] = []
     seen: dict[str, int] = {}
     for number, raw in enumerate(text.splitlines(), start=1):
@@ -162,15 +156,6 @@ def parse_deny_file(path: Path | str) -> list[tuple[int, str, str]]:
             raise WorkbenchError(f"more than {MAX_TERMS:,} terms; a deny list names local places "
                                  "and organisations, not a dictionary", path=path, line=number)
     return out
-
-
-def text_line_of_byte(path: Path, offset: int) -> int:
-    """The line number (1-based) of byte ``offset`` in ``path``."""
-    try:
-        with open(path, "rb") as fh:
-            return fh.read(offset).count(b"\n") + 1
-    except OSError:
-        return 1
 
 
 def deny_import(db: sqlite_utils.Database, coder: str, path: Path | str) -> DenyImport:

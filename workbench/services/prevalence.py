@@ -25,7 +25,7 @@ from typing import Any
 import sqlite_utils
 
 from workbench.errors import WorkbenchError
-from workbench.files import read_input_text
+from workbench.files import read_text_file
 from workbench.project import Project
 
 THRESHOLDS_FILE = "prevalence.yaml"
@@ -113,10 +113,7 @@ def load_thresholds(project: Project | None = None, db: sqlite_utils.Database | 
         if path.is_file():
             from workbench.yamlfile import load
 
-            try:
-                data = load(read_input_text(path), path)
-            except UnicodeDecodeError as exc:
-                raise WorkbenchError("is not UTF-8 text", path=path) from exc
+            data = load(read_text_file(path, what="prevalence file"), path)
             if isinstance(data, dict) and "prevalence" in data:
                 data = data["prevalence"]
             thr = _merge(thr, data, path)

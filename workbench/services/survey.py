@@ -24,7 +24,7 @@ import sqlite_utils
 from workbench.clock import now_iso
 from workbench.db.changes import record
 from workbench.errors import ConflictError, NotFoundError, WorkbenchError
-from workbench.files import read_input_text
+from workbench.files import read_text_file
 from workbench.project import Project
 
 THEMES_FILE = "survey_themes.yaml"
@@ -133,16 +133,10 @@ def load_themes(path: Path | str) -> list[SurveyTheme]:
     import yaml
 
     path = Path(path)
-    try:
-        text = read_input_text(path)
-    except FileNotFoundError as exc:
-        raise NotFoundError(
-            "no survey themes file. It lists the report's survey themes in order, e.g.\n"
-            + "\n".join("    " + line for line in FORMAT_EXAMPLE.splitlines())
-            + "\n'workbench survey init' writes a commented template to fill in", path=path
-        ) from exc
-    except UnicodeDecodeError as exc:
-        raise WorkbenchError("is not UTF-8 text", path=path) from exc
+    text = read_text_file(path, what="survey themes file", missing=NotFoundError(
+        "no survey themes file. It lists the report's survey themes in order, e.g.\n"
+        + "\n".join("    " + line for line in FORMAT_EXAMPLE.splitlines())
+        + "\n'workbench survey init' writes a commented template to fill in", path=path))
     from workbench.yamlfile import compose
 
     root = compose(text, path)
@@ -219,12 +213,9 @@ def load_themes(path: Path | str) -> list[SurveyTheme]:
 def load_figures(path: Path | str, themes: list[SurveyTheme] | None = None) -> list[Figure]:
     """Read and validate a survey figures CSV (rows starting with '#' are comments)."""
     path = Path(path)
-    try:
-        text = read_input_text(path)
-    except FileNotFoundError:
+    if not path.exists():
         return []
-    except UnicodeDecodeError as exc:
-        raise WorkbenchError("is not UTF-8 text", path=path) from exc
+    text = read_text_file(path, what="survey figures file")
     known = {t.id for t in themes} if themes is not None else None
     sample = "\n".join(line for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#"))[:2000]
     delimiter = ";" if sample.count(";") > sample.count(",") else ","

@@ -221,9 +221,9 @@ def _check_incoming(p: MergePlan, odb: sqlite_utils.Database, o_codings: list[di
 
 
 def _plan(db: sqlite_utils.Database, odb: sqlite_utils.Database, path: Path, maps: dict[str, str], used_maps: set[str]) -> MergePlan:
-    from workbench.services import codebook
-    from workbench.services.transcripts import resolve_transcript
-
+    """What merging OTHER (``odb``) into this project would do, decided before anything is
+    written: transcripts and codes matched (by content, id, name or ``maps``), then the
+    codings, memos and coders to add."""
     p = MergePlan(other=path)
     o_codings = list(odb.query("select * from codings"))
     o_memos = list(odb.query("select * from memos"))
@@ -231,8 +231,23 @@ def _plan(db: sqlite_utils.Database, odb: sqlite_utils.Database, path: Path, map
     needed_t = {c["transcript_id"] for c in o_codings} | {
         m["target_id"] for m in o_memos if m["target_kind"] == "transcript"
     }
+    reanchor, skipped_t = _plan_transcripts(db, odb, p, needed_t, maps, used_maps)
+    skipped_c = _plan_codes(db, odb, p, maps, used_maps)
+    _report_unknown_maps(p, maps, used_maps)
+    _plan_codings(db, p, o_codings, skipped_t, skipped_c, reanchor)
+    _plan_memos(db, p, o_memos, skipped_t)
+    _plan_coders(db, odb, p)
+    return p
 
-    # -- transcripts --------------------------------------------------------------------------
+
+def _plan_transcripts(db: sqlite_utils.Database, odb: sqlite_utils.Database, p: MergePlan, needed_t: set[str],
+                      maps: dict[str, str], used_maps: set[str]
+                      ) -> tuple[dict[str, tuple[str, str]], set[str]]:
+    """Match OTHER's transcripts (those with codings or memos) to ours: by ``maps``, else by
+    the same text. Returns the mapped transcripts whose text differs (old and new text, for
+    re-anchoring) and the ones left out."""
+    from workbench.services.transcripts import resolve_transcript
+
     ours_by_hash: dict[str, list[str]] = {}
     for tid, h in db.execute("select id, content_hash from transcripts"):
         ours_by_hash.setdefault(h, []).append(tid)
@@ -278,8 +293,15 @@ def _plan(db: sqlite_utils.Database, odb: sqlite_utils.Database, path: Path, map
                           f"several transcripts here ({', '.join(sorted(same))})",
                 "hint": f"--map {tid}=ONE_OF_THEM",
             })
+    return reanchor, skipped_t
 
-    # -- codes --------------------------------------------------------------------------------
+
+def _plan_codes(db: sqlite_utils.Database, odb: sqlite_utils.Database, p: MergePlan, maps: dict[str, str],
+                used_maps: set[str]) -> set[str]:
+    """Match OTHER's codes and themes to ours (``maps``, id, name), plan the new ones (parents
+    first) and the updates of matched ones changed later in OTHER. Returns the codes left out."""
+    from workbench.services import codebook
+
     ours_codes = {r["id"]: r for r in db.query("select * from codes")}
     o_codes = list(odb.query("select * from codes order by position, name"))
     skipped_c: set[str] = set()
@@ -366,7 +388,10 @@ def _plan(db: sqlite_utils.Database, odb: sqlite_utils.Database, path: Path, map
             updates["updated_at"] = o.get("updated_at")
             updates["updated_by"] = o.get("updated_by")
             p.code_updates.append((ours["id"], updates))
+    return skipped_c
 
+
+def _report_unknown_maps(p: MergePlan, maps: dict[str, str], used_maps: set[str]) -> None:
     unknown_maps = sorted(set(maps) - used_maps)
     for k in unknown_maps:
         p.unmatched.append({
@@ -375,7 +400,11 @@ def _plan(db: sqlite_utils.Database, odb: sqlite_utils.Database, path: Path, map
             "hint": "check the spelling (OLD is OTHER's id or name)",
         })
 
-    # -- codings ------------------------------------------------------------------------------
+
+def _plan_codings(db: sqlite_utils.Database, p: MergePlan, o_codings: list[dict[str, Any]], skipped_t: set[str],
+                  skipped_c: set[str], reanchor: dict[str, tuple[str, str]]) -> None:
+    """OTHER's codings to add (re-anchored where the text differs), skipping ours, those
+    removed here, and the duplicates a mapping makes."""
     removed = _removed_here(db, "codings")
     ours_by_id = {r[0]: r for r in db.execute("select id, transcript_id, code_id, coder, start, [end], memo from codings")}
     ours_by_key = {(r[1], r[2], r[3], r[4], r[5]): r for r in ours_by_id.values()}
@@ -421,7 +450,9 @@ def _plan(db: sqlite_utils.Database, odb: sqlite_utils.Database, path: Path, map
             "hint": "map the transcript to the right one, or --map TRANSCRIPT=- to leave it out",
         })
 
-    # -- memos --------------------------------------------------------------------------------
+
+def _plan_memos(db: sqlite_utils.Database, p: MergePlan, o_memos: list[dict[str, Any]], skipped_t: set[str]) -> None:
+    """OTHER's memos to add (ours kept where both have one)."""
     removed_m = _removed_here(db, "memos")
     ours_memos = {r[0]: r[1] for r in db.execute("select id, text from memos")}
     our_memo_cols = _columns(db, "memos")
@@ -446,13 +477,15 @@ def _plan(db: sqlite_utils.Database, odb: sqlite_utils.Database, path: Path, map
         row["target_id"] = target
         p.new_memos.append(row)
 
+
+def _plan_coders(db: sqlite_utils.Database, odb: sqlite_utils.Database, p: MergePlan) -> None:
+    """The coders of the added codings and memos that this project does not know yet."""
     have_coders = {r[0] for r in db.execute("select name from coders")}
     o_coders = {r["name"]: r for r in odb.query("select * from coders")}
     wanted = sorted({c["coder"] for c in p.new_codings} | {m["coder"] for m in p.new_memos if m.get("coder")})
     for name in wanted:
         if name not in have_coders:
             p.new_coders.append({"name": name, "created_at": (o_coders.get(name) or {}).get("created_at")})
-    return p
 
 
 def merge(

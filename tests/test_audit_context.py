@@ -55,6 +55,43 @@ def test_ordinary_capitals_are_no_names(text: str) -> None:
     assert not names & {"Oud", "Oud en Nieuw", "Dan", "Bakker", "GGD", "Ramadan", "Engels", "God"}
 
 
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Ze vulde vakken bij de Jumbo.", "Jumbo"),
+        ("De leerkracht van de Regenboog belde ons.", "Regenboog"),
+        ("De jongeren van het Schiereiland hangen daar.", "Schiereiland"),
+        ("De coach van Raak zag het als eerste.", "Raak"),
+    ],
+)
+def test_a_common_noun_with_a_capital_in_a_strong_context_is_a_name(text: str, name: str) -> None:
+    assert name in {t for _, t in found(text)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hij werkt al jaren bij de Gemeente.",
+        "Hij heeft een bijbaantje bij de Bakker.",
+        "Ik werk in de Thuiszorg, bij de Kringloop.",
+        "De mentor van de Brugklas wist het.",
+        "De kinderen van de Buren zijn lief.",
+        "De coach van het Team zei het.",
+        "De jongeren van Nu zijn anders.",
+        "De jongens uit de Buurt komen vaak.",
+    ],
+)
+def test_a_noun_for_a_kind_of_body_or_role_stays_no_name(text: str) -> None:
+    assert found(text) == set()
+
+
+def test_a_genitive_s_names_the_person_and_a_coach_of_a_first_name_is_a_person() -> None:
+    assert ("person", "Kevins") in found("Kevins moeder wist van niets.")
+    assert found("Diens vader was er niet.") == set()
+    flags = context_flags("De coach van Kevin zag het.", first_name=lambda w: w == "Kevin")
+    assert [(f.category, f.text) for f in flags] == [("person", "Kevin")]
+
+
 def test_two_places_joined_by_en_are_two_flags() -> None:
     assert found("Dat speelt in Zwolle en in Deventer.") == {
         ("place", "Zwolle"), ("place", "Deventer")}
@@ -440,8 +477,7 @@ HELD_OUT_6_DECOYS = [
     'Hij gebruikt Snapchat en TikTok.',
     'Via Veilig Thuis kwam de melding.',
 ]
-_UNFOUND_6 = {"Schiereiland": "a common noun with a capital",
-              "Stan": "known to deduce's first-name table only"}
+_UNFOUND_6 = {"Stan": "known to deduce's first-name table only"}
 
 
 
@@ -519,18 +555,101 @@ HELD_OUT_7_DECOYS = [
     'Dat is een Whatsapp-groep.',
     'Ze zitten op Discord en Telegram.',
 ]
-_UNFOUND_7 = {"Piramide": "a common noun with a capital, no school word before it",
-              "Rachida": "known to deduce's first-name table only",
+_UNFOUND_7 = {"Rachida": "known to deduce's first-name table only",
               "Sem": "known to deduce's first-name table only"}
 _CATEGORY_7 = {"Humanitas": "deduce's tables call it a person", "Youké": "read as a person"}
 
 
-#: Sets 5-7 (written before tuning), each case with why it is not checked here, if it is not,
+#: An eighth set written before tuning (2026-12-07, second session: "Kevins moeder", "vakken
+#: vullen bij de Jumbo", "de coach van Raak", "Op het Albeda"): 47 of 51 found with deduce, 0 of
+#: 20 decoys flagged; after the fixes 51 of 51 and 0 of 20.
+HELD_OUT_8 = [
+    ('Gisteren appte Dewi me nog.', 'Dewi', 'person'),
+    ('Met Bilal gaat het nu goed.', 'Bilal', 'person'),
+    ('Ik heb Tamara doorverwezen naar de huisarts.', 'Tamara', 'person'),
+    ('Kevins moeder wist van niets.', 'Kevin', 'person'),
+    ('"Laat maar," zei Mustafa toen.', 'Mustafa', 'person'),
+    ('Volgens Lisanne was het een grap.', 'Lisanne', 'person'),
+    ('Samen met Dario en Joey stond hij daar.', 'Dario', 'person'),
+    ('Samen met Dario en Joey stond hij daar.', 'Joey', 'person'),
+    ('Die jongen, Anouar heet hij, was veertien.', 'Anouar', 'person'),
+    ('Zijn zusje Fleur was er ook bij.', 'Fleur', 'person'),
+    ('Ik noemde hem gewoon Bas.', 'Bas', 'person'),
+    ('Mevrouw Dekker van de school belde.', 'Dekker', 'person'),
+    ('Meneer El Amrani was erg betrokken.', 'El Amrani', 'person'),
+    ('Hij heet Thijs van Leeuwen, dat mag je niet opschrijven.', 'Thijs van Leeuwen', 'person'),
+    ('Marieke de Groot is de mentor.', 'Marieke de Groot', 'person'),
+    ('Ze wonen in Lombok, achter het station.', 'Lombok', 'place'),
+    ('Veel van die jongens komen uit Zuilen.', 'Zuilen', 'place'),
+    ('Hij is naar Hoogvliet verhuisd.', 'Hoogvliet', 'place'),
+    ('In de Bijlmer gebeurt dat vaker.', 'Bijlmer', 'place'),
+    ('Rond het Kralingse Bos hangen ze.', 'Kralingse Bos', 'place'),
+    ('We gingen met de groep naar Zandvoort.', 'Zandvoort', 'place'),
+    ('Ze fietst elke dag vanuit Tuindorp naar school.', 'Tuindorp', 'place'),
+    ('Het is een Hagenees, hij komt uit Moerwijk.', 'Moerwijk', 'place'),
+    ('Bij het winkelcentrum in Presikhaaf zagen we hem.', 'Presikhaaf', 'place'),
+    ('De wijk Malburgen heeft een slechte naam.', 'Malburgen', 'place'),
+    ('Daar, op het Mercatorplein, werd gedeald.', 'Mercatorplein', 'place'),
+    ('Hij werkt in het weekend bij Albert Heijn.', 'Albert Heijn', 'institution'),
+    ('Ze heeft een contract bij Thuisbezorgd.', 'Thuisbezorgd', 'institution'),
+    ('Via Stichting Jeugdformaat kreeg hij hulp.', 'Stichting Jeugdformaat', 'institution'),
+    ('Hij deed stage bij garagebedrijf Autoservice Baan.', 'Autoservice Baan', 'institution'),
+    ('Ze vulde vakken bij de Jumbo.', 'Jumbo', 'institution'),
+    ('Hij sport bij boksschool Eagles.', 'Eagles', 'institution'),
+    ('Het buurtwerk doet Combiwel hier.', 'Combiwel', 'institution'),
+    ('De coach van Raak zag het als eerste.', 'Raak', 'institution'),
+    ('Hij was lid van voetbalclub DCG.', 'DCG', 'institution'),
+    ('Ze werkt als schoonmaker voor Hago.', 'Hago', 'institution'),
+    ('Hij zat op het Grafisch Lyceum.', 'Grafisch Lyceum', 'school'),
+    ('Op het Albeda kreeg hij een nieuwe kans.', 'Albeda', 'school'),
+    ('De mentor van het Stedelijk Gymnasium belde.', 'Stedelijk Gymnasium', 'school'),
+    ('Ze ging naar obs De Klimop.', 'De Klimop', 'school'),
+    ('Hij is van het Da Vinci College gestuurd.', 'Da Vinci College', 'school'),
+    ('Bij de Talentenschool zat hij in groep acht.', 'Talentenschool', 'school'),
+    ('Ze woont aan de Amsterdamsestraatweg 200.', 'Amsterdamsestraatweg 200', 'address'),
+    ('Postcode 3514 AB, dat weet ik nog.', '3514 AB', 'postcode'),
+    ('Bel me op 06-12 34 56 78.', '06-12 34 56 78', 'phone'),
+    ('Mail naar j.devries@hotmail.com.', 'j.devries@hotmail.com', 'email'),
+    ('Hij is geboren op 14 maart 2007.', '14 maart 2007', 'date'),
+    ('Ze was net dertien geworden.', 'dertien', 'age'),
+    ('Zijn Insta is @kingmo010.', '@kingmo010', 'handle'),
+    ('BSN 123456782 stond op het formulier.', '123456782', 'bsn'),
+    ('Hij reed in een auto met kenteken 45-XKL-6.', '45-XKL-6', 'plate'),
+]
+HELD_OUT_8_DECOYS = [
+    'Hij is een echte Hagenees.',
+    'Op Koningsdag was het onrustig.',
+    'Ik werk al jaren bij de Gemeente.',
+    'Ze kijkt de hele avond Netflix.',
+    'Hij spreekt Turks thuis.',
+    'In de Ramadan is het rustiger.',
+    'Met Kerst was hij weg.',
+    'Via Jeugdzorg kwam het bij ons.',
+    'Het Jongerenwerk is er elke dag.',
+    'In Nederland is dat anders.',
+    'Zijn Moeder werkt veel.',
+    'Na de Zomervakantie ging het mis.',
+    'Hij wil naar het MBO.',
+    'Ze chatten via Snapchat.',
+    'Hij heeft een Marokkaanse achtergrond.',
+    'Dat zei de Officier van Justitie.',
+    'Ik heb het aan de Leerplichtambtenaar gevraagd.',
+    'Op Instagram zag ik het.',
+    'Daarna ging hij naar de Jeugdgevangenis.',
+    'Zo Gaat Het Altijd Met Hem.',
+]
+_UNFOUND_8 = {"Marieke de Groot": "a name at the start of a sentence: deduce's tables only"}
+_CATEGORY_8 = {"Mercatorplein": "a square, flagged as an address",
+               "Combiwel": "read as a person (a subject after its verb)"}
+
+
+#: Sets 5-8 (written before tuning), each case with why it is not checked here, if it is not,
 #: and whether its category is checked.
 _UNTUNED = [
     (text, name, kind, unfound.get(name), name not in wrong_category)
     for cases, unfound, wrong_category in ((HELD_OUT_5, _UNFOUND_5, {}), (HELD_OUT_6, _UNFOUND_6, {}),
-                                           (HELD_OUT_7, _UNFOUND_7, _CATEGORY_7))
+                                           (HELD_OUT_7, _UNFOUND_7, _CATEGORY_7),
+                                           (HELD_OUT_8, _UNFOUND_8, _CATEGORY_8))
     for text, name, kind in cases
 ]
 
@@ -548,7 +667,8 @@ def test_untuned_held_out_sets_are_flagged_whole_without_tables(
         assert covering[0].category == kind, (covering[0].text, covering[0].category)
 
 
-@pytest.mark.parametrize("text", [*HELD_OUT_5_DECOYS, *HELD_OUT_6_DECOYS, *HELD_OUT_7_DECOYS])
+@pytest.mark.parametrize("text", [*HELD_OUT_5_DECOYS, *HELD_OUT_6_DECOYS, *HELD_OUT_7_DECOYS,
+                                  *HELD_OUT_8_DECOYS])
 def test_untuned_held_out_decoys_stay_unflagged(text: str) -> None:
     from workbench.services.audit import PUBLIC_BODIES
 

@@ -40,7 +40,7 @@ from typing import Any
 
 from workbench.audit.detectors import Flag, is_sentence_start
 
-__all__ = ["BROAD_PLACES", "NEVER_NAMES", "drop_common_word_flags", "is_common_compound", "is_common_word",
+__all__ = ["BROAD_PLACES", "FIELD_WORDS", "NEVER_NAMES", "drop_common_word_flags", "is_common_compound", "is_common_word",
            "is_never_a_name",
            "occurs_in_lower_case"]
 
@@ -198,7 +198,7 @@ def is_common_compound(word: str) -> bool:
 
 #: Common nouns of the field that spaCy's lookup table lacks (sectors, services, kinds of
 #: school): capitalised in a transcript they are still no names ("in de Horeca").
-_FIELD_WORDS = frozenset((
+FIELD_WORDS = frozenset((
     "horeca", "jeugdzorg", "thuiszorg", "ggz", "schuldhulpverlening", "schuldhulp",
     "reclassering", "jeugdbescherming", "kinderbescherming", "opvang", "jeugdhulp", "detentie",
     "bajes", "crisisopvang", "nachtopvang", "daklozenopvang", "vmbo", "mbo", "havo", "vwo",
@@ -214,7 +214,7 @@ def is_common_word(word: str) -> bool:
     that table lacks)."""
     stop, table, lemmas = _load_lexicon()
     for w in _candidates(word):
-        if w in stop or w in lemmas or w in _FIELD_WORDS:
+        if w in stop or w in lemmas or w in FIELD_WORDS:
             return True
         try:
             if w in table:

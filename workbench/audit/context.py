@@ -34,6 +34,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 
+from workbench.audit.common_words import FIELD_WORDS as _FIELD_WORDS
 from workbench.audit.common_words import NEVER_NAMES as _NEVER
 from workbench.audit.common_words import is_common_compound, is_never_a_name
 from workbench.audit.detectors import Flag, is_sentence_start
@@ -78,7 +79,8 @@ _WORK_WORDS = (
     "kassa", "kassière", "caissière", "schoonmaker", "schoonmaakster", "werkplek",
     "leerwerkplek", "ingeschreven", "uitzendbureau", "ploeg", "ploegendienst", "diensten",
     "vacature", "aangenomen", "personeel", "medewerker", "werknemer", "vrijwilliger",
-    "vrijwilligster", "vrijwilligers",
+    "vrijwilligster", "vrijwilligers", "vakken", "verdient", "verdiende", "verdienen",
+    "bijverdienen", "klusjes", "klussen", "shift", "shifts", "diensten",
 )
 _SCHOOL_TYPES = (
     "basisschool", "obs", "cbs", "pcbs", "rkbs", "kbs", "ikc", "kindcentrum", "sbo", "so",
@@ -136,6 +138,43 @@ _ADDRESS_WORDS = ("hé", "hee", "hey", "hoi", "zeg", "luister", "yo", "hallo", "
 
 
 
+#: Nouns for a kind of place, body, trade or role, which people write with a capital out of
+#: habit ("bij de Gemeente", "de Rechtbank", "bij de Bakker"). Any other common noun with a
+#: capital in a strong context is a name ("vakken vullen bij de Jumbo", "de leerkracht van de
+#: Piramide", "de jongeren van het Schiereiland"): Dutch writes its nouns in lower case.
+_KIND_NOUNS = frozenset((
+    "gemeente", "politie", "brandweer", "ambulance", "rechtbank", "rechter", "officier",
+    "justitie", "gevangenis", "bajes", "school", "kerk", "moskee", "synagoge", "bakker",
+    "slager", "kapper", "groenteboer", "visboer", "markt", "apotheek", "huisarts", "dokter",
+    "tandarts", "ziekenhuis", "kliniek", "station", "bibliotheek", "bieb", "zwembad",
+    "sporthal", "speeltuin", "haven", "kassa", "keuken", "zaak", "kantoor", "balie",
+    "receptie", "afdeling", "directie", "stadhuis", "raad", "ministerie", "provincie", "rijk",
+    "overheid", "staat", "leger", "marine", "universiteit", "hogeschool", "academie", "mavo",
+    "klas", "kantine", "bank", "post", "dierenarts", "tankstation", "kroeg", "disco", "markt",
+    "wijk", "buurt", "stad", "dorp", "centrum", "binnenstad", "bos", "strand", "zee", "kust",
+    "dijk", "polder", "snelweg", "metro", "tram", "bus", "trein", "jeugd", "jongeren", "zorg",
+    "hulp", "hulpverlening", "instantie", "instanties", "organisatie", "bedrijf", "werkgever",
+    "baas", "chef", "eigenaar", "klant", "klanten", "manager", "wijkagent", "agent",
+    "ambtenaar", "mentor", "leraar", "docent", "directeur", "coach", "trainer", "team",
+    "inspectie", "voogdij", "kinderrechter", "advocaat", "notaris", "tolk", "jeugdarts",
+    "onderbouw", "middenbouw", "bovenbouw", "kringloop", "buren", "familie",
+))
+#: Endings of compound kind nouns: "Jeugdgevangenis", "Leerplichtambtenaar", "Wijkteam".
+_KIND_ENDINGS = ("gevangenis", "ambtenaar", "werker", "werkers", "school", "huis", "centrum",
+                 "zorg", "team", "dienst", "bureau", "winkel", "zaak", "bedrijf", "kantoor",
+                 "afdeling", "station", "hal", "bad", "kliniek", "instelling", "vereniging",
+                 "rechtbank", "agent", "arts", "hulp", "werk", "opvang", "raad", "markt")
+
+
+def _is_kind_noun(word: str) -> bool:
+    """Whether ``word`` names a kind of place, body, trade or role (see :data:`_KIND_NOUNS`)."""
+    w = word.casefold()
+    if w.endswith("s") and w[:-1] in _KIND_NOUNS:
+        w = w[:-1]
+    return (w in _KIND_NOUNS or w in _HABIT_CAPITALS
+            or any(w.endswith(e) for e in _KIND_ENDINGS))
+
+
 def _alternation(words: Iterable[str]) -> str:
     return "|".join(sorted((re.escape(w) for w in set(words)), key=len, reverse=True))
 
@@ -178,7 +217,7 @@ _SCHOOL_ON_RE = re.compile(
     rf"(?<![\w])(?i:op|naar|aan)\s+(?:(?:het|de|'t)\s+(?P<name>{_NAME})"
     rf"|(?P<named>(?:De|Het|'t)\s+{_NAME}))")
 _SCHOOL_OF_RE = re.compile(
-    rf"(?<![\w])(?i:(?:van|bij|voor)\s+(?:het|'t))\s+(?P<name>{_NAME})")
+    rf"(?<![\w])(?i:(?:van|bij|voor)\s+(?:het|'t|de))\s+(?P<name>{_NAME})")
 #: A school named in apposition: "op De Rijzert, een school voor speciaal onderwijs".
 _SCHOOL_APPOSITION_RE = re.compile(
     rf"(?<![\w@#.])(?P<name>(?:(?:De|Het|'t)\s+)?{_NAME})\s*,\s+(?i:een|de|het|die|dat)\s+"
@@ -256,7 +295,26 @@ _STAFF_WORDS = ("jongerenwerker", "jongerenwerkers", "medewerker", "medewerkers"
                 "collega's", "directeur", "directie", "manager", "coördinator", "coordinator",
                 "hulpverlener", "hulpverleners", "begeleider", "begeleiders", "werkers",
                 "consulent", "consulenten", "team", "mensen", "vrijwilligers", "vrijwilliger",
-                "stagiair", "stagiaire", "trainer", "trainers", "beveiliger", "beveiligers")
+                "stagiair", "stagiaire", "trainer", "trainers", "beveiliger", "beveiligers",
+                "coach", "coaches", "leiding", "begeleiding")
+#: Every noun above: written with a capital, still a kind, not a name (see :func:`_is_kind_noun`).
+_HABIT_CAPITALS = frozenset(w.casefold() for w in (
+    *_ORG_TYPES, *_SCHOOL_TYPES, *_SCHOOL_WORDS, *_WORK_WORDS, *_PLACE_NOUNS, *_PERSON_NOUNS,
+    *_STAFF_WORDS, *_GROUP_NOUNS, *_KIN_NOUNS, *_FIELD_WORDS))
+#: Where a group of young people is from: "de jongeren van het Schiereiland", "de jongens uit
+#: de Bijlmer".
+_GROUP_OF_RE = re.compile(
+    rf"(?<![\w])(?i:{_alternation(_GROUP_NOUNS)})\s+(?i:van|uit)\s+"
+    rf"(?P<article>(?i:de|het|'t)\s+)?(?P<name>{_NAME})")
+_GROUP_OF_KEYS = first_chunks(_GROUP_NOUNS)
+#: "Op het Albeda kreeg hij een kans", "naar het Comenius": a name after "op/naar het" is an
+#: institution, most often a school (a place-like name is left to the place rules).
+_NAMED_SCHOOL_RE = re.compile(rf"(?<![\w])(?i:op|naar)\s+(?i:het|'t)\s+(?P<name>{_NAME})")
+#: Someone's relative or thing by a genitive -s: "Kevins moeder", "met Sanne's broer".
+_GENITIVE_RE = re.compile(
+    rf"(?<![\w@#.])(?P<name>{_CAP}s)['’]?\s+"
+    rf"(?i:{_alternation(_PERSON_NOUNS + _KIN_NOUNS + ('ouders', 'kamer', 'telefoon', 'huis'))})"
+    rf"(?![\w])")
 _STAFF_RE = re.compile(
     rf"(?<![\w])(?i:{_alternation(_STAFF_WORDS)})\s+(?i:van|bij)\s+(?P<name>{_NAME})")
 #: "Kevin zijn moeder", "Sanne haar idee", "Ilias' broer" (not "… zijn er", "… zijn niet").
@@ -330,6 +388,9 @@ _PARTNER_WORD_SET = frozenset({"werken", "werkt", "werkten", "werk", "samenwerki
                                "onze"})
 
 
+_ARTICLE_BEFORE_RE = re.compile(r"(?<![\w])(?i:de|het|een|'t)\s+$")
+
+
 class _Collector:
     def __init__(self, text: str, common: Callable[[str], bool],
                  first_name: Callable[[str], bool | None]) -> None:
@@ -339,10 +400,13 @@ class _Collector:
         self.flags: list[Flag] = []
 
     def add(self, start: int, end: int, category: str, *, at_start_ok: bool = False,
-            not_common: bool = False, caps_ok: bool = False, weak: bool = False) -> None:
+            not_common: bool = False, caps_ok: bool = False, weak: bool = False,
+            named_noun: bool = False) -> None:
         """Flag ``text[start:end]`` unless grammar explains its capital. ``not_common``: not
-        for one common Dutch word; ``weak`` (a context that also precedes ordinary nouns,
-        "tegen", "met"): not for one common word unless it is a known first name."""
+        for one common Dutch word, unless ``named_noun`` (a strong context) and the word names
+        no kind of place, body or role ("bij de Jumbo", not "bij de Gemeente"); ``weak`` (a
+        context that also precedes ordinary nouns, "tegen", "met"): not for one common word
+        unless it is a known first name."""
         name = self.text[start:end]
         while (" " in name and is_sentence_start(self.text, start)
                and self.common(name.split()[0])):
@@ -361,11 +425,13 @@ class _Collector:
             return  # (a club's letters before its name are fine: "VV Zwaluwen")
         if category == "school" and name.casefold() in _SCHOOL_KIND_WORDS:
             return  # "op de Havo", "naar het Mbo": the kind of school, not its name
-        if not_common and " " not in name and self.common(name):
+        if not_common and " " not in name and self.common(name) and not (
+                named_noun and not _is_kind_noun(name)):
             return  # "naar het Centrum", "bij de Bakker": a noun with a capital
-        if (weak and " " not in name and self.common(name)
-                and not self.first_name(name)):
-            return  # "de Week tegen Pesten": a title's noun, not someone met
+        if ((weak or (category == "person" and _ARTICLE_BEFORE_RE.search(
+                self.text, max(0, start - 5), start)))
+                and " " not in name and self.common(name) and not self.first_name(name)):
+            return  # "de Week tegen Pesten", "het Team zei": a noun, not someone met
         if is_sentence_start(self.text, start) and (not at_start_ok
                                                      or self.common(name.split()[0])):
             # A capital that grammar explains: taken only where the context is unambiguous,
@@ -447,11 +513,11 @@ def context_flags(text: str, *, common_word: Callable[[str], bool] | None = None
         out.add(m.start("name"), m.end("name"), "school", at_start_ok=True)
     for m in words.matches(_SCHOOL_OF_RE, words.starting(_SCHOOL_OF_KEYS)):  # "de mentor van het Deltion"
         if _sentence_has(text, m.start(), _SCHOOL_WORD_SET):
-            out.add(m.start("name"), m.end("name"), "school", not_common=True)
+            out.add(m.start("name"), m.end("name"), "school", not_common=True, named_noun=True)
     for m in words.matches(_WORK_RE, words.starting(_WORK_KEYS)):
         if _sentence_has(text, m.start(), _WORK_WORD_SET, _WORK_ENDINGS):
             out.add(m.start("name"), m.end("name"), "institution", caps_ok=True,
-                    not_common=bool(m.group("article")))  # "achter de kassa bij de Hema"
+                    not_common=bool(m.group("article")), named_noun=True)  # "bij de Hema"
     for m in words.matches(_PLACE_RE, words.starting(_PLACE_KEYS)):
         _add_place(text, m, out)
     for m in words.matches(_ON_PLACE_RE, words.starting(_ON_KEYS)):
@@ -478,7 +544,25 @@ def context_flags(text: str, *, common_word: Callable[[str], bool] | None = None
         if _sentence_has(text, m.start(), _PARTNER_WORD_SET):
             out.add(m.start("name"), m.end("name"), "institution", caps_ok=True)
     for m in words.matches(_STAFF_RE, words.starting(_STAFF_KEYS)):
-        out.add(m.start("name"), m.end("name"), "institution", caps_ok=True)
+        person = bool(first_name(m.group("name").split()[0]))  # "de coach van Kevin"
+        out.add(m.start("name"), m.end("name"), "person" if person else "institution",
+                caps_ok=not person)
+    for m in words.matches(_GROUP_OF_RE, words.starting(_GROUP_OF_KEYS)):
+        name = m.group("name")
+        if m.group("article"):  # "van het Schiereiland", not "de kinderen van de Buren"
+            if _looks_like_place(name) or not (out.common(name) or is_common_compound(name)):
+                out.add(m.start("name"), m.end("name"), "place", named_noun=True)
+        elif first_name(name.split()[0]):
+            out.add(m.start("name"), m.end("name"), "person")
+        else:
+            out.add(m.start("name"), m.end("name"), "place", not_common=True)
+    for m in words.matches(_NAMED_SCHOOL_RE, words.starting(_SCHOOL_ON_KEYS)):
+        if not _looks_like_place(m.group("name")):
+            out.add(m.start("name"), m.end("name"), "school", not_common=True)
+    for m in words.matches(_GENITIVE_RE, words.capitals):
+        stem = m.group("name")[:-1]
+        if first_name(stem) or not out.common(stem):
+            out.add(m.start("name"), m.end("name"), "person", at_start_ok=True)
     for m in words.matches(_COMPOUND_PLACE_RE, words.ending(_COMPOUND_PLACE_SUFFIXES)):
         out.add(m.start("name"), m.end("name"), "place")
     for m in words.matches(_SUBJECT_RE, words.capitals):
@@ -494,7 +578,8 @@ def context_flags(text: str, *, common_word: Callable[[str], bool] | None = None
                           (_POSSESSIVE_RE, words.capitals),
                           (_VOCATIVE_RE, words.starting(_VOCATIVE_KEYS))):
         for m in words.matches(regex, starts):
-            out.add(m.start("name"), m.end("name"), "person", at_start_ok=True)
+            out.add(m.start("name"), m.end("name"), "person", at_start_ok=True,
+                    weak=regex is _POSSESSIVE_RE)  # not "de jongeren van Nu zijn anders"
     return _coordinated(text, out)
 
 

@@ -92,6 +92,32 @@ def test_a_genitive_s_names_the_person_and_a_coach_of_a_first_name_is_a_person()
     assert [(f.category, f.text) for f in flags] == [("person", "Kevin")]
 
 
+def test_nationalities_roles_and_what_someone_watched_are_no_names() -> None:
+    from workbench.audit.common_words import drop_common_word_flags
+    from workbench.audit.detectors import Flag
+
+    text = "Zij is Eritrese. De Burgemeester kwam. Ze keek naar Boer zoekt Vrouw."
+    flags = [Flag(7, 15, "person", "Eritrese", "deduce"),
+             Flag(20, 32, "person", "Burgemeester", "deduce"),
+             Flag(52, 56, "place", "Boer", "deduce")]
+    assert [text[f.start:f.end] for f in flags] == ["Eritrese", "Burgemeester", "Boer"]
+    assert drop_common_word_flags(text, flags, first_name=lambda w: None) == []
+    # a surname that looks like one stays: "meneer Engelen", "de heer Franssen"
+    kept = [Flag(7, 14, "person", "Engelen", "deduce")]
+    assert drop_common_word_flags("meneer Engelen kwam.", kept, first_name=lambda w: None) == kept
+
+
+def test_help_from_an_organisation_initials_and_a_firm_by_its_last_word() -> None:
+    assert ("institution", "Lindenhout") in found("Ze krijgt hulp van Lindenhout.")
+    assert ("person", "J. Bouzid") in found("J. Bouzid stond op het contract.")
+    from workbench.audit.context import prefer_firms
+    from workbench.audit.detectors import Flag
+
+    person = Flag(14, 35, "person", "Jan de Rijk Logistics", "deduce")
+    assert prefer_firms([person])[0].category == "institution"
+    assert prefer_firms([Flag(0, 11, "person", "Jan de Rijk", "deduce")])[0].category == "person"
+
+
 def test_two_places_joined_by_en_are_two_flags() -> None:
     assert found("Dat speelt in Zwolle en in Deventer.") == {
         ("place", "Zwolle"), ("place", "Deventer")}
@@ -643,13 +669,96 @@ _CATEGORY_8 = {"Mercatorplein": "a square, flagged as an address",
                "Combiwel": "read as a person (a subject after its verb)"}
 
 
-#: Sets 5-8 (written before tuning), each case with why it is not checked here, if it is not,
+#: A ninth set written before tuning (2026-12-07, second session: "hulp van Lindenhout", "via
+#: Young Capital", "J. Bouzid", "tussen Gouda en Waddinxveen", "Eritrese", "keek naar Boer zoekt
+#: Vrouw"): 48 of 51 found with deduce, 4 of 20 decoys flagged; after the fixes 51 of 51, 0 of 20.
+HELD_OUT_9 = [
+    ('Toen ik binnenkwam zat Aylin al te wachten.', 'Aylin', 'person'),
+    ('Wij noemen hem Jojo, maar hij heet eigenlijk Jordy.', 'Jordy', 'person'),
+    ('Ik had contact met Priscilla over haar zoon.', 'Priscilla', 'person'),
+    ('Later kwam Wojciech er ook bij.', 'Wojciech', 'person'),
+    ('Het was Sevda die als eerste aan de bel trok.', 'Sevda', 'person'),
+    ('Ik heb Giovanni en zijn vader thuis gesproken.', 'Giovanni', 'person'),
+    ('Hoe het met Shanice gaat weet ik niet.', 'Shanice', 'person'),
+    ('Dat vertelde oom Rachid ons later.', 'Rachid', 'person'),
+    ('We gingen met Jayden, Lucas en Mo naar de rechtbank.', 'Lucas', 'person'),
+    ('We gingen met Jayden, Lucas en Mo naar de rechtbank.', 'Mo', 'person'),
+    ('Zijn begeleider, Esther Vos, kende hem goed.', 'Esther Vos', 'person'),
+    ('Volgens juf Ingrid was hij heel stil.', 'Ingrid', 'person'),
+    ('J. Bouzid stond als eigenaar op het contract.', 'J. Bouzid', 'person'),
+    ('Hun buurman, de heer Kramer, belde de politie.', 'Kramer', 'person'),
+    ('Hij woont tegenwoordig in Osdorp.', 'Osdorp', 'place'),
+    ('Iedereen in Ommoord kent die jongens.', 'Ommoord', 'place'),
+    ('Ze hingen altijd rond op het Afrikaanderplein.', 'Afrikaanderplein', 'place'),
+    ('Vroeger woonden ze in Transvaal, nu in Escamp.', 'Escamp', 'place'),
+    ('Vroeger woonden ze in Transvaal, nu in Escamp.', 'Transvaal', 'place'),
+    ('Hij reist elke dag heen en weer tussen Gouda en Waddinxveen.', 'Waddinxveen', 'place'),
+    ('In Lelystad-Haven is weinig te doen voor jongeren.', 'Lelystad-Haven', 'place'),
+    ('De jongens uit Vaassen komen hier ook.', 'Vaassen', 'place'),
+    ('Hij is in Dordrecht opgegroeid, in Crabbehof.', 'Crabbehof', 'place'),
+    ('Ze zitten daar bij het Zuidplein, in het winkelcentrum.', 'Zuidplein', 'place'),
+    ('Zijn oom heeft een autobedrijf, Garage Demir.', 'Garage Demir', 'institution'),
+    ('Ze werkte toen bij de Action in de stad.', 'Action', 'institution'),
+    ('Hij was vrachtwagenchauffeur bij Jan de Rijk Logistics.', 'Jan de Rijk Logistics', 'institution'),
+    ('Ze krijgt hulp van Lindenhout.', 'Lindenhout', 'institution'),
+    ('Hij traint bij Sportclub Nieuw-West.', 'Sportclub Nieuw-West', 'institution'),
+    ('Via Young Capital vond hij een baan.', 'Young Capital', 'institution'),
+    ('Hij verkocht telefoons voor Belcompany.', 'Belcompany', 'institution'),
+    ('De woningcorporatie, Ymere, wilde hem uit huis zetten.', 'Ymere', 'institution'),
+    ('Hij doet vrijwilligerswerk bij buurthuis De Koppeling.', 'De Koppeling', 'institution'),
+    ('Ze werkt bij Kruidvat aan de kassa.', 'Kruidvat', 'institution'),
+    ('Hij zit op het Wellantcollege in Rotterdam.', 'Wellantcollege', 'school'),
+    ('De zorgcoördinator van het Montessori Lyceum belde mij.', 'Montessori Lyceum', 'school'),
+    ('Hij is gestopt met zijn opleiding bij het Nova College.', 'Nova College', 'school'),
+    ('Ze zat toen op De Sterrenkijker, een basisschool in de wijk.', 'De Sterrenkijker', 'school'),
+    ('Bij ons op het Hoornbeeck zie je dat niet.', 'Hoornbeeck', 'school'),
+    ('Op het Koningin Wilhelmina College is hij blijven zitten.', 'Koningin Wilhelmina College', 'school'),
+    ('Zijn school, het Olympus College, heeft ons gebeld.', 'Olympus College', 'school'),
+    ('Hij woont aan de Dorpsweg 14a.', 'Dorpsweg 14a', 'address'),
+    ('Het adres was Burgemeester de Vlugtlaan 101.', 'Burgemeester de Vlugtlaan 101', 'address'),
+    ('Postcode: 1068 RL.', '1068 RL', 'postcode'),
+    ('Zijn nummer is +31 6 1234 5678.', '+31 6 1234 5678', 'phone'),
+    ('Haar mail is sanne.b@gmail.com, dacht ik.', 'sanne.b@gmail.com', 'email'),
+    ('Hij is geboren op 03-11-2006.', '03-11-2006', 'date'),
+    ('Ze is nu zestien jaar oud.', 'zestien', 'age'),
+    ('Op TikTok heet hij @mo.f_2007.', '@mo.f_2007', 'handle'),
+    ('Zijn burgerservicenummer is 111222333.', '111222333', 'bsn'),
+    ('De scooter had kenteken F-123-BX.', 'F-123-BX', 'plate'),
+]
+HELD_OUT_9_DECOYS = [
+    'Tijdens de Avondvierdaagse ging het mis.',
+    'Hij zat bij de Jeugdreclassering.',
+    'Het Openbaar Ministerie besliste.',
+    'Hij speelde FIFA tot diep in de nacht.',
+    'We werken met de Signs of Safety-methode.',
+    'Hij gaat naar de Moskee op vrijdag.',
+    'Zij is Eritrese en spreekt Tigrinya.',
+    'Ik kwam hem tegen in de Supermarkt.',
+    'De Wet op de Jeugdzorg is streng.',
+    'Ze keek naar Boer zoekt Vrouw.',
+    'Zijn Vader was er nooit.',
+    'In het Begin ging het goed.',
+    'De Burgemeester kwam langs.',
+    'Tijdens Corona zat hij veel thuis.',
+    'Op Zaterdag is het druk.',
+    'Hij gaat naar de Kapper.',
+    'Op School ging het slecht.',
+    'De Wijkagent en de Jongerenwerker gingen samen.',
+    'Hij was fan van Ajax.',
+    'Via de Jeugdbescherming kwam hij in een Gezinshuis.',
+]
+_CATEGORY_9 = {"Afrikaanderplein": "a square, flagged as an address",
+               "Zuidplein": "a square, flagged as an address"}
+
+
+#: Sets 5-9 (written before tuning), each case with why it is not checked here, if it is not,
 #: and whether its category is checked.
 _UNTUNED = [
     (text, name, kind, unfound.get(name), name not in wrong_category)
     for cases, unfound, wrong_category in ((HELD_OUT_5, _UNFOUND_5, {}), (HELD_OUT_6, _UNFOUND_6, {}),
                                            (HELD_OUT_7, _UNFOUND_7, _CATEGORY_7),
-                                           (HELD_OUT_8, _UNFOUND_8, _CATEGORY_8))
+                                           (HELD_OUT_8, _UNFOUND_8, _CATEGORY_8),
+                                           (HELD_OUT_9, {}, _CATEGORY_9))
     for text, name, kind in cases
 ]
 
@@ -668,7 +777,7 @@ def test_untuned_held_out_sets_are_flagged_whole_without_tables(
 
 
 @pytest.mark.parametrize("text", [*HELD_OUT_5_DECOYS, *HELD_OUT_6_DECOYS, *HELD_OUT_7_DECOYS,
-                                  *HELD_OUT_8_DECOYS])
+                                  *HELD_OUT_8_DECOYS, *HELD_OUT_9_DECOYS])
 def test_untuned_held_out_decoys_stay_unflagged(text: str) -> None:
     from workbench.services.audit import PUBLIC_BODIES
 

@@ -10,7 +10,8 @@ address. This module finds, without lookup tables:
   ``-II``, ``-2``, ``hs``, ``bis``, ``zw``);
 * **a street without a number after an article** (``Hij woont aan de Kastanjedreef``, ``op
   het Mercatorplein``, ``de hoek van de Lijnbaan``): a capitalised word ending in a street
-  word after "de" or "het" is a street's name;
+  word after "de" or "het" is a street's name, unless it is one common word for a kind of
+  place ("in de Supermarkt");
 * **a named place and house number after "op de"/"aan het"** (``op de Vaartsche Rijn 88``,
   ``aan het Spui 3``): streets named after a water or a square have no street word; the
   number must end the clause or be followed by a small word (``in``, ``boven``, ``en`` …),
@@ -25,6 +26,7 @@ from __future__ import annotations
 
 import re
 
+from workbench.audit.common_words import is_common_word, is_kind_noun
 from workbench.audit.detectors import Flag
 from workbench.audit.words import word_index
 
@@ -98,8 +100,9 @@ def address_flags(text: str) -> list[Flag]:
                             *(p - 1 for p in words.at.get("t", ()) if p and text[p - 1] == "'")])
     for m in words.matches(_UNNUMBERED_RE, after_article):
         street = m.group("street")
-        if street.split()[-1].casefold() in _NOT_STREETS:
-            continue
+        if street.split()[-1].casefold() in _NOT_STREETS or (
+                " " not in street and is_common_word(street) and is_kind_noun(street)):
+            continue  # "in de Supermarkt": a noun with a capital, no street's name
         start = _trim_lead(text, m.start("street"), m.end("street") - len(street.split()[-1]))
         flags.append(Flag(start, m.end("street"), "address", text[start:m.end("street")],
                           "pattern"))

@@ -40,8 +40,8 @@ from typing import Any
 
 from workbench.audit.detectors import Flag, is_sentence_start
 
-__all__ = ["BROAD_PLACES", "FIELD_WORDS", "NEVER_NAMES", "drop_common_word_flags", "is_common_compound", "is_common_word",
-           "is_never_a_name",
+__all__ = ["BROAD_PLACES", "FIELD_WORDS", "KIND_NOUNS", "LOOK_BEFORE_RE", "NEVER_NAMES", "drop_common_word_flags", "is_common_compound", "is_common_word",
+           "is_demonym", "is_kind_noun", "is_never_a_name",
            "occurs_in_lower_case"]
 
 #: Categories the rules apply to (names of people and places).
@@ -118,9 +118,68 @@ def _shop_or_trade(text: str, flag: Flag, first_name: Callable[[str], bool | Non
     return not first_name(word) and is_common_word(word)
 
 
+_ARTICLE_BEFORE = re.compile(r"(?<![\w])(?i:de|het|een|'t)\s+$")
+
+
+def _role_after_article(text: str, flag: Flag, first_name: Callable[[str], bool | None]) -> bool:
+    """A person flag that is one common word for a role or body right after an article ("De
+    Burgemeester", "de Wijkagent"), not a known first name."""
+    word = flag.text.strip()
+    if not word[:1].isupper() or any(ch.isspace() for ch in word):
+        return False
+    if not _ARTICLE_BEFORE.search(text, max(0, flag.start - 5), flag.start):
+        return False
+    if first_name(word):
+        return False
+    return word.casefold() in KIND_NOUNS or (is_common_word(word) and is_kind_noun(word))
+
+
+#: Verbs after which "naar" points at a thing or a person, not a place ("keek naar",
+#: "luisterde naar", "vroeg naar", "zocht naar").
+LOOK_BEFORE_RE = re.compile(
+    r"(?<![\w])(?i:kijk|kijkt|kijken|keek|keken|gekeken|luister|luistert|luisteren|luisterde"
+    r"|luisterden|geluisterd|vroeg|vroegen|gevraagd|zocht|zochten|gezocht|verlangt|verlangde"
+    r"|wachtte|wachten|gewacht|staarde|verwees|verwijst|verwezen|doorverwezen)"
+    r"(?:\s+(?:hij|zij|ze|ik|we|wij|jij|je|u|altijd|vaak|graag|veel|dan|toen|nog|ook|wel|even))*"
+    r"\s+(?i:naar)\s+$")
+
+
+def _looked_at(text: str, flag: Flag) -> bool:
+    """A place flag right after "keek naar", "luisterde naar" …: what someone watched or asked
+    about ("Ze keek naar Boer zoekt Vrouw"), not where they went."""
+    return LOOK_BEFORE_RE.search(text, max(0, flag.start - 40), flag.start) is not None
+
+
 #: Articles and prepositions a flag can start with at the start of a sentence.
 _SMALL_WORDS = frozenset(("in", "het", "de", "op", "bij", "naar", "uit", "van", "aan", "'t",
                           "met", "rond", "vanuit", "tijdens", "na", "voor"))
+
+
+#: Endings of the adjectives and nouns for a country's people: "Eritrese", "Somalische",
+#: "Afghaanse", "Ghanees", "Syriër".
+_DEMONYM_ENDINGS = ("se", "sche", "isch", "ees", "ese", "aan", "aans", "aanse", "ier", "iër",
+                    "iërs", "ers", "ezen")
+
+
+def is_demonym(word: str) -> bool:
+    """Whether ``word`` is the adjective or noun for the people of a country in
+    :data:`BROAD_PLACES` ("Eritrese" of Eritrea, "Somalische" of Somalië): it shares the
+    country's first four letters or more and ends as such words do."""
+    w = word.casefold()
+    if len(w) < 5 or not w.endswith(_DEMONYM_ENDINGS):
+        return False
+    return any(len(place) >= 4 and w[:4] == place[:4] and w != place
+               and _shared_prefix(w, place) >= min(len(place) - 1, 5)
+               for place in BROAD_PLACES if " " not in place)
+
+
+def _shared_prefix(a: str, b: str) -> int:
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return n
 
 
 def is_never_a_name(phrase: str) -> bool:
@@ -131,7 +190,8 @@ def is_never_a_name(phrase: str) -> bool:
         words = words[1:]  # "in het Westen", "In het Noorden" -> "Westen", "Noorden"
     folded = " ".join(words).casefold()
     return (folded in NEVER_PHRASES or folded in NEVER_NAMES
-            or _DAY_PART_RE.fullmatch(folded) is not None)
+            or _DAY_PART_RE.fullmatch(folded) is not None
+            or (len(words) == 1 and is_demonym(folded)))
 
 
 #: A day or feast with a part of the day: "Vrijdagavond", "Zondagmiddag", "Kerstavond".
@@ -206,6 +266,44 @@ FIELD_WORDS = frozenset((
     "jongerenwerk", "straatwerk", "wijkteam", "wijkteams", "welzijn", "bijstand", "uitkering",
     "logistiek", "beveiliging", "zorg", "onderwijs", "leerplicht", "jeugdgevangenis",
 ))
+
+
+#: Nouns for a kind of place, body, trade or role, which people write with a capital out of
+#: habit ("bij de Gemeente", "de Rechtbank", "bij de Bakker"). Any other common noun with a
+#: capital in a strong context is a name ("vakken vullen bij de Jumbo", "de leerkracht van de
+#: Piramide", "de jongeren van het Schiereiland"): Dutch writes its nouns in lower case.
+KIND_NOUNS = frozenset((
+    "gemeente", "politie", "brandweer", "ambulance", "rechtbank", "rechter", "officier",
+    "justitie", "gevangenis", "bajes", "school", "kerk", "moskee", "synagoge", "bakker",
+    "slager", "kapper", "groenteboer", "visboer", "markt", "apotheek", "huisarts", "dokter",
+    "tandarts", "ziekenhuis", "kliniek", "station", "bibliotheek", "bieb", "zwembad",
+    "sporthal", "speeltuin", "haven", "kassa", "keuken", "zaak", "kantoor", "balie",
+    "receptie", "afdeling", "directie", "stadhuis", "raad", "ministerie", "provincie", "rijk",
+    "overheid", "staat", "leger", "marine", "universiteit", "hogeschool", "academie", "mavo",
+    "klas", "kantine", "bank", "post", "dierenarts", "tankstation", "kroeg", "disco", "markt",
+    "wijk", "buurt", "stad", "dorp", "centrum", "binnenstad", "bos", "strand", "zee", "kust",
+    "dijk", "polder", "snelweg", "metro", "tram", "bus", "trein", "jeugd", "jongeren", "zorg",
+    "hulp", "hulpverlening", "instantie", "instanties", "organisatie", "bedrijf", "werkgever",
+    "baas", "chef", "eigenaar", "klant", "klanten", "manager", "wijkagent", "agent",
+    "ambtenaar", "mentor", "leraar", "docent", "directeur", "coach", "trainer", "team",
+    "inspectie", "voogdij", "kinderrechter", "advocaat", "notaris", "tolk", "jeugdarts",
+    "onderbouw", "middenbouw", "bovenbouw", "kringloop", "buren", "familie", "burgemeester",
+    "wethouder", "minister", "premier", "koning", "koningin", "politieagent", "jongerenwerker",
+    "leerplichtambtenaar", "hulpverlener", "begeleider", "huisbaas", "verhuurder",
+))
+#: Endings of compound kind nouns: "Jeugdgevangenis", "Leerplichtambtenaar", "Wijkteam".
+KIND_ENDINGS = ("gevangenis", "ambtenaar", "werker", "werkers", "school", "huis", "centrum",
+                 "zorg", "team", "dienst", "bureau", "winkel", "zaak", "bedrijf", "kantoor",
+                 "afdeling", "station", "hal", "bad", "kliniek", "instelling", "vereniging",
+                 "rechtbank", "agent", "arts", "hulp", "werk", "opvang", "raad", "markt")
+
+
+def is_kind_noun(word: str) -> bool:
+    """Whether ``word`` names a kind of place, body, trade or role (see :data:`KIND_NOUNS`)."""
+    w = word.casefold()
+    if w.endswith("s") and w[:-1] in KIND_NOUNS:
+        w = w[:-1]
+    return w in KIND_NOUNS or any(w.endswith(e) for e in KIND_ENDINGS)
 
 
 def is_common_word(word: str) -> bool:
@@ -284,6 +382,10 @@ def drop_common_word_flags(
             continue  # "uit Marokko", "in de Randstad": too wide to point at anyone
         if flag.category == "person" and _shop_or_trade(text, flag, first_name):
             continue  # "brood bij de Bakker": the shop, a common noun written with a capital
+        if flag.category == "place" and flag.source != "list" and _looked_at(text, flag):
+            continue  # "ze keek naar Boer zoekt Vrouw"
+        if flag.category == "person" and _role_after_article(text, flag, first_name):
+            continue  # "De Burgemeester kwam langs": a role, not someone's name
         word = _single_word(flag) if flag.category in NAME_CATEGORIES else None
         if word is None:
             kept.append(flag)

@@ -35,12 +35,17 @@ import re
 from collections.abc import Callable, Iterable
 
 from workbench.audit.common_words import FIELD_WORDS as _FIELD_WORDS
+from workbench.audit.common_words import (
+    LOOK_BEFORE_RE,
+    is_common_compound,
+    is_kind_noun,
+    is_never_a_name,
+)
 from workbench.audit.common_words import NEVER_NAMES as _NEVER
-from workbench.audit.common_words import is_common_compound, is_never_a_name
 from workbench.audit.detectors import Flag, is_sentence_start
 from workbench.audit.words import first_chunks, word_index
 
-__all__ = ["context_flags"]
+__all__ = ["context_flags", "prefer_firms", "prefer_places", "with_first_names"]
 
 _UPPER = "A-ZÀ-ÖØ-ÞĀ-ž"  # Latin-1 and Latin Extended-A (Ş, Ł, Ğ: Turkish, Polish names)
 _LOWER = "a-zß-öø-ÿĀ-ž"
@@ -52,7 +57,7 @@ _NAME = rf"(?:{_CAP})(?:(?:\s+(?:op|aan|den|de|der|van|ter|te|bij|'t|het))*\s+(?
 _NAME_RE = re.compile(_NAME)
 
 _PLACE_PREPOSITIONS = ("in", "uit", "bij", "naar", "rond", "rondom", "vanuit", "richting", "nabij",
-                       "buiten", "tegenover", "omgeving")
+                       "buiten", "tegenover", "omgeving", "tussen")
 _PLACE_NOUNS = ("wijk", "buurt", "dorp", "stad", "stadsdeel", "woonwijk", "flat", "flats",
                 "straat", "plein", "park", "kern", "gemeente", "regio", "achterstandswijk",
                 "probleemwijk", "krachtwijk")
@@ -80,7 +85,8 @@ _WORK_WORDS = (
     "leerwerkplek", "ingeschreven", "uitzendbureau", "ploeg", "ploegendienst", "diensten",
     "vacature", "aangenomen", "personeel", "medewerker", "werknemer", "vrijwilliger",
     "vrijwilligster", "vrijwilligers", "vakken", "verdient", "verdiende", "verdienen",
-    "bijverdienen", "klusjes", "klussen", "shift", "shifts", "diensten",
+    "bijverdienen", "klusjes", "klussen", "shift", "shifts", "diensten", "verkocht", "verkoopt",
+    "verkopen", "verkoper", "verkoopster",
 )
 _SCHOOL_TYPES = (
     "basisschool", "obs", "cbs", "pcbs", "rkbs", "kbs", "ikc", "kindcentrum", "sbo", "so",
@@ -126,7 +132,8 @@ _PERSON_NOUNS = (
     "klasgenoot", "klasgenote", "maat", "maatje", "vriendinnetje", "ex", "verloofde",
     "meneer", "mevrouw", "mijnheer", "agent", "wijkagent", "coach", "trainer", "docent",
     "neven", "leerling", "bewoner", "baas", "dealer", "ronselaar", "familie", "gezin",
-    "zekere",
+    "zekere", "heer", "begeleider", "begeleidster", "hulpverlener", "jongerenwerker",
+    "consulent", "casemanager", "voogd", "gezinsvoogd", "advocaat", "wijkcoach", "buddy",
 )
 #: Family and friends: "de broer van X" is someone's relative (not "de coach van Ajax").
 _KIN_NOUNS = ("broer", "broertje", "zus", "zusje", "neef", "neefje", "nicht", "nichtje",
@@ -138,41 +145,11 @@ _ADDRESS_WORDS = ("hé", "hee", "hey", "hoi", "zeg", "luister", "yo", "hallo", "
 
 
 
-#: Nouns for a kind of place, body, trade or role, which people write with a capital out of
-#: habit ("bij de Gemeente", "de Rechtbank", "bij de Bakker"). Any other common noun with a
-#: capital in a strong context is a name ("vakken vullen bij de Jumbo", "de leerkracht van de
-#: Piramide", "de jongeren van het Schiereiland"): Dutch writes its nouns in lower case.
-_KIND_NOUNS = frozenset((
-    "gemeente", "politie", "brandweer", "ambulance", "rechtbank", "rechter", "officier",
-    "justitie", "gevangenis", "bajes", "school", "kerk", "moskee", "synagoge", "bakker",
-    "slager", "kapper", "groenteboer", "visboer", "markt", "apotheek", "huisarts", "dokter",
-    "tandarts", "ziekenhuis", "kliniek", "station", "bibliotheek", "bieb", "zwembad",
-    "sporthal", "speeltuin", "haven", "kassa", "keuken", "zaak", "kantoor", "balie",
-    "receptie", "afdeling", "directie", "stadhuis", "raad", "ministerie", "provincie", "rijk",
-    "overheid", "staat", "leger", "marine", "universiteit", "hogeschool", "academie", "mavo",
-    "klas", "kantine", "bank", "post", "dierenarts", "tankstation", "kroeg", "disco", "markt",
-    "wijk", "buurt", "stad", "dorp", "centrum", "binnenstad", "bos", "strand", "zee", "kust",
-    "dijk", "polder", "snelweg", "metro", "tram", "bus", "trein", "jeugd", "jongeren", "zorg",
-    "hulp", "hulpverlening", "instantie", "instanties", "organisatie", "bedrijf", "werkgever",
-    "baas", "chef", "eigenaar", "klant", "klanten", "manager", "wijkagent", "agent",
-    "ambtenaar", "mentor", "leraar", "docent", "directeur", "coach", "trainer", "team",
-    "inspectie", "voogdij", "kinderrechter", "advocaat", "notaris", "tolk", "jeugdarts",
-    "onderbouw", "middenbouw", "bovenbouw", "kringloop", "buren", "familie",
-))
-#: Endings of compound kind nouns: "Jeugdgevangenis", "Leerplichtambtenaar", "Wijkteam".
-_KIND_ENDINGS = ("gevangenis", "ambtenaar", "werker", "werkers", "school", "huis", "centrum",
-                 "zorg", "team", "dienst", "bureau", "winkel", "zaak", "bedrijf", "kantoor",
-                 "afdeling", "station", "hal", "bad", "kliniek", "instelling", "vereniging",
-                 "rechtbank", "agent", "arts", "hulp", "werk", "opvang", "raad", "markt")
-
-
 def _is_kind_noun(word: str) -> bool:
-    """Whether ``word`` names a kind of place, body, trade or role (see :data:`_KIND_NOUNS`)."""
+    """Whether ``word`` names a kind of place, body, trade or role (see
+    :func:`~workbench.audit.common_words.is_kind_noun`), also one of this module's own lists."""
     w = word.casefold()
-    if w.endswith("s") and w[:-1] in _KIND_NOUNS:
-        w = w[:-1]
-    return (w in _KIND_NOUNS or w in _HABIT_CAPITALS
-            or any(w.endswith(e) for e in _KIND_ENDINGS))
+    return is_kind_noun(w) or w in _HABIT_CAPITALS or (w.endswith("s") and w[:-1] in _HABIT_CAPITALS)
 
 
 def _alternation(words: Iterable[str]) -> str:
@@ -202,7 +179,7 @@ _SPORT_RE = re.compile(
 _KNOWN_ORG_TYPE_RE = re.compile(rf"(?i:{_alternation(_ORG_TYPES)})\s*")
 _ORG_HEAD_RE = re.compile(rf"(?<![\w])(?P<name>(?:{_alternation(_ORG_HEADS)})\s+{_NAME})")
 _WORK_RE = re.compile(
-    rf"(?<![\w])(?i:bij|voor|in\s+dienst\s+bij)\s+(?P<article>(?i:de|het)\s+)?(?P<name>{_NAME})")
+    rf"(?<![\w])(?i:bij|voor|via|in\s+dienst\s+bij)\s+(?P<article>(?i:de|het)\s+)?(?P<name>{_NAME})")
 #: Organisations a professional works with: "we werken veel samen met Eneco", "in
 #: samenwerking met Stichting X".
 _PARTNER_RE = re.compile(
@@ -229,7 +206,7 @@ _SCHOOL_GOING_RE = re.compile(
     rf"(?:nu\s+|toen\s+|nog\s+|al\s+)?(?:op|naar)\s+(?:het|de|'t))\s+(?P<name>{_NAME})")
 _SPEECH_BEFORE_RE = re.compile(
     rf"(?<![\w])(?i:{_alternation(_OBJECT_VERBS)})\s+(?i:(?:ik|jij|je|hij|zij|ze|we|wij|u)\s+)?"
-    rf"(?i:(?:meteen|direct|gelijk|nog|toen|ook|even|snel|later|vaak|altijd|gewoon|zelf|nooit"
+    rf"(?i:(?:meteen|direct|gelijk|nog|toen|ook|even|snel|later|vaak|altijd|gewoon|zelf|nooit|eigenlijk"
     rf"|eerst|daarna|dan)\s+)?"
     rf"(?P<name>{_CAP}(?:\s+(?:(?:van|de|der|den|el|al|ter|ten)\s+)*{_CAP}){{0,2}})(?![\w'’\-])")
 _SPEECH_AFTER_RE = re.compile(
@@ -301,6 +278,19 @@ _STAFF_WORDS = ("jongerenwerker", "jongerenwerkers", "medewerker", "medewerkers"
 _HABIT_CAPITALS = frozenset(w.casefold() for w in (
     *_ORG_TYPES, *_SCHOOL_TYPES, *_SCHOOL_WORDS, *_WORK_WORDS, *_PLACE_NOUNS, *_PERSON_NOUNS,
     *_STAFF_WORDS, *_GROUP_NOUNS, *_KIN_NOUNS, *_FIELD_WORDS))
+#: Help from an organisation: "ze krijgt hulp van Lindenhout", "begeleiding via Youké",
+#: "een traject bij Pluryn" (a first name there is a person: "hulp van Kevin").
+_CARE_WORDS = ("hulp", "begeleiding", "ondersteuning", "behandeling", "therapie", "traject",
+               "hulpverlening", "zorg", "opvang", "jeugdhulp", "coaching", "training", "cursus",
+               "dagbesteding", "bemiddeling", "schuldhulp", "woonbegeleiding")
+_CARE_RE = re.compile(
+    rf"(?<![\w])(?i:{_alternation(_CARE_WORDS)})\s+(?i:van|via|door|bij|vanuit)\s+"
+    rf"(?P<name>{_NAME})")
+_CARE_KEYS = first_chunks(_CARE_WORDS)
+#: An initial before a surname: "J. Bouzid", "A.M. de Wit".
+_INITIALS_RE = re.compile(
+    rf"(?<![\w.])(?P<name>(?:[{_UPPER}]\.\s?){{1,3}}(?:(?:van|de|der|den|ter|ten|el|al)\s+)*{_CAP})"
+    rf"(?![\w'’\-])")
 #: Where a group of young people is from: "de jongeren van het Schiereiland", "de jongens uit
 #: de Bijlmer".
 _GROUP_OF_RE = re.compile(
@@ -446,7 +436,7 @@ _PLACE_KEYS = first_chunks(_PLACE_PREPOSITIONS + ("de", "het", "deze", "die", "o
 _ORG_TYPE_KEYS = first_chunks(_ORG_TYPES)
 _ORG_HEAD_KEYS = first_chunks(_ORG_HEADS)
 _SPORT_KEYS = first_chunks(_SPORT_VERBS)
-_WORK_KEYS = first_chunks(("bij", "voor", "in"))
+_WORK_KEYS = first_chunks(("bij", "voor", "via", "in"))
 _PARTNER_KEYS = first_chunks(("samen", "samenwerking", "contact", "afspraken"))
 _SCHOOL_TYPE_KEYS = first_chunks(_SCHOOL_TYPES)
 _SCHOOL_ON_KEYS = first_chunks(("op", "naar", "aan"))
@@ -516,8 +506,10 @@ def context_flags(text: str, *, common_word: Callable[[str], bool] | None = None
             out.add(m.start("name"), m.end("name"), "school", not_common=True, named_noun=True)
     for m in words.matches(_WORK_RE, words.starting(_WORK_KEYS)):
         if _sentence_has(text, m.start(), _WORK_WORD_SET, _WORK_ENDINGS):
-            out.add(m.start("name"), m.end("name"), "institution", caps_ok=True,
-                    not_common=bool(m.group("article")), named_noun=True)  # "bij de Hema"
+            person = not m.group("article") and bool(first_name(m.group("name").split()[0]))
+            out.add(m.start("name"), m.end("name"), "person" if person else "institution",
+                    caps_ok=not person, not_common=bool(m.group("article")),
+                    named_noun=True)  # "bij de Hema"; "werkt voor Kevin" is a person
     for m in words.matches(_PLACE_RE, words.starting(_PLACE_KEYS)):
         _add_place(text, m, out)
     for m in words.matches(_ON_PLACE_RE, words.starting(_ON_KEYS)):
@@ -547,6 +539,15 @@ def context_flags(text: str, *, common_word: Callable[[str], bool] | None = None
         person = bool(first_name(m.group("name").split()[0]))  # "de coach van Kevin"
         out.add(m.start("name"), m.end("name"), "person" if person else "institution",
                 caps_ok=not person)
+    for m in words.matches(_CARE_RE, words.starting(_CARE_KEYS)):
+        person = bool(first_name(m.group("name").split()[0]))
+        out.add(m.start("name"), m.end("name"), "person" if person else "institution",
+                caps_ok=not person)
+    for m in words.matches(_INITIALS_RE, words.capitals):
+        surname = m.group("name").split()[-1]
+        if _is_name_word(surname) and not out.common(surname):  # the initials need no check
+            out.flags.append(Flag(m.start("name"), m.end("name"), "person", m.group("name"),
+                                  "pattern"))
     for m in words.matches(_GROUP_OF_RE, words.starting(_GROUP_OF_KEYS)):
         name = m.group("name")
         if m.group("article"):  # "van het Schiereiland", not "de kinderen van de Buren"
@@ -660,6 +661,8 @@ def _add_place(text: str, m: re.Match[str], out: _Collector) -> None:
     prep = (m.group("prep") or "").casefold()
     if article and prep == "bij" and not _looks_like_place(name):
         return
+    if prep == "naar" and LOOK_BEFORE_RE.search(text, max(0, m.start() - 40), m.start("name")):
+        return  # "ze keek naar Boer zoekt Vrouw": what she watched, not where she went
     if article and " " not in name and is_common_compound(name) and not _looks_like_place(name):
         return  # "naar de Kinderbescherming"
     if " " not in name and _NUMBER_NEXT_RE.match(text, m.end("name")) and out.common(name):
@@ -700,5 +703,30 @@ def prefer_places(text: str, flags: list[Flag], *,
                 and _STRONG_PLACE_BEFORE.search(text, max(0, flag.start - 24), flag.start)
                 and not first_name(flag.text.split()[0])):
             flag = Flag(flag.start, flag.end, "place", flag.text, flag.source)
+        out.append(flag)
+    return out
+
+
+#: Words that end a firm's name: "Jan de Rijk Logistics", "Demir Bouw", "Van Dam Transport".
+_FIRM_ENDS = frozenset(w.casefold() for w in (
+    "Logistics", "Logistiek", "Transport", "Transporten", "Holding", "Group", "Groep",
+    "Services", "Service", "Bouw", "Techniek", "Installatietechniek", "Installaties",
+    "Schoonmaak", "Schoonmaakbedrijf", "Beveiliging", "Security", "Catering", "Consultancy",
+    "Trading", "Import", "Export", "Media", "Solutions", "BV", "B.V.", "VOF", "V.O.F.", "NV",
+    "N.V.", "Zonen", "Zn", "Uitzendbureau", "Uitzendgroep", "Personeelsdiensten", "Verhuur",
+    "Autobedrijf", "Garage", "Bakkerij", "Slagerij", "Tweewielers", "Tegelzetters", "Schilders",
+    "Recycling", "Vastgoed", "Makelaardij", "Advocaten", "Notarissen", "Accountants",
+))
+
+
+def prefer_firms(flags: list[Flag]) -> list[Flag]:
+    """A person or place flag of several words whose last word ends a firm's name ("Jan de Rijk
+    Logistics", "Van Dam Transport") is an organisation."""
+    out: list[Flag] = []
+    for flag in flags:
+        words = flag.text.split()
+        if (flag.category in ("person", "place") and len(words) > 1
+                and words[-1].casefold() in _FIRM_ENDS):
+            flag = Flag(flag.start, flag.end, "institution", flag.text, flag.source)
         out.append(flag)
     return out

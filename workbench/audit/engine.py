@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 from workbench.audit.addresses import address_flags
-from workbench.audit.context import context_flags, prefer_places, with_first_names
+from workbench.audit.context import context_flags, prefer_firms, prefer_places, with_first_names
 from workbench.audit.dates import date_flags
 from workbench.audit.detectors import Flag, merge_flags, pattern_flags
 
@@ -200,7 +200,7 @@ def audit_text(
     flags.extend(address_flags(text))
     flags.extend(date_flags(text))
     flags.extend(model_flags(text, nlp_entities))
-    flags = prefer_places(text, with_first_names(text, flags))
+    flags = prefer_firms(prefer_places(text, with_first_names(text, flags)))
 
     if drop_common_words:
         from workbench.audit.common_words import drop_common_word_flags

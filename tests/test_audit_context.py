@@ -751,14 +751,95 @@ _CATEGORY_9 = {"Afrikaanderplein": "a square, flagged as an address",
                "Zuidplein": "a square, flagged as an address"}
 
 
-#: Sets 5-9 (written before tuning), each case with why it is not checked here, if it is not,
+#: A tenth set written before tuning (2026-12-07, second session: spoken sentences, "op
+#: Katendrecht", "uit De Peperklip", "grillroom Antalya", "Toen was hij pas elf", "Hij is
+#: Moslim"): 43 of 48 found with deduce, 1 of 20 decoys flagged; after the fixes 48 of 48, 0 of 20.
+HELD_OUT_10 = [
+    ('Ja, en toen eh, toen heeft Ravi eh, die heeft gewoon gezegd dat hij stopt.', 'Ravi', 'person'),
+    ('Nou, Soufiane, die is inmiddels achttien.', 'Soufiane', 'person'),
+    ('Ik weet nog dat Lotte huilend binnenkwam.', 'Lotte', 'person'),
+    ('Het broertje van Ayoub, die is nu ook in beeld.', 'Ayoub', 'person'),
+    ('Dus ik zeg tegen Nadia: dit kan zo niet langer.', 'Nadia', 'person'),
+    ('Wij hebben Quinten toen aangemeld bij de wijkteams.', 'Quinten', 'person'),
+    ('Er was ook een meisje, Chelsea, die veel wist.', 'Chelsea', 'person'),
+    ('Die Yusuf is echt een slimme jongen.', 'Yusuf', 'person'),
+    ('Zijn moeder, mevrouw Öztürk, sprak weinig Nederlands.', 'Öztürk', 'person'),
+    ('Daar werkte hij samen met ene Dennis.', 'Dennis', 'person'),
+    ('Van Tim hoorde ik dat het mis was.', 'Tim', 'person'),
+    ('Hij en Fatima hadden al twee jaar verkering.', 'Fatima', 'person'),
+    ('Ze wonen allemaal in Rotterdam-Zuid, in Tarwewijk.', 'Tarwewijk', 'place'),
+    ('Het speelt vooral in de Schilderswijk en in Laak.', 'Laak', 'place'),
+    ('Hij is opgegroeid op Katendrecht.', 'Katendrecht', 'place'),
+    ('Ze gaan met de bus naar Hellevoetsluis.', 'Hellevoetsluis', 'place'),
+    ('Overal in Groningen-Noord zie je het.', 'Groningen-Noord', 'place'),
+    ('Hij woont nu bij zijn oma in Sittard.', 'Sittard', 'place'),
+    ('Een paar jongens uit De Peperklip zijn opgepakt.', 'De Peperklip', 'place'),
+    ('Hij kwam uit Paramaribo naar hier.', 'Paramaribo', 'place'),
+    ('Achter het station van Zaandam gebeurt het.', 'Zaandam', 'place'),
+    ('Ze hebben een huis gekregen in Holendrecht.', 'Holendrecht', 'place'),
+    ('Hij heeft in het weekend gewerkt bij McDonald\'s.', "McDonald's", 'institution'),
+    ('Ze zit bij Pameijer in een traject.', 'Pameijer', 'institution'),
+    ('Hij bezorgde maaltijden voor Uber Eats.', 'Uber Eats', 'institution'),
+    ('Hij had een leerwerkplek bij Bouwbedrijf Heijmans.', 'Heijmans', 'institution'),
+    ('De leiding van jongerencentrum The Mall heeft ons gebeld.', 'The Mall', 'institution'),
+    ('Hij was lid van kickboksclub Mejiro Gym.', 'Mejiro Gym', 'institution'),
+    ('Bij Enver hadden ze een plek voor hem.', 'Enver', 'institution'),
+    ('Hij werkte in de bediening van grillroom Antalya.', 'Antalya', 'institution'),
+    ('Hij werkt voor een schoonmaakbedrijf, CleanTeam.', 'CleanTeam', 'institution'),
+    ('Ze loopt stage bij kinderdagverblijf Het Kabouterhuis.', 'Het Kabouterhuis', 'institution'),
+    ('Hij zat op het Mondial College in Nijmegen.', 'Mondial College', 'school'),
+    ('Op basisschool Het Palet ging het nog goed.', 'Het Palet', 'school'),
+    ('Het Zernike College heeft hem van school gestuurd.', 'Zernike College', 'school'),
+    ('Ze doet een opleiding bij het Summa.', 'Summa', 'school'),
+    ('De conciërge van het Erasmiaans zag hem dealen.', 'Erasmiaans', 'school'),
+    ('Ze zit op het Veurs, in de derde.', 'Veurs', 'school'),
+    ('Zijn adres is Kerkstraat 12-II.', 'Kerkstraat 12-II', 'address'),
+    ('Ze woont op nummer 7 van de Tulpstraat.', 'Tulpstraat', 'address'),
+    ('Postcode 2525 XV geloof ik.', '2525 XV', 'postcode'),
+    ('Bel maar naar 010-4123456.', '010-4123456', 'phone'),
+    ('Hij mailde vanaf kingkev99@outlook.com.', 'kingkev99@outlook.com', 'email'),
+    ('Hij is van 12 januari 2009.', '12 januari 2009', 'date'),
+    ('Toen was hij pas elf.', 'elf', 'age'),
+    ('Volg hem maar op Snap: @dj.mo.', '@dj.mo', 'handle'),
+    ('Zijn BSN is 123456782.', '123456782', 'bsn'),
+    ('Ze reden in een Golf, kenteken 7-KZG-24.', '7-KZG-24', 'plate'),
+]
+HELD_OUT_10_DECOYS = [
+    'Hij draagt alleen maar Nike en Stone Island.',
+    'Ze luisteren de hele dag naar drill.',
+    'Hij rijdt in een Mercedes.',
+    'Dat is echt een Mocro-ding.',
+    'Ze speelden Fortnite en Call of Duty.',
+    'De Jeugdwet is daar duidelijk over.',
+    'Hij kreeg een Halt-straf.',
+    'We gebruiken de Verwijsindex.',
+    'Het Nederlandse onderwijs schiet tekort.',
+    'Tijdens Sinterklaas gaat het altijd mis.',
+    'Ze hebben een Whatsappgroep met de ouders.',
+    'Dan komt de Recherche erbij.',
+    'Hij is Moslim en bidt vijf keer per dag.',
+    'In het Engels heet dat grooming.',
+    'Ze spreekt alleen Papiaments met haar moeder.',
+    'Er kwam een Officier van Justitie bij.',
+    'Ik werk nu vijf jaar bij het Jongerenwerk.',
+    'Ik zag het op Facebook.',
+    'Wij vallen onder de Wmo.',
+    'Volgens de Wet is dat verboden.',
+]
+_UNFOUND_10 = {name: "deduce's tables only (a first name or town in a plain sentence)"
+               for name in ("Soufiane", "Lotte", "Tim", "Zaandam")}
+_CATEGORY_10 = {"Enver": "also a first name: read as a person"}
+
+
+#: Sets 5-10 (written before tuning), each case with why it is not checked here, if it is not,
 #: and whether its category is checked.
 _UNTUNED = [
     (text, name, kind, unfound.get(name), name not in wrong_category)
     for cases, unfound, wrong_category in ((HELD_OUT_5, _UNFOUND_5, {}), (HELD_OUT_6, _UNFOUND_6, {}),
                                            (HELD_OUT_7, _UNFOUND_7, _CATEGORY_7),
                                            (HELD_OUT_8, _UNFOUND_8, _CATEGORY_8),
-                                           (HELD_OUT_9, {}, _CATEGORY_9))
+                                           (HELD_OUT_9, {}, _CATEGORY_9),
+                                           (HELD_OUT_10, _UNFOUND_10, _CATEGORY_10))
     for text, name, kind in cases
 ]
 
@@ -777,7 +858,7 @@ def test_untuned_held_out_sets_are_flagged_whole_without_tables(
 
 
 @pytest.mark.parametrize("text", [*HELD_OUT_5_DECOYS, *HELD_OUT_6_DECOYS, *HELD_OUT_7_DECOYS,
-                                  *HELD_OUT_8_DECOYS, *HELD_OUT_9_DECOYS])
+                                  *HELD_OUT_8_DECOYS, *HELD_OUT_9_DECOYS, *HELD_OUT_10_DECOYS])
 def test_untuned_held_out_decoys_stay_unflagged(text: str) -> None:
     from workbench.services.audit import PUBLIC_BODIES
 

@@ -10,18 +10,29 @@ word in the middle of a sentence is a name, and the words around it say what kin
 * **places**: after ``in``, ``uit``, ``bij``, ``naar``, ``rond``, ``rondom``, ``vanuit``,
   ``richting`` (with ``de``/``het`` in between for a word that is no common noun, "uit de
   Bijlmer"; after ``bij de`` only for a word that looks like a place) or after ``de wijk``,
-  ``de buurt``, ``het dorp``, ``de stad``;
+  ``de buurt``, ``het dorp``, ``de stad``; after ``op`` without an article ("opgegroeid op
+  Katendrecht"); where a group is from ("de jongeren van het Schiereiland"); a capitalised
+  article inside a sentence is part of the name ("uit De Peperklip"); not after a verb of
+  looking ("keek naar …");
 * **organisations**: ``Stichting X``, a kind of business before a name (``snackbar De Gouden
   Draak``, ``kapsalon Yasmina``), ``bij``/``voor`` X in a sentence about work (``werkt bij``,
-  ``bezorger voor``, ``stage bij``, ``een contract bij``), and brand-like words with a capital
-  inside (``PostNL``);
+  ``bezorger voor``, ``stage bij``, ``een contract bij``, ``via``), help from someone
+  (``hulp van Lindenhout``, ``een traject bij …``), the people who work there (``de coach
+  van Raak``), brand-like words with a capital inside (``PostNL``) and a firm's last word
+  (``… Logistics``);
 * **schools**: ``basisschool X`` and other school words before a name, ``op``/``naar`` ``het``
   X in a sentence about school (``zit op het Zadkine``);
 * **first names**: next to a speech or action verb (``Ik sprak Ilias``, ``toen zag ik Ilias``,
   ``Ilias zei``, ``ik vroeg aan Esmée``), after a family or role word (``zijn broer Ilias``,
-  ``juf Sanne``, ``de broer van Nordin``), after ``met`` or ``tegen`` (a common word there
+  ``juf Sanne``, ``de broer van Nordin``, ``Kevins moeder``), initials (``J. Bouzid``),
+  after ``met`` or ``tegen`` (a common word there
   only when it is a known first name: not "de Week tegen Pesten"), before ``en ik``, or
   addressed (``Hé Ilias``).
+
+Dutch writes its nouns in lower case, so in a strong context (``bij de`` in a sentence about
+work, ``de leerkracht van de``) even a common noun with a capital is a name ("bij de Jumbo"),
+unless it names a kind of place, body, trade or role ("bij de Gemeente", "de Burgemeester":
+:func:`~workbench.audit.common_words.is_kind_noun`).
 
 A capitalised word that starts a sentence is only taken when the context is unambiguous and
 the word is not a common Dutch word (``Dan zei hij`` is no name). Words in capitals only
@@ -71,6 +82,12 @@ _ORG_TYPES = (
     "nagelstudio", "autobedrijf", "autowasstraat", "wasstraat", "loodgietersbedrijf",
     "schoonmaakbedrijf", "woningcorporatie", "corporatie", "zorginstelling", "instelling",
     "opvang", "jeugdinstelling", "woongroep", "gezinshuis", "bar", "discotheek", "club",
+    "grillroom", "lunchroom", "shoarmabar", "eethuis", "eetcafé", "sportcafé", "shishalounge",
+    "lounge", "kinderdagverblijf", "kinderopvang", "bso", "crèche", "peuterspeelzaal",
+    "zorgboerderij", "manege", "camping", "speelhal", "casino", "gym", "dojo", "bioscoop",
+    "drogist", "tankstation", "toko", "kiosk", "kwekerij", "bouwmarkt", "wasserette",
+    "stomerij", "bakker", "slager", "groothandel", "webshop", "bezorgservice", "jongerenwerk",
+    "welzijnsorganisatie", "welzijnsstichting", "zorgaanbieder", "jeugdhulpaanbieder",
 )
 _ORG_HEADS = ("Stichting", "Vereniging", "Coöperatie", "Coöperatieve", "Woningstichting",
               "Zorggroep", "Groep", "VV", "SV", "RKSV", "RKVV", "FC", "SC", "AV", "HC", "KV",
@@ -132,7 +149,7 @@ _PERSON_NOUNS = (
     "klasgenoot", "klasgenote", "maat", "maatje", "vriendinnetje", "ex", "verloofde",
     "meneer", "mevrouw", "mijnheer", "agent", "wijkagent", "coach", "trainer", "docent",
     "neven", "leerling", "bewoner", "baas", "dealer", "ronselaar", "familie", "gezin",
-    "zekere", "heer", "begeleider", "begeleidster", "hulpverlener", "jongerenwerker",
+    "zekere", "ene", "heer", "begeleider", "begeleidster", "hulpverlener", "jongerenwerker",
     "consulent", "casemanager", "voogd", "gezinsvoogd", "advocaat", "wijkcoach", "buddy",
 )
 #: Family and friends: "de broer van X" is someone's relative (not "de coach van Ajax").
@@ -165,7 +182,9 @@ _ORG_TYPE_RE = re.compile(
 #: A compound naming a kind of business before a name: "kebabzaak Anadolu", "belwinkel
 #: Mobile4U", "fietsenmakerij De Spaak" (the kinds in ``_ORG_TYPES`` are matched whole).
 _ORG_SUFFIXES = ("zaak", "winkel", "bedrijf", "bedrijfje", "tent", "studio", "salon", "shop",
-                 "centrum", "makerij", "handel", "bureau", "club", "vereniging", "school")
+                 "centrum", "makerij", "handel", "bureau", "club", "vereniging", "school",
+                 "room", "bar", "lounge", "verblijf", "opvang", "boerderij", "markt", "organisatie",
+                 "aanbieder", "instelling")
 _ORG_COMPOUND_RE = re.compile(
     rf"(?<![\w])[{_LOWER}]{{3,}}(?:{_alternation(_ORG_SUFFIXES)})\s+"
     rf"(?P<name>(?:(?:De|Het|'t|La|Le|El|Al)\s+)?{_NAME})")
@@ -309,7 +328,7 @@ _STAFF_RE = re.compile(
     rf"(?<![\w])(?i:{_alternation(_STAFF_WORDS)})\s+(?i:van|bij)\s+(?P<name>{_NAME})")
 #: "Kevin zijn moeder", "Sanne haar idee", "Ilias' broer" (not "… zijn er", "… zijn niet").
 _POSSESSIVE_RE = re.compile(
-    rf"(?<![\w@#.])(?P<name>{_CAP})(?:\s+(?:zijn|z'n|haar|d'r)\s+"
+    rf"(?<![\w@#.])(?<!de )(?<!De )(?<!het )(?<!Het )(?P<name>{_CAP})(?:\s+(?:zijn|z'n|haar|d'r)\s+"
     r"(?!(?:er|niet|wel|ook|al|nog|dan|daar|hier|de|het|een|zo|heel|best|gewoon|echt|erg|te"
     r"|vaak|soms|altijd|nooit|allemaal|samen|bezig|weg|thuis|op|in|aan|bij|met|van|voor)\b)"
     rf"|['’]s?\s)")
@@ -368,7 +387,9 @@ def _sentence_has(text: str, pos: int, words: frozenset[str],
 
 _SCHOOL_WORD_SET = frozenset(_SCHOOL_WORDS)
 _SCHOOL_KIND_WORDS = frozenset(w.casefold() for w in (*_SCHOOL_TYPES, *_SCHOOL_WORDS))
-_WORK_WORD_SET = frozenset(_WORK_WORDS)
+#: Work and care words: "bij X" in such a sentence is an employer or a care provider ("ze zit
+#: bij Pameijer in een traject").
+_WORK_WORD_SET = frozenset((*_WORK_WORDS, *_CARE_WORDS))
 #: Compounds of a work word are work words: "bezorgwerk", "vakantiebaan", "uitzendcontract".
 _WORK_ENDINGS = ("werk", "baan", "baantje", "contract", "stage", "bezorger", "koerier")
 #: A sentence about working with someone: "we werken veel samen met …".
@@ -512,6 +533,13 @@ def context_flags(text: str, *, common_word: Callable[[str], bool] | None = None
                     named_noun=True)  # "bij de Hema"; "werkt voor Kevin" is a person
     for m in words.matches(_PLACE_RE, words.starting(_PLACE_KEYS)):
         _add_place(text, m, out)
+    for m in words.matches(_ON_NAME_RE, words.starting(_ON_KEYS)):
+        name = m.group("name")
+        if name.split()[0] in ("De", "Het", "'t"):
+            continue  # "op De Rijzert": the school rules decide
+        person = bool(first_name(name.split()[0]))
+        out.add(m.start("name"), m.end("name"), "person" if person else "place",
+                not_common=True)
     for m in words.matches(_ON_PLACE_RE, words.starting(_ON_KEYS)):
         if _looks_like_place(m.group("name")) and not _STREET_END_RE.search(m.group("name")):
             out.add(m.start("name"), m.end("name"), "place", not_common=True)
@@ -645,6 +673,9 @@ _ORIGIN_RE = re.compile(
     rf"|gewoon|eigenlijk)\s+)*(?i:van)\s+(?P<article>(?i:de|het|'t)\s+)?(?P<name>{_NAME})")
 #: "Ze woont op de Vinkenbuurt": "op" a place only for a name that looks like one.
 _ON_PLACE_RE = re.compile(rf"(?<![\w])(?i:op\s+(?:de|het|'t))\s+(?P<name>{_NAME})")
+#: "Hij is opgegroeid op Katendrecht", "op Texel": a name after "op" without an article
+#: (a known first name there is a person: "wachten op Kevin").
+_ON_NAME_RE = re.compile(rf"(?<![\w])(?i:op)\s+(?P<name>{_NAME})")
 _ON_KEYS = first_chunks(("op",))
 #: Street words among the place endings: "op het Mercatorplein" is an address.
 _STREET_END_RE = re.compile(r"(?i)(?:laan|plein|straat|park|dijk|kade|weg)$")
@@ -655,19 +686,23 @@ def _add_place(text: str, m: re.Match[str], out: _Collector) -> None:
     """A place after a preposition: with an article only for a word that is no common noun
     ("uit de Bijlmer", not "naar de Rechter"), and after "bij de" only for a word that looks
     like a place ("bij de Bakker" is a shop or a surname); one common word followed by a
-    number is a class or group ("In Groep 8")."""
+    number is a class or group ("In Groep 8"). An article with a capital inside a sentence
+    belongs to the name ("uit De Peperklip")."""
     name = m.group("name")
-    article = bool(m.group("article"))
+    article = m.group("article") or ""
     prep = (m.group("prep") or "").casefold()
     if article and prep == "bij" and not _looks_like_place(name):
         return
     if prep == "naar" and LOOK_BEFORE_RE.search(text, max(0, m.start() - 40), m.start("name")):
         return  # "ze keek naar Boer zoekt Vrouw": what she watched, not where she went
+    if article[:1].isupper() and not is_sentence_start(text, m.start()):
+        out.add(m.start("article"), m.end("name"), "place")
+        return
     if article and " " not in name and is_common_compound(name) and not _looks_like_place(name):
         return  # "naar de Kinderbescherming"
     if " " not in name and _NUMBER_NEXT_RE.match(text, m.end("name")) and out.common(name):
         return
-    out.add(m.start("name"), m.end("name"), "place", not_common=article)
+    out.add(m.start("name"), m.end("name"), "place", not_common=bool(article))
 
 
 _NUMBER_NEXT_RE = re.compile(

@@ -757,6 +757,13 @@ _AGE_WAS_RE = re.compile(
     r"|een\s+jaar\s+of|rond\s+de)\s+){0,3}"
     rf"(?P<num>{_NUMBER})(?:\s+(?:of|à|a)\s+(?P<num2>{_NUMBER}))?(?=\s*[.,;:!?)]|\s+(?:jaar\b|toen\b|en\b|dus\b|hoor\b|geworden\b)|\s*$)"
 )
+#: The same with the verb first: "Toen was hij pas elf.", "Nu is ze zestien en …".
+_AGE_WAS_INVERTED_RE = re.compile(
+    rf"(?i)\b(?:is|was|werd|wordt|ben|bent)\s+(?:ik|hij|zij|ze|je|jij|die)\s+"
+    r"(?:(?:toen|pas|net|nog\s+maar|nog|maar|bijna|ongeveer|al|nu|inmiddels|zelf|ook"
+    r"|een\s+jaar\s+of|rond\s+de)\s+){0,3}"
+    rf"(?P<num>{_NUMBER})(?:\s+(?:of|à|a)\s+(?P<num2>{_NUMBER}))?(?=\s*[.,;:!?)]|\s+(?:jaar\b|toen\b|en\b|dus\b|hoor\b|geworden\b)|\s*$)"
+)
 _AGE_TOEN_RE = re.compile(
     rf"(?i)\btoen\s+(?:ik|hij|zij|ze|je|jij|die|we|wij)\s+(?:pas\s+|net\s+|nog\s+maar\s+|ongeveer\s+)?"
     rf"(?P<num>{_NUMBER})(?:\s+jaar(?:\s+oud)?)?\s+(?:was|werd|waren|werden)\b"
@@ -767,6 +774,7 @@ _NUMBER_WORDS = tuple(sorted({*_UNITS, *_TEENS, *_TENS}))
 _AGE_OF_PERSON_KEYS = first_chunks(_PERSON_NOUNS.split("|"))
 _AGE_WAS_KEYS = first_chunks(("toen", "ik", "hij", "zij", "ze", "je", "jij", "die"))
 _AGE_TOEN_KEYS = first_chunks(("toen",))
+_AGE_WAS_INVERTED_KEYS = first_chunks(("is", "was", "werd", "wordt", "ben", "bent"))
 
 
 def number_value(word: str) -> int | None:
@@ -807,7 +815,8 @@ def age_flags(text: str) -> list[Flag]:
       ``ruim``, ``de`` …) nor before ``geleden``, ``lang``, ``later`` …;
     * a person and an age: ``een jongen van vijftien``, ``een meisje is van 15``, but not
       ``van drie straten``;
-    * ``hij was zestien.``, ``ze is pas veertien, …``, ``toen ik veertien was``.
+    * ``hij was zestien.``, ``ze is pas veertien, …``, ``toen was hij pas elf.``, ``toen ik
+      veertien was``.
 
     The flag covers the number (or range, ``vijftien of zestien``), as deduce's age flags do.
     """
@@ -829,7 +838,8 @@ def age_flags(text: str) -> list[Flag]:
                 continue
         flags.append(_flag(text, *_age_span(m), "age"))
     for regex, keys in ((_AGE_OF_PERSON_RE, _AGE_OF_PERSON_KEYS), (_AGE_WAS_RE, _AGE_WAS_KEYS),
-                        (_AGE_TOEN_RE, _AGE_TOEN_KEYS)):
+                        (_AGE_TOEN_RE, _AGE_TOEN_KEYS),
+                        (_AGE_WAS_INVERTED_RE, _AGE_WAS_INVERTED_KEYS)):
         for m in words.matches(regex, words.starting(keys)):
             value = number_value(m.group("num"))
             if value is None or not 2 <= value <= 99:

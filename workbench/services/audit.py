@@ -77,6 +77,11 @@ PUBLIC_BODIES: tuple[str, ...] = (
     "PlayStation", "Xbox", "iPhone", "AirPods", "Samsung", "Nike", "Adidas", "Gucci",
     "Louis Vuitton", "Canada Goose", "Moncler", "Stone Island", "The North Face", "Prada",
     "Balenciaga", "Audi", "BMW", "Mercedes", "Volkswagen",
+    # more platforms, games and apps: where young people meet, not who they are
+    "Snap", "Insta", "Twitter", "Twitch", "Reddit", "Pinterest", "LinkedIn", "BeReal",
+    "Threads", "Tinder", "Roblox", "Fortnite", "Minecraft", "FIFA", "GTA", "Call of Duty",
+    "Videoland", "Disney+", "Vinted", "Funda", "Bol", "Bol.com", "Amazon", "AliExpress",
+    "Shein", "Temu", "Zalando", "Uber", "Bolt", "Apple", "Android", "Wmo", "Jeugdwet", "Verwijsindex",
 )
 AUTO_BY = "(automatic)"
 REMOVED_KEY = "allow_list_removed"

@@ -80,8 +80,7 @@ PUBLIC_BODIES: tuple[str, ...] = (
     # more platforms, games and apps: where young people meet, not who they are
     "Snap", "Insta", "Twitter", "Twitch", "Reddit", "Pinterest", "LinkedIn", "BeReal",
     "Threads", "Tinder", "Roblox", "Fortnite", "Minecraft", "FIFA", "GTA", "Call of Duty",
-    "Videoland", "Disney+", "Vinted", "Funda", "Bol", "Bol.com", "Amazon", "AliExpress",
-    "Shein", "Temu", "Zalando", "Uber", "Bolt", "Apple", "Android", "Wmo", "Jeugdwet", "Verwijsindex",
+    "Videoland", "Disney+", "Vinted", "Funda", "Apple", "Android", "Wmo", "Jeugdwet", "Verwijsindex",
 )
 AUTO_BY = "(automatic)"
 REMOVED_KEY = "allow_list_removed"

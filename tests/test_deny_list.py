@@ -107,7 +107,7 @@ def test_a_folder_or_missing_file_is_refused(project, tmp_path) -> None:
 def test_the_audit_flags_denied_terms_and_counts_both_lists(project, add_transcript) -> None:
     tid = add_transcript("P1", municipality="Utrecht", turns=[
         ("I", "Waar werk je?"),
-        ("R", "In Utrecht, vooral in Hoograven. De jongens hangen rond bij de Gagelbos.")])
+        ("R", "In Utrecht, vooral in Hoograven. Gagelbos is waar de jongens rondhangen.")])
     D.deny_add(project.db, "anna", "Hoograven", "wijk")
     D.deny_add(project.db, "anna", "Gagelbos", "instelling")
     summary = A.run_audit(project, [tid], use_deduce=False)
@@ -118,7 +118,8 @@ def test_the_audit_flags_denied_terms_and_counts_both_lists(project, add_transcr
     assert summary.denied == 2 and summary.deny_size == 2
     assert summary.allowed >= 1  # Utrecht, the project's municipality
     assert "deny list (2 terms): 2 flag(s)" in summary.lists_line()
-    # off the list: the flag goes at the next audit (no detector finds "Gagelbos" on its own)
+    # off the list: the flag goes at the next audit (no detector finds "Gagelbos" on its own at
+    # the start of a sentence)
     D.deny_remove(project.db, "anna", "Gagelbos")
     A.run_audit(project, [tid], use_deduce=False)
     assert "Gagelbos" not in {f["text"] for f in A.list_flags(project.db, transcript=tid)}

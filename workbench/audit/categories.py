@@ -26,7 +26,7 @@ LABELS: dict[str, str] = {
     "person": "naam",
     "place": "plaats",
     "listed": "eigen lijst",
-    "entity": "naam (model)",
+    "entity": "naam (soort onbekend)",
 }
 
 

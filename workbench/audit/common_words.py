@@ -41,7 +41,7 @@ from typing import Any
 from workbench.audit.detectors import Flag, is_sentence_start
 
 __all__ = ["BROAD_PLACES", "FIELD_WORDS", "KIND_NOUNS", "LOOK_BEFORE_RE", "NEVER_NAMES", "drop_common_word_flags", "is_common_compound", "is_common_word",
-           "is_demonym", "is_kind_noun", "is_never_a_name",
+           "is_demonym", "is_kind_noun", "is_known_word", "is_never_a_name",
            "occurs_in_lower_case"]
 
 #: Categories the rules apply to (names of people and places).
@@ -334,6 +334,85 @@ def is_common_word(word: str) -> bool:
                 return True
         except TypeError:
             continue
+    return False
+
+
+_index_lock = threading.Lock()
+_indexes: tuple[frozenset[str], frozenset[str]] | None = None
+
+
+def _load_indexes() -> tuple[frozenset[str], frozenset[str]]:
+    """The words of spaCy's Dutch and English lemma indexes (161,000 Dutch nouns, adjectives
+    and verbs; the English WordNet lemmas): wider than the lookup table, which lacks words
+    such as "kust", "verdriet" or "huisarts"."""
+    global _indexes
+    with _index_lock:
+        if _indexes is None:
+            words: list[frozenset[str]] = []
+            for lang in ("nl", "en"):
+                try:
+                    from spacy.lookups import load_lookups
+
+                    table = load_lookups(lang, ["lemma_index"]).get_table("lemma_index")
+                    words.append(frozenset(w.lower() for forms in table.values() for w in forms))
+                except Exception:  # noqa: BLE001 - spacy-lookups-data missing: no index
+                    words.append(frozenset())
+            _indexes = (words[0], words[1])
+        return _indexes
+
+
+def is_known_word(word: str) -> bool:
+    """Whether ``word`` is a word at all: common (:func:`is_common_word`), in spaCy's Dutch or
+    English lemma index (also without a plural ending), a compound joined by a hyphen whose
+    last part is one ("Whatsapp-groep", "Safety-methode"), or a platform's compound
+    ("Whatsappgroep")."""
+    if is_common_word(word) or word.casefold() in _SPOKEN_WORDS:
+        return True
+    dutch, english = _load_indexes()
+    for w in (*_candidates(word), *_verb_lemmas(word.lower())):
+        if w in dutch or w in english:
+            return True
+    if "-" in word.strip("-"):
+        return is_known_word(word.rstrip("-").rsplit("-", 1)[1])
+    return _platform_compound(word.lower(), dutch)
+
+
+#: Adverbs and interjections of spoken Dutch that no lemma index holds.
+_SPOKEN_WORDS = frozenset((
+    "inderdaad", "helaas", "nou", "tja", "joh", "hoezo", "kortom", "enfin", "jeetje", "jemig",
+    "hè", "hé", "oke", "okay", "ok", "welnee", "jazeker", "uiteraard", "eventueel", "ongeveer",
+    "ineens", "opeens", "meteen", "vervolgens", "daarnaast", "bovendien", "daarentegen",
+    "overigens", "althans", "sindsdien", "tegenwoordig", "voorheen", "vroeger", "straks",
+    "zojuist", "alsnog", "wellicht", "misschien", "nogmaals", "allemaal", "allebei",
+))
+
+
+def _verb_lemmas(w: str) -> list[str]:
+    """Infinitives a Dutch verb form may belong to: "gaat" -> "gaan", "werkte" -> "werken",
+    "loopt" -> "lopen" (the lemma indexes hold infinitives only)."""
+    stems: list[str] = []
+    for ending in ("ten", "den", "te", "de", "t"):
+        if w.endswith(ending) and len(w) - len(ending) >= 2:
+            stems.append(w[: -len(ending)])
+    out: list[str] = []
+    for stem in stems:
+        out += [stem + "en", stem + "n"]
+        if len(stem) >= 3 and stem[-2] == stem[-3] and stem[-2] in "aeou":
+            out.append(stem[:-2] + stem[-1] + "en")  # "loop" -> "lopen"
+        if stem.endswith("f"):
+            out.append(stem[:-1] + "ven")  # "geeft" -> "geven" needs the vowel undoubled too
+        elif stem.endswith("s"):
+            out.append(stem[:-1] + "zen")
+    return out
+
+
+def _platform_compound(w: str, dutch: frozenset[str]) -> bool:
+    """A platform or app and a Dutch word written together ("Whatsappgroep",
+    "Snapchatverhaal"). Other compounds are no evidence: Dutch place names are compounds of
+    ordinary words too ("Kanaleneiland", "Tuindorp")."""
+    for i in range(4, len(w) - 3):
+        if w[:i] in NEVER_NAMES and (w[i:] in dutch or is_common_word(w[i:])):
+            return True
     return False
 
 

@@ -66,7 +66,7 @@ CATEGORIES: tuple[str, ...] = (
     "person",
     "place",
     "listed",  # on the project's deny list without a category
-    "entity",  # model NER entity without a more specific mapping
+    "entity",  # a name of unknown kind: a model entity, a capitalised word no list knows
 )
 
 #: Lower number = more specific.

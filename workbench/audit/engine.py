@@ -18,6 +18,7 @@ from workbench.audit.addresses import address_flags
 from workbench.audit.context import context_flags, prefer_firms, prefer_places, with_first_names
 from workbench.audit.dates import date_flags
 from workbench.audit.detectors import Flag, merge_flags, pattern_flags
+from workbench.audit.unknown_names import unknown_name_flags
 
 __all__ = ["MODEL_LABELS", "AuditCounts", "Flag", "audit_text", "deny_flags", "model_flags",
            "rules_fingerprint"]
@@ -197,6 +198,7 @@ def audit_text(
         flags.extend(deduce_flags(text))
     flags.extend(pattern_flags(text))
     flags.extend(context_flags(text))
+    flags.extend(unknown_name_flags(text))
     flags.extend(address_flags(text))
     flags.extend(date_flags(text))
     flags.extend(model_flags(text, nlp_entities))

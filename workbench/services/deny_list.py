@@ -70,7 +70,7 @@ def _category(word: str | None) -> str:
         return "listed"
     key = category_key(word)
     if key is None:
-        known = ", ".join(sorted({v for v in LABELS.values() if v != "naam (model)"}))
+        known = ", ".join(sorted({v for v in LABELS.values() if v != LABELS["entity"]}))
         raise WorkbenchError(f"unknown category '{word.strip()}'; use one of: {known} "
                              "(or wijk, organisatie, werkgever)")
     return key

@@ -374,6 +374,9 @@ def is_known_word(word: str) -> bool:
             return True
     if "-" in word.strip("-"):
         return is_known_word(word.rstrip("-").rsplit("-", 1)[1])
+    w = word.lower()
+    if any(w.endswith(h) and len(w) - len(h) >= 3 for h in _THING_HEADS):
+        return True  # "Participatiewet", "Coronacrisis", "Meldcode": laws, times and rules
     return _platform_compound(word.lower(), dutch)
 
 
@@ -385,6 +388,12 @@ _SPOKEN_WORDS = frozenset((
     "overigens", "althans", "sindsdien", "tegenwoordig", "voorheen", "vroeger", "straks",
     "zojuist", "alsnog", "wellicht", "misschien", "nogmaals", "allemaal", "allebei",
 ))
+
+
+#: Heads of compounds that name a law, a rule, a period or an event, never a person or place.
+_THING_HEADS = ("wet", "wetgeving", "regeling", "code", "crisis", "dag", "dagen", "week",
+                "weken", "maand", "programma", "methode", "aanpak", "protocol", "akkoord",
+                "toeslag", "uitkering", "vakantie", "feest", "avond", "nacht", "festival")
 
 
 def _verb_lemmas(w: str) -> list[str]:
@@ -478,6 +487,10 @@ def drop_common_word_flags(
             continue  # "brood bij de Bakker": the shop, a common noun written with a capital
         if flag.category == "place" and flag.source != "list" and _looked_at(text, flag):
             continue  # "ze keek naar Boer zoekt Vrouw"
+        if (flag.category == "person" and flag.source != "list" and _looked_at(text, flag)
+                and not any(first_name(w) for w in flag.text.split())
+                and all(is_known_word(w) for w in flag.text.split())):
+            continue  # "ze kijkt naar Love Island", not "ze keek naar Kevin"
         if flag.category == "person" and _role_after_article(text, flag, first_name):
             continue  # "De Burgemeester kwam langs": a role, not someone's name
         word = _single_word(flag) if flag.category in NAME_CATEGORIES else None

@@ -178,7 +178,7 @@ _PLACE_RE = re.compile(
     rf"|(?:de|het|deze|die|onze|mijn|zijn|haar|hun)\s+(?:{_alternation(_PLACE_NOUNS)})\s+)"
     rf"(?P<name>{_NAME})")
 _ORG_TYPE_RE = re.compile(
-    rf"(?<![\w])(?i:{_alternation(_ORG_TYPES)})(?:\s*,)?\s+(?P<name>(?:(?:De|Het|'t|La|Le|El|Al)\s+)?{_NAME})")
+    rf"(?<![\w])(?i:{_alternation(_ORG_TYPES)})(?:\s*,|\s+van)?\s+(?P<name>(?:(?:De|Het|'t|La|Le|El|Al)\s+)?{_NAME})")
 #: A compound naming a kind of business before a name: "kebabzaak Anadolu", "belwinkel
 #: Mobile4U", "fietsenmakerij De Spaak" (the kinds in ``_ORG_TYPES`` are matched whole).
 _ORG_SUFFIXES = ("zaak", "winkel", "bedrijf", "bedrijfje", "tent", "studio", "salon", "shop",
@@ -260,8 +260,8 @@ _NAMED_AFTER_RE = re.compile(
     rf"(?i:hij|zij|ze|die(?:\s+(?:jongen|meid|meisje|knul|gast))?|dat\s+meisje)(?=\s*[,.;:!?])")
 #: A name given in the interview: "ik noem hem maar even Yusuf", "laten we haar Sara noemen".
 _CALLED_RE = re.compile(
-    rf"(?<![\w])(?i:noem|noemde|noemen|noemt)\s+(?i:hem|haar|ze|die\s+jongen|dat\s+meisje)\s+"
-    rf"(?i:(?:maar|even|gewoon|hier|dan)\s+){{0,3}}(?P<name>{_CAP})(?![\w'’\-])")
+    rf"(?<![\w])(?i:noem|noemde|noemden|noemen|noemt)\s+(?i:hem|haar|ze|die\s+jongen|dat\s+meisje)\s+"
+    rf"(?i:(?:maar|even|gewoon|hier|dan|altijd|ook)\s+){{0,3}}(?P<name>{_CAP}(?:\s+{_CAP})?)(?![\w'’\-])")
 #: Finite verbs that put the subject after them in a Dutch main clause ("Volgens mij wist
 #: Filmon precies …", "Toen kwam Yonas binnen").
 _INVERTED_VERBS = (
@@ -310,6 +310,15 @@ _CARE_KEYS = first_chunks(_CARE_WORDS)
 _INITIALS_RE = re.compile(
     rf"(?<![\w.])(?P<name>(?:[{_UPPER}]\.\s?){{1,3}}(?:(?:van|de|der|den|ter|ten|el|al)\s+)*{_CAP})"
     rf"(?![\w'’\-])")
+#: A referral: "doorverwezen naar Fier", "aangemeld bij Jeugdformaat" (a first name there is a
+#: person: "verwezen naar Kevin").
+_REFERRAL_RE = re.compile(
+    r"(?<![\w])(?i:doorverwezen|verwezen|verwijzen|verwijs|verwees|doorverwijzen|aangemeld"
+    r"|aanmelden|meldde|gemeld|overgedragen|overdragen)\s+(?i:naar|bij|aan)\s+"
+    rf"(?P<article>(?i:de|het)\s+)?(?P<name>{_NAME})")
+_REFERRAL_KEYS = first_chunks(("doorverwezen", "verwezen", "verwijzen", "verwijs", "verwees",
+                               "doorverwijzen", "aangemeld", "aanmelden", "meldde", "gemeld",
+                               "overgedragen", "overdragen"))
 #: Where a group of young people is from: "de jongeren van het Schiereiland", "de jongens uit
 #: de Bijlmer".
 _GROUP_OF_RE = re.compile(
@@ -471,7 +480,7 @@ _VOCATIVE_KEYS = first_chunks(_SPEECH_VERBS + ("zeg", "zeggen", "roepen"))
 _APPOSITION_KEYS = first_chunks(_PERSON_NOUNS + _GROUP_NOUNS)
 _INVERTED_KEYS = first_chunks(_INVERTED_VERBS)
 _STAFF_KEYS = first_chunks(_STAFF_WORDS)
-_CALLED_KEYS = first_chunks(("noem", "noemde", "noemen", "noemt"))
+_CALLED_KEYS = first_chunks(("noem", "noemde", "noemden", "noemen", "noemt"))
 _TOLD_TO_KEYS = first_chunks(_TOLD_VERBS)
 _AAN_KEYS = first_chunks(("aan",))
 _KIN_OF_KEYS = first_chunks(_KIN_NOUNS)
@@ -543,6 +552,9 @@ def context_flags(text: str, *, common_word: Callable[[str], bool] | None = None
     for m in words.matches(_ON_PLACE_RE, words.starting(_ON_KEYS)):
         if _looks_like_place(m.group("name")) and not _STREET_END_RE.search(m.group("name")):
             out.add(m.start("name"), m.end("name"), "place", not_common=True)
+    for m in words.matches(_FROM_TO_RE, words.starting(_FROM_KEYS)):
+        if not first_name(m.group("name").split()[0]):
+            out.add(m.start("name"), m.end("name"), "place", not_common=True)
     for m in words.matches(_ORIGIN_RE, words.starting(_ORIGIN_KEYS)):
         if not m.group("article") or _looks_like_place(m.group("name")):
             out.add(m.start("name"), m.end("name"), "place", not_common=True)
@@ -567,6 +579,10 @@ def context_flags(text: str, *, common_word: Callable[[str], bool] | None = None
         person = bool(first_name(m.group("name").split()[0]))  # "de coach van Kevin"
         out.add(m.start("name"), m.end("name"), "person" if person else "institution",
                 caps_ok=not person)
+    for m in words.matches(_REFERRAL_RE, words.starting(_REFERRAL_KEYS)):
+        person = not m.group("article") and bool(first_name(m.group("name").split()[0]))
+        out.add(m.start("name"), m.end("name"), "person" if person else "institution",
+                caps_ok=not person, not_common=True, named_noun=True)
     for m in words.matches(_CARE_RE, words.starting(_CARE_KEYS)):
         person = bool(first_name(m.group("name").split()[0]))
         out.add(m.start("name"), m.end("name"), "person" if person else "institution",
@@ -667,6 +683,9 @@ def with_first_names(text: str, flags: list[Flag], *,
     return out
 
 
+#: A move: "verhuisd van Poelenburg naar Kogerveld" (both places; "naar" is a place rule).
+_FROM_TO_RE = re.compile(rf"(?<![\w])(?i:van)\s+(?P<name>{_NAME})\s+(?i:naar)\s+(?=[{_UPPER}])")
+_FROM_KEYS = first_chunks(("van",))
 #: Where someone comes from: "hij komt van Pendrecht", "ze kwam van de Bijlmer".
 _ORIGIN_RE = re.compile(
     rf"(?<![\w])(?i:komt|kwam|kwamen|komen|kom|afkomstig)\s+(?i:(?:oorspronkelijk|zelf|ook|net"
@@ -748,7 +767,8 @@ _FIRM_ENDS = frozenset(w.casefold() for w in (
     "Services", "Service", "Bouw", "Techniek", "Installatietechniek", "Installaties",
     "Schoonmaak", "Schoonmaakbedrijf", "Beveiliging", "Security", "Catering", "Consultancy",
     "Trading", "Import", "Export", "Media", "Solutions", "BV", "B.V.", "VOF", "V.O.F.", "NV",
-    "N.V.", "Zonen", "Zn", "Uitzendbureau", "Uitzendgroep", "Personeelsdiensten", "Verhuur",
+    "N.V.", "Zonen", "Zn", "Gym", "Fitness", "Academy", "Boxing", "Studio", "Shop", "Store",
+    "Grill", "Pizza", "Center", "Centre", "Company", "Barbershop", "Kapsalon", "Uitzendbureau", "Uitzendgroep", "Personeelsdiensten", "Verhuur",
     "Autobedrijf", "Garage", "Bakkerij", "Slagerij", "Tweewielers", "Tegelzetters", "Schilders",
     "Recycling", "Vastgoed", "Makelaardij", "Advocaten", "Notarissen", "Accountants",
 ))

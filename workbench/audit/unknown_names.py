@@ -66,6 +66,12 @@ def _in_an_address(text: str, start: int, end: int) -> bool:
 _PRODUCT_BEFORE_RE = re.compile(r"(?<![\w])(?i:een|zijn|z'n|haar|mijn|m'n|hun|je|jouw|onze)\s+$")
 
 
+#: A club, an artist or a show someone follows: "fan van", "supporter van", "luistert naar".
+_FAN_BEFORE_RE = re.compile(
+    r"(?<![\w])(?i:fan|fans|supporter|supporters|supportert|luistert|luisterde|luisteren"
+    r"|luister|keek|kijkt|kijken|kijk|volgt|volgde)\s+(?i:van|naar|voor)\s+(?:(?:de|het)\s+)?$")
+
+
 def _capitalised(name: str) -> list[str]:
     return [w for w in name.split() if w[:1].isupper() and w not in ("De", "Het")]
 
@@ -96,6 +102,8 @@ def unknown_name_flags(text: str) -> list[Flag]:
             continue
         if len(words) == 1 and _PRODUCT_BEFORE_RE.search(text, max(0, start - 8), start):
             continue  # "een Rolex", "zijn Golf": a thing someone has, not a name
+        if _FAN_BEFORE_RE.search(text, max(0, start - 40), start):
+            continue  # "fan van Feyenoord", "luistert naar Boef": a club or an artist
         if len(words) >= 3 and sum(is_known_word(w) for w in words) * 2 > len(words):
             continue  # "Zo Gaat Het Altijd Met Hem": a line in title case
         if all(is_known_word(w.strip("'’")) or is_never_a_name(w) or is_demonym(w)

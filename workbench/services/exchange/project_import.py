@@ -28,19 +28,25 @@ default coder.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
+import secrets
 import shutil
 from collections import Counter
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 from xml.etree.ElementTree import Element
+
+from sqlite_utils import Database
 
 from workbench.clock import now_iso
 from workbench.errors import WorkbenchError
 from workbench.formats.refiqda.codes import (
     MappedCodes,
+    RefiCode,
     child,
     child_text,
     children,
@@ -53,6 +59,11 @@ from workbench.formats.refiqda.textmap import Segmented, segment, utf16_to_codep
 from workbench.formats.safety import Archive, check_depth, open_archive, parse_xml
 from workbench.project import DB_NAME, Project, validate_name
 from workbench.textsafety import NAME_LIMIT, cleaned
+
+if TYPE_CHECKING:
+    from workbench.db.changes import ChangeSet
+    from workbench.nlp.sentences import Sentence
+    from workbench.services.codebook_sync import SyncReport
 
 VARIABLE_NAMES = {
     "role": "role", "rol": "role", "functie": "role", "function": "role",
@@ -117,7 +128,7 @@ class ProjectIn:
     origin: str
     creator: str | None
     users: dict[str, str]  # guid -> coder name
-    codes: list[Any]
+    codes: list[RefiCode]
     sources: list[SourceIn]
     notes: dict[str, NoteIn]
     code_notes: dict[str, list[str]]  # code guid -> note guids
@@ -221,7 +232,7 @@ def _read_project(root: Element, archive: Archive, report: Report, path: Path) -
     codes = parse_code_tree(child(book, "Codes") if book is not None else None, report)
     code_notes: dict[str, list[str]] = {}
 
-    def collect_code_notes(nodes) -> None:
+    def collect_code_notes(nodes: list[RefiCode]) -> None:
         for n in nodes:
             if n.note_refs:
                 code_notes[n.guid] = n.note_refs
@@ -444,6 +455,67 @@ def import_qdpx(
         raise
 
 
+class _Planned(NamedTuple):
+    """A source of the archive and the transcript it becomes (``is_new``) or matches."""
+
+    src: SourceIn
+    seg: Segmented
+    tid: str
+    is_new: bool
+
+
+def _plan_transcripts(db: Database, data: ProjectIn, guids: GuidMap) -> tuple[list[_Planned], set[str]]:
+    """Which transcript each source becomes: a known one (same GUID and text, or same text) or
+    a new one with a free id; and the new ids."""
+    report = data.report
+    existing = {r["id"]: r for r in db.query("select id, content_hash from transcripts")}
+    by_hash = {r["content_hash"]: r["id"] for r in existing.values()}
+    planned: list[_Planned] = []
+    new_ids: set[str] = set()
+    for src in data.sources:
+        seg = segment(src.text, name=src.name)
+        if not seg.text.strip():
+            report.lost(f"source '{src.name}': no text left after removing blank lines")
+            continue
+        digest = hashlib.sha256(seg.text.encode("utf-8")).hexdigest()
+        known = guids.local("transcript", src.guid, list(existing))
+        if known and existing[known]["content_hash"] == digest:
+            planned.append(_Planned(src, seg, known, False))
+            continue
+        if digest in by_hash:
+            planned.append(_Planned(src, seg, by_hash[digest], False))
+            report.note(f"source '{src.name}' has the same text as transcript {by_hash[digest]}: its codings and notes were added to it")
+            continue
+        base = _transcript_id(src.name)
+        tid, n = base, 1
+        while tid in existing or tid in new_ids:
+            n += 1
+            tid = f"{base}-{n}"
+        if tid != base:
+            report.note(f"source '{src.name}': transcript id {base} is taken (different text), imported as {tid}")
+        new_ids.add(tid)
+        by_hash[digest] = tid
+        planned.append(_Planned(src, seg, tid, True))
+    return planned, new_ids
+
+
+def _plan_codes(db: Database, data: ProjectIn, guids: GuidMap, own_export: bool) -> tuple[MappedCodes, set[str]]:
+    """The archive's code tree as codebook entries (with the notes on codes as their memos),
+    and the notes used that way."""
+    coded = {c.code_guid for s in data.sources for c in s.whole}
+    coded |= {c.code_guid for s in data.sources for sel in s.selections for c in sel.codings}
+    code_memos = {
+        g: "\n\n".join(_note_text(data.notes[n], own_export) for n in refs if n in data.notes)
+        for g, refs in data.code_notes.items()
+    }
+    known_codes = [r["id"] for r in db.query("select id from codes")]
+    mapped = tree_to_entries(
+        data.codes, data.report, coded=coded, memos=code_memos,
+        resolve_id=lambda g, kind: guids.local("code", g, known_codes),
+    )
+    return mapped, {n for refs in data.code_notes.values() for n in refs}
+
+
 def _into_project(proj: Project, created: bool, data: ProjectIn, path: Path, coder: str | None,
                   strategy: str) -> QdpxImportResult:
     from workbench.db.changes import record
@@ -456,52 +528,8 @@ def _into_project(proj: Project, created: bool, data: ProjectIn, path: Path, cod
     result = QdpxImportResult(proj.root, created, report)
     own_export = data.origin.lower().startswith("workbench")
     guids = GuidMap(db)
-
-    # -- plan: codes ---------------------------------------------------------------------
-    coded = {c.code_guid for s in data.sources for c in s.whole}
-    coded |= {c.code_guid for s in data.sources for sel in s.selections for c in sel.codings}
-    code_memos = {
-        g: "\n\n".join(_note_text(data.notes[n], own_export) for n in refs if n in data.notes)
-        for g, refs in data.code_notes.items()
-    }
-    known_codes = [r["id"] for r in db.query("select id from codes")]
-    mapped: MappedCodes = tree_to_entries(
-        data.codes, report, coded=coded, memos=code_memos,
-        resolve_id=lambda g, kind: guids.local("code", g, known_codes),
-    )
-    used_notes: set[str] = {n for refs in data.code_notes.values() for n in refs}
-
-    # -- plan: transcripts ---------------------------------------------------------------
-    existing = {r["id"]: r for r in db.query("select id, content_hash from transcripts")}
-    by_hash = {r["content_hash"]: r["id"] for r in existing.values()}
-    planned: list[tuple[SourceIn, Segmented, str, bool]] = []  # source, seg, id, is_new
-    new_ids: set[str] = set()
-    for src in data.sources:
-        seg = segment(src.text, name=src.name)
-        if not seg.text.strip():
-            report.lost(f"source '{src.name}': no text left after removing blank lines")
-            continue
-        import hashlib
-
-        digest = hashlib.sha256(seg.text.encode("utf-8")).hexdigest()
-        known = guids.local("transcript", src.guid, list(existing))
-        if known and existing[known]["content_hash"] == digest:
-            planned.append((src, seg, known, False))
-            continue
-        if digest in by_hash:
-            planned.append((src, seg, by_hash[digest], False))
-            report.note(f"source '{src.name}' has the same text as transcript {by_hash[digest]}: its codings and notes were added to it")
-            continue
-        base = _transcript_id(src.name)
-        tid, n = base, 1
-        while tid in existing or tid in new_ids:
-            n += 1
-            tid = f"{base}-{n}"
-        if tid != base:
-            report.note(f"source '{src.name}': transcript id {base} is taken (different text), imported as {tid}")
-        new_ids.add(tid)
-        by_hash[digest] = tid
-        planned.append((src, seg, tid, True))
+    mapped, used_notes = _plan_codes(db, data, guids, own_export)
+    planned, new_ids = _plan_transcripts(db, data, guids)
 
     backup = None
     if not created:
@@ -510,16 +538,9 @@ def _into_project(proj: Project, created: bool, data: ProjectIn, path: Path, cod
         backup = backup_before(db, proj.db_path, reason="qdpx-import")
         result.backup = backup
 
-    def coder_of(*user_guids: str | None) -> str:
-        for g in user_guids:
-            if g and g in data.users:
-                return data.users[g]
-        return who
-
     sentences = segment_texts(
-        seg.text[t["start"]:t["end"]] for _src, seg, _tid, is_new in planned if is_new for t in seg.turns
+        p.seg.text[t["start"]:t["end"]] for p in planned if p.is_new for t in p.seg.turns
     )
-    sentence_iter = iter(sentences)
     actor_is_new = db.execute("select 1 from coders where name = ?", [who]).fetchone() is None
     try:
         # One recorded change for everything the import writes (codebook, transcripts with their
@@ -527,8 +548,11 @@ def _into_project(proj: Project, created: bool, data: ProjectIn, path: Path, cod
         with record(db, who, "qdpx.import", f"import project archive {path.name}") as cs:
             if actor_is_new:
                 note_written(cs, "coders", [who])
-            _write(db, cs, data, path, mapped, planned, new_ids, sentence_iter, guids, coder_of,
-                   own_export, used_notes, strategy, who, result)
+            writer = _Writer(db, cs, data, guids, who, own_export, used_notes)
+            code_id_for = writer.codes(mapped, strategy, path, result)
+            writer.transcripts(planned, iter(sentences), path, result)
+            writer.labels(planned, new_ids)
+            writer.codings_and_memos(planned, code_id_for)
             settle(cs)
             result.recorded = bool(cs.rows)
             cs.summary = (f"import project archive {path.name}: {len(result.transcripts)} transcript(s), "
@@ -544,92 +568,7 @@ def _into_project(proj: Project, created: bool, data: ProjectIn, path: Path, cod
     return result
 
 
-def _write(db, cs, data: ProjectIn, path: Path, mapped: MappedCodes, planned, new_ids: set[str],
-           sentence_iter, guids: GuidMap, coder_of, own_export: bool, used_notes: set[str],
-           strategy: str, who: str, result: QdpxImportResult) -> None:
-    """Everything the import writes, through the change set ``cs`` (or noted in it)."""
-    from workbench.formats.importers.model import ParsedTranscript
-    from workbench.services import labels as labels_service
-    from workbench.services.codebook_sync import apply_sync
-    from workbench.services.exchange.codebook import to_code_entries
-    from workbench.services.exchange.journal import note_written
-    from workbench.services.transcripts import BuiltTranscript, store_transcript
-
-    report = result.report
-    # codes: the archive's codebook is another project's, so nothing local is ever removed
-    if mapped.entries:
-        sync = apply_sync(db, who, to_code_entries(mapped.entries), strategy,
-                          source=f"project archive {path.name}", foreign=True, cs=cs)
-        result.codebook_lines = sync.lines
-        _report_codebook(sync, strategy, report)
-    code_rows = list(db.query("select id, kind, name from codes"))
-    local_ids = {r["id"] for r in code_rows}
-    by_name = {(r["kind"], r["name"].lower()): r["id"] for r in code_rows}
-    entry_by_id = {e["id"]: e for e in mapped.entries}
-
-    def final_id(e: dict[str, Any]) -> str | None:
-        """Our code for an archive entry: its own id, or the local code of its name."""
-        return e["id"] if e["id"] in local_ids else by_name.get((e["kind"], e["name"].lower()))
-
-    for e in mapped.entries:
-        # a code matched only by name keeps our GUID: the next import matches it by name again
-        if final_id(e) == e["id"] and (r := guids.remember("code", e["id"], e["guid"])):
-            cs.insert("refi_guids", r)
-
-    def code_id_for(code_guid: str) -> str | None:
-        e = entry_by_id.get(mapped.code_for_guid.get(code_guid, ""))
-        if e is None:
-            return None
-        cid = final_id(e)
-        return cid if cid is not None and e["kind"] == "code" else None
-
-    # transcripts, with their turns and sentences
-    stored: dict[str, str] = {}
-    no_role = []
-    for src, seg, tid, is_new in planned:
-        stored[src.guid] = tid
-        if not is_new:
-            continue
-        meta, extra = _metadata(src)
-        if not meta.get("role"):
-            no_role.append(tid)
-        parsed = ParsedTranscript(Path(f"{path.name}:{src.where}"), "qdpx", [], {"id": tid, **meta, **extra})
-        built = BuiltTranscript(tid, seg.text, seg.turns, parsed.metadata, parsed)
-        turn_sentences = [next(sentence_iter) for _ in seg.turns]
-        store_transcript(db, built, turn_sentences, who, None)
-        note_written(cs, "transcripts", [tid])
-        for t in seg.turns:
-            note_written(cs, "turns", [tid, t["idx"]])
-        for i in range(sum(len(s) for s in turn_sentences)):
-            note_written(cs, "sentences", [tid, i])
-        result.transcripts.append(tid)
-        for w in seg.warnings:
-            report.note(f"transcript {tid}: {w}")
-        if (r := guids.remember("transcript", tid, src.guid)):
-            cs.insert("refi_guids", r)
-    if new_ids:
-        changed = labels_service.apply_labels(db, new_ids=new_ids, changes=cs)
-        moved = [c for c in changed if c.transcript_id not in new_ids and c.old]
-        if moved:
-            report.note(labels_service.describe_changes(moved))
-        for src, _seg, tid, is_new in planned:
-            wanted = _metadata(src)[0].get("label")
-            if is_new and wanted:
-                row = db.table("transcripts").get(tid)
-                clash = db.execute("select id from transcripts where label = ? and id != ?", [wanted, tid]).fetchone()
-                if row["label"] != wanted and not clash:
-                    db.table("transcripts").update(tid, {"label": wanted, "label_manual": 1})
-                elif clash:
-                    report.note(f"transcript {tid}: label '{wanted}' is used by {clash[0]}; kept '{row['label']}'")
-    if no_role:
-        report.note(f"{len(no_role)} transcript(s) had no role variable and got the role 'respondent' "
-                    f"(labels follow roles; fix with 'workbench label'): {', '.join(no_role[:10])}")
-
-    # codings and memos
-    _codings_and_memos(db, cs, data, planned, stored, code_id_for, coder_of, own_export, used_notes, report, who, guids)
-
-
-def _report_codebook(sync, strategy: str, report: Report) -> None:
+def _report_codebook(sync: SyncReport, strategy: str, report: Report) -> None:
     """What the codebook sync did, truthfully: counts, conflicts and how they were resolved."""
     for key, n in (("codes and themes added", sync.added), ("codes and themes updated", sync.updated),
                    ("codes merged", sync.merged), ("codes and themes removed", sync.removed),
@@ -664,168 +603,316 @@ def _note_text(note: NoteIn, own_export: bool) -> str:
     return f"{note.name}\n\n{note.text}"
 
 
-def _codings_and_memos(db, cs, data: ProjectIn, planned, stored, code_id_for, coder_of, own_export,
-                       used_notes: set[str], report: Report, who: str, guids: GuidMap) -> None:
-    from workbench.services.coding import new_coding_id
+class _Writer:
+    """Everything the import writes, through the change set ``cs`` (or noted in it), step by
+    step: the codebook, the transcripts, their labels, then codings and memos. Holds what the
+    steps share: the coders, codings and memos already there, and the counts for the report."""
 
-    coders = {r[0] for r in db.execute("select name from coders")}
+    def __init__(self, db: Database, cs: ChangeSet, data: ProjectIn, guids: GuidMap, who: str,
+                 own_export: bool, used_notes: set[str]) -> None:
+        self.db, self.cs, self.data, self.guids, self.who = db, cs, data, guids, who
+        self.report = data.report
+        self.own_export = own_export
+        self.used_notes = used_notes
+        self.coders = {r[0] for r in db.execute("select name from coders")}
+        self.existing_codings: dict[tuple[str, str, str, int, int], str] = {}
+        self.existing_memos: set[tuple[str, str, str]] = set()
+        self.counts: Counter[str] = Counter()
+        self.lost_codes: Counter[str] = Counter()
+        self.memo_appends: dict[str, list[str]] = {}  # coding id -> memo texts
+        self.stored: dict[str, str] = {}  # source GUID -> transcript id
 
-    def ensure_coder(_db, name: str) -> None:
+    # -- the codebook ------------------------------------------------------------------------
+
+    def codes(self, mapped: MappedCodes, strategy: str, path: Path,
+              result: QdpxImportResult) -> Callable[[str], str | None]:
+        """Apply the archive's codebook (another project's: nothing local is ever removed);
+        returns our code id for an archive code GUID (None for a theme or an unknown code)."""
+        from workbench.services.codebook_sync import apply_sync
+        from workbench.services.exchange.codebook import to_code_entries
+
+        if mapped.entries:
+            sync = apply_sync(self.db, self.who, to_code_entries(mapped.entries), strategy,
+                              source=f"project archive {path.name}", foreign=True, cs=self.cs)
+            result.codebook_lines = sync.lines
+            _report_codebook(sync, strategy, self.report)
+        code_rows = list(self.db.query("select id, kind, name from codes"))
+        local_ids = {r["id"] for r in code_rows}
+        by_name = {(r["kind"], r["name"].lower()): r["id"] for r in code_rows}
+        entry_by_id = {e["id"]: e for e in mapped.entries}
+
+        def final_id(e: dict[str, Any]) -> str | None:
+            """Our code for an archive entry: its own id, or the local code of its name."""
+            found: str | None = by_name.get((e["kind"], e["name"].lower()))
+            return str(e["id"]) if e["id"] in local_ids else found
+
+        for e in mapped.entries:
+            # a code matched only by name keeps our GUID: the next import matches it by name again
+            if final_id(e) == e["id"] and (r := self.guids.remember("code", e["id"], e["guid"])):
+                self.cs.insert("refi_guids", r)
+
+        def code_id_for(code_guid: str) -> str | None:
+            e = entry_by_id.get(mapped.code_for_guid.get(code_guid, ""))
+            if e is None:
+                return None
+            cid = final_id(e)
+            return cid if cid is not None and e["kind"] == "code" else None
+
+        return code_id_for
+
+    # -- transcripts -------------------------------------------------------------------------
+
+    def transcripts(self, planned: list[_Planned], sentences: Iterator[list[Sentence]],
+                    path: Path, result: QdpxImportResult) -> None:
+        """Store the new transcripts with their turns and sentences (one list per turn, in
+        order, from ``sentences``)."""
+        from workbench.formats.importers.model import ParsedTranscript
+        from workbench.services.exchange.journal import note_written
+        from workbench.services.transcripts import BuiltTranscript, store_transcript
+
+        no_role = []
+        for src, seg, tid, is_new in planned:
+            self.stored[src.guid] = tid
+            if not is_new:
+                continue
+            meta, extra = _metadata(src)
+            if not meta.get("role"):
+                no_role.append(tid)
+            parsed = ParsedTranscript(Path(f"{path.name}:{src.where}"), "qdpx", [], {"id": tid, **meta, **extra})
+            built = BuiltTranscript(tid, seg.text, seg.turns, parsed.metadata, parsed)
+            turn_sentences = [next(sentences) for _ in seg.turns]
+            store_transcript(self.db, built, turn_sentences, self.who, None)
+            note_written(self.cs, "transcripts", [tid])
+            for t in seg.turns:
+                note_written(self.cs, "turns", [tid, t["idx"]])
+            for i in range(sum(len(s) for s in turn_sentences)):
+                note_written(self.cs, "sentences", [tid, i])
+            result.transcripts.append(tid)
+            for w in seg.warnings:
+                self.report.note(f"transcript {tid}: {w}")
+            if (r := self.guids.remember("transcript", tid, src.guid)):
+                self.cs.insert("refi_guids", r)
+        if no_role:
+            self.report.note(
+                f"{len(no_role)} transcript(s) had no role variable and got the role 'respondent' "
+                f"(labels follow roles; fix with 'workbench label'): {', '.join(no_role[:10])}")
+
+    def labels(self, planned: list[_Planned], new_ids: set[str]) -> None:
+        """Labels for the new transcripts from their roles, or the archive's own label where it
+        is free."""
+        from workbench.services import labels as labels_service
+
+        if not new_ids:
+            return
+        changed = labels_service.apply_labels(self.db, new_ids=new_ids, changes=self.cs)
+        moved = [c for c in changed if c.transcript_id not in new_ids and c.old]
+        if moved:
+            self.report.note(labels_service.describe_changes(moved))
+        for src, _seg, tid, is_new in planned:
+            wanted = _metadata(src)[0].get("label")
+            if not (is_new and wanted):
+                continue
+            row = self.db.table("transcripts").get(tid)
+            clash = self.db.execute("select id from transcripts where label = ? and id != ?",
+                                    [wanted, tid]).fetchone()
+            if row["label"] != wanted and not clash:
+                self.db.table("transcripts").update(tid, {"label": wanted, "label_manual": 1})
+            elif clash:
+                self.report.note(f"transcript {tid}: label '{wanted}' is used by {clash[0]}; kept '{row['label']}'")
+
+    # -- codings and memos -------------------------------------------------------------------
+
+    def coder_of(self, *user_guids: str | None) -> str:
+        """The coder of the first archive user given who is known, else the importing coder."""
+        for g in user_guids:
+            if g and g in self.data.users:
+                return self.data.users[g]
+        return self.who
+
+    def ensure_coder(self, name: str) -> None:
         """A new coder is part of the recorded change (undo removes it again)."""
-        if name not in coders:
-            coders.add(name)
-            cs.insert("coders", {"name": name, "created_at": now_iso()})
+        if name not in self.coders:
+            self.coders.add(name)
+            self.cs.insert("coders", {"name": name, "created_at": now_iso()})
 
-    texts = {tid: db.table("transcripts").get(tid)["text"] for tid in set(stored.values())}
-    existing_codings = {
-        (r["transcript_id"], r["code_id"], r["coder"], r["start"], r["end"]): r["id"]
-        for r in db.query("select id, transcript_id, code_id, coder, start, end from codings")
-    }
-    existing_memos = {(r["target_kind"], r["target_id"], r["text"]) for r in db.query("select target_kind, target_id, text from memos")}
-    lost_codes: Counter[str] = Counter()
-    counts: Counter[str] = Counter()
-    memo_appends: dict[str, list[str]] = {}  # coding id -> memo texts
-
-    def add_memo(kind: str, target: str, text: str, user: str | None, at: str | None) -> None:
+    def add_memo(self, kind: str, target: str, text: str, user: str | None, at: str | None) -> None:
         text, removed = cleaned(text)
         if removed:
-            counts["control or invisible characters removed from memos"] += removed
-        if (kind, target, text) in existing_memos:
-            counts["memos already there"] += 1
+            self.counts["control or invisible characters removed from memos"] += removed
+        if (kind, target, text) in self.existing_memos:
+            self.counts["memos already there"] += 1
             return
-        existing_memos.add((kind, target, text))
-        coder = coder_of(user)
-        ensure_coder(db, coder)
-        import secrets
+        self.existing_memos.add((kind, target, text))
+        coder = self.coder_of(user)
+        self.ensure_coder(coder)
+        self.cs.insert("memos", {"id": "m-" + secrets.token_hex(5), "target_kind": kind,
+                                 "target_id": target, "coder": coder, "text": text,
+                                 "created_at": at or now_iso(), "updated_at": now_iso()})
+        self.counts["memos"] += 1
 
-        cs.insert("memos", {"id": "m-" + secrets.token_hex(5), "target_kind": kind, "target_id": target,
-                            "coder": coder, "text": text, "created_at": at or now_iso(), "updated_at": now_iso()})
-        counts["memos"] += 1
-
-    def note_texts(refs: list[str]) -> list[tuple[str, NoteIn]]:
+    def note_texts(self, refs: list[str]) -> list[tuple[str, NoteIn]]:
         out = []
         for g in refs:
-            n = data.notes.get(g)
+            n = self.data.notes.get(g)
             if n is None:
-                report.lost(f"a reference to note {g}, which is not in the archive")
+                self.report.lost(f"a reference to note {g}, which is not in the archive")
                 continue
-            used_notes.add(g)
-            out.append((_note_text(n, own_export), n))
+            self.used_notes.add(g)
+            out.append((_note_text(n, self.own_export), n))
         return out
 
-    for src, seg, tid, _is_new in planned:
-        text = texts[tid]
+    def codings_and_memos(self, planned: list[_Planned],
+                          code_id_for: Callable[[str], str | None]) -> None:
+        db = self.db
+        self.existing_codings = {
+            (r["transcript_id"], r["code_id"], r["coder"], r["start"], r["end"]): r["id"]
+            for r in db.query("select id, transcript_id, code_id, coder, start, end from codings")
+        }
+        self.existing_memos = {(r["target_kind"], r["target_id"], r["text"])
+                               for r in db.query("select target_kind, target_id, text from memos")}
+        texts = {tid: db.table("transcripts").get(tid)["text"] for tid in set(self.stored.values())}
+        for src, seg, tid, _is_new in planned:
+            self._selections(src, seg, tid, texts[tid], code_id_for)
+            self._whole_source(src, tid, texts[tid], code_id_for)
+            for ntext, n in self.note_texts(src.note_refs):
+                self.add_memo("transcript", tid, ntext, n.user, n.created_at)
+            if src.description:
+                self.add_memo("transcript", tid, src.description, src.user, None)
+        self._append_coding_memos()
+        self._project_memos()
+        self._finish_report()
+
+    def _selections(self, src: SourceIn, seg: Segmented, tid: str, text: str,
+                    code_id_for: Callable[[str], str | None]) -> None:
+        """The codings of each text selection, with its description and notes as memos."""
         convert = None
         if any(ord(ch) > 0xFFFF for ch in src.text):
             convert = _utf16_check(src)
             if convert is not None:
-                report.note(f"source '{src.name}': positions counted in UTF-16 units (not code points as the standard says); converted")
+                self.report.note(f"source '{src.name}': positions counted in UTF-16 units (not code points as the standard says); converted")
         trimmed = 0
         for sel in src.selections:
             s, e = (convert(sel.start), convert(sel.end)) if convert else (sel.start, sel.end)
             if not (0 <= s < e <= len(src.text)):
-                report.lost(f"source '{src.name}': selection '{sel.name}' [{sel.start}:{sel.end}] lies outside its text (0:{len(src.text)})")
+                self.report.lost(f"source '{src.name}': selection '{sel.name}' [{sel.start}:{sel.end}] lies outside its text (0:{len(src.text)})")
                 continue
             span = seg.to_canonical(s, e)
             if span is None:
-                report.lost(f"source '{src.name}': selection '{sel.name}' covers only a speaker prefix or blank space")
+                self.report.lost(f"source '{src.name}': selection '{sel.name}' covers only a speaker prefix or blank space")
                 continue
             if seg.dropped_chars(src.text, s, e):
                 trimmed += 1
-            memo_notes = note_texts(sel.note_refs)
-            made = []
-            for c in sel.codings:
-                cid = code_id_for(c.code_guid)
-                if cid is None:
-                    lost_codes[c.code_guid] += 1
-                    continue
-                coder = coder_of(c.user, sel.user, src.user, data.creator)
-                key = (tid, cid, coder, *span)
-                coding_id = guids.local("coding", c.guid) if c.guid else None
-                if key in existing_codings:
-                    counts["codings already there"] += 1
-                    made.append(existing_codings[key])
-                    for ntext, _n in note_texts(c.note_refs):
-                        memo_appends.setdefault(existing_codings[key], []).append(ntext)
-                    continue
-                ensure_coder(db, coder)
-                coding_id = coding_id if coding_id and not db.execute("select 1 from codings where id = ?", [coding_id]).fetchone() else new_coding_id()
-                cs.insert("codings", {"id": coding_id, "transcript_id": tid, "code_id": cid, "coder": coder,
-                                      "start": span[0], "end": span[1], "memo": "", "flag": None,
-                                      "created_at": c.created_at or now_iso()})
-                existing_codings[key] = coding_id
-                if c.guid and (r := guids.remember("coding", coding_id, c.guid)):
-                    cs.insert("refi_guids", r)
-                counts["codings"] += 1
-                made.append(coding_id)
-                for ntext, _n in note_texts(c.note_refs):
-                    memo_appends.setdefault(coding_id, []).append(ntext)
+            memo_notes = self.note_texts(sel.note_refs)
+            made = [coding_id for c in sel.codings
+                    if (coding_id := self._selection_coding(src, sel, c, tid, span, code_id_for))]
             extra = [t for t in ([sel.description] if sel.description else []) + [t for t, _ in memo_notes] if t]
             if extra and made:
                 for coding_id in made:
-                    memo_appends.setdefault(coding_id, []).extend(extra)
+                    self.memo_appends.setdefault(coding_id, []).extend(extra)
             elif extra:
                 quote = text[span[0]:span[1]]
                 short = quote if len(quote) <= 200 else quote[:199] + "…"
                 for t in extra:
-                    add_memo("transcript", tid, f"“{short}” [{span[0]}:{span[1]}]\n\n{t}", sel.user, None)
+                    self.add_memo("transcript", tid, f"“{short}” [{span[0]}:{span[1]}]\n\n{t}", sel.user, None)
             elif not sel.codings:
-                report.lost(f"source '{src.name}': selection '{sel.name}' without codes or notes (the workbench has no free quotations)")
+                self.report.lost(f"source '{src.name}': selection '{sel.name}' without codes or notes (the workbench has no free quotations)")
         if trimmed:
-            report.note(f"source '{src.name}': {trimmed} selection(s) lost their speaker prefix (names are not kept in transcripts)")
+            self.report.note(f"source '{src.name}': {trimmed} selection(s) lost their speaker prefix (names are not kept in transcripts)")
+
+    def _selection_coding(self, src: SourceIn, sel: SelectionIn, c: CodingIn, tid: str,
+                          span: tuple[int, int], code_id_for: Callable[[str], str | None]) -> str | None:
+        """One coding of a selection (new, or the same one already there); its id, or None
+        when its code is not in the codebook."""
+        from workbench.services.coding import new_coding_id
+
+        cid = code_id_for(c.code_guid)
+        if cid is None:
+            self.lost_codes[c.code_guid] += 1
+            return None
+        coder = self.coder_of(c.user, sel.user, src.user, self.data.creator)
+        key = (tid, cid, coder, *span)
+        if key in self.existing_codings:
+            self.counts["codings already there"] += 1
+            coding_id = self.existing_codings[key]
+        else:
+            self.ensure_coder(coder)
+            kept = self.guids.local("coding", c.guid) if c.guid else None
+            free = kept and not self.db.execute("select 1 from codings where id = ?", [kept]).fetchone()
+            coding_id = kept if kept and free else new_coding_id()
+            self.cs.insert("codings", {"id": coding_id, "transcript_id": tid, "code_id": cid,
+                                       "coder": coder, "start": span[0], "end": span[1], "memo": "",
+                                       "flag": None, "created_at": c.created_at or now_iso()})
+            self.existing_codings[key] = coding_id
+            if c.guid and (r := self.guids.remember("coding", coding_id, c.guid)):
+                self.cs.insert("refi_guids", r)
+            self.counts["codings"] += 1
+        for ntext, _n in self.note_texts(c.note_refs):
+            self.memo_appends.setdefault(coding_id, []).append(ntext)
+        return coding_id
+
+    def _whole_source(self, src: SourceIn, tid: str, text: str,
+                      code_id_for: Callable[[str], str | None]) -> None:
+        """Codings of the whole source become codings of the whole transcript text."""
+        from workbench.services.coding import new_coding_id
+
         for c in src.whole:
             cid = code_id_for(c.code_guid)
             if cid is None:
-                lost_codes[c.code_guid] += 1
+                self.lost_codes[c.code_guid] += 1
                 continue
-            coder = coder_of(c.user, src.user, data.creator)
+            coder = self.coder_of(c.user, src.user, self.data.creator)
             key = (tid, cid, coder, 0, len(text))
-            if key in existing_codings:
+            if key in self.existing_codings:
                 continue
-            ensure_coder(db, coder)
+            self.ensure_coder(coder)
             coding_id = new_coding_id()
-            cs.insert("codings", {"id": coding_id, "transcript_id": tid, "code_id": cid, "coder": coder,
-                                  "start": 0, "end": len(text), "memo": "", "flag": None,
-                                  "created_at": c.created_at or now_iso()})
-            existing_codings[key] = coding_id
-            counts["codings"] += 1
-            report.note(f"transcript {tid}: a coding of the whole source became a coding of its whole text")
-        for ntext, n in note_texts(src.note_refs):
-            add_memo("transcript", tid, ntext, n.user, n.created_at)
-        if src.description:
-            add_memo("transcript", tid, src.description, src.user, None)
-    for coding_id, parts in memo_appends.items():
-        row = db.table("codings").get(coding_id)
-        current = row["memo"] or ""
-        new = [p for p in parts if p not in current]
-        if new:
-            cs.update("codings", coding_id, {"memo": "\n\n".join([current, *new]).strip()})
-    for g in data.project_notes:
-        note = data.notes.get(g)
-        if note is not None:
-            used_notes.add(g)
-            add_memo("project", "", _note_text(note, own_export), note.user, note.created_at)
-    if data.description:
-        add_memo("project", "", f"Project description ({data.name})\n\n{data.description}", data.creator, None)
-    free = [n for g, n in data.notes.items() if g not in used_notes]
-    for n in free:
-        add_memo("project", "", _note_text(n, own_export), n.user, n.created_at)
-    if free:
-        report.note(f"{len(free)} note(s) not attached to anything imported became project memos: "
-                    + ", ".join(f"'{n.name}'" for n in free[:8]))
-    for g, lost in lost_codes.items():
-        report.lost(f"{lost} coding(s) of code {g}, which is not in the codebook")
-    owners = {c for c in data.users.values()}
-    active = {r[0] for r in db.execute("select distinct coder from codings").fetchall()} | {
-        r[0] for r in db.execute("select distinct coder from memos").fetchall()}
-    idle = sorted(owners - active)
-    if idle:
-        report.note(f"user(s) without codings or notes were not added as coders: {', '.join(idle)}")
-    for k, v in counts.items():
-        report.count(k, v)
+            self.cs.insert("codings", {"id": coding_id, "transcript_id": tid, "code_id": cid,
+                                       "coder": coder, "start": 0, "end": len(text), "memo": "",
+                                       "flag": None, "created_at": c.created_at or now_iso()})
+            self.existing_codings[key] = coding_id
+            self.counts["codings"] += 1
+            self.report.note(f"transcript {tid}: a coding of the whole source became a coding of its whole text")
+
+    def _append_coding_memos(self) -> None:
+        for coding_id, parts in self.memo_appends.items():
+            row = self.db.table("codings").get(coding_id)
+            current = row["memo"] or ""
+            new = [p for p in parts if p not in current]
+            if new:
+                self.cs.update("codings", coding_id, {"memo": "\n\n".join([current, *new]).strip()})
+
+    def _project_memos(self) -> None:
+        """The project's notes and description, and the notes attached to nothing imported."""
+        data = self.data
+        for g in data.project_notes:
+            note = data.notes.get(g)
+            if note is not None:
+                self.used_notes.add(g)
+                self.add_memo("project", "", _note_text(note, self.own_export), note.user, note.created_at)
+        if data.description:
+            self.add_memo("project", "", f"Project description ({data.name})\n\n{data.description}",
+                          data.creator, None)
+        free = [n for g, n in data.notes.items() if g not in self.used_notes]
+        for n in free:
+            self.add_memo("project", "", _note_text(n, self.own_export), n.user, n.created_at)
+        if free:
+            self.report.note(f"{len(free)} note(s) not attached to anything imported became project memos: "
+                             + ", ".join(f"'{n.name}'" for n in free[:8]))
+
+    def _finish_report(self) -> None:
+        for g, lost in self.lost_codes.items():
+            self.report.lost(f"{lost} coding(s) of code {g}, which is not in the codebook")
+        owners = set(self.data.users.values())
+        active = {r[0] for r in self.db.execute("select distinct coder from codings").fetchall()} | {
+            r[0] for r in self.db.execute("select distinct coder from memos").fetchall()}
+        idle = sorted(owners - active)
+        if idle:
+            self.report.note(f"user(s) without codings or notes were not added as coders: {', '.join(idle)}")
+        for k, v in self.counts.items():
+            self.report.count(k, v)
 
 
-def _utf16_check(src: SourceIn):
+def _utf16_check(src: SourceIn) -> Callable[[int], int] | None:
     """A converter if the selections' names match the text at UTF-16 positions but not at
     code-point positions (some programs count UTF-16 units); else None."""
     convert = utf16_to_codepoints(src.text)

@@ -170,7 +170,7 @@ def test_missing_file_explains_the_format_and_survey_init_writes_a_template(proj
 
 
 @pytest.mark.parametrize("text, line, fragment", [
-    ('survey_themes:\n  - id: "4.1"\n    title: A\n    title: B\n', 4, "'title' is given twice"),
+    ('survey_themes:\n  - id: "4.1"\n    title: A\n    title: B\n', 4, "'title' appears twice"),
     ('survey_themes:\n  - id: "4.1"\n    title: "a\\x07b"\n', 3, "control characters (U+0007)"),
     ('survey_themes:\n  - id: "4.1"\n    title: A\n    items: ["V\\x00"]\n', 4, "control characters"),
 ])

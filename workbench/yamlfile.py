@@ -173,3 +173,76 @@ def load_located(text: str, path: Path | str, loader: Any = yaml.SafeLoader, *,
     if isinstance(root, yaml.MappingNode):
         lines = {str(k.value): line_of(k) for k, _v in root.value}
     return data, lines
+
+
+class Nodes:
+    """Reading composed nodes (from :func:`compose`) of one file, every error naming the file
+    and the node's line: the one walker the codebook, codings and survey-theme readers share.
+
+    Scalars are read as written (``0012`` stays ``'0012'``, ``yes`` stays ``'yes'``)."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = path
+
+    @staticmethod
+    def line(node: yaml.Node) -> int:
+        """The file line of ``node`` (counting from 1)."""
+        return int(node.start_mark.line) + 1
+
+    def fail(self, message: str, node: yaml.Node) -> WorkbenchError:
+        """An error at ``node``'s line (to raise)."""
+        return WorkbenchError(message, path=self.path, line=self.line(node))
+
+    def text(self, node: yaml.Node, what: str) -> str | None:
+        """A scalar as written; None for an empty value (``~``, ``null`` or nothing)."""
+        if not isinstance(node, yaml.ScalarNode):
+            kind = "list" if isinstance(node, yaml.SequenceNode) else "mapping"
+            raise self.fail(f"{what} must be text, not a {kind}", node)
+        if node.tag not in PLAIN_TAGS:
+            raise self.fail(f"{what}: the YAML tag {node.tag} is not supported; write plain text",
+                            node)
+        if node.tag == "tag:yaml.org,2002:null" and node.style is None:
+            return None
+        return str(node.value)
+
+    def mapping(self, node: yaml.Node, what: str, *,
+                fold_case: bool = False) -> list[tuple[str, yaml.Node]]:
+        """The ``(key, value node)`` pairs of a mapping, keys stripped (and lower-cased with
+        ``fold_case``); a key given twice is an error naming both lines."""
+        if not isinstance(node, yaml.MappingNode):
+            raise self.fail(f"{what} must be a mapping (key: value)", node)
+        out: list[tuple[str, yaml.Node]] = []
+        seen: dict[str, int] = {}
+        for k, v in node.value:
+            key = str(self.text(k, "a key") or "").strip()
+            key = key.lower() if fold_case else key
+            if key in seen:
+                raise self.fail(f"the key '{key}' appears twice in {what} (first on line "
+                                f"{seen[key]})", k)
+            seen[key] = self.line(k)
+            out.append((key, v))
+        return out
+
+    def sequence(self, node: yaml.Node, what: str) -> list[yaml.Node]:
+        """The items of a list; an empty value is an empty list."""
+        if isinstance(node, yaml.ScalarNode) and self.text(node, what) is None:
+            return []
+        if not isinstance(node, yaml.SequenceNode):
+            raise self.fail(f"{what} must be a list", node)
+        return list(node.value)
+
+    def listed_under(self, root: yaml.Node | None, key: str, *, empty: str, missing: str,
+                     not_a_list: str) -> list[yaml.Node]:
+        """The list a file holds under its top-level ``key`` (or the file's own top-level
+        list), with the caller's words for an empty file, a missing key and a non-list."""
+        if root is None:
+            raise WorkbenchError(empty, path=self.path)
+        items = root
+        if isinstance(root, yaml.MappingNode):
+            found = [v for k, v in root.value if isinstance(k, yaml.ScalarNode) and k.value == key]
+            if not found:
+                raise self.fail(missing, root)
+            items = found[0]
+        if not isinstance(items, yaml.SequenceNode):
+            raise self.fail(not_a_list, items)
+        return list(items.value)

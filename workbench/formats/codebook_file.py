@@ -199,7 +199,7 @@ def read_yaml(path: Path | str) -> list[CodeEntry]:
 
     path = Path(path)
     text = read_text_file(path, what="codebook file")
-    from workbench.yamlfile import compose
+    from workbench.yamlfile import Nodes, compose
 
     root = compose(text, path, _loader())
     if root is None:
@@ -207,51 +207,19 @@ def read_yaml(path: Path | str) -> list[CodeEntry]:
             f"the codebook file is empty (expected 'version: {FORMAT_VERSION}' and 'themes:'); "
             "nothing was changed", path=path)
 
-    def fail(msg: str, node) -> WorkbenchError:
-        return WorkbenchError(msg, path=path, line=node.start_mark.line + 1)
+    nodes = Nodes(path)
+    fail, text_of, mapping, sequence = nodes.fail, nodes.text, nodes.mapping, nodes.sequence
 
-    from workbench.yamlfile import PLAIN_TAGS as plain_tags
-
-    def text_of(node, what: str) -> str | None:
-        """A scalar as written (``yes`` stays 'yes', ``0012`` stays '0012'); None for null."""
-        if not isinstance(node, yaml.ScalarNode):
-            raise fail(f"{what} must be text, not a {'list' if isinstance(node, yaml.SequenceNode) else 'mapping'}", node)
-        if node.tag not in plain_tags:
-            raise fail(f"{what}: the YAML tag {node.tag} is not supported; write plain text", node)
-        if node.tag == "tag:yaml.org,2002:null" and node.style is None:
-            return None
-        return node.value
-
-    def mapping(node, what: str) -> list[tuple[str, Any]]:
-        if not isinstance(node, yaml.MappingNode):
-            raise fail(f"{what} must be a mapping (key: value)", node)
-        out = []
-        seen: dict[str, int] = {}
-        for k, v in node.value:
-            key = str(text_of(k, "a key") or "").strip()
-            if key in seen:
-                raise fail(f"the key '{key}' appears twice in {what} (first on line {seen[key]})", k)
-            seen[key] = k.start_mark.line + 1
-            out.append((key, v))
-        return out
-
-    def scalar(node, what: str) -> str:
+    def scalar(node: yaml.Node, what: str) -> str:
         value = text_of(node, what)
         if value is None:
             return ""
         return value.strip() if what.endswith(("name", "id")) else value.rstrip()
 
-    def sequence(node, what: str) -> list:
-        if isinstance(node, yaml.ScalarNode) and text_of(node, what) is None:
-            return []
-        if not isinstance(node, yaml.SequenceNode):
-            raise fail(f"{what} must be a list", node)
-        return node.value
-
     entries: list[CodeEntry] = []
     lines: list[int] = []
 
-    def block(node, kind: str, parent: CodeEntry | None, depth: int) -> None:
+    def block(node: yaml.Node, kind: str, parent: CodeEntry | None, depth: int) -> None:
         items: dict[str, Any] = {}
         nested: list[tuple[str, Any]] = []
         for key, value in mapping(node, f"a {kind}"):

@@ -46,48 +46,20 @@ class LoadReport:
 def _read_yaml_rows(path: Path, text: str) -> list[tuple[int, dict[str, Any]]]:
     import yaml
 
-    from workbench.yamlfile import PLAIN_TAGS as plain
-    from workbench.yamlfile import compose
+    from workbench.yamlfile import Nodes, compose
 
-    root = compose(text, path)
-    if root is None:
-        raise WorkbenchError("the file is empty (expected a 'codings:' list)", path=path)
-
-    def text_of(node: Any, what: str) -> str | None:
-        """A scalar as written (``0012`` stays '0012'); None for an empty value."""
-        line = node.start_mark.line + 1
-        if not isinstance(node, yaml.ScalarNode):
-            raise WorkbenchError(f"{what} must be text or a number, not a "
-                                 f"{'list' if isinstance(node, yaml.SequenceNode) else 'mapping'}",
-                                 path=path, line=line)
-        if node.tag not in plain:
-            raise WorkbenchError(f"{what}: the YAML tag {node.tag} is not supported; write plain text",
-                                 path=path, line=line)
-        if node.tag == "tag:yaml.org,2002:null" and node.style is None:
-            return None
-        return str(node.value)
-
-    items = root
-    if isinstance(root, yaml.MappingNode):
-        found = [v for k, v in root.value if isinstance(k, yaml.ScalarNode) and k.value == "codings"]
-        if not found:
-            raise WorkbenchError("expected a 'codings:' list", path=path, line=root.start_mark.line + 1)
-        items = found[0]
-    if not isinstance(items, yaml.SequenceNode):
-        raise WorkbenchError("'codings' must be a list", path=path, line=items.start_mark.line + 1)
+    nodes = Nodes(path)
+    items = nodes.listed_under(compose(text, path), "codings",
+                               empty="the file is empty (expected a 'codings:' list)",
+                               missing="expected a 'codings:' list",
+                               not_a_list="'codings' must be a list")
     rows = []
-    for node in items.value:
-        line = node.start_mark.line + 1
+    for node in items:
         if not isinstance(node, yaml.MappingNode):
-            raise WorkbenchError("each coding must be a mapping (transcript, code, …)", path=path, line=line)
-        value: dict[str, Any] = {}
-        for k, v in node.value:
-            key = str(text_of(k, "a key") or "").strip().lower()
-            if key in value:
-                raise WorkbenchError(f"the key '{key}' appears twice in one coding", path=path,
-                                     line=k.start_mark.line + 1)
-            value[key] = text_of(v, f"'{key}'")
-        rows.append((line, value))
+            raise nodes.fail("each coding must be a mapping (transcript, code, …)", node)
+        value = {key: nodes.text(v, f"'{key}'")
+                 for key, v in nodes.mapping(node, "one coding", fold_case=True)}
+        rows.append((nodes.line(node), value))
     return rows
 
 

@@ -99,14 +99,6 @@ class SurveyTheme:
 
 # -- loading ---------------------------------------------------------------------------------
 
-def _scalar_text(node: Any) -> str:
-    import yaml
-
-    if isinstance(node, yaml.ScalarNode):
-        return str(node.value).strip()
-    raise TypeError
-
-
 def _control_chars(text: str) -> str:
     """The control, bidi and invisible characters in ``text`` as ``U+0007, …`` (tabs and line
     breaks allowed)."""
@@ -137,35 +129,23 @@ def load_themes(path: Path | str) -> list[SurveyTheme]:
         "no survey themes file. It lists the report's survey themes in order, e.g.\n"
         + "\n".join("    " + line for line in FORMAT_EXAMPLE.splitlines())
         + "\n'workbench survey init' writes a commented template to fill in", path=path))
-    from workbench.yamlfile import compose
+    from workbench.yamlfile import Nodes, compose
 
-    root = compose(text, path)
-    if root is None:
-        raise WorkbenchError("the file is empty; expected 'survey_themes:' with a list", path=path)
-    entries = root
-    if isinstance(root, yaml.MappingNode):
-        found = [v for k, v in root.value if isinstance(k, yaml.ScalarNode) and k.value == "survey_themes"]
-        if not found:
-            raise WorkbenchError("expected a key 'survey_themes:' with a list of themes", path=path,
-                                 line=root.start_mark.line + 1)
-        entries = found[0]
-    if not isinstance(entries, yaml.SequenceNode):
-        raise WorkbenchError("'survey_themes' must be a list of themes (- id: …, title: …)",
-                             path=path, line=entries.start_mark.line + 1)
+    nodes = Nodes(path)
+    entries = nodes.listed_under(
+        compose(text, path), "survey_themes",
+        empty="the file is empty; expected 'survey_themes:' with a list",
+        missing="expected a key 'survey_themes:' with a list of themes",
+        not_a_list="'survey_themes' must be a list of themes (- id: …, title: …)")
     loader = yaml.SafeLoader("")
-    themes: list[SurveyTheme] = []
+    themes: list[tuple[SurveyTheme, int]] = []  # with the position in the file
     seen: dict[str, int] = {}
-    for pos, node in enumerate(entries.value):
-        line = node.start_mark.line + 1
+    for pos, node in enumerate(entries):
+        line = nodes.line(node)
         if not isinstance(node, yaml.MappingNode):
             raise WorkbenchError("each survey theme must be a mapping with id and title", path=path, line=line)
-        values: dict[str, Any] = {}
-        for k, v in node.value:
-            key = _scalar_text(k) if isinstance(k, yaml.ScalarNode) else ""
-            if key in values:
-                raise WorkbenchError(f"the key '{key}' is given twice in this survey theme (first on "
-                                     f"line {values[key][1]})", path=path, line=k.start_mark.line + 1)
-            values[key] = (v, v.start_mark.line + 1)
+        values: dict[str, Any] = {key: (v, nodes.line(v))
+                                  for key, v in nodes.mapping(node, "this survey theme")}
         unknown = set(values) - {"id", "title", "items", "order", "note", "description"}
         if unknown:
             raise WorkbenchError(f"unknown key(s) {', '.join(sorted(unknown))}; expected id, title, "
@@ -204,10 +184,10 @@ def load_themes(path: Path | str) -> list[SurveyTheme]:
                 raise WorkbenchError(f"the order of '{sid}' must be a number, not {order_node.value!r}",
                                      path=path, line=order_line)
             order = float(raw)
-        themes.append(SurveyTheme(sid, title, items, order, line))
-        themes[-1]._pos = pos  # type: ignore[attr-defined]
+        themes.append((SurveyTheme(sid, title, items, order, line), pos))
     # Report order: explicit order first where given, file order otherwise (stable).
-    return sorted(themes, key=lambda t: (t.order if t.order is not None else float(t._pos), t._pos))  # type: ignore[attr-defined]
+    ordered = sorted(themes, key=lambda tp: (tp[0].order if tp[0].order is not None else float(tp[1]), tp[1]))
+    return [theme for theme, _pos in ordered]
 
 
 def load_figures(path: Path | str, themes: list[SurveyTheme] | None = None) -> list[Figure]:

@@ -222,104 +222,134 @@ def plan_sync(
     base = _base(db)
     unbased: set[str] = _match_by_name(entries, local, base) if foreign else set()
     theirs = {e.id: e.snapshot() for e in entries}
-    plan = SyncPlan(strategy=strategy, theirs=theirs, foreign=foreign)
-    final: dict[str, dict[str, Any] | None] = {k: dict(v) for k, v in local.items()}
-    take_theirs = strategy == "theirs"
-    local_by_name = {(v["kind"], name_key(v["name"])): k for k, v in local.items()}
-    entry_of = {e.id: e for e in entries}
-
+    merge = _ThreeWay(db, SyncPlan(strategy=strategy, theirs=theirs, foreign=foreign), local, theirs)
     for cid in [*theirs, *[k for k in local if k not in theirs]]:
         t, loc, b = theirs.get(cid), local.get(cid), None if cid in unbased else base.get(cid)
         if t is not None and loc is not None:
-            merged, conflict_fields = _merge_fields(loc, t, b, take_theirs)
-            final[cid] = merged
-            if conflict_fields:
-                plan.conflicts.append(_field_conflict(cid, loc, t, b, conflict_fields))
-            if merged.get("kind") != loc["kind"]:
-                raise WorkbenchError(
-                    f"'{loc['name']}' ({cid}) is a {loc['kind']} here and a {t['kind']} in the "
-                    "file; a code cannot become a theme: give one of them another id"
-                )
-        elif t is not None:  # not here
-            if b is not None and _same(t, b):
-                continue  # deleted here, unchanged in the file: stays deleted
-            if b is not None:
-                plan.conflicts.append(Conflict(
-                    cid, t["name"], "deleted_here",
-                    f"{t['kind']} '{t['name']}' ({cid}) was deleted here but changed in the file",
-                ))
-                if take_theirs:
-                    final[cid] = dict(t)
-                continue
-            twin = local_by_name.get((t["kind"], name_key(t["name"])))
-            if twin is not None and twin not in theirs:
-                plan.conflicts.append(Conflict(
-                    cid, t["name"], "name_clash",
-                    f"{t['kind']} '{t['name']}' is {cid} in the file and {twin} here "
-                    "(added on both sides); --theirs merges the local one into the file's, "
-                    "--ours keeps the local one",
-                    local_id=twin,
-                ))
-                if take_theirs:
-                    final[cid] = dict(t)
-                    final[twin] = None
-                    plan.merges.append((twin, cid))
-                continue
-            final[cid] = dict(t)
-        elif loc is not None:  # not in the file
-            if foreign:
-                plan.kept.append(cid)
-                continue  # another project's codebook: not having a code removes nothing
-            if b is None:
-                continue  # added here since the last sync
-            used = _codings_count(db, cid) if loc["kind"] == "code" else 0
-            changed_here = not _same(loc, b)
-            if used or changed_here:
-                why = f"has {used} coding(s) here" if used else "was changed here"
-                plan.conflicts.append(Conflict(
-                    cid, loc["name"], "deleted_there",
-                    f"{loc['kind']} '{loc['name']}' ({cid}) was removed from the file but {why}",
-                ))
-                if not take_theirs:
-                    continue
-            final[cid] = None
-
-    # a theme that goes away leaves its remaining children one level up
-    for snap in final.values():
-        if snap is None or not snap.get("parent_id"):
-            continue
-        parent = final.get(snap["parent_id"])
-        if parent is None:
-            gone = local.get(snap["parent_id"]) or theirs.get(snap["parent_id"]) or {}
-            snap["parent_id"] = gone.get("parent_id")
-            if final.get(snap["parent_id"] or "") is None:
-                snap["parent_id"] = None
-            plan.warnings.append(
-                f"'{snap['name']}' was under theme '{gone.get('name', '?')}', which is removed: "
-                f"it moves {'up a level' if snap['parent_id'] else 'to no theme'}"
-            )
-
-    _check_final_names(final, plan)
-    plan.final = final
+            merge.on_both_sides(cid, loc, t, b)
+        elif t is not None:
+            merge.only_in_file(cid, t, b)
+        elif loc is not None:
+            merge.only_here(cid, loc, b)
+    merge.lift_orphans()
+    plan = merge.plan
+    _check_final_names(merge.final, plan)
+    plan.final = merge.final
     if plan.kept:
         plan.warnings.append(
             f"{len(plan.kept)} local code(s) and theme(s) not in the file are kept: it is another "
             "project's codebook, not a copy of this one (only a codebook exported from here removes codes)"
         )
-    for cid, snap in final.items():
-        loc = local.get(cid)
-        if snap is None:
-            if loc is not None and (cid not in dict(plan.merges)):
-                plan.removals.append({"id": cid, "kind": loc["kind"], "name": loc["name"],
-                                      "codings": _codings_count(db, cid)})
-        elif loc is None:
-            e = entry_of.get(cid)
-            plan.adds.append(e if e is not None else CodeEntry(id=cid, **snap))
-        else:
-            changes = {f: (loc[f], snap[f]) for f in (*COMPARED, "position") if loc.get(f) != snap.get(f)}
-            if changes:
-                plan.updates.append((cid, snap["name"], changes))
+    merge.list_changes({e.id: e for e in entries})
     return plan
+
+
+class _ThreeWay:
+    """The three-way merge of one code or theme at a time (local, the file's, the base of the
+    last sync) into ``final`` (id -> snapshot, None for removed), with the conflicts in
+    ``plan``; a conflict is resolved the file's way only with the strategy "theirs"."""
+
+    def __init__(self, db: sqlite_utils.Database, plan: SyncPlan, local: dict[str, dict[str, Any]],
+                 theirs: dict[str, dict[str, Any]]) -> None:
+        self.db, self.plan, self.local, self.theirs = db, plan, local, theirs
+        self.final: dict[str, dict[str, Any] | None] = {k: dict(v) for k, v in local.items()}
+        self.take_theirs = plan.strategy == "theirs"
+        self.local_by_name = {(v["kind"], name_key(v["name"])): k for k, v in local.items()}
+
+    def on_both_sides(self, cid: str, loc: dict[str, Any], t: dict[str, Any],
+                      b: dict[str, Any] | None) -> None:
+        """Field by field: a change on one side wins; the same field changed on both is a
+        conflict."""
+        merged, conflict_fields = _merge_fields(loc, t, b, self.take_theirs)
+        self.final[cid] = merged
+        if conflict_fields:
+            self.plan.conflicts.append(_field_conflict(cid, loc, t, b, conflict_fields))
+        if merged.get("kind") != loc["kind"]:
+            raise WorkbenchError(
+                f"'{loc['name']}' ({cid}) is a {loc['kind']} here and a {t['kind']} in the "
+                "file; a code cannot become a theme: give one of them another id"
+            )
+
+    def only_in_file(self, cid: str, t: dict[str, Any], b: dict[str, Any] | None) -> None:
+        """New in the file, or deleted here since the last sync (a conflict if the file changed
+        it), or added on both sides under the same name."""
+        if b is not None and _same(t, b):
+            return  # deleted here, unchanged in the file: stays deleted
+        if b is not None:
+            self.plan.conflicts.append(Conflict(
+                cid, t["name"], "deleted_here",
+                f"{t['kind']} '{t['name']}' ({cid}) was deleted here but changed in the file",
+            ))
+            if self.take_theirs:
+                self.final[cid] = dict(t)
+            return
+        twin = self.local_by_name.get((t["kind"], name_key(t["name"])))
+        if twin is not None and twin not in self.theirs:
+            self.plan.conflicts.append(Conflict(
+                cid, t["name"], "name_clash",
+                f"{t['kind']} '{t['name']}' is {cid} in the file and {twin} here "
+                "(added on both sides); --theirs merges the local one into the file's, "
+                "--ours keeps the local one",
+                local_id=twin,
+            ))
+            if self.take_theirs:
+                self.final[cid] = dict(t)
+                self.final[twin] = None
+                self.plan.merges.append((twin, cid))
+            return
+        self.final[cid] = dict(t)
+
+    def only_here(self, cid: str, loc: dict[str, Any], b: dict[str, Any] | None) -> None:
+        """Not in the file: kept for another project's codebook or one added here since the
+        last sync; else removed (a conflict if it has codings or changed here)."""
+        if self.plan.foreign:
+            self.plan.kept.append(cid)
+            return  # another project's codebook: not having a code removes nothing
+        if b is None:
+            return  # added here since the last sync
+        used = _codings_count(self.db, cid) if loc["kind"] == "code" else 0
+        if used or not _same(loc, b):
+            why = f"has {used} coding(s) here" if used else "was changed here"
+            self.plan.conflicts.append(Conflict(
+                cid, loc["name"], "deleted_there",
+                f"{loc['kind']} '{loc['name']}' ({cid}) was removed from the file but {why}",
+            ))
+            if not self.take_theirs:
+                return
+        self.final[cid] = None
+
+    def lift_orphans(self) -> None:
+        """A theme that goes away leaves its remaining children one level up."""
+        for snap in self.final.values():
+            if snap is None or not snap.get("parent_id"):
+                continue
+            if self.final.get(snap["parent_id"]) is not None:
+                continue
+            gone = self.local.get(snap["parent_id"]) or self.theirs.get(snap["parent_id"]) or {}
+            snap["parent_id"] = gone.get("parent_id")
+            if self.final.get(snap["parent_id"] or "") is None:
+                snap["parent_id"] = None
+            self.plan.warnings.append(
+                f"'{snap['name']}' was under theme '{gone.get('name', '?')}', which is removed: "
+                f"it moves {'up a level' if snap['parent_id'] else 'to no theme'}"
+            )
+
+    def list_changes(self, entry_of: dict[str, CodeEntry]) -> None:
+        """The plan's removals, additions and updates: ``final`` against what is here."""
+        plan, merged_away = self.plan, dict(self.plan.merges)
+        for cid, snap in self.final.items():
+            loc = self.local.get(cid)
+            if snap is None:
+                if loc is not None and cid not in merged_away:
+                    plan.removals.append({"id": cid, "kind": loc["kind"], "name": loc["name"],
+                                          "codings": _codings_count(self.db, cid)})
+            elif loc is None:
+                e = entry_of.get(cid)
+                plan.adds.append(e if e is not None else CodeEntry(id=cid, **snap))
+            else:
+                changes = {f: (loc[f], snap[f]) for f in (*COMPARED, "position") if loc.get(f) != snap.get(f)}
+                if changes:
+                    plan.updates.append((cid, snap["name"], changes))
 
 
 def _match_by_name(entries: list[CodeEntry], local: dict[str, dict[str, Any]], base: dict[str, dict[str, Any]]) -> set[str]:

@@ -205,50 +205,12 @@ def import_paths(
             progress(n - 1, total, f"reading {path.name}")
         try:
             built = build(read_transcript(path))
-            existing = db.table("transcripts").get(built.id) if _exists(db, built.id) else None
-            differences: list[str] = []
-            if existing is not None:
-                same_text = existing["content_hash"] == built.content_hash
-                known = existing.get("import_fingerprint") or stored_fingerprint(db, built.id)
-                if same_text and known == built.fingerprint:
-                    results.append(ImportResult(path, "unchanged", built.id, "already imported, identical: nothing to do"))
-                    continue
-                differences = describe_differences(db, existing, built) or ["how it was read"]
-                if not (replace or (update_metadata and same_text)):
-                    keep = ("codings stay where they are: the text is the same" if same_text
-                            else "codings are kept: re-anchored on their words, or flagged")
-                    raise ConflictError(
-                        f"transcript {built.id} is already imported and this file differs in "
-                        f"{'; '.join(differences)}; use --replace to apply it ({keep})",
-                        path=path,
-                    )
-            else:
-                same = db.execute(
-                    "select id from transcripts where content_hash = ?", [built.content_hash]
-                ).fetchone()
-                if same is not None and update_metadata:  # the file's metadata onto the twin
-                    dropped = built.id
-                    built.id = same[0]
-                    existing = db.table("transcripts").get(same[0])
-                    if existing.get("import_fingerprint") == built.fingerprint:
-                        results.append(ImportResult(path, "unchanged", same[0], f"the same text and metadata as transcript {same[0]}: nothing to do"))
-                        continue
-                    differences = [*(describe_differences(db, existing, built) or ["how it was read"]),
-                                   f"(from {path.name}; its id {dropped} was not used)"]
-                elif same is not None and not as_new:
-                    twin = db.table("transcripts").get(same[0])
-                    lost = [f"its id {built.id}"] + [
-                        f"{key} '{built.fields[key]}' (the transcript has '{twin[key] or ''}')"
-                        for key in METADATA_COLUMNS if built.fields[key] != str(twin[key] or "")]
-                    raise ConflictError(
-                        f"the text is identical to transcript {same[0]}, already in the project; "
-                        f"{', '.join(lost)} would be dropped. Use --as-new to import it as another "
-                        f"transcript, or --update-metadata to give {same[0]} this file's metadata",
-                        path=path)
-                elif same is not None:
-                    built.parsed.warnings.append(
-                        f"the text is identical to transcript {same[0]}; imported as another "
-                        "transcript (--as-new)")
+            decision = _decide(db, built, path, replace=replace, as_new=as_new,
+                               update_metadata=update_metadata)
+            if isinstance(decision, ImportResult):
+                results.append(decision)  # nothing to do
+                continue
+            existing, differences = decision
             if progress:
                 progress(n - 1, total, f"segmenting {path.name}")
             sentences = segment_texts(built.text[t["start"] : t["end"]] for t in built.turns)
@@ -283,18 +245,87 @@ def import_paths(
                                         f"stopped at {path.name} ({problem.kind})")
                            for p in files[n:])
             break
+    _after_import(db, results, new_ids)
+    if progress:
+        progress(total, total, "done")
+    return results
+
+
+def _decide(db: sqlite_utils.Database, built: BuiltTranscript, path: Path, *, replace: bool,
+            as_new: bool, update_metadata: bool
+            ) -> tuple[dict[str, Any] | None, list[str]] | ImportResult:
+    """What importing ``built`` means: the transcript it replaces (or None for a new one) and
+    how the file differs from it; an "unchanged" result when there is nothing to do. Raises
+    :class:`ConflictError` for a decision the user has to make (see :func:`import_paths`)."""
+    if not _exists(db, built.id):
+        return _against_the_same_text(db, built, path, as_new=as_new,
+                                      update_metadata=update_metadata)
+    existing = db.table("transcripts").get(built.id)
+    same_text = existing["content_hash"] == built.content_hash
+    known = existing.get("import_fingerprint") or stored_fingerprint(db, built.id)
+    if same_text and known == built.fingerprint:
+        return ImportResult(path, "unchanged", built.id, "already imported, identical: nothing to do")
+    differences = describe_differences(db, existing, built) or ["how it was read"]
+    if not (replace or (update_metadata and same_text)):
+        keep = ("codings stay where they are: the text is the same" if same_text
+                else "codings are kept: re-anchored on their words, or flagged")
+        raise ConflictError(
+            f"transcript {built.id} is already imported and this file differs in "
+            f"{'; '.join(differences)}; use --replace to apply it ({keep})",
+            path=path,
+        )
+    return existing, differences
+
+
+def _against_the_same_text(db: sqlite_utils.Database, built: BuiltTranscript, path: Path, *,
+                           as_new: bool, update_metadata: bool
+                           ) -> tuple[dict[str, Any] | None, list[str]] | ImportResult:
+    """A new id whose text may already be in the project under another id: a duplicate to
+    refuse, to import as another transcript (``as_new``) or whose metadata the twin takes
+    (``update_metadata``)."""
+    same = db.execute(
+        "select id from transcripts where content_hash = ?", [built.content_hash]
+    ).fetchone()
+    if same is None:
+        return None, []
+    if update_metadata:  # the file's metadata onto the twin
+        dropped = built.id
+        built.id = same[0]
+        existing = db.table("transcripts").get(same[0])
+        if existing.get("import_fingerprint") == built.fingerprint:
+            return ImportResult(path, "unchanged", same[0],
+                                f"the same text and metadata as transcript {same[0]}: nothing to do")
+        return existing, [*(describe_differences(db, existing, built) or ["how it was read"]),
+                          f"(from {path.name}; its id {dropped} was not used)"]
+    if not as_new:
+        twin = db.table("transcripts").get(same[0])
+        lost = [f"its id {built.id}"] + [
+            f"{key} '{built.fields[key]}' (the transcript has '{twin[key] or ''}')"
+            for key in METADATA_COLUMNS if built.fields[key] != str(twin[key] or "")]
+        raise ConflictError(
+            f"the text is identical to transcript {same[0]}, already in the project; "
+            f"{', '.join(lost)} would be dropped. Use --as-new to import it as another "
+            f"transcript, or --update-metadata to give {same[0]} this file's metadata",
+            path=path)
+    built.parsed.warnings.append(
+        f"the text is identical to transcript {same[0]}; imported as another "
+        "transcript (--as-new)")
+    return None, []
+
+
+def _after_import(db: sqlite_utils.Database, results: list[ImportResult], new_ids: set[str]) -> None:
+    """Bookkeeping after an import: which language pipeline made the sentences, fresh planner
+    statistics. A storage problem here is not reported again (it was, for the file it
+    stopped at)."""
     try:
         if any(r.status in ("imported", "replaced") for r in results):
             from workbench.services.reprocess import note_import
 
-            note_import(db)  # remember which language pipeline made the sentences
+            note_import(db)
         if new_ids:
             db.execute("ANALYZE transcripts")  # keep the planner on the covering label index
     except sqlite3.DatabaseError:
-        pass  # bookkeeping only; the storage problem is reported for the file it stopped at
-    if progress:
-        progress(total, total, "done")
-    return results
+        pass
 
 
 def pipeline_notice(db: sqlite_utils.Database) -> str | None:

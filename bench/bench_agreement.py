@@ -67,7 +67,7 @@ def main() -> int:
     db = project.db
 
     from workbench.agreement import figures, units
-    from workbench.services import disagreements
+    from workbench.services.second_coding import disagreements
 
     n_codings = db.execute("select count(*) from codings").fetchone()[0]
     n_sentences = db.execute("select count(*) from sentences").fetchone()[0]

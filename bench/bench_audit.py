@@ -65,7 +65,7 @@ def load_deduce() -> float:
 
 def recall(seeds, interviews: int, per_kind: int) -> None:
     from workbench.audit.engine import audit_text
-    from workbench.services.audit import PUBLIC_BODIES
+    from workbench.services.anonymity.audit import PUBLIC_BODIES
 
     for label, use_deduce in (("full audit (deduce + patterns)", True),
                               ("quick audit (--no-deduce)", False)):
@@ -91,7 +91,7 @@ def recall(seeds, interviews: int, per_kind: int) -> None:
 
 def project_audit(n: int) -> None:
     from workbench.project import Project
-    from workbench.services.audit import run_audit
+    from workbench.services.anonymity.audit import run_audit
 
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp) / "big"

@@ -40,7 +40,7 @@ def prepare(root: Path, interviews: int, codings: int):
 
     from workbench.clock import now_iso
     from workbench.errors import WorkbenchError
-    from workbench.services import quotes, survey
+    from workbench.services.reporting import quotes, survey
 
     project = generate(root, interviews=interviews, codings=codings, quiet=True)
     for name in ("survey_themes.yaml", "survey_figures.csv"):

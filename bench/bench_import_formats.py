@@ -19,7 +19,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from workbench.formats.importers import read_transcript  # noqa: E402
-from workbench.services.transcripts import build  # noqa: E402
+from workbench.services.transcripts.library import build  # noqa: E402
 
 WORDS = (
     "jongeren werk signalen uitbuiting school straat geld telefoon kleding schulden ouders "

@@ -40,7 +40,7 @@ LEMMA_QUERIES = ["ronselen", "geronseld", "signaleert", "jongere", "telefoons", 
 
 def write_files(folder: Path, interviews: int, words: int, seed: int = 7) -> tuple[int, list[str]]:
     """Generated interviews as .txt files; returns (word count, the turn texts)."""
-    from workbench.services.transcripts import count_words
+    from workbench.services.transcripts.library import count_words
 
     rng = random.Random(seed)
     folder.mkdir(parents=True, exist_ok=True)
@@ -138,8 +138,8 @@ def measure_import(work: Path, name: str, words: int, turn_texts: list[str]) -> 
     """CPU seconds (and wall seconds) of raw nlp.pipe, import and reprocess with the current
     pipeline. CPU time is used for the ratio: on a shared machine wall time is mostly noise."""
     from workbench.project import Project
-    from workbench.services.reprocess import reprocess
-    from workbench.services.transcripts import import_paths
+    from workbench.services.transcripts.library import import_paths
+    from workbench.services.transcripts.reprocess import reprocess
 
     raw_before = raw_pipe(turn_texts, time.process_time)
     project = Project.init(work / name, default_coder="anna")

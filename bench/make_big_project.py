@@ -124,7 +124,7 @@ def generate(root: Path, *, interviews: int = 200, words: int = 7500, codings: i
             if not quiet and (n + 1) % 20 == 0:
                 print(f"  {n + 1}/{interviews} interviews ({time.perf_counter() - t0:.1f}s)",
                       file=sys.stderr)
-        from workbench.services.labels import relabel
+        from workbench.services.transcripts.labels import relabel
 
         relabel(db)
         code_ids = add_codebook(db, coders[0], now)
@@ -134,7 +134,7 @@ def generate(root: Path, *, interviews: int = 200, words: int = 7500, codings: i
 
 def add_codebook(db, coder: str, now: str) -> list[str]:
     from workbench.db.changes import with_derived
-    from workbench.services.codebook import PALETTE
+    from workbench.services.codebook.codes import PALETTE
 
     code_ids = []
     for t, theme in enumerate(THEMES):

@@ -64,7 +64,7 @@ def transcript_text(
 @pytest.fixture
 def add_transcript(project: Project, tmp_path: Path) -> Callable[..., str]:
     """Write a transcript file and import it; returns its id."""
-    from workbench.services.transcripts import import_paths
+    from workbench.services.transcripts.library import import_paths
 
     def make(tid: str, role: str = "jongerenwerker", turns: list[tuple[str, str]] | None = None, **kw: str) -> str:
         turns = turns or [

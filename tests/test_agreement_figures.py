@@ -13,8 +13,9 @@ from hypothesis import strategies as st
 
 from workbench.agreement import figures, metrics
 from workbench.cli.main import cli
-from workbench.services import codebook, coding
-from workbench.services.transcripts import get_sentences
+from workbench.services.codebook import codes as codebook
+from workbench.services.coding import passages as coding
+from workbench.services.transcripts.library import get_sentences
 
 TURNS = [
     ("I", "Hoe begon het?"),
@@ -251,7 +252,7 @@ def test_code_option_limits_to_a_code_or_a_theme(two_coders):
     db, code, _ = two_coders
     code("anna", "Online", 1)
     code("bram", "Online", 1)
-    from workbench.services import agreement
+    from workbench.services.second_coding import agreement
 
     one = agreement.compute(db, ("anna", "bram"), code="online")
     assert [c["code"] for c in one["codes"]] == ["Online"] and one["themes"] == []

@@ -5,8 +5,9 @@ from __future__ import annotations
 from click.testing import CliRunner
 
 from workbench.cli.main import cli
-from workbench.services import codebook, coding
-from workbench.services.transcripts import get_sentences
+from workbench.services.codebook import codes as codebook
+from workbench.services.coding import passages as coding
+from workbench.services.transcripts.library import get_sentences
 
 
 def test_report_is_written_once_and_not_overwritten_without_force(project, add_transcript, tmp_path):

@@ -7,8 +7,9 @@ import pytest
 from workbench.agreement import units
 from workbench.agreement.units import collect, merge_spans
 from workbench.errors import WorkbenchError
-from workbench.services import codebook, coding
-from workbench.services.transcripts import get_sentences, get_turns
+from workbench.services.codebook import codes as codebook
+from workbench.services.coding import passages as coding
+from workbench.services.transcripts.library import get_sentences, get_turns
 
 
 def turns(tid: str) -> list[tuple[str, str]]:

@@ -198,7 +198,7 @@ def test_list_flags_and_cli_show_readable_categories(project, add_transcript) ->
     from click.testing import CliRunner
 
     from workbench.cli.main import cli
-    from workbench.services.audit import list_flags, run_audit
+    from workbench.services.anonymity.audit import list_flags, run_audit
 
     add_transcript("T1", turns=[("I", "Heb je een account?"), ("R", "Mijn snap is dealer_boy09, zeg maar.")])
     run_audit(project, use_deduce=False)

@@ -195,7 +195,7 @@ def test_held_out_shapes_are_flagged_whole_without_tables(text: str, name: str) 
     ],
 )
 def test_held_out_decoys_stay_unflagged(text: str, word: str) -> None:
-    from workbench.services.audit import PUBLIC_BODIES
+    from workbench.services.anonymity.audit import PUBLIC_BODIES
 
     flags = audit_text(text, allow=PUBLIC_BODIES, use_deduce=False)
     i = text.index(word)
@@ -316,7 +316,7 @@ def test_third_held_out_set_is_flagged_whole_without_tables(text: str, name: str
 
 @pytest.mark.parametrize("text", HELD_OUT_3_DECOYS)
 def test_third_held_out_decoys_stay_unflagged(text: str) -> None:
-    from workbench.services.audit import PUBLIC_BODIES
+    from workbench.services.anonymity.audit import PUBLIC_BODIES
 
     assert audit_text(text, allow=PUBLIC_BODIES, use_deduce=False) == []
 
@@ -944,7 +944,7 @@ _FLAGGED_DECOYS = {
 
 @pytest.mark.parametrize("text", _UNTUNED_DECOYS)
 def test_untuned_held_out_decoys_stay_unflagged(text: str) -> None:
-    from workbench.services.audit import PUBLIC_BODIES
+    from workbench.services.anonymity.audit import PUBLIC_BODIES
 
     flags = audit_text(text, allow=PUBLIC_BODIES, use_deduce=False)
     if text in _FLAGGED_DECOYS:

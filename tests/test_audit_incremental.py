@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from click.testing import CliRunner
 
-from workbench.services import audit as A
-from workbench.services.deny_list import deny_add
+from workbench.services.anonymity import audit as A
+from workbench.services.anonymity.deny_list import deny_add
 
 
 def _two(add_transcript) -> tuple[str, str]:

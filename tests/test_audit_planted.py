@@ -10,7 +10,7 @@ import pytest
 
 from bench.planted import DECOYS, KINDS, TEMPLATES, Plant, generate, measure
 from workbench.audit.engine import audit_text
-from workbench.services.audit import PUBLIC_BODIES
+from workbench.services.anonymity.audit import PUBLIC_BODIES
 
 
 def test_the_generator_plants_every_kind_at_its_offsets() -> None:

@@ -91,7 +91,7 @@ def test_a_worker_that_dies_leaves_the_rest_to_this_process(always_parallel, mon
 def test_an_error_on_a_text_names_the_transcript(always_parallel, project, add_transcript,
                                                   monkeypatch):
     from workbench.audit import engine
-    from workbench.services.audit import run_audit
+    from workbench.services.anonymity.audit import run_audit
 
     for n in range(3):
         add_transcript(f"P{n}", municipality="Utrecht",
@@ -112,7 +112,7 @@ def test_an_error_on_a_text_names_the_transcript(always_parallel, project, add_t
 @needs_fork
 def test_stored_flags_do_not_depend_on_the_number_of_processes(always_parallel, project,
                                                                add_transcript):
-    from workbench.services.audit import list_flags, run_audit
+    from workbench.services.anonymity.audit import list_flags, run_audit
 
     for n, interview in enumerate(generate(6, 3, seed=9)):
         add_transcript(f"P{n}", municipality="Utrecht", turns=[("R", interview.text)])

@@ -10,9 +10,9 @@ from click.testing import CliRunner
 
 from workbench.db.changes import undo_last
 from workbench.errors import WorkbenchError
-from workbench.services import audit as A
-from workbench.services.codebook import add
-from workbench.services.coding import apply_code, list_codings
+from workbench.services.anonymity import audit as A
+from workbench.services.codebook.codes import add
+from workbench.services.coding.passages import apply_code, list_codings
 
 # (sentence, the flagged text, its category); each is positive for that category.
 POSITIVE = [

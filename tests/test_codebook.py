@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from workbench.errors import ConflictError, NotFoundError, WorkbenchError
-from workbench.services import codebook, neardup
-from workbench.services.coding import apply_code, list_codings
+from workbench.services.codebook import codes as codebook
+from workbench.services.codebook import neardup
+from workbench.services.coding.passages import apply_code, list_codings
 
 TURNS = [
     ("I", "Hoe worden jongeren benaderd?"),

@@ -13,8 +13,9 @@ from click.testing import CliRunner
 
 from workbench.cli.main import cli
 from workbench.errors import ConflictError, WorkbenchError
-from workbench.services import codebook, codebook_sync
-from workbench.services.coding import apply_code, list_codings
+from workbench.services.codebook import codes as codebook
+from workbench.services.codebook import sync as codebook_sync
+from workbench.services.coding.passages import apply_code, list_codings
 
 
 @pytest.fixture

@@ -9,9 +9,9 @@ import yaml
 
 from workbench.db.changes import undo_last
 from workbench.errors import ConflictError, WorkbenchError
-from workbench.services import codebook
-from workbench.services import codebook_sync as sync
-from workbench.services.coding import apply_code
+from workbench.services.codebook import codes as codebook
+from workbench.services.codebook import sync
+from workbench.services.coding.passages import apply_code
 
 
 @pytest.fixture

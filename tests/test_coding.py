@@ -7,8 +7,10 @@ import textwrap
 import pytest
 
 from workbench.errors import NotFoundError, WorkbenchError
-from workbench.services import codebook, coding, themes
-from workbench.services.codings_io import dump_codings, load_codings
+from workbench.services.codebook import codes as codebook
+from workbench.services.codebook import themes
+from workbench.services.coding import passages as coding
+from workbench.services.coding.codings_file import dump_codings, load_codings
 
 TURNS = [
     ("I", "Welke signalen zie je?"),
@@ -205,7 +207,8 @@ def test_code_span_is_the_one_use_case_with_its_warnings(project, add_transcript
     """Issue 16: 'workbench code' and the reader call coding.code_span: the coding, whether it
     was stored, a new code, and the warnings (a close name, interviewer text)."""
     from workbench.errors import NotFoundError
-    from workbench.services import codebook, coding
+    from workbench.services.codebook import codes as codebook
+    from workbench.services.coding import passages as coding
 
     tid = add_transcript("T9", turns=[("I", "Hoe gaat het met de jongeren?"),
                                       ("R", "Ze hangen veel op straat rond.")])

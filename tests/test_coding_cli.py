@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from workbench.cli.main import cli
-from workbench.services import codebook
+from workbench.services.codebook import codes as codebook
 
 
 @pytest.fixture

@@ -10,7 +10,8 @@ import pytest
 from click.testing import CliRunner
 
 from workbench.cli.main import cli
-from workbench.services import codebook, coding
+from workbench.services.codebook import codes as codebook
+from workbench.services.coding import passages as coding
 
 
 @pytest.fixture
@@ -92,7 +93,7 @@ def test_unknown_code_mentions_new_and_close_names(run):
 # -- flagged codings ------------------------------------------------------------------------------
 
 def test_flagged_codings_show_in_codings_and_check(run, project, tmp_path):
-    from workbench.services.transcripts import import_paths
+    from workbench.services.transcripts.library import import_paths
 
     assert run("code", "T1", "Dure spullen", "--quote", "Dure kleding en nieuwe telefoons.").exit_code == 0
     assert run("code", "T1", "Dure spullen", "--quote", "Ze spijbelen ook vaak.").exit_code == 0

@@ -12,8 +12,8 @@ from click.testing import CliRunner
 from workbench.audit.engine import AuditCounts, audit_text
 from workbench.db.changes import undo_last
 from workbench.errors import WorkbenchError
-from workbench.services import audit as A
-from workbench.services import deny_list as D
+from workbench.services.anonymity import audit as A
+from workbench.services.anonymity import deny_list as D
 
 
 def test_a_denied_term_is_flagged_everywhere_with_its_category() -> None:

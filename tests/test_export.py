@@ -15,8 +15,7 @@ from test_export_fixtures import build_report_project
 from workbench.cli.main import cli
 from workbench.errors import ConflictError
 from workbench.files import export_path, scope_name
-from workbench.services import quotes
-from workbench.services.reporting import preview_chapter, write_chapter, write_quotes
+from workbench.services.reporting import preview_chapter, quotes, write_chapter, write_quotes
 from workbench.services.reporting.flags import FlaggedQuotesError
 
 WHEN = datetime(2026, 11, 23, 18, 15)
@@ -240,7 +239,7 @@ def test_stale_quote_is_reported(rp) -> None:
 
 def test_codes_linked_with_their_theme_nest_under_it(rp) -> None:
     project, _, starred = rp
-    from workbench.services import survey
+    from workbench.services.reporting import survey
 
     survey.link(project.db, "anna", "Snapchat", "4.3", themes=survey.load(project))
     md = preview_chapter(project, ["4.3"])

@@ -78,7 +78,9 @@ LINKS = [("Signalen", "4.1"), ("Werving", "4.3"), ("Dwangmiddelen", "4.4"), ("Co
 
 def build_report_project(project: Project, add_transcript) -> dict[tuple[str, str, str], str]:
     """Fill ``project``; returns coding ids by (transcript, code, coder)."""
-    from workbench.services import codebook, coding, survey
+    from workbench.services.codebook import codes as codebook
+    from workbench.services.coding import passages as coding
+    from workbench.services.reporting import survey
 
     for name in ("survey_themes.yaml", "survey_figures.csv"):
         shutil.copy(REPO / "codebooks" / name, project.codebooks_dir / name)

@@ -9,7 +9,8 @@ from click.testing import CliRunner
 from tests.test_tui_areas import SIZE, settle
 from tests.test_tui_snapshots import coded  # noqa: F401  (fixture)
 from workbench.cli.main import cli
-from workbench.services import codebook, survey
+from workbench.services.codebook import codes as codebook
+from workbench.services.reporting import survey
 from workbench.services.reporting.chapter import BY_CODEBOOK_NOTE, preview_chapter
 from workbench.tui.app import WorkbenchApp
 from workbench.tui.screens.dialogs import ChoiceScreen

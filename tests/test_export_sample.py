@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from workbench.cli.main import cli
-from workbench.services import survey
+from workbench.services.reporting import survey
 
 QUOTE_LINE = re.compile(r"^> “.+” \((?:[A-Z][\w\- ]*)\)( \[niet geselecteerd\])?$")
 

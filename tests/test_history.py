@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 
 from workbench.db.changes import history, redo_last, undo_last
-from workbench.services import codebook, coding, memos
+from workbench.services.codebook import codes as codebook
+from workbench.services.coding import memos
+from workbench.services.coding import passages as coding
 
 
 @pytest.fixture

@@ -10,7 +10,12 @@ import pytest
 from workbench.errors import ImportFileError
 from workbench.formats.importers import read_transcript
 from workbench.project import Project
-from workbench.services.transcripts import get_sentences, get_turns, import_paths, list_transcripts
+from workbench.services.transcripts.library import (
+    get_sentences,
+    get_turns,
+    import_paths,
+    list_transcripts,
+)
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -189,7 +194,8 @@ def test_reimport_identical_does_nothing(project: Project, tmp_path: Path) -> No
 
 
 def test_same_id_different_content_refused_then_replaced_keeping_codings(project: Project, tmp_path: Path) -> None:
-    from workbench.services import codebook, coding
+    from workbench.services.codebook import codes as codebook
+    from workbench.services.coding import passages as coding
 
     path = write(tmp_path, "a.txt", TXT)
     import_paths(project, [path])

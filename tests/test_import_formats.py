@@ -19,7 +19,7 @@ from workbench.formats.importers import read_transcript
 from workbench.formats.importers.model import ParsedTranscript
 from workbench.formats.importers.turns import match_turn, parse_turn_lines
 from workbench.project import Project
-from workbench.services.transcripts import build, get_sentences, get_turns, import_paths
+from workbench.services.transcripts.library import build, get_sentences, get_turns, import_paths
 
 FORMATS = Path(__file__).resolve().parent / "data" / "formats"
 

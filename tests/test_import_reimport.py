@@ -12,9 +12,10 @@ from click.testing import CliRunner
 
 from workbench.cli.main import cli
 from workbench.project import Project
-from workbench.services import codebook, coding
-from workbench.services.labels import LabelChange
-from workbench.services.transcripts import (
+from workbench.services.codebook import codes as codebook
+from workbench.services.coding import passages as coding
+from workbench.services.transcripts.labels import LabelChange
+from workbench.services.transcripts.library import (
     NOTICE_KEY,
     get_sentences,
     get_turns,
@@ -148,7 +149,8 @@ def table_rows(project: Project) -> dict[str, list]:
 
 def test_remove_is_refused_with_codings_then_forced_and_undone(project: Project, add_transcript) -> None:
     from workbench.db.changes import undo_last
-    from workbench.services import memos, quotes
+    from workbench.services.coding import memos
+    from workbench.services.reporting import quotes
 
     add_transcript("J1", "jongerenwerker", date="2023-01-01")
     add_transcript("J2", "jongerenwerker", date="2023-02-01")

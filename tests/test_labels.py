@@ -5,8 +5,8 @@ from __future__ import annotations
 from click.testing import CliRunner
 
 from workbench.cli.main import cli
-from workbench.services.labels import compute_labels, letter
-from workbench.services.transcripts import list_transcripts, set_label
+from workbench.services.transcripts.labels import compute_labels, letter
+from workbench.services.transcripts.library import list_transcripts, set_label
 
 
 def labels_of(project) -> dict[str, str]:
@@ -86,7 +86,7 @@ def test_compute_labels_pure() -> None:
 
 def test_apply_labels_reports_old_and_new_and_can_be_recorded(project, add_transcript) -> None:
     from workbench.db.changes import record, undo_last
-    from workbench.services.labels import LabelChange, apply_labels, describe_changes
+    from workbench.services.transcripts.labels import LabelChange, apply_labels, describe_changes
 
     add_transcript("J1", "jongerenwerker", date="2023-02-01")
     add_transcript("J2", "jongerenwerker", date="2023-03-01")
@@ -105,7 +105,7 @@ def test_apply_labels_reports_old_and_new_and_can_be_recorded(project, add_trans
 def test_frozen_labels_report_no_changes(project, add_transcript, tmp_path) -> None:
     from conftest import transcript_text
 
-    from workbench.services.transcripts import freeze_labels, import_paths
+    from workbench.services.transcripts.library import freeze_labels, import_paths
 
     add_transcript("J1", "jongerenwerker", date="2023-02-01")
     freeze_labels(project.db, True)

@@ -13,7 +13,8 @@ import defusedxml.ElementTree as DET
 import pytest
 from test_visual_data import build_demo
 
-from workbench.services import codebook, coding
+from workbench.services.codebook import codes as codebook
+from workbench.services.coding import passages as coding
 from workbench.services.visual.map_layout import layout_map
 from workbench.services.visual.map_mermaid import render_mermaid
 from workbench.services.visual.map_model import UNTHEMED_ID, build_map
@@ -106,7 +107,7 @@ def test_unknown_survey_id_is_still_shown(demo):
 
 
 def test_cooccurrence_matches_themes_service(demo):
-    from workbench.services.themes import cooccurrence
+    from workbench.services.codebook.themes import cooccurrence
 
     project, _info = demo
     m = _map(project, cooccurrence=True, min_count=1)

@@ -11,7 +11,8 @@ import pytest
 from test_visual_data import build_demo
 
 from workbench.errors import WorkbenchError
-from workbench.services import codebook, coding
+from workbench.services.codebook import codes as codebook
+from workbench.services.coding import passages as coding
 from workbench.services.visual.matrix import (
     NONE_LABEL,
     build_matrix,

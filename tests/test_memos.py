@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 
 from workbench.errors import NotFoundError, WorkbenchError
-from workbench.services import codebook, coding, memos
+from workbench.services.codebook import codes as codebook
+from workbench.services.coding import memos
+from workbench.services.coding import passages as coding
 
 
 @pytest.fixture

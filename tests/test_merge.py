@@ -14,9 +14,11 @@ from workbench.cli.main import cli
 from workbench.db.changes import undo_last
 from workbench.errors import ConflictError, WorkbenchError
 from workbench.project import Project
-from workbench.services import codebook, coding, memos
-from workbench.services import merge as merge_service
-from workbench.services.transcripts import get_sentences
+from workbench.services.codebook import codes as codebook
+from workbench.services.coding import memos
+from workbench.services.coding import passages as coding
+from workbench.services.exchange import merge as merge_service
+from workbench.services.transcripts.library import get_sentences
 
 TURNS = [
     ("I", "Hoe begon het?"),
@@ -132,7 +134,7 @@ def test_unmatched_items_block_the_merge_until_mapped(main_and_copy, tmp_path, a
     db = project.db
     copy = Project.open(copy.root)
     # a transcript only the copy has, and a code renamed in the copy
-    from workbench.services.transcripts import import_paths
+    from workbench.services.transcripts.library import import_paths
 
     extra = tmp_path / "extra" / "T9.txt"
     extra.parent.mkdir()

@@ -99,7 +99,7 @@ def test_segmentation_and_lemma_search_with_model(trained_pipeline, project, add
 
 
 def test_model_entities_feed_the_audit(trained_pipeline, project, add_transcript):
-    from workbench.services.audit import list_flags, run_audit
+    from workbench.services.anonymity.audit import list_flags, run_audit
 
     add_transcript("M2", municipality="Utrecht", turns=[
         ("I", "Met wie werken ze samen?"),
@@ -112,7 +112,7 @@ def test_model_entities_feed_the_audit(trained_pipeline, project, add_transcript
 
 
 def test_rule_based_audit_has_no_model_flags(project, add_transcript):
-    from workbench.services.audit import list_flags, run_audit
+    from workbench.services.anonymity.audit import list_flags, run_audit
 
     pipeline.reset_pipeline()
     add_transcript("M3", turns=[("I", "Met wie?"), ("R", "Ze werken voor de Zwarte Panters uit de wijk.")])
@@ -131,9 +131,13 @@ def test_doctor_reports_the_model(trained_pipeline, trained_model_dir):
 
 
 def test_reprocess_after_switching_to_the_model(project, add_transcript, trained_model_dir, monkeypatch):
-    from workbench.services.codebook import add
-    from workbench.services.coding import apply_code, list_codings
-    from workbench.services.reprocess import reprocess, reprocess_due, stored_fingerprint
+    from workbench.services.codebook.codes import add
+    from workbench.services.coding.passages import apply_code, list_codings
+    from workbench.services.transcripts.reprocess import (
+        reprocess,
+        reprocess_due,
+        stored_fingerprint,
+    )
 
     pipeline.reset_pipeline()
     add_transcript("M4")

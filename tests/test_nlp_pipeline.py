@@ -116,8 +116,8 @@ def test_doctor_outside_a_project(tmp_path, monkeypatch):
 
 def test_reprocess_keeps_codings_and_rebuilds_sentences(project, add_transcript):
     from workbench.cli.main import cli
-    from workbench.services.codebook import add
-    from workbench.services.coding import apply_code, list_codings
+    from workbench.services.codebook.codes import add
+    from workbench.services.coding.passages import apply_code, list_codings
     from workbench.services.search import search
 
     db = project.db
@@ -146,9 +146,10 @@ def test_sentences_end_at_a_trailing_off_ellipsis_and_old_projects_reprocess(pro
     """Issue 24.3: '…' or '...' before a capital ends a sentence; a lower-case word goes on.
     A project segmented before the rule sees re-processing due, and keeps its codings."""
     from workbench.nlp.pipeline import FINGERPRINT_KEY, SEGMENTATION_RULES
-    from workbench.services import codebook, coding
-    from workbench.services.reprocess import reprocess, reprocess_due
-    from workbench.services.transcripts import get_sentences
+    from workbench.services.codebook import codes as codebook
+    from workbench.services.coding import passages as coding
+    from workbench.services.transcripts.library import get_sentences
+    from workbench.services.transcripts.reprocess import reprocess, reprocess_due
 
     turns = [("I", "Hoe reageerde ze?"),
              ("R", "Hoe ze het vertelde… Je hoorde gewoon dat ze eigenlijk niet... Het was "

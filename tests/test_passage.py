@@ -20,7 +20,8 @@ from workbench.analysis.passage import (
     strip_quote,
 )
 from workbench.cli.main import cli
-from workbench.services import codebook, coding
+from workbench.services.codebook import codes as codebook
+from workbench.services.coding import passages as coding
 
 TURNS = [
     ("I", "Kunt u vertellen hoe jongeren worden benaderd?"),

@@ -13,7 +13,7 @@ import re
 import pytest
 
 from workbench.analysis.passage import PassageError
-from workbench.services import coding
+from workbench.services.coding import passages as coding
 
 MODES = ("plain", "elide", "elide2", "insert", "letter", "label", "dropword", "changeword")
 FILLER_LEAD = re.compile(r"(?:(?:eh|ehm|euh|uh|uhm)\W+)+", re.I)

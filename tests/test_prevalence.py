@@ -11,7 +11,8 @@ from test_export_fixtures import build_report_project
 
 from workbench.cli.main import cli
 from workbench.errors import WorkbenchError
-from workbench.services import codebook, prevalence
+from workbench.services import prevalence
+from workbench.services.codebook import codes as codebook
 from workbench.services.prevalence import Thresholds, category, wording
 
 

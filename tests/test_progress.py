@@ -9,7 +9,10 @@ from pathlib import Path
 import pytest
 from test_visual_data import build_demo
 
-from workbench.services import codebook, coding, memos, quotes
+from workbench.services.codebook import codes as codebook
+from workbench.services.coding import memos
+from workbench.services.coding import passages as coding
+from workbench.services.reporting import quotes
 from workbench.services.visual.progress import build_progress, progress_lines
 
 REPO = Path(__file__).resolve().parent.parent

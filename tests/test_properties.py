@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 from workbench.errors import ImportFileError, WorkbenchError
 from workbench.formats.importers import read_transcript
 from workbench.formats.importers.encoding import decode_bytes
-from workbench.services.coding import check_span
-from workbench.services.transcripts import build
+from workbench.services.coding.passages import check_span
+from workbench.services.transcripts.library import build
 
 words = st.text(alphabet=string.ascii_letters + "éëïöüçàè", min_size=1, max_size=10)
 sentences = st.lists(words, min_size=1, max_size=12).map(lambda ws: " ".join(ws) + ".")

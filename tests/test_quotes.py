@@ -11,7 +11,9 @@ from workbench.analysis.verbatim import VerbatimError
 from workbench.cli.main import cli
 from workbench.db.changes import undo_last
 from workbench.errors import WorkbenchError
-from workbench.services import codebook, coding, quotes
+from workbench.services.codebook import codes as codebook
+from workbench.services.coding import passages as coding
+from workbench.services.reporting import quotes
 
 
 @pytest.fixture
@@ -65,7 +67,7 @@ def test_star_edit_unstar_and_undo(rp) -> None:
 
 def test_default_text_is_the_extract_without_interviewer_words(rp) -> None:
     project, _ = rp
-    from workbench.services import coding
+    from workbench.services.coding import passages as coding
 
     db = project.db
     text = db["transcripts"].get("T2")["text"]
@@ -80,7 +82,7 @@ def test_default_text_is_the_extract_without_interviewer_words(rp) -> None:
 
 def test_interviewer_only_coding_is_refused(rp) -> None:
     project, _ = rp
-    from workbench.services import coding
+    from workbench.services.coding import passages as coding
 
     db = project.db
     text = db["transcripts"].get("T4")["text"]
@@ -162,7 +164,7 @@ def test_quotes_are_stored_in_the_house_style(rp) -> None:
 
 def test_extend_joins_adjacent_fragments_without_an_omission_mark(rp) -> None:
     project, _ = rp
-    from workbench.services import coding
+    from workbench.services.coding import passages as coding
 
     db = project.db
     text = db["transcripts"].get("T1")["text"]

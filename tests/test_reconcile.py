@@ -11,8 +11,10 @@ from workbench.agreement import figures
 from workbench.cli.main import cli
 from workbench.db.changes import undo_last
 from workbench.errors import WorkbenchError
-from workbench.services import codebook, coding, disagreements, reconcile
-from workbench.services.transcripts import get_sentences
+from workbench.services.codebook import codes as codebook
+from workbench.services.coding import passages as coding
+from workbench.services.second_coding import disagreements, reconcile
+from workbench.services.transcripts.library import get_sentences
 
 TURNS = [
     ("I", "Hoe begon het?"),

@@ -15,8 +15,8 @@ from workbench.formats.refiqda.model import (
     parse_description,
 )
 from workbench.project import Project
-from workbench.services import codebook
-from workbench.services.codebook_sync import apply_sync, plan_sync
+from workbench.services.codebook import codes as codebook
+from workbench.services.codebook.sync import apply_sync, plan_sync
 from workbench.services.exchange.codebook import read_qdc, read_qdc_entries, write_qdc
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "refi-qda"

@@ -14,7 +14,9 @@ from workbench.cli.main import cli
 from workbench.errors import ConflictError
 from workbench.formats.refiqda.textmap import export_text, segment
 from workbench.project import Project
-from workbench.services import codebook, coding, memos
+from workbench.services.codebook import codes as codebook
+from workbench.services.coding import memos
+from workbench.services.coding import passages as coding
 from workbench.services.exchange.project_export import export_qdpx
 from workbench.services.exchange.project_import import import_qdpx
 

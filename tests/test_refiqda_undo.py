@@ -13,7 +13,10 @@ from tests.bad_input_support import files_of, refused, run
 from workbench.db.changes import redo_last, undo_last
 from workbench.formats.codebook_file import read_yaml
 from workbench.project import DB_NAME, Project
-from workbench.services import codebook, codebook_sync, coding, memos
+from workbench.services.codebook import codes as codebook
+from workbench.services.codebook import sync as codebook_sync
+from workbench.services.coding import memos
+from workbench.services.coding import passages as coding
 from workbench.services.exchange.codebook import read_qdc, write_qdc
 from workbench.services.exchange.project_export import export_qdpx
 from workbench.services.exchange.project_import import import_qdpx
@@ -48,7 +51,7 @@ def assert_same(a: dict, b: dict) -> None:
 def _transcript(project: Project, tmp_path: Path, tid: str, role: str, turns: list[tuple[str, str]],
                 date: str = "2023-01-01") -> None:
     from tests.conftest import transcript_text
-    from workbench.services.transcripts import import_paths
+    from workbench.services.transcripts.library import import_paths
 
     path = tmp_path / f"in-{project.root.name}" / f"{tid}.txt"
     path.parent.mkdir(exist_ok=True)

@@ -18,13 +18,14 @@ from click.testing import CliRunner
 from workbench.cli.main import cli
 from workbench.db.connection import connect
 from workbench.errors import WorkbenchError
-from workbench.services import codebook, coding
+from workbench.services.codebook import codes as codebook
+from workbench.services.coding import passages as coding
 
 CODER_SCRIPT = textwrap.dedent(
     """
     import sys
     from workbench.project import Project
-    from workbench.services import coding
+    from workbench.services.coding import passages as coding
     project = Project.open(sys.argv[1])
     coder, code, n = sys.argv[2], sys.argv[3], int(sys.argv[4])
     db = project.db

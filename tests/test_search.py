@@ -79,8 +79,8 @@ def test_prefix_and_special_characters(proj):
 
 
 def test_hit_fields_context_and_codes(proj):
-    from workbench.services.codebook import add
-    from workbench.services.coding import apply_code
+    from workbench.services.codebook.codes import add
+    from workbench.services.coding.passages import apply_code
 
     db = proj.db
     add(db, "anna", "Signalen")
@@ -126,8 +126,8 @@ def test_fuzzy_search_finds_nothing_for_unrelated_text(proj):
 
 
 def test_kwic_lists_every_occurrence_with_codes(proj):
-    from workbench.services.codebook import add
-    from workbench.services.coding import apply_code
+    from workbench.services.codebook.codes import add
+    from workbench.services.coding.passages import apply_code
 
     db = proj.db
     add(db, "anna", "Ronselen")

@@ -8,9 +8,9 @@ import pytest
 from click.testing import CliRunner
 
 from workbench.errors import WorkbenchError
-from workbench.services.codebook import add
-from workbench.services.coding import apply_code
-from workbench.services.suggest import suggest_codes, suggest_names
+from workbench.services.codebook.codes import add
+from workbench.services.coding.passages import apply_code
+from workbench.services.coding.suggest import suggest_codes, suggest_names
 
 
 @pytest.fixture
@@ -116,8 +116,8 @@ def test_suggestions_rest_on_content_words_on_a_generated_codebook(project, add_
     ever shared evidence or an in-vivo name, over every passage of a generated project."""
     import random
 
-    from workbench.services.suggest import LIGHT_WORDS, placeholder_words, stop_words
-    from workbench.services.transcripts import get_sentences
+    from workbench.services.coding.suggest import LIGHT_WORDS, placeholder_words, stop_words
+    from workbench.services.transcripts.library import get_sentences
 
     rng = random.Random(24)
     content = ["snapchat", "ronselaars", "schulden", "pakketjes", "dreiging", "wijkagent",

@@ -13,7 +13,8 @@ from click.testing import CliRunner
 from workbench.cli.main import cli
 from workbench.db.changes import undo_last
 from workbench.errors import NotFoundError, WorkbenchError
-from workbench.services import codebook, survey
+from workbench.services.codebook import codes as codebook
+from workbench.services.reporting import survey
 
 REPO = Path(__file__).resolve().parent.parent
 DOMAIN_TITLES = [

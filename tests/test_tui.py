@@ -10,7 +10,8 @@ import pytest
 from textual.widgets import DataTable, OptionList
 from textual.worker import WorkerCancelled
 
-from workbench.services import codebook, coding
+from workbench.services.codebook import codes as codebook
+from workbench.services.coding import passages as coding
 from workbench.tui.app import WorkbenchApp
 from workbench.tui.screens.dialogs import ChoiceScreen, CodePicker, FieldsScreen, PromptScreen
 from workbench.tui.screens.help import HelpScreen

@@ -18,7 +18,11 @@ from textual.widgets import DataTable, Input, OptionList, ProgressBar, Tree
 from textual.worker import WorkerCancelled
 
 from workbench.agreement import figures
-from workbench.services import codebook, codebook_sync, coding, memos, quotes, survey
+from workbench.services.codebook import codes as codebook
+from workbench.services.codebook import sync as codebook_sync
+from workbench.services.coding import memos
+from workbench.services.coding import passages as coding
+from workbench.services.reporting import quotes, survey
 from workbench.tui.app import WorkbenchApp
 from workbench.tui.screens.agreement import AgreementScreen, DisagreementsScreen
 from workbench.tui.screens.audit import AuditScreen
@@ -372,7 +376,7 @@ async def test_audit_screen_runs_and_dismiss_and_replace_change_the_db_and_reade
 async def test_audit_loads_deduce_in_the_background_with_progress(contact, monkeypatch):
     """The deduce build is faked: it reports from its own thread, as the real one does."""
     from workbench.audit import deduce_engine
-    from workbench.services import audit
+    from workbench.services.anonymity import audit
 
     ready = threading.Event()
     seen: list[str] = []

@@ -6,7 +6,8 @@ from textual.widgets import DataTable
 
 from tests.test_tui import SIZE, open_reader, settle, two  # noqa: F401  (fixture)
 from workbench.db.changes import undo_last
-from workbench.services import codebook, coding
+from workbench.services.codebook import codes as codebook
+from workbench.services.coding import passages as coding
 from workbench.tui.app import WorkbenchApp
 from workbench.tui.screens.transcripts import progress_cell
 from workbench.tui.widgets.codebook_panel import CodebookPanel
@@ -93,7 +94,7 @@ def test_progress_never_reads_zero_with_a_coding():
 async def test_a_selection_starts_and_ends_on_any_word(two):  # noqa: F811
     """Issue 24.2: → / ← move a word cursor; ⇧→ selects from it; the coding, the quote and
     its verbatim check use exactly that span."""
-    from workbench.services import quotes
+    from workbench.services.reporting import quotes
     from workbench.tui.screens.dialogs import CodePicker
 
     text = two.db["transcripts"].get("INT01")["text"]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from textual.widgets import OptionList
 
 from tests.test_tui import SIZE, open_reader, settle, two  # noqa: F401  (fixture)
-from workbench.services import codebook
+from workbench.services.codebook import codes as codebook
 from workbench.tui.app import WorkbenchApp
 from workbench.tui.screens.dialogs import CodePicker
 

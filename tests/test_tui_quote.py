@@ -8,7 +8,7 @@ from textual.widgets import Input
 
 from tests.test_passage import TURNS
 from tests.test_tui import SIZE, settle
-from workbench.services import codebook
+from workbench.services.codebook import codes as codebook
 from workbench.tui.app import WorkbenchApp
 from workbench.tui.screens.dialogs import ChoiceScreen, CodePicker, PromptScreen
 from workbench.tui.screens.reader import ReaderScreen

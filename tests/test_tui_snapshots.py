@@ -10,7 +10,8 @@ import pytest
 from textual.widgets import Input
 from textual.worker import WorkerCancelled
 
-from workbench.services import codebook, coding
+from workbench.services.codebook import codes as codebook
+from workbench.services.coding import passages as coding
 from workbench.tui.app import WorkbenchApp
 
 SIZE = (120, 36)
@@ -158,7 +159,7 @@ def test_disagreements(snap_compare, coded):
 
 
 def test_audit(snap_compare, coded):
-    from workbench.services.audit import RUN_KEY, run_audit
+    from workbench.services.anonymity.audit import RUN_KEY, run_audit
 
     db = coded.db
     tid = "INT01"
@@ -183,7 +184,7 @@ def test_export(snap_compare, coded):
     import shutil
     from pathlib import Path
 
-    from workbench.services import quotes, survey
+    from workbench.services.reporting import quotes, survey
 
     shutil.copy(Path(__file__).resolve().parent.parent / "codebooks" / "survey_themes.yaml",
                 coded.codebooks_dir)

@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from test_visual_data import build_demo
 
 from workbench.cli.main import cli
-from workbench.services import codebook
+from workbench.services.codebook import codes as codebook
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import random
 
-from workbench.services import codebook, coding
+from workbench.services.codebook import codes as codebook
+from workbench.services.coding import passages as coding
 
 THEMES = {
     "Signalen en vermoedens": ["Dure spullen en geld", "Spijbelen en schooluitval",

@@ -11,7 +11,7 @@ from textual.app import App
 from textual.screen import Screen
 from textual.widgets import DataTable, OptionList, Static, Tree
 
-from workbench.services import codebook
+from workbench.services.codebook import codes as codebook
 from workbench.services.visual.matrix import build_matrix, cell_extracts
 from workbench.tui.visual.map_view import MapScreen
 from workbench.tui.visual.matrix_view import ExtractsModal, MatrixScreen

@@ -94,7 +94,7 @@ async def test_the_ui_notices_damage_and_writes_nothing(sample_copy):
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         assert any("damaged" in n for n in notes)
-        from workbench.services import codebook
+        from workbench.services.codebook import codes as codebook
 
         with app.guard():
             codebook.add(project.db, "anna", "Nieuw")
@@ -119,7 +119,7 @@ def _crashed_with_log(root: Path, commits: int = 30) -> Path:
     """A copy of ``root`` taken while a process had committed ``commits`` codes into the
     write-ahead log and not yet checkpointed them (as a crash leaves it)."""
     from workbench.db.connection import open_database
-    from workbench.services import codebook
+    from workbench.services.codebook import codes as codebook
 
     db = open_database(root / "workbench.db")
     db.execute("pragma wal_autocheckpoint = 0")
@@ -173,7 +173,7 @@ async def test_the_ui_opens_at_once_and_checks_in_a_worker(sample_copy):
     project = Project.open(sample_copy, check_later=True)
     why = project.db.read_only
     assert why is not None and why.kind == "checking"  # not checked yet: read-only meanwhile
-    from workbench.services import codebook
+    from workbench.services.codebook import codes as codebook
 
     try:  # a write before the check is done is refused, naming the check
         codebook.add(project.db, "anna", "Te vroeg")
@@ -208,7 +208,7 @@ async def test_the_ui_writes_once_its_check_has_passed(sample_copy):
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         assert project.db.read_only is None
-        from workbench.services import codebook
+        from workbench.services.codebook import codes as codebook
 
         with app.guard():
             codebook.add(project.db, "anna", "Na de controle")
@@ -285,7 +285,7 @@ async def test_the_ui_on_a_damaged_write_ahead_log_writes_nothing(sample_copy):
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         assert any("write-ahead log" in n and "damaged" in n for n in notes), notes
-        from workbench.services import codebook
+        from workbench.services.codebook import codes as codebook
 
         with app.guard():
             codebook.add(project.db, "anna", "Nieuw")
@@ -297,7 +297,7 @@ async def test_the_ui_on_a_damaged_write_ahead_log_writes_nothing(sample_copy):
 CRASH = """
 import os, sys
 from workbench.db.connection import open_database
-from workbench.services import codebook
+from workbench.services.codebook import codes as codebook
 db = open_database(sys.argv[1])
 db.execute("pragma wal_autocheckpoint = 0")
 for n in range(5):

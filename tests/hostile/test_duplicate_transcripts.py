@@ -49,7 +49,7 @@ def test_as_new_imports_it_as_another_transcript(project, tmp_path):
 
 def test_update_metadata_moves_the_metadata_onto_the_twin_and_keeps_codings(project, tmp_path):
     run(project, "import", str(write(tmp_path, "h01.txt", "H01", "wijkagent", "Utrecht")))
-    from workbench.services import codebook
+    from workbench.services.codebook import codes as codebook
 
     codebook.add(project.db, "anna", "Signalen")
     assert run(project, "code", "H01", "Signalen", "--span", "20:40").exit_code == 0

@@ -18,7 +18,7 @@ import pytest
 from tests.test_tui import SIZE, settle
 from workbench.db.connection import StorageError
 from workbench.project import Project
-from workbench.services import codebook
+from workbench.services.codebook import codes as codebook
 from workbench.tui.app import WorkbenchApp
 
 

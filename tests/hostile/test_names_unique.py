@@ -23,7 +23,8 @@ from workbench.db.connection import connect
 from workbench.db.schema import migrations
 from workbench.errors import ConflictError, WorkbenchError
 from workbench.project import Project
-from workbench.services import codebook, coding
+from workbench.services.codebook import codes as codebook
+from workbench.services.coding import passages as coding
 
 
 def run(project, *args):

@@ -20,8 +20,9 @@ from workbench.cli.main import cli
 from workbench.db.connection import connect
 from workbench.db.schema import migrations
 from workbench.project import Project
-from workbench.services import codebook, coding
-from workbench.services.transcripts import import_paths
+from workbench.services.codebook import codes as codebook
+from workbench.services.coding import passages as coding
+from workbench.services.transcripts.library import import_paths
 from workbench.tui.app import WorkbenchApp
 
 

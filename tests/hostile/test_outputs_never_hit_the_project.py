@@ -44,7 +44,7 @@ PROTECTED = "no export or output is ever written over it"
     (["codebook", "export"], "link.qdc"),
 ])
 def test_no_output_lands_on_the_project(project, add_transcript, command, target):
-    from workbench.services import codebook
+    from workbench.services.codebook import codes as codebook
 
     add_transcript("T1")
     codebook.add(project.db, "anna", "Signalen")
@@ -86,7 +86,7 @@ def test_a_plain_new_file_is_fine(tmp_path: Path):
 
 
 def test_codebook_export_needs_force_for_another_file(project, tmp_path):
-    from workbench.services import codebook
+    from workbench.services.codebook import codes as codebook
 
     codebook.add(project.db, "anna", "Signalen")
     path = tmp_path / "mine.yaml"
@@ -104,7 +104,7 @@ def test_codebook_export_needs_force_for_another_file(project, tmp_path):
 
 def test_codebook_export_keeps_edits_that_were_never_imported(project):
     """Rewriting codebooks/codebook.yaml over a hand edit keeps that edit in the backups."""
-    from workbench.services import codebook
+    from workbench.services.codebook import codes as codebook
 
     codebook.add(project.db, "anna", "Signalen")
     assert run(project, "codebook", "export").exit_code == 0

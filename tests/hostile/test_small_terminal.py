@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.widgets import OptionList
 
 from tests.test_tui import open_reader, settle
-from workbench.services import codebook
+from workbench.services.codebook import codes as codebook
 from workbench.tui.app import WorkbenchApp
 from workbench.tui.screens.dialogs import CodePicker
 

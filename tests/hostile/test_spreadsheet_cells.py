@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from workbench.cli.main import cli
-from workbench.services import codebook
+from workbench.services.codebook import codes as codebook
 from workbench.textsafety import from_spreadsheet_cell, spreadsheet_cell
 
 FORMULAS = ["=HYPERLINK(\"http://x\",\"klik\")", "+31 6 1234", "-2+3", "@SUM(A1)", "\tx", "\rx"]

@@ -13,7 +13,7 @@ import sqlite3
 import pytest
 
 from tests.test_tui import SIZE, settle
-from workbench.services import codebook
+from workbench.services.codebook import codes as codebook
 from workbench.tui.app import WorkbenchApp
 from workbench.tui.screens.dialogs import PromptScreen
 from workbench.tui.widgets.codebook_panel import CodebookPanel
@@ -84,7 +84,7 @@ async def test_the_rename_dialog_of_a_stale_view_is_refused_and_shown_again(proj
 async def test_a_memo_edited_elsewhere_is_not_overwritten_and_a_removed_coding_is_said(project, add_transcript):
     from tests.test_tui import open_reader
     from workbench.db.connection import open_database
-    from workbench.services import coding
+    from workbench.services.coding import passages as coding
 
     add_transcript("T1")
     code = codebook.add(project.db, "anna", "Netwerk")

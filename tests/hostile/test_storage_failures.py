@@ -18,7 +18,7 @@ from click.testing import CliRunner
 
 from workbench.cli.main import cli
 from workbench.db.connection import explain
-from workbench.services.transcripts import import_paths
+from workbench.services.transcripts.library import import_paths
 
 
 def run(project, *args):

@@ -162,7 +162,7 @@ def test_merge_refuses_a_copy_with_controls_in_names(project, add_transcript, tm
 
 
 def test_a_survey_title_written_over_lines_becomes_one_line(tmp_path):
-    from workbench.services.survey import load_themes
+    from workbench.services.reporting.survey import load_themes
 
     path = tmp_path / "survey_themes.yaml"
     path.write_text('survey_themes:\n  - id: "4.1"\n    title: |\n      Lange\n      titel\n', encoding="utf-8")

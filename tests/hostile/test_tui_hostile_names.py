@@ -10,7 +10,9 @@ from __future__ import annotations
 import pytest
 
 from tests.test_tui import SIZE, open_reader, settle
-from workbench.services import codebook, coding, memos
+from workbench.services.codebook import codes as codebook
+from workbench.services.coding import memos
+from workbench.services.coding import passages as coding
 from workbench.tui.app import WorkbenchApp
 
 HOSTILE = ["[/bold]", "[link=file:///etc/passwd]klik[/link]", "[b]vet", "\\[x]", "a]b[c", "[@click=app.quit]q[/]"]

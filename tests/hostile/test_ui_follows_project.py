@@ -20,8 +20,10 @@ from workbench.agreement import figures
 from workbench.db.changes import undo_last
 from workbench.db.connection import open_database
 from workbench.project import Project
-from workbench.services import codebook, coding, quotes, survey
-from workbench.services.transcripts import import_paths
+from workbench.services.codebook import codes as codebook
+from workbench.services.coding import passages as coding
+from workbench.services.reporting import quotes, survey
+from workbench.services.transcripts.library import import_paths
 from workbench.tui.app import WorkbenchApp
 from workbench.tui.screens.agreement import AgreementScreen, DisagreementsScreen
 from workbench.tui.screens.dialogs import CodePicker

@@ -13,7 +13,9 @@ from xml.etree import ElementTree as ET
 from click.testing import CliRunner
 
 from workbench.cli.main import cli
-from workbench.services import codebook, coding, quotes
+from workbench.services.codebook import codes as codebook
+from workbench.services.coding import passages as coding
+from workbench.services.reporting import quotes
 
 
 def run(project, *args):

@@ -333,7 +333,7 @@ def compute(
 ) -> dict:
     """Agreement between ``coders`` (default: the two with the most codings, not ``consensus``)
     on ``unit``s; ``overlap`` is the segment-matching threshold as a fraction (0.9 = 90%);
-    ``code`` (a code's or theme's row, see :func:`workbench.services.agreement.compute` for a
+    ``code`` (a code's or theme's row, see :func:`workbench.services.second_coding.agreement.compute` for a
     name) limits the figures to one code, or to one theme and its codes. The units are the
     respondent's only unless ``include_interviewer``.
 

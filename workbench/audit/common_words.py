@@ -7,7 +7,7 @@ for a flag of one word, category ``person`` or ``place`` (from deduce or a model
 applies two rules:
 
 1. **Lower case elsewhere.** The word also occurs in lower case in the same text (the whole
-   transcript, as :func:`workbench.services.audit.run_audit` audits it): it is an ordinary
+   transcript, as :func:`workbench.services.anonymity.audit.run_audit` audits it): it is an ordinary
    word here, and the flag is **dropped**.
 2. **A common word at a sentence start.** The word stands at the start of a sentence (or line,
    or after a colon or an opening quote) and is a common Dutch word: one of spaCy's Dutch stop

@@ -66,7 +66,7 @@ def agreement(project, coder, coders, unit, code, overlap, report_path, force, i
     sentences or turns (--include-interviewer counts the interviewer's too). Compare before and
     after reconciliation with --coders anna,bram and --coders anna,consensus.
     """
-    from workbench.services import agreement
+    from workbench.services.second_coding import agreement
 
     result = agreement.compute(project.db, coders, unit=unit, overlap=overlap / 100, code=code,
                                include_interviewer=include_interviewer)
@@ -143,7 +143,7 @@ def agreement(project, coder, coders, unit, code, overlap, report_path, force, i
 def disagreements(project, coder, coders, code, unit, include_interviewer, as_json) -> None:
     """Every unit where the coders applied different codes, with its text (the respondent's
     sentences or turns only, unless --include-interviewer)."""
-    from workbench.services import disagreements as service
+    from workbench.services.second_coding import disagreements as service
 
     rows = service.list(project.db, coders, unit=unit, code=code,
                         include_interviewer=include_interviewer)
@@ -168,7 +168,7 @@ def _is_terminal() -> bool:
 
 
 def _walk(project, coder, names, rows, code, unit, include_interviewer) -> None:
-    from workbench.services import reconcile as service
+    from workbench.services.second_coding import reconcile as service
 
     done = 0
     for i, r in enumerate(rows, start=1):
@@ -231,8 +231,8 @@ def reconcile(project, coder, decisions, coders, code, unit, no_seed, include_in
     codings are never changed.
     """
     from workbench.errors import WorkbenchError
-    from workbench.services import disagreements as dis
-    from workbench.services import reconcile as service
+    from workbench.services.second_coding import disagreements as dis
+    from workbench.services.second_coding import reconcile as service
 
     db = project.db
     me = project.coder(coder)
@@ -287,7 +287,7 @@ def merge(project, coder, other, maps, dry_run, as_json) -> None:
     nothing is merged until you --map it. A backup is taken first, and 'workbench undo' reverts
     the whole merge. Merging the same copy again changes nothing.
     """
-    from workbench.services import merge as service
+    from workbench.services.exchange import merge as service
 
     result = service.merge(project, project.coder(coder), other, service.parse_maps(maps), dry_run=dry_run)
     if as_json:

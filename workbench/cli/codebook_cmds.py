@@ -43,7 +43,7 @@ def codebook() -> None:
 @with_project
 def add_cmd(project, coder, name, theme, parent, kind, **fields) -> None:
     """Add a code (or with --kind theme a theme). Warns about near-duplicate names."""
-    from workbench.services import codebook as cb
+    from workbench.services.codebook import codes as cb
 
     if theme and parent and theme != parent:
         raise click.UsageError("give --theme or --parent, not both")
@@ -60,7 +60,7 @@ def add_cmd(project, coder, name, theme, parent, kind, **fields) -> None:
 @with_project
 def rename_cmd(project, coder, ref, new_name) -> None:
     """Rename a code or theme (id or name). Warns about near-duplicate names."""
-    from workbench.services import codebook as cb
+    from workbench.services.codebook import codes as cb
 
     old = cb.resolve(project.db, ref)
     row, warnings = cb.rename(project.db, project.coder(coder), ref, new_name)
@@ -74,7 +74,7 @@ def rename_cmd(project, coder, ref, new_name) -> None:
 @with_project
 def edit_cmd(project, coder, ref, **fields) -> None:
     """Change a code's or theme's definition, inclusion, exclusion, example, colour or memo."""
-    from workbench.services import codebook as cb
+    from workbench.services.codebook import codes as cb
 
     given = {k: v for k, v in fields.items() if v is not None}
     if not given:
@@ -93,7 +93,7 @@ def edit_cmd(project, coder, ref, **fields) -> None:
 @with_project
 def move_cmd(project, coder, ref, theme, no_theme) -> None:
     """Move a code (or sub-theme) to another theme, or out of any theme."""
-    from workbench.services import codebook as cb
+    from workbench.services.codebook import codes as cb
 
     if bool(theme) == bool(no_theme):
         raise click.UsageError("give --theme THEME or --no-theme")
@@ -110,7 +110,7 @@ def merge_cmd(project, coder, source, target) -> None:
     """Merge SOURCE into TARGET: every coder's codings move over and SOURCE is deleted.
 
     The codebook is shared: the output says how many codings of each coder moved."""
-    from workbench.services import codebook as cb
+    from workbench.services.codebook import codes as cb
 
     src = cb.resolve(project.db, source)
     row = cb.merge(project.db, project.coder(coder), source, target)
@@ -135,7 +135,7 @@ def split_cmd(project, coder, ref, new_name, coding_ids, any_coder, **fields) ->
     """Split CODE: create NEW_NAME beside it and move the listed codings to it.
 
     Only your own codings move, unless --any-coder (the output then says whose moved)."""
-    from workbench.services import codebook as cb
+    from workbench.services.codebook import codes as cb
 
     ids = [i for i in coding_ids.replace(" ", ",").split(",") if i]
     who = project.coder(coder)
@@ -158,7 +158,7 @@ def delete_cmd(project, coder, ref, force) -> None:
 
     --force deletes the codings of every coder (the codebook is shared) and lists them per
     coder. A theme's codes move up to its parent (or to no theme)."""
-    from workbench.services import codebook as cb
+    from workbench.services.codebook import codes as cb
 
     row = cb.delete(project.db, project.coder(coder), ref, force=force)
     extra = (f" and {row['removed_codings']} coding(s) (by coder: {cb.per_coder_text(row['codings_by_coder'])})"
@@ -171,7 +171,7 @@ def delete_cmd(project, coder, ref, force) -> None:
 @with_project
 def list_cmd(project, coder, as_json) -> None:
     """The codebook in order, with counts of codings, transcripts and respondents."""
-    from workbench.services import codebook as cb
+    from workbench.services.codebook import codes as cb
 
     rows = cb.list_codebook(project.db)
     if as_json:
@@ -195,7 +195,7 @@ def list_cmd(project, coder, as_json) -> None:
 @with_project
 def check_cmd(project, coder, threshold, as_json) -> None:
     """List pairs of codes (and of themes) with near-duplicate names, closest first."""
-    from workbench.services import neardup
+    from workbench.services.codebook import neardup
 
     pairs = neardup.close_pairs(project.db, threshold if threshold is not None else neardup.DEFAULT_THRESHOLD)
     rows = [{"a": a["name"], "a_id": a["id"], "b": b["name"], "b_id": b["id"], "kind": a["kind"],
@@ -252,7 +252,7 @@ def export_cmd(project, coder, path, force) -> None:
     The shared codebooks/codebook.yaml is rewritten each time (it is synced); any other
     existing PATH only with --force."""
     from workbench.errors import ConflictError, WorkbenchError
-    from workbench.services import codebook_sync
+    from workbench.services.codebook import sync as codebook_sync
 
     if path is not None:
         _check_output_folder(path)
@@ -293,7 +293,7 @@ def import_cmd(project, coder, path, theirs, ours, dry_run, as_json) -> None:
     from dataclasses import asdict
 
     from workbench.errors import ConflictError
-    from workbench.services import codebook_sync
+    from workbench.services.codebook import sync as codebook_sync
 
     if theirs and ours:
         raise click.UsageError("--theirs and --ours exclude each other")

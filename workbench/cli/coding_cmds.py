@@ -79,8 +79,8 @@ def code(project, coder, transcript, code_ref, span, sentence, turn, quote, incl
     Example: workbench code INT01 "Tweede telefoon" --quote "die tweede telefoon […] voor het werk"
     """
     from workbench.errors import NotFoundError
-    from workbench.services import coding
-    from workbench.services.transcripts import resolve_transcript
+    from workbench.services.coding import passages as coding
+    from workbench.services.transcripts.library import resolve_transcript
 
     given = [x for x in (span, sentence, turn, quote) if x is not None]
     if len(given) != 1:
@@ -133,7 +133,7 @@ def code(project, coder, transcript, code_ref, span, sentence, turn, quote, incl
 
 def _unknown_code_message(db, code_ref: str) -> str:
     """The error for a code that is not in the codebook: how to create it, and close names."""
-    from workbench.services import neardup
+    from workbench.services.codebook import neardup
 
     close = [row for row, _score in neardup.similar(db, code_ref, "code", threshold=70)][:3]
     hint = ""
@@ -148,7 +148,7 @@ def _unknown_code_message(db, code_ref: str) -> str:
 @with_project
 def uncode(project, coder, coding_id) -> None:
     """Remove one of your codings (another coder's are refused)."""
-    from workbench.services import coding
+    from workbench.services.coding import passages as coding
 
     row = coding.remove_coding(project.db, project.coder(coder), coding_id)
     echo(f"removed coding {row['id']} ('workbench undo' brings it back)")
@@ -163,7 +163,7 @@ def uncode(project, coder, coding_id) -> None:
 @with_project_filter
 def codings(project, only_coder, code_ref, theme, transcript, as_json) -> None:
     """List codings with their text, respondent label, code, coder and time."""
-    from workbench.services.coding import list_codings
+    from workbench.services.coding.passages import list_codings
 
     rows = list_codings(project.db, coder=only_coder, code=code_ref, theme=theme, transcript=transcript)
     if as_json:
@@ -194,7 +194,7 @@ def codings_import(project, coder, path) -> None:
     """Load codings from a YAML or CSV file (transcript, code, coder, quote or start/end, memo).
 
     Every row is checked first; nothing is written if any row is bad."""
-    from workbench.services.codings_io import load_codings
+    from workbench.services.coding.codings_file import load_codings
 
     report = load_codings(project, path, coder=coder)
     per = ", ".join(f"{who}: {n}" for who, n in sorted(report.by_coder.items()))
@@ -210,7 +210,7 @@ def codings_export(project, coder, path, force) -> None:
     """Write every coding (with its quote and offsets) to a YAML or CSV file (an existing file
     only with --force; never over the project's own files)."""
     from workbench.errors import WorkbenchError
-    from workbench.services.codings_io import dump_codings
+    from workbench.services.coding.codings_file import dump_codings
 
     if not path.parent.is_dir():
         raise WorkbenchError(f"the folder {path.parent} does not exist; create it first", path=path)
@@ -280,7 +280,7 @@ def memo() -> None:
 @with_project
 def memo_add(project, coder, text, transcript, code_ref, coding_id) -> None:
     """Add a memo (without a target: a project memo)."""
-    from workbench.services import memos
+    from workbench.services.coding import memos
 
     kind, target = _target(transcript, code_ref, coding_id)
     row = memos.add(project.db, project.coder(coder), kind, target, text)
@@ -294,7 +294,7 @@ def memo_add(project, coder, text, transcript, code_ref, coding_id) -> None:
 @with_project
 def memo_list(project, coder, transcript, code_ref, coding_id, kind, as_json) -> None:
     """List memos (all, one kind, or one target's)."""
-    from workbench.services import memos
+    from workbench.services.coding import memos
 
     if transcript or code_ref or coding_id:
         kind, target = _target(transcript, code_ref, coding_id)
@@ -318,7 +318,7 @@ def memo_list(project, coder, transcript, code_ref, coding_id, kind, as_json) ->
 @with_project
 def memo_edit(project, coder, memo_id, text) -> None:
     """Replace a memo's text (MEMO_ID from 'workbench memo list')."""
-    from workbench.services import memos
+    from workbench.services.coding import memos
 
     row = memos.edit(project.db, project.coder(coder), memo_id, text)
     echo(f"memo {row['id']} on {row['target']} changed")
@@ -329,7 +329,7 @@ def memo_edit(project, coder, memo_id, text) -> None:
 @with_project
 def memo_delete(project, coder, memo_id) -> None:
     """Delete a memo (a code's or coding's memo is cleared)."""
-    from workbench.services import memos
+    from workbench.services.coding import memos
 
     row = memos.delete(project.db, project.coder(coder), memo_id)
     echo(f"deleted memo {row['id']} on {row['target']}")
@@ -403,7 +403,7 @@ def themes(project, only_coder, all_coders, min_count, as_json) -> None:
 
     The counts are one coder's codings: yours unless --coder names another (or consensus);
     --all-coders counts everyone's together. The first line says whose they are."""
-    from workbench.services import themes as th
+    from workbench.services.codebook import themes as th
     from workbench.services.team import whose
 
     if all_coders and only_coder:

@@ -106,7 +106,7 @@ def doctor(ctx: click.Context, as_json: bool) -> None:
             raise
         project = None
     if project is not None:
-        from workbench.services.reprocess import reprocess_due, stored_fingerprint
+        from workbench.services.transcripts.reprocess import reprocess_due, stored_fingerprint
 
         db = project.db
         report["project"] = {
@@ -155,7 +155,7 @@ def reprocess(project, coder, as_json: bool) -> None:
     """Re-segment every transcript with the current language pipeline (sentences and lemmas are
     rebuilt; codings, flags and quotes are kept, as they are spans of unchanged text)."""
     from workbench.nlp.pipeline import get_pipeline
-    from workbench.services.reprocess import reprocess as run
+    from workbench.services.transcripts.reprocess import reprocess as run
 
     _nlp, info = get_pipeline()
     if info.notice and not as_json:
@@ -297,7 +297,7 @@ def audit(project, coder, transcripts: tuple[str, ...], show_all: bool, no_deduc
     ctx = click.get_current_context()
     if ctx.invoked_subcommand is not None:
         return
-    from workbench.services.audit import list_flags, run_audit
+    from workbench.services.anonymity.audit import list_flags, run_audit
 
     if not no_deduce:
         _wait_for_deduce(quiet=as_json)
@@ -333,7 +333,7 @@ def audit(project, coder, transcripts: tuple[str, ...], show_all: bool, no_deduc
 def audit_dismiss(project, coder, flag_ids: tuple[str, ...]) -> None:
     """Dismiss flags: the text may stay as it is."""
     from workbench.audit.categories import label as category_label
-    from workbench.services.audit import decide
+    from workbench.services.anonymity.audit import decide
 
     for fid in flag_ids:
         row = decide(project.db, project.coder(coder), fid, "dismiss")
@@ -345,7 +345,7 @@ def audit_dismiss(project, coder, flag_ids: tuple[str, ...]) -> None:
 @with_project
 def audit_reopen(project, coder, flag_ids: tuple[str, ...]) -> None:
     """Open dismissed flags again."""
-    from workbench.services.audit import decide
+    from workbench.services.anonymity.audit import decide
 
     for fid in flag_ids:
         row = decide(project.db, project.coder(coder), fid, "open")
@@ -360,7 +360,7 @@ def audit_reopen(project, coder, flag_ids: tuple[str, ...]) -> None:
 def audit_replace(project, coder, flag_id: str, placeholder: str | None, everywhere: bool) -> None:
     """Replace the flagged text in the transcript with a placeholder; codings move with the text.
     'workbench undo' reverts it (with --all: every replacement at once)."""
-    from workbench.services.audit import get_flag, replace, replace_all
+    from workbench.services.anonymity.audit import get_flag, replace, replace_all
 
     before = get_flag(project.db, flag_id)
     if everywhere:
@@ -389,7 +389,7 @@ def allow_add(project, coder, term: str) -> None:
     """Allow TERM everywhere in the project.
 
     Example: workbench allow add "Veilig Thuis". Open flags on it go at the next audit."""
-    from workbench.services.audit import allow_add as run
+    from workbench.services.anonymity.audit import allow_add as run
 
     row = run(project.db, project.coder(coder), term)
     echo(f"allowed: {row['term']}")
@@ -402,7 +402,7 @@ def allow_remove(project, coder, term: str) -> None:
     """Stop allowing TERM.
 
     Flags on it return at the next 'workbench audit'."""
-    from workbench.services.audit import allow_remove as run
+    from workbench.services.anonymity.audit import allow_remove as run
 
     row = run(project.db, project.coder(coder), term)
     echo(f"no longer allowed: {row['term']}")
@@ -413,7 +413,7 @@ def allow_remove(project, coder, term: str) -> None:
 @with_project
 def allow_list(project, coder, as_json: bool) -> None:
     """List the allowed terms (automatic ones are marked)."""
-    from workbench.services.audit import list_allow
+    from workbench.services.anonymity.audit import list_allow
 
     rows = list_allow(project.db)
     if as_json:
@@ -443,7 +443,7 @@ def deny_add(project, coder, terms: tuple[str, ...], category: str | None) -> No
     Example: workbench deny add Kanaleneiland Hoograven --category wijk. The next
     'workbench audit' flags them."""
     from workbench.audit.categories import label as category_label
-    from workbench.services.deny_list import deny_add as run
+    from workbench.services.anonymity.deny_list import deny_add as run
 
     for term in terms:
         row = run(project.db, project.coder(coder), term, category)
@@ -456,7 +456,7 @@ def deny_add(project, coder, terms: tuple[str, ...], category: str | None) -> No
 def deny_remove(project, coder, term: str) -> None:
     """Stop always flagging TERM (its open flags go at the next audit, unless a detector finds
     them too)."""
-    from workbench.services.deny_list import deny_remove as run
+    from workbench.services.anonymity.deny_list import deny_remove as run
 
     row = run(project.db, project.coder(coder), term)
     echo(f"no longer always flagged: {row['term']}")
@@ -471,7 +471,7 @@ def deny_import(project, coder, path: Path) -> None:
     A line may start with a category ("wijk: Hoograven", "school: Het Zadkine"); lines
     starting with # are comments. A bad line is reported with its number and nothing of the
     file is stored."""
-    from workbench.services.deny_list import deny_import as run
+    from workbench.services.anonymity.deny_list import deny_import as run
 
     report = run(project.db, project.coder(coder), path)
     echo(f"{path}: {report.summary()}")
@@ -482,7 +482,7 @@ def deny_import(project, coder, path: Path) -> None:
 @with_project
 def deny_list(project, coder, as_json: bool) -> None:
     """List the terms that are always flagged, with their category."""
-    from workbench.services.deny_list import list_deny
+    from workbench.services.anonymity.deny_list import list_deny
 
     rows = list_deny(project.db)
     if as_json:
@@ -506,7 +506,7 @@ def deny_list(project, coder, as_json: bool) -> None:
 @with_project
 def suggest(project, coder, transcript: str, span: str | None, sentence: int | None, limit: int, as_json: bool) -> None:
     """Suggest existing codes and in-vivo code names for a passage (nothing is applied)."""
-    from workbench.services.suggest import sentence_or_span, suggest_codes, suggest_names
+    from workbench.services.coding.suggest import sentence_or_span, suggest_codes, suggest_names
 
     tid, start, end = sentence_or_span(project.db, transcript, span=span, sentence=sentence)
     started = time.perf_counter()

@@ -69,8 +69,8 @@ def import_(project, coder, paths: tuple[Path, ...], replace: bool, as_new: bool
     """
     import dataclasses
 
-    from workbench.services.labels import describe_changes
-    from workbench.services.transcripts import import_paths, pipeline_notice
+    from workbench.services.transcripts.labels import describe_changes
+    from workbench.services.transcripts.library import import_paths, pipeline_notice
 
     progress, bar = _progress_printer()
     if as_new and update_metadata:
@@ -119,7 +119,7 @@ def transcripts(project, coder, as_json: bool) -> None:
     'workbench transcripts remove ID' removes one (undoable)."""
     if click.get_current_context().invoked_subcommand is not None:
         return
-    from workbench.services.transcripts import list_transcripts
+    from workbench.services.transcripts.library import list_transcripts
 
     rows = list_transcripts(project.db)
     if as_json:
@@ -139,8 +139,8 @@ def transcripts_remove(project, coder, transcript: str, force: bool, as_json: bo
     """Remove TRANSCRIPT (id or label) with its turns, sentences, codings, quotes, audit flags
     and memos. A backup is taken first; 'workbench undo' brings it all back. Refused while it
     has codings or quotes, unless --force."""
-    from workbench.services.labels import describe_changes
-    from workbench.services.transcripts import remove_transcript
+    from workbench.services.transcripts.labels import describe_changes
+    from workbench.services.transcripts.library import remove_transcript
 
     summary = remove_transcript(project, transcript, project.coder(coder), force=force)
     if as_json:
@@ -166,7 +166,7 @@ def transcripts_remove(project, coder, transcript: str, force: bool, as_json: bo
 @with_project
 def show(project, coder, transcript: str, show_sentences: bool, as_json: bool) -> None:
     """Print a transcript's turns with their offsets (TRANSCRIPT: id or label)."""
-    from workbench.services.transcripts import get_sentences, get_turns, resolve_transcript
+    from workbench.services.transcripts.library import get_sentences, get_turns, resolve_transcript
 
     t = resolve_transcript(project.db, transcript)
     turns = get_turns(project.db, t["id"])
@@ -198,8 +198,8 @@ def show(project, coder, transcript: str, show_sentences: bool, as_json: bool) -
 @with_project
 def label(project, coder, transcript: str | None, new_label: str | None, freeze: bool, unfreeze: bool) -> None:
     """Override a respondent label, e.g. workbench label INT03 "Jongerenwerker C"."""
-    from workbench.services.labels import relabel
-    from workbench.services.transcripts import freeze_labels, set_label
+    from workbench.services.transcripts.labels import relabel
+    from workbench.services.transcripts.library import freeze_labels, set_label
 
     if transcript and new_label:
         row = set_label(project.db, transcript, new_label, project.coder(coder))
@@ -231,7 +231,7 @@ def open_(ctx: click.Context) -> None:
 
         run_app(project, coder=state.coder)
         return
-    from workbench.services.transcripts import list_transcripts
+    from workbench.services.transcripts.library import list_transcripts
 
     rows = list_transcripts(project.db)
     echo(f"project {project.root}: {len(rows)} transcript(s)")

@@ -76,7 +76,7 @@ def survey() -> None:
 @with_project
 def survey_list(project, coder, as_json: bool) -> None:
     """List the survey themes in report order with their figures and linked themes/codes."""
-    from workbench.services import survey as svc
+    from workbench.services.reporting import survey as svc
 
     themes = svc.load(project)
     links = svc.links(project.db)
@@ -111,7 +111,7 @@ def survey_link(project, coder, theme_or_code: str, survey_ids: tuple[str, ...])
     """Link a codebook theme or code to one or more survey themes, e.g. link Signalen 4.1 4.9.
 
     Linking again what is already linked changes nothing (and says so)."""
-    from workbench.services import survey as svc
+    from workbench.services.reporting import survey as svc
 
     themes = svc.load(project)
     headings = {t.id: t.heading for t in themes}
@@ -128,7 +128,7 @@ def survey_link(project, coder, theme_or_code: str, survey_ids: tuple[str, ...])
 @with_project
 def survey_unlink(project, coder, theme_or_code: str, survey_ids: tuple[str, ...]) -> None:
     """Remove links between a codebook theme or code and survey themes."""
-    from workbench.services import survey as svc
+    from workbench.services.reporting import survey as svc
 
     result = svc.unlink(project.db, project.coder(coder), theme_or_code, survey_ids)
     for sid in result.done:
@@ -142,7 +142,7 @@ def survey_unlink(project, coder, theme_or_code: str, survey_ids: tuple[str, ...
 def survey_init(project, coder, from_codebook) -> None:
     """Write codebooks/survey_themes.yaml (never overwrites): a commented template to fill in,
     or, with --from-codebook, the codebook's themes as survey themes, already linked."""
-    from workbench.services import survey as svc
+    from workbench.services.reporting import survey as svc
 
     if from_codebook:
         path, n = svc.init_from_codebook(project, project.coder(coder))
@@ -170,7 +170,7 @@ def quote() -> None:
 @with_project
 def quote_add(project, coder, coding: str, text: str | None, extend: tuple[str, ...], as_json: bool) -> None:
     """Choose CODING (its id, or the first characters) as a quote."""
-    from workbench.services import quotes as svc
+    from workbench.services.reporting import quotes as svc
 
     row = svc.star(project.db, project.coder(coder), coding, text, extend=extend)
     _echo_quote(project, row, as_json)
@@ -178,7 +178,7 @@ def quote_add(project, coder, coding: str, text: str | None, extend: tuple[str, 
 
 
 def _warn_flagged(project, row: dict) -> None:
-    from workbench.services import quotes as svc
+    from workbench.services.reporting import quotes as svc
 
     flags = svc.open_flags(project.db, row)
     if flags:
@@ -189,7 +189,7 @@ def _warn_flagged(project, row: dict) -> None:
 
 
 def _echo_quote(project, row: dict, as_json: bool) -> None:
-    from workbench.services import quotes as svc
+    from workbench.services.reporting import quotes as svc
 
     label = project.db.execute(
         "select t.label from codings x join transcripts t on t.id = x.transcript_id where x.id = ?",
@@ -207,7 +207,7 @@ def _echo_quote(project, row: dict, as_json: bool) -> None:
 @with_project
 def quote_edit(project, coder, quote_id: str, text: str, as_json: bool) -> None:
     """Change a quote's display text; refused if it changes the respondent's words."""
-    from workbench.services import quotes as svc
+    from workbench.services.reporting import quotes as svc
 
     row = svc.edit(project.db, project.coder(coder), quote_id, text)
     _echo_quote(project, row, as_json)
@@ -219,7 +219,7 @@ def quote_edit(project, coder, quote_id: str, text: str, as_json: bool) -> None:
 @with_project
 def quote_remove(project, coder, quote_or_coding: str) -> None:
     """Unstar a quote (by quote id), or all quotes of a coding (by coding id)."""
-    from workbench.services import quotes as svc
+    from workbench.services.reporting import quotes as svc
 
     rows = svc.unstar(project.db, project.coder(coder), quote_or_coding)
     echo(f"removed {len(rows)} quote(s): {', '.join(r['id'] for r in rows)}")
@@ -231,7 +231,7 @@ def quote_remove(project, coder, quote_or_coding: str) -> None:
 @with_project
 def quote_move(project, coder, quote_id: str, position: int) -> None:
     """Set a quote's position (quotes print in position order)."""
-    from workbench.services import quotes as svc
+    from workbench.services.reporting import quotes as svc
 
     row = svc.move(project.db, project.coder(coder), quote_id, position)
     echo(f"{row['id']}: position {row['position']}")
@@ -244,10 +244,10 @@ def quote_move(project, coder, quote_id: str, position: int) -> None:
 @with_project_filter
 def quote_list(project, coder, theme: str | None, survey_theme: str | None, as_json: bool) -> None:
     """List quotes with their respondent, codes, survey themes and text."""
-    from workbench.services import quotes as svc
+    from workbench.services.reporting import quotes as svc
 
     if survey_theme is not None:
-        from workbench.services import survey
+        from workbench.services.reporting import survey
 
         survey_theme = survey.find(survey.load(project), survey_theme).id
     rows = svc.list_quotes(project.db, theme=theme, survey_theme=survey_theme, coder=coder)
@@ -289,7 +289,7 @@ def prevalence_cmd(project, coder, as_json: bool) -> None:
             d, node = d + 1, names[node]["parent_id"]
         return d
 
-    from workbench.services.codebook import list_codebook
+    from workbench.services.codebook.codes import list_codebook
     from workbench.services.team import whose
 
     ordered = [r["id"] for r in list_codebook(project.db)]
@@ -371,7 +371,7 @@ def export_chapter(project, coder, survey_themes, fmt: str, force: bool, allow_f
                                    allow_flagged=allow_flagged,
                                    hold_back_flagged=hold_back_flagged)
     echo(written.summary())
-    from workbench.services import survey as survey_svc
+    from workbench.services.reporting import survey as survey_svc
 
     if not survey_svc.has_themes_file(project):
         echo("note: no survey themes file (codebooks/survey_themes.yaml): the chapter has a "

@@ -2,7 +2,7 @@
 
 :class:`CodeEntry` is format-neutral: the YAML reader here and the REFI-QDA ``.qdc`` reader
 (:mod:`workbench.services.exchange.codebook`) both produce a list of entries, which
-:mod:`workbench.services.codebook_sync` merges into a project.
+:mod:`workbench.services.codebook.sync` merges into a project.
 
 The YAML file (``codebooks/codebook.yaml``) is written for people and diffs: ``version``, then
 the themes in order, each with its codes (and sub-themes) nested, one block per code, ids kept,

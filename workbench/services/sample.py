@@ -44,9 +44,9 @@ def _copy_changed(source: Path, target: Path) -> int:
 def build_sample_project(source_root: Path | str, target_root: Path | str) -> Project:
     """Build (or bring up to date) the sample project in ``target_root``."""
     from workbench.formats.codebook_file import read_yaml
-    from workbench.services import codebook_sync
-    from workbench.services.codings_io import load_codings
-    from workbench.services.transcripts import import_paths
+    from workbench.services.codebook import sync as codebook_sync
+    from workbench.services.coding.codings_file import load_codings
+    from workbench.services.transcripts.library import import_paths
 
     source = Path(source_root).expanduser().resolve()
     target = Path(target_root).expanduser().resolve()

@@ -98,7 +98,7 @@ def _parse(query: str, *, phrase: bool) -> list[_Term]:
 # -- filters -------------------------------------------------------------------------------------
 
 def _code_ids(db: sqlite_utils.Database, code: str) -> list[str]:
-    from workbench.services import codebook
+    from workbench.services.codebook import codes as codebook
 
     row = codebook.resolve(db, code)
     if row["kind"] == "code":
@@ -119,7 +119,7 @@ def _filters(
     if respondents_only:
         where.append("not " + _INTERVIEWER_LAST)
     if respondent:
-        from workbench.services.transcripts import resolve_transcript
+        from workbench.services.transcripts.library import resolve_transcript
 
         where.append("s.transcript_id = ?")
         args.append(resolve_transcript(db, respondent)["id"])

@@ -29,7 +29,7 @@ class WorkbenchCommands(Provider):
         app = cast("WorkbenchApp", self.app)  # the provider of the workbench's own app
         db = app.project.db
         from workbench.services.team import PHASES, coders
-        from workbench.services.transcripts import list_transcripts
+        from workbench.services.transcripts.library import list_transcripts
 
         for row in list_transcripts(db):
             self._data.append((f"Open transcript {row['label']} ({row['id']})",

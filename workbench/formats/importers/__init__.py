@@ -3,7 +3,7 @@
 ``read_transcript(path)`` picks the reader by suffix (``.txt``/``.md``, ``.docx``, ``.vtt``,
 ``.srt``), decodes, parses speaker turns and metadata, and raises
 :class:`workbench.errors.ImportFileError` naming the file (and line) for anything it cannot read.
-Storing is the job of :mod:`workbench.services.transcripts`. The layouts of the transcription
+Storing is the job of :mod:`workbench.services.transcripts.library`. The layouts of the transcription
 tools that are recognised (Teams, Zoom, Otter.ai, Amberscript, Sonix, f4, YouTube-like captions,
 Word tables, Markdown) are listed in ``docs/import.md``.
 """

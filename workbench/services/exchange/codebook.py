@@ -7,7 +7,7 @@
 codes that came from another program, else derived from our ids.
 
 ``read_qdc`` reads a codebook from any program into neutral ``CodeEntry`` objects for
-:mod:`workbench.services.codebook_sync`, which applies them with the same conflict handling as
+:mod:`workbench.services.codebook.sync`, which applies them with the same conflict handling as
 the YAML codebook. Given the project ``db``, GUIDs the project knows map to our ids and the
 GUIDs of new codes are remembered, so that a later export keeps them. A ``.qdc`` that shares no
 code with the last synced codebook is another project's (:func:`is_foreign`): it adds and
@@ -56,7 +56,7 @@ def is_foreign(db: sqlite_utils.Database, ids: list[str]) -> bool:
     """Whether a codebook file with these (resolved) ids is another project's codebook rather
     than a copy of this one: the project has codes, and none of the file's ids is in the sync
     base (the codebook last exported or imported here). Only a copy of this codebook may
-    remove codes (see :func:`workbench.services.codebook_sync.plan_sync`)."""
+    remove codes (see :func:`workbench.services.codebook.sync.plan_sync`)."""
     if db.execute("select count(*) from codes").fetchone()[0] == 0:
         return False  # nothing here to protect: the file starts this project's lineage
     base = {r[0] for r in db.execute("select code_id from codebook_sync_base")}
@@ -179,7 +179,7 @@ def write_qdc(db: sqlite_utils.Database, path: Path | str) -> Path:
         raise WorkbenchError(f"cannot write the codebook: {exc.strerror or exc}", path=path) from exc
     # As for the YAML codebook, the file written is the base of the next three-way merge: taken
     # as the file says it (colour names became #rrggbb), so re-importing it changes nothing.
-    from workbench.services.codebook_sync import mark_synced
+    from workbench.services.codebook.sync import mark_synced
 
     entries, _report = read_qdc_entries(path, db)
     mark_synced(db, to_code_entries(entries))

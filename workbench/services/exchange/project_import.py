@@ -5,7 +5,7 @@ written until the whole archive has been understood. Then, as one recorded chang
 transaction; ``workbench undo`` takes all of it back, see :mod:`workbench.services.exchange.journal`):
 
 - the code tree becomes themes and codes (:mod:`workbench.formats.refiqda.codes`) and is applied with
-  :func:`workbench.services.codebook_sync.apply_sync` as another project's codebook
+  :func:`workbench.services.codebook.sync.apply_sync` as another project's codebook
   (``foreign=True``): codes are added, or matched to local ones by id or name, and updated;
   local codes the archive lacks are kept, never removed; conflicts as for the YAML codebook
   (``strategy`` fail / theirs / ours);
@@ -63,7 +63,7 @@ from workbench.textsafety import NAME_LIMIT, cleaned
 if TYPE_CHECKING:
     from workbench.db.changes import ChangeSet
     from workbench.nlp.sentences import Sentence
-    from workbench.services.codebook_sync import SyncReport
+    from workbench.services.codebook.sync import SyncReport
 
 VARIABLE_NAMES = {
     "role": "role", "rol": "role", "functie": "role", "function": "role",
@@ -628,7 +628,7 @@ class _Writer:
               result: QdpxImportResult) -> Callable[[str], str | None]:
         """Apply the archive's codebook (another project's: nothing local is ever removed);
         returns our code id for an archive code GUID (None for a theme or an unknown code)."""
-        from workbench.services.codebook_sync import apply_sync
+        from workbench.services.codebook.sync import apply_sync
         from workbench.services.exchange.codebook import to_code_entries
 
         if mapped.entries:
@@ -668,7 +668,7 @@ class _Writer:
         order, from ``sentences``)."""
         from workbench.formats.importers.model import ParsedTranscript
         from workbench.services.exchange.journal import note_written
-        from workbench.services.transcripts import BuiltTranscript, store_transcript
+        from workbench.services.transcripts.library import BuiltTranscript, store_transcript
 
         no_role = []
         for src, seg, tid, is_new in planned:
@@ -700,7 +700,7 @@ class _Writer:
     def labels(self, planned: list[_Planned], new_ids: set[str]) -> None:
         """Labels for the new transcripts from their roles, or the archive's own label where it
         is free."""
-        from workbench.services import labels as labels_service
+        from workbench.services.transcripts import labels as labels_service
 
         if not new_ids:
             return
@@ -823,7 +823,7 @@ class _Writer:
                           span: tuple[int, int], code_id_for: Callable[[str], str | None]) -> str | None:
         """One coding of a selection (new, or the same one already there); its id, or None
         when its code is not in the codebook."""
-        from workbench.services.coding import new_coding_id
+        from workbench.services.coding.passages import new_coding_id
 
         cid = code_id_for(c.code_guid)
         if cid is None:
@@ -853,7 +853,7 @@ class _Writer:
     def _whole_source(self, src: SourceIn, tid: str, text: str,
                       code_id_for: Callable[[str], str | None]) -> None:
         """Codings of the whole source become codings of the whole transcript text."""
-        from workbench.services.coding import new_coding_id
+        from workbench.services.coding.passages import new_coding_id
 
         for c in src.whole:
             cid = code_id_for(c.code_guid)

@@ -31,7 +31,7 @@ from workbench.services.reporting.flags import (
     FlagIndex,
     Written,
 )
-from workbench.services.survey import SurveyTheme
+from workbench.services.reporting.survey import SurveyTheme
 
 FORMATS = ("md", "docx")
 UNSELECTED = "[niet geselecteerd]"
@@ -55,7 +55,7 @@ class ChapterQuote:
 
     @property
     def formatted(self) -> str:
-        from workbench.services.quotes import format_quote
+        from workbench.services.reporting.quotes import format_quote
 
         return format_quote(self.text, self.label)
 
@@ -166,8 +166,9 @@ def build_chapter(
     max_candidates: int = MAX_CANDIDATES,
 ) -> Chapter:
     """Collect everything a chapter shows (nothing is refused here; see :meth:`Chapter.flagged`)."""
-    from workbench.services import prevalence, survey
-    from workbench.services import quotes as quotes_service
+    from workbench.services import prevalence
+    from workbench.services.reporting import quotes as quotes_service
+    from workbench.services.reporting import survey
 
     db = project.db
     by_codebook = not survey.has_themes_file(project)

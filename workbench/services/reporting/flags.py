@@ -1,7 +1,7 @@
 """Refusing quotes that show text the anonymity audit flagged and nobody has decided on yet.
 
 Open flags are rows of ``audit_flags`` with ``decision = 'open'`` (through
-``workbench.services.audit.flagged_spans`` when the audit service provides it). A quote is
+``workbench.services.anonymity.audit.flagged_spans`` when the audit service provides it). A quote is
 flagged when a source word it shows overlaps an open flag; words left out with ``[…]`` or
 replaced by a ``[bracketed]`` insertion do not count, so eliding a name is a way to clear it.
 """
@@ -63,7 +63,7 @@ class FlaggedQuotesError(WorkbenchError):
 
 def open_flags(db: sqlite_utils.Database, transcript_id: str) -> list[dict[str, Any]]:
     """Open flags of a transcript as dicts with start, end, category, text (by start)."""
-    from workbench.services.audit import flagged_spans
+    from workbench.services.anonymity.audit import flagged_spans
 
     return [{"start": f.start, "end": f.end, "category": f.category, "text": f.text}
             for f in flagged_spans(db, transcript_id)]

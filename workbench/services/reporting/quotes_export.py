@@ -57,7 +57,7 @@ def export_rows(
     :class:`FlaggedQuotesError` for flagged quotes unless ``allow_flagged``.
     """
     from workbench.analysis.verbatim import VerbatimError
-    from workbench.services import quotes as quotes_service
+    from workbench.services.reporting import quotes as quotes_service
 
     rows = quotes_service.list_quotes(db, theme=theme, survey_theme=survey_theme, coder=coder)
     flags = FlagIndex(db)
@@ -205,7 +205,7 @@ def write_quotes_report(
         raise WorkbenchError(f"unknown format '{fmt}'; choose one of {', '.join(FORMATS)}")
     db = project.db
     if survey_theme:
-        from workbench.services import survey
+        from workbench.services.reporting import survey
 
         survey_theme = survey.find(survey.load(project), survey_theme).id
     rows, flagged = export_rows(db, theme=theme, survey_theme=survey_theme, coder=coder,

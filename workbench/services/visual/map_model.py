@@ -3,7 +3,7 @@
 Themes hold sub-themes (one level) and codes; each node carries the number of interviews it
 occurs in (distinct transcripts with a coding of the code; for a theme, of any of its codes or
 its sub-themes' codes), exactly the ``transcripts`` figure of
-:func:`workbench.services.codebook.list_codebook`. Survey themes come from the project's survey
+:func:`workbench.services.codebook.codes.list_codebook`. Survey themes come from the project's survey
 themes file and ``survey_links``; co-occurrence links (on request) join codes whose codings
 overlap in at least ``min_count`` interviews (see :mod:`workbench.services.visual.cooccurrence`).
 Codes in no theme are gathered under an ``unthemed`` group so that nothing is left out.
@@ -127,7 +127,7 @@ def build_map(
     still shown, by id. With ``cooccurrence``, code pairs overlapping in at least ``min_count``
     interviews are linked.
     """
-    from workbench.services.codebook import list_codebook
+    from workbench.services.codebook.codes import list_codebook
 
     rows = list_codebook(db)
     links: dict[str, list[str]] = defaultdict(list)

@@ -90,7 +90,7 @@ def _check(by: str, rows: str, count: str) -> None:
 
 def _row_axes(db: sqlite_utils.Database, rows: str) -> tuple[list[Axis], list[set[str]]]:
     """Row axes in codebook order and, per row, the code ids it stands for."""
-    from workbench.services.codebook import list_codebook
+    from workbench.services.codebook.codes import list_codebook
 
     entries = list_codebook(db)
     names = {e["id"]: e["name"] for e in entries}

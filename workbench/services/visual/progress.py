@@ -77,7 +77,7 @@ def build_progress(project: Project) -> dict[str, Any]:
     }
 
     # phases 3-5: the codebook
-    from workbench.services.codebook import list_codebook
+    from workbench.services.codebook.codes import list_codebook
 
     entries = list_codebook(db)
     codes = [e for e in entries if e["kind"] == "code"]

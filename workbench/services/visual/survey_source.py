@@ -1,6 +1,6 @@
 """The survey themes of a project (``codebooks/survey_themes.yaml``) as ``{id, title}`` rows
 for the thematic map and the phase dashboard, in file order. The survey service
-(:mod:`workbench.services.survey`) owns the file and reads and checks it; ids stay text (``4.3``
+(:mod:`workbench.services.reporting.survey`) owns the file and reads and checks it; ids stay text (``4.3``
 stays ``"4.3"``).
 """
 
@@ -24,7 +24,7 @@ def survey_sort_key(theme_id: str) -> tuple[Any, ...]:
 def load_survey_themes(project: Project) -> list[dict[str, Any]]:
     """The project's survey themes, in file order; ``[]`` when there is no file. A damaged file
     is a :class:`~workbench.errors.WorkbenchError` naming it (and the line)."""
-    from workbench.services import survey
+    from workbench.services.reporting import survey
 
     path = project.codebooks_dir / FILE_NAME
     if not path.is_file():

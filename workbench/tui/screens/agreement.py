@@ -5,7 +5,7 @@
 reason``), computed in a thread worker for the chosen coders, unit and overlap.
 :class:`DisagreementsScreen` lists the units where the coders differ (on one code, one theme or
 all) and records a decision per unit with one key (``a``, ``b``, ``t`` both, ``n`` neither) as
-codings of the coder ``consensus`` through :func:`workbench.services.reconcile.decide`; Enter
+codings of the coder ``consensus`` through :func:`workbench.services.second_coding.reconcile.decide`; Enter
 opens the passage in the reader with both coders' codings shown.
 """
 
@@ -208,7 +208,7 @@ class AgreementScreen(WorkbenchScreen):
     @work(thread=True, exclusive=True, group="agreement", exit_on_error=False)
     def _compute(self, coders: tuple[str, ...] | None, unit: str, overlap: float) -> None:
         from workbench.errors import WorkbenchError
-        from workbench.services import agreement
+        from workbench.services.second_coding import agreement
 
         try:
             result = agreement.compute(self.wb.project.db, coders=list(coders) if coders else None,
@@ -420,7 +420,8 @@ class DisagreementsScreen(WorkbenchScreen):
 
     @work(thread=True, exclusive=True, group="disagreements", exit_on_error=False)
     def load(self) -> None:
-        from workbench.services import codebook, disagreements, reconcile
+        from workbench.services.codebook import codes as codebook
+        from workbench.services.second_coding import disagreements, reconcile
 
         db = self.wb.project.db
         rows = disagreements.list(db, list(self.coders), self.unit, self.code_id)
@@ -506,7 +507,7 @@ class DisagreementsScreen(WorkbenchScreen):
                                  compare=(self.coders[0], self.coders[1]))
 
     def action_decide(self, decision: str) -> None:
-        from workbench.services import reconcile
+        from workbench.services.second_coding import reconcile
 
         i = self.current()
         if i is None:
@@ -529,7 +530,7 @@ class DisagreementsScreen(WorkbenchScreen):
                         " (u to undo)")
 
     def action_seed(self) -> None:
-        from workbench.services import reconcile
+        from workbench.services.second_coding import reconcile
 
         app = self.wb
         with app.guard():

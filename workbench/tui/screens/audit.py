@@ -3,7 +3,7 @@
 The table lists the open flags of ``audit_flags`` (category by its readable Dutch name from
 :func:`workbench.audit.categories.label`, text, context, respondent label).
 ``d`` dismisses a flag (the text may stay), ``p`` replaces the flagged words with a placeholder
-(``[naam]`` by category, editable) through :mod:`workbench.services.audit`; both are recorded
+(``[naam]`` by category, editable) through :mod:`workbench.services.anonymity.audit`; both are recorded
 changes (``u`` undoes). ``A`` runs the audit: deduce's lookup tables are loaded (the first time
 on a machine: built, which takes a minute or two) in a background thread whose progress hops to
 the UI thread with ``call_from_thread``, then every transcript is audited in a thread worker
@@ -106,7 +106,7 @@ class AuditScreen(WorkbenchScreen):
     # -- the flags -------------------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="audit-flags", exit_on_error=False)
     def load(self) -> None:
-        from workbench.services.audit import last_run, list_flags
+        from workbench.services.anonymity.audit import last_run, list_flags
 
         db = self.wb.project.db
         flags = list_flags(db, width=CONTEXT_CHARS)  # cut to the screen in _show
@@ -147,7 +147,7 @@ class AuditScreen(WorkbenchScreen):
 
     # -- decisions ---------------------------------------------------------------------------------
     def action_dismiss_flag(self) -> None:
-        from workbench.services import audit
+        from workbench.services.anonymity import audit
 
         flag = self.current()
         if flag is None:
@@ -176,7 +176,7 @@ class AuditScreen(WorkbenchScreen):
         """Replace in a worker: it re-derives the sentence's lemmas (the language pipeline
         may load the first time)."""
         from workbench.errors import WorkbenchError
-        from workbench.services import audit
+        from workbench.services.anonymity import audit
 
         app = self.wb
         try:
@@ -226,7 +226,7 @@ class AuditScreen(WorkbenchScreen):
     @work(thread=True, exclusive=True, group="audit-run", exit_on_error=False)
     def run_audit(self, use_deduce: bool) -> None:
         from workbench.errors import WorkbenchError
-        from workbench.services.audit import run_audit
+        from workbench.services.anonymity.audit import run_audit
 
         app = self.wb
         try:

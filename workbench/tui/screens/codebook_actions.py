@@ -18,8 +18,8 @@ NO_THEME = "__none__"
 
 
 def run(app: WorkbenchApp, panel: CodebookPanel, op: str) -> None:
-    from workbench.services import codebook
-    from workbench.services.neardup import warnings_for
+    from workbench.services.codebook import codes as codebook
+    from workbench.services.codebook.neardup import warnings_for
 
     row = panel.current
     db = app.project.db

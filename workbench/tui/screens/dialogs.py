@@ -80,7 +80,7 @@ class CodePicker(ModalScreen[dict | None]):
         """The project changed while the picker is open (another process, another window):
         list the codes as they are now (a rename shows, a deleted code goes), keeping what is
         typed."""
-        from workbench.services.codebook import list_codebook
+        from workbench.services.codebook.codes import list_codebook
 
         order = {c["id"]: i for i, c in enumerate(self.codes)}
         fresh = [c for c in list_codebook(workbench_of(self).project.db) if c["kind"] == "code"]

@@ -119,7 +119,7 @@ class ExportScreen(WorkbenchScreen):
 
     def _survey_files_state(self) -> tuple:
         """The survey themes and figures files as (exists, mtime, size): a change reloads."""
-        from workbench.services import survey
+        from workbench.services.reporting import survey
 
         root = self.wb.project.root
         out = []
@@ -143,7 +143,7 @@ class ExportScreen(WorkbenchScreen):
         """The survey themes; without a survey themes file, one per codebook theme (the
         chapter then has a section per codebook theme, and the side pane says so)."""
         from workbench.errors import WorkbenchError
-        from workbench.services import survey
+        from workbench.services.reporting import survey
 
         project = self.wb.project
         by_codebook = not survey.has_themes_file(project)
@@ -187,7 +187,7 @@ class ExportScreen(WorkbenchScreen):
 
     # -- survey themes from the UI ------------------------------------------------------------
     def action_survey_from_codebook(self) -> None:
-        from workbench.services import survey
+        from workbench.services.reporting import survey
 
         app = self.wb
         with app.guard():
@@ -199,7 +199,7 @@ class ExportScreen(WorkbenchScreen):
             self.load_themes()
 
     def action_survey_template(self) -> None:
-        from workbench.services import survey
+        from workbench.services.reporting import survey
 
         app = self.wb
         with app.guard():
@@ -211,7 +211,7 @@ class ExportScreen(WorkbenchScreen):
 
     def action_link(self) -> None:
         """Link a codebook theme or code to a survey theme: choose both, one after the other."""
-        from workbench.services.codebook import list_codebook
+        from workbench.services.codebook.codes import list_codebook
 
         if self.by_codebook or not self.themes:
             self.notify("make the survey themes first (S from the codebook, I the template)",
@@ -231,7 +231,7 @@ class ExportScreen(WorkbenchScreen):
             def survey_chosen(sid: str | None) -> None:
                 if not sid:
                     return
-                from workbench.services import survey
+                from workbench.services.reporting import survey
 
                 with app.guard():
                     result = survey.link(app.project.db, app.coder, code_id, sid, themes=self.themes)

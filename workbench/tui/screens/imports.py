@@ -1,11 +1,11 @@
 """Importing from the UI: transcripts (with a progress bar) and the shared codebook file.
 
 - *Import transcripts…* asks for files or folders, then :class:`ImportTranscriptsScreen` runs
-  :func:`workbench.services.transcripts.import_paths` in a thread worker with a progress bar
+  :func:`workbench.services.transcripts.library.import_paths` in a thread worker with a progress bar
   and shows one result per file (failures with file and line).
 - *Import codebook file…* reads the file (default ``codebooks/codebook.yaml``; a REFI-QDA
   ``.qdc`` from another tool too, as ``workbench codebook import`` does), plans the
-  three-way merge (:func:`workbench.services.codebook_sync.plan_sync`) and shows it in
+  three-way merge (:func:`workbench.services.codebook.sync.plan_sync`) and shows it in
   :class:`CodebookImportScreen`: the changes and every conflict. Nothing changes until the user
   chooses: apply (no conflicts), take the file's side (``theirs``) or keep this project's
   (``ours``) for the whole import, each one recorded change.
@@ -90,7 +90,7 @@ class ImportTranscriptsScreen(ModalScreen[None]):
 
     @work(thread=True, exclusive=True, group="import-transcripts", exit_on_error=False)
     def run_import(self) -> None:
-        from workbench.services.transcripts import import_paths
+        from workbench.services.transcripts.library import import_paths
 
         app = workbench_of(self)
         results = import_paths(
@@ -171,7 +171,7 @@ def read_codebook_file(path: Path, db) -> list:
 
 def plan_codebook_import(app: WorkbenchApp, path: Path) -> None:
     """Read and plan on the UI thread (a codebook is small), then show the plan."""
-    from workbench.services import codebook_sync
+    from workbench.services.codebook import sync as codebook_sync
 
     with app.guard():
         entries = read_codebook_file(path, app.project.db)
@@ -239,7 +239,7 @@ class CodebookImportScreen(ModalScreen[str | None]):
         table.focus()
 
     def action_apply(self, strategy: str) -> None:
-        from workbench.services import codebook_sync
+        from workbench.services.codebook import sync as codebook_sync
 
         if strategy == "fail" and self.plan.conflicts:
             self.notify("choose t (theirs) or o (ours) for the conflicts, or Esc",

@@ -112,8 +112,12 @@ class ReaderScreen(WorkbenchScreen):
     # -- loading --------------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="reader-load", exit_on_error=False)
     def load(self) -> None:
-        from workbench.services.coding import transcript_codings
-        from workbench.services.transcripts import get_sentences, get_turns, resolve_transcript
+        from workbench.services.coding.passages import transcript_codings
+        from workbench.services.transcripts.library import (
+            get_sentences,
+            get_turns,
+            resolve_transcript,
+        )
 
         db = self.wb.project.db
         t = resolve_transcript(db, self.transcript_id)
@@ -125,7 +129,7 @@ class ReaderScreen(WorkbenchScreen):
 
     @staticmethod
     def _read_flags(db, tid: str) -> list[tuple[int, int]]:
-        from workbench.services.audit import flagged_spans
+        from workbench.services.anonymity.audit import flagged_spans
 
         return [(f.start, f.end) for f in flagged_spans(db, tid)]
 
@@ -158,7 +162,7 @@ class ReaderScreen(WorkbenchScreen):
 
     def reload_codings(self) -> None:
         """Re-read this transcript's codings (fast: one indexed query) and redraw."""
-        from workbench.services.coding import transcript_codings
+        from workbench.services.coding.passages import transcript_codings
 
         if not self.transcript:
             return
@@ -237,7 +241,7 @@ class ReaderScreen(WorkbenchScreen):
     def action_code(self) -> None:
         """Code the selection (or the sentence): the picker; when the passage holds the
         interviewer's words, a confirmation first (the same check as the CLI's)."""
-        from workbench.services.coding import interviewer_turns
+        from workbench.services.coding.passages import interviewer_turns
 
         if self._refuse_read_only():
             return
@@ -263,8 +267,8 @@ class ReaderScreen(WorkbenchScreen):
         self._pick_code(span)
 
     def _pick_code(self, span: tuple[int, int]) -> None:
-        from workbench.services.codebook import list_codebook
-        from workbench.services.coding import recent_code_ids
+        from workbench.services.codebook.codes import list_codebook
+        from workbench.services.coding.passages import recent_code_ids
 
         db = self.wb.project.db
         codes = [r for r in self.query_one(CodebookPanel).rows if r["kind"] == "code"] or [
@@ -273,7 +277,7 @@ class ReaderScreen(WorkbenchScreen):
         recent = recent_code_ids(db, self.wb.coder)
 
         def similar(name: str):
-            from workbench.services.neardup import similar as near
+            from workbench.services.codebook.neardup import similar as near
 
             return near(self.wb.project.db, name, "code")
 
@@ -285,7 +289,7 @@ class ReaderScreen(WorkbenchScreen):
 
         def suggestions():
             """Run by the picker in a thread worker: (code suggestions, in-vivo names)."""
-            from workbench.services.suggest import suggest_codes, suggest_names
+            from workbench.services.coding.suggest import suggest_codes, suggest_names
 
             thread_db = self.wb.project.db
             return (suggest_codes(thread_db, tid, *span), suggest_names(thread_db, tid, *span))
@@ -318,7 +322,7 @@ class ReaderScreen(WorkbenchScreen):
     @work(thread=True, exclusive=True, group="reader-quote", exit_on_error=False)
     def find_quote(self, quote: str, include_interviewer: bool = False) -> None:
         from workbench.analysis.passage import PassageError
-        from workbench.services.coding import find_quote
+        from workbench.services.coding.passages import find_quote
 
         db = self.wb.project.db
         try:
@@ -368,9 +372,9 @@ class ReaderScreen(WorkbenchScreen):
 
     def apply(self, answer: dict, span: tuple[int, int]) -> None:
         """Apply the picked (or a new) code to ``span`` (the same use case as ``workbench
-        code``: :func:`~workbench.services.coding.code_span`); then redraw and show its
+        code``: :func:`~workbench.services.coding.passages.code_span`); then redraw and show its
         warnings."""
-        from workbench.services import coding
+        from workbench.services.coding import passages as coding
 
         app = self.wb
         db = app.project.db
@@ -420,7 +424,7 @@ class ReaderScreen(WorkbenchScreen):
         self.reload_codings()
 
     def action_uncode(self) -> None:
-        from workbench.services.coding import remove_coding
+        from workbench.services.coding.passages import remove_coding
 
         def remove(coding_id: str) -> None:
             try:
@@ -435,8 +439,8 @@ class ReaderScreen(WorkbenchScreen):
         self._pick_coding("Remove which coding?", remove)
 
     def action_memo(self) -> None:
-        from workbench.services.codebook import StaleError
-        from workbench.services.coding import set_memo
+        from workbench.services.codebook.codes import StaleError
+        from workbench.services.coding.passages import set_memo
 
         def ask(coding_id: str) -> None:
             current = next((c.memo for c in self.view.own if c.id == coding_id), "")
@@ -520,7 +524,7 @@ class ReaderScreen(WorkbenchScreen):
 
     @work(thread=True, exclusive=True, group="reader-notes", exit_on_error=False)
     def _load_notes(self) -> None:
-        from workbench.services.memos import list_memos
+        from workbench.services.coding.memos import list_memos
 
         memos = list_memos(self.wb.project.db, "transcript", self.transcript["id"])
         self.app.call_from_thread(self._show_notes, memos)
@@ -537,7 +541,7 @@ class ReaderScreen(WorkbenchScreen):
 
     def save_notes(self, text: str) -> bool:
         """Save this coder's transcript memo (add, edit, or delete when emptied)."""
-        from workbench.services import memos
+        from workbench.services.coding import memos
 
         panel = self.query_one(MemoPanel)
         app = self.wb

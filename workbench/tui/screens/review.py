@@ -89,9 +89,9 @@ class ReviewScreen(WorkbenchScreen):
 
     @work(thread=True, exclusive=True, group="extracts", exit_on_error=False)
     def load_extracts(self, code_id: str) -> None:
-        from workbench.services.codebook import resolve
-        from workbench.services.coding import list_codings
-        from workbench.services.quotes import coverage, starred_coding_ids
+        from workbench.services.codebook.codes import resolve
+        from workbench.services.coding.passages import list_codings
+        from workbench.services.reporting.quotes import coverage, starred_coding_ids
 
         db = self.wb.project.db
         coder = getattr(self.app, "view_coder", None)
@@ -177,7 +177,7 @@ class ReviewScreen(WorkbenchScreen):
         self.wb.open_transcript(row["transcript_id"], offset=row["start"], end=row["end"])
 
     def action_star(self) -> None:
-        from workbench.services.quotes import star, unstar
+        from workbench.services.reporting.quotes import star, unstar
 
         row = self._current()
         if row is None:
@@ -196,7 +196,7 @@ class ReviewScreen(WorkbenchScreen):
                 if len(text) > 80:
                     text = text[:79] + "…"
                 self.notify(f"starred as a quote: “{text}” ({row['label']})")
-                from workbench.services.quotes import describe_open_flags, open_flags
+                from workbench.services.reporting.quotes import describe_open_flags, open_flags
 
                 flags = open_flags(app.project.db, quote)
                 if flags:

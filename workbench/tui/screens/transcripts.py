@@ -72,7 +72,7 @@ class TranscriptsScreen(WorkbenchScreen):
 
     def fill_table(self) -> None:
         from workbench.services.team import coders
-        from workbench.services.transcripts import list_transcripts
+        from workbench.services.transcripts.library import list_transcripts
 
         db = self.wb.project.db
         rows = list_transcripts(db)
@@ -138,7 +138,7 @@ class TranscriptsScreen(WorkbenchScreen):
 
     @work(thread=True, exclusive=True, group="progress", exit_on_error=False)
     def load_progress(self) -> None:
-        from workbench.services.coding import coding_progress
+        from workbench.services.coding.passages import coding_progress
 
         progress = coding_progress(self.wb.project.db, self.coder_columns)
         self.app.call_from_thread(self._show_progress, progress)

@@ -116,7 +116,7 @@ class CodebookPanel(Tree[dict]):
 
     @work(thread=True, exclusive=True, group="codebook-panel", exit_on_error=False)
     def reload(self) -> None:
-        from workbench.services.codebook import codebook_tree
+        from workbench.services.codebook.codes import codebook_tree
 
         coder = getattr(self.app, "view_coder", None)
         rows = codebook_tree(workbench_of(self).project.db, coder)

@@ -2,7 +2,7 @@
 familiarisation notes), editable, with the other memos on the transcript shown above it.
 
 The panel only holds text; the reader screen reads and saves through
-:mod:`workbench.services.memos` (posting :class:`MemoPanel.Save` / :class:`MemoPanel.Closed`).
+:mod:`workbench.services.coding.memos` (posting :class:`MemoPanel.Save` / :class:`MemoPanel.Closed`).
 """
 
 from __future__ import annotations

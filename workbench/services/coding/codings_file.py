@@ -130,9 +130,9 @@ def load_codings(project: Project, path: Path | str, coder: str | None = None) -
     project's coder). Nothing is written when any row is bad."""
     from workbench.clock import now_iso
     from workbench.db.changes import record
-    from workbench.services import codebook
-    from workbench.services.coding import check_span, new_coding_id, span_for_quote
-    from workbench.services.transcripts import resolve_transcript
+    from workbench.services.codebook import codes as codebook
+    from workbench.services.coding.passages import check_span, new_coding_id, span_for_quote
+    from workbench.services.transcripts.library import resolve_transcript
 
     path = Path(path)
     db = project.db
@@ -209,7 +209,7 @@ def dump_codings(db: sqlite_utils.Database, path: Path | str, *, force: bool = F
     import yaml
 
     from workbench.files import write_atomic, write_with
-    from workbench.services.coding import list_codings
+    from workbench.services.coding.passages import list_codings
 
     path = Path(path)
     rows = [

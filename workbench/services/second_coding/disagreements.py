@@ -24,7 +24,7 @@ from workbench.agreement.units import UnitCodings, collect, parse_coders
 def _code_filter(db: sqlite_utils.Database, code: str | None) -> set[str] | None:
     if code is None:
         return None
-    from workbench.services import codebook
+    from workbench.services.codebook import codes as codebook
 
     row = codebook.resolve(db, code)
     if row["kind"] == "code":

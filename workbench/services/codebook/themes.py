@@ -57,7 +57,7 @@ def overview(db: sqlite_utils.Database, *, coder: str | None = None,
     is ``{id, name, colour, codings, interviews, respondents, spread, spread_category}``. Counts
     are over all coders unless ``coder`` is given. ``spread`` is :func:`prevalence.wording`
     (thresholds: the project's, found from the database, unless given)."""
-    from workbench.services.codebook import survey_themes_of
+    from workbench.services.codebook.codes import survey_themes_of
 
     thr = thresholds or prevalence.load_thresholds(db=db)
     total = db.execute("select count(*) from transcripts").fetchone()[0]

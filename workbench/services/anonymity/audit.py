@@ -5,7 +5,7 @@ detectors, and the model's named entities when a trained pipeline with ``ner`` i
 transcripts and stores what it finds in ``audit_flags``. Flags already decided stay decided on a
 re-run; open flags that are no longer found (for example because their text was allowed) go.
 
-The deny list (:mod:`workbench.services.deny_list`) holds the team's local names, flagged
+The deny list (:mod:`workbench.services.anonymity.deny_list`) holds the team's local names, flagged
 wherever they occur. The allow list (table ``allow_list``) holds terms that are fine to keep. It is seeded
 automatically with the project's own municipalities, domains, roles and respondent labels and a
 list of public bodies (Halt, Veilig Thuis, politie, …); an automatic term the user removes is not
@@ -234,7 +234,7 @@ def _new_flag_id(db: sqlite_utils.Database) -> str:
 
 
 def _transcript_ids(db: sqlite_utils.Database, transcripts: Iterable[str] | None) -> list[str]:
-    from workbench.services.transcripts import resolve_transcript
+    from workbench.services.transcripts.library import resolve_transcript
 
     if transcripts is None:
         return [r[0] for r in db.execute("select id from transcripts order by date, id")]
@@ -280,7 +280,7 @@ def run_audit(
     it comes, in its own transaction, so a stopped audit keeps what it finished.
     """
     from workbench.audit.engine import AuditCounts
-    from workbench.services.deny_list import deny_terms
+    from workbench.services.anonymity.deny_list import deny_terms
 
     db = project.db if hasattr(project, "db") else project
     ids = _transcript_ids(db, transcripts)  # a bad reference fails before anything is written
@@ -606,7 +606,7 @@ def _coalesce(cs: Any) -> None:
 def _replace_in(cs: ChangeSet, coder: str, flag: dict[str, Any], ph: str) -> dict[str, Any]:
     """The work of :func:`replace`, inside the change set ``cs``."""
     from workbench.nlp.sentences import lemmas_of
-    from workbench.services.transcripts import count_words
+    from workbench.services.transcripts.library import count_words
 
     db = cs.db
     tid = flag["transcript_id"]

@@ -180,7 +180,7 @@ def _codings_count(db: sqlite_utils.Database, code_id: str) -> int:
 
 def _resolve_new_ids(db: sqlite_utils.Database, entries: list[CodeEntry]) -> None:
     """Entries without an id take the id of the local code of that name, or a fresh one."""
-    from workbench.services.codebook import new_id
+    from workbench.services.codebook.codes import new_id
 
     mapping: dict[str, str] = {}
     for e in entries:
@@ -506,7 +506,7 @@ def _set_links(db: sqlite_utils.Database, cs: ChangeSet, coder: str, cid: str, w
 
 
 def _apply(db: sqlite_utils.Database, cs: ChangeSet, coder: str, plan: SyncPlan, report: SyncReport) -> None:
-    from workbench.services import codebook
+    from workbench.services.codebook import codes as codebook
 
     def final(cid: str) -> dict[str, Any]:
         """The planned state of a code that is added or updated (never a deleted one)."""

@@ -402,7 +402,7 @@ def unstar(db: sqlite_utils.Database, coder: str, quote_id_or_coding_id: str) ->
 
 def _describe(quote: dict[str, Any]) -> str:
     """A quote in words for history, undo and redo: ``quote “Ze worden steeds jonger…”``."""
-    from workbench.services.coding import shorten
+    from workbench.services.coding.passages import shorten
 
     return f"quote “{shorten(' '.join((quote.get('text') or '').split()))}”"
 
@@ -449,8 +449,8 @@ def list_quotes(
     ``theme``/``code`` filter on the codebook (a theme includes its sub-themes and codes),
     ``survey_theme`` on survey links, ``coder`` on whose coding it is.
     """
-    from workbench.services import codebook
-    from workbench.services import survey as survey_service
+    from workbench.services.codebook import codes as codebook
+    from workbench.services.reporting import survey as survey_service
 
     wanted: set[str] | None = None
     if theme:
@@ -464,7 +464,7 @@ def list_quotes(
         wanted = ids if wanted is None else wanted & ids
     tid = None
     if transcript:
-        from workbench.services.transcripts import resolve_transcript
+        from workbench.services.transcripts.library import resolve_transcript
 
         tid = resolve_transcript(db, transcript)["id"]
     codes = {r["id"]: dict(r) for r in db.query("select id, name, kind, parent_id from codes")}

@@ -42,7 +42,7 @@ def _kind(target_kind: str) -> str:
 def _text(text: str) -> str:
     """The memo text, trimmed; refused when empty or holding control characters (tabs and line
     breaks are fine)."""
-    from workbench.services.codebook import check_text
+    from workbench.services.codebook.codes import check_text
 
     text = check_text(text or "", "memo").strip()
     if not text:
@@ -62,16 +62,16 @@ def _resolve_target(db: sqlite_utils.Database, kind: str, target_id: str | None)
     if not target_id:
         raise WorkbenchError(f"name the {kind} the memo is on")
     if kind == "transcript":
-        from workbench.services.transcripts import resolve_transcript
+        from workbench.services.transcripts.library import resolve_transcript
 
         t = resolve_transcript(db, target_id)
         return {"id": t["id"], "label": f"{t['id']} ({t['label']})", "row": t}
     if kind == "code":
-        from workbench.services.codebook import resolve
+        from workbench.services.codebook.codes import resolve
 
         c = resolve(db, target_id)
         return {"id": c["id"], "label": f"{c['kind']} '{c['name']}'", "row": c}
-    from workbench.services.coding import get_coding
+    from workbench.services.coding.passages import get_coding
 
     c = get_coding(db, target_id)
     return {"id": c["id"], "label": f"coding {c['id']}", "row": c}
@@ -101,7 +101,7 @@ def add(db: sqlite_utils.Database, coder: str, target_kind: str, target_id: str 
                 "memo": _append(target["row"]["memo"], text), "updated_at": now_iso(), "updated_by": coder,
             })
         return get(db, f"code:{target['id']}")
-    from workbench.services.coding import set_memo
+    from workbench.services.coding.passages import set_memo
 
     set_memo(db, coder, target["id"], _append(target["row"]["memo"], text))
     return get(db, f"coding:{target['id']}")
@@ -201,7 +201,7 @@ def edit(db: sqlite_utils.Database, coder: str, memo_id: str, text: str) -> dict
         with record(db, coder, "memo.edit", f"edit memo on {memo['target']}") as cs:
             cs.update("codes", memo["target_id"], {"memo": text, "updated_at": now_iso(), "updated_by": coder})
     elif memo["target_kind"] == "coding":
-        from workbench.services.coding import set_memo
+        from workbench.services.coding.passages import set_memo
 
         set_memo(db, coder, memo["target_id"], text)
     else:
@@ -218,7 +218,7 @@ def delete(db: sqlite_utils.Database, coder: str, memo_id: str) -> dict[str, Any
         with record(db, coder, "memo.delete", f"delete memo on {memo['target']}") as cs:
             cs.update("codes", memo["target_id"], {"memo": "", "updated_at": now_iso(), "updated_by": coder})
     elif memo["target_kind"] == "coding":
-        from workbench.services.coding import set_memo
+        from workbench.services.coding.passages import set_memo
 
         set_memo(db, coder, memo["target_id"], "")
     else:

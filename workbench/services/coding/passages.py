@@ -21,10 +21,10 @@ from workbench.analysis.passage import Passage, TurnSpan, find_passage
 from workbench.clock import now_iso
 from workbench.db.changes import record
 from workbench.errors import NotFoundError, WorkbenchError
-from workbench.services import codebook
+from workbench.services.codebook import codes as codebook
 from workbench.services.refs import get_coding
 from workbench.services.team import coders
-from workbench.services.transcripts import resolve_transcript
+from workbench.services.transcripts.library import resolve_transcript
 
 
 def new_coding_id() -> str:
@@ -352,7 +352,7 @@ def set_memo(db: sqlite_utils.Database, coder: str, coding_id: str, memo: str, *
              seen: str | None = None) -> dict[str, Any]:
     """Set (or clear, with "") the memo of one of ``coder``'s codings. ``seen``: the memo the
     dialog showed; when another window or the CLI changed it meanwhile, the edit is refused
-    (:class:`~workbench.services.codebook.StaleError`) instead of writing over it."""
+    (:class:`~workbench.services.codebook.codes.StaleError`) instead of writing over it."""
     row = get_coding(db, coding_id)
     if row["coder"] != coder:
         raise WorkbenchError(

@@ -306,7 +306,7 @@ def link(db: sqlite_utils.Database, coder: str, ref: str, survey_ids: str | Sequ
     Survey themes it is already linked to are left alone (``unchanged``), so linking twice is
     harmless; nothing is recorded when nothing changes.
     """
-    from workbench.services import codebook
+    from workbench.services.codebook import codes as codebook
 
     code = codebook.resolve(db, ref)
     wanted: list[str] = []
@@ -334,7 +334,7 @@ def unlink(db: sqlite_utils.Database, coder: str, ref: str, survey_ids: str | Se
     """Remove the links of a codebook theme or code to survey themes, in one action.
 
     Refused (nothing changes) when it is not linked to one of them."""
-    from workbench.services import codebook
+    from workbench.services.codebook import codes as codebook
 
     code = codebook.resolve(db, ref)
     wanted = list(dict.fromkeys(str(s).strip() for s in ([survey_ids] if isinstance(survey_ids, str) else survey_ids)))

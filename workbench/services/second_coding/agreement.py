@@ -10,7 +10,7 @@ from typing import Any
 import sqlite_utils
 
 from workbench.agreement import figures
-from workbench.services import codebook
+from workbench.services.codebook import codes as codebook
 
 __all__ = ["compute"]
 

@@ -33,7 +33,7 @@ from workbench.errors import ConflictError, ImportFileError, NotFoundError, Work
 from workbench.formats.importers import SUFFIXES, read_transcript
 from workbench.formats.importers.model import TURN_SEPARATOR, ParsedTranscript
 from workbench.project import Project
-from workbench.services import labels as labels_service
+from workbench.services.transcripts import labels as labels_service
 
 if TYPE_CHECKING:
     from workbench.nlp.sentences import Sentence
@@ -319,7 +319,7 @@ def _after_import(db: sqlite_utils.Database, results: list[ImportResult], new_id
     stopped at)."""
     try:
         if any(r.status in ("imported", "replaced") for r in results):
-            from workbench.services.reprocess import note_import
+            from workbench.services.transcripts.reprocess import note_import
 
             note_import(db)
         if new_ids:
@@ -444,7 +444,7 @@ def _reanchor_codings(db: sqlite_utils.Database, old_text: str, new_text: str, t
 
 def _join_coding(db: sqlite_utils.Database, gone: str, memo: str, kept: str, kept_memo: str) -> None:
     """Coding ``gone`` became a copy of ``kept``: its memo and what points at it move over."""
-    from workbench.services.codebook import _pk_of, references
+    from workbench.services.codebook.codes import _pk_of, references
 
     if memo.strip() and memo.strip() not in kept_memo:
         db.table("codings").update(kept, {"memo": f"{kept_memo.rstrip()}\n\n{memo.strip()}".strip()})

@@ -125,7 +125,7 @@ def prepare(
     **fields: str,
 ) -> dict[str, Any]:
     """Check a new code (or theme) and build its row; nothing is written (see :func:`add`, and
-    :func:`workbench.services.coding.apply_new_code`, which writes it with its first coding)."""
+    :func:`workbench.services.coding.passages.apply_new_code`, which writes it with its first coding)."""
     if kind not in KINDS:
         raise WorkbenchError(f"kind must be one of {', '.join(KINDS)}")
     name = validate_name(name, what=f"{kind} name")
@@ -217,7 +217,7 @@ def near_duplicate_warnings(
     db: sqlite_utils.Database, name: str, kind: str = "code", exclude_id: str | None = None
 ) -> list[str]:
     """Warnings naming existing codes (or themes) whose names are close to ``name``."""
-    from workbench.services import neardup
+    from workbench.services.codebook import neardup
 
     return neardup.warnings_for(db, name, kind, exclude_id=exclude_id)
 

@@ -96,8 +96,8 @@ def _content(lemmas: list[str], stops: frozenset[str]) -> list[str]:
 
 
 def _passage(db: sqlite_utils.Database, transcript: str, start: int, end: int) -> tuple[dict[str, Any], str]:
-    from workbench.services.coding import check_span
-    from workbench.services.transcripts import resolve_transcript
+    from workbench.services.coding.passages import check_span
+    from workbench.services.transcripts.library import resolve_transcript
 
     t = resolve_transcript(db, transcript)
     start, end = check_span(t["text"], start, end)
@@ -257,8 +257,8 @@ def suggest_names(
 
 def sentence_or_span(db: sqlite_utils.Database, transcript: str, *, span: str | None, sentence: int | None) -> tuple[str, int, int]:
     """Resolve the CLI's ``--span S:E`` or ``--sentence N`` to (transcript id, start, end)."""
-    from workbench.services.coding import sentence_span
-    from workbench.services.transcripts import resolve_transcript
+    from workbench.services.coding.passages import sentence_span
+    from workbench.services.transcripts.library import resolve_transcript
 
     t = resolve_transcript(db, transcript)
     if (span is None) == (sentence is None):

@@ -40,9 +40,9 @@ from workbench.agreement.units import (
 from workbench.clock import now_iso
 from workbench.db.changes import ChangeSet, record
 from workbench.errors import ConflictError, NotFoundError, WorkbenchError
-from workbench.services.coding import check_span, new_coding_id
-from workbench.services.disagreements import _code_filter
-from workbench.services.transcripts import resolve_transcript
+from workbench.services.coding.passages import check_span, new_coding_id
+from workbench.services.second_coding.disagreements import _code_filter
+from workbench.services.transcripts.library import resolve_transcript
 
 DECISIONS = ("a", "b", "both", "neither")
 
@@ -316,7 +316,7 @@ def decide(
     """Decide the disagreement on one unit, as ``coder`` (the person running it).
 
     ``unit_ref`` is ``"TRANSCRIPT:N"`` (sentence or turn number N) or a row of
-    :func:`workbench.services.disagreements.list`; ``decision`` is ``a``/``b`` (the first or
+    :func:`workbench.services.second_coding.disagreements.list`; ``decision`` is ``a``/``b`` (the first or
     second of ``coders``), a coder's name, ``both`` or ``neither``. Only the codes the coders
     differ on (limited to ``code``, a code or a theme, when given) are decided: ``consensus``
     then has each of them on the unit exactly when the chosen coder(s) had it. One recorded

@@ -246,7 +246,7 @@ def _plan_transcripts(db: sqlite_utils.Database, odb: sqlite_utils.Database, p: 
     """Match OTHER's transcripts (those with codings or memos) to ours: by ``maps``, else by
     the same text. Returns the mapped transcripts whose text differs (old and new text, for
     re-anchoring) and the ones left out."""
-    from workbench.services.transcripts import resolve_transcript
+    from workbench.services.transcripts.library import resolve_transcript
 
     ours_by_hash: dict[str, list[str]] = {}
     for tid, h in db.execute("select id, content_hash from transcripts"):
@@ -300,7 +300,7 @@ def _plan_codes(db: sqlite_utils.Database, odb: sqlite_utils.Database, p: MergeP
                 used_maps: set[str]) -> set[str]:
     """Match OTHER's codes and themes to ours (``maps``, id, name), plan the new ones (parents
     first) and the updates of matched ones changed later in OTHER. Returns the codes left out."""
-    from workbench.services import codebook
+    from workbench.services.codebook import codes as codebook
 
     ours_codes = {r["id"]: r for r in db.query("select * from codes")}
     o_codes = list(odb.query("select * from codes order by position, name"))

@@ -1,0 +1,1 @@
+"""The anonymity audit of transcripts and its allow and deny lists."""

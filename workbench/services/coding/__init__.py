@@ -1,0 +1,1 @@
+"""Coding passages: codings, their memos and files, references by id, code suggestions."""

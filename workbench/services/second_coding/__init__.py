@@ -1,0 +1,1 @@
+"""Second coding: agreement between coders, their disagreements and reconciling them."""

@@ -243,7 +243,7 @@ def integrity_cost(directory: Path, runs: int) -> dict:
     after something else touched it (then ``quick_check`` runs once)."""
     import os
 
-    from workbench.db import connection, integrity
+    from workbench.store import connection, integrity
 
     db_path = directory / "workbench.db"
     trusted, checked, deferred, log = [], [], [], []

@@ -133,8 +133,8 @@ def generate(root: Path, *, interviews: int = 200, words: int = 7500, codings: i
 
 
 def add_codebook(db, coder: str, now: str) -> list[str]:
-    from workbench.db.changes import with_derived
     from workbench.services.codebook.codes import PALETTE
+    from workbench.store.changes import with_derived
 
     code_ids = []
     for t, theme in enumerate(THEMES):

@@ -8,11 +8,11 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from workbench.db.changes import undo_last
 from workbench.errors import WorkbenchError
 from workbench.services.anonymity import audit as A
 from workbench.services.codebook.codes import add
 from workbench.services.coding.passages import apply_code, list_codings
+from workbench.store.changes import undo_last
 
 # (sentence, the flagged text, its category); each is positive for that category.
 POSITIVE = [

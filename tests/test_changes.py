@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from workbench.db.changes import history, record, redo_last, undo_last
 from workbench.errors import WorkbenchError
+from workbench.store.changes import history, record, redo_last, undo_last
 
 
 def test_undo_redo_insert_update_delete(project) -> None:

@@ -7,11 +7,11 @@ import textwrap
 import pytest
 import yaml
 
-from workbench.db.changes import undo_last
 from workbench.errors import ConflictError, WorkbenchError
 from workbench.services.codebook import codes as codebook
 from workbench.services.codebook import sync
 from workbench.services.coding.passages import apply_code
+from workbench.store.changes import undo_last
 
 
 @pytest.fixture

@@ -10,10 +10,10 @@ import pytest
 from click.testing import CliRunner
 
 from workbench.audit.engine import AuditCounts, audit_text
-from workbench.db.changes import undo_last
 from workbench.errors import WorkbenchError
 from workbench.services.anonymity import audit as A
 from workbench.services.anonymity import deny_list as D
+from workbench.store.changes import undo_last
 
 
 def test_a_denied_term_is_flagged_everywhere_with_its_category() -> None:

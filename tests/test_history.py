@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from workbench.db.changes import history, redo_last, undo_last
 from workbench.services.codebook import codes as codebook
 from workbench.services.coding import memos
 from workbench.services.coding import passages as coding
+from workbench.store.changes import history, redo_last, undo_last
 
 
 @pytest.fixture

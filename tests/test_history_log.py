@@ -3,8 +3,8 @@ re-processing are logged as LOG_ONLY (no undo), and undo skips them."""
 
 from __future__ import annotations
 
-from workbench.db import changes
-from workbench.db.schema import KNOWN_MIGRATIONS, SCHEMA_VERSION, schema_version
+from workbench.store import changes
+from workbench.store.schema import KNOWN_MIGRATIONS, SCHEMA_VERSION, schema_version
 
 
 def test_an_import_is_logged_only_and_undo_passes_it_by(project, add_transcript):

@@ -148,9 +148,9 @@ def table_rows(project: Project) -> dict[str, list]:
 
 
 def test_remove_is_refused_with_codings_then_forced_and_undone(project: Project, add_transcript) -> None:
-    from workbench.db.changes import undo_last
     from workbench.services.coding import memos
     from workbench.services.reporting import quotes
+    from workbench.store.changes import undo_last
 
     add_transcript("J1", "jongerenwerker", date="2023-01-01")
     add_transcript("J2", "jongerenwerker", date="2023-02-01")

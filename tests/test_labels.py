@@ -85,8 +85,8 @@ def test_compute_labels_pure() -> None:
 
 
 def test_apply_labels_reports_old_and_new_and_can_be_recorded(project, add_transcript) -> None:
-    from workbench.db.changes import record, undo_last
     from workbench.services.transcripts.labels import LabelChange, apply_labels, describe_changes
+    from workbench.store.changes import record, undo_last
 
     add_transcript("J1", "jongerenwerker", date="2023-02-01")
     add_transcript("J2", "jongerenwerker", date="2023-03-01")

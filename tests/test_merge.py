@@ -11,7 +11,6 @@ import pytest
 from click.testing import CliRunner
 
 from workbench.cli.main import cli
-from workbench.db.changes import undo_last
 from workbench.errors import ConflictError, WorkbenchError
 from workbench.project import Project
 from workbench.services.codebook import codes as codebook
@@ -19,6 +18,7 @@ from workbench.services.coding import memos
 from workbench.services.coding import passages as coding
 from workbench.services.exchange import merge as merge_service
 from workbench.services.transcripts.library import get_sentences
+from workbench.store.changes import undo_last
 
 TURNS = [
     ("I", "Hoe begon het?"),
@@ -207,7 +207,7 @@ def test_refuses_itself_newer_schemas_and_non_projects(main_and_copy, tmp_path):
 
 
 def test_backups_create_only_their_own_folder(project, tmp_path):
-    from workbench.db import backup
+    from workbench.store import backup
 
     backups = backup.backups_dir(project.db_path)
     shutil.rmtree(backups, ignore_errors=True)

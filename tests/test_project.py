@@ -9,10 +9,10 @@ import pytest
 from click.testing import CliRunner
 
 from workbench.cli.main import cli
-from workbench.db.connection import connect
-from workbench.db.schema import SCHEMA_VERSION, migrations, schema_version
 from workbench.errors import NotAProjectError, WorkbenchError
 from workbench.project import Project
+from workbench.store.connection import connect
+from workbench.store.schema import SCHEMA_VERSION, migrations, schema_version
 
 
 def test_init_creates_folders_and_database(tmp_path: Path) -> None:
@@ -67,7 +67,7 @@ def test_migration_from_empty_database_backs_up_nothing_and_applies_all(tmp_path
     path = tmp_path / "workbench.db"
     sqlite3.connect(path).close()
     db = connect(path)
-    from workbench.db.schema import ensure_schema
+    from workbench.store.schema import ensure_schema
 
     assert ensure_schema(db, path=path) == SCHEMA_VERSION
     assert ensure_schema(db, path=path) == 0

@@ -9,11 +9,11 @@ from test_export_fixtures import build_report_project
 
 from workbench.analysis.verbatim import VerbatimError
 from workbench.cli.main import cli
-from workbench.db.changes import undo_last
 from workbench.errors import WorkbenchError
 from workbench.services.codebook import codes as codebook
 from workbench.services.coding import passages as coding
 from workbench.services.reporting import quotes
+from workbench.store.changes import undo_last
 
 
 @pytest.fixture

@@ -9,12 +9,12 @@ from click.testing import CliRunner
 
 from workbench.agreement import figures
 from workbench.cli.main import cli
-from workbench.db.changes import undo_last
 from workbench.errors import WorkbenchError
 from workbench.services.codebook import codes as codebook
 from workbench.services.coding import passages as coding
 from workbench.services.second_coding import disagreements, reconcile
 from workbench.services.transcripts.library import get_sentences
+from workbench.store.changes import undo_last
 
 TURNS = [
     ("I", "Hoe begon het?"),
@@ -271,7 +271,7 @@ def test_consensus_codings_are_whole_passages(passage):
     joined = consensus(db)
     undo_last(db, "anna")  # one change, though rows were written twice within it
     assert consensus(db) == []
-    from workbench.db.changes import redo_last
+    from workbench.store.changes import redo_last
 
     redo_last(db, "anna")
     assert consensus(db) == joined

@@ -10,7 +10,6 @@ from xml.etree import ElementTree as ET
 import pytest
 
 from tests.bad_input_support import files_of, refused, run
-from workbench.db.changes import redo_last, undo_last
 from workbench.formats.codebook_file import read_yaml
 from workbench.project import DB_NAME, Project
 from workbench.services.codebook import codes as codebook
@@ -20,6 +19,7 @@ from workbench.services.coding import passages as coding
 from workbench.services.exchange.codebook import read_qdc, write_qdc
 from workbench.services.exchange.project_export import export_qdpx
 from workbench.services.exchange.project_import import import_qdpx
+from workbench.store.changes import redo_last, undo_last
 
 HISTORY = {"changes", "change_rows"}
 

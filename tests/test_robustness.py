@@ -16,10 +16,10 @@ import pytest
 from click.testing import CliRunner
 
 from workbench.cli.main import cli
-from workbench.db.connection import connect
 from workbench.errors import WorkbenchError
 from workbench.services.codebook import codes as codebook
 from workbench.services.coding import passages as coding
+from workbench.store.connection import connect
 
 CODER_SCRIPT = textwrap.dedent(
     """

@@ -11,10 +11,10 @@ import pytest
 from click.testing import CliRunner
 
 from workbench.cli.main import cli
-from workbench.db.changes import undo_last
 from workbench.errors import NotFoundError, WorkbenchError
 from workbench.services.codebook import codes as codebook
 from workbench.services.reporting import survey
+from workbench.store.changes import undo_last
 
 REPO = Path(__file__).resolve().parent.parent
 DOMAIN_TITLES = [

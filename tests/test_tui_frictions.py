@@ -5,9 +5,9 @@ from __future__ import annotations
 from textual.widgets import DataTable
 
 from tests.test_tui import SIZE, open_reader, settle, two  # noqa: F401  (fixture)
-from workbench.db.changes import undo_last
 from workbench.services.codebook import codes as codebook
 from workbench.services.coding import passages as coding
+from workbench.store.changes import undo_last
 from workbench.tui.app import WorkbenchApp
 from workbench.tui.screens.transcripts import progress_cell
 from workbench.tui.widgets.codebook_panel import CodebookPanel

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from workbench.errors import NotAProjectError, WorkbenchError
 
 if TYPE_CHECKING:
-    from workbench.db.connection import ProjectDatabase
+    from workbench.store.connection import ProjectDatabase
 
 DB_NAME = "workbench.db"
 NOT_SET = "not set"
@@ -79,7 +79,7 @@ class Project:
             raise self.gone
         db = getattr(self._local, "db", None)
         if db is None:
-            from workbench.db.connection import open_database
+            from workbench.store.connection import open_database
 
             db = open_database(self.db_path, check_later=self.check_later)
             self.check_later = False
@@ -89,7 +89,7 @@ class Project:
     def finish_check(self, problem: str | None) -> None:
         """The check put off at open is done (``problem``: what it found, None when sound):
         this thread's connection becomes writable, or read-only with the damage named."""
-        from workbench.db.connection import finish_check
+        from workbench.store.connection import finish_check
 
         db = getattr(self._local, "db", None)
         if db is not None:
@@ -122,7 +122,7 @@ class Project:
             db.close()
             self._local.db = None
             if clean:
-                from workbench.db.integrity import record_clean
+                from workbench.store.integrity import record_clean
 
                 record_clean(self.db_path)
 

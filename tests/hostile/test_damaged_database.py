@@ -20,8 +20,8 @@ from click.testing import CliRunner
 
 from tests.test_tui import SIZE, settle
 from workbench.cli.main import cli
-from workbench.db import connection, integrity
 from workbench.project import Project
+from workbench.store import connection, integrity
 from workbench.tui.app import WorkbenchApp
 
 
@@ -118,8 +118,8 @@ def test_a_sound_project_is_checked_only_when_something_else_touched_it(project,
 def _crashed_with_log(root: Path, commits: int = 30) -> Path:
     """A copy of ``root`` taken while a process had committed ``commits`` codes into the
     write-ahead log and not yet checkpointed them (as a crash leaves it)."""
-    from workbench.db.connection import open_database
     from workbench.services.codebook import codes as codebook
+    from workbench.store.connection import open_database
 
     db = open_database(root / "workbench.db")
     db.execute("pragma wal_autocheckpoint = 0")
@@ -178,7 +178,7 @@ async def test_the_ui_opens_at_once_and_checks_in_a_worker(sample_copy):
     try:  # a write before the check is done is refused, naming the check
         codebook.add(project.db, "anna", "Te vroeg")
     except sqlite3.Error as exc:
-        from workbench.db.connection import explain_for
+        from workbench.store.connection import explain_for
 
         assert "being checked" in explain_for(project.db, exc, db_path).message
     else:
@@ -296,7 +296,7 @@ async def test_the_ui_on_a_damaged_write_ahead_log_writes_nothing(sample_copy):
 
 CRASH = """
 import os, sys
-from workbench.db.connection import open_database
+from workbench.store.connection import open_database
 from workbench.services.codebook import codes as codebook
 db = open_database(sys.argv[1])
 db.execute("pragma wal_autocheckpoint = 0")

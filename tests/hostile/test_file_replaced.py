@@ -16,9 +16,9 @@ import shutil
 import pytest
 
 from tests.test_tui import SIZE, settle
-from workbench.db.connection import StorageError
 from workbench.project import Project
 from workbench.services.codebook import codes as codebook
+from workbench.store.connection import StorageError
 from workbench.tui.app import WorkbenchApp
 
 

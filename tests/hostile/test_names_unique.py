@@ -18,13 +18,13 @@ import pytest
 from click.testing import CliRunner
 
 from workbench.cli.main import cli
-from workbench.db.changes import undo_last
-from workbench.db.connection import connect
-from workbench.db.schema import migrations
 from workbench.errors import ConflictError, WorkbenchError
 from workbench.project import Project
 from workbench.services.codebook import codes as codebook
 from workbench.services.coding import passages as coding
+from workbench.store.changes import undo_last
+from workbench.store.connection import connect
+from workbench.store.schema import migrations
 
 
 def run(project, *args):
@@ -44,7 +44,7 @@ def test_accents_make_another_name(project):
 
 
 def test_the_index_refuses_a_duplicate_written_past_the_checks(project):
-    from workbench.db.changes import record
+    from workbench.store.changes import record
 
     codebook.add(project.db, "anna", "Signalen")
     row = codebook.prepare(project.db, "anna", "Anders")
@@ -136,7 +136,7 @@ def test_undo_of_a_change_made_before_the_migration(tmp_path):
     root.mkdir()
     db = connect(root / "workbench.db")
     migrations.apply(db, stop_before="m009_unique_code_names")
-    from workbench.db.changes import record
+    from workbench.store.changes import record
 
     with record(db, "anna", "code.add", "add") as cs:
         db["codes"].insert({"id": "c-1", "kind": "code", "name": "Oud", "position": 0,

@@ -17,12 +17,12 @@ from click.testing import CliRunner
 
 from tests.test_tui import SIZE, open_reader, settle
 from workbench.cli.main import cli
-from workbench.db.connection import connect
-from workbench.db.schema import migrations
 from workbench.project import Project
 from workbench.services.codebook import codes as codebook
 from workbench.services.coding import passages as coding
 from workbench.services.transcripts.library import import_paths
+from workbench.store.connection import connect
+from workbench.store.schema import migrations
 from workbench.tui.app import WorkbenchApp
 
 

@@ -21,7 +21,7 @@ from workbench.tui.widgets.codebook_panel import CodebookPanel
 
 def rename_elsewhere(project, code_id: str, name: str) -> None:
     """Another process (a second UI, the CLI) renames the code."""
-    from workbench.db.connection import open_database
+    from workbench.store.connection import open_database
 
     other = open_database(project.db_path)
     codebook.rename(other, "bram", code_id, name)
@@ -83,8 +83,8 @@ async def test_the_rename_dialog_of_a_stale_view_is_refused_and_shown_again(proj
 
 async def test_a_memo_edited_elsewhere_is_not_overwritten_and_a_removed_coding_is_said(project, add_transcript):
     from tests.test_tui import open_reader
-    from workbench.db.connection import open_database
     from workbench.services.coding import passages as coding
+    from workbench.store.connection import open_database
 
     add_transcript("T1")
     code = codebook.add(project.db, "anna", "Netwerk")

@@ -17,8 +17,8 @@ import pytest
 from click.testing import CliRunner
 
 from workbench.cli.main import cli
-from workbench.db.connection import explain
 from workbench.services.transcripts.library import import_paths
+from workbench.store.connection import explain
 
 
 def run(project, *args):
@@ -64,7 +64,7 @@ def test_each_storage_failure_has_its_own_message(tmp_path, name, text, kind, wo
 
 def test_a_lock_held_by_another_process_is_named(project, add_transcript, monkeypatch):
     add_transcript("T1")
-    import workbench.db.connection as connection
+    import workbench.store.connection as connection
 
     monkeypatch.setattr(connection, "BUSY_TIMEOUT_MS", 200)
     holder = sqlite3.connect(project.db_path)

@@ -16,9 +16,9 @@ import pytest
 from click.testing import CliRunner
 
 from workbench.cli.main import cli, main
-from workbench.db.connection import connect
-from workbench.db.schema import migrations
 from workbench.project import Project
+from workbench.store.connection import connect
+from workbench.store.schema import migrations
 from workbench.textsafety import check_name, check_text, shown
 
 ESC = "\x1b"

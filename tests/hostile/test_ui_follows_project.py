@@ -17,13 +17,13 @@ from tests.conftest import transcript_text
 from tests.test_tui import SIZE, open_reader, settle
 from tests.test_tui_areas import REPO, sentence_span
 from workbench.agreement import figures
-from workbench.db.changes import undo_last
-from workbench.db.connection import open_database
 from workbench.project import Project
 from workbench.services.codebook import codes as codebook
 from workbench.services.coding import passages as coding
 from workbench.services.reporting import quotes, survey
 from workbench.services.transcripts.library import import_paths
+from workbench.store.changes import undo_last
+from workbench.store.connection import open_database
 from workbench.tui.app import WorkbenchApp
 from workbench.tui.screens.agreement import AgreementScreen, DisagreementsScreen
 from workbench.tui.screens.dialogs import CodePicker

@@ -341,7 +341,7 @@ def memo_delete(project, coder, memo_id) -> None:
 @with_project
 def undo(project, coder) -> None:
     """Undo your last change (coding, codebook edit, memo, removed transcript; not imports)."""
-    from workbench.db.changes import undo_last
+    from workbench.store.changes import undo_last
 
     who = project.coder(coder)
     change = undo_last(project.db, who)
@@ -355,7 +355,7 @@ def undo(project, coder) -> None:
 @with_project
 def redo(project, coder) -> None:
     """Redo the change you undid last (unless you changed something since)."""
-    from workbench.db.changes import redo_last
+    from workbench.store.changes import redo_last
 
     who = project.coder(coder)
     change = redo_last(project.db, who)
@@ -372,8 +372,8 @@ def redo(project, coder) -> None:
 @with_project_filter
 def history(project, only_coder, limit, as_json) -> None:
     """The change log: who changed what, when (newest first)."""
-    from workbench.db.changes import LOG_ONLY, UNDONE
-    from workbench.db.changes import history as load_history
+    from workbench.store.changes import LOG_ONLY, UNDONE
+    from workbench.store.changes import history as load_history
 
     rows = load_history(project.db, coder=only_coder, limit=limit or None)
     if as_json:

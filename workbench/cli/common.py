@@ -56,8 +56,8 @@ class State:
             self._project = Project.open(self.project_dir, check_later=check_later)
             if _interactive():
                 self._project.ask_coder = _ask_coder
-            from workbench.db.connection import read_only_reason
-            from workbench.db.schema import take_notices
+            from workbench.store.connection import read_only_reason
+            from workbench.store.schema import take_notices
 
             db = self._project.db
             ctx = click.get_current_context(silent=True)
@@ -188,7 +188,7 @@ def run_guarded(func: Callable[[], Any]) -> Any:
     except WorkbenchError as exc:
         fail(str(exc))
     except sqlite3.DatabaseError as exc:  # a full disk, a read-only project, a lock, damage
-        from workbench.db.connection import explain_for
+        from workbench.store.connection import explain_for
 
         state = click.get_current_context(silent=True)
         obj = state.find_object(State) if state is not None else None

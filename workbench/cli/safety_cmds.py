@@ -31,7 +31,7 @@ def backup(project, coder, target: Path | None) -> None:
     By default to exports/backups/workbench-YYYYMMDD-HHMMSS.db. The workbench also makes one
     automatically before every migration, merge, import with --replace and REFI-QDA import.
     """
-    from workbench.db.backup import backup_now
+    from workbench.store.backup import backup_now
 
     path = backup_now(project, target)
     echo(f"backup written: {path}")
@@ -47,8 +47,8 @@ def restore(ctx: click.Context, backup_file: Path, yes: bool) -> None:
     """Bring back a backup (the current state is backed up first, so a restore can be undone by
     restoring that copy). A damaged project is restored too, even one that cannot be opened
     at all: the damaged file is kept, byte for byte, in exports/backups/."""
-    from workbench.db.backup import restore_from, restore_unopenable
-    from workbench.db.connection import StorageError
+    from workbench.store.backup import restore_from, restore_unopenable
+    from workbench.store.connection import StorageError
 
     state = ctx.ensure_object(State)
     try:
@@ -78,7 +78,7 @@ def restore(ctx: click.Context, backup_file: Path, yes: bool) -> None:
 @with_project
 def check(project, coder, as_json: bool) -> None:
     """Run SQLite's integrity check and the workbench's own consistency checks."""
-    from workbench.db.backup import integrity_report
+    from workbench.store.backup import integrity_report
 
     report = integrity_report(project.db)
     if as_json:

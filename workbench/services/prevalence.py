@@ -92,7 +92,7 @@ def _merge(base: Thresholds, data: object, where: str | Path) -> Thresholds:
 
 def _root_of(db: sqlite_utils.Database) -> Path | None:
     """The project folder of a project database (None for one in memory)."""
-    from workbench.db.connection import db_file
+    from workbench.store.connection import db_file
 
     path = db_file(db)
     return path.parent if path is not None else None

@@ -239,7 +239,7 @@ class WorkbenchApp(App[None]):
     FOLLOW_SECONDS = 0.5
 
     def on_mount(self) -> None:
-        from workbench.db.schema import take_notices
+        from workbench.store.schema import take_notices
 
         self._signature: tuple[int, int] | None = None
         self.follow_project()  # the baseline: what the screens are about to show
@@ -266,7 +266,7 @@ class WorkbenchApp(App[None]):
     def _check_project(self) -> None:
         """``quick_check`` on a connection of this worker's own (1.2 s at 1,000 interviews),
         while the screens read; the app's connection writes nothing until it passes."""
-        from workbench.db import integrity
+        from workbench.store import integrity
 
         self.call_from_thread(self._project_checked, integrity.check_file(self.project.db_path))
 
@@ -276,7 +276,7 @@ class WorkbenchApp(App[None]):
         if why is not None and why.kind == "damaged":
             self.notify(why.message, title="Damaged: read-only", severity="error", timeout=60)
             return
-        from workbench.db.schema import take_notices
+        from workbench.store.schema import take_notices
 
         for notice in take_notices(self.project.db):
             self.notify(notice, title="Note", timeout=20)
@@ -293,7 +293,7 @@ class WorkbenchApp(App[None]):
         except WorkbenchError as exc:
             self.notify(str(exc), title="Not done", severity="error", timeout=8)
         except sqlite3.Error as exc:  # a full disk, a read-only project, a lock, damage
-            from workbench.db.connection import explain_for
+            from workbench.store.connection import explain_for
 
             self.notify(explain_for(self.project.db, exc, self.project.db_path).message,
                         title="Not done", severity="error", timeout=12)
@@ -343,7 +343,7 @@ class WorkbenchApp(App[None]):
         """Another program deleted the project file or put another in its place (``mv``, a
         sync tool, a checkout): the window closes its connection at once (each write
         transaction checks this too), says so once, and offers only to quit."""
-        from workbench.db.connection import replaced
+        from workbench.store.connection import replaced
         from workbench.tui.screens.dialogs import ChoiceScreen
 
         if self.project.gone is not None:
@@ -389,7 +389,7 @@ class WorkbenchApp(App[None]):
         self.data_changed(local=screen)
 
     def action_undo(self) -> None:
-        from workbench.db.changes import undo_last
+        from workbench.store.changes import undo_last
 
         with self.guard():
             change = undo_last(self.project.db, self.coder)
@@ -400,7 +400,7 @@ class WorkbenchApp(App[None]):
             self.refresh_current()
 
     def action_redo(self) -> None:
-        from workbench.db.changes import redo_last
+        from workbench.store.changes import redo_last
 
         with self.guard():
             change = redo_last(self.project.db, self.coder)
@@ -483,7 +483,7 @@ class WorkbenchApp(App[None]):
         if event.state == WorkerState.ERROR:
             error = event.worker.error
             if isinstance(error, sqlite3.Error):
-                from workbench.db.connection import explain
+                from workbench.store.connection import explain
 
                 self.notify(explain(error, self.project.db_path).message, title="Not done",
                             severity="error", timeout=12)

@@ -30,8 +30,8 @@ import sqlite_utils
 
 from workbench.audit.categories import label as category_label
 from workbench.clock import now_iso
-from workbench.db.changes import ChangeSet, record
 from workbench.errors import NotFoundError, WorkbenchError
+from workbench.store.changes import ChangeSet, record
 
 Progress = Callable[[int, int, str], None]
 

@@ -32,9 +32,9 @@ import sqlite_utils
 from workbench.audit.categories import LABELS, category_key
 from workbench.audit.categories import label as category_label
 from workbench.clock import now_iso
-from workbench.db.changes import record
 from workbench.errors import NotFoundError, WorkbenchError
 from workbench.files import read_text_file
+from workbench.store.changes import record
 
 __all__ = ["DenyImport", "deny_add", "deny_import", "deny_remove", "deny_terms", "list_deny",
            "parse_deny_file"]

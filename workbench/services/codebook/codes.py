@@ -3,7 +3,7 @@
 Every code and theme has a stable id (``t-…`` for themes, ``c-…`` for codes), a name, a
 definition, inclusion and exclusion notes, an example, a colour and a memo. This module owns
 adding, renaming, editing, moving, merging, splitting and deleting them. Every change goes
-through :func:`workbench.db.changes.record` as one recorded change, so it is logged and can be
+through :func:`workbench.store.changes.record` as one recorded change, so it is logged and can be
 undone as a whole (a merge, with every coding it moved, is one undo).
 
 Codings are never lost by a codebook operation: a merge moves them to the target code (a coding
@@ -23,11 +23,11 @@ from typing import Any
 import sqlite_utils
 
 from workbench.clock import now_iso
-from workbench.db.changes import ChangeSet, record
 from workbench.errors import ConflictError, NotFoundError, WorkbenchError
 from workbench.formats.codebook_file import check_colour, survey_sort_key
 from workbench.project import validate_name
 from workbench.services.team import ALL_CODERS
+from workbench.store.changes import ChangeSet, record
 from workbench.textsafety import name_key
 
 KINDS = ("theme", "code")

@@ -37,7 +37,6 @@ from typing import Any
 import sqlite_utils
 
 from workbench.clock import now_iso
-from workbench.db.changes import ChangeSet, record
 from workbench.errors import ConflictError, WorkbenchError
 from workbench.files import read_input_text
 from workbench.formats.codebook_file import (
@@ -49,6 +48,7 @@ from workbench.formats.codebook_file import (
     to_yaml_text,
     validate_entries,
 )
+from workbench.store.changes import ChangeSet, record
 from workbench.textsafety import name_key
 
 # The fields compared in a merge; position is merged too but never reported as a conflict.
@@ -618,8 +618,8 @@ def _keep_unimported(db: sqlite_utils.Database, path: Path, text: str) -> Path |
             return None  # what the workbench last wrote or imported: no edits of the researcher
     except (WorkbenchError, OSError, UnicodeDecodeError):
         pass  # unreadable as a codebook: still the researcher's file
-    from workbench.db.backup import backups_dir
-    from workbench.db.connection import db_file
+    from workbench.store.backup import backups_dir
+    from workbench.store.connection import db_file
 
     db_path = db_file(db)
     if db_path is None:

@@ -129,10 +129,10 @@ def load_codings(project: Project, path: Path | str, coder: str | None = None) -
     """Load codings from a file. ``coder`` is used for rows without one (default: the
     project's coder). Nothing is written when any row is bad."""
     from workbench.clock import now_iso
-    from workbench.db.changes import record
     from workbench.services.codebook import codes as codebook
     from workbench.services.coding.passages import check_span, new_coding_id, span_for_quote
     from workbench.services.transcripts.library import resolve_transcript
+    from workbench.store.changes import record
 
     path = Path(path)
     db = project.db

@@ -23,8 +23,8 @@ from typing import Any
 import sqlite_utils
 
 from workbench.clock import now_iso
-from workbench.db.changes import record
 from workbench.errors import NotFoundError, WorkbenchError
+from workbench.store.changes import record
 
 TARGET_KINDS = ("project", "transcript", "code", "coding")
 _ALIASES = {"theme": "code", "interview": "transcript"}

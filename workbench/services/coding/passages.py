@@ -19,12 +19,12 @@ import sqlite_utils
 
 from workbench.analysis.passage import Passage, TurnSpan, find_passage
 from workbench.clock import now_iso
-from workbench.db.changes import record
 from workbench.errors import NotFoundError, WorkbenchError
 from workbench.services.codebook import codes as codebook
 from workbench.services.refs import get_coding
 from workbench.services.team import coders
 from workbench.services.transcripts.library import resolve_transcript
+from workbench.store.changes import record
 
 
 def new_coding_id() -> str:

@@ -1,6 +1,6 @@
 """Recording a large import as one undoable change: every row it wrote, once, with its final state.
 
-An archive import writes rows through a :class:`~workbench.db.changes.ChangeSet` (codes,
+An archive import writes rows through a :class:`~workbench.store.changes.ChangeSet` (codes,
 codings, memos …) and in bulk outside it (transcripts with their turns and sentences, written by
 the transcript store). Undo and redo compare each recorded row with the database, so a row that
 was recorded twice (inserted, then given a memo) or changed after it was recorded would make the
@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from workbench.db.changes import ChangeSet
+from workbench.store.changes import ChangeSet
 
 Row = dict[str, Any]
 CHUNK = 400  # SQLite host parameters per query

@@ -40,9 +40,9 @@ from typing import Any
 
 import sqlite_utils
 
-from workbench.db.changes import record
 from workbench.errors import ConflictError, WorkbenchError
 from workbench.project import DB_NAME, Project
+from workbench.store.changes import record
 from workbench.textsafety import name_key
 
 SKIP = "-"
@@ -101,7 +101,7 @@ def parse_maps(items: list[str] | tuple[str, ...]) -> dict[str, str]:
 
 def open_other(project: Project, other: Path | str) -> tuple[sqlite_utils.Database, Path]:
     """Open OTHER (a project folder or its database) read-only and check its schema."""
-    from workbench.db.schema import KNOWN_MIGRATIONS, migrations
+    from workbench.store.schema import KNOWN_MIGRATIONS, migrations
 
     path = Path(other).expanduser()
     if path.is_dir():
@@ -512,7 +512,7 @@ def merge(
         )
     if dry_run or p.empty:
         return result
-    from workbench.db.backup import backup_before
+    from workbench.store.backup import backup_before
 
     db = project.db
     backup = backup_before(db, project.db_path, reason="merge")

@@ -61,9 +61,9 @@ from workbench.project import DB_NAME, Project, validate_name
 from workbench.textsafety import NAME_LIMIT, cleaned
 
 if TYPE_CHECKING:
-    from workbench.db.changes import ChangeSet
     from workbench.nlp.sentences import Sentence
     from workbench.services.codebook.sync import SyncReport
+    from workbench.store.changes import ChangeSet
 
 VARIABLE_NAMES = {
     "role": "role", "rol": "role", "functie": "role", "function": "role",
@@ -518,9 +518,9 @@ def _plan_codes(db: Database, data: ProjectIn, guids: GuidMap, own_export: bool)
 
 def _into_project(proj: Project, created: bool, data: ProjectIn, path: Path, coder: str | None,
                   strategy: str) -> QdpxImportResult:
-    from workbench.db.changes import record
     from workbench.nlp.sentences import segment_texts
     from workbench.services.exchange.journal import note_written, settle
+    from workbench.store.changes import record
 
     db = proj.db
     who = proj.coder(coder)
@@ -533,7 +533,7 @@ def _into_project(proj: Project, created: bool, data: ProjectIn, path: Path, cod
 
     backup = None
     if not created:
-        from workbench.db.backup import backup_before
+        from workbench.store.backup import backup_before
 
         backup = backup_before(db, proj.db_path, reason="qdpx-import")
         result.backup = backup

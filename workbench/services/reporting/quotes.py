@@ -6,7 +6,7 @@ display text may shorten and clarify the respondent's words in the house style; 
 checked by :mod:`workbench.analysis.verbatim` against the respondent's words in those codings
 (the interviewer's turns never count as quotable). A quote is attributed with the transcript's
 respondent label: ``“…” (Jongerenwerker C)`` (:func:`format_quote`). Starring, editing and
-unstarring go through :func:`workbench.db.changes.record`, so they can be undone.
+unstarring go through :func:`workbench.store.changes.record`, so they can be undone.
 """
 
 from __future__ import annotations
@@ -22,8 +22,8 @@ import sqlite_utils
 
 from workbench.analysis import verbatim
 from workbench.clock import now_iso
-from workbench.db.changes import record
 from workbench.errors import NotFoundError, WorkbenchError
+from workbench.store.changes import record
 
 OPEN_QUOTE, CLOSE_QUOTE = "“", "”"
 INNER_OPEN, INNER_CLOSE = "‘", "’"

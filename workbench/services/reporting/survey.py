@@ -5,7 +5,7 @@ A report on the study is organised by the themes of its questionnaire. They are 
 covers, an optional ``order``); optional figures per theme are in ``codebooks/survey_figures.csv``
 (``survey_theme_id,statement,n,base``). Both files are validated on loading, and every problem
 names the file and line. A codebook theme or code is linked to one or more survey themes in the
-table ``survey_links``; linking and unlinking go through :func:`workbench.db.changes.record`,
+table ``survey_links``; linking and unlinking go through :func:`workbench.store.changes.record`,
 so they are in the history and can be undone.
 """
 
@@ -22,10 +22,10 @@ from typing import Any
 import sqlite_utils
 
 from workbench.clock import now_iso
-from workbench.db.changes import record
 from workbench.errors import ConflictError, NotFoundError, WorkbenchError
 from workbench.files import read_text_file
 from workbench.project import Project
+from workbench.store.changes import record
 
 THEMES_FILE = "survey_themes.yaml"
 FIGURES_FILE = "survey_figures.csv"

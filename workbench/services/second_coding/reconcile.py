@@ -38,11 +38,11 @@ from workbench.agreement.units import (
     parse_coders,
 )
 from workbench.clock import now_iso
-from workbench.db.changes import ChangeSet, record
 from workbench.errors import ConflictError, NotFoundError, WorkbenchError
 from workbench.services.coding.passages import check_span, new_coding_id
 from workbench.services.second_coding.disagreements import _code_filter
 from workbench.services.transcripts.library import resolve_transcript
+from workbench.store.changes import ChangeSet, record
 
 DECISIONS = ("a", "b", "both", "neither")
 

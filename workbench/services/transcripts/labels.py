@@ -17,7 +17,7 @@ from typing import Any
 
 import sqlite_utils
 
-from workbench.db.changes import ChangeSet
+from workbench.store.changes import ChangeSet
 
 FROZEN_KEY = "labels_frozen"
 

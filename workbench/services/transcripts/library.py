@@ -27,13 +27,13 @@ from typing import TYPE_CHECKING, Any
 import sqlite_utils
 
 from workbench.clock import now_iso
-from workbench.db.changes import ChangeSet, log_only
-from workbench.db.fingerprint import METADATA_COLUMNS, import_fingerprint, stored_fingerprint
 from workbench.errors import ConflictError, ImportFileError, NotFoundError, WorkbenchError
 from workbench.formats.importers import SUFFIXES, read_transcript
 from workbench.formats.importers.model import TURN_SEPARATOR, ParsedTranscript
 from workbench.project import Project
 from workbench.services.transcripts import labels as labels_service
+from workbench.store.changes import ChangeSet, log_only
+from workbench.store.fingerprint import METADATA_COLUMNS, import_fingerprint, stored_fingerprint
 
 if TYPE_CHECKING:
     from workbench.nlp.sentences import Sentence
@@ -215,7 +215,7 @@ def import_paths(
                 progress(n - 1, total, f"segmenting {path.name}")
             sentences = segment_texts(built.text[t["start"] : t["end"]] for t in built.turns)
             if existing is not None and not backed_up:
-                from workbench.db.backup import backup_before
+                from workbench.store.backup import backup_before
 
                 backup_before(db, project.db_path, reason="replace")
                 backed_up = True
@@ -236,7 +236,7 @@ def import_paths(
                 exc = ImportFileError(exc.message, path=path, line=exc.line)
             results.append(ImportResult(path, "failed", message=str(exc)))
         except sqlite3.DatabaseError as exc:  # the store refused: its reason, and stop here
-            from workbench.db.connection import explain
+            from workbench.store.connection import explain
 
             problem = explain(exc, project.db_path)
             results.append(ImportResult(path, "failed", message=f"{path}: {problem.message} "
@@ -486,8 +486,8 @@ def get_sentences(db: sqlite_utils.Database, tid: str) -> list[dict[str, Any]]:
 
 
 def set_label(db: sqlite_utils.Database, ref: str, label: str, coder: str) -> dict[str, Any]:
-    from workbench.db.changes import record
     from workbench.project import validate_name
+    from workbench.store.changes import record
 
     t = resolve_transcript(db, ref)
     label = validate_name(label, what="label")
@@ -534,8 +534,8 @@ def remove_transcript(project: Project, ref: str, coder: str, *, force: bool = F
     """Remove a transcript with its turns, sentences, codings, quotes, audit flags and memos as
     one recorded change (``workbench undo`` brings it all back), after a backup. Refused while
     codings or quotes exist, unless ``force``."""
-    from workbench.db.backup import backup_before
-    from workbench.db.changes import record
+    from workbench.store.backup import backup_before
+    from workbench.store.changes import record
 
     db = project.db
     t = resolve_transcript(db, ref)

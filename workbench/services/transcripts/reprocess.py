@@ -16,8 +16,8 @@ from typing import Any
 
 import sqlite_utils
 
-from workbench.db.changes import log_only
 from workbench.project import Project
+from workbench.store.changes import log_only
 
 Progress = Callable[[int, int, str], None]
 CHUNK = 16  # transcripts segmented in one nlp.pipe call

@@ -13,8 +13,8 @@ from typing import Any
 
 import sqlite_utils
 
-from workbench.db import integrity
 from workbench.errors import WorkbenchError
+from workbench.store import integrity
 
 BUSY_TIMEOUT_MS = 15_000
 
@@ -293,7 +293,7 @@ def _open_database(path: Path, *, migrate: bool, check_later: bool) -> ProjectDa
     terminal UI checks in a worker, so that a large project opens at once); until
     :func:`finish_check` the connection is read-only and ``db.read_only`` says the check is
     running. A database that needs migrating is always checked first: migrating writes."""
-    from workbench.db.schema import ensure_schema, migrations, refuse_newer
+    from workbench.store.schema import ensure_schema, migrations, refuse_newer
 
     path = Path(path)
     key = str(path.resolve())
@@ -335,7 +335,7 @@ def _open_database(path: Path, *, migrate: bool, check_later: bool) -> ProjectDa
                                  "database first, which cannot be written; nothing was changed",
                                  path=path)
     elif migrate:
-        from workbench.db.backup import backup_before
+        from workbench.store.backup import backup_before
 
         ensure_schema(db, path=Path(path),
                       before_migrating=lambda: backup_before(db, Path(path), reason="migration"))

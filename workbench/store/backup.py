@@ -148,7 +148,7 @@ def restore_unopenable(db_path: Path, source: Path) -> Path:
 def restore_from(project: ProjectFile, source: Path) -> Path:
     """Replace the project's database content with ``source``; returns the pre-restore backup
     (for a damaged project: the damaged file, kept as it was)."""
-    from workbench.db.schema import ensure_schema
+    from workbench.store.schema import ensure_schema
 
     src = _open_backup(source)
     why = getattr(project.db, "read_only", None)
@@ -183,7 +183,7 @@ def integrity_report(db: sqlite_utils.Database) -> dict[str, Any]:
     ).fetchall()
     problems.extend(f"coding {r[0]}: span outside its transcript" for r in bad)
     if result == ["ok"]:
-        from workbench.db import consistency
+        from workbench.store import consistency
 
         problems.extend(consistency.problems(db))
     return {"ok": not problems, "problems": problems, "flagged_codings": flagged_codings(db)}

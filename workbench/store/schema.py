@@ -317,7 +317,7 @@ def m008_transcripts_import_fingerprint(db: sqlite_utils.Database) -> None:
     re-import notices a changed role or turn although the text is the same. Existing rows get
     the fingerprint of what is stored."""
     db.table("transcripts").add_column("import_fingerprint", str, not_null_default="")
-    from workbench.db.fingerprint import stored_fingerprint
+    from workbench.store.fingerprint import stored_fingerprint
 
     for (tid,) in db.execute("select id from transcripts").fetchall():
         db.execute("update transcripts set import_fingerprint = ? where id = ?", [stored_fingerprint(db, tid), tid])

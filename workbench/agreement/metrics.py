@@ -254,6 +254,7 @@ def _difference_function(
             raise ValueError(f"{level} level needs finite numbers, got {value!r}")
         if level == "ratio" and value < 0:
             raise ValueError(f"ratio level needs non-negative numbers, got {value!r}")
+    # The values were checked above to be finite real numbers; Hashable does not say so.
     if level == "interval":
         return lambda c, k: float((c - k) ** 2)  # type: ignore[operator]
     return lambda c, k: float(((c - k) / (c + k)) ** 2) if c != k else 0.0  # type: ignore[operator]
@@ -264,7 +265,7 @@ def _ordinal_difference(
 ) -> Callable[[Hashable, Hashable], float]:
     if order is None:
         try:
-            ranked = sorted(n_c)  # type: ignore[type-var]
+            ranked = sorted(n_c)  # type: ignore[type-var]  # sortable or not: TypeError below
         except TypeError:
             raise ValueError(
                 "ordinal level needs values that can be sorted; pass order=[...]"

@@ -34,7 +34,9 @@ def figure_text(value: object) -> str:
     """A figure of the JSON as the screen shows it: ``0.742`` or ``undefined: reason``."""
     from workbench.agreement.figures import decode
 
-    return str(decode(value))  # type: ignore[arg-type]
+    if not (value is None or isinstance(value, float | int | dict)):
+        return str(value)  # not a figure of the report: shown as it is
+    return str(decode(float(value) if isinstance(value, int) else value))
 
 
 CELL_WIDTH = 22

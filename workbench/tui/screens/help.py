@@ -111,5 +111,6 @@ class HelpScreen(ModalScreen[None]):
         table.add_rows(binding_rows(cast("type[WorkbenchApp]", type(self.app))))
         table.focus()
 
+    # Textual's action_dismiss takes an optional result; the help has none to give.
     def action_dismiss(self) -> None:  # type: ignore[override]
         self.dismiss(None)

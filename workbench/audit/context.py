@@ -54,7 +54,7 @@ from workbench.audit.common_words import (
 )
 from workbench.audit.common_words import NEVER_NAMES as _NEVER
 from workbench.audit.detectors import Flag, is_sentence_start
-from workbench.audit.words import first_chunks, word_index
+from workbench.audit.words import WordIndex, first_chunks, word_index
 
 __all__ = ["context_flags", "prefer_firms", "prefer_places", "with_first_names"]
 
@@ -159,7 +159,6 @@ _KIN_NOUNS = ("broer", "broertje", "zus", "zusje", "neef", "neefje", "nicht", "n
               "ouders", "familie", "ex", "vriendinnetje", "buurjongen", "buurmeisje", "gezin")
 _ADDRESS_WORDS = ("hé", "hee", "hey", "hoi", "zeg", "luister", "yo", "hallo", "joh", "dag",
                   "doei", "kom", "wacht", "sorry", "dank")
-
 
 
 def _is_kind_noun(word: str) -> bool:
@@ -504,6 +503,15 @@ def context_flags(text: str, *, common_word: Callable[[str], bool] | None = None
         first_name = is_first_name
     out = _Collector(text, common_word, first_name)
     words = word_index(text)
+    for find in (_organisations_and_schools, _places, _people_by_verbs, _by_role_and_help,
+                 _by_sentence_shape):  # in this order: a later rule's flag merges with an earlier
+        find(text, words, out, first_name)
+    return _coordinated(text, out)
+
+
+def _organisations_and_schools(text: str, words: WordIndex, out: _Collector,
+                               first_name: Callable[[str], bool | None]) -> None:
+    """Organisations and schools by their form and the words before them."""
     for m in words.matches(_ORG_HEAD_RE, words.starting(_ORG_HEAD_KEYS)):
         out.add(m.start("name"), m.end("name"), "institution", at_start_ok=True)
     for m in words.matches(_ORG_TYPE_RE, words.starting(_ORG_TYPE_KEYS)):
@@ -540,6 +548,11 @@ def context_flags(text: str, *, common_word: Callable[[str], bool] | None = None
             out.add(m.start("name"), m.end("name"), "person" if person else "institution",
                     caps_ok=not person, not_common=bool(m.group("article")),
                     named_noun=True)  # "bij de Hema"; "werkt voor Kevin" is a person
+
+
+def _places(text: str, words: WordIndex, out: _Collector,
+            first_name: Callable[[str], bool | None]) -> None:
+    """Places after a preposition, "op", a move or an origin."""
     for m in words.matches(_PLACE_RE, words.starting(_PLACE_KEYS)):
         _add_place(text, m, out)
     for m in words.matches(_ON_NAME_RE, words.starting(_ON_KEYS)):
@@ -558,6 +571,11 @@ def context_flags(text: str, *, common_word: Callable[[str], bool] | None = None
     for m in words.matches(_ORIGIN_RE, words.starting(_ORIGIN_KEYS)):
         if not m.group("article") or _looks_like_place(m.group("name")):
             out.add(m.start("name"), m.end("name"), "place", not_common=True)
+
+
+def _people_by_verbs(text: str, words: WordIndex, out: _Collector,
+                     first_name: Callable[[str], bool | None]) -> None:
+    """People next to a verb of speaking, contact or telling, or a family word."""
     for m in words.matches(_SPEECH_BEFORE_RE, words.starting(_SPEECH_BEFORE_KEYS)):
         weak = (m.group(0).split()[0].casefold() in _WEAK_BEFORE
                 and not _AND_NAME_NEXT_RE.match(text, m.end("name")))  # "met Lars en Milan"
@@ -572,6 +590,11 @@ def context_flags(text: str, *, common_word: Callable[[str], bool] | None = None
         out.add(m.start("name"), m.end("name"), "person")
     for m in words.matches(_AND_I_RE, words.capitals):
         out.add(m.start("name"), m.end("name"), "person", at_start_ok=True)
+
+
+def _by_role_and_help(text: str, words: WordIndex, out: _Collector,
+                      first_name: Callable[[str], bool | None]) -> None:
+    """Names after the people who work somewhere, a referral, help, initials, a group's origin, a school after "op het", a genitive."""
     for m in words.matches(_PARTNER_RE, words.starting(_PARTNER_KEYS)):
         if _sentence_has(text, m.start(), _PARTNER_WORD_SET):
             out.add(m.start("name"), m.end("name"), "institution", caps_ok=True)
@@ -608,6 +631,11 @@ def context_flags(text: str, *, common_word: Callable[[str], bool] | None = None
         stem = m.group("name")[:-1]
         if first_name(stem) or not out.common(stem):
             out.add(m.start("name"), m.end("name"), "person", at_start_ok=True)
+
+
+def _by_sentence_shape(text: str, words: WordIndex, out: _Collector,
+                       first_name: Callable[[str], bool | None]) -> None:
+    """Names by the shape of the sentence: a subject before its verb, an apposition, a possessive, an address."""
     for m in words.matches(_COMPOUND_PLACE_RE, words.ending(_COMPOUND_PLACE_SUFFIXES)):
         out.add(m.start("name"), m.end("name"), "place")
     for m in words.matches(_SUBJECT_RE, words.capitals):
@@ -625,7 +653,6 @@ def context_flags(text: str, *, common_word: Callable[[str], bool] | None = None
         for m in words.matches(regex, starts):
             out.add(m.start("name"), m.end("name"), "person", at_start_ok=True,
                     weak=regex is _POSSESSIVE_RE)  # not "de jongeren van Nu zijn anders"
-    return _coordinated(text, out)
 
 
 _AND_NEXT_RE = re.compile(rf"\s*(?:,\s*|\s+(?:en|of|&)\s+)(?P<name>{_NAME})")

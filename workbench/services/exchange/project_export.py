@@ -24,6 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -75,59 +76,83 @@ def excerpt(text: str, limit: int = 60) -> str:
 def build_project(project: Project, coder: str) -> tuple[ET.Element, dict[str, str], dict[str, int]]:
     """The ``<Project>`` element, the source files (archive name -> text) and counts."""
     db = project.db
-    guids = GuidMap(db)
-    counts = {"users": 0, "codes": 0, "sources": 0, "selections": 0, "codings": 0, "notes": 0, "cases": 0}
-    transcripts = list(db.query("select * from transcripts order by id"))
-    codings = list(db.query("select * from codings order by transcript_id, start, end, coder, code_id, id"))
     memos = list(db.query("select * from memos order by created_at, id"))
-    codes = list(db.query("select id, kind, name, memo, created_by, created_at from codes order by position, name"))
-    coder_names = [r["name"] for r in db.query("select name from coders order by name")]
-    for name in [coder, *(c["coder"] for c in codings), *(m["coder"] for m in memos if m["coder"])]:
-        if name not in coder_names:
-            coder_names.append(name)
+    codings = list(db.query("select * from codings order by transcript_id, start, end, coder, code_id, id"))
+    transcripts = list(db.query("select * from transcripts order by id"))
+    xml = _ProjectXml(project, coder, GuidMap(db))
+    xml.users([coder, *(c["coder"] for c in codings), *(m["coder"] for m in memos if m["coder"])])
+    xml.codebook()
+    xml.cases(transcripts)
+    xml.sources(transcripts, codings, memos)
+    xml.notes(memos)
+    return xml.root, xml.files, xml.counts
 
-    def user(name: str | None) -> str:
-        return guids.guid("user", name or "unknown")
 
-    root = ET.Element(_q("Project"), {
-        "name": project.root.name or "workbench project",
-        "origin": f"workbench {__version__}",
-        "creatingUserGUID": user(coder),
-        "creationDateTime": now_iso(),
-    })
-    users_el = SubElement(root, _q("Users"))
-    for name in coder_names:
-        SubElement(users_el, _q("User"), {"guid": user(name), "name": name})
-        counts["users"] += 1
+class _ProjectXml:
+    """The ``<Project>`` element built part by part in the standard's order (users, codebook,
+    variables and cases, sources, notes); every note is collected as it is referred to and
+    written at the end."""
 
-    notes: list[tuple[str, dict[str, Any]]] = []  # (guid, {"name", "text", "coder", "at"})
+    def __init__(self, project: Project, coder: str, guids: GuidMap) -> None:
+        self.db, self.guids = project.db, guids
+        self.counts = {"users": 0, "codes": 0, "sources": 0, "selections": 0, "codings": 0,
+                       "notes": 0, "cases": 0}
+        self.files: dict[str, str] = {}
+        self.collected: list[tuple[str, dict[str, Any]]] = []  # (guid, name, text, coder, at)
+        self.root = ET.Element(_q("Project"), {
+            "name": project.root.name or "workbench project",
+            "origin": f"workbench {__version__}",
+            "creatingUserGUID": self.user(coder),
+            "creationDateTime": now_iso(),
+        })
 
-    def note(key: str, name: str, text: str, who: str | None, at: str | None) -> str:
-        guid = guids.guid("memo", key)
-        notes.append((guid, {"name": name, "text": text, "coder": who, "at": at}))
+    def user(self, name: str | None) -> str:
+        return self.guids.guid("user", name or "unknown")
+
+    def note(self, key: str, name: str, text: str, who: str | None, at: str | None) -> str:
+        """Collect a note (written under ``<Notes>`` at the end); returns its GUID."""
+        guid = self.guids.guid("memo", key)
+        self.collected.append((guid, {"name": name, "text": text, "coder": who, "at": at}))
         return guid
 
-    code_notes = {
-        c["id"]: note(f"code:{c['id']}", f"Memo on {c['kind']} {c['name']}", c["memo"], c["created_by"], c["created_at"])
-        for c in codes if (c["memo"] or "").strip()
-    }
-    if codes:
-        book = SubElement(root, _q("CodeBook"))
-        counts["codes"] = build_codes(book, NS, db, guids, memo_in_description=False, code_note_refs=code_notes)
+    def users(self, also: list[str]) -> None:
+        """Every coder, and anyone named on a coding or memo who is not (any more) a coder."""
+        names = [r["name"] for r in self.db.query("select name from coders order by name")]
+        names += [n for n in dict.fromkeys(also) if n not in names]
+        users_el = SubElement(self.root, _q("Users"))
+        for name in names:
+            SubElement(users_el, _q("User"), {"guid": self.user(name), "name": name})
+            self.counts["users"] += 1
 
-    values = {v: [str(t.get(v) or "").strip() for t in transcripts] for v in VARIABLES}
-    var_guid = {v: derived_guid("variable", v) for v in VARIABLES}
-    var_type = {
-        v: "Date" if v == "date" and any(values[v]) and all(_is_date(x) for x in values[v] if x) else "Text"
-        for v in VARIABLES
-    }
-    if transcripts:
-        vars_el = SubElement(root, _q("Variables"))
+    def codebook(self) -> None:
+        codes = list(self.db.query(
+            "select id, kind, name, memo, created_by, created_at from codes order by position, name"))
+        code_notes = {
+            c["id"]: self.note(f"code:{c['id']}", f"Memo on {c['kind']} {c['name']}", c["memo"],
+                               c["created_by"], c["created_at"])
+            for c in codes if (c["memo"] or "").strip()
+        }
+        if codes:
+            book = SubElement(self.root, _q("CodeBook"))
+            self.counts["codes"] = build_codes(book, NS, self.db, self.guids,
+                                               memo_in_description=False, code_note_refs=code_notes)
+
+    def cases(self, transcripts: list[dict[str, Any]]) -> None:
+        """The transcript metadata as variables, and each transcript as a case with its values."""
+        if not transcripts:
+            return
+        values = {v: [str(t.get(v) or "").strip() for t in transcripts] for v in VARIABLES}
+        var_guid = {v: derived_guid("variable", v) for v in VARIABLES}
+        var_type = {
+            v: "Date" if v == "date" and any(values[v]) and all(_is_date(x) for x in values[v] if x) else "Text"
+            for v in VARIABLES
+        }
+        vars_el = SubElement(self.root, _q("Variables"))
         for v in VARIABLES:
             SubElement(vars_el, _q("Variable"), {"guid": var_guid[v], "name": v, "typeOfVariable": var_type[v]})
-        cases_el = SubElement(root, _q("Cases"))
+        cases_el = SubElement(self.root, _q("Cases"))
         for t in transcripts:
-            case = SubElement(cases_el, _q("Case"), {"guid": guids.guid("case", t["id"]), "name": t["label"]})
+            case = SubElement(cases_el, _q("Case"), {"guid": self.guids.guid("case", t["id"]), "name": t["label"]})
             for v in VARIABLES:
                 value = str(t.get(v) or "").strip()
                 if not value:
@@ -135,82 +160,94 @@ def build_project(project: Project, coder: str) -> tuple[ET.Element, dict[str, s
                 vv = SubElement(case, _q("VariableValue"))
                 SubElement(vv, _q("VariableRef"), {"targetGUID": var_guid[v]})
                 SubElement(vv, _q("DateValue" if var_type[v] == "Date" else "TextValue")).text = value
-            SubElement(case, _q("SourceRef"), {"targetGUID": guids.guid("transcript", t["id"])})
-            counts["cases"] += 1
+            SubElement(case, _q("SourceRef"), {"targetGUID": self.guids.guid("transcript", t["id"])})
+            self.counts["cases"] += 1
 
-    files: dict[str, str] = {}
-    by_transcript: dict[str, list[dict[str, Any]]] = {}
-    for c in codings:
-        by_transcript.setdefault(c["transcript_id"], []).append(c)
-    transcript_memos: dict[str, list[dict[str, Any]]] = {}
-    for m in memos:
-        if m["target_kind"] == "transcript":
-            transcript_memos.setdefault(m["target_id"], []).append(m)
-    if transcripts:
-        sources_el = SubElement(root, _q("Sources"))
-    for t in transcripts:
-        sguid = guids.guid("transcript", t["id"])
-        turns = list(db.query("select * from turns where transcript_id = ? order by idx", [t["id"]]))
-        body, to_export = export_text(t["text"], turns)
-        files[f"sources/{sguid}.txt"] = body
-        attrs = {"guid": sguid, "name": t["id"], "plainTextPath": f"internal://{sguid}.txt"}
-        if t.get("imported_by"):
-            attrs["creatingUser"] = user(t["imported_by"])
-        if _datetime(t.get("imported_at")):
-            attrs["creationDateTime"] = t["imported_at"]
-        src = SubElement(sources_el, _q("TextSource"), attrs)
-        counts["sources"] += 1
-        spans: dict[tuple[int, int], list[dict[str, Any]]] = {}
-        for c in by_transcript.get(t["id"], []):
-            spans.setdefault((c["start"], c["end"]), []).append(c)
-        for (start, end), group in spans.items():
-            first = min(group, key=lambda c: (c["created_at"] or "", c["id"]))
-            sel_attrs = {
-                "guid": derived_guid("selection", f"{t['id']}:{start}:{end}"),
-                "name": excerpt(t["text"][start:end]),
-                "startPosition": str(to_export(start, False)),
-                "endPosition": str(to_export(end, True)),
-                "creatingUser": user(first["coder"]),
-            }
-            if _datetime(first["created_at"]):
-                sel_attrs["creationDateTime"] = first["created_at"]
-            sel = SubElement(src, _q("PlainTextSelection"), sel_attrs)
-            counts["selections"] += 1
-            for c in group:
-                c_attrs = {"guid": guids.guid("coding", c["id"]), "creatingUser": user(c["coder"])}
-                if _datetime(c["created_at"]):
-                    c_attrs["creationDateTime"] = c["created_at"]
-                coding_el = SubElement(sel, _q("Coding"), c_attrs)
-                SubElement(coding_el, _q("CodeRef"), {"targetGUID": guids.guid("code", c["code_id"])})
-                if (c["memo"] or "").strip():
-                    g = note(f"coding:{c['id']}", f"Memo on coding {excerpt(t['text'][start:end], 40)}",
-                             c["memo"], c["coder"], c["created_at"])
-                    SubElement(coding_el, _q("NoteRef"), {"targetGUID": g})
-                counts["codings"] += 1
-        for m in transcript_memos.get(t["id"], []):
-            g = note(m["id"], f"Memo on {t['id']}", m["text"], m["coder"], m["created_at"])
-            SubElement(src, _q("NoteRef"), {"targetGUID": g})
+    def sources(self, transcripts: list[dict[str, Any]], codings: list[dict[str, Any]],
+                memos: list[dict[str, Any]]) -> None:
+        """Each transcript as a text source (its text a file in the archive) with its codings
+        as selections and its memos as notes."""
+        if not transcripts:
+            return
+        by_transcript: dict[str, list[dict[str, Any]]] = {}
+        for c in codings:
+            by_transcript.setdefault(c["transcript_id"], []).append(c)
+        transcript_memos: dict[str, list[dict[str, Any]]] = {}
+        for m in memos:
+            if m["target_kind"] == "transcript":
+                transcript_memos.setdefault(m["target_id"], []).append(m)
+        sources_el = SubElement(self.root, _q("Sources"))
+        for t in transcripts:
+            sguid = self.guids.guid("transcript", t["id"])
+            turns = list(self.db.query("select * from turns where transcript_id = ? order by idx", [t["id"]]))
+            body, to_export = export_text(t["text"], turns)
+            self.files[f"sources/{sguid}.txt"] = body
+            attrs = {"guid": sguid, "name": t["id"], "plainTextPath": f"internal://{sguid}.txt"}
+            if t.get("imported_by"):
+                attrs["creatingUser"] = self.user(t["imported_by"])
+            if _datetime(t.get("imported_at")):
+                attrs["creationDateTime"] = t["imported_at"]
+            src = SubElement(sources_el, _q("TextSource"), attrs)
+            self.counts["sources"] += 1
+            spans: dict[tuple[int, int], list[dict[str, Any]]] = {}
+            for c in by_transcript.get(t["id"], []):
+                spans.setdefault((c["start"], c["end"]), []).append(c)
+            for (start, end), group in spans.items():
+                self._selection(src, t, start, end, group, to_export)
+            for m in transcript_memos.get(t["id"], []):
+                g = self.note(m["id"], f"Memo on {t['id']}", m["text"], m["coder"], m["created_at"])
+                SubElement(src, _q("NoteRef"), {"targetGUID": g})
 
-    project_notes = [
-        note(m["id"], "Project memo", m["text"], m["coder"], m["created_at"])
-        for m in memos if m["target_kind"] == "project"
-    ]
-    others = [m for m in memos if m["target_kind"] not in ("project", "transcript")]
-    for m in others:  # memos on kinds a later workbench may add: kept as project notes
-        project_notes.append(note(m["id"], f"Memo on {m['target_kind']} {m['target_id']}", m["text"], m["coder"], m["created_at"]))
-    if notes:
-        notes_el = SubElement(root, _q("Notes"))
-        for guid, n in notes:
-            attrs = {"guid": guid, "name": n["name"]}
-            if n["coder"]:
-                attrs["creatingUser"] = user(n["coder"])
-            if _datetime(n["at"]):
-                attrs["creationDateTime"] = n["at"]
-            SubElement(SubElement(notes_el, _q("Note"), attrs), _q("PlainTextContent")).text = n["text"]
-            counts["notes"] += 1
-    for g in project_notes:
-        SubElement(root, _q("NoteRef"), {"targetGUID": g})
-    return root, files, counts
+    def _selection(self, src: ET.Element, t: dict[str, Any], start: int, end: int,
+                   group: list[dict[str, Any]], to_export: Callable[[int, bool], int]) -> None:
+        """One span with every coding on it (of any coder and code)."""
+        first = min(group, key=lambda c: (c["created_at"] or "", c["id"]))
+        sel_attrs = {
+            "guid": derived_guid("selection", f"{t['id']}:{start}:{end}"),
+            "name": excerpt(t["text"][start:end]),
+            "startPosition": str(to_export(start, False)),
+            "endPosition": str(to_export(end, True)),
+            "creatingUser": self.user(first["coder"]),
+        }
+        if _datetime(first["created_at"]):
+            sel_attrs["creationDateTime"] = first["created_at"]
+        sel = SubElement(src, _q("PlainTextSelection"), sel_attrs)
+        self.counts["selections"] += 1
+        for c in group:
+            c_attrs = {"guid": self.guids.guid("coding", c["id"]), "creatingUser": self.user(c["coder"])}
+            if _datetime(c["created_at"]):
+                c_attrs["creationDateTime"] = c["created_at"]
+            coding_el = SubElement(sel, _q("Coding"), c_attrs)
+            SubElement(coding_el, _q("CodeRef"), {"targetGUID": self.guids.guid("code", c["code_id"])})
+            if (c["memo"] or "").strip():
+                g = self.note(f"coding:{c['id']}", f"Memo on coding {excerpt(t['text'][start:end], 40)}",
+                              c["memo"], c["coder"], c["created_at"])
+                SubElement(coding_el, _q("NoteRef"), {"targetGUID": g})
+            self.counts["codings"] += 1
+
+    def notes(self, memos: list[dict[str, Any]]) -> None:
+        """Project memos (and memos on kinds a later workbench may add) as project notes, then
+        every collected note under ``<Notes>`` and the project's note references."""
+        project_notes = [
+            self.note(m["id"], "Project memo", m["text"], m["coder"], m["created_at"])
+            for m in memos if m["target_kind"] == "project"
+        ]
+        for m in memos:
+            if m["target_kind"] not in ("project", "transcript"):
+                project_notes.append(self.note(m["id"], f"Memo on {m['target_kind']} {m['target_id']}",
+                                               m["text"], m["coder"], m["created_at"]))
+        if self.collected:
+            notes_el = SubElement(self.root, _q("Notes"))
+            for guid, n in self.collected:
+                attrs = {"guid": guid, "name": n["name"]}
+                if n["coder"]:
+                    attrs["creatingUser"] = self.user(n["coder"])
+                if _datetime(n["at"]):
+                    attrs["creationDateTime"] = n["at"]
+                SubElement(SubElement(notes_el, _q("Note"), attrs), _q("PlainTextContent")).text = n["text"]
+                self.counts["notes"] += 1
+        for g in project_notes:
+            SubElement(self.root, _q("NoteRef"), {"targetGUID": g})
 
 
 def export_qdpx(project: Project, path: Path | str, *, coder: str | None = None, force: bool = False) -> ExportResult:

@@ -115,124 +115,11 @@ def _text_box(kind: str, lines: list[str]) -> float:
 
 def layout_map(m: ThematicMap, *, title: str = labels.TITLE) -> MapLayout:
     """Place every node of ``m``; see the module docstring for the scheme."""
-    survey = m.linked_survey
-    has_sub = any(n.kind == "subtheme" for n in m.nodes())
-    # codes carrying survey badges get a wider column, so that their names keep their room
-    badge = max((tag_width(own_tags(m, c)) for c in m.codes), default=0.0)
-    col_w = {**COL_W, "code": COL_W["code"] + min(badge, 1.2)}
-    x = MARGIN
-    col_x: dict[str, float] = {}
-    for col in ("survey", "theme", "subtheme", "code"):
-        if col == "survey" and not survey:
-            continue
-        if col == "subtheme" and not has_sub:
-            continue
-        col_x[col] = x
-        x += col_w[col] + COL_GAP
-    code_right = col_x["code"] + col_w["code"]
-
-    boxes: list[Box] = []
-    edges: list[Edge] = []
-    y = MARGIN + HEADER
-
-    def group_label(node: MapNode) -> list[str]:
-        kind = node.kind if node.kind != "unthemed" else "theme"
-        return wrap(labels.group_name(node), chars_per_line(kind, COL_W[kind]))
-
-    def count_line(node: MapNode) -> str:
-        return labels.interviews(node.interviews)
-
-    def place_leaves(children: list[MapNode], top: float, group: str,
-                     inherited: set[str]) -> tuple[list[Box], float]:
-        """Code boxes for ``children`` (codes only) from ``top``; returns boxes and bottom."""
-        out = []
-        cy = top
-        for c in children:
-            tags = [t for t in c.survey if t not in inherited]
-            room = col_w["code"] - COUNT_W - tag_width(tags)
-            lines = wrap(c.name, chars_per_line("code", room))
-            h = _text_box("code", lines)
-            out.append(Box(c.id, "code", col_x["code"], cy, col_w["code"], h, lines,
-                           count=str(c.interviews), colour=c.colour, group=group, tags=tags))
-            cy += h + ROW_GAP
-        return out, (cy - ROW_GAP if out else top)
-
-    for group in m.groups:
-        top = y
-        kind = "theme"
-        g_lines = group_label(group) + [count_line(group)]
-        g_min_h = _text_box(kind, g_lines)
-        cursor = top
-        for child in group.children:
-            if child.kind == "code":
-                placed, bottom = place_leaves([child], cursor, group.id, set(group.survey))
-                boxes.extend(placed)
-                edges.append(Edge(group.id, child.id, "tree"))
-                cursor = bottom + ROW_GAP
-            else:  # a sub-theme and its codes
-                s_tags = [t for t in child.survey if t not in group.survey]
-                s_lines = wrap(child.name, chars_per_line(
-                    "subtheme", COL_W["subtheme"] - tag_width(s_tags)))
-                s_lines.append(count_line(child))
-                s_min_h = _text_box("subtheme", s_lines)
-                placed, bottom = place_leaves(child.codes, cursor, group.id,
-                                               set(group.survey) | set(child.survey))
-                span = max(bottom - cursor, s_min_h)
-                if placed and span > bottom - cursor:  # stretch the last code row
-                    placed[-1].h += span - (bottom - cursor)
-                boxes.extend(placed)
-                boxes.append(Box(child.id, "subtheme", col_x["subtheme"], cursor,
-                                 COL_W["subtheme"], span, s_lines, group=group.id,
-                                 tags=s_tags))
-                edges.append(Edge(group.id, child.id, "tree"))
-                edges.extend(Edge(child.id, p.id, "tree") for p in placed)
-                cursor = cursor + span + ROW_GAP
-        span = max(cursor - ROW_GAP - top, g_min_h)
-        boxes.append(Box(group.id, group.kind, col_x["theme"], top, COL_W["theme"], span, g_lines,
-                         dashed=group.kind == "unthemed"))
-        y = top + span + GROUP_GAP
-
-    body_bottom = y - GROUP_GAP
-
-    # Survey themes: level with their linked nodes, pushed apart so that none touch.
-    by_id = {b.id: b for b in boxes}
-    if survey:
-        wanted = []
-        for s in survey:
-            ys = [by_id[_anchor(by_id, c)].cy for c, sid in m.survey_links
-                  if sid == s.id and c in by_id]
-            head = f"{s.id} {s.title}".strip() if s.known else labels.unknown_survey(s.id)
-            lines = wrap(head, chars_per_line("survey", COL_W["survey"]))
-            h = _text_box("survey", lines)
-            target = (sum(ys) / len(ys) if ys else MARGIN + HEADER) - h / 2
-            wanted.append((target, s, lines, h))
-        wanted.sort(key=lambda w: (round(w[0] + w[3] / 2, 3), survey_sort_key(w[1].id)))
-        placed_s: list[list[Any]] = []
-        cursor = MARGIN + HEADER
-        for target, s, lines, h in wanted:
-            top = max(target, cursor)
-            placed_s.append([top, s, lines, h])
-            cursor = top + h + ROW_GAP * 2
-        # if the column ran past the codes, pull it up from the bottom, then restack
-        gap = ROW_GAP * 2
-        limit = max(body_bottom, MARGIN + HEADER)
-        for item in reversed(placed_s):
-            item[0] = min(item[0], limit - item[3])
-            limit = item[0] - gap
-        cursor = MARGIN + HEADER
-        for item in placed_s:
-            item[0] = max(item[0], cursor)
-            cursor = item[0] + item[3] + gap
-        for top, s, lines, h in placed_s:
-            boxes.append(Box(f"survey:{s.id}", "survey", col_x["survey"], top, COL_W["survey"],
-                             h, lines, dashed=not s.known))
-            body_bottom = max(body_bottom, top + h)
-        for code_id, sid in m.survey_links:
-            if code_id in by_id:
-                edges.append(Edge(f"survey:{sid}", code_id, "survey",
-                                  anchor=_anchor(by_id, code_id)))
-
-    width = code_right + MARGIN
+    cols = _Columns(m)
+    boxes, edges, body_bottom = _place_groups(m, cols)
+    if m.linked_survey:
+        body_bottom = _place_survey(m, cols, boxes, edges, body_bottom)
+    width = cols.code_right + MARGIN
     if m.cooccurrence:
         by_id = {b.id: b for b in boxes}
         widest = 0.0
@@ -241,18 +128,136 @@ def layout_map(m: ThematicMap, *, title: str = labels.TITLE) -> MapLayout:
                 edges.append(Edge(link.a, link.b, "cooccurrence", str(link.interviews),
                                   link.interviews))
                 widest = max(widest, arc_bulge(abs(by_id[link.a].cy - by_id[link.b].cy)))
-        width = code_right + widest * 0.75 + 0.45 + MARGIN
+        width = cols.code_right + widest * 0.75 + 0.45 + MARGIN
     unlinked = [s.id for s in m.survey if not s.linked]
-    footnote = ""
-    if unlinked:
-        footnote = labels.unlinked_survey(unlinked)
+    footnote = labels.unlinked_survey(unlinked) if unlinked else ""
     height = body_bottom + MARGIN + (0.3 if footnote else 0)
     if footnote:
         width = max(width, len(footnote) * 8 * CHAR_EM / 72 + 2 * MARGIN)
     legend = labels.legend(len(m.themes), len(m.codes), m.total_interviews,
                            m.min_cooccurrence if m.cooccurrence else None)
     return MapLayout(width=width, height=height, title=title, legend=legend, boxes=boxes,
-                     edges=edges, arc_x=code_right, footnote=footnote)
+                     edges=edges, arc_x=cols.code_right, footnote=footnote)
+
+
+class _Columns:
+    """Where each column starts and how wide it is: survey themes (if linked), themes,
+    sub-themes (if any), codes; codes carrying survey badges get a wider column, so that their
+    names keep their room."""
+
+    def __init__(self, m: ThematicMap) -> None:
+        has_sub = any(n.kind == "subtheme" for n in m.nodes())
+        badge = max((tag_width(own_tags(m, c)) for c in m.codes), default=0.0)
+        self.w = {**COL_W, "code": COL_W["code"] + min(badge, 1.2)}
+        self.x: dict[str, float] = {}
+        x = MARGIN
+        for col in ("survey", "theme", "subtheme", "code"):
+            if (col == "survey" and not m.linked_survey) or (col == "subtheme" and not has_sub):
+                continue
+            self.x[col] = x
+            x += self.w[col] + COL_GAP
+        self.code_right = self.x["code"] + self.w["code"]
+
+
+def _place_leaves(cols: _Columns, children: list[MapNode], top: float, group: str,
+                  inherited: set[str]) -> tuple[list[Box], float]:
+    """Code boxes for ``children`` (codes only) from ``top``; returns boxes and bottom."""
+    out = []
+    cy = top
+    for c in children:
+        tags = [t for t in c.survey if t not in inherited]
+        room = cols.w["code"] - COUNT_W - tag_width(tags)
+        lines = wrap(c.name, chars_per_line("code", room))
+        h = _text_box("code", lines)
+        out.append(Box(c.id, "code", cols.x["code"], cy, cols.w["code"], h, lines,
+                       count=str(c.interviews), colour=c.colour, group=group, tags=tags))
+        cy += h + ROW_GAP
+    return out, (cy - ROW_GAP if out else top)
+
+
+def _place_groups(m: ThematicMap, cols: _Columns) -> tuple[list[Box], list[Edge], float]:
+    """Each theme (or the unthemed group) with its codes and sub-themes, top to bottom; returns
+    the boxes, the tree edges and the bottom of the body."""
+    boxes: list[Box] = []
+    edges: list[Edge] = []
+    y = MARGIN + HEADER
+    for group in m.groups:
+        top = y
+        kind = "theme"
+        g_lines = wrap(labels.group_name(group), chars_per_line(kind, COL_W[kind]))
+        g_lines.append(labels.interviews(group.interviews))
+        g_min_h = _text_box(kind, g_lines)
+        cursor = top
+        for child in group.children:
+            if child.kind == "code":
+                placed, bottom = _place_leaves(cols, [child], cursor, group.id, set(group.survey))
+                boxes.extend(placed)
+                edges.append(Edge(group.id, child.id, "tree"))
+                cursor = bottom + ROW_GAP
+                continue
+            # a sub-theme and its codes
+            s_tags = [t for t in child.survey if t not in group.survey]
+            s_lines = wrap(child.name, chars_per_line(
+                "subtheme", COL_W["subtheme"] - tag_width(s_tags)))
+            s_lines.append(labels.interviews(child.interviews))
+            s_min_h = _text_box("subtheme", s_lines)
+            placed, bottom = _place_leaves(cols, child.codes, cursor, group.id,
+                                           set(group.survey) | set(child.survey))
+            span = max(bottom - cursor, s_min_h)
+            if placed and span > bottom - cursor:  # stretch the last code row
+                placed[-1].h += span - (bottom - cursor)
+            boxes.extend(placed)
+            boxes.append(Box(child.id, "subtheme", cols.x["subtheme"], cursor,
+                             COL_W["subtheme"], span, s_lines, group=group.id, tags=s_tags))
+            edges.append(Edge(group.id, child.id, "tree"))
+            edges.extend(Edge(child.id, p.id, "tree") for p in placed)
+            cursor = cursor + span + ROW_GAP
+        span = max(cursor - ROW_GAP - top, g_min_h)
+        boxes.append(Box(group.id, group.kind, cols.x["theme"], top, COL_W["theme"], span, g_lines,
+                         dashed=group.kind == "unthemed"))
+        y = top + span + GROUP_GAP
+    return boxes, edges, y - GROUP_GAP
+
+
+def _place_survey(m: ThematicMap, cols: _Columns, boxes: list[Box], edges: list[Edge],
+                  body_bottom: float) -> float:
+    """Survey themes level with their linked nodes, pushed apart so that none touch, and their
+    edges; returns the new bottom of the body."""
+    by_id = {b.id: b for b in boxes}
+    wanted = []
+    for s in m.linked_survey:
+        ys = [by_id[_anchor(by_id, c)].cy for c, sid in m.survey_links
+              if sid == s.id and c in by_id]
+        head = f"{s.id} {s.title}".strip() if s.known else labels.unknown_survey(s.id)
+        lines = wrap(head, chars_per_line("survey", COL_W["survey"]))
+        h = _text_box("survey", lines)
+        target = (sum(ys) / len(ys) if ys else MARGIN + HEADER) - h / 2
+        wanted.append((target, s, lines, h))
+    wanted.sort(key=lambda w: (round(w[0] + w[3] / 2, 3), survey_sort_key(w[1].id)))
+    placed_s: list[list[Any]] = []
+    cursor = MARGIN + HEADER
+    for target, s, lines, h in wanted:
+        top = max(target, cursor)
+        placed_s.append([top, s, lines, h])
+        cursor = top + h + ROW_GAP * 2
+    # if the column ran past the codes, pull it up from the bottom, then restack
+    gap = ROW_GAP * 2
+    limit = max(body_bottom, MARGIN + HEADER)
+    for item in reversed(placed_s):
+        item[0] = min(item[0], limit - item[3])
+        limit = item[0] - gap
+    cursor = MARGIN + HEADER
+    for item in placed_s:
+        item[0] = max(item[0], cursor)
+        cursor = item[0] + item[3] + gap
+    for top, s, lines, h in placed_s:
+        boxes.append(Box(f"survey:{s.id}", "survey", cols.x["survey"], top, COL_W["survey"],
+                         h, lines, dashed=not s.known))
+        body_bottom = max(body_bottom, top + h)
+    for code_id, sid in m.survey_links:
+        if code_id in by_id:
+            edges.append(Edge(f"survey:{sid}", code_id, "survey", anchor=_anchor(by_id, code_id)))
+    return body_bottom
 
 
 def own_tags(m: ThematicMap, code: MapNode) -> list[str]:

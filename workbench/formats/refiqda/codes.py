@@ -131,52 +131,70 @@ def tree_to_entries(
     GUIDs that have codings (a coded parent gets a ``(general)`` code); ``memos`` maps a GUID to
     memo text (from notes) appended to the code's memo.
     """
-    coded = coded or set()
-    memos = memos or {}
-    entries: list[dict] = []
-    code_for: dict[str, str] = {}
-    local_for: dict[str, str] = {}
-    used_ids: set[str] = set()
-    names: dict[tuple[str, str], int] = {}
-    flattened: list[str] = []
+    mapper = _TreeMapper(report, resolve_id, coded or set(), memos or {})
+    for root in roots:
+        mapper.visit(root, None, -1, [])
+    if mapper.flattened:
+        flattened = mapper.flattened
+        report.note(
+            f"{len(flattened)} code(s) nested deeper than theme › sub-theme › code were placed in "
+            f"the sub-theme above with their path in the name: {', '.join(flattened[:8])}"
+            + (" …" if len(flattened) > 8 else "")
+        )
+    return MappedCodes(mapper.entries, mapper.code_for, mapper.local_for)
 
-    def new_id(kind: str, guid: str) -> str:
-        lid = resolve_id(guid, kind) if resolve_id else None
+
+class _TreeMapper:
+    """The state of one mapping: the entries so far, ids and names taken, the position of the
+    next child of each parent, and the codes flattened from too deep a nesting."""
+
+    def __init__(self, report: Report, resolve_id: Callable[[str, str], str | None] | None,
+                 coded: set[str], memos: dict[str, str]) -> None:
+        self.report, self.resolve_id, self.coded, self.memos = report, resolve_id, coded, memos
+        self.entries: list[dict] = []
+        self.code_for: dict[str, str] = {}
+        self.local_for: dict[str, str] = {}
+        self.used_ids: set[str] = set()
+        self.names: dict[tuple[str, str], int] = {}
+        self.flattened: list[str] = []
+        self.positions: dict[str | None, int] = {}
+
+    def new_id(self, kind: str, guid: str) -> str:
+        lid = self.resolve_id(guid, kind) if self.resolve_id else None
         lid = lid or derived_local_id(kind, guid)
         base, n = lid, 1
-        while lid in used_ids:
+        while lid in self.used_ids:
             n += 1
             lid = f"{base}-{n}"
-        used_ids.add(lid)
+        self.used_ids.add(lid)
         return lid
 
-    def unique_name(name: str, kind: str, parent_name: str | None) -> str:
+    def unique_name(self, name: str, kind: str, parent_name: str | None) -> str:
         key = (kind, name.lower())
-        if key not in names:
-            names[key] = 1
+        if key not in self.names:
+            self.names[key] = 1
             return name
         candidate = f"{name} ({parent_name})" if parent_name else name
         n = 1
-        while (kind, candidate.lower()) in names:
+        while (kind, candidate.lower()) in self.names:
             n += 1
             candidate = f"{name} ({parent_name}) {n}" if parent_name else f"{name} {n}"
-        names[(kind, candidate.lower())] = 1
-        report.note(f"{kind} name '{name}' occurs more than once; this one is called '{candidate}'")
+        self.names[(kind, candidate.lower())] = 1
+        self.report.note(f"{kind} name '{name}' occurs more than once; this one is called '{candidate}'")
         return candidate
 
-    positions: dict[str | None, int] = {}
-
-    def add(kind: str, guid: str, name: str, parent: dict | None, node: RefiCode, *, self_code: bool = False) -> dict:
+    def add(self, kind: str, guid: str, name: str, parent: dict | None, node: RefiCode, *,
+            self_code: bool = False) -> dict:
         fields = parse_description(node.description) if not self_code else parse_description("")
-        if not self_code and memos.get(node.guid):
-            fields["memo"] = "\n\n".join(p for p in (fields["memo"], memos[node.guid]) if p)
+        if not self_code and self.memos.get(node.guid):
+            fields["memo"] = "\n\n".join(p for p in (fields["memo"], self.memos[node.guid]) if p)
         pid = parent["id"] if parent else None
         entry = {
-            "id": new_id(kind, guid),
+            "id": self.new_id(kind, guid),
             "kind": kind,
-            "name": unique_name(name, kind, parent["name"] if parent else None),
+            "name": self.unique_name(name, kind, parent["name"] if parent else None),
             "parent_id": pid,
-            "position": positions.get(pid, 0),
+            "position": self.positions.get(pid, 0),
             "definition": fields["definition"],
             "inclusion": fields["inclusion"],
             "exclusion": fields["exclusion"],
@@ -186,58 +204,53 @@ def tree_to_entries(
             "survey_themes": fields["survey_themes"],
             "guid": guid,
         }
-        positions[pid] = positions.get(pid, 0) + 1
-        entries.append(entry)
+        self.positions[pid] = self.positions.get(pid, 0) + 1
+        self.entries.append(entry)
         return entry
 
-    def visit(node: RefiCode, parent: dict | None, level: int, prefix: list[str]) -> None:
+    def visit(self, node: RefiCode, parent: dict | None, level: int, prefix: list[str]) -> None:
         qualified = " / ".join([*prefix, node.name])
         can_be_theme = level < 1 and not prefix
         if node.children and can_be_theme:
-            theme = add("theme", node.guid, node.name, parent, node)
-            local_for[node.guid] = theme["id"]
-            if node.guid in coded:
-                general_guid = norm_guid(_uuid_for_general(node.guid))
-                code = add("code", general_guid, node.name + GENERAL_SUFFIX, theme, node, self_code=True)
-                code["colour"] = node.colour
-                code_for[node.guid] = code["id"]
-                report.note(
-                    f"code '{node.name}' has sub-codes and codings: it became a theme and its own "
-                    f"codings went to the code '{code['name']}'"
-                )
-            for c in node.children:
-                visit(c, theme, level + 1, [])
+            self._theme_with_children(node, parent, level)
             return
         if node.children:  # too deep for a theme: flatten into the sub-theme above
-            flattened.append(qualified)
+            self.flattened.append(qualified)
             if node.codable:
-                code = add("code", node.guid, qualified, parent, node)
-                code_for[node.guid] = local_for[node.guid] = code["id"]
+                code = self.add("code", node.guid, qualified, parent, node)
+                self.code_for[node.guid] = self.local_for[node.guid] = code["id"]
             for c in node.children:
-                visit(c, parent, level, [*prefix, node.name])
+                self.visit(c, parent, level, [*prefix, node.name])
             return
         if node.codable or not can_be_theme:
             if not node.codable:
-                report.lost(
+                self.report.lost(
                     f"empty code folder '{qualified}' (not codable, no sub-codes) under sub-theme "
                     f"'{parent['name'] if parent else ''}': the codebook has no third level"
                 )
                 return
-            code = add("code", node.guid, qualified, parent, node)
-            code_for[node.guid] = local_for[node.guid] = code["id"]
+            code = self.add("code", node.guid, qualified, parent, node)
+            self.code_for[node.guid] = self.local_for[node.guid] = code["id"]
             return
-        theme = add("theme", node.guid, node.name, parent, node)
-        local_for[node.guid] = theme["id"]
+        theme = self.add("theme", node.guid, node.name, parent, node)
+        self.local_for[node.guid] = theme["id"]
 
-    for root in roots:
-        visit(root, None, -1, [])
-    if flattened:
-        report.note(
-            f"{len(flattened)} code(s) nested deeper than theme › sub-theme › code were placed in "
-            f"the sub-theme above with their path in the name: {', '.join(flattened[:8])}"
-            + (" …" if len(flattened) > 8 else "")
-        )
-    return MappedCodes(entries, code_for, local_for)
+    def _theme_with_children(self, node: RefiCode, parent: dict | None, level: int) -> None:
+        """A node with children high enough to be a theme; a coded one also gets its own
+        ``(general)`` code for its codings."""
+        theme = self.add("theme", node.guid, node.name, parent, node)
+        self.local_for[node.guid] = theme["id"]
+        if node.guid in self.coded:
+            general_guid = norm_guid(_uuid_for_general(node.guid))
+            code = self.add("code", general_guid, node.name + GENERAL_SUFFIX, theme, node, self_code=True)
+            code["colour"] = node.colour
+            self.code_for[node.guid] = code["id"]
+            self.report.note(
+                f"code '{node.name}' has sub-codes and codings: it became a theme and its own "
+                f"codings went to the code '{code['name']}'"
+            )
+        for c in node.children:
+            self.visit(c, theme, level + 1, [])
 
 
 def _uuid_for_general(guid: str) -> str:

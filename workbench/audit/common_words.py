@@ -29,6 +29,12 @@ first name.
 
 Dropped means not stored: the flag simply is not raised (a flag decided earlier keeps its
 decision). The word lists load lazily, once per process.
+
+The same word lists answer the other detectors' questions: :func:`is_common_word` (spaCy's
+lookup table and stop words), :func:`is_known_word` (any Dutch or English word at all, with
+spaCy's lemma indexes, verb forms and spoken adverbs: the last net of
+:mod:`workbench.audit.unknown_names`), :func:`is_kind_noun` (a kind of place, body, trade or
+role, written with a capital out of habit), :func:`is_demonym` (the people of a country).
 """
 
 from __future__ import annotations

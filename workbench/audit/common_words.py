@@ -46,8 +46,8 @@ from typing import Any
 
 from workbench.audit.detectors import Flag, is_sentence_start
 
-__all__ = ["BROAD_PLACES", "FIELD_WORDS", "KIND_NOUNS", "LOOK_BEFORE_RE", "NEVER_NAMES", "drop_common_word_flags", "is_common_compound", "is_common_word",
-           "is_demonym", "is_kind_noun", "is_known_word", "is_never_a_name",
+__all__ = ["ARTICLE_BEFORE_RE", "BROAD_PLACES", "FIELD_WORDS", "KIND_NOUNS", "LOOK_BEFORE_RE", "NEVER_NAMES", "drop_common_word_flags", "is_common_compound", "is_common_word",
+           "inside_an_address", "is_demonym", "is_kind_noun", "is_known_word", "is_never_a_name",
            "occurs_in_lower_case"]
 
 #: Categories the rules apply to (names of people and places).
@@ -139,7 +139,8 @@ def _shop_or_trade(text: str, flag: Flag, first_name: Callable[[str], bool | Non
     return not first_name(word) and is_common_word(word)
 
 
-_ARTICLE_BEFORE = re.compile(r"(?<![\w])(?i:de|het|een|'t)\s+$")
+#: An article right before a position (search with ``endpos`` at it): "de", "het", "een", "'t".
+ARTICLE_BEFORE_RE = re.compile(r"(?<![\w])(?i:de|het|een|'t)\s+$")
 
 
 def _role_after_article(text: str, flag: Flag, first_name: Callable[[str], bool | None]) -> bool:
@@ -148,7 +149,7 @@ def _role_after_article(text: str, flag: Flag, first_name: Callable[[str], bool 
     word = flag.text.strip()
     if not word[:1].isupper() or any(ch.isspace() for ch in word):
         return False
-    if not _ARTICLE_BEFORE.search(text, max(0, flag.start - 5), flag.start):
+    if not ARTICLE_BEFORE_RE.search(text, max(0, flag.start - 5), flag.start):
         return False
     if first_name(word):
         return False
@@ -440,13 +441,13 @@ def occurs_in_lower_case(text: str, word: str, skip: tuple[int, int] | None = No
     for m in re.finditer(r"(?<![\w\-])" + re.escape(lower) + r"(?![\w\-])", text):
         if skip is not None and m.start() < skip[1] and skip[0] < m.end():
             continue
-        if _inside_an_address(text, m.start(), m.end()):
+        if inside_an_address(text, m.start(), m.end()):
             continue  # "@sanne.x.2006", "sanne@mail.nl": a handle holds the name, not a word
         return True
     return False
 
 
-def _inside_an_address(text: str, start: int, end: int) -> bool:
+def inside_an_address(text: str, start: int, end: int) -> bool:
     """Whether ``text[start:end]`` lies in a handle, an e-mail address or a web address: the
     run of non-space characters around it holds ``@``, ``/``, or a dot between word
     characters."""

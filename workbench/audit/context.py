@@ -45,13 +45,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 
-from workbench.audit.common_words import FIELD_WORDS as _FIELD_WORDS
 from workbench.audit.common_words import (
+    ARTICLE_BEFORE_RE,
     LOOK_BEFORE_RE,
     is_common_compound,
     is_kind_noun,
     is_never_a_name,
 )
+from workbench.audit.common_words import FIELD_WORDS as _FIELD_WORDS
 from workbench.audit.common_words import NEVER_NAMES as _NEVER
 from workbench.audit.detectors import Flag, is_sentence_start
 from workbench.audit.words import WordIndex, first_chunks, word_index
@@ -407,9 +408,6 @@ _PARTNER_WORD_SET = frozenset({"werken", "werkt", "werkten", "werk", "samenwerki
                                "onze"})
 
 
-_ARTICLE_BEFORE_RE = re.compile(r"(?<![\w])(?i:de|het|een|'t)\s+$")
-
-
 class _Collector:
     def __init__(self, text: str, common: Callable[[str], bool],
                  first_name: Callable[[str], bool | None]) -> None:
@@ -447,7 +445,7 @@ class _Collector:
         if not_common and " " not in name and self.common(name) and not (
                 named_noun and not _is_kind_noun(name)):
             return  # "naar het Centrum", "bij de Bakker": a noun with a capital
-        if ((weak or (category == "person" and _ARTICLE_BEFORE_RE.search(
+        if ((weak or (category == "person" and ARTICLE_BEFORE_RE.search(
                 self.text, max(0, start - 5), start)))
                 and " " not in name and self.common(name) and not self.first_name(name)):
             return  # "de Week tegen Pesten", "het Team zei": a noun, not someone met

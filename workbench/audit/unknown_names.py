@@ -28,6 +28,7 @@ from __future__ import annotations
 import re
 
 from workbench.audit.common_words import (
+    inside_an_address,
     is_broad_place,
     is_demonym,
     is_known_word,
@@ -47,19 +48,6 @@ _WORD = rf"(?:IJ|[{_UPPER}])[{_LOWER}{_UPPER}0-9'’\-]*[{_LOWER}][{_LOWER}{_UPP
 _RUN_RE = re.compile(
     rf"(?<![\w@#/.\-])(?:(?:De|Het|'t)\s+)?{_WORD}"
     rf"(?:(?:\s+(?:op|aan|den|de|der|van|ter|te|'t|het|el|al))*\s+{_WORD})*(?![\w@])")
-
-
-def _in_an_address(text: str, start: int, end: int) -> bool:
-    """Whether the run of non-space characters around ``text[start:end]`` is a handle, an
-    e-mail or a web address (it holds ``@``, ``/`` or a dot between word characters)."""
-    left = start
-    while left > 0 and not text[left - 1].isspace():
-        left -= 1
-    right = end
-    while right < len(text) and not text[right].isspace():
-        right += 1
-    token = text[left:right].rstrip(".,;:!?\"')]")
-    return "@" in token or "/" in token or re.search(r"\w\.\w", token) is not None
 
 
 #: An indefinite article or a possessive before a word: a thing, not a name ("een Rolex").
@@ -115,7 +103,7 @@ def unknown_name_flags(text: str) -> list[Flag]:
             if lowered[name]:
                 continue
         end = start + len(name)
-        if _in_an_address(text, start, end):
+        if inside_an_address(text, start, end):
             continue
         flags.append(Flag(start, end, "entity", name, "pattern"))
     return flags

@@ -47,17 +47,17 @@ from collections.abc import Callable, Iterable
 
 from workbench.audit.common_words import (
     ARTICLE_BEFORE_RE,
-    LOOK_BEFORE_RE,
     is_common_compound,
     is_kind_noun,
     is_never_a_name,
+    looked_at,
 )
 from workbench.audit.common_words import FIELD_WORDS as _FIELD_WORDS
 from workbench.audit.common_words import NEVER_NAMES as _NEVER
 from workbench.audit.detectors import Flag, is_sentence_start
 from workbench.audit.words import WordIndex, first_chunks, word_index
 
-__all__ = ["context_flags", "prefer_firms", "prefer_places", "with_first_names"]
+__all__ = ["context_flags", "looks_like_place", "prefer_firms", "prefer_places", "with_first_names"]
 
 _UPPER = "A-ZÀ-ÖØ-ÞĀ-ž"  # Latin-1 and Latin Extended-A (Ş, Ł, Ğ: Turkish, Polish names)
 _LOWER = "a-zß-öø-ÿĀ-ž"
@@ -282,6 +282,14 @@ _SUBJECT_RE = re.compile(
     rf"(?<!den )(?<!aan )(?<!op )(?<!der )(?<!ter )(?P<name>{_CAP})"  # not "Krimpen aan den IJssel"
     rf"\s+(?i:{_alternation(_INVERTED_VERBS + ('is', 'zijn', 'heeft', 'had', 'wordt'))})"
     rf"(?=\s+[{_LOWER}])")
+#: A preposition right before a word: the word is no subject ("van Hoogvliet is …").
+_PREPOSITION_BEFORE_RE = re.compile(
+    r"(?<![\w])(?i:van|in|uit|bij|naar|rond|voor|met|vanuit|tussen|richting)\s+$")
+#: "Hij en Tyrone waren …", "ik en Soufiane": a name beside a personal pronoun is a person.
+_PRONOUNS = ("ik", "hij", "zij", "ze", "wij", "we", "jij", "mij", "hem", "haar")
+_PRONOUN_AND_RE = re.compile(
+    rf"(?<![\w])(?i:{_alternation(_PRONOUNS)})\s+en\s+(?P<name>{_CAP})(?![\w'’\-])")
+_PRONOUN_AND_KEYS = first_chunks(_PRONOUNS)
 #: A proper name after a compound that ends in a place noun: "de Vogelaarwijk Bouwlust".
 _COMPOUND_PLACE_RE = re.compile(
     rf"(?<![\w])(?i:[{_LOWER}{_UPPER}]+(?:wijk|buurt|dorp|stadsdeel|wijkje|buurtje))\s+"
@@ -542,7 +550,8 @@ def _organisations_and_schools(text: str, words: WordIndex, out: _Collector,
             out.add(m.start("name"), m.end("name"), "school", not_common=True, named_noun=True)
     for m in words.matches(_WORK_RE, words.starting(_WORK_KEYS)):
         if _sentence_has(text, m.start(), _WORK_WORD_SET, _WORK_ENDINGS):
-            person = not m.group("article") and bool(first_name(m.group("name").split()[0]))
+            name = m.group("name")  # a full name is a firm: "werkt bij Albert Heijn"
+            person = not m.group("article") and " " not in name and bool(first_name(name))
             out.add(m.start("name"), m.end("name"), "person" if person else "institution",
                     caps_ok=not person, not_common=bool(m.group("article")),
                     named_noun=True)  # "bij de Hema"; "werkt voor Kevin" is a person
@@ -561,13 +570,13 @@ def _places(text: str, words: WordIndex, out: _Collector,
         out.add(m.start("name"), m.end("name"), "person" if person else "place",
                 not_common=True)
     for m in words.matches(_ON_PLACE_RE, words.starting(_ON_KEYS)):
-        if _looks_like_place(m.group("name")) and not _STREET_END_RE.search(m.group("name")):
+        if looks_like_place(m.group("name")) and not _STREET_END_RE.search(m.group("name")):
             out.add(m.start("name"), m.end("name"), "place", not_common=True)
     for m in words.matches(_FROM_TO_RE, words.starting(_FROM_KEYS)):
         if not first_name(m.group("name").split()[0]):
             out.add(m.start("name"), m.end("name"), "place", not_common=True)
     for m in words.matches(_ORIGIN_RE, words.starting(_ORIGIN_KEYS)):
-        if not m.group("article") or _looks_like_place(m.group("name")):
+        if not m.group("article") or looks_like_place(m.group("name")):
             out.add(m.start("name"), m.end("name"), "place", not_common=True)
 
 
@@ -586,6 +595,8 @@ def _people_by_verbs(text: str, words: WordIndex, out: _Collector,
         out.add(m.start("name"), m.end("name"), "person", not_common=True)
     for m in words.matches(_CALLED_RE, words.starting(_CALLED_KEYS)):
         out.add(m.start("name"), m.end("name"), "person")
+    for m in words.matches(_PRONOUN_AND_RE, words.starting(_PRONOUN_AND_KEYS)):
+        out.add(m.start("name"), m.end("name"), "person", at_start_ok=True)
     for m in words.matches(_AND_I_RE, words.capitals):
         out.add(m.start("name"), m.end("name"), "person", at_start_ok=True)
 
@@ -616,14 +627,14 @@ def _by_role_and_help(text: str, words: WordIndex, out: _Collector,
     for m in words.matches(_GROUP_OF_RE, words.starting(_GROUP_OF_KEYS)):
         name = m.group("name")
         if m.group("article"):  # "van het Schiereiland", not "de kinderen van de Buren"
-            if _looks_like_place(name) or not (out.common(name) or is_common_compound(name)):
+            if looks_like_place(name) or not (out.common(name) or is_common_compound(name)):
                 out.add(m.start("name"), m.end("name"), "place", named_noun=True)
         elif first_name(name.split()[0]):
             out.add(m.start("name"), m.end("name"), "person")
         else:
             out.add(m.start("name"), m.end("name"), "place", not_common=True)
     for m in words.matches(_NAMED_SCHOOL_RE, words.starting(_SCHOOL_ON_KEYS)):
-        if not _looks_like_place(m.group("name")):
+        if not looks_like_place(m.group("name")):
             out.add(m.start("name"), m.end("name"), "school", not_common=True)
     for m in words.matches(_GENITIVE_RE, words.capitals):
         stem = m.group("name")[:-1]
@@ -637,7 +648,14 @@ def _by_sentence_shape(text: str, words: WordIndex, out: _Collector,
     for m in words.matches(_COMPOUND_PLACE_RE, words.ending(_COMPOUND_PLACE_SUFFIXES)):
         out.add(m.start("name"), m.end("name"), "place")
     for m in words.matches(_SUBJECT_RE, words.capitals):
-        if not is_common_compound(m.group("name")):  # "Wij als Jongerenwerk zijn …"
+        name = m.group("name")
+        before = _PREPOSITION_BEFORE_RE.search(text, max(0, m.start() - 12), m.start())
+        if before and looks_like_place(name):  # "bij het winkelcentrum van Hoogvliet is …"
+            out.add(m.start("name"), m.end("name"), "place", not_common=True)
+            continue
+        if before and before.group().strip().casefold() != "van":
+            continue  # "met Ajax is …": no subject; other rules and the last net decide
+        if not is_common_compound(name):  # "Wij als Jongerenwerk zijn …"
             out.add(m.start("name"), m.end("name"), "person", not_common=True)
     for regex, keys in ((_APPOSITION_RE, _APPOSITION_KEYS), (_INVERTED_RE, _INVERTED_KEYS)):
         for m in words.matches(regex, words.starting(keys)):
@@ -677,7 +695,8 @@ _PLACE_ENDINGS = ("wijk", "buurt", "dorp", "veld", "velden", "berg", "dam", "dij
                   "stad", "kerk", "hout", "broek", "dal", "donk", "schot", "vliet")
 
 
-def _looks_like_place(name: str) -> bool:
+def looks_like_place(name: str) -> bool:
+    """Whether a name's last word ends like a Dutch place name ("Hoogvliet", "Kruiskamp")."""
     last = name.split()[-1].casefold()
     return any(last.endswith(e) and len(last) > len(e) for e in _PLACE_ENDINGS)
 
@@ -735,14 +754,14 @@ def _add_place(text: str, m: re.Match[str], out: _Collector) -> None:
     name = m.group("name")
     article = m.group("article") or ""
     prep = (m.group("prep") or "").casefold()
-    if article and prep == "bij" and not _looks_like_place(name):
+    if article and prep == "bij" and not looks_like_place(name):
         return
-    if prep == "naar" and LOOK_BEFORE_RE.search(text, max(0, m.start() - 40), m.start("name")):
+    if prep == "naar" and looked_at(text, m.start("name")):
         return  # "ze keek naar Boer zoekt Vrouw": what she watched, not where she went
     if article[:1].isupper() and not is_sentence_start(text, m.start()):
         out.add(m.start("article"), m.end("name"), "place")
         return
-    if article and " " not in name and is_common_compound(name) and not _looks_like_place(name):
+    if article and " " not in name and is_common_compound(name) and not looks_like_place(name):
         return  # "naar de Kinderbescherming"
     if " " not in name and _NUMBER_NEXT_RE.match(text, m.end("name")) and out.common(name):
         return

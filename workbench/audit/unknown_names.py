@@ -14,9 +14,13 @@ Not flagged:
 * a capital that grammar explains: the first word of a sentence, of a line, after a colon or
   an opening quote ("Katendrecht is …" at a sentence start is left to the rules);
 * words in capitals only (``GGD``, ``MBO``): abbreviations, left to the allow list;
+* a club, an artist or a show someone is a fan of, listens or looks to, and the names listed
+  after it ("luistert naar Boef en Ashafar");
 * feasts, faiths, languages, peoples, months, platforms and wide places
   (:func:`~workbench.audit.common_words.is_never_a_name`, ``is_broad_place``, ``is_demonym``);
 * a word that also occurs in lower case in the same text;
+* a plural and a common word written together ("de Signalenkaart"), unless it ends like a
+  place;
 * a thing someone has ("een Rolex", "zijn Golf") and a line in title case;
 * part of a handle, an e-mail address or a web address.
 
@@ -33,8 +37,12 @@ from workbench.audit.common_words import (
     is_demonym,
     is_known_word,
     is_never_a_name,
+    is_plural_compound,
+    list_start,
+    looked_at,
     occurs_in_lower_case,
 )
+from workbench.audit.context import looks_like_place
 from workbench.audit.detectors import Flag, is_sentence_start
 
 __all__ = ["unknown_name_flags"]
@@ -90,13 +98,17 @@ def unknown_name_flags(text: str) -> list[Flag]:
             continue
         if len(words) == 1 and _PRODUCT_BEFORE_RE.search(text, max(0, start - 8), start):
             continue  # "een Rolex", "zijn Golf": a thing someone has, not a name
-        if _FAN_BEFORE_RE.search(text, max(0, start - 40), start):
-            continue  # "fan van Feyenoord", "luistert naar Boef": a club or an artist
+        begin = list_start(text, start)
+        if _FAN_BEFORE_RE.search(text, max(0, begin - 40), begin) or looked_at(text, start):
+            continue  # "fan van Feyenoord", "luistert naar Boef en Ashafar": clubs, artists
         if len(words) >= 3 and sum(is_known_word(w) for w in words) * 2 > len(words):
             continue  # "Zo Gaat Het Altijd Met Hem": a line in title case
         if all(is_known_word(w.strip("'’")) or is_never_a_name(w) or is_demonym(w)
                for w in words):
             continue  # "Officier van Justitie", "de Kust": words written with a capital
+        if (len(words) == 1 and " " not in name and is_plural_compound(name)
+                and not looks_like_place(name)):
+            continue  # "de Signalenkaart": a plural and a noun written together, with a capital
         if len(words) == 1 and " " not in name:
             if name not in lowered:
                 lowered[name] = occurs_in_lower_case(text, name)

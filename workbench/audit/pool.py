@@ -13,6 +13,7 @@ same results. Results come back in the order of the texts. Pure: no store, no ou
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import sys
@@ -100,7 +101,15 @@ def audit_many(
             executor = None
         if executor is not None:
             try:
-                for flags, allowed, denied in executor.map(_audit_one, texts, chunksize=1):
+                # Frozen while the workers are forked (at the first submissions): their
+                # collector then never writes to the objects they share with this process,
+                # which would copy the pages of deduce's tables into every worker.
+                gc.freeze()
+                try:
+                    results = executor.map(_audit_one, texts, chunksize=1)
+                finally:
+                    gc.unfreeze()
+                for flags, allowed, denied in results:
                     counts = AuditCounts()
                     counts.allowed, counts.denied = allowed, denied
                     done += 1

@@ -77,7 +77,7 @@ class WordIndex:
     def ending(self, suffixes: tuple[str, ...]) -> list[int]:
         """Where a word ending in one of ``suffixes`` (and longer than it) starts."""
         return sorted(pos for word, positions in self.at.items()
-                      if any(word.endswith(s) and len(word) > len(s) for s in suffixes)
+                      if word[1:].endswith(suffixes)  # ends in one and is longer than it
                       for pos in positions)
 
     def matches(self, regex: re.Pattern[str], starts: Iterable[int]) -> Iterator[re.Match[str]]:

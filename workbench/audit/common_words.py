@@ -42,9 +42,9 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Callable, Iterable
-from typing import Any
 
 from workbench.audit.detectors import Flag, is_sentence_start
+from workbench.audit.word_cache import cached
 
 __all__ = ["ARTICLE_BEFORE_RE", "BROAD_PLACES", "FIELD_WORDS", "KIND_NOUNS", "LOOK_BEFORE_RE",
            "NEVER_NAMES", "drop_common_word_flags", "inside_an_address", "is_common_compound",
@@ -258,27 +258,31 @@ def is_broad_place(phrase: str) -> bool:
     return " ".join(words).casefold() in BROAD_PLACES
 
 _lock = threading.Lock()
-_lexicon: tuple[frozenset[str], Any, frozenset[str]] | None = None
+_lexicon: tuple[frozenset[str], frozenset[str], frozenset[str]] | None = None
 
 
-def _load_lexicon() -> tuple[frozenset[str], Any, frozenset[str]]:
-    """spaCy's Dutch stop words, its lookup lemma table (forms -> lemma) and the lemmas."""
+def _load_lexicon() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """spaCy's Dutch stop words, the word forms of its lookup lemma table and their lemmas
+    (kept in the cache folder between runs: :mod:`workbench.audit.word_cache`)."""
     global _lexicon
     with _lock:
         if _lexicon is None:
-            from spacy.lang.nl.stop_words import STOP_WORDS
-
-            table: Any = {}
-            lemmas: frozenset[str] = frozenset()
-            try:
-                from spacy.lookups import load_lookups
-
-                table = load_lookups("nl", ["lemma_lookup"]).get_table("lemma_lookup")
-                lemmas = frozenset(str(v).lower() for v in table.values())
-            except Exception:  # noqa: BLE001 - spacy-lookups-data missing: stop words only
-                table, lemmas = {}, frozenset()
-            _lexicon = (frozenset(STOP_WORDS), table, lemmas)
+            _lexicon = cached("nl-lexicon", _build_lexicon, kind=tuple)
         return _lexicon
+
+
+def _build_lexicon() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    from spacy.lang.nl.stop_words import STOP_WORDS
+
+    try:  # what spacy.lookups.load_lookups reads, as strings (its Table keeps hashes)
+        from spacy.util import load_language_data, registry
+
+        raw = load_language_data(registry.lookups.get("nl")["lemma_lookup"])
+        table = raw if isinstance(raw, dict) else {}
+    except Exception:  # noqa: BLE001 - spacy-lookups-data missing: stop words only
+        table = {}
+    return (frozenset(STOP_WORDS), frozenset(str(k) for k in table),
+            frozenset(str(v).lower() for v in table.values()))
 
 
 def _candidates(word: str) -> list[str]:
@@ -374,16 +378,9 @@ def is_common_word(word: str) -> bool:
     """Whether ``word`` is a common Dutch word (stop word, or a form or lemma in spaCy's
     Dutch lookup table, also without a plural ``-s``/``-en``, or a common noun of the field
     that table lacks)."""
-    stop, table, lemmas = _load_lexicon()
-    for w in _candidates(word):
-        if w in stop or w in lemmas or w in FIELD_WORDS:
-            return True
-        try:
-            if w in table:
-                return True
-        except TypeError:
-            continue
-    return False
+    stop, forms, lemmas = _load_lexicon()
+    return any(w in stop or w in lemmas or w in FIELD_WORDS or w in forms
+               for w in _candidates(word))
 
 
 _index_lock = threading.Lock()
@@ -397,17 +394,21 @@ def _load_indexes() -> tuple[frozenset[str], frozenset[str]]:
     global _indexes
     with _index_lock:
         if _indexes is None:
-            words: list[frozenset[str]] = []
-            for lang in ("nl", "en"):
-                try:
-                    from spacy.lookups import load_lookups
-
-                    table = load_lookups(lang, ["lemma_index"]).get_table("lemma_index")
-                    words.append(frozenset(w.lower() for forms in table.values() for w in forms))
-                except Exception:  # noqa: BLE001 - spacy-lookups-data missing: no index
-                    words.append(frozenset())
-            _indexes = (words[0], words[1])
+            _indexes = cached("lemma-indexes", _build_indexes, kind=tuple)
         return _indexes
+
+
+def _build_indexes() -> tuple[frozenset[str], frozenset[str]]:
+    words: list[frozenset[str]] = []
+    for lang in ("nl", "en"):
+        try:
+            from spacy.lookups import load_lookups
+
+            table = load_lookups(lang, ["lemma_index"]).get_table("lemma_index")
+            words.append(frozenset(w.lower() for forms in table.values() for w in forms))
+        except Exception:  # noqa: BLE001 - spacy-lookups-data missing: no index
+            words.append(frozenset())
+    return words[0], words[1]
 
 
 def is_known_word(word: str) -> bool:

@@ -65,6 +65,7 @@ from typing import Any
 
 from workbench.audit.deduce_focus import focus
 from workbench.audit.detectors import Flag
+from workbench.audit.word_cache import cache_root
 
 __all__ = [
     "ProgressCallback",
@@ -134,18 +135,6 @@ def deduce_version() -> str:
         return "unknown"
 
 
-def _workbench_cache_root() -> Path:
-    env = os.environ.get("WORKBENCH_CACHE_DIR")
-    if env:
-        return Path(env).expanduser()
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    if xdg:
-        return Path(xdg).expanduser() / "workbench"
-    if sys.platform == "win32" and os.environ.get("LOCALAPPDATA"):  # pragma: no cover
-        return Path(os.environ["LOCALAPPDATA"]) / "workbench" / "Cache"
-    return Path.home() / ".cache" / "workbench"
-
-
 def cache_dir(root: str | Path | None = None) -> Path:
     """The folder passed to deduce as ``cache_path``.
 
@@ -156,7 +145,7 @@ def cache_dir(root: str | Path | None = None) -> Path:
     """
     if root is None and _cache_dir_used is not None:
         return _cache_dir_used
-    base = Path(root).expanduser() if root is not None else _workbench_cache_root()
+    base = Path(root).expanduser() if root is not None else cache_root()
     return base / "deduce" / deduce_version()
 
 

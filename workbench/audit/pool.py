@@ -101,15 +101,12 @@ def audit_many(
             executor = None
         if executor is not None:
             try:
-                # Frozen while the workers are forked (at the first submissions): their
-                # collector then never writes to the objects they share with this process,
-                # which would copy the pages of deduce's tables into every worker.
+                # What this process holds now (deduce's tables are frozen since they loaded)
+                # goes to the collector's permanent generation before the workers fork: their
+                # collector then never writes to the pages they share with this process.
+                # Never unfrozen: that would hand deduce's tables back to the collector.
                 gc.freeze()
-                try:
-                    results = executor.map(_audit_one, texts, chunksize=1)
-                finally:
-                    gc.unfreeze()
-                for flags, allowed, denied in results:
+                for flags, allowed, denied in executor.map(_audit_one, texts, chunksize=1):
                     counts = AuditCounts()
                     counts.allowed, counts.denied = allowed, denied
                     done += 1

@@ -238,8 +238,9 @@ _ADDRESS_RE = re.compile(
     re.MULTILINE)
 #: Direct speech opening with a name: "Ik zei: Filmon, je moet stoppen."
 _VOCATIVE_RE = re.compile(
-    rf"(?<![\w])(?i:{_alternation(_SPEECH_VERBS + ('zeg', 'zeggen', 'roepen'))})\s*[:,]\s*[\"'“‘]?"
-    rf"(?P<name>{_CAP})\s*[,!]")
+    rf"(?<![\w])(?i:{_alternation(_SPEECH_VERBS + ('zeg', 'zeggen', 'roepen'))})"
+    r"(?:\s+(?i:tegen|naar)\s+(?i:hem|haar|hen|ze|die\s+jongen|dat\s+meisje))?"  # "zeg tegen hem:"
+    rf"\s*[:,]\s*[\"'“‘]?(?P<name>{_CAP})\s*[,!]")
 _GROUP_NOUNS = ("jongens", "meiden", "meisjes", "kinderen", "jongeren", "broers", "zussen",
                 "vrienden", "vriendinnen", "neven", "nichten", "klasgenoten", "leerlingen",
                 "cliënten", "clienten", "bewoners", "dealers", "jochies", "gasten", "types")
@@ -336,6 +337,13 @@ _GROUP_OF_KEYS = first_chunks(_GROUP_NOUNS)
 #: "Op het Albeda kreeg hij een kans", "naar het Comenius": a name after "op/naar het" is an
 #: institution, most often a school (a place-like name is left to the place rules).
 _NAMED_SCHOOL_RE = re.compile(rf"(?<![\w])(?i:op|naar)\s+(?i:het|'t)\s+(?P<name>{_NAME})")
+#: Leaving or being sent from a school: "Hij is van het Lentiz afgegaan", "van het Zadkine
+#: gestuurd" (a name after "van het" and before such a verb).
+_OFF_SCHOOL_RE = re.compile(
+    rf"(?<![\w])(?i:van)\s+(?i:het|'t)\s+(?P<name>{_NAME})\s+(?i:af(?:gegaan|gestuurd|gegooid"
+    rf"|getrapt|geschopt|gehaald|gevallen)?|gestuurd|gegooid|getrapt|geschopt|verwijderd"
+    rf"|geschorst)(?![\w])")
+_OFF_SCHOOL_KEYS = first_chunks(("van",))
 #: Someone's relative or thing by a genitive -s: "Kevins moeder", "met Sanne's broer".
 _GENITIVE_RE = re.compile(
     rf"(?<![\w@#.])(?P<name>{_CAP}s)['’]?\s+"
@@ -633,9 +641,10 @@ def _by_role_and_help(text: str, words: WordIndex, out: _Collector,
             out.add(m.start("name"), m.end("name"), "person")
         else:
             out.add(m.start("name"), m.end("name"), "place", not_common=True)
-    for m in words.matches(_NAMED_SCHOOL_RE, words.starting(_SCHOOL_ON_KEYS)):
-        if not looks_like_place(m.group("name")):
-            out.add(m.start("name"), m.end("name"), "school", not_common=True)
+    for regex, keys in ((_NAMED_SCHOOL_RE, _SCHOOL_ON_KEYS), (_OFF_SCHOOL_RE, _OFF_SCHOOL_KEYS)):
+        for m in words.matches(regex, words.starting(keys)):
+            if not looks_like_place(m.group("name")):
+                out.add(m.start("name"), m.end("name"), "school", not_common=True)
     for m in words.matches(_GENITIVE_RE, words.capitals):
         stem = m.group("name")[:-1]
         if first_name(stem) or not out.common(stem):

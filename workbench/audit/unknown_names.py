@@ -62,6 +62,13 @@ _RUN_RE = re.compile(
 _PRODUCT_BEFORE_RE = re.compile(r"(?<![\w])(?i:een|zijn|z'n|haar|mijn|m'n|hun|je|jouw|onze)\s+$")
 
 
+#: "je" as the subject of a question or after a verb, not "your": "Heb je Boaz gesproken?"
+_ASKED_YOU_RE = re.compile(
+    r"(?:^|[.!?:]\s+|\n\s*)[A-Z][a-z]+\s+je\s+$|(?<![\w])(?i:heb|had|zag|ken|kende|sprak|zie"
+    r"|weet|hoor|hoorde|belde|bel|vraag|vroeg|spreek|spreekt|zoek|zocht)\s+je\s+$")
+#: Endings that make a word a neighbourhood or a square: "Stadionbuurt", "Mercatorplein".
+_PLACE_ENDINGS = ("buurt", "wijk", "kwartier", "dorp", "plein", "park")
+
 #: A club, an artist or a show someone follows: "fan van", "supporter van", "luistert naar".
 _FAN_BEFORE_RE = re.compile(
     r"(?<![\w])(?i:fan|fans|supporter|supporters|supportert|luistert|luisterde|luisteren"
@@ -96,7 +103,8 @@ def unknown_name_flags(text: str) -> list[Flag]:
         words = _capitalised(name)
         if not words or is_never_a_name(name) or is_broad_place(name):
             continue
-        if len(words) == 1 and _PRODUCT_BEFORE_RE.search(text, max(0, start - 8), start):
+        if (len(words) == 1 and _PRODUCT_BEFORE_RE.search(text, max(0, start - 8), start)
+                and not _ASKED_YOU_RE.search(text, max(0, start - 30), start)):
             continue  # "een Rolex", "zijn Golf": a thing someone has, not a name
         begin = list_start(text, start)
         if _FAN_BEFORE_RE.search(text, max(0, begin - 40), begin) or looked_at(text, start):
@@ -117,5 +125,6 @@ def unknown_name_flags(text: str) -> list[Flag]:
         end = start + len(name)
         if inside_an_address(text, start, end):
             continue
-        flags.append(Flag(start, end, "entity", name, "pattern"))
+        kind = "place" if name.casefold().endswith(_PLACE_ENDINGS) and len(words) == 1 else "entity"
+        flags.append(Flag(start, end, kind, name, "pattern"))
     return flags

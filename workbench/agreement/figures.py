@@ -344,98 +344,8 @@ def compute(
     coder_names = parse_coders(db, coders)
     codes, themes = _select(db, code)
     uc = collect(db, coder_names, unit, include_interviewer=include_interviewer)
-    k = len(coder_names)
-    names = {c["id"]: c["name"] for c in codes}
-    no_units = None
-    if not uc.units:
-        if uc.transcripts and not include_interviewer:
-            no_units = Figure(None, "the compared transcripts have no respondent text")
-        else:
-            no_units = Figure(None, "no transcript was coded by all of " + ", ".join(coder_names))
-
-    def figures(patterns: Counter) -> dict[str, Figure]:
-        if no_units is not None:
-            return {m: no_units for m in METRICS}
-        return figures_of(patterns, k)
-
-    code_rows = []
-    pooled: Counter = Counter()
-    per_metric: dict[str, list[float]] = {m: [] for m in METRICS}
-    for c in codes:
-        patterns = code_patterns(uc, c["id"])
-        pooled.update(patterns)
-        sets = [uc.applied.get(x, {}).get(c["id"], set()) for x in coder_names]
-        figs = figures(patterns)
-        if not any(sets) and uc.units:
-            figs = {
-                m: f if f.defined else Figure(None, "no coder applied this code in the compared transcripts")
-                for m, f in figs.items()
-            }
-        for m, f in figs.items():
-            if f.value is not None:
-                per_metric[m].append(f.value)
-        code_rows.append({
-            "code": c["name"],
-            "code_id": c["id"],
-            "theme": c["theme"],
-            "compared": len(uc.units),
-            "basis": f"on all {len(uc.units)} units",
-            "coded": {x: len(s) for x, s in zip(coder_names, sets, strict=True)},
-            "both": len(set.intersection(*sets)) if sets else 0,
-            **{m: encode(f) for m, f in figs.items()},
-        })
-
-    theme_rows = []
-    for t in themes:
-        ids = [c["id"] for c in codes if c["parent_id"] == t["id"]]
-        if not ids:
-            continue
-        patterns, conflicts, coded = theme_patterns(uc, ids)
-        figs = _rename(figures(patterns), names)
-        compared = pairable_units(patterns)
-        theme_rows.append({
-            "theme": t["name"],
-            "theme_id": t["id"],
-            "codes": [names[i] for i in ids],
-            "compared": compared,
-            "basis": theme_basis(compared, len(uc.units), k),
-            "units": sum(patterns.values()),
-            "coded": coded,
-            "conflicts": conflicts,
-            **{m: encode(f) for m, f in figs.items()},
-        })
-
-    if codes:
-        pooled_figs = figures(pooled)
-    else:
-        pooled_figs = {m: Figure(None, "no codes to compare") for m in METRICS}
-    mean = {}
-    for m in METRICS:
-        values = per_metric[m]
-        mean[m] = encode(Figure(sum(values) / len(values)) if values else Figure(
-            None, "no code has a defined figure"))
-    overall = {
-        "codes": len(codes),
-        "pooled": {"units": sum(pooled.values()), **{m: encode(f) for m, f in pooled_figs.items()}},
-        "mean": {**mean, "defined": {m: len(per_metric[m]) for m in METRICS}},
-    }
-
-    matches = segment_matching(uc, [c["id"] for c in codes], overlap)
-    pairs = []
-    for a, b in permutations(coder_names, 2):
-        n = sum(v[0] for (x, y, _), v in matches.items() if (x, y) == (a, b))
-        hit = sum(v[1] for (x, y, _), v in matches.items() if (x, y) == (a, b))
-        pairs.append({"coder": a, "other": b, "segments": n, "matched": hit,
-                      "share": encode(_share(n, hit, a))})
-    seg_codes = []
-    for c in codes:
-        cp = []
-        for a, b in permutations(coder_names, 2):
-            n, hit = matches.get((a, b, c["id"]), (0, 0))
-            cp.append({"coder": a, "other": b, "segments": n, "matched": hit,
-                       "share": encode(_share(n, hit, a))})
-        seg_codes.append({"code": c["name"], "code_id": c["id"], "pairs": cp})
-
+    picture = _Picture(uc, coder_names, codes, include_interviewer)
+    code_rows = picture.code_rows()  # first: it adds up what the overall figures pool
     return {
         "coders": list(coder_names),
         "unit": unit,
@@ -444,12 +354,122 @@ def compute(
         "excluded_transcripts": uc.excluded,
         "units": len(uc.units),
         "codes": code_rows,
-        "themes": theme_rows,
-        "overall": overall,
-        "segments": {
-            "overlap": overlap,
-            "definition": OVERLAP_DEFINITION,
-            "pairs": pairs,
-            "codes": seg_codes,
-        },
+        "themes": picture.theme_rows(themes),
+        "overall": picture.overall(),
+        "segments": picture.segments(overlap),
     }
+
+
+class _Picture:
+    """The figures of one comparison over the same units (``uc``) and coders: per code, per
+    theme, overall, and by segment matching."""
+
+    def __init__(self, uc: UnitCodings, coder_names: Sequence[str], codes: list[dict],
+                 include_interviewer: bool) -> None:
+        self.uc = uc
+        self.coder_names = coder_names
+        self.codes = codes
+        self.k = len(coder_names)
+        self.names = {c["id"]: c["name"] for c in codes}
+        self.pooled: Counter = Counter()
+        self.per_metric: dict[str, list[float]] = {m: [] for m in METRICS}
+        self.no_units: Figure | None = None
+        if not uc.units:
+            if uc.transcripts and not include_interviewer:
+                self.no_units = Figure(None, "the compared transcripts have no respondent text")
+            else:
+                self.no_units = Figure(
+                    None, "no transcript was coded by all of " + ", ".join(coder_names))
+
+    def figures(self, patterns: Counter) -> dict[str, Figure]:
+        if self.no_units is not None:
+            return {m: self.no_units for m in METRICS}
+        return figures_of(patterns, self.k)
+
+    def code_rows(self) -> list[dict]:
+        """One row per code; adds up the pooled patterns and each metric's defined values."""
+        uc, rows = self.uc, []
+        for c in self.codes:
+            patterns = code_patterns(uc, c["id"])
+            self.pooled.update(patterns)
+            sets = [uc.applied.get(x, {}).get(c["id"], set()) for x in self.coder_names]
+            figs = self.figures(patterns)
+            if not any(sets) and uc.units:
+                figs = {
+                    m: f if f.defined else Figure(None, "no coder applied this code in the compared transcripts")
+                    for m, f in figs.items()
+                }
+            for m, f in figs.items():
+                if f.value is not None:
+                    self.per_metric[m].append(f.value)
+            rows.append({
+                "code": c["name"],
+                "code_id": c["id"],
+                "theme": c["theme"],
+                "compared": len(uc.units),
+                "basis": f"on all {len(uc.units)} units",
+                "coded": {x: len(s) for x, s in zip(self.coder_names, sets, strict=True)},
+                "both": len(set.intersection(*sets)) if sets else 0,
+                **{m: encode(f) for m, f in figs.items()},
+            })
+        return rows
+
+    def theme_rows(self, themes: list[dict]) -> list[dict]:
+        rows = []
+        for t in themes:
+            ids = [c["id"] for c in self.codes if c["parent_id"] == t["id"]]
+            if not ids:
+                continue
+            patterns, conflicts, coded = theme_patterns(self.uc, ids)
+            figs = _rename(self.figures(patterns), self.names)
+            compared = pairable_units(patterns)
+            rows.append({
+                "theme": t["name"],
+                "theme_id": t["id"],
+                "codes": [self.names[i] for i in ids],
+                "compared": compared,
+                "basis": theme_basis(compared, len(self.uc.units), self.k),
+                "units": sum(patterns.values()),
+                "coded": coded,
+                "conflicts": conflicts,
+                **{m: encode(f) for m, f in figs.items()},
+            })
+        return rows
+
+    def overall(self) -> dict:
+        """Pooled over the codes, and the mean of the codes' figures (after :meth:`code_rows`)."""
+        if self.codes:
+            pooled_figs = self.figures(self.pooled)
+        else:
+            pooled_figs = {m: Figure(None, "no codes to compare") for m in METRICS}
+        mean = {}
+        for m in METRICS:
+            values = self.per_metric[m]
+            mean[m] = encode(Figure(sum(values) / len(values)) if values else Figure(
+                None, "no code has a defined figure"))
+        return {
+            "codes": len(self.codes),
+            "pooled": {"units": sum(self.pooled.values()),
+                       **{m: encode(f) for m, f in pooled_figs.items()}},
+            "mean": {**mean, "defined": {m: len(self.per_metric[m]) for m in METRICS}},
+        }
+
+    def segments(self, overlap: float) -> dict:
+        """Segment matching at ``overlap``: per ordered pair of coders, and per code."""
+        matches = segment_matching(self.uc, [c["id"] for c in self.codes], overlap)
+        pairs = []
+        for a, b in permutations(self.coder_names, 2):
+            n = sum(v[0] for (x, y, _), v in matches.items() if (x, y) == (a, b))
+            hit = sum(v[1] for (x, y, _), v in matches.items() if (x, y) == (a, b))
+            pairs.append({"coder": a, "other": b, "segments": n, "matched": hit,
+                          "share": encode(_share(n, hit, a))})
+        seg_codes = []
+        for c in self.codes:
+            cp = []
+            for a, b in permutations(self.coder_names, 2):
+                n, hit = matches.get((a, b, c["id"]), (0, 0))
+                cp.append({"coder": a, "other": b, "segments": n, "matched": hit,
+                           "share": encode(_share(n, hit, a))})
+            seg_codes.append({"code": c["name"], "code_id": c["id"], "pairs": cp})
+        return {"overlap": overlap, "definition": OVERLAP_DEFINITION, "pairs": pairs,
+                "codes": seg_codes}

@@ -322,23 +322,9 @@ def _intersection(a: Sequence[Span], b: Sequence[Span]) -> int:
     return total
 
 
-def collect(
-    db: sqlite_utils.Database,
-    coders: Sequence[str],
-    unit: str = "sentence",
-    *,
-    transcripts: Sequence[str] | None = None,
-    include_interviewer: bool = False,
-) -> UnitCodings:
-    """Which codes each coder applied to each unit of the transcripts all of them coded.
-
-    ``transcripts`` limits the work to those transcript ids (e.g. one unit's transcript when
-    reconciling); the exclusion rule still applies to them. Without ``include_interviewer``
-    the units are the respondent's only (see the module docstring).
-    """
-    check_unit(unit)
-    coders = tuple(coders)
-    limit = set(transcripts) if transcripts is not None else None
+def _coder_spans(db: sqlite_utils.Database, coders: Sequence[str],
+                 limit: set[str] | None) -> dict[str, dict[str, dict[str, list[Span]]]]:
+    """Each coder's coded spans: coder -> transcript -> code -> spans (in the store's order)."""
     raw: dict[str, dict[str, dict[str, list[Span]]]] = {}
     for coder in coders:
         per_t: dict[str, dict[str, list[Span]]] = {}
@@ -357,11 +343,17 @@ def collect(
             else:
                 lst.append((start, end))
         raw[coder] = per_t
+    return raw
 
-    all_rows = db.execute("select id, label from transcripts order by date, id").fetchall()
+
+def _compared_transcripts(
+    rows: Sequence[tuple[str, str]], coders: Sequence[str],
+    raw: dict[str, dict[str, dict[str, list[Span]]]], limit: set[str] | None,
+) -> tuple[list[str], list[dict]]:
+    """The transcripts every coder coded, and the others with the reason they are left out."""
     included: list[str] = []
     excluded: list[dict] = []
-    for tid, label in all_rows:
+    for tid, label in rows:
         if limit is not None and tid not in limit:
             continue
         missing = [c for c in coders if tid not in raw[c]]
@@ -373,6 +365,60 @@ def collect(
             })
         else:
             included.append(tid)
+    return included, excluded
+
+
+def _units_covered(merged: Sequence[Span], starts: Sequence[int], ends: Sequence[int]) -> list[int]:
+    """The units (by index) more than half covered by ``merged`` spans.
+
+    A sweep: the merged spans are sorted and disjoint, the units sorted and disjoint, so a
+    unit's coverage is summed over consecutive spans."""
+    hits: list[int] = []
+    n = len(starts)
+    cur, acc = -1, 0
+    for s, e in merged:
+        i = bisect_right(starts, s) - 1
+        if i < 0:
+            i = 0
+        while i < n:
+            us = starts[i]
+            if us >= e:
+                break
+            ue = ends[i]
+            hi = e if e < ue else ue
+            lo = s if s > us else us
+            if hi > lo:
+                if i != cur:
+                    if cur >= 0 and 2 * acc > ends[cur] - starts[cur]:
+                        hits.append(cur)
+                    cur, acc = i, 0
+                acc += hi - lo
+            i += 1
+    if cur >= 0 and 2 * acc > ends[cur] - starts[cur]:
+        hits.append(cur)
+    return hits
+
+
+def collect(
+    db: sqlite_utils.Database,
+    coders: Sequence[str],
+    unit: str = "sentence",
+    *,
+    transcripts: Sequence[str] | None = None,
+    include_interviewer: bool = False,
+) -> UnitCodings:
+    """Which codes each coder applied to each unit of the transcripts all of them coded.
+
+    ``transcripts`` limits the work to those transcript ids (e.g. one unit's transcript when
+    reconciling); the exclusion rule still applies to them. Without ``include_interviewer``
+    the units are the respondent's only (see the module docstring).
+    """
+    check_unit(unit)
+    coders = tuple(coders)
+    limit = set(transcripts) if transcripts is not None else None
+    raw = _coder_spans(db, coders, limit)
+    all_rows = db.execute("select id, label from transcripts order by date, id").fetchall()
+    included, excluded = _compared_transcripts(all_rows, coders, raw, limit)
 
     every = limit is None and len(included) > len(all_rows) // 2
     units_by_t = _load_units(db, unit, included, all_of_them=every,
@@ -393,7 +439,6 @@ def collect(
         rows.extend(t_rows)
         starts = [r[2] for r in t_rows]
         ends = [r[3] for r in t_rows]
-        n = len(t_rows)
         for coder in coders:
             by_code = raw[coder][tid]
             spans[coder][tid] = by_code
@@ -401,40 +446,14 @@ def collect(
             hits_of = applied[coder]
             for code, code_spans in by_code.items():
                 merged = merged_t[code] = merge_spans(code_spans)
-                if segments is not None:
-                    if n:
-                        resp = segments[tid]
-                        if applies(_intersection(merged, resp), sum(e - s for s, e in resp)):
-                            hits_of.setdefault(code, set()).add(base)
+                if segments is not None:  # the transcript is the unit: its respondent text
+                    resp = segments[tid]
+                    if t_rows and applies(_intersection(merged, resp), sum(e - s for s, e in resp)):
+                        hits_of.setdefault(code, set()).add(base)
                     continue
-                # Sweep: merged intervals are sorted and disjoint, units sorted and disjoint, so
-                # a unit's coverage is summed over consecutive intervals.
-                hits = None
-                cur, acc = -1, 0
-                for s, e in merged:
-                    i = bisect_right(starts, s) - 1
-                    if i < 0:
-                        i = 0
-                    while i < n:
-                        us = starts[i]
-                        if us >= e:
-                            break
-                        ue = ends[i]
-                        hi = e if e < ue else ue
-                        lo = s if s > us else us
-                        if hi > lo:
-                            if i != cur:
-                                if cur >= 0 and 2 * acc > ends[cur] - starts[cur]:
-                                    if hits is None:
-                                        hits = hits_of.setdefault(code, set())
-                                    hits.add(base + cur)
-                                cur, acc = i, 0
-                            acc += hi - lo
-                        i += 1
-                if cur >= 0 and 2 * acc > ends[cur] - starts[cur]:
-                    if hits is None:
-                        hits = hits_of.setdefault(code, set())
-                    hits.add(base + cur)
+                covered = _units_covered(merged, starts, ends)
+                if covered:
+                    hits_of.setdefault(code, set()).update(base + i for i in covered)
     return UnitCodings(
         unit=unit,
         coders=coders,

@@ -19,6 +19,8 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
+import sqlite_utils
+
 from workbench.project import Project
 from workbench.services.visual.survey_source import load_survey_themes, survey_sort_key
 
@@ -32,9 +34,22 @@ def build_progress(project: Project) -> dict[str, Any]:
         {"id": r[0], "label": r[1]}
         for r in db.execute("select id, label from transcripts order by date, id")
     ]
-    total = len(transcripts)
+    codings_by_coder, phase1, phase2 = _reading_and_coding(db, transcripts)
+    from workbench.services.codebook.codes import list_codebook
 
-    # phase 1: read
+    entries = list_codebook(db)
+    phase3, phase4, phase5 = _codebook_phases(entries)
+    return {"phase1": phase1, "phase2": phase2, "phase3": phase3, "phase4": phase4,
+            "phase5": phase5, "phase6": _survey_phase(project, entries),
+            "agreement": _agreement(project, codings_by_coder.get(CONSENSUS_CODER, 0))}
+
+
+def _reading_and_coding(
+    db: sqlite_utils.Database, transcripts: list[dict[str, Any]],
+) -> tuple[dict[str, int], dict[str, Any], dict[str, Any]]:
+    """Codings per coder, phase 1 (who read what: a transcript memo or a coding) and phase 2
+    (the transcripts each coder coded)."""
+    total = len(transcripts)
     readers: dict[str, set[str]] = defaultdict(set)
     memo_on: set[str] = set()
     for tid, coder in db.execute(
@@ -63,8 +78,6 @@ def build_progress(project: Project) -> dict[str, Any]:
         "unread": [t["id"] for t in by_transcript if not (t["read_by"] or t["memo"])],
         "by_transcript": by_transcript,
     }
-
-    # phase 2: coded per coder
     all_ids = [t["id"] for t in transcripts]
     phase2 = {
         "transcripts": total,
@@ -75,11 +88,14 @@ def build_progress(project: Project) -> dict[str, Any]:
             if coder != CONSENSUS_CODER
         ],
     }
+    return codings_by_coder, phase1, phase2
 
-    # phases 3-5: the codebook
-    from workbench.services.codebook.codes import list_codebook
 
-    entries = list_codebook(db)
+def _codebook_phases(
+    entries: list[dict[str, Any]],
+) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
+    """Phases 3-5 from the codebook: unthemed codes, themes without codes or extracts, themes
+    without a definition."""
     codes = [e for e in entries if e["kind"] == "code"]
     themes = [e for e in entries if e["kind"] == "theme"]
     children: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -107,8 +123,12 @@ def build_progress(project: Project) -> dict[str, Any]:
         "without_definition": [{"id": t["id"], "name": t["name"]} for t in themes
                                if not (t["definition"] or "").strip()],
     }
+    return phase3, phase4, phase5
 
-    # phase 6: survey themes and starred quotes
+
+def _survey_phase(project: Project, entries: list[dict[str, Any]]) -> dict[str, Any]:
+    """Phase 6: starred quotes per survey theme (through a code, its theme or parent theme)."""
+    db = project.db
     survey = load_survey_themes(project)
     source = "file"
     links: dict[str, set[str]] = defaultdict(set)  # code or theme id -> survey ids
@@ -132,7 +152,7 @@ def build_progress(project: Project) -> dict[str, Any]:
             node = parent_of.get(node)
         for sid in reached:
             quotes_per[sid] += 1
-    phase6 = {
+    return {
         "survey_themes": len(survey),
         "source": source,
         "quotes": n_quotes,
@@ -140,15 +160,15 @@ def build_progress(project: Project) -> dict[str, Any]:
         "without_quotes": [s for s in survey if not quotes_per.get(s["id"])],
     }
 
-    consensus = codings_by_coder.get(CONSENSUS_CODER, 0)
+
+def _agreement(project: Project, consensus: int) -> dict[str, Any]:
+    """Agreement: consensus codings, or a report with "agreement" in its name in exports/."""
     reports = []
     if project.exports_dir.is_dir():
         reports = sorted(p.name for p in project.exports_dir.iterdir()
                          if p.is_file() and "agreement" in p.name.lower())
-    agreement = {"done": bool(consensus or reports), "consensus_codings": consensus,
-                 "reports": reports}
-    return {"phase1": phase1, "phase2": phase2, "phase3": phase3, "phase4": phase4,
-            "phase5": phase5, "phase6": phase6, "agreement": agreement}
+    return {"done": bool(consensus or reports), "consensus_codings": consensus,
+            "reports": reports}
 
 
 def _names(items: list[dict[str, Any]], key: str = "name", limit: int = 8) -> str:

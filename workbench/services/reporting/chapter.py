@@ -166,8 +166,6 @@ def build_chapter(
     max_candidates: int = MAX_CANDIDATES,
 ) -> Chapter:
     """Collect everything a chapter shows (nothing is refused here; see :meth:`Chapter.flagged`)."""
-    from workbench.services import prevalence
-    from workbench.services.reporting import quotes as quotes_service
     from workbench.services.reporting import survey
 
     db = project.db
@@ -183,60 +181,89 @@ def build_chapter(
         chosen = [survey.find(themes, s) for s in survey_theme_ids]
         order = {t.id: i for i, t in enumerate(themes)}
         themes = sorted({t.id: t for t in chosen}.values(), key=lambda t: order[t.id])
-    prev = prevalence.compute(db, coder=coder, thresholds=prevalence.load_thresholds(project))
+    builder = _ChapterBuilder(project, coder, max_candidates)
+    sections = []
+    for theme in themes:
+        linked = ([builder.codes[stand_in[theme.id]]] if by_codebook
+                  else survey.linked_codes(db, theme.id))
+        sections.append(ChapterSection(theme, builder.entries(linked)))
+    _print_once(sections)
     total = db.execute("select count(*) from transcripts").fetchone()[0]
-    codes = {r["id"]: dict(r) for r in db.query("select * from codes")}
-    children: dict[str | None, list[str]] = {}
-    for c in sorted(codes.values(), key=lambda c: (c["position"], c["name"])):
-        children.setdefault(c["parent_id"], []).append(c["id"])
-    all_quotes = quotes_service.list_quotes(db, coder=coder)
-    transcripts: dict[str, dict[str, Any]] = {}
+    return Chapter(sections, coder, total, by_codebook)
 
-    def transcript(tid: str) -> dict[str, Any]:
-        if tid not in transcripts:
-            cached = source_cache.get(("t", tid))
-            transcripts[tid] = cached if cached is not None else db.table("transcripts").get(tid)
-        return transcripts[tid]
 
-    flags = FlagIndex(db)
-    source_cache: dict[tuple[str, str], Any] = {}
-    resp_cache: dict[str, list[tuple[int, int]] | None] = {}
-    codings_by_code: dict[str, list[dict[str, Any]]] = {}
-    where, args = ("where coder = ?", [coder]) if coder else ("", [])
-    for r in db.query(f"select id, transcript_id, code_id, coder, start, end from codings {where}", args):
-        codings_by_code.setdefault(r["code_id"], []).append(dict(r))
+class _ChapterBuilder:
+    """What every section of one chapter draws on (the codebook, prevalence, the starred
+    quotes, the codings, the open flags) and the entries it makes of a section's codes."""
 
-    def starred(ids: set[str]) -> list[ChapterQuote]:
+    def __init__(self, project: Project, coder: str | None, max_candidates: int) -> None:
+        from workbench.services import prevalence
+        from workbench.services.reporting import quotes as quotes_service
+
+        self.quotes_service = quotes_service
+        db = self.db = project.db
+        self.max_candidates = max_candidates
+        self.prev = prevalence.compute(db, coder=coder,
+                                       thresholds=prevalence.load_thresholds(project))
+        self.codes = {r["id"]: dict(r) for r in db.query("select * from codes")}
+        self.children: dict[str | None, list[str]] = {}
+        for c in sorted(self.codes.values(), key=lambda c: (c["position"], c["name"])):
+            self.children.setdefault(c["parent_id"], []).append(c["id"])
+        self.all_quotes = quotes_service.list_quotes(db, coder=coder)
+        self.flags = FlagIndex(db)
+        self.transcripts: dict[str, dict[str, Any]] = {}
+        self.source_cache: dict[tuple[str, str], Any] = {}
+        self.resp_cache: dict[str, list[tuple[int, int]] | None] = {}
+        self.codings_by_code: dict[str, list[dict[str, Any]]] = {}
+        where, args = ("where coder = ?", [coder]) if coder else ("", [])
+        for r in db.query(
+                f"select id, transcript_id, code_id, coder, start, end from codings {where}", args):
+            self.codings_by_code.setdefault(r["code_id"], []).append(dict(r))
+
+    def transcript(self, tid: str) -> dict[str, Any]:
+        if tid not in self.transcripts:
+            cached = self.source_cache.get(("t", tid))
+            self.transcripts[tid] = (cached if cached is not None
+                                     else self.db.table("transcripts").get(tid))
+        return self.transcripts[tid]
+
+    def starred(self, ids: set[str]) -> list[ChapterQuote]:
+        """The starred quotes of codings of these codes, with their open flags."""
         out = []
-        for q in all_quotes:
+        for q in self.all_quotes:
             if not set(q["code_ids"]) & ids or q["missing_codings"]:
                 continue
             try:
-                src = quotes_service.source_for(db, q["coding_rows"], cache=source_cache)
+                src = self.quotes_service.source_for(self.db, q["coding_rows"],
+                                                     cache=self.source_cache)
                 shown = src.shown_spans(q["text"])
             except WorkbenchError as exc:
                 raise WorkbenchError(
                     f"quote {q['id']} ({q['transcript_id']}, {q['label']}) no longer matches its "
                     f"transcript: {exc.message}; edit it with 'workbench quote edit'") from None
             out.append(ChapterQuote(q["text"], q["label"], True, q["transcript_id"], q["id"],
-                                    q["coding_id"], flags.overlaps(q["id"], src.transcript, shown)))
+                                    q["coding_id"],
+                                    self.flags.overlaps(q["id"], src.transcript, shown)))
         return out
 
-    def candidates(ids: set[str]) -> list[ChapterQuote]:
+    def candidates(self, ids: set[str]) -> list[ChapterQuote]:
+        """Without a starred quote: the longest respondent extract per interview, none with an
+        open flag, the longest first."""
         best: dict[str, tuple[int, ChapterQuote]] = {}
         for cid in ids:
-            for c in codings_by_code.get(cid, []):
+            for c in self.codings_by_code.get(cid, []):
                 tid = c["transcript_id"]
-                if tid not in resp_cache:
-                    resp_cache[tid] = quotes_service.respondent_spans(db, tid)
-                pieces = quotes_service._intersect([(c["start"], c["end"])], resp_cache[tid])
+                if tid not in self.resp_cache:
+                    self.resp_cache[tid] = self.quotes_service.respondent_spans(self.db, tid)
+                pieces = self.quotes_service._intersect([(c["start"], c["end"])],
+                                                        self.resp_cache[tid])
                 if not pieces:
                     continue
-                t = transcript(tid)
+                t = self.transcript(tid)
                 s, e = _whole_words(t["text"], *max(pieces, key=lambda p: p[1] - p[0]))
                 if e <= s:
                     continue
-                if flags.overlaps("", t, [(s, e)]):
+                if self.flags.overlaps("", t, [(s, e)]):
                     continue  # never propose a candidate with open flags
                 label = t["label"]
                 length = e - s
@@ -244,34 +271,31 @@ def build_chapter(
                     text = _mark_cut(t["text"], s, e, _truncate(t["text"][s:e], MAX_CANDIDATE_WORDS))
                     best[label] = (length, ChapterQuote(text, label, False, tid, "", c["id"]))
         ranked = sorted(best.values(), key=lambda x: (-x[0], x[1].label))
-        return [q for _, q in ranked[:max_candidates]]
+        return [q for _, q in ranked[:self.max_candidates]]
 
-    def entry(code: dict[str, Any], nested: dict[str, list[dict[str, Any]]]) -> ChapterEntry:
-        kids = [entry(k, nested) for k in nested.get(code["id"], [])]
-        ids = _tree(children, code["id"])
+    def entry(self, code: dict[str, Any], nested: dict[str, list[dict[str, Any]]]) -> ChapterEntry:
+        kids = [self.entry(k, nested) for k in nested.get(code["id"], [])]
+        ids = _tree(self.children, code["id"])
         for k in kids:
-            ids -= _tree(children, k.code["id"])
-        chosen_quotes = starred(ids) or candidates(ids)
-        return ChapterEntry(code, prev[code["id"]], chosen_quotes, kids)
+            ids -= _tree(self.children, k.code["id"])
+        chosen_quotes = self.starred(ids) or self.candidates(ids)
+        return ChapterEntry(code, self.prev[code["id"]], chosen_quotes, kids)
 
-    sections = []
-    for theme in themes:
-        linked = [codes[stand_in[theme.id]]] if by_codebook else survey.linked_codes(db, theme.id)
+    def entries(self, linked: list[dict[str, Any]]) -> list[ChapterEntry]:
+        """The entries of a section's linked codes; a code linked together with a theme above
+        it is shown inside that theme."""
         linked_ids = {c["id"] for c in linked}
         nested: dict[str, list[dict[str, Any]]] = {}
         top = []
         for code in linked:
-            # A code linked together with a theme above it is shown inside that theme.
             node, guard = code["parent_id"], 0
             while node and node not in linked_ids and guard < 10:
-                node, guard = codes.get(node, {}).get("parent_id"), guard + 1
+                node, guard = self.codes.get(node, {}).get("parent_id"), guard + 1
             if node in linked_ids:
                 nested.setdefault(node, []).append(code)
             else:
                 top.append(code)
-        sections.append(ChapterSection(theme, [entry(c, nested) for c in top]))
-    _print_once(sections)
-    return Chapter(sections, coder, total, by_codebook)
+        return [self.entry(c, nested) for c in top]
 
 
 def _print_once(sections: list[ChapterSection]) -> None:

@@ -250,7 +250,7 @@ class _ChapterBuilder:
         """Without a starred quote: the longest respondent extract per interview, none with an
         open flag, the longest first."""
         best: dict[str, tuple[int, ChapterQuote]] = {}
-        for cid in ids:
+        for cid in sorted(ids):  # in a fixed order: of two as long, the same one every run
             for c in self.codings_by_code.get(cid, []):
                 tid = c["transcript_id"]
                 if tid not in self.resp_cache:

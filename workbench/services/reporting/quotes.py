@@ -449,48 +449,18 @@ def list_quotes(
     ``theme``/``code`` filter on the codebook (a theme includes its sub-themes and codes),
     ``survey_theme`` on survey links, ``coder`` on whose coding it is.
     """
-    from workbench.services.codebook import codes as codebook
     from workbench.services.reporting import survey as survey_service
 
-    wanted: set[str] | None = None
-    if theme:
-        wanted = _theme_tree(db, codebook.resolve(db, theme)["id"])
-    if code:
-        ids = _theme_tree(db, codebook.resolve(db, code)["id"])
-        wanted = ids if wanted is None else wanted & ids
     by_code = survey_service.survey_ids_by_code(db)
-    if survey_theme:
-        ids = {cid for cid, sids in by_code.items() if survey_theme in sids}
-        wanted = ids if wanted is None else wanted & ids
+    wanted = _wanted_codes(db, theme, code, survey_theme, by_code)
     tid = None
     if transcript:
         from workbench.services.transcripts.library import resolve_transcript
 
         tid = resolve_transcript(db, transcript)["id"]
     codes = {r["id"]: dict(r) for r in db.query("select id, name, kind, parent_id from codes")}
-
-    def theme_path(code_id: str) -> str:
-        names, node, guard = [], codes.get(code_id, {}).get("parent_id"), 0
-        while node and node in codes and guard < 10:
-            names.append(codes[node]["name"])
-            node, guard = codes[node]["parent_id"], guard + 1
-        return " / ".join(reversed(names))
-
     quotes = [dict(r) for r in db.query("select * from quotes order by position, created_at, id")]
-    needed = {cid for q in quotes for cid in coding_ids_of(q)}
-    codings: dict[str, dict[str, Any]] = {}
-    if needed:
-        # Transcript metadata once (not joined per coding: the columns after the long text are
-        # slow to reach row by row), codings by id in chunks.
-        meta = {r["id"]: r for r in db.query(
-            "select id, label, role, municipality, domain, date from transcripts")}
-        ids_needed = sorted(needed)
-        for i in range(0, len(ids_needed), 500):
-            chunk = ids_needed[i : i + 500]
-            marks = ", ".join("?" for _ in chunk)
-            for r in db.query(f"select * from codings where id in ({marks})", chunk):
-                t = meta.get(r["transcript_id"], {})
-                codings[r["id"]] = {**r, **{k: t.get(k, "") for k in ("label", "role", "municipality", "domain", "date")}}
+    codings = _codings_with_transcripts(db, {cid for q in quotes for cid in coding_ids_of(q)})
     out: list[dict[str, Any]] = []
     for q in quotes:
         cids = coding_ids_of(q)
@@ -498,50 +468,101 @@ def list_quotes(
         if not rows:
             continue
         first = rows[0]
-        code_ids = []
-        for r in rows:
-            if r["code_id"] not in code_ids:
-                code_ids.append(r["code_id"])
+        code_ids = list(dict.fromkeys(r["code_id"] for r in rows))
         if wanted is not None and not (set(code_ids) & wanted):
             continue
         if coder and first["coder"] != coder:
             continue
         if tid and first["transcript_id"] != tid:
             continue
-        sids: list[str] = []
-        for c in code_ids:
-            for s in by_code.get(c, []):
-                if s not in sids:
-                    sids.append(s)
-        spans = sorted((r["start"], r["end"]) for r in rows)
-        out.append({
-            "id": q["id"],
-            "coding_id": q["coding_id"],
-            "coding_ids": cids,
-            "transcript_id": first["transcript_id"],
-            "label": first["label"],
-            "role": first["role"],
-            "municipality": first["municipality"],
-            "domain": first["domain"],
-            "code_id": first["code_id"],
-            "code": codes.get(first["code_id"], {}).get("name", ""),
-            "codes": [codes.get(c, {}).get("name", c) for c in code_ids],
-            "code_ids": code_ids,
-            "theme": theme_path(first["code_id"]),
-            "survey_themes": sids,
-            "start": spans[0][0],
-            "end": max(e for _, e in spans),
-            "spans": [[s, e] for s, e in spans],
-            "text": display(q["text"]),
-            "quote": format_quote(q["text"], first["label"]),
-            "coder": first["coder"],
-            "created_by": q["created_by"],
-            "created_at": q["created_at"],
-            "position": q["position"],
-            "missing_codings": [c for c in cids if c not in codings],
-            "coding_rows": rows,
-        })
+        sids = list(dict.fromkeys(s for c in code_ids for s in by_code.get(c, [])))
+        out.append(_quote_row(q, cids, rows, code_ids, sids, codes,
+                              [c for c in cids if c not in codings]))
     return out
+
+
+def _wanted_codes(db: sqlite_utils.Database, theme: str | None, code: str | None,
+                  survey_theme: str | None, by_code: dict[str, list[str]]) -> set[str] | None:
+    """The codes a quote must have one of (a theme with its sub-themes and codes, a code with
+    its children, the codes linked to a survey theme; all that apply), or None: any."""
+    from workbench.services.codebook import codes as codebook
+
+    wanted: set[str] | None = None
+    if theme:
+        wanted = _theme_tree(db, codebook.resolve(db, theme)["id"])
+    if code:
+        ids = _theme_tree(db, codebook.resolve(db, code)["id"])
+        wanted = ids if wanted is None else wanted & ids
+    if survey_theme:
+        ids = {cid for cid, sids in by_code.items() if survey_theme in sids}
+        wanted = ids if wanted is None else wanted & ids
+    return wanted
+
+
+def _codings_with_transcripts(db: sqlite_utils.Database,
+                              needed: set[str]) -> dict[str, dict[str, Any]]:
+    """The codings with these ids, each with its transcript's label, role, municipality,
+    domain and date. The transcripts' metadata is read once (not joined per coding: the
+    columns after the long text are slow to reach row by row), the codings in chunks."""
+    codings: dict[str, dict[str, Any]] = {}
+    if not needed:
+        return codings
+    meta = {r["id"]: r for r in db.query(
+        "select id, label, role, municipality, domain, date from transcripts")}
+    ids_needed = sorted(needed)
+    for i in range(0, len(ids_needed), 500):
+        chunk = ids_needed[i : i + 500]
+        marks = ", ".join("?" for _ in chunk)
+        for r in db.query(f"select * from codings where id in ({marks})", chunk):
+            t = meta.get(r["transcript_id"], {})
+            codings[r["id"]] = {**r, **{k: t.get(k, "") for k in (
+                "label", "role", "municipality", "domain", "date")}}
+    return codings
+
+
+def _theme_path(codes: dict[str, dict[str, Any]], code_id: str) -> str:
+    """The names of a code's themes, outermost first: "Signalen / Online"."""
+    names, node, guard = [], codes.get(code_id, {}).get("parent_id"), 0
+    while node and node in codes and guard < 10:
+        names.append(codes[node]["name"])
+        node, guard = codes[node]["parent_id"], guard + 1
+    return " / ".join(reversed(names))
+
+
+def _quote_row(q: dict[str, Any], cids: list[str], rows: list[dict[str, Any]],
+               code_ids: list[str], sids: list[str], codes: dict[str, dict[str, Any]],
+               missing: list[str]) -> dict[str, Any]:
+    """One quote as :func:`list_quotes` returns it; ``rows`` are its codings (the first
+    names the transcript, coder and code)."""
+    first = rows[0]
+    spans = sorted((r["start"], r["end"]) for r in rows)
+    return {
+        "id": q["id"],
+        "coding_id": q["coding_id"],
+        "coding_ids": cids,
+        "transcript_id": first["transcript_id"],
+        "label": first["label"],
+        "role": first["role"],
+        "municipality": first["municipality"],
+        "domain": first["domain"],
+        "code_id": first["code_id"],
+        "code": codes.get(first["code_id"], {}).get("name", ""),
+        "codes": [codes.get(c, {}).get("name", c) for c in code_ids],
+        "code_ids": code_ids,
+        "theme": _theme_path(codes, first["code_id"]),
+        "survey_themes": sids,
+        "start": spans[0][0],
+        "end": max(e for _, e in spans),
+        "spans": [[s, e] for s, e in spans],
+        "text": display(q["text"]),
+        "quote": format_quote(q["text"], first["label"]),
+        "coder": first["coder"],
+        "created_by": q["created_by"],
+        "created_at": q["created_at"],
+        "position": q["position"],
+        "missing_codings": missing,
+        "coding_rows": rows,
+    }
 
 
 # -- theme review -------------------------------------------------------------------------------

@@ -343,8 +343,58 @@ def parse_turn_lines(
 
 def parse_lines(lines: list[Line], path: Path, *, unit: str = "line") -> tuple[list[ParsedTurn], list[str]]:
     """Group lines into turns (see the module docstring). Returns (turns, warnings)."""
-    # Pass 1: what each line may be.
-    kinds: list[tuple[str, Line, Candidate | None]] = []
+    kinds, candidates, skipped = _classify(lines)
+    verdict = judge_prefixes(candidates, "\n".join(ln.text for ln in lines)) if candidates else PrefixVerdict({}, {})
+    reasons = verdict.kept
+    turns, orphans, kept_as_text, footer = _group(kinds, reasons)
+    warnings: list[str] = []
+    if footer is not None:
+        warnings.append(f"the transcription tool's closing line {_snippet(footer)} was not imported")
+    if kept_as_text:
+        warnings.append(_text_warning(kept_as_text, reasons, unit))
+    if verdict.accepted:
+        note = accepted_warning(candidates, verdict.accepted, unit)
+        if note:
+            warnings.append(note)
+    if skipped:
+        first_n, first_text = skipped[0]
+        warnings.append(
+            f"{len(skipped)} heading or separator {unit}(s) skipped (first: {unit} {first_n}, "
+            f"{_snippet(first_text)})"
+        )
+    if orphans and turns:
+        first_n, first_text = orphans[0]
+        span = f"{unit} {first_n}" + (f"–{orphans[-1][0]}" if len(orphans) > 1 else "")
+        warnings.append(
+            f"{len(orphans)} {unit}(s) before the first speaker turn were not imported "
+            f"({span}, starting {_snippet(first_text)})"
+        )
+    if not turns:
+        hint = ""
+        if kept_as_text:
+            hint = "; " + _text_warning(kept_as_text, reasons, unit)
+        raise ImportFileError(
+            "no speaker turns found: each turn must start with a speaker prefix such as 'I:', "
+            "'R:', 'Interviewer:' or 'Name:'" + hint,
+            path=path,
+            line=orphans[0][0] if orphans else None,
+        )
+    for t in turns:
+        if not t.text.strip():
+            warnings.append(f"{unit} {t.line}: empty turn of {t.speaker!r} skipped")
+    turns = [t for t in turns if t.text.strip()]
+    if not turns:
+        raise ImportFileError("all speaker turns are empty", path=path)
+    return turns, warnings
+
+
+_Kind = tuple[str, Line, Candidate | None]
+
+
+def _classify(lines: list[Line]) -> tuple[list[_Kind], list[tuple[int, Candidate]], list[tuple[int, str]]]:
+    """Pass 1, what each line may be: a turn (with its speaker candidate), a time stamp or
+    text; with the speaker candidates by line number and the skipped headings and separators."""
+    kinds: list[_Kind] = []
     candidates: list[tuple[int, Candidate]] = []
     skipped: list[tuple[int, str]] = []
     expect_speaker = False
@@ -385,15 +435,19 @@ def parse_lines(lines: list[Line], path: Path, *, unit: str = "line") -> tuple[l
             candidates.append((line.number, found))
         else:
             kinds.append(("text", line, None))
+    return kinds, candidates, skipped
 
-    verdict = judge_prefixes(candidates, "\n".join(ln.text for ln in lines)) if candidates else PrefixVerdict({}, {})
-    reasons = verdict.kept
-    kept_as_text: list[tuple[int, Candidate]] = []
 
-    # Pass 2: turns.
+def _group(kinds: list[_Kind], reasons: dict[str, str],
+           ) -> tuple[list[ParsedTurn], list[tuple[int, str]], list[tuple[int, Candidate]], str | None]:
+    """Pass 2, the turns: each turn line opens one and the text lines after it join it. A weak
+    prefix judged to be text (``reasons``) is text. Returns the turns (their text joined by
+    line breaks), the text lines before the first turn, the prefixes kept as text, and the
+    transcription tool's closing line if the last turn ended with one (left out)."""
     turns: list[ParsedTurn] = []
     parts: list[list[str]] = []
     orphans: list[tuple[int, str]] = []
+    kept_as_text: list[tuple[int, Candidate]] = []
     pending_time: str | None = None
     for kind, line, found in kinds:
         if kind == "time":
@@ -416,49 +470,12 @@ def parse_lines(lines: list[Line], path: Path, *, unit: str = "line") -> tuple[l
                 turns[-1].time = f4
         elif body:
             orphans.append((line.number, body))
-    warnings: list[str] = []
+    footer = None
     if parts and parts[-1] and TOOL_FOOTER_RE.match(parts[-1][-1]):
-        warnings.append(f"the transcription tool's closing line {_snippet(parts[-1][-1])} was not imported")
-        parts[-1].pop()
+        footer = parts[-1].pop()
     for turn, texts in zip(turns, parts, strict=True):
         turn.text = "\n".join(texts)
-
-    if kept_as_text:
-        warnings.append(_text_warning(kept_as_text, reasons, unit))
-    if verdict.accepted:
-        note = accepted_warning(candidates, verdict.accepted, unit)
-        if note:
-            warnings.append(note)
-    if skipped:
-        first_n, first_text = skipped[0]
-        warnings.append(
-            f"{len(skipped)} heading or separator {unit}(s) skipped (first: {unit} {first_n}, "
-            f"{_snippet(first_text)})"
-        )
-    if orphans and turns:
-        first_n, first_text = orphans[0]
-        span = f"{unit} {first_n}" + (f"–{orphans[-1][0]}" if len(orphans) > 1 else "")
-        warnings.append(
-            f"{len(orphans)} {unit}(s) before the first speaker turn were not imported "
-            f"({span}, starting {_snippet(first_text)})"
-        )
-    if not turns:
-        hint = ""
-        if kept_as_text:
-            hint = "; " + _text_warning(kept_as_text, reasons, unit)
-        raise ImportFileError(
-            "no speaker turns found: each turn must start with a speaker prefix such as 'I:', "
-            "'R:', 'Interviewer:' or 'Name:'" + hint,
-            path=path,
-            line=orphans[0][0] if orphans else None,
-        )
-    for t in turns:
-        if not t.text.strip():
-            warnings.append(f"{unit} {t.line}: empty turn of {t.speaker!r} skipped")
-    turns = [t for t in turns if t.text.strip()]
-    if not turns:
-        raise ImportFileError("all speaker turns are empty", path=path)
-    return turns, warnings
+    return turns, orphans, kept_as_text, footer
 
 
 def _strip_f4(text: str) -> tuple[str, str | None]:

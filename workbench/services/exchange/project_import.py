@@ -214,6 +214,27 @@ def read_archive(path: Path) -> ProjectIn:
 
 
 def _read_project(root: Element, archive: Archive, report: Report, path: Path) -> ProjectIn:
+    book = child(root, "CodeBook")
+    codes = parse_code_tree(child(book, "Codes") if book is not None else None, report)
+    var_names: dict[str, str] = {}
+    vars_el = child(root, "Variables")
+    for v in children(vars_el, "Variable") if vars_el is not None else []:
+        var_names[norm_guid(v.get("guid"))] = (v.get("name") or "").strip()
+    sources = _read_sources(root, archive, report, var_names)
+    _read_cases(root, sources, var_names, report)
+    _report_unsupported(root, report)
+    project_notes = [norm_guid(r.get("targetGUID")) for r in children(root, "NoteRef")]
+    return ProjectIn(
+        name=root.get("name") or path.stem, origin=root.get("origin") or "",
+        creator=norm_guid(root.get("creatingUserGUID")) or None, users=_read_users(root),
+        codes=codes, sources=sources, notes=_read_notes(root, archive, report),
+        code_notes=_code_notes(codes), project_notes=project_notes,
+        description=child_text(root, "Description").strip(), report=report,
+    )
+
+
+def _read_users(root: Element) -> dict[str, str]:
+    """The project's users: guid -> a valid, unique coder name."""
     users: dict[str, str] = {}
     taken: Counter[str] = Counter()
     users_el = child(root, "Users")
@@ -228,8 +249,11 @@ def _read_project(root: Element, archive: Archive, report: Report, path: Path) -
         if taken[name.lower()] > 1:
             name = f"{name} ({u.get('id') or guid[:8]})"
         users[guid] = name
-    book = child(root, "CodeBook")
-    codes = parse_code_tree(child(book, "Codes") if book is not None else None, report)
+    return users
+
+
+def _code_notes(codes: list[RefiCode]) -> dict[str, list[str]]:
+    """The notes each code refers to, at any depth of the code tree: code guid -> note guids."""
     code_notes: dict[str, list[str]] = {}
 
     def collect_code_notes(nodes: list[RefiCode]) -> None:
@@ -239,12 +263,13 @@ def _read_project(root: Element, archive: Archive, report: Report, path: Path) -
             collect_code_notes(n.children)
 
     collect_code_notes(codes)
+    return code_notes
 
-    var_names: dict[str, str] = {}
-    vars_el = child(root, "Variables")
-    for v in children(vars_el, "Variable") if vars_el is not None else []:
-        var_names[norm_guid(v.get("guid"))] = (v.get("name") or "").strip()
 
+def _read_sources(root: Element, archive: Archive, report: Report,
+                  var_names: dict[str, str]) -> list[SourceIn]:
+    """The text sources (a PDF's text representation, a media source's transcripts); what
+    the workbench cannot hold goes into the report."""
     sources: list[SourceIn] = []
     sources_el = child(root, "Sources")
     for el in list(sources_el) if sources_el is not None else []:
@@ -281,6 +306,12 @@ def _read_project(root: Element, archive: Archive, report: Report, path: Path) -
         else:
             report.lost(f"unknown source element <{kind}> '{name}'")
 
+    return sources
+
+
+def _read_cases(root: Element, sources: list[SourceIn], var_names: dict[str, str],
+                report: Report) -> None:
+    """Gives each case's variables to its sources (cases are respondents here)."""
     cases_el = child(root, "Cases")
     by_guid = {s.guid: s for s in sources}
     for case in children(cases_el, "Case") if cases_el is not None else []:
@@ -298,6 +329,9 @@ def _read_project(root: Element, archive: Archive, report: Report, path: Path) -
             for var, value in values.items():
                 linked_source.variables.setdefault(var, value)
 
+
+def _read_notes(root: Element, archive: Archive, report: Report) -> dict[str, NoteIn]:
+    """The project's notes with their text (inline, or a file in the archive): guid -> note."""
     notes: dict[str, NoteIn] = {}
     notes_el = child(root, "Notes")
     for n in children(notes_el, "Note") if notes_el is not None else []:
@@ -317,19 +351,17 @@ def _read_project(root: Element, archive: Archive, report: Report, path: Path) -
         notes[guid] = NoteIn(guid, (n.get("name") or "").strip(), text.strip(), norm_guid(n.get("creatingUser")) or None,
                              n.get("creationDateTime"))
 
+    return notes
+
+
+def _report_unsupported(root: Element, report: Report) -> None:
+    """Sets, graphs and links: the workbench has none; the report names them."""
     for tag, what in (("Sets", "set"), ("Graphs", "graph"), ("Links", "link")):
         group = child(root, tag)
         items = list(group) if group is not None else []
         if items:
             names = [i.get("name") or norm_guid(i.get("guid")) for i in items]
             report.lost(f"{len(items)} {what}(s) (the workbench has no {what}s): " + ", ".join(names[:12]) + (" …" if len(names) > 12 else ""))
-    project_notes = [norm_guid(r.get("targetGUID")) for r in children(root, "NoteRef")]
-    return ProjectIn(
-        name=root.get("name") or path.stem, origin=root.get("origin") or "",
-        creator=norm_guid(root.get("creatingUserGUID")) or None, users=users, codes=codes,
-        sources=sources, notes=notes, code_notes=code_notes, project_notes=project_notes,
-        description=child_text(root, "Description").strip(), report=report,
-    )
 
 
 def _text_source(el: Element, archive: Archive, report: Report, name: str, var_names: dict[str, str],

@@ -153,110 +153,142 @@ def _interviewer_text(result: dict, units: str) -> str:
 
 
 def render(result: dict) -> str:
-    unit, units = UNIT_WORDS[result["unit"]]
-    coders = result["coders"]
-    n_t = len(result["transcripts"])
-    ex = result["excluded_transcripts"]
-    two = len(coders) == 2
-    lines = ["# Intercoder agreement", ""]
-    lines.append(
-        f"The coders {_coders(coders)} each coded "
-        f"{n_t} transcript{'s' if n_t != 1 else ''} independently with the shared codebook; "
-        f"agreement was measured on {result['units']} {units} as units"
-        + (" (the respondents' words only)." if not result.get("include_interviewer") else ".")
-    )
-    if ex:
-        lines.append(
-            f"{len(ex)} transcript{'s were' if len(ex) != 1 else ' was'} left out because not "
-            f"every coder had coded {'them' if len(ex) != 1 else 'it'}: "
-            + "; ".join(f"{e['transcript']} ({e['label']}, {e['reason']})" for e in ex) + "."
-        )
-    lines += [
-        "",
-        "## Method",
-        "",
-        f"A coder counts as having applied a code to a {unit} when their codings of that code "
-        f"together cover more than half of the {unit}'s characters. Per code, the variable is "
-        f"whether the code is present in a {unit} (binary, for every {unit} of every compared "
-        "transcript); we report percent agreement, "
-        + ("Cohen's kappa and " if two else "")
-        + "Krippendorff's alpha (nominal). Per theme, the theme's codes are the categories of one "
-        f"nominal variable per {unit} (as ATLAS.ti does for semantic domains); a {unit} a coder "
-        f"gave none of the theme's codes is missing for that coder, and a {unit} given two or "
-        "more of them by one coder is a conflict, counted and treated as missing. Overall "
-        "figures pool all codes' binary variables (stacked) and also give the mean over codes. "
-        "As MAXQDA does, we also report segment matching: the share of one coder's coded "
-        "segments that the other coder coded with the same code over at least "
-        f"{100 * result['segments']['overlap']:.0f}% of the segment's length (intersection "
-        "divided by the segment's length), in both directions. A figure that cannot be "
-        "computed is shown as undefined, with the reason in a note below the table.",
-        "",
-        _interviewer_text(result, units),
-        "",
-    ]
-    notes = Footnotes()
+    """The agreement report in Markdown: the summary, the method, then overall, per theme,
+    per code and segment-matching figures, each table with its notes below it."""
+    report = _Report(result)
+    report.summary()
+    report.method()
+    report.overall()
+    report.themes()
+    report.codes()
+    report.segment_matching()
+    return "\n".join(report.lines)
 
-    def close_table() -> None:
-        used = notes.take_used()
+
+class _Report:
+    """The report's lines as they are written, and the footnotes of the table being written."""
+
+    def __init__(self, result: dict) -> None:
+        self.result = result
+        self.unit, self.units = UNIT_WORDS[result["unit"]]
+        self.coders = result["coders"]
+        self.two = len(self.coders) == 2
+        self.heads = (["", "Percent agreement"] + (["Cohen's kappa"] if self.two else [])
+                      + ["Krippendorff's alpha"])
+        self.notes = Footnotes()
+        self.lines = ["# Intercoder agreement", ""]
+
+    def close_table(self) -> None:
+        used = self.notes.take_used()
         if used:
-            lines.append("")
+            self.lines.append("")
             for note in used:
-                lines.extend([note, ""])
-            lines.pop()
-    heads = ["", "Percent agreement"] + (["Cohen's kappa"] if two else []) + ["Krippendorff's alpha"]
+                self.lines.extend([note, ""])
+            self.lines.pop()
 
-    def figs(row: dict, *, theme: bool = False) -> list[str]:
-        out = [notes.cell(row["percent_agreement"], percent=True, theme=theme)]
-        if two:
-            out.append(notes.cell(row["cohen_kappa"], theme=theme))
-        out.append(notes.cell(row["krippendorff_alpha"], theme=theme))
+    def figs(self, row: dict, *, theme: bool = False) -> list[str]:
+        out = [self.notes.cell(row["percent_agreement"], percent=True, theme=theme)]
+        if self.two:
+            out.append(self.notes.cell(row["cohen_kappa"], theme=theme))
+        out.append(self.notes.cell(row["krippendorff_alpha"], theme=theme))
         return out
 
-    overall = result["overall"]
-    lines += ["## Overall", "", "| " + " | ".join(heads) + " |", "|" + "---|" * len(heads)]
-    lines.append("| Pooled over codes | " + " | ".join(figs(overall["pooled"])) + " |")
-    mean = overall["mean"]
-    lines.append("| Mean over codes | " + " | ".join(figs(mean)) + " |")
-    close_table()
-    lines += ["", f"({overall['codes']} codes; the mean is over the codes whose figure is "
-              "defined: " + ", ".join(f"{METRIC_NAMES.get(k, k)} {v}" for k, v in mean["defined"].items()) + ".)", ""]
+    def summary(self) -> None:
+        result, lines = self.result, self.lines
+        n_t = len(result["transcripts"])
+        ex = result["excluded_transcripts"]
+        lines.append(
+            f"The coders {_coders(self.coders)} each coded "
+            f"{n_t} transcript{'s' if n_t != 1 else ''} independently with the shared codebook; "
+            f"agreement was measured on {result['units']} {self.units} as units"
+            + (" (the respondents' words only)." if not result.get("include_interviewer") else ".")
+        )
+        if ex:
+            lines.append(
+                f"{len(ex)} transcript{'s were' if len(ex) != 1 else ' was'} left out because not "
+                f"every coder had coded {'them' if len(ex) != 1 else 'it'}: "
+                + "; ".join(f"{e['transcript']} ({e['label']}, {e['reason']})" for e in ex) + "."
+            )
 
-    if result["themes"]:
+    def method(self) -> None:
+        unit = self.unit
+        self.lines += [
+            "",
+            "## Method",
+            "",
+            f"A coder counts as having applied a code to a {unit} when their codings of that code "
+            f"together cover more than half of the {unit}'s characters. Per code, the variable is "
+            f"whether the code is present in a {unit} (binary, for every {unit} of every compared "
+            "transcript); we report percent agreement, "
+            + ("Cohen's kappa and " if self.two else "")
+            + "Krippendorff's alpha (nominal). Per theme, the theme's codes are the categories of one "
+            f"nominal variable per {unit} (as ATLAS.ti does for semantic domains); a {unit} a coder "
+            f"gave none of the theme's codes is missing for that coder, and a {unit} given two or "
+            "more of them by one coder is a conflict, counted and treated as missing. Overall "
+            "figures pool all codes' binary variables (stacked) and also give the mean over codes. "
+            "As MAXQDA does, we also report segment matching: the share of one coder's coded "
+            "segments that the other coder coded with the same code over at least "
+            f"{100 * self.result['segments']['overlap']:.0f}% of the segment's length (intersection "
+            "divided by the segment's length), in both directions. A figure that cannot be "
+            "computed is shown as undefined, with the reason in a note below the table.",
+            "",
+            _interviewer_text(self.result, self.units),
+            "",
+        ]
+
+    def overall(self) -> None:
+        lines, heads = self.lines, self.heads
+        overall = self.result["overall"]
+        lines += ["## Overall", "", "| " + " | ".join(heads) + " |", "|" + "---|" * len(heads)]
+        lines.append("| Pooled over codes | " + " | ".join(self.figs(overall["pooled"])) + " |")
+        mean = overall["mean"]
+        lines.append("| Mean over codes | " + " | ".join(self.figs(mean)) + " |")
+        self.close_table()
+        lines += ["", f"({overall['codes']} codes; the mean is over the codes whose figure is "
+                  "defined: " + ", ".join(f"{METRIC_NAMES.get(k, k)} {v}"
+                                           for k, v in mean["defined"].items()) + ".)", ""]
+
+    def themes(self) -> None:
+        result, lines, units = self.result, self.lines, self.units
+        if not result["themes"]:
+            return
         th = ["Theme", f"{units.capitalize()} compared", f"{units.capitalize()} with a theme code",
-              "Conflicts"] + heads[1:]
+              "Conflicts"] + self.heads[1:]
         lines += ["## Themes", "", "| " + " | ".join(th) + " |", "|" + "---|" * len(th)]
         for t in result["themes"]:
             conflicts = ", ".join(f"{c} {n}" for c, n in t["conflicts"].items())
             lines.append(f"| {_cell(t['theme'])} | {t['compared']} of {result['units']} | {t['units']} | "
-                         f"{conflicts} | " + " | ".join(figs(t, theme=True)) + " |")
-        close_table()
+                         f"{conflicts} | " + " | ".join(self.figs(t, theme=True)) + " |")
+        self.close_table()
         lines.append("")
         for t in result["themes"]:
             lines.append(f"- {_cell(t['theme'])}: computed {t['basis']}.")
         lines.append("")
 
-    ch = (["Code", "Theme", f"{units.capitalize()} compared"]
-          + [f"{units.capitalize()} coded by {c}" for c in coders] + ["By all"] + heads[1:])
-    lines += ["## Codes", "", "| " + " | ".join(ch) + " |", "|" + "---|" * len(ch)]
-    for c in result["codes"]:
-        coded = [str(c["coded"].get(x, 0)) for x in coders]
-        lines.append(
-            f"| {_cell(c['code'])} | {_cell(c['theme'] or '')} | {c['compared']} | " + " | ".join(coded)
-            + f" | {c['both']} | " + " | ".join(figs(c)) + " |"
-        )
-    close_table()
-    lines.append("")
+    def codes(self) -> None:
+        lines, units, coders = self.lines, self.units, self.coders
+        ch = (["Code", "Theme", f"{units.capitalize()} compared"]
+              + [f"{units.capitalize()} coded by {c}" for c in coders] + ["By all"] + self.heads[1:])
+        lines += ["## Codes", "", "| " + " | ".join(ch) + " |", "|" + "---|" * len(ch)]
+        for c in self.result["codes"]:
+            coded = [str(c["coded"].get(x, 0)) for x in coders]
+            lines.append(
+                f"| {_cell(c['code'])} | {_cell(c['theme'] or '')} | {c['compared']} | " + " | ".join(coded)
+                + f" | {c['both']} | " + " | ".join(self.figs(c)) + " |"
+            )
+        self.close_table()
+        lines.append("")
 
-    seg = result["segments"]
-    lines += ["## Segment matching", "",
-              f"Overlap threshold {100 * seg['overlap']:.0f}%: {seg['definition']}.", "",
-              "| Segments of | Matched by | Segments | Matched | Share |", "|---|---|---|---|---|"]
-    for p in seg["pairs"]:
-        lines.append(f"| {p['coder']} | {p['other']} | {p['segments']} | {p['matched']} | "
-                     f"{notes.cell(p['share'], percent=True)} |")
-    close_table()
-    lines.append("")
-    return "\n".join(lines)
+    def segment_matching(self) -> None:
+        seg = self.result["segments"]
+        self.lines += ["## Segment matching", "",
+                       f"Overlap threshold {100 * seg['overlap']:.0f}%: {seg['definition']}.", "",
+                       "| Segments of | Matched by | Segments | Matched | Share |", "|---|---|---|---|---|"]
+        for p in seg["pairs"]:
+            self.lines.append(f"| {p['coder']} | {p['other']} | {p['segments']} | {p['matched']} | "
+                              f"{self.notes.cell(p['share'], percent=True)} |")
+        self.close_table()
+        self.lines.append("")
 
 
 def write(path: Path | str, text: str, *, force: bool = False) -> Path:

@@ -29,6 +29,7 @@ import sqlite_utils
 
 from workbench.agreement.metrics import Figure
 from workbench.agreement.units import (
+    Row,
     UnitCodings,
     collect,
     parse_coders,
@@ -36,6 +37,8 @@ from workbench.agreement.units import (
 from workbench.errors import WorkbenchError
 
 Pattern = tuple[Hashable | None, ...]
+#: How many units have each pattern (the codes or presence each coder gave a unit).
+Patterns = Counter[Pattern]
 PRESENT, ABSENT = "present", "absent"
 METRICS = ("percent_agreement", "cohen_kappa", "krippendorff_alpha")
 OVERLAP_DEFINITION = (
@@ -47,8 +50,9 @@ OVERLAP_DEFINITION = (
 
 # -- the figures from pattern counts -------------------------------------------------------------
 
-def _pairable(patterns: Counter) -> list[tuple[Counter, int]]:
-    out = []
+def _pairable(patterns: Patterns) -> list[tuple[Counter[Hashable], int]]:
+    """Per pattern with two or more values: how often each value occurs in it, and the count."""
+    out: list[tuple[Counter[Hashable], int]] = []
     for pattern, count in patterns.items():
         values = [v for v in pattern if v is not None]
         if len(values) >= 2 and count:
@@ -64,7 +68,7 @@ class _Undefined(Exception):
         self.reason = reason
 
 
-def percent_agreement(patterns: Counter) -> float:
+def percent_agreement(patterns: Patterns) -> float:
     """As :func:`metrics.percent_agreement`, from pattern counts."""
     agreements = 0.0
     n = 0
@@ -75,11 +79,11 @@ def percent_agreement(patterns: Counter) -> float:
     return agreements / n
 
 
-def cohen_kappa(patterns: Counter) -> float:
+def cohen_kappa(patterns: Patterns) -> float:
     """As :func:`metrics.cohen_kappa` (two coders), from pattern counts."""
     n = agree = 0
-    count_a: Counter = Counter()
-    count_b: Counter = Counter()
+    count_a: Counter[Hashable] = Counter()
+    count_b: Counter[Hashable] = Counter()
     for (x, y), count in patterns.items():
         if x is None or y is None or not count:
             continue
@@ -96,10 +100,10 @@ def cohen_kappa(patterns: Counter) -> float:
     return (n * agree - chance) / (n * n - chance)
 
 
-def krippendorff_alpha(patterns: Counter) -> float:
+def krippendorff_alpha(patterns: Patterns) -> float:
     """As :func:`metrics.krippendorff_alpha` at the nominal level, from pattern counts."""
     units = _pairable(patterns)
-    n_c: Counter = Counter()
+    n_c: Counter[Hashable] = Counter()
     for unit, count in units:
         for value, k in unit.items():
             n_c[value] += k * count
@@ -115,7 +119,7 @@ def krippendorff_alpha(patterns: Counter) -> float:
     return 1.0 - (n - 1) * observed / expected
 
 
-def figures_of(patterns: Counter, n_coders: int) -> dict[str, Figure]:
+def figures_of(patterns: Patterns, n_coders: int) -> dict[str, Figure]:
     """The three figures (undefined ones with their reason) for one variable."""
     out: dict[str, Figure] = {}
     for name, fn in (("percent_agreement", percent_agreement), ("cohen_kappa", cohen_kappa),
@@ -130,14 +134,14 @@ def figures_of(patterns: Counter, n_coders: int) -> dict[str, Figure]:
     return out
 
 
-def encode(figure: Figure) -> float | dict:
+def encode(figure: Figure) -> float | Row:
     """A figure in the JSON: a number, or ``{"value": null, "undefined": reason}``."""
     if figure.value is not None:
         return figure.value
     return {"value": None, "undefined": figure.reason}
 
 
-def decode(value: float | dict | None) -> Figure:
+def decode(value: float | Row | None) -> Figure:
     """The inverse of :func:`encode` (for the report and the UI)."""
     if isinstance(value, dict):
         return Figure(None, value.get("undefined") or "undefined")
@@ -148,15 +152,15 @@ def decode(value: float | dict | None) -> Figure:
 
 # -- the project's variables ----------------------------------------------------------------------
 
-def codebook_order(db: sqlite_utils.Database) -> tuple[list[dict], list[dict]]:
+def codebook_order(db: sqlite_utils.Database) -> tuple[list[Row], list[Row]]:
     """Codes and themes in codebook order (themes before their codes, by position then name)."""
     rows = list(db.query("select id, kind, name, parent_id from codes order by position, name"))
-    by_parent: dict[str | None, list[dict]] = {}
+    by_parent: dict[str | None, list[Row]] = {}
     for r in rows:
         by_parent.setdefault(r["parent_id"], []).append(r)
     names = {r["id"]: r["name"] for r in rows}
-    codes: list[dict] = []
-    themes: list[dict] = []
+    codes: list[Row] = []
+    themes: list[Row] = []
     seen: set[str] = set()
 
     def walk(parent: str | None) -> None:
@@ -177,7 +181,7 @@ def codebook_order(db: sqlite_utils.Database) -> tuple[list[dict], list[dict]]:
     return codes, themes
 
 
-def _select(db: sqlite_utils.Database, row: dict | None) -> tuple[list[dict], list[dict]]:
+def _select(db: sqlite_utils.Database, row: Row | None) -> tuple[list[Row], list[Row]]:
     codes, themes = codebook_order(db)
     if row is None:
         return codes, themes
@@ -202,12 +206,12 @@ def _masks(sets: Sequence[set[int]]) -> dict[int, int]:
     return masks
 
 
-def code_patterns(uc: UnitCodings, code_id: str) -> Counter:
+def code_patterns(uc: UnitCodings, code_id: str) -> Patterns:
     """Per unit, the tuple of the coders' present/absent values for one code, counted."""
     k = len(uc.coders)
     sets = [uc.applied.get(c, {}).get(code_id, set()) for c in uc.coders]
     masks = _masks(sets)
-    patterns: Counter = Counter()
+    patterns: Patterns = Counter()
     for mask, count in Counter(masks.values()).items():
         patterns[tuple(PRESENT if mask >> i & 1 else ABSENT for i in range(k))] = count
     rest = len(uc.units) - len(masks)
@@ -219,7 +223,7 @@ def code_patterns(uc: UnitCodings, code_id: str) -> Counter:
 _CONFLICT = object()
 
 
-def theme_patterns(uc: UnitCodings, code_ids: Sequence[str]) -> tuple[Counter, dict[str, int], dict[str, int]]:
+def theme_patterns(uc: UnitCodings, code_ids: Sequence[str]) -> tuple[Patterns, dict[str, int], dict[str, int]]:
     """Per unit, the tuple of the coders' codes of the theme (None: none, or a conflict).
 
     Returns the pattern counts, per coder the units with a conflict (two or more of the theme's
@@ -240,11 +244,11 @@ def theme_patterns(uc: UnitCodings, code_ids: Sequence[str]) -> tuple[Counter, d
         coded[coder] = len(given) - len(clash)
         per_coder.append(given)
     all_units: set[int] = set().union(*(g.keys() for g in per_coder))
-    patterns: Counter = Counter(zip(*(map(g.get, all_units) for g in per_coder), strict=True))
+    patterns: Patterns = Counter(zip(*(map(g.get, all_units) for g in per_coder), strict=True))
     return patterns, conflicts, coded
 
 
-def pairable_units(patterns: Counter) -> int:
+def pairable_units(patterns: Patterns) -> int:
     """How many units the figures of these patterns compare: those with values from two or
     more coders."""
     return sum(n for pattern, n in patterns.items() if sum(v is not None for v in pattern) >= 2)
@@ -327,10 +331,10 @@ def compute(
     coders: str | Sequence[str] | None = None,
     unit: str = "sentence",
     overlap: float = 0.9,
-    code: dict | None = None,
+    code: Row | None = None,
     *,
     include_interviewer: bool = False,
-) -> dict:
+) -> Row:
     """Agreement between ``coders`` (default: the two with the most codings, not ``consensus``)
     on ``unit``s; ``overlap`` is the segment-matching threshold as a fraction (0.9 = 90%);
     ``code`` (a code's or theme's row, see :func:`workbench.services.second_coding.agreement.compute` for a
@@ -364,14 +368,14 @@ class _Picture:
     """The figures of one comparison over the same units (``uc``) and coders: per code, per
     theme, overall, and by segment matching."""
 
-    def __init__(self, uc: UnitCodings, coder_names: Sequence[str], codes: list[dict],
+    def __init__(self, uc: UnitCodings, coder_names: Sequence[str], codes: list[Row],
                  include_interviewer: bool) -> None:
         self.uc = uc
         self.coder_names = coder_names
         self.codes = codes
         self.k = len(coder_names)
         self.names = {c["id"]: c["name"] for c in codes}
-        self.pooled: Counter = Counter()
+        self.pooled: Patterns = Counter()
         self.per_metric: dict[str, list[float]] = {m: [] for m in METRICS}
         self.no_units: Figure | None = None
         if not uc.units:
@@ -381,12 +385,12 @@ class _Picture:
                 self.no_units = Figure(
                     None, "no transcript was coded by all of " + ", ".join(coder_names))
 
-    def figures(self, patterns: Counter) -> dict[str, Figure]:
+    def figures(self, patterns: Patterns) -> dict[str, Figure]:
         if self.no_units is not None:
             return {m: self.no_units for m in METRICS}
         return figures_of(patterns, self.k)
 
-    def code_rows(self) -> list[dict]:
+    def code_rows(self) -> list[Row]:
         """One row per code; adds up the pooled patterns and each metric's defined values."""
         uc, rows = self.uc, []
         for c in self.codes:
@@ -414,7 +418,7 @@ class _Picture:
             })
         return rows
 
-    def theme_rows(self, themes: list[dict]) -> list[dict]:
+    def theme_rows(self, themes: list[Row]) -> list[Row]:
         rows = []
         for t in themes:
             ids = [c["id"] for c in self.codes if c["parent_id"] == t["id"]]
@@ -436,7 +440,7 @@ class _Picture:
             })
         return rows
 
-    def overall(self) -> dict:
+    def overall(self) -> Row:
         """Pooled over the codes, and the mean of the codes' figures (after :meth:`code_rows`)."""
         if self.codes:
             pooled_figs = self.figures(self.pooled)
@@ -454,7 +458,7 @@ class _Picture:
             "mean": {**mean, "defined": {m: len(self.per_metric[m]) for m in METRICS}},
         }
 
-    def segments(self, overlap: float) -> dict:
+    def segments(self, overlap: float) -> Row:
         """Segment matching at ``overlap``: per ordered pair of coders, and per code."""
         matches = segment_matching(self.uc, [c["id"] for c in self.codes], overlap)
         pairs = []

@@ -18,6 +18,7 @@ import re
 from pathlib import Path
 
 from workbench.agreement.figures import decode
+from workbench.agreement.units import Row
 
 METRIC_NAMES = {"percent_agreement": "percent agreement", "cohen_kappa": "Cohen's kappa",
                 "krippendorff_alpha": "Krippendorff's alpha"}
@@ -25,7 +26,7 @@ UNIT_WORDS = {"sentence": ("sentence", "sentences"), "turn": ("speaker turn", "s
               "transcript": ("whole transcript", "whole transcripts")}
 
 
-def fmt(value, *, percent: bool = False) -> str:
+def fmt(value: float | Row | None, *, percent: bool = False) -> str:
     """A figure for a table: ``0.742``, ``87.5%``, or ``undefined: reason``."""
     f = decode(value)
     if not f.defined or f.value is None:
@@ -97,7 +98,7 @@ class Footnotes:
         self._new: list[int] = []
         self._since: list[int] = []
 
-    def cell(self, value, *, percent: bool = False, theme: bool = False) -> str:
+    def cell(self, value: float | Row | None, *, percent: bool = False, theme: bool = False) -> str:
         f = decode(value)
         if f.defined and f.value is not None:
             return f"{100 * f.value:.1f}%" if percent else f"{f.value:.3f}"
@@ -136,7 +137,7 @@ def _coders(names: list[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
-def _interviewer_text(result: dict, units: str) -> str:
+def _interviewer_text(result: Row, units: str) -> str:
     """The method sentence on whose words count (``include_interviewer``)."""
     if result.get("include_interviewer"):
         if result["unit"] == "transcript":
@@ -152,7 +153,7 @@ def _interviewer_text(result: dict, units: str) -> str:
             f"left out, {why}.")
 
 
-def render(result: dict) -> str:
+def render(result: Row) -> str:
     """The agreement report in Markdown: the summary, the method, then overall, per theme,
     per code and segment-matching figures, each table with its notes below it."""
     report = _Report(result)
@@ -168,7 +169,7 @@ def render(result: dict) -> str:
 class _Report:
     """The report's lines as they are written, and the footnotes of the table being written."""
 
-    def __init__(self, result: dict) -> None:
+    def __init__(self, result: Row) -> None:
         self.result = result
         self.unit, self.units = UNIT_WORDS[result["unit"]]
         self.coders = result["coders"]
@@ -186,7 +187,7 @@ class _Report:
                 self.lines.extend([note, ""])
             self.lines.pop()
 
-    def figs(self, row: dict, *, theme: bool = False) -> list[str]:
+    def figs(self, row: Row, *, theme: bool = False) -> list[str]:
         out = [self.notes.cell(row["percent_agreement"], percent=True, theme=theme)]
         if self.two:
             out.append(self.notes.cell(row["cohen_kappa"], theme=theme))

@@ -30,7 +30,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import groupby
 from operator import itemgetter
-from typing import NamedTuple
+from typing import Any, NamedTuple, overload
 
 import sqlite_utils
 
@@ -52,7 +52,11 @@ class Unit(NamedTuple):
     end: int
 
 
-class UnitList(Sequence):
+#: A row as the store and the JSON report hold it (a code, a theme, an excluded transcript).
+Row = dict[str, Any]
+
+
+class UnitList(Sequence["Unit"]):
     """The units as read from the database (plain rows), seen as :class:`Unit`s."""
 
     def __init__(self, rows: list[tuple[str, int, int, int]]) -> None:
@@ -61,7 +65,13 @@ class UnitList(Sequence):
     def __len__(self) -> int:
         return len(self.rows)
 
-    def __getitem__(self, i):
+    @overload
+    def __getitem__(self, i: int) -> Unit: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> list[Unit]: ...
+
+    def __getitem__(self, i: int | slice) -> Unit | list[Unit]:
         if isinstance(i, slice):
             return [Unit._make(r) for r in self.rows[i]]
         return Unit._make(self.rows[i])
@@ -80,7 +90,7 @@ class UnitCodings:
     unit: str
     coders: tuple[str, ...]
     transcripts: list[str]
-    excluded: list[dict]
+    excluded: list[Row]
     units: Sequence[Unit]
     applied: dict[str, dict[str, set[int]]]
     spans: dict[str, dict[str, dict[str, list[Span]]]]
@@ -329,7 +339,7 @@ def _coder_spans(db: sqlite_utils.Database, coders: Sequence[str],
     for coder in coders:
         per_t: dict[str, dict[str, list[Span]]] = {}
         sql = "select transcript_id, code_id, start, [end] from codings where coder = ?"
-        args: list = [coder]
+        args: list[str] = [coder]
         if limit is not None:
             sql += f" and transcript_id in ({','.join('?' for _ in limit)})"
             args += sorted(limit)
@@ -349,10 +359,10 @@ def _coder_spans(db: sqlite_utils.Database, coders: Sequence[str],
 def _compared_transcripts(
     rows: Sequence[tuple[str, str]], coders: Sequence[str],
     raw: dict[str, dict[str, dict[str, list[Span]]]], limit: set[str] | None,
-) -> tuple[list[str], list[dict]]:
+) -> tuple[list[str], list[Row]]:
     """The transcripts every coder coded, and the others with the reason they are left out."""
     included: list[str] = []
-    excluded: list[dict] = []
+    excluded: list[Row] = []
     for tid, label in rows:
         if limit is not None and tid not in limit:
             continue

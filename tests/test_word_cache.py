@@ -62,3 +62,24 @@ def test_the_common_word_filter_gives_the_same_answers_from_the_cache(
     assert list(cache.glob("*.pickle"))
     assert answers() == built
     assert built[0] == (True, True) and built[-1] == (False, False)
+
+
+@pytest.mark.slow
+def test_prepare_builds_what_the_first_audit_needs(deduce_ready: object, tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from workbench.audit import common_words
+    from workbench.cli.main import cli
+
+    cache = Path.home() / ".cache" / "workbench-tests"  # where the tests keep deduce's tables
+    monkeypatch.setenv("WORKBENCH_CACHE_DIR", str(cache))
+    for stored in (cache / "words").glob("*.pickle"):
+        stored.unlink()  # the word lists are built again, as on a fresh machine
+    monkeypatch.setattr(common_words, "_lexicon", None)
+    monkeypatch.setattr(common_words, "_indexes", None)
+    result = CliRunner().invoke(cli, ["prepare"])
+    assert result.exit_code == 0, result.output
+    assert "the anonymity audit is ready" in result.output
+    assert {p.name.split("-spacy")[0] for p in (cache / "words").glob("*.pickle")} == {
+        "nl-lexicon", "lemma-indexes"}

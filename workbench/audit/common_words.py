@@ -49,7 +49,8 @@ from workbench.audit.word_cache import cached
 __all__ = ["ARTICLE_BEFORE_RE", "BROAD_PLACES", "FIELD_WORDS", "KIND_NOUNS", "LOOK_BEFORE_RE",
            "NEVER_NAMES", "drop_common_word_flags", "inside_an_address", "is_common_compound",
            "is_common_word", "is_demonym", "is_kind_noun", "is_known_word", "is_never_a_name",
-           "is_plural_compound", "list_start", "looked_at", "occurs_in_lower_case"]
+           "is_plural_compound", "list_start", "load_word_lists", "looked_at",
+           "occurs_in_lower_case"]
 
 #: Categories the rules apply to (names of people and places).
 NAME_CATEGORIES = frozenset({"person", "place"})
@@ -269,6 +270,13 @@ def _load_lexicon() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
         if _lexicon is None:
             _lexicon = cached("nl-lexicon", _build_lexicon, kind=tuple)
         return _lexicon
+
+
+def load_word_lists() -> None:
+    """Load (and on a fresh machine build and cache) every word list the filter asks, now
+    rather than at the first question (``workbench prepare``)."""
+    _load_lexicon()
+    _load_indexes()
 
 
 def _build_lexicon() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:

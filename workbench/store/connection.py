@@ -8,6 +8,7 @@ the CLI can write to one project at the same time.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,28 @@ from workbench.errors import WorkbenchError
 from workbench.store import integrity
 
 BUSY_TIMEOUT_MS = 15_000
+#: Environment variable: how many seconds a write waits for another process's write before it
+#: gives up with an error (default :data:`BUSY_TIMEOUT_MS`).
+LOCK_TIMEOUT_ENV = "WORKBENCH_LOCK_TIMEOUT"
+#: After this long waiting for another writer, :data:`on_wait` is told (once per write).
+WAIT_NOTICE_MS = 1000
+
+#: Called with a message when a write has waited :data:`WAIT_NOTICE_MS` for another process
+#: (the CLI prints it on stderr); None: nobody is told.
+on_wait: Callable[[str], None] | None = None
+
+
+def lock_timeout_ms() -> int:
+    """How long a write waits for another process's write: ``WORKBENCH_LOCK_TIMEOUT`` seconds
+    if set (a positive number), else :data:`BUSY_TIMEOUT_MS`."""
+    import os
+
+    raw = os.environ.get(LOCK_TIMEOUT_ENV, "").strip()
+    try:
+        seconds = float(raw) if raw else 0.0
+    except ValueError:
+        seconds = 0.0
+    return int(seconds * 1000) if seconds > 0 else BUSY_TIMEOUT_MS
 
 
 class _ImmediateConnection(sqlite3.Connection):
@@ -35,13 +58,36 @@ class _ImmediateConnection(sqlite3.Connection):
 
     def execute(self, sql: str, *args: Any) -> sqlite3.Cursor:
         if sql.strip().upper() in ("BEGIN", "BEGIN;", "BEGIN DEFERRED", "BEGIN IMMEDIATE"):
-            cursor = super().execute("BEGIN IMMEDIATE", *args)
+            cursor = self._begin(*args)
             problem = _replaced(self)
             if problem is not None:
                 super().execute("ROLLBACK")
                 raise problem
             return cursor
         return super().execute(sql, *args)
+
+
+    def _begin(self, *args: Any) -> sqlite3.Cursor:
+        """``BEGIN IMMEDIATE``, waiting for another process's write: after
+        :data:`WAIT_NOTICE_MS` :data:`on_wait` is told, after :func:`lock_timeout_ms` the
+        SQLITE_BUSY error is raised (:func:`explain` words it)."""
+        total = lock_timeout_ms()
+        first = min(WAIT_NOTICE_MS, total)
+        super().execute(f"PRAGMA busy_timeout = {first}")
+        try:
+            return super().execute("BEGIN IMMEDIATE", *args)
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc).lower():
+                raise
+            if total <= first:
+                raise
+            if on_wait is not None:
+                on_wait("waiting for another workbench process to finish writing to the "
+                        f"project (at most {total / 1000:.0f} s; {LOCK_TIMEOUT_ENV} sets it)…")
+            super().execute(f"PRAGMA busy_timeout = {total - first}")
+            return super().execute("BEGIN IMMEDIATE", *args)
+        finally:
+            super().execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
 
 
 def _identity(path: Path) -> tuple[int, int] | None:
@@ -135,7 +181,7 @@ def explain(exc: sqlite3.Error, path: Path | str | None) -> StorageError:
                             "write permission", kind="read-only", path=path)
     if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "locked" in text:
         return StorageError(f"the project database is locked by another program for more than "
-                            f"{BUSY_TIMEOUT_MS // 1000} s (a long import in another window, a sync "
+                            f"{lock_timeout_ms() / 1000:.0f} s (a long import in another window, a sync "
                             "or backup tool?)", "nothing was changed; try again when it is done",
                             kind="locked", path=path)
     if name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")) or "not a database" in text or "malformed" in text:

@@ -69,6 +69,7 @@ async def test_the_rename_dialog_of_a_stale_view_is_refused_and_shown_again(proj
         await pilot.press("ctrl+a", "ctrl+k", *"Criminele netwerken", "enter")
         await settle(app, pilot)
         assert codebook.resolve(project.db, code["id"])["name"] == "Netwerken"
+        assert any(n.title == "Not saved" for n in app._notifications)
         assert isinstance(app.screen, PromptScreen)  # asked again, on the current name
         from textual.widgets import Input
 

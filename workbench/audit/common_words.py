@@ -49,7 +49,7 @@ from workbench.audit.word_cache import cached
 __all__ = ["ARTICLE_BEFORE_RE", "BROAD_PLACES", "FIELD_WORDS", "KIND_NOUNS", "LOOK_BEFORE_RE",
            "NEVER_NAMES", "drop_common_word_flags", "inside_an_address", "is_common_compound",
            "is_common_word", "is_demonym", "is_kind_noun", "is_known_word", "is_never_a_name",
-           "is_plural_compound", "list_start", "load_word_lists", "looked_at",
+           "is_plural_compound", "list_start", "load_word_lists", "looked_at", "looked_at_list",
            "occurs_in_lower_case"]
 
 #: Categories the rules apply to (names of people and places).
@@ -192,7 +192,11 @@ def looked_at(text: str, start: int) -> bool:
     """Whether the name at ``start`` comes right after "keek naar", "luisterde naar" … (or is
     later in such a list): what someone watched or asked about ("Ze keek naar Boer zoekt
     Vrouw"), not where they went."""
-    first = list_start(text, start)
+    return looked_at_list(text, list_start(text, start))
+
+
+def looked_at_list(text: str, first: int) -> bool:
+    """Whether the list of names starting at ``first`` comes right after "keek naar" …"""
     return LOOK_BEFORE_RE.search(text, max(0, first - 60), first) is not None
 
 

@@ -48,6 +48,7 @@ undoes it when the application had not configured logging itself.
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 import importlib.metadata
 import importlib.util
@@ -470,18 +471,13 @@ def map_tag(tag: str, text: str = "") -> str:
     return "entity"
 
 
+@functools.cache
 def hospital_words() -> frozenset[str] | None:
     """One word of each hospital deduce knows (its longest), lower case: deduce matches its
     hospital list in lower case ("in het amc"), so a sentence holding none of these words and
     no capital holds no hospital (see :mod:`workbench.audit.deduce_focus`). ``None`` when
     deduce's lists are not where deduce 3 keeps them (then deduce reads every sentence)."""
-    global _hospital_words
-    if _hospital_words is None:
-        _hospital_words = _read_hospital_words()
-    return _hospital_words or None
-
-
-_hospital_words: frozenset[str] | None = None
+    return _read_hospital_words() or None
 
 
 def _read_hospital_words() -> frozenset[str]:

@@ -39,7 +39,7 @@ from workbench.audit.common_words import (
     is_never_a_name,
     is_plural_compound,
     list_start,
-    looked_at,
+    looked_at_list,
     occurs_in_lower_case,
 )
 from workbench.audit.context import looks_like_place
@@ -67,7 +67,7 @@ _ASKED_YOU_RE = re.compile(
     r"(?:^|[.!?:]\s+|\n\s*)[A-Z][a-z]+\s+je\s+$|(?<![\w])(?i:heb|had|zag|ken|kende|sprak|zie"
     r"|weet|hoor|hoorde|belde|bel|vraag|vroeg|spreek|spreekt|zoek|zocht)\s+je\s+$")
 #: Endings that make a word a neighbourhood or a square: "Stadionbuurt", "Mercatorplein".
-_PLACE_ENDINGS = ("buurt", "wijk", "kwartier", "dorp", "plein", "park")
+_AREA_ENDINGS = ("buurt", "wijk", "kwartier", "dorp", "plein", "park")
 
 #: A club, an artist or a show someone follows: "fan van", "supporter van", "luistert naar".
 _FAN_BEFORE_RE = re.compile(
@@ -107,7 +107,8 @@ def unknown_name_flags(text: str) -> list[Flag]:
                 and not _ASKED_YOU_RE.search(text, max(0, start - 30), start)):
             continue  # "een Rolex", "zijn Golf": a thing someone has, not a name
         begin = list_start(text, start)
-        if _FAN_BEFORE_RE.search(text, max(0, begin - 40), begin) or looked_at(text, start):
+        if (_FAN_BEFORE_RE.search(text, max(0, begin - 40), begin)
+                or looked_at_list(text, begin)):
             continue  # "fan van Feyenoord", "luistert naar Boef en Ashafar": clubs, artists
         if len(words) >= 3 and sum(is_known_word(w) for w in words) * 2 > len(words):
             continue  # "Zo Gaat Het Altijd Met Hem": a line in title case
@@ -125,6 +126,6 @@ def unknown_name_flags(text: str) -> list[Flag]:
         end = start + len(name)
         if inside_an_address(text, start, end):
             continue
-        kind = "place" if name.casefold().endswith(_PLACE_ENDINGS) and len(words) == 1 else "entity"
+        kind = "place" if name.casefold().endswith(_AREA_ENDINGS) and len(words) == 1 else "entity"
         flags.append(Flag(start, end, kind, name, "pattern"))
     return flags

@@ -2,8 +2,9 @@
 words each and 50,000 codings by two coders, with a codebook of themes and codes.
 
 It uses the real schema (``Project.init``) and writes rows with sqlite-utils ``insert_all`` for
-speed (bypassing the importer and the NLP pipeline); sentences go through the FTS triggers like
-imported ones.
+speed, bypassing the importer and the NLP pipeline: lemmas come from spaCy's Dutch lookup table
+(read directly) and the word forms are stored as an import stores them; sentences go through
+the FTS triggers like imported ones.
 
     python bench/make_big_project.py /tmp/big                      # the full size
     python bench/make_big_project.py /tmp/small --interviews 10 --codings 2000
@@ -21,6 +22,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from workbench.clock import now_iso  # noqa: E402
+from workbench.nlp import lemma_table  # noqa: E402
 from workbench.project import Project  # noqa: E402
 
 WORDS = (
@@ -97,6 +99,8 @@ def generate(root: Path, *, interviews: int = 200, words: int = 7500, codings: i
     rng = random.Random(seed)
     now = now_iso()
     spans: list[tuple[str, int, int]] = []  # sentence spans to code: (tid, start, end)
+    forms = sorted({f for w in WORDS for f in (w, w.capitalize())})
+    lemma_of = lemma_table.lemmas(forms)  # real lemmas, as the rule-based pipeline stores them
     t0 = time.perf_counter()
     with db.atomic():
         for name in coders:
@@ -117,14 +121,18 @@ def generate(root: Path, *, interviews: int = 200, words: int = 7500, codings: i
             db["turns"].insert_all(({"transcript_id": tid, **t} for t in turns), batch_size=1000)
             db["sentences"].insert_all(
                 ({"transcript_id": tid, "idx": i, "turn_idx": turn, "start": s, "end": e,
-                  "text": txt, "lemmas": txt.lower()} for i, (turn, s, e, txt) in enumerate(sents)),
+                  "text": txt, "lemmas": " ".join(lemma_of[w] for w in txt[:-1].split())}
+                 for i, (turn, s, e, txt) in enumerate(sents)),
                 batch_size=1000,
             )
             spans.extend((tid, s, e) for turn, s, e, _txt in sents if turn % 2 == 1)
             if not quiet and (n + 1) % 20 == 0:
                 print(f"  {n + 1}/{interviews} interviews ({time.perf_counter() - t0:.1f}s)",
                       file=sys.stderr)
+        from workbench.services import word_forms
         from workbench.services.transcripts.labels import relabel
+
+        word_forms.record(db, lemma_of.items())
 
         relabel(db)
         code_ids = add_codebook(db, coders[0], now)

@@ -16,29 +16,16 @@ from __future__ import annotations
 import importlib.metadata
 import os
 import pickle
-import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
+from workbench.cachedir import cache_root
+
 __all__ = ["cache_root", "cached"]
 
 T = TypeVar("T")
-
-
-def cache_root() -> Path:
-    """The workbench's cache folder: ``$WORKBENCH_CACHE_DIR``, else
-    ``$XDG_CACHE_HOME/workbench``, else ``~/.cache/workbench``."""
-    env = os.environ.get("WORKBENCH_CACHE_DIR")
-    if env:
-        return Path(env).expanduser()
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    if xdg:
-        return Path(xdg).expanduser() / "workbench"
-    if sys.platform == "win32" and os.environ.get("LOCALAPPDATA"):  # pragma: no cover
-        return Path(os.environ["LOCALAPPDATA"]) / "workbench" / "Cache"
-    return Path.home() / ".cache" / "workbench"
 
 
 def _versions() -> str:

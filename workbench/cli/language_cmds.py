@@ -279,16 +279,19 @@ def _wait_for_deduce(quiet: bool) -> None:
 @click.command(short_help="Build the anonymity audit's tables once, so audits start in seconds.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress on stderr.")
 def prepare(quiet: bool) -> None:
-    """Build deduce's lookup tables (about two minutes, once per machine) and the audit's word
-    lists in the cache folder ($WORKBENCH_CACHE_DIR, else ~/.cache/workbench), with progress
-    on stderr. 'make run' does this on a fresh machine; otherwise the first audit does it.
-    Nothing in a project changes; run again, it only checks that they load."""
+    """Build deduce's lookup tables (about two minutes, once per machine), the audit's word
+    lists and the Dutch lemma table of lemma search in the cache folder ($WORKBENCH_CACHE_DIR,
+    else ~/.cache/workbench), with progress on stderr. 'make run' does this on a fresh machine;
+    otherwise the first audit (or lemma search) does it. Nothing in a project changes; run
+    again, it only checks that they load."""
     import time
 
     from workbench.audit.common_words import load_word_lists
     from workbench.audit.deduce_engine import engine_info
+    from workbench.nlp.lemma_table import ensure_table
 
     start = time.monotonic()
+    ensure_table()
     _wait_for_deduce(quiet)
     load_word_lists()
     info = engine_info()

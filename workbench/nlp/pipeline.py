@@ -230,9 +230,9 @@ def using_pipeline(disable: Iterable[str] = ()) -> Iterator[Any]:
 def token_lemma(token: Any) -> str:
     """The lower-case lemma of a token as stored in ``sentences.lemmas`` (never empty, no
     spaces, so that stored lemmas line up one to one with the words)."""
-    lemma = (token.lemma_ or token.text).lower()
-    lemma = "_".join(lemma.split())
-    return lemma or token.text.lower()
+    from workbench.nlp.lemma_table import clean_lemma
+
+    return clean_lemma(token.lemma_, token.text)
 
 
 def is_word(token: Any) -> bool:

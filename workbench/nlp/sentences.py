@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from workbench.nlp.lemma_table import clean_lemma
 from workbench.nlp.pipeline import (
     get_pipeline,
     is_word,
@@ -45,10 +46,12 @@ def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def segment_texts(
-    texts: Iterable[str], *, progress: Callable[[int], None] | None = None
+    texts: Iterable[str], *, progress: Callable[[int], None] | None = None,
+    forms: set[tuple[str, str]] | None = None,
 ) -> list[list[Sentence]]:
     """Split each text into sentences (with lemmas), batching through ``nlp.pipe`` with only
-    the components that sentences and lemmas need.
+    the components that sentences and lemmas need. ``forms``, when given, receives every word
+    met as ``(the word as written, its stored lemma)``: lemma search looks queries up there.
 
     Token attributes are read in one ``Doc.to_array`` call per text and lemma strings are looked
     up once per distinct lemma: making a Python ``Token`` per word would cost more than the
@@ -73,7 +76,7 @@ def segment_texts(
             key = (lem, orth)
             found = lemma_of.get(key)
             if found is None:
-                found = _clean_lemma(strings[lem] if lem else "", strings[orth])
+                found = clean_lemma(strings[lem] if lem else "", strings[orth])
                 lemma_of[key] = found
             return found
 
@@ -102,6 +105,8 @@ def segment_texts(
                 done += 1
                 if progress is not None:
                     progress(done)
+        if forms is not None:
+            forms.update((strings[orth], found) for (_lem, orth), found in lemma_of.items())
     return out
 
 
@@ -144,12 +149,6 @@ def _pieces(text: str, limit: int) -> list[tuple[int, str]]:
         start += cut
     out.append((start, text[start:]))
     return out
-
-
-def _clean_lemma(lemma: str, orth: str) -> str:
-    """As :func:`workbench.nlp.pipeline.token_lemma`, from the strings."""
-    low = "_".join((lemma or orth).lower().split())
-    return low or orth.lower()
 
 
 def lemmas_of(text: str) -> str:

@@ -1,14 +1,14 @@
 """Searching a project's transcripts: words, phrases, lemmas, half-remembered passages, KWIC.
 
-Four modes over the stored sentences (never over spaCy at query time, except to lemmatise the
-query itself in lemma mode):
+Four modes over the stored sentences, never loading spaCy at query time:
 
 - ``word``: every word of the query in one sentence (SQLite FTS5 on ``sentences_fts.text``,
   case- and diacritics-insensitive: ``een`` finds ``één``). ``"quoted parts"`` are phrases and a
   trailing ``*`` makes a prefix (``ronsel*``).
 - ``phrase``: the query's words next to each other, in order.
-- ``lemma``: the query's words lemmatised with the project's pipeline and matched on the stored
-  lemmas (``ronselen`` finds ``geronseld``, ``ronselt``, ``ronselden``).
+- ``lemma``: the query's words lemmatised from the project's word forms (or spaCy's lookup
+  table, read directly) and matched on the stored lemmas (``ronselen`` finds ``geronseld``,
+  ``ronselt``, ``ronselden``).
 - ``fuzzy``: a half-remembered passage, typos tolerated: candidates from FTS on word prefixes,
   scored with rapidfuzz partial matching over sentences and pairs of adjacent sentences.
 
@@ -321,35 +321,27 @@ def _search_words(db: sqlite_utils.Database, query: str, *, phrase: bool, extra:
     return _hits(db, pending)
 
 
-def lemma_terms(query: str) -> list[set[str]]:
-    """For each word of the query: its lemma and the word itself (folded), as FTS sees them."""
-    from workbench.nlp.pipeline import lemmatize
+def lemma_terms(db: sqlite_utils.Database, query: str) -> list[set[str]]:
+    """For each word of the query: its lemma and the word itself (folded), as FTS sees them,
+    from the project's word forms (no spaCy; see :mod:`workbench.services.word_forms`)."""
+    from workbench.services import word_forms
 
-    terms: list[set[str]] = []
-    for word in WORD_RE.findall(query):
-        options = {fold(word)}
-        for lemma in lemmatize(word):
-            options.update(WORD_RE.findall(fold(lemma)))
-        terms.append(options)
-    return terms
+    word_forms.ensure_forms(db)
+    return word_forms.query_terms(db, query)
 
 
-def _lemma_matches(rows: list[dict[str, Any]], terms: list[set[str]]) -> list[list[list[tuple[int, int]]]]:
-    """For each row and each term, the transcript offsets of the words whose stored lemma
-    matches the term (empty when the stored lemmas do not line up with the words)."""
-    from workbench.nlp.pipeline import word_spans
+def _lemma_matches(db: sqlite_utils.Database, rows: list[dict[str, Any]],
+                   terms: list[set[str]]) -> list[list[list[tuple[int, int]]]]:
+    """For each row and each term, the transcript offsets of the words whose lemma matches
+    the term: the forms of the lemma found back in the sentence."""
+    from workbench.services import word_forms
 
+    patterns = [word_forms.form_pattern(word_forms.forms_of(db, options)) for options in terms]
     out = []
-    for row, spans in zip(rows, word_spans(r["text"] for r in rows), strict=True):
-        lemmas = row["lemmas"].split()
-        per_term: list[list[tuple[int, int]]] = [[] for _ in terms]
-        if len(lemmas) == len(spans):
-            for (s, e), lemma in zip(spans, lemmas, strict=True):
-                parts = set(WORD_RE.findall(fold(lemma)))
-                for i, options in enumerate(terms):
-                    if parts & options:
-                        per_term[i].append((row["start"] + s, row["start"] + e))
-        out.append(per_term)
+    for row in rows:
+        base = row["start"]
+        out.append([[(base + s, base + e) for s, e in word_forms.matched_spans(row["text"], pattern)]
+                    for pattern in patterns])
     return out
 
 
@@ -367,12 +359,12 @@ def _lemma_match_expr(terms: list[set[str]]) -> str:
 
 def _search_lemmas(db: sqlite_utils.Database, query: str, *, extra: str, args: list[Any],
                    limit: int) -> list[Hit]:
-    terms = lemma_terms(query)
+    terms = lemma_terms(db, query)
     if not terms:
         raise WorkbenchError("the search has no words to look for")
     rows = _fts_rows(db, _lemma_match_expr(terms), extra, args, limit)
     pending = []
-    for row, per_term in zip(rows, _lemma_matches(rows, terms), strict=True):
+    for row, per_term in zip(rows, _lemma_matches(db, rows, terms), strict=True):
         matches, span = _combine(per_term)
         pending.append(_Pending(row, matches, -row["rank"], span))
     return _hits(db, pending)
@@ -506,7 +498,7 @@ def kwic(
     context each side and the codes on the occurrence, in transcript order, the respondents'
     first. Each carries its ``speaker`` and the speaker's ``label``; the context stays inside
     the speaker's turn and shows :data:`TURN_MARK` where the turn begins or ends."""
-    terms = lemma_terms(lemma)
+    terms = lemma_terms(db, lemma)
     if not terms:
         raise WorkbenchError("give a word to list in context")
     if width < 0:
@@ -516,7 +508,7 @@ def kwic(
     rows.sort(key=lambda r: (r["speaker"] == "interviewer", r["transcript_id"], r["idx"]))
     texts: dict[str, str] = {}
     out: list[dict[str, Any]] = []
-    for row, per_term in zip(rows, _lemma_matches(rows, terms), strict=True):
+    for row, per_term in zip(rows, _lemma_matches(db, rows, terms), strict=True):
         matches, _span = _combine(per_term)
         tid = row["transcript_id"]
         if tid not in texts:

@@ -11,6 +11,8 @@ Tables (offsets are Python string indices into ``transcripts.text``):
 - ``transcripts``: one row per interview with its canonical text and metadata.
 - ``turns`` / ``sentences``: stable spans of each transcript; sentences carry their lemmas and
   are indexed with FTS5 (``unicode61 remove_diacritics 2``, not the English porter stemmer).
+- ``lemma_forms``: every word form met in the transcripts with the words of its lemma (lemma
+  search without spaCy).
 - ``codes``: themes (``kind='theme'``, optional ``parent_id`` for one level of sub-themes) and
   codes (``kind='code'``, ``parent_id`` = their theme or NULL).
 - ``codings``: a code applied by a coder to ``[start, end)`` of a transcript.
@@ -455,6 +457,24 @@ def m012_deny_list(db: sqlite_utils.Database) -> None:
         pk="term",
         not_null={"category"},
     )
+
+
+#: ``meta`` key set while ``lemma_forms`` does not yet hold the words of every transcript.
+LEMMA_FORMS_DUE = "lemma_forms_due"
+
+
+@migration
+def m013_lemma_forms(db: sqlite_utils.Database) -> None:
+    """``lemma_forms``: every word form met in the transcripts (as the pipeline split and wrote
+    it) with each word of its lemma as FTS sees it (``word``, folded), so that lemma search
+    lemmatises a query and finds the matched words without loading spaCy. A project with
+    transcripts gets ``meta`` ``lemma_forms_due``: the forms are collected on the first lemma
+    search (or re-processing)."""
+    db.execute("create table if not exists lemma_forms (word text not null, form text not null, "
+               "primary key (word, form)) without rowid")
+    db.execute("create index if not exists lemma_forms_by_form on lemma_forms (form, word)")
+    if db.execute("select exists (select 1 from sentences)").fetchone()[0]:
+        db.table("meta").upsert({"key": LEMMA_FORMS_DUE, "value": "1"}, pk="key")
 
 
 def add_notices(db: sqlite_utils.Database, notices: list[str]) -> None:

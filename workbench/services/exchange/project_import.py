@@ -551,6 +551,7 @@ def _plan_codes(db: Database, data: ProjectIn, guids: GuidMap, own_export: bool)
 def _into_project(proj: Project, created: bool, data: ProjectIn, path: Path, coder: str | None,
                   strategy: str) -> QdpxImportResult:
     from workbench.nlp.sentences import segment_texts
+    from workbench.services import word_forms
     from workbench.services.exchange.journal import note_written, settle
     from workbench.store.changes import record
 
@@ -570,8 +571,9 @@ def _into_project(proj: Project, created: bool, data: ProjectIn, path: Path, cod
         backup = backup_before(db, proj.db_path, reason="qdpx-import")
         result.backup = backup
 
+    forms: set[tuple[str, str]] = set()
     sentences = segment_texts(
-        p.seg.text[t["start"]:t["end"]] for p in planned if p.is_new for t in p.seg.turns
+        (p.seg.text[t["start"]:t["end"]] for p in planned if p.is_new for t in p.seg.turns), forms=forms
     )
     actor_is_new = db.execute("select 1 from coders where name = ?", [who]).fetchone() is None
     try:
@@ -583,6 +585,8 @@ def _into_project(proj: Project, created: bool, data: ProjectIn, path: Path, cod
             writer = _Writer(db, cs, data, guids, who, own_export, used_notes)
             code_id_for = writer.codes(mapped, strategy, path, result)
             writer.transcripts(planned, iter(sentences), path, result)
+            for word, form in word_forms.record(db, forms):
+                note_written(cs, "lemma_forms", [word, form])
             writer.labels(planned, new_ids)
             writer.codings_and_memos(planned, code_id_for)
             settle(cs)

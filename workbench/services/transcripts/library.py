@@ -31,6 +31,7 @@ from workbench.errors import ConflictError, ImportFileError, NotFoundError, Work
 from workbench.formats.importers import SUFFIXES, read_transcript
 from workbench.formats.importers.model import TURN_SEPARATOR, ParsedTranscript
 from workbench.project import Project
+from workbench.services import word_forms
 from workbench.services.transcripts import labels as labels_service
 from workbench.store.changes import ChangeSet, log_only
 from workbench.store.fingerprint import METADATA_COLUMNS, import_fingerprint, stored_fingerprint
@@ -213,7 +214,8 @@ def import_paths(
             existing, differences = decision
             if progress:
                 progress(n - 1, total, f"segmenting {path.name}")
-            sentences = segment_texts(built.text[t["start"] : t["end"]] for t in built.turns)
+            forms: set[tuple[str, str]] = set()
+            sentences = segment_texts((built.text[t["start"] : t["end"]] for t in built.turns), forms=forms)
             if existing is not None and not backed_up:
                 from workbench.store.backup import backup_before
 
@@ -221,6 +223,7 @@ def import_paths(
                 backed_up = True
             with db.atomic():
                 flagged = store_transcript(db, built, sentences, who, existing)
+                word_forms.record(db, forms)
                 if existing is None:
                     new_ids.add(built.id)
                 relabelled = [c for c in labels_service.apply_labels(db, new_ids=new_ids) if c.old]

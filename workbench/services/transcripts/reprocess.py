@@ -17,6 +17,7 @@ from typing import Any
 import sqlite_utils
 
 from workbench.project import Project
+from workbench.services import word_forms
 from workbench.store.changes import log_only
 
 Progress = Callable[[int, int, str], None]
@@ -86,6 +87,7 @@ def reprocess(
     ids = [r[0] for r in db.execute("select id from transcripts order by id")]
     before = db.execute("select count(*) from sentences").fetchone()[0]
     total = len(ids)
+    forms: set[tuple[str, str]] = set()
     for first in range(0, total, CHUNK):
         chunk = ids[first : first + CHUNK]
         if progress:
@@ -94,7 +96,7 @@ def reprocess(
         turns = {tid: list(db.query("select idx, start, end from turns where transcript_id = ? order by idx", [tid]))
                  for tid in chunk}
         flat = [texts[tid][t["start"] : t["end"]] for tid in chunk for t in turns[tid]]
-        segmented = iter(segment_texts(flat))
+        segmented = iter(segment_texts(flat, forms=forms))
         with db.atomic():
             for tid in chunk:
                 rows: list[dict[str, Any]] = []
@@ -108,6 +110,7 @@ def reprocess(
                 db.table("sentences").insert_all(rows, batch_size=500)
                 db.execute("update transcripts set sentence_count = ? where id = ?", [len(rows), tid])
     with db.atomic():
+        word_forms.replace_all(db, forms)
         _store_fingerprint(db, info.fingerprint)
         log_only(db, coder, "reprocess", f"re-processed {total} transcript(s) with {info.fingerprint}")
     after = db.execute("select count(*) from sentences").fetchone()[0]

@@ -63,7 +63,8 @@ def child_app(directory: str) -> None:
             print(f"READY rows={table.row_count}", flush=True)
             self.exit()
 
-    Timed(Project.open(directory)).run(headless=True)
+    # As `workbench open` on a terminal: the integrity check runs in a worker after start-up.
+    Timed(Project.open(directory, check_later=True)).run(headless=True)
 
 
 def child_apply(directory: str, repeats: int) -> None:

@@ -477,6 +477,33 @@ def m013_lemma_forms(db: sqlite_utils.Database) -> None:
         db.table("meta").upsert({"key": LEMMA_FORMS_DUE, "value": "1"}, pk="key")
 
 
+@migration
+def m014_transcripts_list_index(db: sqlite_utils.Database) -> None:
+    """A covering index for the transcripts list (the first screen and ``workbench
+    transcripts``), in its order: reading the list no longer walks each transcript's text, so
+    the first screen costs the same with 20 or 1,000 interviews."""
+    db.table("transcripts").create_index(
+        ["date", "id", "label", "role", "municipality", "domain", "turn_count", "sentence_count",
+         "word_count", "source_format"],
+        index_name="transcripts_list",
+        if_not_exists=True,
+    )
+    db.execute("ANALYZE transcripts")
+
+
+@migration
+def m015_coders_of_codings(db: sqlite_utils.Database) -> None:
+    """Every coder with a coding is in ``coders`` (a trigger keeps it so, whatever writes the
+    coding: the UI, an import, a merge), so that listing the coders reads that small table
+    instead of every coding."""
+    db.execute("insert or ignore into coders (name, created_at) "
+               "select coder, min(created_at) from codings group by coder")
+    for event in ("insert", "update of coder"):
+        name = "codings_coder_known" + ("" if event == "insert" else "_update")
+        db.execute(f"create trigger if not exists {name} after {event} on codings begin "
+                   "insert or ignore into coders (name, created_at) values (new.coder, new.created_at); end")
+
+
 def add_notices(db: sqlite_utils.Database, notices: list[str]) -> None:
     """Remember ``notices`` for the researcher: the next command (or the UI) shows them once."""
     import json

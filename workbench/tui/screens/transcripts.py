@@ -1,8 +1,9 @@
 """The first screen: every transcript (its id, as the CLI takes it, and label) with each
 coder's coding progress, then its size and metadata.
 
-The table paints from one cheap query; the progress columns (a pass over every sentence and
-coding) fill in from a thread worker afterwards, so start-up stays fast on big projects.
+The table paints from one cheap query (a covering index) and shows a screenful of rows first,
+the rest just after the first paint; the progress columns (a pass over every sentence and
+coding) fill in from a thread worker afterwards, so start-up stays the same on big projects.
 """
 
 from __future__ import annotations
@@ -71,6 +72,8 @@ class TranscriptsScreen(WorkbenchScreen):
         self.fill_table()
 
     def fill_table(self) -> None:
+        """Fill the list: the rows that fit on the screen first (the first paint does not wait
+        for a thousand rows to be measured), the others just after it."""
         from workbench.services.team import coders
         from workbench.services.transcripts.library import list_transcripts
 
@@ -93,28 +96,52 @@ class TranscriptsScreen(WorkbenchScreen):
         table.add_column("Words", key="words")
         table.add_column("Municipality", key="municipality")
         table.add_column("Domain", key="domain")
-        domain_room = self._domain_room(rows)
-        table.add_rows(
-            [
-                [Text(r["id"], style="bold"), Text(r["label"] or ""),
-                 *(progress_cell(None) for _ in self.coder_columns),
-                 Text(f"{r['words'] or 0:,}", justify="right"), Text(r["municipality"] or ""),
-                 Text(cut(r["domain"] or "", domain_room))]
-                for r in rows
-            ]
-        )
+        self._domain_width = self._domain_room(rows)
+        self._filling += 1
+        first = self._first_rows()
+        table.add_rows([self._cells(r) for r in rows[:first]])
         self._filled_width = self.size.width
         # Row keys are positional; keep the ids to map back.
         self.row_ids = [r["id"] for r in rows]
-        if rows:  # the same transcript stays under the cursor when others came or went
-            row = self.row_ids.index(keep_id) if keep_id in self.row_ids else cursor
-            table.move_cursor(row=min(row, len(rows) - 1))
+        self._pending_rows = rows[first:]
+        # the same transcript stays under the cursor when others came or went
+        self._cursor_row = self.row_ids.index(keep_id) if keep_id in self.row_ids else cursor
+        self._place_cursor()
         self.query_one("#status", Static).update(
             f"{len(rows)} transcript(s) · Enter opens one · / search · v theme review · ? keys"
             if rows else "No transcripts yet: run 'workbench import transcripts/' in a shell."
         )
+        if self._pending_rows:
+            self.call_after_refresh(self._add_pending_rows, self._filling)
         # After the first paint: the table is usable while the progress columns fill in.
         self.call_after_refresh(self.load_progress)
+
+    _filling = 0
+    _pending_rows: list[dict] = []
+    _progress: dict[str, dict[str, float]] = {}
+
+    def _first_rows(self) -> int:
+        """How many rows the first paint shows: a screenful, with room to spare."""
+        return max(self.app.size.height, 24) + 16
+
+    def _cells(self, r: dict) -> list[Text | str]:
+        shares = self._progress.get(r["id"])
+        return [Text(r["id"], style="bold"), Text(r["label"] or ""),
+                *(progress_cell(None if shares is None else shares.get(c, 0.0)) for c in self.coder_columns),
+                Text(f"{r['words'] or 0:,}", justify="right"), Text(r["municipality"] or ""),
+                Text(cut(r["domain"] or "", self._domain_width))]
+
+    def _add_pending_rows(self, filling: int) -> None:
+        if filling != self._filling or not self._pending_rows:
+            return  # the list was filled again meanwhile
+        rows, self._pending_rows = self._pending_rows, []
+        self.query_one(DataTable).add_rows([self._cells(r) for r in rows])
+        self._place_cursor()
+
+    def _place_cursor(self) -> None:
+        table = self.query_one(DataTable)
+        if table.row_count and self._cursor_row >= 0:
+            table.move_cursor(row=min(self._cursor_row, len(self.row_ids) - 1, table.row_count - 1))
 
     def _domain_room(self, rows: list[dict]) -> int | None:
         """How many characters of the domain (the last column) fit beside the others and the
@@ -144,8 +171,9 @@ class TranscriptsScreen(WorkbenchScreen):
         self.app.call_from_thread(self._show_progress, progress)
 
     def _show_progress(self, progress: dict[str, dict[str, float]]) -> None:
+        self._progress = progress  # rows added after this show it too
         table = self.query_one(DataTable)
-        for row_index, tid in enumerate(self.row_ids):
+        for row_index, tid in enumerate(self.row_ids[: table.row_count]):
             shares = progress.get(tid, {})
             for coder in self.coder_columns:
                 table.update_cell_at(

@@ -223,3 +223,32 @@ def test_cli_search_and_kwic_show_the_speaker(proj):
     assert {d["speaker"] for d in data} <= {"respondent", "interviewer"} and data[0]["speaker"] == "respondent"
     out = run("kwic", "ronselen")
     assert "¶" in out and "Interviewer" not in out
+
+
+def test_fuzzy_search_scores_a_bounded_set_when_every_word_start_is_common(proj, monkeypatch):
+    """Issue 17: with word starts too common to rank (here: in more than one sentence), the
+    candidates are the sentences with all of them, never every sentence."""
+    import rapidfuzz.process
+
+    from workbench.services import search as search_module
+
+    scored: list[int] = []
+    original = rapidfuzz.process.extract
+
+    def counting(query, choices, **kw):
+        scored.append(len(choices))
+        return original(query, choices, **kw)
+
+    monkeypatch.setattr(search_module, "FUZZY_COMMON", 1)
+    monkeypatch.setattr(rapidfuzz.process, "extract", counting)
+    total = proj.db.execute("select count(*) from sentences").fetchone()[0]
+    best = search(proj.db, "een oudere jongn geronsld op het schoolplein", mode="fuzzy")[0]
+    assert "op het schoolplein" in best.text
+    assert total > 6 and scored == [2]  # the one sentence with every word start, and its pair
+
+
+def test_a_fuzzy_hit_over_two_sentences_keeps_the_transcripts_white_space(project, add_transcript):
+    add_transcript("T1", turns=[("I", "Hoe?"), ("R", "Ze ronselen via Snapchat.\nDaarna ronselden ze zijn vrienden.")])
+    best = search(project.db, "via snapchat daarna ronselden ze", mode="fuzzy")[0]
+    text = project.db["transcripts"].get("T1")["text"]
+    assert "\n" in best.text and best.text == text[best.sentence_start : best.start + len(best.text)]

@@ -9,8 +9,9 @@ Four modes over the stored sentences, never loading spaCy at query time:
 - ``lemma``: the query's words lemmatised from the project's word forms (or spaCy's lookup
   table, read directly) and matched on the stored lemmas (``ronselen`` finds ``geronseld``,
   ``ronselt``, ``ronselden``).
-- ``fuzzy``: a half-remembered passage, typos tolerated: candidates from FTS on word prefixes,
-  scored with rapidfuzz partial matching over sentences and pairs of adjacent sentences.
+- ``fuzzy``: a half-remembered passage, typos tolerated: a bounded set of candidates from FTS on
+  the query's rarer word starts, scored with rapidfuzz partial matching over sentences and
+  pairs of adjacent sentences (never a pass over every sentence).
 
 Every hit carries the transcript, its respondent label, the sentence number, the offsets of the
 matched words (else of the sentence), the sentence, its context and the codes on it.
@@ -31,6 +32,7 @@ from workbench.nlp.normalize import WORD_RE, fold, fold_words
 MODES = ("word", "phrase", "lemma", "fuzzy")
 FUZZY_CUTOFF = 60.0
 FUZZY_CANDIDATES = 1500
+FUZZY_COMMON = 5000  # a word start in more sentences than this is too common to rank by
 _TOKEN_RE = re.compile(r'"([^"]*)"?|([^\W_]+)(\*?)')
 
 
@@ -153,13 +155,23 @@ def speaker_label(row: dict[str, Any]) -> str:
 
 
 def _fts_rows(
-    db: sqlite_utils.Database, match: str, extra: str, args: list[Any], limit: int | None
+    db: sqlite_utils.Database, match: str, extra: str, args: list[Any], limit: int | None,
+    *, ranked: bool = True,
 ) -> list[dict[str, Any]]:
-    """Sentences matching an FTS5 expression, best (lowest bm25) first.
+    """Sentences matching an FTS5 expression, best (lowest bm25) first (``ranked=False``: the
+    first ``limit`` in the index's order, each with rank 0, without scoring every match).
 
     Without filters the ranking runs on the FTS table alone and only the best ``limit`` rows
     are joined to their sentences: a common word matches tens of thousands of sentences.
     """
+    if not ranked:
+        sql = (
+            f"select {_ROW_COLUMNS}, 0.0 as rank from sentences_fts "
+            "join sentences s on s.rowid = sentences_fts.rowid "
+            f"join transcripts t on t.id = s.transcript_id {_TURN_JOIN}"
+            f"where sentences_fts match ?{extra} limit ?"
+        )
+        return list(db.query(sql, [match, *args, limit if limit is not None else -1]))
     if not extra and limit is not None:
         sql = (
             f"select {_ROW_COLUMNS}, f.rank as rank from (select rowid, bm25(sentences_fts) as rank "
@@ -370,45 +382,68 @@ def _search_lemmas(db: sqlite_utils.Database, query: str, *, extra: str, args: l
     return _hits(db, pending)
 
 
+def _prefix_count(db: sqlite_utils.Database, prefix: str) -> int:
+    """How many sentences have a word starting with ``prefix``, counted up to
+    :data:`FUZZY_COMMON` (a bounded read of the index)."""
+    row = db.execute(
+        "select count(*) from (select rowid from sentences_fts where sentences_fts match ? limit ?)",
+        ['{text} : "' + prefix + '"*', FUZZY_COMMON],
+    ).fetchone()
+    return int(row[0])
+
+
 def _fuzzy_candidates(db: sqlite_utils.Database, query: str, extra: str, args: list[Any]) -> list[dict[str, Any]]:
-    words = [w for w in WORD_RE.findall(fold(query)) if len(w) >= 3]
-    base_sql = f"select {_ROW_COLUMNS} from sentences s join transcripts t on t.id = s.transcript_id {_TURN_JOIN}"
-    if words:
-        prefixes = sorted({w[:4] for w in words})
-        match = "{text} : (" + " OR ".join(f'"{p}"*' for p in prefixes) + ")"
-        rows = _fts_rows(db, match, extra, args, FUZZY_CANDIDATES)
+    """The sentences worth scoring, at most :data:`FUZZY_CANDIDATES`, from the index: those with
+    any of the query's rarer word starts, best (bm25) first. A word start that more than
+    :data:`FUZZY_COMMON` sentences have is left out of that (ranking every sentence with "jong…"
+    of a thousand interviews costs more than scoring them all); when all are that common, the
+    sentences with all of them, else the first with any."""
+    found = WORD_RE.findall(fold(query))
+    words = [w for w in found if len(w) >= 3] or found
+    prefixes = sorted({w[:4] for w in words})
+    rare = [p for p in prefixes if _prefix_count(db, p) < FUZZY_COMMON]
+    tries = [(rare, " OR ")] if rare else [(prefixes, " AND ")]
+    if rare != prefixes:
+        tries.append((prefixes, " OR "))
+    for chosen, joiner in tries:
+        match = "{text} : (" + joiner.join(f'"{p}"*' for p in chosen) + ")"
+        rows = _fts_rows(db, match, extra, args, FUZZY_CANDIDATES, ranked=bool(rare) or joiner == " AND ")
         if rows:
             return rows
-    # No usable words (or nothing shares a word start): score every sentence.
-    return list(db.query(base_sql + "where 1" + extra, args))
+    return []
 
 
 def _fuzzy_texts(db: sqlite_utils.Database, rows: list[dict[str, Any]]) -> list[tuple[dict[str, Any], int, int, str]]:
-    """Each candidate sentence, and each with the next sentence of the same turn."""
+    """Each candidate sentence, and each with the next sentence of the same turn (joined by
+    spaces where the transcript has other white space: :func:`_exact_text` reads it back for
+    the hits)."""
     out: list[tuple[dict[str, Any], int, int, str]] = [(row, row["start"], row["end"], row["text"]) for row in rows]
     if not rows:
         return out
-    nexts: dict[tuple[str, int], tuple[int, int]] = {}
+    nexts: dict[tuple[str, int], tuple[int, int, int, str]] = {}
     keys = sorted({(r["transcript_id"], r["idx"] + 1) for r in rows})
     for first in range(0, len(keys), 400):  # SQLite caps the number of parameters
         chunk = keys[first : first + 400]
         values = ", ".join("(?, ?)" for _ in chunk)
-        for tid, idx, turn_idx, end in db.execute(
-            f"with w(tid, idx) as (values {values}) select s.transcript_id, s.idx, s.turn_idx, s.end "
-            "from w join sentences s on s.transcript_id = w.tid and s.idx = w.idx",
+        for tid, idx, turn_idx, start, end, text in db.execute(
+            f"with w(tid, idx) as (values {values}) select s.transcript_id, s.idx, s.turn_idx, s.start, "
+            "s.end, s.text from w join sentences s on s.transcript_id = w.tid and s.idx = w.idx",
             [v for k in chunk for v in k],
         ).fetchall():
-            nexts[(tid, idx)] = (turn_idx, end)
-    texts: dict[str, str] = {}
+            nexts[(tid, idx)] = (turn_idx, start, end, text)
     for row in rows:
         found = nexts.get((row["transcript_id"], row["idx"] + 1))
         if found is None or found[0] != row["turn_idx"]:
             continue
-        tid = row["transcript_id"]
-        if tid not in texts:
-            texts[tid] = db.execute("select text from transcripts where id = ?", [tid]).fetchone()[0]
-        out.append((row, row["start"], found[1], texts[tid][row["start"] : found[1]]))
+        _turn, start, end, text = found
+        # between two sentences of a turn there is only white space
+        out.append((row, row["start"], end, row["text"] + " " * (start - row["end"]) + text))
     return out
+
+
+def _exact_text(db: sqlite_utils.Database, tid: str, start: int, end: int) -> str:
+    row = db.execute("select substr(text, ?, ?) from transcripts where id = ?", [start + 1, end - start, tid]).fetchone()
+    return str(row[0])
 
 
 def _snap(text: str, start: int, end: int) -> tuple[int, int]:
@@ -448,7 +483,7 @@ def _search_fuzzy(db: sqlite_utils.Database, query: str, *, extra: str, args: li
     scored.sort(key=lambda x: (x[1]["speaker"] == "interviewer", -x[0], x[3] - x[2], x[1]["transcript_id"], x[2]))
     pending: list[_Pending] = []
     taken: list[tuple[str, int, int]] = []
-    for score, row, start, _end, text in scored:
+    for score, row, start, end, text in scored:
         align = fuzz.partial_ratio_alignment(q, fold_words(text))
         if align is not None and len(text) >= len(q):
             s, e = _snap(text, align.dest_start, align.dest_end)
@@ -458,6 +493,8 @@ def _search_fuzzy(db: sqlite_utils.Database, query: str, *, extra: str, args: li
         if any(t == row["transcript_id"] and s < te and e > ts for t, ts, te in taken):
             continue
         taken.append((row["transcript_id"], s, e))
+        if end > row["end"]:  # a pair of sentences: its white space as the transcript has it
+            text = _exact_text(db, row["transcript_id"], start, end)
         pending.append(_Pending(row, [(s, e)], score, (s, e), text))
         if len(pending) >= limit:
             break

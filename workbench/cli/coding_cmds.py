@@ -10,12 +10,17 @@ from pathlib import Path
 import click
 
 from workbench.cli.common import (
+    TABLE_LIMIT,
     State,
     WholeNumber,
     echo,
     echo_json,
+    echo_json_lines,
+    echo_json_stream,
     echo_table,
     json_option,
+    jsonl_option,
+    paging_options,
     project_option,
     with_project,
 )
@@ -159,27 +164,47 @@ def uncode(project, coder, coding_id) -> None:
 @click.option("--code", "code_ref", help="Only codings with this code.")
 @click.option("--theme", help="Only codings with a code under this theme.")
 @click.option("--transcript", help="Only codings in this transcript.")
+@paging_options
 @json_option
+@jsonl_option
 @with_project_filter
-def codings(project, only_coder, code_ref, theme, transcript, as_json) -> None:
-    """List codings with their text, respondent label, code, coder and time."""
-    from workbench.services.coding.passages import list_codings
+def codings(project, only_coder, code_ref, theme, transcript, limit, offset, as_json, as_jsonl) -> None:
+    """List codings with their text, respondent label, code, coder and time, in transcript
+    order. --json and --jsonl stream every coding (a transcript at a time, whatever the
+    project's size); the table shows the first 500 unless --limit says otherwise, and --offset
+    pages on."""
+    from workbench.services.coding.passages import count_codings, iter_codings
 
-    rows = list_codings(project.db, coder=only_coder, code=code_ref, theme=theme, transcript=transcript)
-    if as_json:
-        echo_json(rows)
+    filters = {"coder": only_coder, "code": code_ref, "theme": theme, "transcript": transcript}
+    streaming = as_json or as_jsonl
+    if limit is None and not streaming:
+        limit = TABLE_LIMIT
+    rows = iter_codings(project.db, **filters, offset=offset, limit=limit or None)
+    if as_jsonl:
+        echo_json_lines(rows)
         return
-    if not rows:
-        echo("no codings")
+    if as_json:
+        echo_json_stream(rows)
+        return
+    shown_rows = list(rows)
+    total, flagged_total = count_codings(project.db, **filters)
+    if not shown_rows:
+        echo("no codings" if not total else f"no codings from --offset {offset} on ({total} in all)")
         return
     table = [{**r, "span": f"{r['start']}:{r['end']}", "text": _short(r["text"], 60),
               "label": f"Interviewer ({r['label']})" if r["interviewer"] else r["label"],
               "created": (r["created_at"] or "")[:16].replace("T", " "),
-              "marker": "!" if r["flag"] else ""} for r in rows]
+              "marker": "!" if r["flag"] else ""} for r in shown_rows]
     echo_table(table, ["marker", "id", "transcript_id", "label", "code", "coder", "span", "text", "created"],
                headers=["!", "id", "transcript", "respondent", "code", "coder", "span", "text", "time"])
-    flagged = [r for r in rows if r["flag"]]
-    echo(f"{len(rows)} coding(s)" + (f", {len(flagged)} flagged (!)" if flagged else ""))
+    flagged = [r for r in shown_rows if r["flag"]]
+    if len(shown_rows) == total:
+        echo(f"{total} coding(s)" + (f", {flagged_total} flagged (!)" if flagged_total else ""))
+    else:
+        last = offset + len(shown_rows)
+        echo(f"codings {offset + 1}-{last} of {total}"
+             + (f" ({flagged_total} flagged in all)" if flagged_total else "")
+             + (f"; --offset {last} shows the next, --limit 0 all of them" if last < total else ""))
     for r in flagged:
         echo(f"! {r['id'][:8]}  {_short(r['flag'], 100)}")
     if flagged:

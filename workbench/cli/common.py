@@ -123,6 +123,21 @@ coder_option = click.option(
     help="Act as this coder (default: $WORKBENCH_CODER, then the project's default coder).",
 )
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+jsonl_option = click.option("--jsonl", "as_jsonl", is_flag=True,
+                            help="Print JSON lines: one object per line, as they are read.")
+
+
+def paging_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """``--limit`` and ``--offset``: page through a long listing."""
+    func = click.option("--offset", type=click.IntRange(min=0), default=0, show_default=True,
+                        help="Skip this many first (with --limit: page through).")(func)
+    return click.option("--limit", type=click.IntRange(min=0), default=None,
+                        help="List at most this many (0: all). The table shows "
+                             f"{TABLE_LIMIT} unless told; --json and --jsonl list all.")(func)
+
+
+#: How many rows a listing shows as a table when no --limit is given.
+TABLE_LIMIT = 500
 
 
 def with_project(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -154,6 +169,42 @@ def echo(message: Any = None, *, err: bool = False, nl: bool = True) -> None:
 
 def echo_json(data: Any) -> None:
     echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+#: Items written together by the streaming writers (one terminal write per batch, not per item).
+STREAM_BATCH = 500
+
+
+def echo_json_stream(rows: Iterable[Any]) -> int:
+    """A JSON array written as its items come (the same text :func:`echo_json` prints for the
+    list), in batches, never holding them all; returns how many were written."""
+    count = 0
+    parts: list[str] = []
+    for row in rows:
+        item = json.dumps(row, ensure_ascii=False, indent=2, default=str).replace("\n", "\n  ")
+        parts.append(("[\n  " if count == 0 else ",\n  ") + item)
+        count += 1
+        if len(parts) >= STREAM_BATCH:
+            echo("".join(parts), nl=False)
+            parts = []
+    parts.append("\n]" if count else "[]")
+    echo("".join(parts))
+    return count
+
+
+def echo_json_lines(rows: Iterable[Any]) -> int:
+    """One JSON object per line, written in batches as they come; returns how many."""
+    count = 0
+    parts: list[str] = []
+    for row in rows:
+        parts.append(json.dumps(row, ensure_ascii=False, default=str))
+        count += 1
+        if len(parts) >= STREAM_BATCH:
+            echo("\n".join(parts))
+            parts = []
+    if parts:
+        echo("\n".join(parts))
+    return count
 
 
 def echo_table(rows: Sequence[dict], columns: Sequence[str], *, headers: Iterable[str] | None = None) -> None:

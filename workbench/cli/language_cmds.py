@@ -10,12 +10,17 @@ from pathlib import Path
 import click
 
 from workbench.cli.common import (
+    TABLE_LIMIT,
     State,
     WholeNumber,
     echo,
     echo_json,
+    echo_json_lines,
+    echo_json_stream,
     echo_table,
     json_option,
+    jsonl_option,
+    paging_options,
     project_option,
     with_project,
 )
@@ -195,10 +200,12 @@ def _marked(text: str, offset: int, matches: list) -> str:
               help="Only what respondents said (leave out the interviewers' turns).")
 @click.option("--limit", type=WholeNumber(min=1), default=50, show_default=True,
               help="Show at most this many hits (best first).")
+@click.option("--offset", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Skip this many best hits first (the next page: --offset 50).")
 @json_option
 @with_project
 def search(project, coder, query: str, mode: str | None, code: str | None, respondent: str | None,
-           respondents_only: bool, limit: int, as_json: bool) -> None:
+           respondents_only: bool, limit: int, offset: int, as_json: bool) -> None:
     """Search the transcripts. Words are matched whatever their case or accents; "quoted words"
     are a phrase and a trailing * a prefix (ronsel*).
 
@@ -207,18 +214,20 @@ def search(project, coder, query: str, mode: str | None, code: str | None, respo
     from workbench.services.search import search as run
 
     hits = run(project.db, query, mode=mode or "word", code=code, respondent=respondent, limit=limit,
-               respondents_only=respondents_only)
+               respondents_only=respondents_only, offset=offset)
     if as_json:
         echo_json([h.as_dict() for h in hits])
         return
     if not hits:
-        echo("no hits")
+        echo("no hits" if not offset else f"no hits from --offset {offset} on")
         return
     for h in hits:
         codes = f"  [{', '.join(h.codes)}]" if h.codes else ""
         echo(f"{h.label} · {h.transcript_id} s{h.sentence} [{h.start}:{h.end}] score {h.score:g}{codes}")
         echo("  " + _marked(h.text, h.sentence_start, h.matches))
-    echo(f"{len(hits)} hit(s)" + (" (limit reached: use --limit)" if len(hits) >= limit else ""))
+    first = f"hits {offset + 1}-{offset + len(hits)}" if offset else f"{len(hits)} hit(s)"
+    echo(first + (f" (limit reached: --offset {offset + limit} shows the next, or use --limit)"
+                  if len(hits) >= limit else ""))
 
 
 @click.command(short_help="Every occurrence of a word in any of its forms, in context.")
@@ -227,27 +236,51 @@ def search(project, coder, query: str, mode: str | None, code: str | None, respo
               help="Characters of context on each side of the word.")
 @click.option("--respondents", "respondents_only", is_flag=True,
               help="Only what respondents said (leave out the interviewers' turns).")
+@paging_options
 @json_option
+@jsonl_option
 @with_project
-def kwic(project, coder, lemma: str, width: int, respondents_only: bool, as_json: bool) -> None:
+def kwic(project, coder, lemma: str, width: int, respondents_only: bool, limit: int | None, offset: int,
+         as_json: bool, as_jsonl: bool) -> None:
     """Every occurrence of a word in any of its forms, in context, with the codes on it.
 
     Each line names who spoke (Interviewer for the interviewer's words, listed last); the
-    context stays within the speaker's turn, and ¶ marks where the turn begins or ends."""
-    from workbench.services.search import kwic as run
+    context stays within the speaker's turn, and ¶ marks where the turn begins or ends.
+    --json and --jsonl stream every occurrence; the table shows the first 500 unless --limit
+    says otherwise, and --offset pages on."""
+    from workbench.services.search import iter_kwic
 
-    rows = run(project.db, lemma, width=width, respondents_only=respondents_only)
+    streaming = as_json or as_jsonl
+    if limit is None and not streaming:
+        shown_limit: int | None = TABLE_LIMIT
+    else:
+        shown_limit = limit or None  # --limit 0: all
+    # one more than shown: whether more follow
+    ask = shown_limit + 1 if shown_limit is not None and not streaming else shown_limit
+    rows = iter_kwic(project.db, lemma, width=width, respondents_only=respondents_only, offset=offset,
+                     limit=ask)
+    if as_jsonl:
+        echo_json_lines(rows)
+        return
     if as_json:
-        echo_json(rows)
+        echo_json_stream(rows)
         return
-    if not rows:
-        echo("no occurrences")
+    found = list(rows)
+    more = shown_limit is not None and len(found) > shown_limit
+    found = found[:shown_limit]
+    if not found:
+        echo("no occurrences" if not offset else f"no occurrences from --offset {offset} on")
         return
-    label_w = max(len(r["label"]) for r in rows)
-    for r in rows:
+    label_w = max(len(r["label"]) for r in found)
+    for r in found:
         codes = f"  [{', '.join(r['codes'])}]" if r["codes"] else ""
         echo(kwic_line(r, width, label_w) + codes)
-    echo(f"{len(rows)} occurrence(s)")
+    last = offset + len(found)
+    if more or offset:
+        echo(f"occurrences {offset + 1}-{last}"
+             + (f"; more follow: --offset {last} shows the next, --limit 0 all of them" if more else ""))
+    else:
+        echo(f"{len(found)} occurrence(s)")
 
 
 def kwic_line(row: dict, width: int, label_width: int) -> str:

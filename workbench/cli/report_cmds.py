@@ -13,12 +13,14 @@ import functools
 import click
 
 from workbench.cli.common import (
+    TABLE_LIMIT,
     State,
     WholeNumber,
     echo,
     echo_json,
     echo_table,
     json_option,
+    paging_options,
     project_option,
     with_project,
 )
@@ -240,10 +242,13 @@ def quote_move(project, coder, quote_id: str, position: int) -> None:
 @quote.command("list")
 @click.option("--theme", help="Only quotes of this theme (with its sub-themes) or code.")
 @click.option("--survey-theme", help="Only quotes under this survey theme (id such as 4.3).")
+@paging_options
 @json_option
 @with_project_filter
-def quote_list(project, coder, theme: str | None, survey_theme: str | None, as_json: bool) -> None:
-    """List quotes with their respondent, codes, survey themes and text."""
+def quote_list(project, coder, theme: str | None, survey_theme: str | None, limit: int | None, offset: int,
+               as_json: bool) -> None:
+    """List quotes with their respondent, codes, survey themes and text (the table: the first
+    500 unless --limit says otherwise; --offset pages on)."""
     from workbench.services.reporting import quotes as svc
 
     if survey_theme is not None:
@@ -251,8 +256,14 @@ def quote_list(project, coder, theme: str | None, survey_theme: str | None, as_j
 
         survey_theme = survey.find(survey.load(project), survey_theme).id
     rows = svc.list_quotes(project.db, theme=theme, survey_theme=survey_theme, coder=coder)
+    total = len(rows)
+    if limit is None and not as_json:
+        limit = TABLE_LIMIT
+    rows = rows[offset:][: limit or None]
     if as_json:
         echo_json([{k: v for k, v in r.items() if k != "coding_rows"} for r in rows])
+    elif not rows and total:
+        echo(f"no quotes from --offset {offset} on ({total} in all)")
     elif not rows:
         filtered = theme or survey_theme or coder
         echo("no quotes match" if filtered and project.db.execute("select 1 from quotes limit 1").fetchone()
@@ -261,6 +272,10 @@ def quote_list(project, coder, theme: str | None, survey_theme: str | None, as_j
         echo_table([{**r, "codes": ", ".join(r["codes"]), "survey": ", ".join(r["survey_themes"])} for r in rows],
                    ["id", "transcript_id", "label", "codes", "survey", "coder", "quote"],
                    headers=["quote", "interview", "respondent", "codes", "survey themes", "coded by", "text"])
+        if len(rows) < total:
+            last = offset + len(rows)
+            echo(f"quotes {offset + 1}-{last} of {total}"
+                 + (f"; --offset {last} shows the next, --limit 0 all of them" if last < total else ""))
 
 
 # -- prevalence ------------------------------------------------------------------------------

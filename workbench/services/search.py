@@ -21,6 +21,7 @@ matched words (else of the sentence), the sentence, its context and the codes on
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -510,73 +511,125 @@ def search(
     respondent: str | None = None,
     limit: int = 50,
     respondents_only: bool = False,
+    offset: int = 0,
 ) -> list[Hit]:
     """Search the project's sentences: the respondents' hits first, best first; then the
-    interviewers' (none with ``respondents_only``). See the module docstring."""
+    interviewers' (none with ``respondents_only``); ``limit`` hits from ``offset`` on (the
+    next page). See the module docstring."""
     if mode not in MODES:
         raise WorkbenchError(f"unknown search mode '{mode}' (use one of: {', '.join(MODES)})")
     if not query or not query.strip():
         raise WorkbenchError("the search is empty")
     if limit < 1:
         raise WorkbenchError("the limit must be at least 1")
+    if offset < 0:
+        raise WorkbenchError("the offset cannot be negative")
     extra, args = _filters(db, code, respondent, respondents_only)
+    upto = limit + offset
     if mode == "fuzzy":
-        return _search_fuzzy(db, query, extra=extra, args=args, limit=limit)
+        return _search_fuzzy(db, query, extra=extra, args=args, limit=upto)[offset:]
     if mode == "lemma":
-        return _search_lemmas(db, query, extra=extra, args=args, limit=limit)
-    return _search_words(db, query, phrase=mode == "phrase", extra=extra, args=args, limit=limit)
+        return _search_lemmas(db, query, extra=extra, args=args, limit=upto)[offset:]
+    return _search_words(db, query, phrase=mode == "phrase", extra=extra, args=args, limit=upto)[offset:]
 
 
 def kwic(
     db: sqlite_utils.Database, lemma: str, width: int = 40, *, limit: int | None = None,
-    respondents_only: bool = False,
+    respondents_only: bool = False, offset: int = 0,
 ) -> list[dict[str, Any]]:
     """Every occurrence of ``lemma`` (any form of the word) with ``width`` characters of
     context each side and the codes on the occurrence, in transcript order, the respondents'
     first. Each carries its ``speaker`` and the speaker's ``label``; the context stays inside
-    the speaker's turn and shows :data:`TURN_MARK` where the turn begins or ends."""
+    the speaker's turn and shows :data:`TURN_MARK` where the turn begins or ends.
+    :func:`iter_kwic` gives them one at a time."""
+    return list(iter_kwic(db, lemma, width, limit=limit, respondents_only=respondents_only, offset=offset))
+
+
+def iter_kwic(
+    db: sqlite_utils.Database, lemma: str, width: int = 40, *, limit: int | None = None,
+    respondents_only: bool = False, offset: int = 0,
+) -> Iterator[dict[str, Any]]:
+    """The occurrences of :func:`kwic` from ``offset`` on, at most ``limit``, read as they
+    are written out (a transcript's text at a time): a word in every sentence of a thousand
+    interviews is never held at once. Bad arguments fail at once."""
     terms = lemma_terms(db, lemma)
     if not terms:
         raise WorkbenchError("give a word to list in context")
     if width < 0:
         raise WorkbenchError("the context width cannot be negative")
+    if offset < 0 or (limit is not None and limit < 0):
+        raise WorkbenchError("--offset and --limit cannot be negative")
+    return _kwic_rows(db, terms, width, limit, respondents_only, offset)
+
+
+def _kwic_rows(db: sqlite_utils.Database, terms: list[set[str]], width: int, limit: int | None,
+               respondents_only: bool, offset: int) -> Iterator[dict[str, Any]]:
+    from workbench.services import word_forms
+
+    patterns = [word_forms.form_pattern(word_forms.forms_of(db, options)) for options in terms]
     extra = " and not " + _INTERVIEWER_LAST if respondents_only else ""
-    rows = _fts_rows(db, _lemma_match_expr(terms), extra, [], None)
-    rows.sort(key=lambda r: (r["speaker"] == "interviewer", r["transcript_id"], r["idx"]))
-    texts: dict[str, str] = {}
-    out: list[dict[str, Any]] = []
-    for row, per_term in zip(rows, _lemma_matches(db, rows, terms), strict=True):
+    rows = db.query(
+        f"select {_ROW_COLUMNS} from sentences_fts join sentences s on s.rowid = sentences_fts.rowid "
+        f"join transcripts t on t.id = s.transcript_id {_TURN_JOIN}"
+        f"where sentences_fts match ?{extra} order by {_INTERVIEWER_LAST}, s.transcript_id, s.idx",
+        [_lemma_match_expr(terms)],
+    )
+    text_of: tuple[str, str] = ("", "")
+    to_skip, left = offset, limit
+    batch: list[dict[str, Any]] = []
+    for row in rows:
+        base = row["start"]
+        per_term = [[(base + s, base + e) for s, e in word_forms.matched_spans(row["text"], p)] for p in patterns]
         matches, _span = _combine(per_term)
+        spans = matches or [(row["start"], row["end"])]
+        if to_skip >= len(spans):
+            to_skip -= len(spans)
+            continue
+        spans, to_skip = spans[to_skip:], 0
         tid = row["transcript_id"]
-        if tid not in texts:
-            texts[tid] = db.execute("select text from transcripts where id = ?", [tid]).fetchone()[0]
-        text = texts[tid]
-        lo = row["turn_start"] if row["turn_start"] is not None else 0
-        hi = row["turn_end"] if row["turn_end"] is not None else len(text)
-        for s, e in matches or [(row["start"], row["end"])]:
-            left = text[max(lo, s - width):s]
-            right = text[e:min(hi, e + width)]
-            if s - width < lo and lo > 0:  # the turn starts inside the context: show where
-                left = TURN_MARK + left.lstrip()
-            if e + width > hi and hi < len(text):
-                right = right.rstrip() + " " + TURN_MARK.strip()
-            out.append({
-                "transcript_id": tid,
-                "label": speaker_label(row),
-                "speaker": row["speaker"],
-                "turn": row["turn_idx"],
-                "respondent_label": row["label"],
-                "sentence": row["idx"],
-                "start": s,
-                "end": e,
-                "left": re.sub(r"\s+", " ", left),
-                "match": text[s:e],
-                "right": re.sub(r"\s+", " ", right),
-                "codes": [],
-            })
-        if limit is not None and len(out) >= limit:
-            out = out[:limit]
-            break
-    for r, names in zip(out, _codes_on_many(db, [(r["transcript_id"], r["start"], r["end"]) for r in out]), strict=True):
-        r["codes"] = names
-    return out
+        if text_of[0] != tid:
+            text_of = (tid, db.execute("select text from transcripts where id = ?", [tid]).fetchone()[0])
+        for s, e in spans:
+            batch.append(_kwic_line(row, text_of[1], s, e, width))
+            if left is not None:
+                left -= 1
+                if left == 0:
+                    break
+        if len(batch) >= 200 or left == 0:
+            yield from _with_codes(db, batch)
+            batch = []
+            if left == 0:
+                return
+    yield from _with_codes(db, batch)
+
+
+def _kwic_line(row: dict[str, Any], text: str, s: int, e: int, width: int) -> dict[str, Any]:
+    lo = row["turn_start"] if row["turn_start"] is not None else 0
+    hi = row["turn_end"] if row["turn_end"] is not None else len(text)
+    left = text[max(lo, s - width):s]
+    right = text[e:min(hi, e + width)]
+    if s - width < lo and lo > 0:  # the turn starts inside the context: show where
+        left = TURN_MARK + left.lstrip()
+    if e + width > hi and hi < len(text):
+        right = right.rstrip() + " " + TURN_MARK.strip()
+    return {
+        "transcript_id": row["transcript_id"],
+        "label": speaker_label(row),
+        "speaker": row["speaker"],
+        "turn": row["turn_idx"],
+        "respondent_label": row["label"],
+        "sentence": row["idx"],
+        "start": s,
+        "end": e,
+        "left": re.sub(r"\s+", " ", left),
+        "match": text[s:e],
+        "right": re.sub(r"\s+", " ", right),
+        "codes": [],
+    }
+
+
+def _with_codes(db: sqlite_utils.Database, lines: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    for line, names in zip(lines, _codes_on_many(db, [(r["transcript_id"], r["start"], r["end"]) for r in lines]),
+                           strict=True):
+        line["codes"] = names
+    return lines

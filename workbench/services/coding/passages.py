@@ -12,7 +12,7 @@ from __future__ import annotations
 import bisect
 import secrets
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any, NamedTuple
 
 import sqlite_utils
@@ -306,16 +306,8 @@ def remove_coding(db: sqlite_utils.Database, coder: str, coding_id: str) -> dict
         return cs.delete("codings", row["id"])
 
 
-def list_codings(
-    db: sqlite_utils.Database,
-    *,
-    coder: str | None = None,
-    code: str | None = None,
-    theme: str | None = None,
-    transcript: str | None = None,
-) -> list[dict[str, Any]]:
-    """Codings with their text, code, theme, respondent label, coder and time; ``interviewer``
-    is 1 when the coding holds words of an interviewer turn."""
+def _coding_filters(db: sqlite_utils.Database, coder: str | None, code: str | None,
+                    theme: str | None) -> tuple[str, list[Any]]:
     where, args = [], []
     if coder:
         where.append("x.coder = ?")
@@ -330,22 +322,97 @@ def list_codings(
             "join tree on c.parent_id = tree.id) select id from tree)"
         )
         args.append(th["id"])
+    return "".join(f" and {w}" for w in where), args
+
+
+_ONE_TRANSCRIPTS_CODINGS = (
+    "select x.id, x.transcript_id, t.label, x.code_id, c.name as code, p.name as theme, x.coder, "
+    "x.start, x.end, x.memo, x.flag, x.created_at from codings x join transcripts t on "
+    "t.id = x.transcript_id join codes c on c.id = x.code_id left join codes p on p.id = c.parent_id "
+    "where x.transcript_id = ?{where} order by x.start, x.end, c.name, x.coder, x.id"
+)
+
+
+def iter_codings(
+    db: sqlite_utils.Database,
+    *,
+    coder: str | None = None,
+    code: str | None = None,
+    theme: str | None = None,
+    transcript: str | None = None,
+    offset: int = 0,
+    limit: int | None = None,
+) -> Iterator[dict[str, Any]]:
+    """The codings of :func:`list_codings`, one at a time, from ``offset`` on and at most
+    ``limit``: a transcript at a time (its text read once), so that listing a thousand
+    interviews' codings holds one transcript, never all of them. Bad filters fail at once."""
+    if offset < 0 or (limit is not None and limit < 0):
+        raise WorkbenchError("--offset and --limit cannot be negative")
+    where, args = _coding_filters(db, coder, code, theme)
     if transcript:
-        where.append("x.transcript_id = ?")
+        tids = [resolve_transcript(db, transcript)["id"]]
+    else:
+        tids = [r[0] for r in db.execute("select id from transcripts order by date, id")]
+    return _codings_of(db, tids, where, args, offset, limit)
+
+
+def _codings_of(db: sqlite_utils.Database, tids: list[str], where: str, args: list[Any], offset: int,
+                limit: int | None) -> Iterator[dict[str, Any]]:
+    sql = _ONE_TRANSCRIPTS_CODINGS.format(where=where)
+    to_skip, left = offset, limit
+    for tid in tids:
+        if left == 0:
+            return
+        text: str | None = None
+        asked: list[tuple[int, int]] = []
+        for row in db.query(sql, [tid, *args]):
+            if to_skip:
+                to_skip -= 1
+                continue
+            if text is None:
+                text = str(db.execute("select text from transcripts where id = ?", [tid]).fetchone()[0])
+                asked = [(r[0], r[1]) for r in db.execute(
+                    "select start, [end] from turns where transcript_id = ? and role = 'interviewer' "
+                    "order by start", [tid])]
+            start, end = row["start"], row["end"]
+            before = bisect.bisect_left(asked, (end,))  # interviewer turns starting before the end
+            row["interviewer"] = int(before > 0 and asked[before - 1][1] > start)
+            row["text"] = text[start:end]
+            yield {k: row[k] for k in _CODING_KEYS}
+            if left is not None:
+                left -= 1
+                if left == 0:
+                    return
+
+
+_CODING_KEYS = ("id", "transcript_id", "label", "code_id", "code", "theme", "coder", "start", "end",
+                "text", "memo", "flag", "created_at", "interviewer")
+
+
+def list_codings(
+    db: sqlite_utils.Database,
+    *,
+    coder: str | None = None,
+    code: str | None = None,
+    theme: str | None = None,
+    transcript: str | None = None,
+) -> list[dict[str, Any]]:
+    """Codings with their text, code, theme, respondent label, coder and time, in transcript
+    order (date, id), then by span; ``interviewer`` is 1 when the coding holds words of an
+    interviewer turn. :func:`iter_codings` gives them one at a time."""
+    return list(iter_codings(db, coder=coder, code=code, theme=theme, transcript=transcript))
+
+
+def count_codings(db: sqlite_utils.Database, *, coder: str | None = None, code: str | None = None,
+                  theme: str | None = None, transcript: str | None = None) -> tuple[int, int]:
+    """How many codings :func:`list_codings` lists, and how many of them are flagged."""
+    where, args = _coding_filters(db, coder, code, theme)
+    if transcript:
+        where += " and x.transcript_id = ?"
         args.append(resolve_transcript(db, transcript)["id"])
-    sql = (
-        "select x.id, x.transcript_id, t.label, x.code_id, c.name as code, "
-        "p.name as theme, x.coder, x.start, x.end, substr(t.text, x.start + 1, x.end - x.start) "
-        "as text, x.memo, x.flag, x.created_at, exists(select 1 from turns u where "
-        "u.transcript_id = x.transcript_id and u.role = 'interviewer' and u.start < x.end and "
-        "u.[end] > x.start) as interviewer from codings x join transcripts t on "
-        "t.id = x.transcript_id join codes c on c.id = x.code_id left join codes p on "
-        "p.id = c.parent_id"
-    )
-    if where:
-        sql += " where " + " and ".join(where)
-    sql += " order by t.date, x.transcript_id, x.start, x.end, c.name"
-    return list(db.query(sql, args))
+    total, flagged = db.execute(
+        "select count(*), count(nullif(x.flag, '')) from codings x where 1" + where, args).fetchone()
+    return int(total), int(flagged or 0)
 
 
 def set_memo(db: sqlite_utils.Database, coder: str, coding_id: str, memo: str, *,

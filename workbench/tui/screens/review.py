@@ -21,6 +21,10 @@ from workbench.tui.widgets.codebook_panel import CodebookPanel
 from workbench.tui.widgets.plain import Static
 
 EXTRACT_CHARS = 240
+#: Extracts added to the list at a time: a theme of a thousand interviews has tens of thousands,
+#: and every option is laid out when it is added; `+` (or Enter on the last line) shows more.
+EXTRACTS_PAGE = 300
+MORE_ID = "__more__"
 
 
 def hanging(mark: Text, body: Text) -> Table:
@@ -37,6 +41,7 @@ class ReviewScreen(WorkbenchScreen):
 
     BINDINGS = [
         Binding("s", "star", "Star quote", id="review.star"),
+        Binding("plus", "more", "More extracts", show=False, id="review.more"),
         Binding("enter", "open_extract", "Open in reader", show=False, id="review.open"),
         Binding("tab", "app.focus_next", "Tree/extracts", show=False),
         Binding("escape", "app.back", "Back", id="review.back"),
@@ -48,6 +53,8 @@ class ReviewScreen(WorkbenchScreen):
         self.rows: list[dict] = []
         self.starred: set[str] = set()
         self.shown_coder: str | None = None
+        self.shown_count = EXTRACTS_PAGE
+        self.paged_code_id: str | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -104,6 +111,9 @@ class ReviewScreen(WorkbenchScreen):
 
     def _show(self, code: dict, rows: list[dict], cover: dict, starred: set[str],
               coder: str | None = None) -> None:
+        if self.paged_code_id != code["id"]:
+            self.shown_count = EXTRACTS_PAGE  # another theme or code: its first page
+            self.paged_code_id = code["id"]
         self.rows = rows
         self.starred = starred
         self.code = code
@@ -129,7 +139,8 @@ class ReviewScreen(WorkbenchScreen):
                    if keep is not None and keep < extracts.option_count else None)
         extracts.clear_options()
         current = None
-        for r in self.rows:
+        shown = self.rows[: self.shown_count]
+        for r in shown:
             if r["transcript_id"] != current:
                 current = r["transcript_id"]
                 extracts.add_option(Option(
@@ -144,6 +155,11 @@ class ReviewScreen(WorkbenchScreen):
                 body.append(f"  ({r['coder']})", style="dim italic")
             star = Text("★ " if r["id"] in self.starred else "  ", style="bold yellow")
             extracts.add_option(Option(hanging(star, body), id=r["id"]))
+        if len(shown) < len(self.rows):
+            left = len(self.rows) - len(shown)
+            extracts.add_option(Option(Text(
+                f"… {left:,} more extract(s): + (or Enter here) shows {min(left, EXTRACTS_PAGE)} more",
+                style="dim italic"), id=MORE_ID))
         if extracts.option_count:
             index = None
             if keep_id:  # the same extract stays highlighted when others came or went above
@@ -164,11 +180,24 @@ class ReviewScreen(WorkbenchScreen):
         if extracts.highlighted is None:
             return None
         option = extracts.get_option_at_index(extracts.highlighted)
-        return next((r for r in self.rows if r["id"] == option.id), None)
+        return next((r for r in self.rows[: self.shown_count] if r["id"] == option.id), None)
 
     @on(OptionList.OptionSelected, "#extracts")
-    def _selected(self, _event: OptionList.OptionSelected) -> None:
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id == MORE_ID:
+            self.action_more()
+            return
         self.action_open_extract()
+
+    def action_more(self) -> None:
+        """Show the next page of extracts (the highlight stays where it was)."""
+        if self.shown_count >= len(self.rows):
+            return
+        extracts = self.query_one("#extracts", OptionList)
+        more_at = extracts.option_count - 1
+        self.shown_count += EXTRACTS_PAGE
+        self._fill()
+        extracts.highlighted = min(more_at, extracts.option_count - 1)
 
     def action_open_extract(self) -> None:
         row = self._current()

@@ -177,3 +177,32 @@ def test_sentences_end_at_a_trailing_off_ellipsis_and_old_projects_reprocess(pro
     assert summary.sentences_after == 5 and reprocess_due(db) is None
     assert [s["text"] for s in get_sentences(db, "E1")] == texts
     assert coding.get_coding(db, kept["id"])["start"] == s
+
+
+def test_the_rule_based_shortcut_splits_and_lemmatises_as_spacy_does(monkeypatch):
+    """Issue 17 (item 6): with the rule-based pipeline only the tokenizer runs and the workbench
+    applies the sentencizer's and the lookup lemmatizer's rules itself; the sentences, lemmas
+    and word forms are exactly spaCy's own."""
+    import random
+    from pathlib import Path
+
+    from workbench.nlp import sentences as S
+    from workbench.nlp.pipeline import get_pipeline
+
+    nlp, _info = get_pipeline()
+    assert S._rule_based_parts(nlp) is not None
+    rng = random.Random(4)
+    words = ("ronselen geronseld jongeren Dr. e-mail 10km www.x.nl a@b.nl één café Ja… ... !!! ?? "
+             "\"Nee.\" (Echt.) zo'n collega's Hij ging. En dan? Wat! ok").split()
+    samples = Path(__file__).resolve().parent.parent / "transcripts"
+    texts = [p.read_text(encoding="utf-8") for p in sorted(samples.glob("*.txt"))[:3]]
+    assert texts
+    texts += [" ".join(rng.choice(words) for _ in range(400)) for _ in range(10)]
+    texts += ["", "   ", "...", "?!", "Hoe ze het vertelde… Je hoorde niets. niet… misschien later"]
+    texts.append(" ".join(texts[:2]) * 20)  # longer than a piece: cut and put together again
+    fast_forms: set = set()
+    fast = segment_texts(texts, forms=fast_forms)
+    monkeypatch.setattr(S, "_rule_based_parts", lambda nlp: None)
+    spacy_forms: set = set()
+    assert fast == segment_texts(texts, forms=spacy_forms)
+    assert fast_forms == spacy_forms and fast_forms

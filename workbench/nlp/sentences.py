@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from workbench.nlp.lemma_table import clean_lemma
 from workbench.nlp.pipeline import (
@@ -68,22 +69,39 @@ def segment_texts(
             pieces.append((i, offset))
             piece_texts.append(piece)
     out: list[list[Sentence]] = [[] for _ in texts]
-    with using_pipeline(segmenting_components(nlp)) as nlp:
+    fast = _rule_based_parts(nlp)
+    disable = list(nlp.pipe_names) if fast is not None else segmenting_components(nlp)
+    with using_pipeline(disable) as nlp:
         strings = nlp.vocab.strings
         lemma_of: dict[tuple[int, int], str] = {}
+        if fast is not None:
+            punct_orths = {strings.add(ch) for ch in fast[0]}
+            table = fast[1]
 
-        def lemma(lem: int, orth: int) -> str:
-            key = (lem, orth)
-            found = lemma_of.get(key)
-            if found is None:
+            def lemma(lem: int, orth: int) -> str:  # spaCy's Dutch lookup lemmatizer, per form
+                form = strings[orth]
+                low = form.lower()
+                found = clean_lemma(table.get(low, low) if table is not None else low, form)
+                lemma_of[(lem, orth)] = found
+                return found
+
+            docs = nlp.tokenizer.pipe(piece_texts, batch_size=BATCH_SIZE)
+        else:
+            punct_orths = set()
+
+            def lemma(lem: int, orth: int) -> str:
                 found = clean_lemma(strings[lem] if lem else "", strings[orth])
-                lemma_of[key] = found
-            return found
+                lemma_of[(lem, orth)] = found
+                return found
+
+            docs = nlp.pipe(piece_texts, batch_size=BATCH_SIZE)
 
         done = 0
-        for (index, offset), doc in zip(pieces, nlp.pipe(piece_texts, batch_size=BATCH_SIZE), strict=True):
+        for (index, offset), doc in zip(pieces, docs, strict=True):
             text = doc.text
             rows = doc.to_array([ORTH, LEMMA, IS_PUNCT, IS_SPACE, SENT_START, IDX, LENGTH]).tolist() if len(doc) else []
+            if fast is not None:
+                _sentencize(rows, punct_orths)
             # the lemma of each token (None for punctuation and spaces) and where sentences start
             words = [
                 None if punct or space else (lemma_of.get((lem, orth)) or lemma(lem, orth))
@@ -108,6 +126,46 @@ def segment_texts(
         if forms is not None:
             forms.update((strings[orth], found) for (_lem, orth), found in lemma_of.items())
     return out
+
+
+def _rule_based_parts(nlp: Any) -> tuple[set[str], Any] | None:
+    """For spaCy's rule-based Dutch pipeline (a sentencizer and a lookup lemmatizer, nothing
+    else): the sentencizer's sentence-ending characters and the lemmatizer's lookup table
+    (None without one). The workbench then runs only the tokenizer and applies both rules
+    itself over the token arrays, with the same result: spaCy's own components make a Python
+    ``Token`` for every word, which cost more than everything else an import does. None for
+    any other pipeline (it runs as it is)."""
+    names = set(nlp.pipe_names)
+    if "sentencizer" not in names or not names <= {"sentencizer", "lemmatizer"}:
+        return None
+    sentencizer = nlp.get_pipe("sentencizer")
+    if getattr(sentencizer, "overwrite", False):
+        return None
+    table = None
+    if "lemmatizer" in names:
+        lemmatizer = nlp.get_pipe("lemmatizer")
+        if getattr(lemmatizer, "mode", None) != "lookup" or type(lemmatizer).__name__ != "DutchLemmatizer":
+            return None
+        table = lemmatizer.lookups.get_table("lemma_lookup", {})
+    return set(sentencizer.punct_chars), table
+
+
+def _sentencize(rows: list[list[int]], punct_orths: set[int]) -> None:
+    """spaCy's ``Sentencizer.predict`` over token rows (``SENT_START`` at index 4 set to 1 or
+    -1): a sentence starts at the first token and at each token that is not punctuation after
+    a sentence-ending character."""
+    seen_period = False
+    for i, row in enumerate(rows):
+        ends = row[0] in punct_orths
+        if i == 0:
+            row[4] = 1
+        else:
+            row[4] = -1
+        if seen_period and not row[2] and not ends:
+            row[4] = 1
+            seen_period = False
+        elif ends:
+            seen_period = True
 
 
 ELLIPSES = frozenset({"…", "...", "....", "…."})

@@ -97,8 +97,8 @@ def segment_texts(
             docs = nlp.pipe(piece_texts, batch_size=BATCH_SIZE)
 
         done = 0
-        for (index, offset), doc in zip(pieces, docs, strict=True):
-            text = doc.text
+        for (index, offset), piece, doc in zip(pieces, piece_texts, docs, strict=True):
+            text = piece  # doc.text would join a Python Token per word to say the same
             rows = doc.to_array([ORTH, LEMMA, IS_PUNCT, IS_SPACE, SENT_START, IDX, LENGTH]).tolist() if len(doc) else []
             if fast is not None:
                 _sentencize(rows, punct_orths)

@@ -28,6 +28,23 @@ WAIT_NOTICE_MS = 1000
 #: (the CLI prints it on stderr); None: nobody is told.
 on_wait: Callable[[str], None] | None = None
 
+#: The longest a write on the main thread waits for another process, when set: the terminal UI
+#: sets it (its screen cannot repaint while the main thread waits), so that after it the write
+#: gives up with the locked-project error as a notice instead of freezing the screen for
+#: :func:`lock_timeout_ms`. None (the CLI): :func:`lock_timeout_ms` everywhere.
+main_thread_wait_ms: int | None = None
+
+
+def wait_limit_ms() -> int:
+    """How long a write on this thread waits for another process's write (see
+    :data:`main_thread_wait_ms`)."""
+    import threading
+
+    total = lock_timeout_ms()
+    if main_thread_wait_ms is not None and threading.current_thread() is threading.main_thread():
+        return min(total, main_thread_wait_ms)
+    return total
+
 
 def lock_timeout_ms() -> int:
     """How long a write waits for another process's write: ``WORKBENCH_LOCK_TIMEOUT`` seconds
@@ -71,7 +88,7 @@ class _ImmediateConnection(sqlite3.Connection):
         """``BEGIN IMMEDIATE``, waiting for another process's write: after
         :data:`WAIT_NOTICE_MS` :data:`on_wait` is told, after :func:`lock_timeout_ms` the
         SQLITE_BUSY error is raised (:func:`explain` words it)."""
-        total = lock_timeout_ms()
+        total = wait_limit_ms()
         first = min(WAIT_NOTICE_MS, total)
         super().execute(f"PRAGMA busy_timeout = {first}")
         try:
@@ -181,7 +198,7 @@ def explain(exc: sqlite3.Error, path: Path | str | None) -> StorageError:
                             "write permission", kind="read-only", path=path)
     if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "locked" in text:
         return StorageError(f"the project database is locked by another program for more than "
-                            f"{lock_timeout_ms() / 1000:.0f} s (a long import in another window, a sync "
+                            f"{wait_limit_ms() / 1000:.0f} s (a long import in another window, a sync "
                             "or backup tool?)", "nothing was changed; try again when it is done",
                             kind="locked", path=path)
     if name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")) or "not a database" in text or "malformed" in text:

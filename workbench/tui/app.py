@@ -238,9 +238,21 @@ class WorkbenchApp(App[None]):
     #: How often the app looks whether another process (the CLI, a second window) committed.
     FOLLOW_SECONDS = 0.5
 
+    def on_unmount(self) -> None:
+        from workbench.store import connection
+
+        connection.main_thread_wait_ms = getattr(self, "_wait_before", None)
+
+    #: The longest a keypress's write waits for another process before the app says the
+    #: project is busy (the screen cannot repaint while it waits).
+    WRITE_WAIT_MS = 2000
+
     def on_mount(self) -> None:
+        from workbench.store import connection
         from workbench.store.schema import take_notices
 
+        self._wait_before = connection.main_thread_wait_ms
+        connection.main_thread_wait_ms = self.WRITE_WAIT_MS
         self._signature: tuple[int, int] | None = None
         self.follow_project()  # the baseline: what the screens are about to show
         self.set_interval(self.FOLLOW_SECONDS, self.follow_project)

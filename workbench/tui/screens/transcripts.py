@@ -112,7 +112,8 @@ class TranscriptsScreen(WorkbenchScreen):
             if rows else "No transcripts yet: run 'workbench import transcripts/' in a shell."
         )
         if self._pending_rows:
-            self.call_after_refresh(self._add_pending_rows, self._filling)
+            filling = self._filling
+            self.set_timer(0.05, lambda: self._add_pending_rows(filling))  # after the first frame is out
         # After the first paint: the table is usable while the progress columns fill in.
         self.call_after_refresh(self.load_progress)
 

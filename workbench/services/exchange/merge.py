@@ -114,7 +114,7 @@ def open_other(project: Project, other: Path | str) -> tuple[sqlite_utils.Databa
     try:
         conn = sqlite3.connect(path.as_uri() + "?mode=ro", uri=True, check_same_thread=False)
         conn.execute("PRAGMA busy_timeout = 15000")
-        db = sqlite_utils.Database(conn)
+        db = sqlite_utils.Database(conn, execute_plugins=False)
         tables = set(db.table_names())
     except sqlite3.DatabaseError as exc:
         raise WorkbenchError(f"cannot open it as a workbench database: {exc}", path=path) from exc

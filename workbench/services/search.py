@@ -343,19 +343,21 @@ def lemma_terms(db: sqlite_utils.Database, query: str) -> list[set[str]]:
     return word_forms.query_terms(db, query)
 
 
-def _lemma_matches(db: sqlite_utils.Database, rows: list[dict[str, Any]],
-                   terms: list[set[str]]) -> list[list[list[tuple[int, int]]]]:
-    """For each row and each term, the transcript offsets of the words whose lemma matches
-    the term: the forms of the lemma found back in the sentence."""
+def _lemma_patterns(db: sqlite_utils.Database, terms: list[set[str]]) -> list[re.Pattern[str] | None]:
+    """For each term, a pattern finding the forms of its lemma (see :mod:`word_forms`)."""
     from workbench.services import word_forms
 
-    patterns = [word_forms.form_pattern(word_forms.forms_of(db, options)) for options in terms]
-    out = []
-    for row in rows:
-        base = row["start"]
-        out.append([[(base + s, base + e) for s, e in word_forms.matched_spans(row["text"], pattern)]
-                    for pattern in patterns])
-    return out
+    return [word_forms.form_pattern(word_forms.forms_of(db, options)) for options in terms]
+
+
+def _lemma_spans(row: dict[str, Any], patterns: list[re.Pattern[str] | None]) -> list[list[tuple[int, int]]]:
+    """For each term, the transcript offsets of the row's words whose lemma matches it: the
+    forms of the lemma found back in the sentence."""
+    from workbench.services import word_forms
+
+    base = row["start"]
+    return [[(base + s, base + e) for s, e in word_forms.matched_spans(row["text"], pattern)]
+            for pattern in patterns]
 
 
 def _lemma_match_expr(terms: list[set[str]]) -> str:
@@ -377,8 +379,9 @@ def _search_lemmas(db: sqlite_utils.Database, query: str, *, extra: str, args: l
         raise WorkbenchError("the search has no words to look for")
     rows = _fts_rows(db, _lemma_match_expr(terms), extra, args, limit)
     pending = []
-    for row, per_term in zip(rows, _lemma_matches(db, rows, terms), strict=True):
-        matches, span = _combine(per_term)
+    patterns = _lemma_patterns(db, terms)
+    for row in rows:
+        matches, span = _combine(_lemma_spans(row, patterns))
         pending.append(_Pending(row, matches, -row["rank"], span))
     return _hits(db, pending)
 
@@ -564,9 +567,7 @@ def iter_kwic(
 
 def _kwic_rows(db: sqlite_utils.Database, terms: list[set[str]], width: int, limit: int | None,
                respondents_only: bool, offset: int) -> Iterator[dict[str, Any]]:
-    from workbench.services import word_forms
-
-    patterns = [word_forms.form_pattern(word_forms.forms_of(db, options)) for options in terms]
+    patterns = _lemma_patterns(db, terms)
     extra = " and not " + _INTERVIEWER_LAST if respondents_only else ""
     rows = db.query(
         f"select {_ROW_COLUMNS} from sentences_fts join sentences s on s.rowid = sentences_fts.rowid "
@@ -578,9 +579,7 @@ def _kwic_rows(db: sqlite_utils.Database, terms: list[set[str]], width: int, lim
     to_skip, left = offset, limit
     batch: list[dict[str, Any]] = []
     for row in rows:
-        base = row["start"]
-        per_term = [[(base + s, base + e) for s, e in word_forms.matched_spans(row["text"], p)] for p in patterns]
-        matches, _span = _combine(per_term)
+        matches, _span = _combine(_lemma_spans(row, patterns))
         spans = matches or [(row["start"], row["end"])]
         if to_skip >= len(spans):
             to_skip -= len(spans)

@@ -24,6 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from workbench.clock import now_iso  # noqa: E402
 from workbench.nlp import lemma_table  # noqa: E402
 from workbench.project import Project  # noqa: E402
+from workbench.store.lemma_edits import encode as encode_lemmas  # noqa: E402
 
 WORDS = (
     "jongeren werk signalen uitbuiting school straat geld telefoon kleding schulden ouders "
@@ -120,8 +121,9 @@ def generate(root: Path, *, interviews: int = 200, words: int = 7500, codings: i
             })
             db["turns"].insert_all(({"transcript_id": tid, **t} for t in turns), batch_size=1000)
             db["sentences"].insert_all(
-                ({"transcript_id": tid, "idx": i, "turn_idx": turn, "start": s, "end": e,
-                  "text": txt, "lemmas": " ".join(lemma_of[w] for w in txt[:-1].split())}
+                ({"transcript_id": tid, "idx": i, "turn_idx": turn, "start": s, "end": e, "text": txt,
+                  **dict(zip(("lemmas", "lemma_edits"),
+                             encode_lemmas(txt, " ".join(lemma_of[w] for w in txt[:-1].split())), strict=True))}
                  for i, (turn, s, e, txt) in enumerate(sents)),
                 batch_size=1000,
             )

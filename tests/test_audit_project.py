@@ -13,6 +13,7 @@ from workbench.services.anonymity import audit as A
 from workbench.services.codebook.codes import add
 from workbench.services.coding.passages import apply_code, list_codings
 from workbench.store.changes import undo_last
+from workbench.store.lemma_edits import decode as decode_lemmas
 
 # (sentence, the flagged text, its category); each is positive for that category.
 POSITIVE = [
@@ -184,10 +185,13 @@ def test_replace_shifts_codings_and_undo_restores_everything(project, add_transc
     for s in sents:
         assert new_text[s["start"]:s["end"]] == s["text"]
     changed = next(s for s in sents if "[naam]" in s["text"])
-    assert "mohammed" not in changed["lemmas"] and "broer" in changed["lemmas"]
+    lemma_words = decode_lemmas(changed["text"], changed["lemmas"], changed["lemma_edits"])
+    assert "mohammed" not in lemma_words and "broer" in lemma_words and "spreken" in lemma_words
     # search sees the new text, not the name
     from workbench.services.search import search
 
+    assert search(db, "Mohammed") == [] and search(db, "Mohammed", mode="lemma") == []
+    assert search(db, "broer", mode="lemma") != []
     assert search(db, "Mohammed") == [] and search(db, "Yilmaz", mode="fuzzy") == []
     assert A.flagged_spans(db, tid) == []
     # a re-run does not raise the replaced name again, and the placeholder is no flag

@@ -228,7 +228,7 @@ def using_pipeline(disable: Iterable[str] = ()) -> Iterator[Any]:
 
 
 def token_lemma(token: Any) -> str:
-    """The lower-case lemma of a token as stored in ``sentences.lemmas`` (never empty, no
+    """The lower-case lemma of a token as the pipeline gives it to be stored (never empty, no
     spaces, so that stored lemmas line up one to one with the words)."""
     from workbench.nlp.lemma_table import clean_lemma
 

@@ -7,8 +7,10 @@ Four modes over the stored sentences, never loading spaCy at query time:
   trailing ``*`` makes a prefix (``ronsel*``).
 - ``phrase``: the query's words next to each other, in order.
 - ``lemma``: the query's words lemmatised from the project's word forms (or spaCy's lookup
-  table, read directly) and matched on the stored lemmas (``ronselen`` finds ``geronseld``,
-  ``ronselt``, ``ronselden``).
+  table, read directly) and matched on the sentences' lemmas (``ronselen`` finds ``geronseld``,
+  ``ronselt``, ``ronselden``): the index holds the lemmas that differ from their words, so a
+  sentence with the lemma's word or the lemma is a candidate, kept when one of its words has
+  the lemma (:mod:`workbench.store.lemma_edits`).
 - ``fuzzy``: a half-remembered passage, typos tolerated: a bounded set of candidates from FTS on
   the query's rarer word starts, scored with rapidfuzz partial matching over sentences and
   pairs of adjacent sentences (never a pass over every sentence).
@@ -29,6 +31,7 @@ import sqlite_utils
 
 from workbench.errors import WorkbenchError
 from workbench.nlp.normalize import WORD_RE, fold, fold_words
+from workbench.store.lemma_edits import decode as decode_lemmas
 
 MODES = ("word", "phrase", "lemma", "fuzzy")
 FUZZY_CUTOFF = 60.0
@@ -140,7 +143,7 @@ def _filters(
 # -- helpers ---------------------------------------------------------------------------------------
 
 _ROW_COLUMNS = ("s.rowid as rowid, s.transcript_id, s.idx, s.turn_idx, s.start, s.end, s.text, "
-                "s.lemmas, t.label, coalesce(u.role, 'respondent') as speaker, u.start as turn_start, "
+                "s.lemmas, s.lemma_edits, t.label, coalesce(u.role, 'respondent') as speaker, u.start as turn_start, "
                 "u.[end] as turn_end")
 # Every sentence row is joined to its turn for the speaker's role.
 _TURN_JOIN = "left join turns u on u.transcript_id = s.transcript_id and u.idx = s.turn_idx "
@@ -369,7 +372,40 @@ def _lemma_match_expr(terms: list[set[str]]) -> str:
                 parts.append(" + ".join(f'"{w}"' for w in words))
         return "(" + " OR ".join(parts) + ")"
 
-    return "{lemmas} : (" + " AND ".join(one(t) for t in terms) + ")"
+    # A lemma that is its word is stored only as the word (see workbench.store.lemma_edits):
+    # the index finds the sentences that may have the lemmas, :func:`_has_lemmas` keeps those
+    # that do.
+    return "{text lemmas} : (" + " AND ".join(one(t) for t in terms) + ")"
+
+
+def _has_lemmas(row: dict[str, Any], terms: list[set[str]]) -> bool:
+    """Whether the sentence ``row`` has, for each term, a word whose lemma is one of its
+    options (its lemma words decoded from the stored ones)."""
+    lemma_words = decode_lemmas(row["text"], row["lemmas"] or "", row["lemma_edits"] or "")
+    present = set(lemma_words)
+    joined = f" {' '.join(lemma_words)} "
+    for options in terms:
+        for option in options:
+            words = WORD_RE.findall(option)
+            if words and (words[0] in present if len(words) == 1 else f" {' '.join(words)} " in joined):
+                break
+        else:
+            return False
+    return True
+
+
+def _lemma_rows(db: sqlite_utils.Database, terms: list[set[str]], extra: str, args: list[Any],
+                limit: int) -> list[dict[str, Any]]:
+    """The best ``limit`` sentences with the terms' lemmas (more are read when some that the
+    index offered have the word but not the lemma)."""
+    match = _lemma_match_expr(terms)
+    want = limit
+    while True:
+        rows = _fts_rows(db, match, extra, args, want)
+        kept = [row for row in rows if _has_lemmas(row, terms)]
+        if len(kept) >= limit or len(rows) < want:
+            return kept[:limit]
+        want *= 4
 
 
 def _search_lemmas(db: sqlite_utils.Database, query: str, *, extra: str, args: list[Any],
@@ -377,7 +413,7 @@ def _search_lemmas(db: sqlite_utils.Database, query: str, *, extra: str, args: l
     terms = lemma_terms(db, query)
     if not terms:
         raise WorkbenchError("the search has no words to look for")
-    rows = _fts_rows(db, _lemma_match_expr(terms), extra, args, limit)
+    rows = _lemma_rows(db, terms, extra, args, limit)
     pending = []
     patterns = _lemma_patterns(db, terms)
     for row in rows:
@@ -579,6 +615,8 @@ def _kwic_rows(db: sqlite_utils.Database, terms: list[set[str]], width: int, lim
     to_skip, left = offset, limit
     batch: list[dict[str, Any]] = []
     for row in rows:
+        if not _has_lemmas(row, terms):
+            continue
         matches, _span = _combine(_lemma_spans(row, patterns))
         spans = matches or [(row["start"], row["end"])]
         if to_skip >= len(spans):

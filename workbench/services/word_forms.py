@@ -12,7 +12,7 @@ With a trained model (context-dependent lemmas) a form keeps every lemma it had 
 transcripts, so a query word stands for all of them.
 
 Projects made before this table have ``meta`` ``lemma_forms_due``: :func:`ensure_forms` fills
-the table once from the stored sentences (with spaCy's tokenizer) on the first lemma search.
+the table once from the stored sentences on the first lemma search.
 """
 
 from __future__ import annotations
@@ -60,29 +60,24 @@ def is_due(db: sqlite_utils.Database) -> bool:
 def ensure_forms(db: sqlite_utils.Database, progress: Callable[[int, int, str], None] | None = None) -> bool:
     """Fill ``lemma_forms`` from the stored sentences when it is due; True when it was.
 
-    Each sentence is split by the pipeline's tokenizer (the words its lemmas were stored for)
-    and its words paired with those lemmas; a sentence whose lemmas do not line up with its
-    words (stored by another pipeline) gives none."""
+    Each word of a sentence is paired with its lemma word (decoded from the stored lemmas:
+    :func:`workbench.store.lemma_edits.word_lemmas`); a word whose lemma the pipeline joined
+    with another's or split gives none. No spaCy is loaded."""
     if not is_due(db):
         return False
-    from workbench.nlp.pipeline import word_spans
+    from workbench.store.lemma_edits import word_lemmas
 
-    rows = db.execute("select text, lemmas from sentences").fetchall()
+    total = db.execute("select count(*) from sentences").fetchone()[0]
     pairs: set[tuple[str, str]] = set()
-    step = 5000
-    for first in range(0, len(rows), step):
-        chunk = rows[first : first + step]
-        if progress:
-            progress(first, len(rows), "collecting word forms for lemma search")
-        for (text, lemmas), spans in zip(chunk, word_spans(t for t, _l in chunk), strict=True):
-            words = lemmas.split()
-            if len(words) == len(spans):
-                pairs.update((text[s:e], lemma) for (s, e), lemma in zip(spans, words, strict=True))
+    for n, (text, lemmas, edits) in enumerate(db.execute("select text, lemmas, lemma_edits from sentences")):
+        if progress and n % 5000 == 0:
+            progress(n, total, "collecting word forms for lemma search")
+        pairs.update(word_lemmas(text, lemmas or "", edits or ""))
     with db.atomic():
         record(db, pairs)
         db.execute("delete from meta where key = ?", [LEMMA_FORMS_DUE])
     if progress:
-        progress(len(rows), len(rows), "done")
+        progress(total, total, "done")
     return True
 
 

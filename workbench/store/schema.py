@@ -9,8 +9,9 @@ Tables (offsets are Python string indices into ``transcripts.text``):
 - ``meta``: project settings (key/value), e.g. ``default_coder``, ``labels_frozen``.
 - ``coders``: everyone who changed something.
 - ``transcripts``: one row per interview with its canonical text and metadata.
-- ``turns`` / ``sentences``: stable spans of each transcript; sentences carry their lemmas and
-  are indexed with FTS5 (``unicode61 remove_diacritics 2``, not the English porter stemmer).
+- ``turns`` / ``sentences``: stable spans of each transcript; sentences carry the lemmas that
+  differ from their words (``lemmas``, placed by ``lemma_edits``: :mod:`workbench.store.lemma_edits`)
+  and are indexed with FTS5 (``unicode61 remove_diacritics 2``, not the English porter stemmer).
 - ``lemma_forms``: every word form met in the transcripts with the words of its lemma (lemma
   search without spaCy).
 - ``codes``: themes (``kind='theme'``, optional ``parent_id`` for one level of sub-themes) and
@@ -42,6 +43,14 @@ def migration(func: Callable[[sqlite_utils.Database], None]) -> Callable[[sqlite
     the schema version and the check against newer databases need no private attribute."""
     KNOWN_MIGRATIONS.append(func.__name__)
     return migrations()(func)
+
+
+def migration_outside_transaction(
+        func: Callable[[sqlite_utils.Database], None]) -> Callable[[sqlite_utils.Database], None]:
+    """Like :func:`migration`, for a migration that cannot run inside a transaction
+    (``VACUUM``)."""
+    KNOWN_MIGRATIONS.append(func.__name__)
+    return migrations(transactional=False)(func)
 
 FTS_TOKENIZE = "unicode61 remove_diacritics 2"
 
@@ -502,6 +511,38 @@ def m015_coders_of_codings(db: sqlite_utils.Database) -> None:
         name = "codings_coder_known" + ("" if event == "insert" else "_update")
         db.execute(f"create trigger if not exists {name} after {event} on codings begin "
                    "insert or ignore into coders (name, created_at) values (new.coder, new.created_at); end")
+
+
+@migration
+def m016_lemmas_where_they_differ(db: sqlite_utils.Database) -> None:
+    """``sentences.lemmas`` keeps only the lemmas that differ from their words, with
+    ``sentences.lemma_edits`` saying where they go (:mod:`workbench.store.lemma_edits`): the
+    lemmas were a second copy of nearly every word, in the table and in the search index.
+    The index is rebuilt once from the slimmer rows (faster than updating it row by row)."""
+    from workbench.store.lemma_edits import encode
+
+    db.table("sentences").add_column("lemma_edits", str, not_null_default="")
+    db.table("sentences").disable_fts()
+    cursor = db.conn.cursor()
+    rows = db.execute("select rowid, text, lemmas from sentences").fetchall()
+    cursor.executemany("update sentences set lemmas = ?, lemma_edits = ? where rowid = ?",
+                       [(*encode(text, lemmas or ""), rowid) for rowid, text, lemmas in rows])
+    db.table("sentences").enable_fts(["text", "lemmas"], create_triggers=True, tokenize=FTS_TOKENIZE)
+    if rows:
+        db.table("meta").upsert({"key": VACUUM_DUE, "value": "1"}, pk="key")
+
+
+#: ``meta`` key set when a migration left much free space in the file (see :func:`m017_vacuum`).
+VACUUM_DUE = "vacuum_due"
+
+
+@migration_outside_transaction
+def m017_vacuum(db: sqlite_utils.Database) -> None:
+    """Give the space a migration freed back to the file system (``VACUUM``; only when one
+    left much of it: ``meta`` ``vacuum_due``)."""
+    if db.execute("select 1 from meta where key = ?", [VACUUM_DUE]).fetchone():
+        db.execute("VACUUM")
+        db.execute("delete from meta where key = ?", [VACUUM_DUE])
 
 
 def add_notices(db: sqlite_utils.Database, notices: list[str]) -> None:

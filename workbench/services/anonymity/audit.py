@@ -607,6 +607,7 @@ def _replace_in(cs: ChangeSet, coder: str, flag: dict[str, Any], ph: str) -> dic
     """The work of :func:`replace`, inside the change set ``cs``."""
     from workbench.nlp.sentences import lemmas_of
     from workbench.services.transcripts.library import count_words
+    from workbench.store.lemma_edits import encode as encode_lemmas
 
     db = cs.db
     tid = flag["transcript_id"]
@@ -640,7 +641,7 @@ def _replace_in(cs: ChangeSet, coder: str, flag: dict[str, Any], ph: str) -> dic
             updates.update(start=ns, end=ne)
         if _overlaps(row["start"], row["end"], s, e):
             updates["text"] = new_text[ns:ne]
-            updates["lemmas"] = lemmas_of(new_text[ns:ne])
+            updates["lemmas"], updates["lemma_edits"] = encode_lemmas(new_text[ns:ne], lemmas_of(new_text[ns:ne]))
         if updates:
             cs.update("sentences", [tid, row["idx"]], updates)
     for row in list(db.query("select * from codings where transcript_id = ? and end >= ?", [tid, s])):

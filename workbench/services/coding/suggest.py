@@ -20,6 +20,8 @@ from typing import Any
 import sqlite_utils
 
 from workbench.errors import WorkbenchError
+from workbench.store.lemma_edits import decode as decode_lemmas
+from workbench.store.lemma_edits import text_words
 
 
 @dataclass
@@ -87,7 +89,7 @@ def placeholder_words(texts: list[str]) -> frozenset[str]:
     out: set[str] = set()
     for text in texts:
         for m in PLACEHOLDER_RE.finditer(text):
-            out.update(w.lower() for w in re.findall(r"\w+", m.group()))
+            out.update(text_words(m.group()))
     return frozenset(out)
 
 
@@ -105,18 +107,18 @@ def _passage(db: sqlite_utils.Database, transcript: str, start: int, end: int) -
 
 
 class _SentenceIndex:
-    """Sentences (start, end, lemmas) of some transcripts, for finding those under a span."""
+    """Sentences (start, end, lemma words) of some transcripts, for finding those under a span."""
 
     def __init__(self, db: sqlite_utils.Database, tids: set[str]) -> None:
-        self.by_tid: dict[str, tuple[list[int], list[tuple[int, int, str]]]] = {}
-        rows: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
+        self.by_tid: dict[str, tuple[list[int], list[tuple[int, int, list[str]]]]] = {}
+        rows: dict[str, list[tuple[int, int, list[str]]]] = defaultdict(list)
         marks = ", ".join("?" for _ in tids)
         if tids:
-            for tid, s, e, lem in db.execute(
-                f"select transcript_id, start, end, lemmas from sentences where transcript_id in ({marks}) "
-                "order by transcript_id, start", list(tids)
+            for tid, s, e, text, lem, edits in db.execute(
+                f"select transcript_id, start, end, text, lemmas, lemma_edits from sentences "
+                f"where transcript_id in ({marks}) order by transcript_id, start", list(tids)
             ):
-                rows[tid].append((s, e, lem or ""))
+                rows[tid].append((s, e, decode_lemmas(text, lem or "", edits or "")))
         for tid, items in rows.items():
             self.by_tid[tid] = ([it[1] for it in items], items)
 
@@ -125,7 +127,7 @@ class _SentenceIndex:
         out: list[str] = []
         i = bisect.bisect_right(ends, start)
         while i < len(items) and items[i][0] < end:
-            out.extend(items[i][2].split())
+            out.extend(items[i][2])
             i += 1
         return out
 
@@ -147,7 +149,7 @@ def suggest_codes(
     marks = ", ".join("?" for _ in involved)
     stops = stop_words() | placeholder_words(
         [r[0] for r in db.execute(f"select text from transcripts where id in ({marks})", involved)])
-    mine = _content(lemmas_of(without_placeholders(text)).split(), stops)
+    mine = _content(text_words(lemmas_of(without_placeholders(text))), stops)
     if not mine:
         return []
     index = _SentenceIndex(db, {c["transcript_id"] for c in codings})
@@ -195,7 +197,7 @@ def _sentence_frequency(db: sqlite_utils.Database, lemma: str) -> int:
     try:
         return int(db.execute(
             "select count(*) from sentences_fts where sentences_fts match ?",
-            ["{lemmas} : " + " + ".join(f'"{p}"' for p in lemma.replace('"', " ").split() or [lemma])],
+            ["{text lemmas} : " + " + ".join(f'"{p}"' for p in lemma.replace('"', " ").split() or [lemma])],
         ).fetchone()[0])
     except Exception:  # noqa: BLE001 - a lemma FTS cannot parse counts as rare
         return 0

@@ -35,6 +35,7 @@ from workbench.services import word_forms
 from workbench.services.transcripts import labels as labels_service
 from workbench.store.changes import ChangeSet, log_only
 from workbench.store.fingerprint import METADATA_COLUMNS, import_fingerprint, stored_fingerprint
+from workbench.store.lemma_edits import encode as encode_lemmas
 
 if TYPE_CHECKING:
     from workbench.nlp.sentences import Sentence
@@ -395,12 +396,14 @@ def store_transcript(db: sqlite_utils.Database, built: BuiltTranscript, sentence
     for turn, sents in zip(built.turns, sentences, strict=True):
         base = turn["start"]
         for s in sents:
+            text = built.text[base + s.start : base + s.end]
             sentence_rows.append((
                 built.id, len(sentence_rows), turn["idx"], base + s.start, base + s.end,
-                built.text[base + s.start : base + s.end], s.lemmas,
+                text, *encode_lemmas(text, s.lemmas),
             ))
     db.conn.executemany(
-        "insert into sentences (transcript_id, idx, turn_idx, start, [end], text, lemmas) values (?, ?, ?, ?, ?, ?, ?)",
+        "insert into sentences (transcript_id, idx, turn_idx, start, [end], text, lemmas, lemma_edits) "
+        "values (?, ?, ?, ?, ?, ?, ?, ?)",
         sentence_rows,
     )
     return flagged

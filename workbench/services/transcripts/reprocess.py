@@ -19,6 +19,7 @@ import sqlite_utils
 from workbench.project import Project
 from workbench.services import word_forms
 from workbench.store.changes import log_only
+from workbench.store.lemma_edits import encode as encode_lemmas
 
 Progress = Callable[[int, int, str], None]
 CHUNK = 16  # transcripts segmented in one nlp.pipe call
@@ -103,9 +104,11 @@ def reprocess(
                 for turn in turns[tid]:
                     for s in next(segmented):
                         start, end = turn["start"] + s.start, turn["start"] + s.end
+                        text = texts[tid][start:end]
+                        lemmas, edits = encode_lemmas(text, s.lemmas)
                         rows.append({"transcript_id": tid, "idx": len(rows), "turn_idx": turn["idx"],
-                                     "start": start, "end": end, "text": texts[tid][start:end],
-                                     "lemmas": s.lemmas})
+                                     "start": start, "end": end, "text": text,
+                                     "lemmas": lemmas, "lemma_edits": edits})
                 db.execute("delete from sentences where transcript_id = ?", [tid])
                 db.table("sentences").insert_all(rows, batch_size=500)
                 db.execute("update transcripts set sentence_count = ? where id = ?", [len(rows), tid])

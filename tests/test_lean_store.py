@@ -1,0 +1,116 @@
+"""A lean store (issue 17, item 7): sentences keep only the lemmas that differ from their words
+(``workbench.store.lemma_edits``), the search index indexes only those, and lemma search,
+KWIC, code suggestions and the word forms give what the full lemmas gave."""
+
+from __future__ import annotations
+
+import random
+import sqlite3
+from typing import Any
+
+import pytest
+
+from workbench.nlp.sentences import lemmas_of
+from workbench.project import Project
+from workbench.services.search import kwic, search
+from workbench.store.lemma_edits import decode, encode, text_words, word_lemmas
+from workbench.store.schema import FTS_TOKENIZE
+
+
+@pytest.mark.parametrize(("text", "lemmas"), [
+    ("Ik zag hem gisteren.", "ik zien hij gisteren"),
+    ("Ik zag hem gisteren.", "ik zag hem gisteren"),
+    ("", ""),
+    ("Een e-mail, d'r was niks.", "een e-mail haar zijn niks"),
+    ("Zo'n 10km verder.", "zo'n 10 km ver"),  # the lemmas split a word the text has as one
+    ("Waren jullie daar?", "zijn"),  # fewer lemma words than words
+    ("Één café", "een café"),  # folded as the index folds them: no difference
+])
+def test_the_lemmas_come_back_from_what_is_stored(text, lemmas):
+    stored, edits = encode(text, lemmas)
+    assert decode(text, stored, edits) == text_words(lemmas)
+    assert len(stored.split()) <= len(text_words(lemmas))
+
+
+def test_only_the_lemmas_that_differ_are_stored():
+    assert encode("Ik zag hem gisteren.", "ik zien hij gisteren") == ("zien hij", "1 2")
+    assert encode("Dat doen we.", "dat doen we") == ("", "")
+    # two words that are two other lemma words stay word for word
+    assert encode("Ze gingen liepen.", "ze gaan lopen ook") == ("gaan lopen ook", "1:2:3")
+    assert encode("Ze gingen, liepen nu.", "ze gaan lopen nu") == ("gaan lopen", "1 2")
+
+
+def test_each_word_is_paired_with_its_lemma():
+    stored, edits = encode("Ze Ronselden jongeren.", "ze ronselen jongere")
+    assert word_lemmas("Ze Ronselden jongeren.", stored, edits) == [
+        ("Ze", "ze"), ("Ronselden", "ronselen"), ("jongeren", "jongere")]
+    stored, edits = encode("Zo'n 10km verder gingen ze.", "zo'n 10 km ver gaan ze")
+    pairs = word_lemmas("Zo'n 10km verder gingen ze.", stored, edits)
+    assert ("ze", "ze") in pairs and ("Zo", "zo") in pairs
+    assert not [p for p in pairs if p[0] == "10km"]  # its lemma is two words
+
+
+def test_every_sentence_of_the_sample_decodes_to_its_lemmas(sample_project):
+    rows = sample_project.db.execute("select text, lemmas, lemma_edits from sentences").fetchall()
+    assert len(rows) > 1000
+    for text, stored, edits in random.Random(5).sample(rows, 300):
+        assert decode(text, stored, edits) == text_words(lemmas_of(text)), text
+    full = sum(len(text_words(lemmas_of(text))) for text, _s, _e in rows[:200])
+    kept = sum(len(stored.split()) for _t, stored, _e in rows[:200])
+    assert kept < 0.3 * full
+
+
+def test_a_word_whose_lemma_is_another_is_not_found_as_that_lemma(project, add_transcript):
+    """The index offers every sentence with the word "zag" for the lemma "zag"; a sentence
+    whose "zag" is a form of "zien" has no word with that lemma and is left out."""
+    add_transcript("T1", turns=[("I", "Wat zag u?"), ("R", "Ik zag een zaag. Hij zaagt.")])
+    db = project.db
+    with db.atomic():  # a word form whose lemma is "zag" (as a trained model might have it)
+        db.execute("insert into lemma_forms (word, form) values ('zag', 'zagje')")
+    assert search(db, "zagje", mode="lemma") == []
+    assert list(kwic(db, "zagje")) == []
+    assert [h.text for h in search(db, "zien", mode="lemma")] == ["Ik zag een zaag.", "Wat zag u?"]
+    assert [r["match"] for r in kwic(db, "zaagt")] == ["zaagt"]
+
+
+def _downgrade(db: Any) -> None:
+    """Put a project back as the workbench before the slim lemmas stored it: every lemma in
+    ``sentences.lemmas``, no ``lemma_edits``, the two migrations not applied."""
+    rows = db.execute("select rowid, text from sentences").fetchall()
+    db["sentences"].disable_fts()
+    with db.atomic():
+        for rowid, text in rows:
+            db.execute("update sentences set lemmas = ? where rowid = ?", [lemmas_of(text), rowid])
+    db["sentences"].transform(drop={"lemma_edits"})
+    db["sentences"].enable_fts(["text", "lemmas"], create_triggers=True, tokenize=FTS_TOKENIZE)
+    with db.atomic():
+        db.execute("delete from _sqlite_migrations where name in ('m016_lemmas_where_they_differ', 'm017_vacuum')")
+    db.execute("VACUUM")
+
+
+def test_an_older_project_is_migrated_to_the_slim_lemmas(sample_project):
+    root = sample_project.root
+    queries = ["ronselen", "zien", "jongere", "geld", "school", "Signaleren", "werd", "was"]
+    before = {q: [(h.transcript_id, h.sentence, h.matches) for h in search(sample_project.db, q, mode="lemma")]
+              for q in queries}
+    kwic_before = [(r["transcript_id"], r["start"], r["match"]) for r in kwic(sample_project.db, "zijn")]
+    _downgrade(sample_project.db)
+    sample_project.close()
+    old = sqlite3.connect(root / "workbench.db")
+    old_pages = old.execute("pragma page_count").fetchone()[0]
+    assert "lemma_edits" not in [r[1] for r in old.execute("pragma table_info(sentences)")]
+    old.close()
+
+    project = Project.open(root)
+    db = project.db
+    assert "lemma_edits" in db["sentences"].columns_dict
+    assert db.execute("select count(*) from sentences where lemma_edits != ''").fetchone()[0] > 300
+    assert db.execute("pragma page_count").fetchone()[0] < 0.95 * old_pages
+    assert db.execute("pragma freelist_count").fetchone()[0] == 0  # the freed space went back
+    assert not db.execute("select 1 from meta where key = 'vacuum_due'").fetchone()
+    db.execute("insert into sentences_fts(sentences_fts) values ('integrity-check')")
+    for q in queries:
+        got = [(h.transcript_id, h.sentence, h.matches) for h in search(db, q, mode="lemma")]
+        assert sorted(got) == sorted(before[q]), q
+    assert sorted((r["transcript_id"], r["start"], r["match"]) for r in kwic(db, "zijn")) == sorted(kwic_before)
+    project.close()

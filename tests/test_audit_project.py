@@ -181,7 +181,7 @@ def test_replace_shifts_codings_and_undo_restores_everything(project, add_transc
     # turns and sentences follow the text
     for t in db["turns"].rows_where("transcript_id = ?", [tid]):
         assert not new_text[t["start"]:t["end"]].startswith((" ", "\n"))
-    sents = list(db["sentences"].rows_where("transcript_id = ?", [tid], order_by="idx"))
+    sents = list(db["sentence_texts"].rows_where("transcript_id = ?", [tid], order_by="idx"))
     for s in sents:
         assert new_text[s["start"]:s["end"]] == s["text"]
     changed = next(s for s in sents if "[naam]" in s["text"])

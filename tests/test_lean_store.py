@@ -51,7 +51,7 @@ def test_each_word_is_paired_with_its_lemma():
 
 
 def test_every_sentence_of_the_sample_decodes_to_its_lemmas(sample_project):
-    rows = sample_project.db.execute("select text, lemmas, lemma_edits from sentences").fetchall()
+    rows = sample_project.db.execute("select text, lemmas, lemma_edits from sentence_texts").fetchall()
     assert len(rows) > 1000
     for text, stored, edits in random.Random(5).sample(rows, 300):
         assert decode(text, stored, edits) == text_words(lemmas_of(text)), text
@@ -74,17 +74,26 @@ def test_a_word_whose_lemma_is_another_is_not_found_as_that_lemma(project, add_t
 
 
 def _downgrade(db: Any) -> None:
-    """Put a project back as the workbench before the slim lemmas stored it: every lemma in
-    ``sentences.lemmas``, no ``lemma_edits``, the two migrations not applied."""
-    rows = db.execute("select rowid, text from sentences").fetchall()
-    db["sentences"].disable_fts()
+    """Put a project back as the workbench before the lean store kept it: every sentence with
+    its text and every lemma, the index over both (sqlite-utils' triggers), the covering
+    index of spans; the three migrations not applied."""
+    rows = db.execute("select sentence_id, text from sentence_texts").fetchall()
+    with db.atomic():
+        for (name,) in db.execute("select name from sqlite_master where type = 'trigger' and name like '%fts%'").fetchall():
+            db.execute(f"drop trigger {name}")
+        db.execute("drop table sentences_fts")
+        db.execute("drop view sentence_texts")
+        db.execute("drop table sentences_fts_by_hand")
+    db["sentences"].add_column("text", str, not_null_default="")
     with db.atomic():
         for rowid, text in rows:
-            db.execute("update sentences set lemmas = ? where rowid = ?", [lemmas_of(text), rowid])
+            db.execute("update sentences set text = ?, lemmas = ? where rowid = ?", [text, lemmas_of(text), rowid])
     db["sentences"].transform(drop={"lemma_edits"})
+    db["sentences"].create_index(["transcript_id", "idx", "start", "end"], index_name="sentences_units")
     db["sentences"].enable_fts(["text", "lemmas"], create_triggers=True, tokenize=FTS_TOKENIZE)
     with db.atomic():
-        db.execute("delete from _sqlite_migrations where name in ('m016_lemmas_where_they_differ', 'm017_vacuum')")
+        db.execute("delete from _sqlite_migrations where name in ('m016_lemmas_where_they_differ', "
+                   "'m017_sentence_text_from_transcripts', 'm018_vacuum')")
     db.execute("VACUUM")
 
 
@@ -103,7 +112,7 @@ def test_an_older_project_is_migrated_to_the_slim_lemmas(sample_project):
 
     project = Project.open(root)
     db = project.db
-    assert "lemma_edits" in db["sentences"].columns_dict
+    assert "lemma_edits" in db["sentences"].columns_dict and "text" not in db["sentences"].columns_dict
     assert db.execute("select count(*) from sentences where lemma_edits != ''").fetchone()[0] > 300
     assert db.execute("pragma page_count").fetchone()[0] < 0.95 * old_pages
     assert db.execute("pragma freelist_count").fetchone()[0] == 0  # the freed space went back
@@ -114,3 +123,58 @@ def test_an_older_project_is_migrated_to_the_slim_lemmas(sample_project):
         assert sorted(got) == sorted(before[q]), q
     assert sorted((r["transcript_id"], r["start"], r["match"]) for r in kwic(db, "zijn")) == sorted(kwic_before)
     project.close()
+
+
+def _index_is_the_text(db: Any) -> None:
+    """The search index holds exactly every sentence as its transcript's text reads now (FTS5
+    compares the index with its content, the view of sentences and their text)."""
+    db.execute("insert into sentences_fts (sentences_fts, rank) values ('integrity-check', 1)")
+    assert db.execute("select count(*) from sentences_fts_by_hand").fetchone()[0] == 0
+
+
+def test_the_index_follows_every_way_the_text_and_sentences_change(project, add_transcript, tmp_path):
+    from workbench.services.transcripts.library import import_paths, remove_transcript
+    from workbench.services.transcripts.reprocess import reprocess
+    from workbench.store.changes import record, redo_last, undo_last
+
+    db = project.db
+    add_transcript("T1")
+    add_transcript("T2", turns=[("I", "Hoe gaat het?"), ("R", "Goed. De jongeren zagen het gebeuren.")])
+    _index_is_the_text(db)
+    assert [h.transcript_id for h in search(db, "gebeurd", mode="lemma")] == ["T2"]
+
+    # a re-import with another text
+    path = tmp_path / "incoming" / "T2.txt"
+    path.write_text(path.read_text(encoding="utf-8").replace("Goed.", "Slecht, helaas."), encoding="utf-8")
+    assert import_paths(project, [path], replace=True)[0].status == "replaced"
+    _index_is_the_text(db)
+    assert search(db, "helaas") and not search(db, "goed")
+
+    reprocess(project, coder="anna")
+    _index_is_the_text(db)
+
+    # an edit of the text with its sentences moved (as the audit's replace does), undone, redone
+    text = db["transcripts"].get("T2")["text"]
+    at = text.index("jongeren")
+    with record(db, "anna", "edit", "edit") as cs:
+        cs.update("transcripts", "T2", {"text": text[:at] + "[groep]" + text[at + len("jongeren"):]})
+        for s in list(db.query("select * from sentences where transcript_id = 'T2' and start > ?", [at])):
+            cs.update("sentences", ["T2", s["idx"]], {"start": s["start"] - 1, "end": s["end"] - 1})
+        last = db.execute("select idx, [end] from sentences where transcript_id = 'T2' and start <= ? "
+                          "order by idx desc limit 1", [at]).fetchone()
+        cs.update("sentences", ["T2", last[0]], {"end": last[1] - 1})
+    _index_is_the_text(db)
+    assert not search(db, "jongeren", respondent="T2") and search(db, "groep")
+    undo_last(db, "anna")
+    _index_is_the_text(db)
+    assert search(db, "jongeren", respondent="T2") and not search(db, "groep")
+    redo_last(db, "anna")
+    _index_is_the_text(db)
+
+    # a transcript removed, and the removal undone
+    remove_transcript(project, "T1", "anna", force=True)
+    _index_is_the_text(db)
+    assert not search(db, "Snapchat")
+    undo_last(db, "anna")
+    _index_is_the_text(db)
+    assert [h.transcript_id for h in search(db, "Snapchat")] == ["T1"]

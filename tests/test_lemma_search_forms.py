@@ -60,7 +60,7 @@ def _words(db: Any, tid: str, spans: list[tuple[int, int]]) -> list[list[str]]:
 
 
 def _queries(db: Any, n: int, seed: int = 3) -> list[str]:
-    words = sorted({w for (t,) in db.execute("select text from sentences") for w in WORD_RE.findall(t)})
+    words = sorted({w for (t,) in db.execute("select text from sentence_texts") for w in WORD_RE.findall(t)})
     picked = random.Random(seed).sample(words, min(n, len(words)))
     return [*picked, *(w.capitalize() for w in picked[:20]), "geronseld", "ronselden", "liepen",
             "kinderen", "werd gedwongen", "zijn ouders", "Was"]

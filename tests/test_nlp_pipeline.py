@@ -127,7 +127,7 @@ def test_reprocess_keeps_codings_and_rebuilds_sentences(project, add_transcript)
     s = text.index("Dure kleding")
     apply_code(db, "anna", "R1", "Signalen", s, s + len("Dure kleding en nieuwe telefoons."))
     before_codings = list_codings(db)
-    before_sentences = list(db.query("select idx, turn_idx, start, end, text, lemmas from sentences order by idx"))
+    before_sentences = list(db.query("select idx, turn_idx, start, end, text, lemmas from sentence_texts order by idx"))
     # damage the derived data, as an old pipeline might have left it
     db.execute("update sentences set lemmas = ''")
     db.execute("update meta set value = 'rule-based:old' where key = ?", [pipeline.FINGERPRINT_KEY])
@@ -136,7 +136,7 @@ def test_reprocess_keeps_codings_and_rebuilds_sentences(project, add_transcript)
     result = CliRunner().invoke(cli, ["--project", str(project.root), "reprocess"])
     assert result.exit_code == 0, result.output
     assert "codings unchanged" in result.output
-    assert list(db.query("select idx, turn_idx, start, end, text, lemmas from sentences order by idx")) == before_sentences
+    assert list(db.query("select idx, turn_idx, start, end, text, lemmas from sentence_texts order by idx")) == before_sentences
     assert list_codings(db) == before_codings
     assert search(db, "ronselen", mode="lemma")
     assert db.execute("select action from changes order by id desc limit 1").fetchone()[0] == "reprocess"

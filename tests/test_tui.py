@@ -49,7 +49,7 @@ def two(project, add_transcript):
 
 def sentences(project, tid):
     return list(project.db.query(
-        "select idx, start, end, text from sentences where transcript_id = ? order by idx", [tid]))
+        "select idx, start, end, text from sentence_texts where transcript_id = ? order by idx", [tid]))
 
 
 def index_of(project, tid, prefix) -> int:

@@ -54,7 +54,7 @@ async def settle(app: WorkbenchApp, pilot, delay: float = 0.0) -> None:
 
 
 def sentence_span(db, text: str) -> tuple[str, int, int]:
-    row = db.execute("select transcript_id, start, end from sentences where text = ?",
+    row = db.execute("select transcript_id, start, end from sentence_texts where text = ?",
                      [text]).fetchone()
     assert row is not None, text
     return row[0], row[1], row[2]

@@ -31,7 +31,7 @@ def coded(project, add_transcript):
     online = codebook.add(db, "anna", "Ronselen online", parent=theme["id"])
     money = codebook.add(db, "anna", "Geld en spullen", parent=theme["id"])
     sent = {r["text"]: (r["start"], r["end"]) for r in db.query(
-        "select text, start, end from sentences")}
+        "select text, start, end from sentence_texts")}
     coding.apply_code(db, "anna", "INT01", online["id"],
                       *sent["Soms worden ze geronseld via Snapchat."])
     coding.apply_code(db, "anna", "INT01", money["id"],

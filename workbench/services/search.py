@@ -142,9 +142,13 @@ def _filters(
 
 # -- helpers ---------------------------------------------------------------------------------------
 
-_ROW_COLUMNS = ("s.rowid as rowid, s.transcript_id, s.idx, s.turn_idx, s.start, s.end, s.text, "
-                "s.lemmas, s.lemma_edits, t.label, coalesce(u.role, 'respondent') as speaker, u.start as turn_start, "
-                "u.[end] as turn_end")
+# A sentence's text is cut from its transcript's (sentences hold none): only ever for the rows
+# a query returns, never for every row it sorts.
+_SENTENCE_TEXT = "substr(t.text, s.start + 1, s.[end] - s.start)"
+_BARE_COLUMNS = ("s.rowid as rowid, s.transcript_id, s.idx, s.turn_idx, s.start, s.end, "
+                 "s.lemmas, s.lemma_edits, t.label, coalesce(u.role, 'respondent') as speaker, "
+                 "u.start as turn_start, u.[end] as turn_end")
+_ROW_COLUMNS = f"{_BARE_COLUMNS}, {_SENTENCE_TEXT} as text"
 # Every sentence row is joined to its turn for the speaker's role.
 _TURN_JOIN = "left join turns u on u.transcript_id = s.transcript_id and u.idx = s.turn_idx "
 _INTERVIEWER_LAST = "(coalesce(u.role, '') = 'interviewer')"
@@ -185,16 +189,16 @@ def _fts_rows(
         )
         params: list[Any] = [match, limit * _OVERFETCH, limit]
     else:
+        # ranked and limited over the spans first; the text only for the rows kept
         sql = (
-            f"select {_ROW_COLUMNS}, bm25(sentences_fts) as rank from sentences_fts "
-            "join sentences s on s.rowid = sentences_fts.rowid "
-            f"join transcripts t on t.id = s.transcript_id {_TURN_JOIN}"
-            f"where sentences_fts match ?{extra} order by {_INTERVIEWER_LAST}, rank, s.transcript_id, s.idx"
+            f"select {_ROW_COLUMNS}, f.rank as rank from (select s.rowid as rowid, bm25(sentences_fts) as rank, "
+            f"{_INTERVIEWER_LAST} as late, s.transcript_id as tid, s.idx as idx from sentences_fts "
+            f"join sentences s on s.rowid = sentences_fts.rowid {_TURN_JOIN}"
+            f"where sentences_fts match ?{extra} order by late, rank, tid, idx limit ?) f "
+            f"join sentences s on s.rowid = f.rowid join transcripts t on t.id = s.transcript_id {_TURN_JOIN}"
+            "order by f.late, f.rank, f.tid, f.idx"
         )
-        params = [match, *args]
-        if limit is not None:
-            sql += " limit ?"
-            params.append(limit)
+        params = [match, *args, limit if limit is not None else -1]
     try:
         return list(db.query(sql, params))
     except Exception as exc:  # sqlite3.OperationalError: a query FTS5 cannot parse
@@ -230,8 +234,9 @@ def _contexts_many(db: sqlite_utils.Database, rows: list[dict[str, Any]]) -> lis
     texts = {
         (tid, idx): (turn, text)
         for tid, idx, turn, text in db.execute(
-            f"with w(tid, idx) as (values {values}) select s.transcript_id, s.idx, s.turn_idx, s.text "
-            "from w join sentences s on s.transcript_id = w.tid and s.idx = w.idx",
+            f"with w(tid, idx) as (values {values}) select s.transcript_id, s.idx, s.turn_idx, {_SENTENCE_TEXT} "
+            "from w join sentences s on s.transcript_id = w.tid and s.idx = w.idx "
+            "join transcripts t on t.id = s.transcript_id",
             args,
         ).fetchall()
     }
@@ -467,7 +472,8 @@ def _fuzzy_texts(db: sqlite_utils.Database, rows: list[dict[str, Any]]) -> list[
         values = ", ".join("(?, ?)" for _ in chunk)
         for tid, idx, turn_idx, start, end, text in db.execute(
             f"with w(tid, idx) as (values {values}) select s.transcript_id, s.idx, s.turn_idx, s.start, "
-            "s.end, s.text from w join sentences s on s.transcript_id = w.tid and s.idx = w.idx",
+            f"s.end, {_SENTENCE_TEXT} from w join sentences s on s.transcript_id = w.tid and s.idx = w.idx "
+            "join transcripts t on t.id = s.transcript_id",
             [v for k in chunk for v in k],
         ).fetchall():
             nexts[(tid, idx)] = (turn_idx, start, end, text)
@@ -605,8 +611,8 @@ def _kwic_rows(db: sqlite_utils.Database, terms: list[set[str]], width: int, lim
                respondents_only: bool, offset: int) -> Iterator[dict[str, Any]]:
     patterns = _lemma_patterns(db, terms)
     extra = " and not " + _INTERVIEWER_LAST if respondents_only else ""
-    rows = db.query(
-        f"select {_ROW_COLUMNS} from sentences_fts join sentences s on s.rowid = sentences_fts.rowid "
+    rows = db.query(  # the text of each row is cut from its transcript's, read once
+        f"select {_BARE_COLUMNS} from sentences_fts join sentences s on s.rowid = sentences_fts.rowid "
         f"join transcripts t on t.id = s.transcript_id {_TURN_JOIN}"
         f"where sentences_fts match ?{extra} order by {_INTERVIEWER_LAST}, s.transcript_id, s.idx",
         [_lemma_match_expr(terms)],
@@ -615,6 +621,10 @@ def _kwic_rows(db: sqlite_utils.Database, terms: list[set[str]], width: int, lim
     to_skip, left = offset, limit
     batch: list[dict[str, Any]] = []
     for row in rows:
+        tid = row["transcript_id"]
+        if text_of[0] != tid:
+            text_of = (tid, db.execute("select text from transcripts where id = ?", [tid]).fetchone()[0])
+        row["text"] = text_of[1][row["start"] : row["end"]]
         if not _has_lemmas(row, terms):
             continue
         matches, _span = _combine(_lemma_spans(row, patterns))
@@ -623,9 +633,6 @@ def _kwic_rows(db: sqlite_utils.Database, terms: list[set[str]], width: int, lim
             to_skip -= len(spans)
             continue
         spans, to_skip = spans[to_skip:], 0
-        tid = row["transcript_id"]
-        if text_of[0] != tid:
-            text_of = (tid, db.execute("select text from transcripts where id = ?", [tid]).fetchone()[0])
         for s, e in spans:
             batch.append(_kwic_line(row, text_of[1], s, e, width))
             if left is not None:

@@ -69,10 +69,15 @@ def ensure_forms(db: sqlite_utils.Database, progress: Callable[[int, int, str], 
 
     total = db.execute("select count(*) from sentences").fetchone()[0]
     pairs: set[tuple[str, str]] = set()
-    for n, (text, lemmas, edits) in enumerate(db.execute("select text, lemmas, lemma_edits from sentences")):
-        if progress and n % 5000 == 0:
-            progress(n, total, "collecting word forms for lemma search")
-        pairs.update(word_lemmas(text, lemmas or "", edits or ""))
+    n = 0
+    for (tid,) in db.execute("select id from transcripts").fetchall():
+        text = db.execute("select text from transcripts where id = ?", [tid]).fetchone()[0]
+        for start, end, lemmas, edits in db.execute(
+                "select start, [end], lemmas, lemma_edits from sentences where transcript_id = ?", [tid]):
+            if progress and n % 5000 == 0:
+                progress(n, total, "collecting word forms for lemma search")
+            pairs.update(word_lemmas(text[start:end], lemmas or "", edits or ""))
+            n += 1
     with db.atomic():
         record(db, pairs)
         db.execute("delete from meta where key = ?", [LEMMA_FORMS_DUE])

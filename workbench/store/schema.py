@@ -32,6 +32,7 @@ import sqlite_utils
 from sqlite_utils import Migrations
 
 from workbench.errors import WorkbenchError
+from workbench.store.sentence_index import FTS_TOKENIZE
 
 migrations = Migrations("workbench")
 #: The names of this workbench's migrations, in order (see :func:`migration`).
@@ -52,7 +53,6 @@ def migration_outside_transaction(
     KNOWN_MIGRATIONS.append(func.__name__)
     return migrations(transactional=False)(func)
 
-FTS_TOKENIZE = "unicode61 remove_diacritics 2"
 
 
 @migration
@@ -518,7 +518,8 @@ def m016_lemmas_where_they_differ(db: sqlite_utils.Database) -> None:
     """``sentences.lemmas`` keeps only the lemmas that differ from their words, with
     ``sentences.lemma_edits`` saying where they go (:mod:`workbench.store.lemma_edits`): the
     lemmas were a second copy of nearly every word, in the table and in the search index.
-    The index is rebuilt once from the slimmer rows (faster than updating it row by row)."""
+    The search index goes with the old rows; :func:`m017_sentence_text_from_transcripts` makes
+    it again from the slimmer ones (once, faster than updating it row by row)."""
     from workbench.store.lemma_edits import encode
 
     db.table("sentences").add_column("lemma_edits", str, not_null_default="")
@@ -527,17 +528,34 @@ def m016_lemmas_where_they_differ(db: sqlite_utils.Database) -> None:
     rows = db.execute("select rowid, text, lemmas from sentences").fetchall()
     cursor.executemany("update sentences set lemmas = ?, lemma_edits = ? where rowid = ?",
                        [(*encode(text, lemmas or ""), rowid) for rowid, text, lemmas in rows])
-    db.table("sentences").enable_fts(["text", "lemmas"], create_triggers=True, tokenize=FTS_TOKENIZE)
     if rows:
         db.table("meta").upsert({"key": VACUUM_DUE, "value": "1"}, pk="key")
 
 
-#: ``meta`` key set when a migration left much free space in the file (see :func:`m017_vacuum`).
+@migration
+def m017_sentence_text_from_transcripts(db: sqlite_utils.Database) -> None:
+    """Sentences no longer copy their text: it is read from the transcript (``sentence_texts``
+    gives every sentence with its text, a view), and the search index reads it from there. The
+    index is kept by triggers on ``sentences`` and ``transcripts`` (see
+    :mod:`workbench.store.sentence_index`); the covering index ``sentences_units`` goes (the
+    slim table is as cheap to read)."""
+    from workbench.store.sentence_index import create_index_and_triggers, index_transcripts
+
+    db.table("sentences").disable_fts()
+    db.execute("drop index if exists sentences_units")
+    db.table("sentences").transform(drop={"text"})
+    create_index_and_triggers(db)
+    index_transcripts(db, [r[0] for r in db.execute("select id from transcripts").fetchall()])
+    if db.execute("select exists (select 1 from sentences)").fetchone()[0]:
+        db.table("meta").upsert({"key": VACUUM_DUE, "value": "1"}, pk="key")
+
+
+#: ``meta`` key set when a migration left much free space in the file (see :func:`m018_vacuum`).
 VACUUM_DUE = "vacuum_due"
 
 
 @migration_outside_transaction
-def m017_vacuum(db: sqlite_utils.Database) -> None:
+def m018_vacuum(db: sqlite_utils.Database) -> None:
     """Give the space a migration freed back to the file system (``VACUUM``; only when one
     left much of it: ``meta`` ``vacuum_due``)."""
     if db.execute("select 1 from meta where key = ?", [VACUUM_DUE]).fetchone():

@@ -640,7 +640,6 @@ def _replace_in(cs: ChangeSet, coder: str, flag: dict[str, Any], ph: str) -> dic
         if (ns, ne) != (row["start"], row["end"]):
             updates.update(start=ns, end=ne)
         if _overlaps(row["start"], row["end"], s, e):
-            updates["text"] = new_text[ns:ne]
             updates["lemmas"], updates["lemma_edits"] = encode_lemmas(new_text[ns:ne], lemmas_of(new_text[ns:ne]))
         if updates:
             cs.update("sentences", [tid, row["idx"]], updates)

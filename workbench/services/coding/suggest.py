@@ -114,11 +114,12 @@ class _SentenceIndex:
         rows: dict[str, list[tuple[int, int, list[str]]]] = defaultdict(list)
         marks = ", ".join("?" for _ in tids)
         if tids:
-            for tid, s, e, text, lem, edits in db.execute(
-                f"select transcript_id, start, end, text, lemmas, lemma_edits from sentences "
-                f"where transcript_id in ({marks}) order by transcript_id, start", list(tids)
-            ):
-                rows[tid].append((s, e, decode_lemmas(text, lem or "", edits or "")))
+            for tid, text in db.execute(f"select id, text from transcripts where id in ({marks})", list(tids)):
+                for s, e, lem, edits in db.execute(
+                    "select start, end, lemmas, lemma_edits from sentences where transcript_id = ? order by start",
+                    [tid],
+                ):
+                    rows[tid].append((s, e, decode_lemmas(text[s:e], lem or "", edits or "")))
         for tid, items in rows.items():
             self.by_tid[tid] = ([it[1] for it in items], items)
 

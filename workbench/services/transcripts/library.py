@@ -33,6 +33,7 @@ from workbench.formats.importers.model import TURN_SEPARATOR, ParsedTranscript
 from workbench.project import Project
 from workbench.services import word_forms
 from workbench.services.transcripts import labels as labels_service
+from workbench.store import sentence_index
 from workbench.store.changes import ChangeSet, log_only
 from workbench.store.fingerprint import METADATA_COLUMNS, import_fingerprint, stored_fingerprint
 from workbench.store.lemma_edits import encode as encode_lemmas
@@ -378,34 +379,36 @@ def store_transcript(db: sqlite_utils.Database, built: BuiltTranscript, sentence
         "imported_by": coder,
     }
     flagged: list[str] = []
-    if existing is not None:
-        flagged = _reanchor_codings(db, existing["text"], built.text, built.id)
-        db.execute("delete from sentences where transcript_id = ?", [built.id])
-        db.execute("delete from turns where transcript_id = ?", [built.id])
-        if existing["text"] != built.text:  # with the same text the flags' spans still hold
-            db.execute("delete from audit_flags where transcript_id = ?", [built.id])
-        db.table("transcripts").update(built.id, row)
-    else:
-        db.table("transcripts").insert(row)
-    # Plain executemany: sqlite-utils' insert_all costs more than the language pipeline here.
-    db.conn.executemany(
-        "insert into turns (transcript_id, idx, speaker, role, start, [end], time) values (?, ?, ?, ?, ?, ?, ?)",
-        [(built.id, t["idx"], t["speaker"], t["role"], t["start"], t["end"], t["time"]) for t in built.turns],
-    )
-    sentence_rows: list[tuple[Any, ...]] = []
-    for turn, sents in zip(built.turns, sentences, strict=True):
-        base = turn["start"]
-        for s in sents:
-            text = built.text[base + s.start : base + s.end]
-            sentence_rows.append((
-                built.id, len(sentence_rows), turn["idx"], base + s.start, base + s.end,
-                text, *encode_lemmas(text, s.lemmas),
-            ))
-    db.conn.executemany(
-        "insert into sentences (transcript_id, idx, turn_idx, start, [end], text, lemmas, lemma_edits) "
-        "values (?, ?, ?, ?, ?, ?, ?, ?)",
-        sentence_rows,
-    )
+    with sentence_index.by_hand(db):  # the text is at hand: no trigger cuts each sentence out
+        if existing is not None:
+            flagged = _reanchor_codings(db, existing["text"], built.text, built.id)
+            sentence_index.unindex_transcript(db, built.id, existing["text"])
+            db.execute("delete from sentences where transcript_id = ?", [built.id])
+            db.execute("delete from turns where transcript_id = ?", [built.id])
+            if existing["text"] != built.text:  # with the same text the flags' spans still hold
+                db.execute("delete from audit_flags where transcript_id = ?", [built.id])
+            db.table("transcripts").update(built.id, row)
+        else:
+            db.table("transcripts").insert(row)
+        # Plain executemany: sqlite-utils' insert_all costs more than the language pipeline here.
+        db.conn.executemany(
+            "insert into turns (transcript_id, idx, speaker, role, start, [end], time) values (?, ?, ?, ?, ?, ?, ?)",
+            [(built.id, t["idx"], t["speaker"], t["role"], t["start"], t["end"], t["time"]) for t in built.turns],
+        )
+        sentence_rows: list[tuple[Any, ...]] = []
+        for turn, sents in zip(built.turns, sentences, strict=True):
+            base = turn["start"]
+            for s in sents:
+                sentence_rows.append((
+                    built.id, len(sentence_rows), turn["idx"], base + s.start, base + s.end,
+                    *encode_lemmas(built.text[base + s.start : base + s.end], s.lemmas),
+                ))
+        db.conn.executemany(
+            "insert into sentences (transcript_id, idx, turn_idx, start, [end], lemmas, lemma_edits) "
+            "values (?, ?, ?, ?, ?, ?, ?)",
+            sentence_rows,
+        )
+        sentence_index.index_transcript(db, built.id, built.text)
     return flagged
 
 
@@ -488,7 +491,11 @@ def get_turns(db: sqlite_utils.Database, tid: str) -> list[dict[str, Any]]:
 
 
 def get_sentences(db: sqlite_utils.Database, tid: str) -> list[dict[str, Any]]:
-    return list(db.table("sentences").rows_where("transcript_id = ?", [tid], order_by="idx"))
+    """The sentences of ``tid`` in order, each with its ``text`` (cut from the transcript's)."""
+    row = db.execute("select text from transcripts where id = ?", [tid]).fetchone()
+    text = row[0] if row else ""
+    return [{**s, "text": text[s["start"] : s["end"]]}
+            for s in db.table("sentences").rows_where("transcript_id = ?", [tid], order_by="idx")]
 
 
 def set_label(db: sqlite_utils.Database, ref: str, label: str, coder: str) -> dict[str, Any]:

@@ -18,6 +18,7 @@ import sqlite_utils
 
 from workbench.project import Project
 from workbench.services import word_forms
+from workbench.store import sentence_index
 from workbench.store.changes import log_only
 from workbench.store.lemma_edits import encode as encode_lemmas
 
@@ -98,19 +99,19 @@ def reprocess(
                  for tid in chunk}
         flat = [texts[tid][t["start"] : t["end"]] for tid in chunk for t in turns[tid]]
         segmented = iter(segment_texts(flat, forms=forms))
-        with db.atomic():
+        with db.atomic(), sentence_index.by_hand(db):
             for tid in chunk:
                 rows: list[dict[str, Any]] = []
                 for turn in turns[tid]:
                     for s in next(segmented):
                         start, end = turn["start"] + s.start, turn["start"] + s.end
-                        text = texts[tid][start:end]
-                        lemmas, edits = encode_lemmas(text, s.lemmas)
+                        lemmas, edits = encode_lemmas(texts[tid][start:end], s.lemmas)
                         rows.append({"transcript_id": tid, "idx": len(rows), "turn_idx": turn["idx"],
-                                     "start": start, "end": end, "text": text,
-                                     "lemmas": lemmas, "lemma_edits": edits})
+                                     "start": start, "end": end, "lemmas": lemmas, "lemma_edits": edits})
+                sentence_index.unindex_transcript(db, tid, texts[tid])
                 db.execute("delete from sentences where transcript_id = ?", [tid])
                 db.table("sentences").insert_all(rows, batch_size=500)
+                sentence_index.index_transcript(db, tid, texts[tid])
                 db.execute("update transcripts set sentence_count = ? where id = ?", [len(rows), tid])
     with db.atomic():
         word_forms.replace_all(db, forms)

@@ -1,0 +1,118 @@
+"""The full-text index of the sentences, which hold no text of their own.
+
+A sentence is a span of its transcript's text (``sentences.start``/``end``); the text is stored
+once, in ``transcripts.text``. ``sentence_texts`` (a view) gives every sentence with its text
+and ``sentences_fts`` (FTS5, external content: that view) indexes the text and the sentence's
+stored lemmas (:mod:`workbench.store.lemma_edits`).
+
+An external-content index must be told the old text of a row it drops, so it is kept by
+triggers that read the text where it is at that moment: a sentence inserted, changed or
+deleted, and a transcript inserted, deleted or given another text (its sentences leave the
+index with the old text and come back with the new). Whatever writes (an edit, an undo, a
+removal), the index holds every sentence of an existing transcript, as its text reads now.
+
+Writers of whole transcripts (import, re-processing) have the text at hand and keep the index
+themselves, inside their transaction: :func:`by_hand` pauses the triggers (a row in
+``sentences_fts_by_hand``, never committed), :func:`unindex_transcript` and
+:func:`index_transcript` do the work a transcript at a time (cutting a sentence out of a long
+text in SQL costs twenty times more).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+
+import sqlite_utils
+
+FTS_TOKENIZE = "unicode61 remove_diacritics 2"
+_PAUSED = "not exists (select 1 from sentences_fts_by_hand)"
+
+
+def _sentence_text(text: str, row: str) -> str:
+    return f"substr({text}, {row}.start + 1, {row}.[end] - {row}.start)"
+
+
+def create_index_and_triggers(db: sqlite_utils.Database) -> None:
+    """The view, the (empty) index and the triggers that keep it."""
+    db.execute("create table if not exists sentences_fts_by_hand (paused integer primary key)")
+    db.execute(
+        "create view if not exists sentence_texts as select s.rowid as sentence_id, s.transcript_id, "
+        f"s.idx, s.turn_idx, s.start, s.[end], {_sentence_text('t.text', 's')} as text, s.lemmas, "
+        "s.lemma_edits from sentences s join transcripts t on t.id = s.transcript_id")
+    db.execute(
+        "create virtual table if not exists sentences_fts using fts5(text, lemmas, "
+        f"tokenize='{FTS_TOKENIZE}', content='sentence_texts', content_rowid='sentence_id')")
+
+    def add(row: str, text: str) -> str:
+        return (f"insert into sentences_fts (rowid, text, lemmas) select {row}.rowid, "
+                f"{_sentence_text(text, row)}, {row}.lemmas")
+
+    def drop(row: str, text: str) -> str:
+        return (f"insert into sentences_fts (sentences_fts, rowid, text, lemmas) select 'delete', "
+                f"{row}.rowid, {_sentence_text(text, row)}, {row}.lemmas")
+
+    triggers = {
+        # a sentence, with the text of its transcript (none while the transcript is missing)
+        "sentences_fts_insert": ("after insert on sentences",
+                                 f"{add('new', 't.text')} from transcripts t where t.id = new.transcript_id;"),
+        "sentences_fts_delete": ("after delete on sentences",
+                                 f"{drop('old', 't.text')} from transcripts t where t.id = old.transcript_id;"),
+        "sentences_fts_update": ("after update on sentences",
+                                 f"{drop('old', 't.text')} from transcripts t where t.id = old.transcript_id; "
+                                 f"{add('new', 't.text')} from transcripts t where t.id = new.transcript_id;"),
+        # a transcript, with every sentence it has
+        "transcripts_fts_insert": ("after insert on transcripts",
+                                   f"{add('s', 'new.text')} from sentences s where s.transcript_id = new.id;"),
+        "transcripts_fts_delete": ("before delete on transcripts",
+                                   f"{drop('s', 'old.text')} from sentences s where s.transcript_id = old.id;"),
+        "transcripts_fts_text_before": ("before update of id, text on transcripts",
+                                        f"{drop('s', 'old.text')} from sentences s where s.transcript_id = old.id;"),
+        "transcripts_fts_text_after": ("after update of id, text on transcripts",
+                                       f"{add('s', 'new.text')} from sentences s where s.transcript_id = new.id;"),
+    }
+    for name, (event, body) in triggers.items():
+        db.execute(f"create trigger if not exists {name} {event} when {_PAUSED} begin {body} end")
+
+
+@contextmanager
+def by_hand(db: sqlite_utils.Database) -> Iterator[None]:
+    """Inside the caller's transaction: the triggers leave the index alone; the caller keeps it
+    with :func:`unindex_transcript` and :func:`index_transcript`."""
+    if not db.conn.in_transaction:  # a pause committed on its own would outlive the writer
+        raise RuntimeError("the sentence index is kept by hand only inside a transaction")
+    cursor = db.conn.execute("insert or ignore into sentences_fts_by_hand (paused) values (1)")
+    mine = cursor.rowcount == 1
+    try:
+        yield
+    finally:
+        if mine:
+            db.execute("delete from sentences_fts_by_hand")
+
+
+def _rows(db: sqlite_utils.Database, tid: str, text: str) -> list[tuple[int, str, str]]:
+    return [(rowid, text[start:end], lemmas or "") for rowid, start, end, lemmas in db.execute(
+        "select rowid, start, [end], lemmas from sentences where transcript_id = ?", [tid])]
+
+
+def unindex_transcript(db: sqlite_utils.Database, tid: str, text: str) -> None:
+    """Take the sentences of ``tid`` out of the index; ``text`` is the transcript's text as
+    they were indexed (as it is stored now). Only inside :func:`by_hand`."""
+    db.conn.executemany("insert into sentences_fts (sentences_fts, rowid, text, lemmas) "
+                        "values ('delete', ?, ?, ?)", _rows(db, tid, text))
+
+
+def index_transcript(db: sqlite_utils.Database, tid: str, text: str) -> None:
+    """Put the sentences of ``tid`` in the index, cut from ``text`` (the transcript's text as
+    stored). Only inside :func:`by_hand`."""
+    db.conn.executemany("insert into sentences_fts (rowid, text, lemmas) values (?, ?, ?)",
+                        _rows(db, tid, text))
+
+
+def index_transcripts(db: sqlite_utils.Database, tids: Iterable[str]) -> None:
+    """Index the sentences of these transcripts (not in the index yet), a text at a time."""
+    with by_hand(db):
+        for tid in tids:
+            row = db.execute("select text from transcripts where id = ?", [tid]).fetchone()
+            if row is not None:
+                index_transcript(db, tid, row[0])

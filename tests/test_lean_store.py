@@ -178,3 +178,20 @@ def test_the_index_follows_every_way_the_text_and_sentences_change(project, add_
     undo_last(db, "anna")
     _index_is_the_text(db)
     assert [h.transcript_id for h in search(db, "Snapchat")] == ["T1"]
+
+
+def test_undoing_a_new_label_leaves_the_index_alone(project, add_transcript):
+    """Undo puts a transcript's row back where it stands: writing it again would have
+    re-indexed all its sentences (on a whole project's relabelling, every sentence)."""
+    from workbench.services.transcripts.library import set_label
+    from workbench.store.changes import redo_last, undo_last
+
+    db = project.db
+    add_transcript("T1")
+    blocks = db.execute("select count(*) from sentences_fts_data").fetchone()[0]
+    set_label(db, "T1", "Jongerenwerker Z", "anna")
+    undo_last(db, "anna")
+    redo_last(db, "anna")
+    assert db["transcripts"].get("T1")["label"] == "Jongerenwerker Z"
+    assert db.execute("select count(*) from sentences_fts_data").fetchone()[0] == blocks
+    _index_is_the_text(db)

@@ -175,11 +175,33 @@ def _replay(db: sqlite_utils.Database, change_id: int, *, backwards: bool) -> No
     for r in rows:
         end[(r["table_name"], r["pk"])] = r["before"] if backwards else r["after"]
     db.execute("PRAGMA defer_foreign_keys = ON")
-    for table, pk in end:
-        db.execute(f"delete from [{table}] where {_where(db, table)}", json.loads(pk))
     for (table, pk), target in end.items():
-        if target is not None:
-            _apply_row(db, table, json.loads(pk), json.loads(target))
+        if table not in _IN_PLACE or target is None:
+            db.execute(f"delete from [{table}] where {_where(db, table)}", json.loads(pk))
+    for (table, pk), target in end.items():
+        if target is None:
+            continue
+        if table in _IN_PLACE and _update_in_place(db, table, json.loads(pk), json.loads(target)):
+            continue
+        _apply_row(db, table, json.loads(pk), json.loads(target))
+
+
+# Rows changed where they stand rather than deleted and written again: a transcript carries the
+# text its sentences are indexed by, so writing it again would re-index every sentence (see
+# workbench.store.sentence_index); a relabelling undone would re-index the whole project.
+_IN_PLACE = {"transcripts"}
+
+
+def _update_in_place(db: sqlite_utils.Database, table: str, pk: list[Any], target: Row) -> bool:
+    """Set the columns of the row ``pk`` that differ from ``target``; False when it is absent."""
+    current = _get(db, table, pk)
+    if current is None:
+        return False
+    changed = {k: v for k, v in with_derived(table, target).items() if k in current and current[k] != v}
+    if changed:
+        sets = ", ".join(f"[{k}] = ?" for k in changed)
+        db.execute(f"update [{table}] set {sets} where {_where(db, table)}", [*changed.values(), *pk])
+    return True
 
 
 def _conflicts(db: sqlite_utils.Database, change_id: int, *, backwards: bool) -> list[str]:

@@ -195,3 +195,22 @@ def test_undoing_a_new_label_leaves_the_index_alone(project, add_transcript):
     assert db["transcripts"].get("T1")["label"] == "Jongerenwerker Z"
     assert db.execute("select count(*) from sentences_fts_data").fetchone()[0] == blocks
     _index_is_the_text(db)
+
+
+def test_check_finds_an_index_that_does_not_match_the_text_and_rebuilds_it(project, add_transcript):
+    from tests.bad_input_support import run
+
+    add_transcript("T1")
+    db = project.db
+    assert run(project, "check").exit_code == 0
+    with db.atomic():  # the text changed behind the index's back (no trigger: paused)
+        db.execute("insert into sentences_fts_by_hand (paused) values (1)")
+        db.execute("update transcripts set text = replace(text, 'Snapchat', 'Instagram')")
+        db.execute("delete from sentences_fts_by_hand")
+    result = run(project, "check")
+    assert result.exit_code == 1 and "does not match the transcripts' text" in result.output
+    assert "--rebuild-index" in result.output
+    result = run(project, "check", "--rebuild-index")
+    assert result.exit_code == 0, result.output
+    assert "made again from the text" in result.output
+    assert search(db, "Instagram") and not search(db, "Snapchat")

@@ -74,12 +74,22 @@ def restore(ctx: click.Context, backup_file: Path, yes: bool) -> None:
 
 
 @click.command()
+@click.option("--rebuild-index", is_flag=True,
+              help="First make the search index again from the transcripts' text (when the check "
+                   "says it does not match).")
 @json_option
 @with_project
-def check(project, coder, as_json: bool) -> None:
-    """Run SQLite's integrity check and the workbench's own consistency checks."""
+def check(project, coder, rebuild_index: bool, as_json: bool) -> None:
+    """Run SQLite's integrity check and the workbench's own consistency checks (including the
+    search index against the transcripts' text)."""
     from workbench.store.backup import integrity_report
 
+    if rebuild_index:
+        from workbench.store import sentence_index
+
+        n = sentence_index.rebuild(project.db)
+        if not as_json:
+            echo(f"the search index was made again from the text: {n} sentences")
     report = integrity_report(project.db)
     if as_json:
         echo_json(report)

@@ -3,7 +3,8 @@
 SQLite checks pages and declared foreign keys; these check what the workbench promises:
 code and theme names unique as names compare (also if the index were missing or a name was
 edited outside the workbench), one coding per coder, code and span, names and texts free of terminal controls, and references that
-are not foreign keys (memos on transcripts and codings, the further codings of a quote).
+are not foreign keys (memos on transcripts and codings, the further codings of a quote), and the
+search index against the transcripts' text (:func:`workbench.store.sentence_index.problems`).
 """
 
 from __future__ import annotations
@@ -21,7 +22,10 @@ TEXTS = {"codes": ("definition", "inclusion", "exclusion", "example", "memo"), "
 
 def problems(db: sqlite_utils.Database) -> list[str]:
     """Every problem found, one line each (empty: consistent)."""
-    return [*_duplicate_names(db), *_duplicate_codings(db), *_unsafe_text(db), *_dangling(db)]
+    from workbench.store import sentence_index
+
+    return [*_duplicate_names(db), *_duplicate_codings(db), *_unsafe_text(db), *_dangling(db),
+            *sentence_index.problems(db)]
 
 
 def _duplicate_codings(db: sqlite_utils.Database) -> list[str]:

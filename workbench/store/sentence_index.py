@@ -116,3 +116,32 @@ def index_transcripts(db: sqlite_utils.Database, tids: Iterable[str]) -> None:
             row = db.execute("select text from transcripts where id = ?", [tid]).fetchone()
             if row is not None:
                 index_transcript(db, tid, row[0])
+
+
+def problems(db: sqlite_utils.Database) -> list[str]:
+    """What is wrong with the index (empty: it holds every sentence as its text reads now).
+    Reads the whole index and every sentence's text: seconds for a large project."""
+    import sqlite3
+
+    hint = "; 'workbench check --rebuild-index' makes it again from the text"
+    if db.execute("select exists (select 1 from sentences_fts_by_hand)").fetchone()[0]:
+        return ["the search index was left paused by a writer that stopped (sentences_fts_by_hand)" + hint]
+    try:
+        with db.atomic():
+            db.execute("insert into sentences_fts (sentences_fts, rank) values ('integrity-check', 1)")
+    except sqlite3.OperationalError as exc:
+        if "readonly" in str(exc).lower() or "read-only" in str(exc).lower():
+            return []  # a project opened read-only is not checked here
+        return [f"the search index cannot be checked ({exc})" + hint]
+    except sqlite3.DatabaseError:
+        return ["the search index does not match the transcripts' text (searches may miss sentences "
+                "or show ones that are gone)" + hint]
+    return []
+
+
+def rebuild(db: sqlite_utils.Database) -> int:
+    """Make the index again from every sentence and its text; returns the sentences indexed."""
+    with db.atomic():
+        db.execute("delete from sentences_fts_by_hand")
+        db.execute("insert into sentences_fts (sentences_fts) values ('rebuild')")
+    return int(db.execute("select count(*) from sentences_fts_docsize").fetchone()[0])

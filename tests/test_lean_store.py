@@ -190,7 +190,11 @@ def test_undoing_a_new_label_leaves_the_index_alone(project, add_transcript):
     add_transcript("T1")
     blocks = db.execute("select count(*) from sentences_fts_data").fetchone()[0]
     set_label(db, "T1", "Jongerenwerker Z", "anna")
+    # the history keeps the label, not two more copies of the interview's text
+    assert all("Snapchat" not in (r[0] or "") + (r[1] or "")
+               for r in db.execute("select before, after from change_rows").fetchall())
     undo_last(db, "anna")
+    assert db["transcripts"].get("T1")["label"] != "Jongerenwerker Z"
     redo_last(db, "anna")
     assert db["transcripts"].get("T1")["label"] == "Jongerenwerker Z"
     assert db.execute("select count(*) from sentences_fts_data").fetchone()[0] == blocks

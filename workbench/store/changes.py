@@ -81,7 +81,7 @@ class ChangeSet:
         except sqlite3.IntegrityError as exc:
             raise _integrity_error(table, {**before, **updates}, exc) from exc
         after = _get(self.db, table, pk_list)
-        self.rows.append((table, pk_list, before, after))
+        self.rows.append((table, pk_list, *_without_unchanged_bulk(table, before, after)))
         return after or {}
 
     def delete(self, table: str, pk: Any) -> Row:
@@ -92,6 +92,20 @@ class ChangeSet:
         self.db.execute(f"delete from [{table}] where {_where(self.db, table)}", pk_list)
         self.rows.append((table, pk_list, before, None))
         return before
+
+
+# Long columns the history leaves out of an update that did not change them: a new label
+# would otherwise keep two copies of the interview's whole text. Undo and redo then set the
+# other columns (a row is updated where it stands: see _update_in_place).
+_BULK_COLUMNS = {"transcripts": ("text",)}
+
+
+def _without_unchanged_bulk(table: str, before: Row, after: Row | None) -> tuple[Row, Row | None]:
+    columns = [c for c in _BULK_COLUMNS.get(table, ()) if after is not None and before.get(c) == after.get(c)]
+    if not columns or after is None:
+        return before, after
+    return ({k: v for k, v in before.items() if k not in columns},
+            {k: v for k, v in after.items() if k not in columns})
 
 
 def ensure_coder(db: sqlite_utils.Database, coder: str) -> None:

@@ -218,3 +218,33 @@ def test_check_finds_an_index_that_does_not_match_the_text_and_rebuilds_it(proje
     assert result.exit_code == 0, result.output
     assert "made again from the text" in result.output
     assert search(db, "Instagram") and not search(db, "Snapchat")
+
+
+def test_any_lemmas_come_back_whatever_differs():
+    rng = random.Random(11)
+    vocab = ["de", "het", "een", "ik", "zag", "zien", "collega", "s", "jongeren", "was", "zijn", "ca", "fé"]
+    for _ in range(2000):
+        words = [rng.choice(vocab) for _ in range(rng.randint(0, 12))]
+        lemmas = list(words)
+        for _ in range(rng.randint(0, 4)):  # substitutions, words dropped, words added
+            at = rng.randint(0, len(lemmas))
+            kind = rng.choice("sda")
+            if kind == "s" and at < len(lemmas):
+                lemmas[at] = rng.choice(vocab)
+            elif kind == "d" and at < len(lemmas):
+                del lemmas[at]
+            else:
+                lemmas.insert(at, rng.choice(vocab))
+        text = " ".join(w.capitalize() if rng.random() < 0.2 else w for w in words) + "."
+        stored, edits = encode(text, " ".join(lemmas))
+        assert decode(text, stored, edits) == text_words(" ".join(lemmas)), (text, lemmas, edits)
+        assert len(stored.split()) <= len(lemmas)
+
+
+def test_labels_are_computed_without_reading_the_texts(project, add_transcript):
+    """An import recomputes the respondent labels after each file: from an index, not from the
+    table's rows (which would walk every interview's text to reach ``label_manual``)."""
+    add_transcript("T1")
+    plan = " ".join(r[3] for r in project.db.execute(
+        "explain query plan select id, role, date, label, label_manual from transcripts order by id"))
+    assert "COVERING INDEX" in plan, plan

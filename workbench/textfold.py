@@ -40,6 +40,8 @@ _FOLD_WORDS = _FoldTable(words_only=True)
 
 def fold(text: str) -> str:
     """Lower-case, strip diacritics; the result has exactly the length of ``text``."""
+    if text.isascii():  # the same, without a table look-up per character
+        return text.lower()
     return text.translate(_FOLD)
 
 

@@ -15,8 +15,6 @@ word instead) or ``i:n:k`` (the n words from the i-th have the next k stored lem
 
 from __future__ import annotations
 
-from difflib import SequenceMatcher
-
 from workbench.textfold import WORD_RE, fold
 
 
@@ -40,11 +38,8 @@ def encode(text: str, lemmas: str) -> tuple[str, str]:
                 stored.append(lemma)
                 places.append(str(i))
         return " ".join(stored), " ".join(places)
-    ops = SequenceMatcher(None, words, lemma_words, autojunk=False).get_opcodes()
-    for tag, i1, i2, j1, j2 in ops:
-        if tag == "equal":
-            continue
-        n, k = i2 - i1, j2 - j1
+    for i1, n, j1, k in _blocks(words, lemma_words):
+        i2, j2 = i1 + n, j1 + k
         if n == k:  # word for word
             for i, j in zip(range(i1, i2), range(j1, j2), strict=True):
                 if words[i] != lemma_words[j]:
@@ -54,6 +49,41 @@ def encode(text: str, lemmas: str) -> tuple[str, str]:
         stored.extend(lemma_words[j1:j2])
         places.append(f"{i1}:{n}:{k}")
     return " ".join(stored), " ".join(places)
+
+
+_LOOK_AHEAD = 4
+
+
+def _blocks(words: list[str], lemma_words: list[str]) -> list[tuple[int, int, int, int]]:
+    """``(i, n, j, k)``: the n words from the i-th have the k lemma words from the j-th instead;
+    the rest pair off one to one. Greedy: after a difference, the nearest place where the two
+    agree again (within a few words) ends the block. Any blocks give the lemmas back exactly;
+    near ones keep most words paired with their own lemma (``collega's`` → ``collega``: the
+    ``s`` is a block of its own)."""
+    out: list[tuple[int, int, int, int]] = []
+    i = j = 0
+    n_words, n_lemmas = len(words), len(lemma_words)
+    while i < n_words and j < n_lemmas:
+        if words[i] == lemma_words[j]:
+            i += 1
+            j += 1
+            continue
+        found = None
+        for total in range(1, 2 * _LOOK_AHEAD + 1):
+            for di in range(max(0, total - _LOOK_AHEAD), min(total, _LOOK_AHEAD) + 1):
+                dj = total - di
+                if i + di < n_words and j + dj < n_lemmas and words[i + di] == lemma_words[j + dj]:
+                    found = (di, dj)
+                    break
+            if found:
+                break
+        if found is None:
+            break
+        out.append((i, found[0], j, found[1]))
+        i, j = i + found[0], j + found[1]
+    if i < n_words or j < n_lemmas:
+        out.append((i, n_words - i, j, n_lemmas - j))
+    return out
 
 
 def decode(text: str, lemmas: str, edits: str) -> list[str]:

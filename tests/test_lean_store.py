@@ -110,6 +110,11 @@ def test_an_older_project_is_migrated_to_the_slim_lemmas(sample_project):
     assert "lemma_edits" not in [r[1] for r in old.execute("pragma table_info(sentences)")]
     old.close()
 
+    from tests.bad_input_support import run
+
+    listing = run(root, "transcripts")  # the first command migrates, and says so
+    assert listing.exit_code == 0, listing.output
+    assert "updating the project database" in listing.output and "INT01" in listing.output
     project = Project.open(root)
     db = project.db
     assert "lemma_edits" in db["sentences"].columns_dict and "text" not in db["sentences"].columns_dict

@@ -46,9 +46,11 @@ def cli(ctx: click.Context) -> None:
     terminal workbench. Start with 'workbench init DIR', then 'workbench import FILES…'.
     """
     ctx.ensure_object(State)
-    if ctx.invoked_subcommand not in (None, "open"):  # not under the terminal UI's screen
-        from workbench.store import connection
+    from workbench.store import connection
 
+    # The project is opened (and migrated) before the terminal UI takes the screen.
+    connection.on_migrating = lambda message: click.echo(message, err=True)
+    if ctx.invoked_subcommand not in (None, "open"):  # not under the terminal UI's screen
         # A write that waits for another process's says so on stderr after a second.
         connection.on_wait = lambda message: click.echo(message, err=True)
     if ctx.invoked_subcommand is None:

@@ -28,6 +28,11 @@ WAIT_NOTICE_MS = 1000
 #: (the CLI prints it on stderr); None: nobody is told.
 on_wait: Callable[[str], None] | None = None
 
+#: Called with a message before an existing project's database is migrated to this version
+#: (a backup first, then the migrations: seconds on a large project, once); the CLI prints it
+#: on stderr, before the terminal UI takes the screen. None: nobody is told.
+on_migrating: Callable[[str], None] | None = None
+
 #: The longest a write on the main thread waits for another process, when set: the terminal UI
 #: sets it (its screen cannot repaint while the main thread waits), so that after it the write
 #: gives up with the locked-project error as a notice instead of freezing the screen for
@@ -406,6 +411,11 @@ def _open_database(path: Path, *, migrate: bool, check_later: bool) -> ProjectDa
     elif migrate:
         from workbench.store.backup import backup_before
 
-        ensure_schema(db, path=Path(path),
-                      before_migrating=lambda: backup_before(db, Path(path), reason="migration"))
+        def before_migrating() -> None:
+            if on_migrating is not None:
+                on_migrating(f"updating the project database {path} to this version of workbench "
+                             "(once; a backup comes first; a large project takes some seconds)…")
+            backup_before(db, Path(path), reason="migration")
+
+        ensure_schema(db, path=Path(path), before_migrating=before_migrating)
     return db

@@ -525,10 +525,16 @@ def m016_lemmas_where_they_differ(db: sqlite_utils.Database) -> None:
     db.table("sentences").add_column("lemma_edits", str, not_null_default="")
     db.table("sentences").disable_fts()
     cursor = db.conn.cursor()
-    rows = db.execute("select rowid, text, lemmas from sentences").fetchall()
-    cursor.executemany("update sentences set lemmas = ?, lemma_edits = ? where rowid = ?",
-                       [(*encode(text, lemmas or ""), rowid) for rowid, text, lemmas in rows])
-    if rows:
+    last, step, converted = -1, 20_000, 0  # a slice at a time: a large project's rows never all at once
+    while True:
+        rows = db.execute("select rowid, text, lemmas from sentences where rowid > ? order by rowid limit ?",
+                          [last, step]).fetchall()
+        if not rows:
+            break
+        cursor.executemany("update sentences set lemmas = ?, lemma_edits = ? where rowid = ?",
+                           [(*encode(text, lemmas or ""), rowid) for rowid, text, lemmas in rows])
+        last, converted = rows[-1][0], converted + len(rows)
+    if converted:
         db.table("meta").upsert({"key": VACUUM_DUE, "value": "1"}, pk="key")
 
 

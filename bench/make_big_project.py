@@ -104,7 +104,7 @@ def generate(root: Path, *, interviews: int = 200, words: int = 7500, codings: i
     forms = sorted({f for w in WORDS for f in (w, w.capitalize())})
     lemma_of = lemma_table.lemmas(forms)  # real lemmas, as the rule-based pipeline stores them
     t0 = time.perf_counter()
-    with db.atomic(), sentence_index.by_hand(db):
+    with db.atomic():
         for name in coders:
             db["coders"].insert({"name": name, "created_at": now}, replace=True)
         for n in range(interviews):
@@ -121,14 +121,9 @@ def generate(root: Path, *, interviews: int = 200, words: int = 7500, codings: i
                 "imported_by": coders[0],
             })
             db["turns"].insert_all(({"transcript_id": tid, **t} for t in turns), batch_size=1000)
-            db["sentences"].insert_all(
-                ({"transcript_id": tid, "idx": i, "turn_idx": turn, "start": s, "end": e,
-                  **dict(zip(("lemmas", "lemma_edits"),
-                             encode_lemmas(txt, " ".join(lemma_of[w] for w in txt[:-1].split())), strict=True))}
-                 for i, (turn, s, e, txt) in enumerate(sents)),
-                batch_size=1000,
-            )
-            sentence_index.index_transcript(db, tid, text)
+            sentence_index.add_sentences(db, tid, text, [
+                (tid, i, turn, s, e, *encode_lemmas(txt, " ".join(lemma_of[w] for w in txt[:-1].split())))
+                for i, (turn, s, e, txt) in enumerate(sents)])
             spans.extend((tid, s, e) for turn, s, e, _txt in sents if turn % 2 == 1)
             if not quiet and (n + 1) % 20 == 0:
                 print(f"  {n + 1}/{interviews} interviews ({time.perf_counter() - t0:.1f}s)",

@@ -32,6 +32,7 @@ import sqlite_utils
 from workbench.errors import WorkbenchError
 from workbench.nlp.normalize import WORD_RE, fold, fold_words
 from workbench.store.lemma_edits import decode as decode_lemmas
+from workbench.store.sentence_index import sentence_text_sql
 
 MODES = ("word", "phrase", "lemma", "fuzzy")
 FUZZY_CUTOFF = 60.0
@@ -144,7 +145,7 @@ def _filters(
 
 # A sentence's text is cut from its transcript's (sentences hold none): only ever for the rows
 # a query returns, never for every row it sorts.
-_SENTENCE_TEXT = "substr(t.text, s.start + 1, s.[end] - s.start)"
+_SENTENCE_TEXT = sentence_text_sql("t.text", "s")
 _BARE_COLUMNS = ("s.rowid as rowid, s.transcript_id, s.idx, s.turn_idx, s.start, s.end, "
                  "s.lemmas, s.lemma_edits, t.label, coalesce(u.role, 'respondent') as speaker, "
                  "u.start as turn_start, u.[end] as turn_end")

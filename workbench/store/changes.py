@@ -101,8 +101,10 @@ _BULK_COLUMNS = {"transcripts": ("text",)}
 
 
 def _without_unchanged_bulk(table: str, before: Row, after: Row | None) -> tuple[Row, Row | None]:
-    columns = [c for c in _BULK_COLUMNS.get(table, ()) if after is not None and before.get(c) == after.get(c)]
-    if not columns or after is None:
+    if after is None:
+        return before, after
+    columns = [c for c in _BULK_COLUMNS.get(table, ()) if before.get(c) == after.get(c)]
+    if not columns:
         return before, after
     return ({k: v for k, v in before.items() if k not in columns},
             {k: v for k, v in after.items() if k not in columns})

@@ -11,17 +11,18 @@ deleted, and a transcript inserted, deleted or given another text (its sentences
 index with the old text and come back with the new). Whatever writes (an edit, an undo, a
 removal), the index holds every sentence of an existing transcript, as its text reads now.
 
-Writers of whole transcripts (import, re-processing) have the text at hand and keep the index
-themselves, inside their transaction: :func:`by_hand` pauses the triggers (a row in
-``sentences_fts_by_hand``, never committed), :func:`unindex_transcript` and
-:func:`index_transcript` do the work a transcript at a time (cutting a sentence out of a long
-text in SQL costs twenty times more).
+Writers of a transcript's sentences all at once (import, re-processing) go through
+:func:`drop_sentences` and :func:`add_sentences`, which have the text at hand and keep the index
+themselves: :func:`by_hand` pauses the triggers (a row in ``sentences_fts_by_hand``, never
+committed) while they work a transcript at a time (cutting a sentence out of a long text in SQL
+costs twenty times more).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import sqlite_utils
 
@@ -29,7 +30,8 @@ FTS_TOKENIZE = "unicode61 remove_diacritics 2"
 _PAUSED = "not exists (select 1 from sentences_fts_by_hand)"
 
 
-def _sentence_text(text: str, row: str) -> str:
+def sentence_text_sql(text: str, row: str) -> str:
+    """SQL for the text of the sentence ``row`` cut from the transcript text ``text``."""
     return f"substr({text}, {row}.start + 1, {row}.[end] - {row}.start)"
 
 
@@ -38,7 +40,7 @@ def create_index_and_triggers(db: sqlite_utils.Database) -> None:
     db.execute("create table if not exists sentences_fts_by_hand (paused integer primary key)")
     db.execute(
         "create view if not exists sentence_texts as select s.rowid as sentence_id, s.transcript_id, "
-        f"s.idx, s.turn_idx, s.start, s.[end], {_sentence_text('t.text', 's')} as text, s.lemmas, "
+        f"s.idx, s.turn_idx, s.start, s.[end], {sentence_text_sql('t.text', 's')} as text, s.lemmas, "
         "s.lemma_edits from sentences s join transcripts t on t.id = s.transcript_id")
     db.execute(
         "create virtual table if not exists sentences_fts using fts5(text, lemmas, "
@@ -46,11 +48,11 @@ def create_index_and_triggers(db: sqlite_utils.Database) -> None:
 
     def add(row: str, text: str) -> str:
         return (f"insert into sentences_fts (rowid, text, lemmas) select {row}.rowid, "
-                f"{_sentence_text(text, row)}, {row}.lemmas")
+                f"{sentence_text_sql(text, row)}, {row}.lemmas")
 
     def drop(row: str, text: str) -> str:
         return (f"insert into sentences_fts (sentences_fts, rowid, text, lemmas) select 'delete', "
-                f"{row}.rowid, {_sentence_text(text, row)}, {row}.lemmas")
+                f"{row}.rowid, {sentence_text_sql(text, row)}, {row}.lemmas")
 
     triggers = {
         # a sentence, with the text of its transcript (none while the transcript is missing)
@@ -77,8 +79,8 @@ def create_index_and_triggers(db: sqlite_utils.Database) -> None:
 
 @contextmanager
 def by_hand(db: sqlite_utils.Database) -> Iterator[None]:
-    """Inside the caller's transaction: the triggers leave the index alone; the caller keeps it
-    with :func:`unindex_transcript` and :func:`index_transcript`."""
+    """Inside the caller's transaction: the triggers leave the index alone while this module
+    keeps it itself."""
     if not db.conn.in_transaction:  # a pause committed on its own would outlive the writer
         raise RuntimeError("the sentence index is kept by hand only inside a transaction")
     cursor = db.conn.execute("insert or ignore into sentences_fts_by_hand (paused) values (1)")
@@ -95,18 +97,28 @@ def _rows(db: sqlite_utils.Database, tid: str, text: str) -> list[tuple[int, str
         "select rowid, start, [end], lemmas from sentences where transcript_id = ?", [tid])]
 
 
-def unindex_transcript(db: sqlite_utils.Database, tid: str, text: str) -> None:
-    """Take the sentences of ``tid`` out of the index; ``text`` is the transcript's text as
-    they were indexed (as it is stored now). Only inside :func:`by_hand`."""
-    db.conn.executemany("insert into sentences_fts (sentences_fts, rowid, text, lemmas) "
-                        "values ('delete', ?, ?, ?)", _rows(db, tid, text))
-
-
-def index_transcript(db: sqlite_utils.Database, tid: str, text: str) -> None:
-    """Put the sentences of ``tid`` in the index, cut from ``text`` (the transcript's text as
-    stored). Only inside :func:`by_hand`."""
+def _index(db: sqlite_utils.Database, tid: str, text: str) -> None:
     db.conn.executemany("insert into sentences_fts (rowid, text, lemmas) values (?, ?, ?)",
                         _rows(db, tid, text))
+
+
+def drop_sentences(db: sqlite_utils.Database, tid: str, text: str) -> None:
+    """Delete the sentences of ``tid`` and take them out of the index; ``text`` is the
+    transcript's text as stored (they were indexed by it). Inside the caller's transaction."""
+    with by_hand(db):
+        db.conn.executemany("insert into sentences_fts (sentences_fts, rowid, text, lemmas) "
+                            "values ('delete', ?, ?, ?)", _rows(db, tid, text))
+        db.execute("delete from sentences where transcript_id = ?", [tid])
+
+
+def add_sentences(db: sqlite_utils.Database, tid: str, text: str, rows: Iterable[tuple[Any, ...]]) -> None:
+    """Insert the sentences of ``tid`` (``rows``: ``transcript_id, idx, turn_idx, start, end,
+    lemmas, lemma_edits``) and index them, cut from ``text`` (the transcript's text as stored).
+    Inside the caller's transaction."""
+    with by_hand(db):
+        db.conn.executemany("insert into sentences (transcript_id, idx, turn_idx, start, [end], lemmas, "
+                            "lemma_edits) values (?, ?, ?, ?, ?, ?, ?)", rows)
+        _index(db, tid, text)
 
 
 def index_transcripts(db: sqlite_utils.Database, tids: Iterable[str]) -> None:
@@ -115,7 +127,7 @@ def index_transcripts(db: sqlite_utils.Database, tids: Iterable[str]) -> None:
         for tid in tids:
             row = db.execute("select text from transcripts where id = ?", [tid]).fetchone()
             if row is not None:
-                index_transcript(db, tid, row[0])
+                _index(db, tid, row[0])
 
 
 def problems(db: sqlite_utils.Database) -> list[str]:

@@ -110,18 +110,14 @@ class _SentenceIndex:
     """Sentences (start, end, lemma words) of some transcripts, for finding those under a span."""
 
     def __init__(self, db: sqlite_utils.Database, tids: set[str]) -> None:
+        from workbench.services.transcripts.library import get_sentences
+
         self.by_tid: dict[str, tuple[list[int], list[tuple[int, int, list[str]]]]] = {}
-        rows: dict[str, list[tuple[int, int, list[str]]]] = defaultdict(list)
-        marks = ", ".join("?" for _ in tids)
-        if tids:
-            for tid, text in db.execute(f"select id, text from transcripts where id in ({marks})", list(tids)):
-                for s, e, lem, edits in db.execute(
-                    "select start, end, lemmas, lemma_edits from sentences where transcript_id = ? order by start",
-                    [tid],
-                ):
-                    rows[tid].append((s, e, decode_lemmas(text[s:e], lem or "", edits or "")))
-        for tid, items in rows.items():
-            self.by_tid[tid] = ([it[1] for it in items], items)
+        for tid in tids:
+            items = [(s["start"], s["end"], decode_lemmas(s["text"], s["lemmas"] or "", s["lemma_edits"] or ""))
+                     for s in get_sentences(db, tid)]
+            if items:
+                self.by_tid[tid] = ([it[1] for it in items], items)
 
     def lemmas(self, tid: str, start: int, end: int) -> list[str]:
         ends, items = self.by_tid.get(tid, ([], []))

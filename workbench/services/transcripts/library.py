@@ -379,36 +379,29 @@ def store_transcript(db: sqlite_utils.Database, built: BuiltTranscript, sentence
         "imported_by": coder,
     }
     flagged: list[str] = []
-    with sentence_index.by_hand(db):  # the text is at hand: no trigger cuts each sentence out
-        if existing is not None:
-            flagged = _reanchor_codings(db, existing["text"], built.text, built.id)
-            sentence_index.unindex_transcript(db, built.id, existing["text"])
-            db.execute("delete from sentences where transcript_id = ?", [built.id])
-            db.execute("delete from turns where transcript_id = ?", [built.id])
-            if existing["text"] != built.text:  # with the same text the flags' spans still hold
-                db.execute("delete from audit_flags where transcript_id = ?", [built.id])
-            db.table("transcripts").update(built.id, row)
-        else:
-            db.table("transcripts").insert(row)
-        # Plain executemany: sqlite-utils' insert_all costs more than the language pipeline here.
-        db.conn.executemany(
-            "insert into turns (transcript_id, idx, speaker, role, start, [end], time) values (?, ?, ?, ?, ?, ?, ?)",
-            [(built.id, t["idx"], t["speaker"], t["role"], t["start"], t["end"], t["time"]) for t in built.turns],
-        )
-        sentence_rows: list[tuple[Any, ...]] = []
-        for turn, sents in zip(built.turns, sentences, strict=True):
-            base = turn["start"]
-            for s in sents:
-                sentence_rows.append((
-                    built.id, len(sentence_rows), turn["idx"], base + s.start, base + s.end,
-                    *encode_lemmas(built.text[base + s.start : base + s.end], s.lemmas),
-                ))
-        db.conn.executemany(
-            "insert into sentences (transcript_id, idx, turn_idx, start, [end], lemmas, lemma_edits) "
-            "values (?, ?, ?, ?, ?, ?, ?)",
-            sentence_rows,
-        )
-        sentence_index.index_transcript(db, built.id, built.text)
+    if existing is not None:
+        flagged = _reanchor_codings(db, existing["text"], built.text, built.id)
+        sentence_index.drop_sentences(db, built.id, existing["text"])
+        db.execute("delete from turns where transcript_id = ?", [built.id])
+        if existing["text"] != built.text:  # with the same text the flags' spans still hold
+            db.execute("delete from audit_flags where transcript_id = ?", [built.id])
+        db.table("transcripts").update(built.id, row)
+    else:
+        db.table("transcripts").insert(row)
+    # Plain executemany: sqlite-utils' insert_all costs more than the language pipeline here.
+    db.conn.executemany(
+        "insert into turns (transcript_id, idx, speaker, role, start, [end], time) values (?, ?, ?, ?, ?, ?, ?)",
+        [(built.id, t["idx"], t["speaker"], t["role"], t["start"], t["end"], t["time"]) for t in built.turns],
+    )
+    sentence_rows: list[tuple[Any, ...]] = []
+    for turn, sents in zip(built.turns, sentences, strict=True):
+        base = turn["start"]
+        for s in sents:
+            sentence_rows.append((
+                built.id, len(sentence_rows), turn["idx"], base + s.start, base + s.end,
+                *encode_lemmas(built.text[base + s.start : base + s.end], s.lemmas),
+            ))
+    sentence_index.add_sentences(db, built.id, built.text, sentence_rows)
     return flagged
 
 

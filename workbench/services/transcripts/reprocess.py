@@ -99,19 +99,16 @@ def reprocess(
                  for tid in chunk}
         flat = [texts[tid][t["start"] : t["end"]] for tid in chunk for t in turns[tid]]
         segmented = iter(segment_texts(flat, forms=forms))
-        with db.atomic(), sentence_index.by_hand(db):
+        with db.atomic():
             for tid in chunk:
-                rows: list[dict[str, Any]] = []
+                rows: list[tuple[Any, ...]] = []
                 for turn in turns[tid]:
                     for s in next(segmented):
                         start, end = turn["start"] + s.start, turn["start"] + s.end
-                        lemmas, edits = encode_lemmas(texts[tid][start:end], s.lemmas)
-                        rows.append({"transcript_id": tid, "idx": len(rows), "turn_idx": turn["idx"],
-                                     "start": start, "end": end, "lemmas": lemmas, "lemma_edits": edits})
-                sentence_index.unindex_transcript(db, tid, texts[tid])
-                db.execute("delete from sentences where transcript_id = ?", [tid])
-                db.table("sentences").insert_all(rows, batch_size=500)
-                sentence_index.index_transcript(db, tid, texts[tid])
+                        rows.append((tid, len(rows), turn["idx"], start, end,
+                                     *encode_lemmas(texts[tid][start:end], s.lemmas)))
+                sentence_index.drop_sentences(db, tid, texts[tid])
+                sentence_index.add_sentences(db, tid, texts[tid], rows)
                 db.execute("update transcripts set sentence_count = ? where id = ?", [len(rows), tid])
     with db.atomic():
         word_forms.replace_all(db, forms)

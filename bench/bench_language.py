@@ -42,7 +42,7 @@ LEMMA_QUERIES = ["ronselen", "geronseld", "signaleert", "jongere", "telefoons", 
 
 def write_files(folder: Path, interviews: int, words: int, seed: int = 7) -> tuple[int, list[str]]:
     """Generated interviews as .txt files; returns (word count, the turn texts)."""
-    from workbench.services.transcripts.library import count_words
+    from workbench.services.transcripts.segmenting import count_words
 
     rng = random.Random(seed)
     folder.mkdir(parents=True, exist_ok=True)

@@ -606,7 +606,7 @@ def _coalesce(cs: Any) -> None:
 def _replace_in(cs: ChangeSet, coder: str, flag: dict[str, Any], ph: str) -> dict[str, Any]:
     """The work of :func:`replace`, inside the change set ``cs``."""
     from workbench.nlp.sentences import lemmas_of
-    from workbench.services.transcripts.library import count_words
+    from workbench.services.transcripts.segmenting import count_words
     from workbench.store.lemma_edits import encode as encode_lemmas
 
     db = cs.db

@@ -34,7 +34,7 @@ import re
 import secrets
 import shutil
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -61,8 +61,8 @@ from workbench.project import DB_NAME, Project, validate_name
 from workbench.textsafety import NAME_LIMIT, cleaned
 
 if TYPE_CHECKING:
-    from workbench.nlp.sentences import Sentence
     from workbench.services.codebook.sync import SyncReport
+    from workbench.services.transcripts.segmenting import SegmentedTranscript
     from workbench.store.changes import ChangeSet
 
 VARIABLE_NAMES = {
@@ -550,9 +550,9 @@ def _plan_codes(db: Database, data: ProjectIn, guids: GuidMap, own_export: bool)
 
 def _into_project(proj: Project, created: bool, data: ProjectIn, path: Path, coder: str | None,
                   strategy: str) -> QdpxImportResult:
-    from workbench.nlp.sentences import segment_texts
     from workbench.services import word_forms
     from workbench.services.exchange.journal import note_written, settle
+    from workbench.services.transcripts.segmenting import segment_transcript
     from workbench.store.changes import record
 
     db = proj.db
@@ -571,10 +571,9 @@ def _into_project(proj: Project, created: bool, data: ProjectIn, path: Path, cod
         backup = backup_before(db, proj.db_path, reason="qdpx-import")
         result.backup = backup
 
-    forms: set[tuple[str, str]] = set()
-    sentences = segment_texts(
-        (p.seg.text[t["start"]:t["end"]] for p in planned if p.is_new for t in p.seg.turns), forms=forms
-    )
+    segmented = {p.tid: segment_transcript(p.seg.text, [(t["start"], t["end"]) for t in p.seg.turns])
+                 for p in planned if p.is_new}
+    forms = {pair for s in segmented.values() for pair in s.forms}
     actor_is_new = db.execute("select 1 from coders where name = ?", [who]).fetchone() is None
     try:
         # One recorded change for everything the import writes (codebook, transcripts with their
@@ -584,7 +583,7 @@ def _into_project(proj: Project, created: bool, data: ProjectIn, path: Path, cod
                 note_written(cs, "coders", [who])
             writer = _Writer(db, cs, data, guids, who, own_export, used_notes)
             code_id_for = writer.codes(mapped, strategy, path, result)
-            writer.transcripts(planned, iter(sentences), path, result)
+            writer.transcripts(planned, segmented, path, result)
             for word, form in word_forms.record(db, forms):
                 note_written(cs, "lemma_forms", [word, form])
             writer.labels(planned, new_ids)
@@ -698,10 +697,9 @@ class _Writer:
 
     # -- transcripts -------------------------------------------------------------------------
 
-    def transcripts(self, planned: list[_Planned], sentences: Iterator[list[Sentence]],
+    def transcripts(self, planned: list[_Planned], segmented: dict[str, SegmentedTranscript],
                     path: Path, result: QdpxImportResult) -> None:
-        """Store the new transcripts with their turns and sentences (one list per turn, in
-        order, from ``sentences``)."""
+        """Store the new transcripts with their turns and sentences (``segmented``: by id)."""
         from workbench.formats.importers.model import ParsedTranscript
         from workbench.services.exchange.journal import note_written
         from workbench.services.transcripts.library import BuiltTranscript, store_transcript
@@ -716,12 +714,11 @@ class _Writer:
                 no_role.append(tid)
             parsed = ParsedTranscript(Path(f"{path.name}:{src.where}"), "qdpx", [], {"id": tid, **meta, **extra})
             built = BuiltTranscript(tid, seg.text, seg.turns, parsed.metadata, parsed)
-            turn_sentences = [next(sentences) for _ in seg.turns]
-            store_transcript(self.db, built, turn_sentences, self.who, None)
+            store_transcript(self.db, built, segmented[tid], self.who, None)
             note_written(self.cs, "transcripts", [tid])
             for t in seg.turns:
                 note_written(self.cs, "turns", [tid, t["idx"]])
-            for i in range(sum(len(s) for s in turn_sentences)):
+            for i in range(segmented[tid].sentence_count):
                 note_written(self.cs, "sentences", [tid, i])
             result.transcripts.append(tid)
             for w in seg.warnings:

@@ -27,6 +27,11 @@ def role_title(role: str) -> str:
     return role[:1].upper() + role[1:] if role else "Respondent"
 
 
+def _group(role: str | None) -> str:
+    """The roles that share letters: the same title, whatever the case."""
+    return role_title(role or "").lower()
+
+
 def letter(n: int) -> str:
     """0 -> A, 25 -> Z, 26 -> AA."""
     out = ""
@@ -42,7 +47,7 @@ def compute_labels(rows: list[dict[str, Any]], *, frozen: bool) -> dict[str, str
     ``labelled``: whether the row already had a label before this computation)."""
     groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for row in rows:
-        groups[role_title(row["role"]).lower()].append(row)
+        groups[_group(row["role"])].append(row)
     labels: dict[str, str] = {}
     for members in groups.values():
         members.sort(key=lambda r: (r["date"] or "9999", r["id"]))
@@ -82,14 +87,21 @@ class LabelChange:
 
 
 def apply_labels(
-    db: sqlite_utils.Database, *, new_ids: set[str] | None = None, changes: ChangeSet | None = None
+    db: sqlite_utils.Database, *, new_ids: set[str] | None = None, changes: ChangeSet | None = None,
+    roles: set[str] | None = None,
 ) -> list[LabelChange]:
     """Recompute labels in the database and return every label that changed. With ``changes``
-    (a recorded change set) the updates are part of that change, so undo restores them."""
+    (a recorded change set) the updates are part of that change, so undo restores them. With
+    ``roles``, only the labels of those roles (the others cannot have changed: an import of
+    one interview after another recomputes its own role, not the whole project)."""
     frozen = _is_frozen(db)
+    keys = None if roles is None else {_group(r) for r in roles}
     rows = [
-        {**r, "labelled": not (new_ids and r["id"] in new_ids)}
-        for r in db.query("select id, role, date, label, label_manual from transcripts order by id")
+        {"id": tid, "role": role, "date": date, "label": label, "label_manual": manual,
+         "labelled": not (new_ids and tid in new_ids)}
+        for tid, role, date, label, manual in db.execute(
+            "select id, role, date, label, label_manual from transcripts order by id")
+        if keys is None or _group(role) in keys
     ]
     labels = compute_labels(rows, frozen=frozen)
     changed: list[LabelChange] = []
@@ -97,8 +109,8 @@ def apply_labels(
         if labels[r["id"]] != r["label"]:
             if changes is not None:
                 changes.update("transcripts", r["id"], {"label": labels[r["id"]]})
-            else:
-                db.table("transcripts").update(r["id"], {"label": labels[r["id"]]})
+            else:  # plain SQL: sqlite-utils' update reads the table's keys each time
+                db.execute("update transcripts set label = ? where id = ?", [labels[r["id"]], r["id"]])
             changed.append(LabelChange(r["id"], r["label"] or "", labels[r["id"]]))
     return changed
 

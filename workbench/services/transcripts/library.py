@@ -19,10 +19,12 @@ import hashlib
 import json
 import re
 import sqlite3
+from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import sqlite_utils
 
@@ -33,15 +35,11 @@ from workbench.formats.importers.model import TURN_SEPARATOR, ParsedTranscript
 from workbench.project import Project
 from workbench.services import word_forms
 from workbench.services.transcripts import labels as labels_service
+from workbench.services.transcripts import segmenting
 from workbench.store import sentence_index
 from workbench.store.changes import ChangeSet, log_only
 from workbench.store.fingerprint import METADATA_COLUMNS, import_fingerprint, stored_fingerprint
-from workbench.store.lemma_edits import encode as encode_lemmas
 
-if TYPE_CHECKING:
-    from workbench.nlp.sentences import Sentence
-
-WORD_RE = re.compile(r"\w+(?:[-'’]\w+)*")
 Progress = Callable[[int, int, str], None]
 
 
@@ -81,7 +79,7 @@ class BuiltTranscript:
     metadata: dict[str, Any]
     parsed: ParsedTranscript
 
-    @property
+    @cached_property
     def content_hash(self) -> str:
         return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
 
@@ -92,10 +90,6 @@ class BuiltTranscript:
     @property
     def fingerprint(self) -> str:
         return import_fingerprint(self.text, self.turns, self.fields)
-
-
-def count_words(text: str) -> int:
-    return len(WORD_RE.findall(text))
 
 
 def build(parsed: ParsedTranscript) -> BuiltTranscript:
@@ -188,72 +182,150 @@ def import_paths(
     as_new: bool = False,
     update_metadata: bool = False,
 ) -> list[ImportResult]:
-    """Import files and folders; returns one result per file (and per bad path).
+    """Import files and folders; returns one result per file (and per bad path), in order.
 
     A file whose text is already in the project under another id is a duplicate, and a
     decision: it fails, naming the transcript and what would be dropped, unless ``as_new``
     imports it as another transcript, or ``update_metadata`` gives the existing transcript
     this file's metadata (its id stays). With the same id, ``update_metadata`` applies
-    changed metadata of an identical text (as ``replace`` does)."""
-    from workbench.nlp.sentences import segment_texts
+    changed metadata of an identical text (as ``replace`` does).
 
-    db = project.db
-    who = project.coder(coder)
-    files, results = collect_files(Path(p) for p in paths)
-    total = len(files)
-    backed_up = False
-    new_ids: set[str] = set()
-    for n, path in enumerate(files, start=1):
-        if progress:
-            progress(n - 1, total, f"reading {path.name}")
-        try:
-            built = build(read_transcript(path))
-            decision = _decide(db, built, path, replace=replace, as_new=as_new,
-                               update_metadata=update_metadata)
+    With many files the sentences are made in worker processes (:mod:`.segmenting`) while
+    this process reads the next files and stores the finished ones, each in its own
+    transaction, in the order of the files."""
+    files, problems = collect_files(Path(p) for p in paths)
+    run = _ImportRun(project, project.coder(coder), files, progress)
+    workers = segmenting.workers_for(sum(_size(f) for f in files), len(files))
+    with segmenting.Segmenter(workers) as segmenter:
+        for n, path in enumerate(files):
+            if run.stopped:
+                break
+            run.report(f"reading {path.name}")
+            try:
+                built = build(read_transcript(path))
+                if run.pending_with(built):  # decided against the stored one, not the one on its way
+                    run.store_pending(0)
+                decision = _decide(project.db, built, path, replace=replace, as_new=as_new,
+                                   update_metadata=update_metadata)
+            except WorkbenchError as exc:
+                run.fail(n, path, exc)
+                continue
             if isinstance(decision, ImportResult):
-                results.append(decision)  # nothing to do
+                run.done(n, decision)  # nothing to do
                 continue
             existing, differences = decision
-            if progress:
-                progress(n - 1, total, f"segmenting {path.name}")
-            forms: set[tuple[str, str]] = set()
-            sentences = segment_texts((built.text[t["start"] : t["end"]] for t in built.turns), forms=forms)
-            if existing is not None and not backed_up:
+            spans = [(t["start"], t["end"]) for t in built.turns]
+            run.pending.append(_Pending(n, path, built, existing, differences,
+                                        segmenter.submit(built.text, spans)))
+            run.store_pending(segmenter.max_in_flight)
+        run.store_pending(0)
+    _after_import(project.db, list(run.results.values()), run.new_ids)
+    if progress:
+        progress(len(files), len(files), "done")
+    return problems + run.in_order()
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+@dataclass
+class _Pending:
+    """A file read and decided on, its sentences on their way."""
+
+    n: int
+    path: Path
+    built: BuiltTranscript
+    existing: dict[str, Any] | None
+    differences: list[str]
+    sentences: Callable[[], segmenting.SegmentedTranscript]
+
+
+class _ImportRun:
+    """The files of one import with what became of each, and the ones waiting to be stored."""
+
+    def __init__(self, project: Project, who: str, files: list[Path], progress: Progress | None) -> None:
+        self.project, self.who, self.files, self.progress = project, who, files, progress
+        self.results: dict[int, ImportResult] = {}
+        self.pending: deque[_Pending] = deque()
+        self.new_ids: set[str] = set()
+        self.backed_up = False
+        self.stopped = False
+
+    def report(self, message: str) -> None:
+        if self.progress:
+            self.progress(len(self.results), len(self.files), message)
+
+    def done(self, n: int, result: ImportResult) -> None:
+        self.results[n] = result
+
+    def fail(self, n: int, path: Path, exc: WorkbenchError) -> None:
+        if exc.path is None:
+            exc = ImportFileError(exc.message, path=path, line=exc.line)
+        self.results[n] = ImportResult(path, "failed", message=str(exc))
+
+    def pending_with(self, built: BuiltTranscript) -> bool:
+        return any(p.built.id == built.id or p.built.content_hash == built.content_hash
+                   for p in self.pending)
+
+    def store_pending(self, keep: int) -> None:
+        """Store waiting files, oldest first, until at most ``keep`` wait."""
+        while len(self.pending) > keep and not self.stopped:
+            self._store(self.pending.popleft())
+        if self.stopped:
+            self.pending.clear()
+
+    def _store(self, item: _Pending) -> None:
+        db, built, existing, path = self.project.db, item.built, item.existing, item.path
+        try:
+            segmented = item.sentences()
+            self.report(f"storing {path.name}")
+            if existing is not None and not self.backed_up:
                 from workbench.store.backup import backup_before
 
-                backup_before(db, project.db_path, reason="replace")
-                backed_up = True
+                backup_before(db, self.project.db_path, reason="replace")
+                self.backed_up = True
             with db.atomic():
-                flagged = store_transcript(db, built, sentences, who, existing)
-                word_forms.record(db, forms)
+                flagged = store_transcript(db, built, segmented, self.who, existing)
+                word_forms.record(db, segmented.forms)
                 if existing is None:
-                    new_ids.add(built.id)
-                relabelled = [c for c in labels_service.apply_labels(db, new_ids=new_ids) if c.old]
-                what = "imported" if existing is None else f"replaced ({'; '.join(differences)})"
-                log_only(db, who, "import" if existing is None else "import.replace", f"{what} {built.id} from {path.name}")
-            results.append(
-                ImportResult(path, "replaced" if existing else "imported", built.id,
-                             warnings=built.parsed.warnings, flagged_codings=flagged,
-                             relabelled=relabelled, differences=differences)
-            )
+                    self.new_ids.add(built.id)
+                roles = {built.fields["role"], *([existing["role"]] if existing else [])}
+                relabelled = [c for c in labels_service.apply_labels(db, new_ids=self.new_ids, roles=roles)
+                              if c.old]
+                what = "imported" if existing is None else f"replaced ({'; '.join(item.differences)})"
+                log_only(db, self.who, "import" if existing is None else "import.replace",
+                         f"{what} {built.id} from {path.name}")
+            self.done(item.n, ImportResult(
+                path, "replaced" if existing else "imported", built.id, warnings=built.parsed.warnings,
+                flagged_codings=flagged, relabelled=relabelled, differences=item.differences))
         except WorkbenchError as exc:
-            if exc.path is None:
-                exc = ImportFileError(exc.message, path=path, line=exc.line)
-            results.append(ImportResult(path, "failed", message=str(exc)))
+            self.new_ids.discard(built.id)
+            self.fail(item.n, path, exc)
         except sqlite3.DatabaseError as exc:  # the store refused: its reason, and stop here
             from workbench.store.connection import explain
 
-            problem = explain(exc, project.db_path)
-            results.append(ImportResult(path, "failed", message=f"{path}: {problem.message} "
-                                        "(for this file; the files listed as imported are in)"))
-            results.extend(ImportResult(p, "failed", message=f"{p}: not imported: the import "
-                                        f"stopped at {path.name} ({problem.kind})")
-                           for p in files[n:])
-            break
-    _after_import(db, results, new_ids)
-    if progress:
-        progress(total, total, "done")
-    return results
+            self.new_ids.discard(built.id)
+            problem = explain(exc, self.project.db_path)
+            self.done(item.n, ImportResult(path, "failed", message=f"{path}: {problem.message} "
+                                           "(for this file; the files listed as imported are in)"))
+            self.stopped_at = (path.name, problem.kind)
+            self.stopped = True
+
+    def in_order(self) -> list[ImportResult]:
+        """A result per file, in the order of the files: those not reached after a stop say so."""
+        out = []
+        for n, path in enumerate(self.files):
+            if n in self.results:
+                out.append(self.results[n])
+            else:
+                name, kind = getattr(self, "stopped_at", ("?", "?"))
+                out.append(ImportResult(path, "failed", message=f"{path}: not imported: the import "
+                                        f"stopped at {name} ({kind})"))
+        return out
 
 
 def _decide(db: sqlite_utils.Database, built: BuiltTranscript, path: Path, *, replace: bool,
@@ -356,7 +428,8 @@ def _exists(db: sqlite_utils.Database, tid: str) -> bool:
     return db.execute("select 1 from transcripts where id = ?", [tid]).fetchone() is not None
 
 
-def store_transcript(db: sqlite_utils.Database, built: BuiltTranscript, sentences: list[list[Sentence]], coder: str,
+def store_transcript(db: sqlite_utils.Database, built: BuiltTranscript,
+                     segmented: segmenting.SegmentedTranscript, coder: str,
                      existing: dict[str, Any] | None) -> list[str]:
     """Insert (or, with ``existing``, replace) a transcript with its turns and sentences;
     returns the codings flagged because their words are gone."""
@@ -372,9 +445,9 @@ def store_transcript(db: sqlite_utils.Database, built: BuiltTranscript, sentence
         **built.fields,
         "label": existing["label"] if existing else "",
         "label_manual": existing["label_manual"] if existing else 0,
-        "word_count": count_words(built.text),
+        "word_count": segmented.words,
         "turn_count": len(built.turns),
-        "sentence_count": sum(len(s) for s in sentences),
+        "sentence_count": segmented.sentence_count,
         "imported_at": now_iso(),
         "imported_by": coder,
     }
@@ -393,15 +466,8 @@ def store_transcript(db: sqlite_utils.Database, built: BuiltTranscript, sentence
         "insert into turns (transcript_id, idx, speaker, role, start, [end], time) values (?, ?, ?, ?, ?, ?, ?)",
         [(built.id, t["idx"], t["speaker"], t["role"], t["start"], t["end"], t["time"]) for t in built.turns],
     )
-    sentence_rows: list[tuple[Any, ...]] = []
-    for turn, sents in zip(built.turns, sentences, strict=True):
-        base = turn["start"]
-        for s in sents:
-            sentence_rows.append((
-                built.id, len(sentence_rows), turn["idx"], base + s.start, base + s.end,
-                *encode_lemmas(built.text[base + s.start : base + s.end], s.lemmas),
-            ))
-    sentence_index.add_sentences(db, built.id, built.text, sentence_rows)
+    sentence_index.add_sentences(db, built.id, built.text,
+                                 segmented.table_rows(built.id, [t["idx"] for t in built.turns]))
     return flagged
 
 

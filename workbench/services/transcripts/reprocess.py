@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 import sqlite_utils
 
@@ -20,7 +19,6 @@ from workbench.project import Project
 from workbench.services import word_forms
 from workbench.store import sentence_index
 from workbench.store.changes import log_only
-from workbench.store.lemma_edits import encode as encode_lemmas
 
 Progress = Callable[[int, int, str], None]
 CHUNK = 16  # transcripts segmented in one nlp.pipe call
@@ -81,7 +79,7 @@ def reprocess(
 ) -> ReprocessSummary:
     """Re-segment every transcript with the current pipeline; keeps every coding."""
     from workbench.nlp.pipeline import get_pipeline
-    from workbench.nlp.sentences import segment_texts
+    from workbench.services.transcripts.segmenting import segment_transcript
 
     db = project_or_db.db if hasattr(project_or_db, "db") else project_or_db
     _nlp, info = get_pipeline()
@@ -97,16 +95,11 @@ def reprocess(
         texts = {tid: db.execute("select text from transcripts where id = ?", [tid]).fetchone()[0] for tid in chunk}
         turns = {tid: list(db.query("select idx, start, end from turns where transcript_id = ? order by idx", [tid]))
                  for tid in chunk}
-        flat = [texts[tid][t["start"] : t["end"]] for tid in chunk for t in turns[tid]]
-        segmented = iter(segment_texts(flat, forms=forms))
         with db.atomic():
             for tid in chunk:
-                rows: list[tuple[Any, ...]] = []
-                for turn in turns[tid]:
-                    for s in next(segmented):
-                        start, end = turn["start"] + s.start, turn["start"] + s.end
-                        rows.append((tid, len(rows), turn["idx"], start, end,
-                                     *encode_lemmas(texts[tid][start:end], s.lemmas)))
+                segmented = segment_transcript(texts[tid], [(t["start"], t["end"]) for t in turns[tid]])
+                forms |= segmented.forms
+                rows = segmented.table_rows(tid, [t["idx"] for t in turns[tid]])
                 sentence_index.drop_sentences(db, tid, texts[tid])
                 sentence_index.add_sentences(db, tid, texts[tid], rows)
                 db.execute("update transcripts set sentence_count = ? where id = ?", [len(rows), tid])

@@ -1,0 +1,180 @@
+"""Splitting a transcript into the sentence rows the store keeps, in this process or in worker
+processes beside it.
+
+:func:`segment_transcript` is the one way a transcript's turns become sentence rows (spans in
+the transcript's text, the lemmas that differ from the words, where they go) with the word
+forms met and the word count; import, re-processing and the project-archive import all use it.
+
+An import of many files hands that work to a :class:`Segmenter`: with ``workers`` above zero
+it runs in worker processes while this process reads the next files and stores finished ones
+(SQLite has one writer: storing stays here). Workers are forked from this process when it has
+no other thread (the command line: they inherit the language pipeline it loaded, nothing to
+load again), else from a clean server process (``forkserver``: the terminal UI imports from a
+thread, and forking a process with threads can copy a lock some thread holds); each then loads
+the pipeline itself. A worker touches nothing but the texts it is given.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+from workbench.store.lemma_edits import encode as encode_lemmas
+
+WORD_RE = re.compile(r"\w+(?:[-'’]\w+)*")
+WORKERS_ENV = "WORKBENCH_IMPORT_WORKERS"
+#: Below this many characters to segment, worker processes cost more than they save.
+PARALLEL_MIN_CHARS = 600_000
+#: Transcripts handed out beyond those being stored: bounds the memory an import holds.
+IN_FLIGHT_PER_WORKER = 4
+
+SentenceRow = tuple[int, int, str, str]  # start, end (in the transcript's text), lemmas, lemma_edits
+
+
+@dataclass
+class SegmentedTranscript:
+    """A transcript's sentences, per turn, ready to store."""
+
+    sentences: list[list[SentenceRow]]
+    forms: set[tuple[str, str]] = field(default_factory=set)
+    words: int = 0
+
+    @property
+    def sentence_count(self) -> int:
+        return sum(len(s) for s in self.sentences)
+
+    def table_rows(self, tid: str, turn_idxs: Sequence[int]) -> list[tuple[Any, ...]]:
+        """Rows of the ``sentences`` table (transcript_id, idx, turn_idx, start, end, lemmas,
+        lemma_edits); ``turn_idxs``: the turns' numbers, in the order of ``sentences``."""
+        return [(tid, idx, turn, *row) for idx, (turn, row) in enumerate(
+            (turn, row) for turn, rows in zip(turn_idxs, self.sentences, strict=True) for row in rows)]
+
+
+def count_words(text: str) -> int:
+    return len(WORD_RE.findall(text))
+
+
+def segment_transcript(text: str, spans: Sequence[tuple[int, int]]) -> SegmentedTranscript:
+    """The sentences of each turn (``spans``: where the turns are in ``text``)."""
+    from workbench.nlp.sentences import segment_texts
+
+    forms: set[tuple[str, str]] = set()
+    per_turn = segment_texts((text[a:b] for a, b in spans), forms=forms)
+    sentences: list[list[SentenceRow]] = []
+    for (base, _end), sents in zip(spans, per_turn, strict=True):
+        rows: list[SentenceRow] = []
+        for s in sents:
+            start, end = base + s.start, base + s.end
+            rows.append((start, end, *encode_lemmas(text[start:end], s.lemmas)))
+        sentences.append(rows)
+    return SegmentedTranscript(sentences, forms, count_words(text))
+
+
+def workers_for(total_chars: int, jobs: int) -> int:
+    """How many worker processes an import of ``jobs`` transcripts of ``total_chars`` characters
+    uses: none for a small one, else one per processor this process may use (at most 4).
+    ``WORKBENCH_IMPORT_WORKERS`` overrides (0: segment in this process)."""
+    wanted = os.environ.get(WORKERS_ENV, "").strip()
+    if wanted.isdigit():
+        return int(wanted)
+    if jobs < 2 or total_chars < PARALLEL_MIN_CHARS:
+        return 0
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cpus = os.cpu_count() or 1
+    return 0 if cpus < 2 else min(cpus, 4)
+
+
+def load_pipeline(model_folder: str | None) -> None:
+    """In a worker: the pipeline the importing process uses (``WORKBENCH_SPACY_MODEL`` as it
+    is there now: a server process started earlier may have another)."""
+    from workbench.nlp.pipeline import ENV_MODEL, get_pipeline, reset_pipeline
+
+    if (os.environ.get(ENV_MODEL) or None) != model_folder:
+        os.environ.pop(ENV_MODEL, None)
+        if model_folder:
+            os.environ[ENV_MODEL] = model_folder
+        reset_pipeline()
+    get_pipeline()
+
+
+class Segmenter:
+    """Segments transcripts handed to :meth:`submit`, in worker processes (``workers`` > 0) or
+    in this process when asked for the result. Use as a context manager: the workers stop at
+    its end. A worker that dies (killed, out of memory) costs nothing but time: what it had is
+    segmented here, and so is the rest."""
+
+    def __init__(self, workers: int) -> None:
+        self.workers = workers
+        self._pool: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> Segmenter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+    @property
+    def max_in_flight(self) -> int:
+        """How many transcripts may be handed out and not yet taken back."""
+        return self.workers * IN_FLIGHT_PER_WORKER if self.workers > 0 else 0
+
+    def submit(self, text: str, spans: Sequence[tuple[int, int]]) -> Callable[[], SegmentedTranscript]:
+        """Start segmenting ``text``; returns what gives the result (waiting for it)."""
+        from concurrent.futures.process import BrokenProcessPool
+
+        spans = list(spans)
+        if self.workers > 0:
+            try:
+                future = self._submit(text, spans)
+            except BrokenProcessPool:
+                self.workers = 0
+        if self.workers <= 0:
+            return lambda: segment_transcript(text, spans)
+
+        def result() -> SegmentedTranscript:
+            try:
+                return future.result()
+            except BrokenProcessPool:
+                self.workers = 0  # the rest here too
+                return segment_transcript(text, spans)
+
+        return result
+
+    def _submit(self, text: str, spans: list[tuple[int, int]]) -> Future[SegmentedTranscript]:
+        import gc
+        import multiprocessing
+
+        from workbench.nlp.pipeline import ENV_MODEL
+
+        if self._pool is not None:
+            return self._pool.submit(segment_transcript, text, spans)
+        model_folder = os.environ.get(ENV_MODEL) or None
+        if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods():
+            load_pipeline(model_folder)  # once, here: the forked workers have it
+            self._pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("fork"))
+            # The workers start at the first submit. What they inherit they must never free:
+            # garbage holding a database connection, closed in a worker, would unlock the
+            # project file for it. Collected here first, the rest kept out of their reach.
+            gc.collect()
+            gc.freeze()
+            try:
+                return self._pool.submit(segment_transcript, text, spans)
+            finally:
+                gc.unfreeze()
+        methods = multiprocessing.get_all_start_methods()
+        context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+        self._pool = ProcessPoolExecutor(self.workers, mp_context=context, initializer=load_pipeline,
+                                         initargs=(model_folder,))
+        return self._pool.submit(segment_transcript, text, spans)

@@ -130,3 +130,36 @@ def test_how_many_workers(monkeypatch: pytest.MonkeyPatch) -> None:
     assert segmenting.workers_for(50_000_000, 200) == 0
     monkeypatch.setenv(segmenting.WORKERS_ENV, "3")
     assert segmenting.workers_for(10, 1) == 3
+
+
+async def test_the_terminal_ui_imports_with_workers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Under the terminal UI, sys.stderr is no file (Textual captures it): starting
+    multiprocessing's helpers failed there ('bad value(s) in fds_to_keep') and the import
+    stopped at its first file."""
+    from multiprocessing import resource_tracker
+
+    from textual.widgets import Input
+
+    from workbench.tui.app import WorkbenchApp
+    from workbench.tui.screens.imports import ImportTranscriptsScreen
+
+    resource_tracker._resource_tracker._stop()  # as in a fresh process: started by this import
+    folder = tmp_path / "incoming"
+    shutil.copytree(REPO / "transcripts", folder)
+    monkeypatch.setenv(segmenting.WORKERS_ENV, "2")
+    project = Project.init(tmp_path / "p", default_coder="anna")
+    app = WorkbenchApp(project)
+    async with app.run_test(size=(130, 40)) as pilot:
+        await pilot.pause()
+        app.action_import_transcripts()
+        await pilot.pause()
+        app.screen.query_one(Input).value = str(folder)
+        await pilot.press("enter")
+        for _ in range(600):
+            await pilot.pause(0.1)
+            if isinstance(app.screen, ImportTranscriptsScreen) and app.screen.done:
+                break
+        modal = app.screen
+        assert isinstance(modal, ImportTranscriptsScreen) and modal.done
+        assert {r.status for r in modal.results} == {"imported"}, [r.message for r in modal.results]
+    assert project.db.execute("select count(*) from transcripts").fetchone()[0] == len(modal.results)

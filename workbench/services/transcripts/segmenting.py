@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -91,17 +92,46 @@ def workers_for(total_chars: int, jobs: int) -> int:
     return 0 if cpus < 2 else min(cpus, 4)
 
 
-def load_pipeline(model_folder: str | None) -> None:
+def load_pipeline(model_folder: str | None, quiet: bool = False) -> None:
     """In a worker: the pipeline the importing process uses (``WORKBENCH_SPACY_MODEL`` as it
-    is there now: a server process started earlier may have another)."""
+    is there now: a server process started earlier may have another). ``quiet``: the worker's
+    output goes nowhere (the importing process's terminal shows the terminal UI)."""
     from workbench.nlp.pipeline import ENV_MODEL, get_pipeline, reset_pipeline
 
+    if quiet:
+        nowhere = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(nowhere, 1)
+        os.dup2(nowhere, 2)
+        os.close(nowhere)
     if (os.environ.get(ENV_MODEL) or None) != model_folder:
         os.environ.pop(ENV_MODEL, None)
         if model_folder:
             os.environ[ENV_MODEL] = model_folder
         reset_pipeline()
     get_pipeline()
+
+
+def _stderr_is_captured() -> bool:
+    """Whether ``sys.stderr`` is not a file (the terminal UI captures it while it runs)."""
+    try:
+        return sys.stderr.fileno() < 0
+    except (AttributeError, OSError, ValueError):
+        return True
+
+
+def _start_resource_tracker() -> None:
+    """multiprocessing's resource tracker (started once per process) keeps ``sys.stderr``'s
+    file open for itself: under the terminal UI that is no file and the start fails
+    (``bad value(s) in fds_to_keep``). It is started here with /dev/null in its place."""
+    from multiprocessing import resource_tracker
+
+    saved = sys.stderr
+    with open(os.devnull, "w") as nowhere:
+        sys.stderr = nowhere
+        try:
+            resource_tracker.ensure_running()
+        finally:
+            sys.stderr = saved
 
 
 class Segmenter:
@@ -175,6 +205,9 @@ class Segmenter:
                 gc.unfreeze()
         methods = multiprocessing.get_all_start_methods()
         context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+        quiet = _stderr_is_captured()
+        if quiet:
+            _start_resource_tracker()
         self._pool = ProcessPoolExecutor(self.workers, mp_context=context, initializer=load_pipeline,
-                                         initargs=(model_folder,))
+                                         initargs=(model_folder, quiet))
         return self._pool.submit(segment_transcript, text, spans)

@@ -24,6 +24,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, ProgressBar
+from textual.worker import Worker, WorkerState
 
 from workbench.textsafety import shown
 from workbench.tui.base import workbench_of
@@ -129,6 +130,18 @@ class ImportTranscriptsScreen(ModalScreen[None]):
         table.focus()
         if any(r.status in ("imported", "replaced") for r in results):
             workbench_of(self).data_changed()  # screens below reload
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """An import that stopped on an error says so here (the app shows the error too) and
+        the dialog can be closed: the files stored before it are in the project."""
+        if event.state != WorkerState.ERROR or event.worker.group != "import-transcripts":
+            return
+        self.done = True
+        self.query_one("#import-message", Static).update(Text(
+            f"the import stopped: {shown(str(event.worker.error), one_line=True)} — files stored "
+            "before it are in the project; import again to add the rest", style="bold red"))
+        self.query_one("#import-hint", Static).update("Enter or Esc close")
+        workbench_of(self).data_changed()
 
     def action_close(self) -> None:
         if not self.done:

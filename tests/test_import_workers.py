@@ -42,8 +42,9 @@ def _contents(project: Project) -> dict[str, Any]:
         "sentences": db.execute("select transcript_id, idx, turn_idx, start, [end], lemmas, lemma_edits "
                                 "from sentences order by transcript_id, idx").fetchall(),
         "forms": db.execute("select word, form from lemma_forms order by word, form").fetchall(),
-        "index": db.execute("select rowid from sentences_fts where sentences_fts match 'snapchat' "
-                            "order by rowid").fetchall(),
+        "index": db.execute("select s.transcript_id, s.idx from sentences_fts f join sentences s "
+                            "on s.rowid = f.rowid where sentences_fts match 'snapchat' "
+                            "order by 1, 2").fetchall(),
     }
 
 
@@ -163,3 +164,17 @@ async def test_the_terminal_ui_imports_with_workers(tmp_path: Path, monkeypatch:
         assert isinstance(modal, ImportTranscriptsScreen) and modal.done
         assert {r.status for r in modal.results} == {"imported"}, [r.message for r in modal.results]
     assert project.db.execute("select count(*) from transcripts").fetchone()[0] == len(modal.results)
+
+
+def test_reprocessing_with_workers_keeps_the_same_sentences(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from workbench.services.transcripts.reprocess import reprocess
+
+    _incoming(tmp_path)
+    project, _ = _import(tmp_path, "p", "0", monkeypatch)
+    before = _contents(project)
+    project.db.execute("update sentences set lemmas = 'x' where idx = 0")  # something to put right
+    monkeypatch.setenv(segmenting.WORKERS_ENV, "2")
+    summary = reprocess(project)
+    assert summary.sentences_after == summary.sentences_before == len(before["sentences"])
+    assert _contents(project) == before
+    assert sentence_index.problems(project.db) == []

@@ -10,6 +10,7 @@ them stays where it is.
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -21,7 +22,6 @@ from workbench.store import sentence_index
 from workbench.store.changes import log_only
 
 Progress = Callable[[int, int, str], None]
-CHUNK = 16  # transcripts segmented in one nlp.pipe call
 
 
 @dataclass
@@ -79,7 +79,11 @@ def reprocess(
 ) -> ReprocessSummary:
     """Re-segment every transcript with the current pipeline; keeps every coding."""
     from workbench.nlp.pipeline import get_pipeline
-    from workbench.services.transcripts.segmenting import segment_transcript
+    from workbench.services.transcripts.segmenting import (
+        SegmentedTranscript,
+        Segmenter,
+        workers_for,
+    )
 
     db = project_or_db.db if hasattr(project_or_db, "db") else project_or_db
     _nlp, info = get_pipeline()
@@ -88,21 +92,32 @@ def reprocess(
     before = db.execute("select count(*) from sentences").fetchone()[0]
     total = len(ids)
     forms: set[tuple[str, str]] = set()
-    for first in range(0, total, CHUNK):
-        chunk = ids[first : first + CHUNK]
-        if progress:
-            progress(first, total, f"segmenting {chunk[0]}…")
-        texts = {tid: db.execute("select text from transcripts where id = ?", [tid]).fetchone()[0] for tid in chunk}
-        turns = {tid: list(db.query("select idx, start, end from turns where transcript_id = ? order by idx", [tid]))
-                 for tid in chunk}
+    chars = db.execute("select coalesce(sum(length(text)), 0) from transcripts").fetchone()[0]
+    pending: deque[tuple[str, str, list[int], Callable[[], SegmentedTranscript]]] = deque()
+
+    def store_one() -> None:
+        tid, text, turn_idxs, result = pending.popleft()
+        segmented = result()
+        forms.update(segmented.forms)
+        rows = segmented.table_rows(tid, turn_idxs)
         with db.atomic():
-            for tid in chunk:
-                segmented = segment_transcript(texts[tid], [(t["start"], t["end"]) for t in turns[tid]])
-                forms |= segmented.forms
-                rows = segmented.table_rows(tid, [t["idx"] for t in turns[tid]])
-                sentence_index.drop_sentences(db, tid, texts[tid])
-                sentence_index.add_sentences(db, tid, texts[tid], rows)
-                db.execute("update transcripts set sentence_count = ? where id = ?", [len(rows), tid])
+            sentence_index.drop_sentences(db, tid, text)
+            sentence_index.add_sentences(db, tid, text, rows)
+            db.execute("update transcripts set sentence_count = ? where id = ?", [len(rows), tid])
+
+    with Segmenter(workers_for(chars, total)) as segmenter:
+        for n, tid in enumerate(ids):
+            if progress:
+                progress(n, total, f"segmenting {tid}…")
+            text = db.execute("select text from transcripts where id = ?", [tid]).fetchone()[0]
+            turns = db.execute("select idx, start, [end] from turns where transcript_id = ? order by idx",
+                               [tid]).fetchall()
+            pending.append((tid, text, [t[0] for t in turns],
+                            segmenter.submit(text, [(t[1], t[2]) for t in turns])))
+            while len(pending) > segmenter.max_in_flight:
+                store_one()
+        while pending:
+            store_one()
     with db.atomic():
         word_forms.replace_all(db, forms)
         _store_fingerprint(db, info.fingerprint)

@@ -49,7 +49,7 @@ def _contents(project: Project) -> dict[str, Any]:
 
 
 def _import(tmp_path: Path, name: str, workers: str, monkeypatch: pytest.MonkeyPatch) -> tuple[Project, list]:
-    monkeypatch.setenv(segmenting.WORKERS_ENV, workers)
+    monkeypatch.setenv(segmenting.JOBS_ENV, workers)
     project = Project.init(tmp_path / name, default_coder="anna")
     results = import_paths(project, [tmp_path / "incoming"])
     return project, [(r.path.name, r.status, r.message.replace(str(tmp_path), "")) for r in results]
@@ -57,7 +57,7 @@ def _import(tmp_path: Path, name: str, workers: str, monkeypatch: pytest.MonkeyP
 
 def test_workers_make_the_same_project_as_one_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     _incoming(tmp_path)
-    alone, alone_results = _import(tmp_path, "alone", "0", monkeypatch)
+    alone, alone_results = _import(tmp_path, "alone", "1", monkeypatch)
     # A thread besides this one: the workers come from a clean server process, not a fork.
     stop = threading.Event()
     other = threading.Thread(target=stop.wait, daemon=True)
@@ -83,7 +83,7 @@ def test_replacing_within_one_import_stores_in_file_order(tmp_path: Path, monkey
     folder = _incoming(tmp_path)
     (folder / "INT03b_broken.txt").unlink()
     (folder / "INT09_copy.txt").unlink()
-    monkeypatch.setenv(segmenting.WORKERS_ENV, "2")
+    monkeypatch.setenv(segmenting.JOBS_ENV, "2")
     project = Project.init(tmp_path / "p", default_coder="anna")
     results = import_paths(project, [folder], replace=True)
     by_name = {r.path.name: r for r in results}
@@ -95,11 +95,12 @@ def test_replacing_within_one_import_stores_in_file_order(tmp_path: Path, monkey
 
 def test_the_command_line_forks_workers_with_the_same_result(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     _incoming(tmp_path)
-    alone, _ = _import(tmp_path, "alone", "0", monkeypatch)
+    alone, _ = _import(tmp_path, "alone", "1", monkeypatch)
     Project.init(tmp_path / "cli", default_coder="anna")
-    env = {**os.environ, segmenting.WORKERS_ENV: "2"}
+    env = {k: v for k, v in os.environ.items() if k != segmenting.JOBS_ENV}
     done = subprocess.run([sys.executable, "-m", "workbench", "--project", str(tmp_path / "cli"), "import",
-                           str(tmp_path / "incoming")], capture_output=True, text=True, env=env, timeout=300)
+                           "--jobs", "2", str(tmp_path / "incoming")],
+                          capture_output=True, text=True, env=env, timeout=300)
     assert done.returncode != 0  # the broken file and the duplicates
     assert "INT03b_broken.txt" in done.stderr + done.stdout
     assert _contents(Project.open(tmp_path / "cli")) == _contents(alone)
@@ -122,15 +123,18 @@ def test_a_worker_that_dies_costs_only_time(tmp_path: Path) -> None:
 
 
 def test_how_many_workers(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv(segmenting.WORKERS_ENV, raising=False)
+    monkeypatch.delenv(segmenting.JOBS_ENV, raising=False)
     assert segmenting.workers_for(10_000, 5) == 0  # a pilot: not worth starting processes
     assert segmenting.workers_for(50_000_000, 1) == 0
     monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: {0, 1}, raising=False)
     assert segmenting.workers_for(50_000_000, 200) == 2
     monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: {0}, raising=False)
     assert segmenting.workers_for(50_000_000, 200) == 0
-    monkeypatch.setenv(segmenting.WORKERS_ENV, "3")
+    monkeypatch.setenv(segmenting.JOBS_ENV, "3")
     assert segmenting.workers_for(10, 1) == 3
+    assert segmenting.workers_for(10, 1, jobs=1) == 0  # --jobs 1: this process alone
+    monkeypatch.setenv(segmenting.JOBS_ENV, "1")
+    assert segmenting.workers_for(50_000_000, 200) == 0
 
 
 async def test_the_terminal_ui_imports_with_workers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -147,7 +151,7 @@ async def test_the_terminal_ui_imports_with_workers(tmp_path: Path, monkeypatch:
     resource_tracker._resource_tracker._stop()  # as in a fresh process: started by this import
     folder = tmp_path / "incoming"
     shutil.copytree(REPO / "transcripts", folder)
-    monkeypatch.setenv(segmenting.WORKERS_ENV, "2")
+    monkeypatch.setenv(segmenting.JOBS_ENV, "2")
     project = Project.init(tmp_path / "p", default_coder="anna")
     app = WorkbenchApp(project)
     async with app.run_test(size=(130, 40)) as pilot:
@@ -170,10 +174,10 @@ def test_reprocessing_with_workers_keeps_the_same_sentences(tmp_path: Path, monk
     from workbench.services.transcripts.reprocess import reprocess
 
     _incoming(tmp_path)
-    project, _ = _import(tmp_path, "p", "0", monkeypatch)
+    project, _ = _import(tmp_path, "p", "1", monkeypatch)
     before = _contents(project)
     project.db.execute("update sentences set lemmas = 'x' where idx = 0")  # something to put right
-    monkeypatch.setenv(segmenting.WORKERS_ENV, "2")
+    monkeypatch.setenv(segmenting.JOBS_ENV, "2")
     summary = reprocess(project)
     assert summary.sentences_after == summary.sentences_before == len(before["sentences"])
     assert _contents(project) == before

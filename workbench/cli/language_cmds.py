@@ -154,9 +154,12 @@ def doctor(ctx: click.Context, as_json: bool) -> None:
 # -- reprocess ------------------------------------------------------------------------------------
 
 @click.command(short_help="Re-segment every transcript with the current pipeline.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Processes to make sentences with (default: the CPUs, at most 4; also "
+                   "WORKBENCH_IMPORT_JOBS); 1: one process.")
 @json_option
 @with_project
-def reprocess(project, coder, as_json: bool) -> None:
+def reprocess(project, coder, jobs: int | None, as_json: bool) -> None:
     """Re-segment every transcript with the current language pipeline (sentences and lemmas are
     rebuilt; codings, flags and quotes are kept, as they are spans of unchanged text)."""
     from workbench.nlp.pipeline import get_pipeline
@@ -166,7 +169,7 @@ def reprocess(project, coder, as_json: bool) -> None:
     if info.notice and not as_json:
         echo(f"note: {info.notice}", err=True)
     bar = _StderrProgress(quiet=as_json)
-    summary = run(project, coder=project.coder(coder), progress=bar.counts)
+    summary = run(project, coder=project.coder(coder), progress=bar.counts, jobs=jobs)
     bar.finish()
     if as_json:
         echo_json(summary.__dict__)

@@ -52,10 +52,13 @@ def _progress_printer():
 @click.option("--replace", is_flag=True, help="Replace transcripts whose id exists but whose file differs (text, speakers, times or metadata); codings are kept: re-anchored on their words, or flagged.")
 @click.option("--as-new", is_flag=True, help="Import a file whose text is already in the project under another id as another transcript (without it, such a duplicate is refused).")
 @click.option("--update-metadata", is_flag=True, help="For a file whose text is already in the project: give that transcript this file's metadata (role, municipality, …); its id stays.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Processes to make sentences with (default: the CPUs, at most 4, from about ten "
+                   "interviews; also WORKBENCH_IMPORT_JOBS); 1: one process.")
 @json_option
 @with_project
 def import_(project, coder, paths: tuple[Path, ...], replace: bool, as_new: bool,
-            update_metadata: bool, as_json: bool) -> None:
+            update_metadata: bool, jobs: int | None, as_json: bool) -> None:
     """Import transcripts: .txt/.md (YAML front matter + speaker turns), .docx, .vtt, .srt.
 
     PATHS may be files or folders (searched recursively). A file that fails is reported with
@@ -76,7 +79,7 @@ def import_(project, coder, paths: tuple[Path, ...], replace: bool, as_new: bool
     if as_new and update_metadata:
         fail("give --as-new or --update-metadata, not both", code=2)
     results = import_paths(project, paths, replace=replace, coder=coder, progress=progress,
-                           as_new=as_new, update_metadata=update_metadata)
+                           as_new=as_new, update_metadata=update_metadata, jobs=jobs)
     if bar is not None:
         bar.render_finish()
     if not as_json and any(r.status in ("imported", "replaced") for r in results) and not any(

@@ -181,6 +181,7 @@ def import_paths(
     progress: Progress | None = None,
     as_new: bool = False,
     update_metadata: bool = False,
+    jobs: int | None = None,
 ) -> list[ImportResult]:
     """Import files and folders; returns one result per file (and per bad path), in order.
 
@@ -192,10 +193,10 @@ def import_paths(
 
     With many files the sentences are made in worker processes (:mod:`.segmenting`) while
     this process reads the next files and stores the finished ones, each in its own
-    transaction, in the order of the files."""
+    transaction, in the order of the files (``jobs``: see :func:`.segmenting.workers_for`)."""
     files, problems = collect_files(Path(p) for p in paths)
     run = _ImportRun(project, project.coder(coder), files, progress)
-    workers = segmenting.workers_for(sum(_size(f) for f in files), len(files))
+    workers = segmenting.workers_for(sum(_size(f) for f in files), len(files), jobs)
     with segmenting.Segmenter(workers) as segmenter:
         for n, path in enumerate(files):
             if run.stopped:

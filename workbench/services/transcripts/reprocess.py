@@ -75,9 +75,10 @@ def reprocess_due(db: sqlite_utils.Database) -> str | None:
 
 def reprocess(
     project_or_db: Project | sqlite_utils.Database, *, coder: str = "workbench",
-    progress: Progress | None = None
+    progress: Progress | None = None, jobs: int | None = None,
 ) -> ReprocessSummary:
-    """Re-segment every transcript with the current pipeline; keeps every coding."""
+    """Re-segment every transcript with the current pipeline; keeps every coding. ``jobs``:
+    the processes to segment with (see :func:`.segmenting.workers_for`)."""
     from workbench.nlp.pipeline import get_pipeline
     from workbench.services.transcripts.segmenting import (
         SegmentedTranscript,
@@ -105,7 +106,7 @@ def reprocess(
             sentence_index.add_sentences(db, tid, text, rows)
             db.execute("update transcripts set sentence_count = ? where id = ?", [len(rows), tid])
 
-    with Segmenter(workers_for(chars, total)) as segmenter:
+    with Segmenter(workers_for(chars, total, jobs)) as segmenter:
         for n, tid in enumerate(ids):
             if progress:
                 progress(n, total, f"segmenting {tid}…")

@@ -6,7 +6,7 @@ the transcript's text, the lemmas that differ from the words, where they go) wit
 forms met and the word count; import, re-processing and the project-archive import all use it.
 
 An import of many files hands that work to a :class:`Segmenter`: with ``workers`` above zero
-it runs in worker processes while this process reads the next files and stores finished ones
+it runs in worker processes (:func:`workers_for`) while this process reads the next files and stores finished ones
 (SQLite has one writer: storing stays here). Workers are forked from this process when it has
 no other thread (the command line: they inherit the language pipeline it loaded, nothing to
 load again), else from a clean server process (``forkserver``: the terminal UI imports from a
@@ -28,7 +28,9 @@ from typing import Any
 from workbench.store.lemma_edits import encode as encode_lemmas
 
 WORD_RE = re.compile(r"\w+(?:[-'’]\w+)*")
-WORKERS_ENV = "WORKBENCH_IMPORT_WORKERS"
+#: Environment variable: how many processes an import segments with (``1``: no workers).
+JOBS_ENV = "WORKBENCH_IMPORT_JOBS"
+MAX_DEFAULT_JOBS = 4
 #: Below this many characters to segment, worker processes cost more than they save.
 PARALLEL_MIN_CHARS = 600_000
 #: Transcripts handed out beyond those being stored: bounds the memory an import holds.
@@ -76,20 +78,27 @@ def segment_transcript(text: str, spans: Sequence[tuple[int, int]]) -> Segmented
     return SegmentedTranscript(sentences, forms, count_words(text))
 
 
-def workers_for(total_chars: int, jobs: int) -> int:
-    """How many worker processes an import of ``jobs`` transcripts of ``total_chars`` characters
-    uses: none for a small one, else one per processor this process may use (at most 4).
-    ``WORKBENCH_IMPORT_WORKERS`` overrides (0: segment in this process)."""
-    wanted = os.environ.get(WORKERS_ENV, "").strip()
-    if wanted.isdigit():
-        return int(wanted)
-    if jobs < 2 or total_chars < PARALLEL_MIN_CHARS:
+def workers_for(total_chars: int, transcripts: int, jobs: int | None = None) -> int:
+    """How many worker processes segment an import of ``transcripts`` transcripts of
+    ``total_chars`` characters. ``jobs`` (``--jobs``; else ``WORKBENCH_IMPORT_JOBS``): the
+    processes to segment with, 1 for this one alone, N for N workers. By default none for a
+    small import, else one per processor this process may use (at most 4)."""
+    if jobs is None:
+        wanted = os.environ.get(JOBS_ENV, "").strip()
+        if wanted:
+            try:
+                jobs = max(1, int(wanted))
+            except ValueError:
+                jobs = 1
+    if jobs is not None:
+        return 0 if jobs <= 1 else jobs
+    if transcripts < 2 or total_chars < PARALLEL_MIN_CHARS:
         return 0
     try:
         cpus = len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
         cpus = os.cpu_count() or 1
-    return 0 if cpus < 2 else min(cpus, 4)
+    return 0 if cpus < 2 else min(cpus, MAX_DEFAULT_JOBS)
 
 
 def load_pipeline(model_folder: str | None, quiet: bool = False) -> None:

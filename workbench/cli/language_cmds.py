@@ -1,4 +1,5 @@
-"""Commands of the Dutch language layer: doctor, reprocess, search, kwic, audit, allow, suggest."""
+"""Commands of the Dutch language layer: doctor, reprocess, search, kwic, audit, allow, suggest,
+similar."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from workbench.cli.common import (
     echo_json_lines,
     echo_json_stream,
     echo_table,
+    fail,
     json_option,
     jsonl_option,
     paging_options,
@@ -28,7 +30,7 @@ from workbench.textsafety import shown
 
 
 def register(cli: click.Group) -> None:
-    for command in (doctor, prepare, reprocess, search, kwic, audit, allow, deny, suggest):
+    for command in (doctor, prepare, reprocess, search, kwic, audit, allow, deny, suggest, similar):
         cli.add_command(command)
 
 
@@ -591,3 +593,79 @@ def suggest(project, coder, transcript: str, span: str | None, sentence: int | N
     if not names:
         echo("  (none)")
     echo("suggestions only: apply a code with 'workbench code …'")
+
+
+# -- passages like a code's extracts --------------------------------------------------------------
+
+@click.command(short_help="Find passages that read like a code's or theme's extracts.")
+@click.argument("code_ref", metavar="CODE_OR_THEME", required=False)
+@click.option("--limit", type=WholeNumber(min=1), default=20, show_default=True,
+              help="Show at most this many passages.")
+@click.option("--all-speakers", is_flag=True, help="Also suggest interviewer turns (default: respondent text only).")
+@click.option("--evaluate", is_flag=True,
+              help="Say how well this finds your extracts here: hide some of them in turn, rank from "
+                   "the rest, report recall at 10/20/50 beside a random order. Without "
+                   "CODE_OR_THEME: every code with at least 4 of your extracts.")
+@json_option
+@with_project
+def similar(project, coder, code_ref: str | None, limit: int, all_speakers: bool, evaluate: bool,
+            as_json: bool) -> None:
+    """Passages that read like your extracts of CODE_OR_THEME and that you have not coded with
+    it (for a theme: with any code under it): Braun & Clarke's check of a theme against the
+    whole data set. Ranked by shared lemmas weighted by how rare they are in the project,
+    with the words and phrases that drove each score. Nothing is coded: apply one with
+    'workbench code TRANSCRIPT CODE --span START:END'. Runs on this machine; nothing leaves it.
+    Needs at least 3 extracts; --coder NAME uses another coder's extracts."""
+    from workbench.services.coding import similar as service
+
+    who = project.coder(coder)
+    if evaluate:
+        _similar_evaluation(project, who, code_ref, as_json)
+        return
+    if not code_ref:
+        fail("name a code or theme (or give --evaluate to evaluate every code)", code=2)
+        return
+    result = service.find_similar(project.db, code_ref, coder=who, limit=limit, all_speakers=all_speakers)
+    if as_json:
+        echo_json([s.as_dict() for s in result.suggestions])
+        return
+    speakers = "respondent text" if result.respondents_only else "all speakers"
+    echo(f"like {result.coder}'s {result.extracts} extracts of the {result.code['kind']} "
+         f"'{result.code['name']}' ({speakers}; not yet coded with it), best first:")
+    for n, s in enumerate(result.suggestions, start=1):
+        numbers = f"sentence {s.sentences[0]}" if len(s.sentences) == 1 else \
+            f"sentences {s.sentences[0]}–{s.sentences[-1]}"
+        echo(f"{n:3}. {s.score:.2f}  {s.label} · {s.transcript} · {numbers} [{s.start}:{s.end}]")
+        echo(f"     “{' '.join(s.text.split())[:300]}”")
+        echo(f"     why: {', '.join(s.why) or '(near-identical wording)'}")
+    if not result.suggestions:
+        echo("  (no passage shares words with these extracts)")
+    echo("suggestions only: code one with 'workbench code TRANSCRIPT CODE --span START:END'")
+
+
+def _similar_evaluation(project, coder: str, code_ref: str | None, as_json: bool) -> None:
+    from workbench.services.coding import similar as service
+
+    results = ([service.evaluate(project.db, code_ref, coder=coder)] if code_ref
+               else service.evaluate_all(project.db, coder=coder))
+    if as_json:
+        echo_json([r.as_dict() for r in results])
+        return
+    if not results:
+        echo(f"no code has {service.MIN_EXTRACTS + 1} or more extracts by {coder} to evaluate with")
+        return
+    ks = service.RECALL_AT
+    echo(f"hidden extracts found among the first {'/'.join(map(str, ks))} suggestions "
+         f"(recall), {coder}'s extracts; random: the same for a random order")
+    echo(f"{'code':40} {'extracts':>8}  " + "  ".join(f"{'@' + str(k):>11}" for k in ks) + "  ranks")
+    total = sum(len(r.ranks) for r in results)
+    for r in results:
+        cells = "  ".join(f"{r.recall[k]:4.2f} ({r.baseline[k]:.2f})" for k in ks)
+        ranks = ", ".join("–" if x is None else str(x) for x in r.ranks)
+        echo(f"{r.code['name'][:40]:40} {r.extracts:8}  {cells}  {ranks}")
+    if len(results) > 1:
+        cells = "  ".join(
+            f"{sum(r.recall[k] * len(r.ranks) for r in results) / total:4.2f} "
+            f"({sum(r.baseline[k] * len(r.ranks) for r in results) / total:.2f})" for k in ks)
+        echo(f"{'all (' + str(total) + ' hidden extracts)':40} {'':8}  {cells}")
+    echo("(in brackets: a random order of the same sentences; –: not among the first 50)")

@@ -5,8 +5,8 @@ A code's extracts become a :class:`Profile`: each extract a vector of its conten
 rare it is in the project's sentences (inverse document frequency). A sentence scores by
 cosine similarity with the extracts' centroid (what the code's extracts share) and with its
 nearest extract (a code whose extracts say different things), half each; wording nearly
-identical to one extract (rapidfuzz) scores at least that closeness. :meth:`Profile.score`
-also says *why*: the shared lemmas that weigh most, and the shared phrases (two content lemmas
+identical to one extract (rapidfuzz, :meth:`Profile.wording`, asked of the best candidates)
+scores at least that closeness. :meth:`Profile.score` also says *why*: the shared lemmas that weigh most, and the shared phrases (two content lemmas
 next to each other in both).
 
 :func:`grow_passages` joins a high-scoring sentence with the neighbours in its turn that score
@@ -21,6 +21,7 @@ import math
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 #: A sentence joins its neighbour's passage when it scores at least this share of it.
 GROW_SHARE = 0.6
@@ -46,52 +47,63 @@ class Profile:
     extracts: list[list[str]]
     texts: list[str]
     idf: Callable[[str], float]
-    vectors: list[dict[str, float]] = field(init=False)
     centroid: dict[str, float] = field(init=False)
     phrases: set[tuple[str, str]] = field(init=False)
+    #: the extracts' unit vectors, one row each, a column per lemma of :attr:`columns`
+    matrix: Any = field(init=False)
+    columns: dict[str, int] = field(init=False)
 
     def __post_init__(self) -> None:
-        self.vectors = []
-        for lemmas in self.extracts:
-            counts = Counter(lemmas)
-            vector = {w: (1 + math.log(n)) * self.idf(w) for w, n in counts.items()}
-            size = _norm(vector)
-            self.vectors.append({w: v / size for w, v in vector.items()})
+        import numpy as np
+
+        vectors = [self._vector(lemmas) for lemmas in self.extracts]
+        self.columns = {}
+        for vector in vectors:
+            for w in vector:
+                self.columns.setdefault(w, len(self.columns))
+        self.matrix = np.zeros((len(vectors), len(self.columns)), dtype=np.float64)
         centroid: dict[str, float] = {}
-        for vector in self.vectors:
+        for n, vector in enumerate(vectors):
+            size = _norm(vector)
             for w, v in vector.items():
-                centroid[w] = centroid.get(w, 0.0) + v
+                self.matrix[n, self.columns[w]] = v / size
+                centroid[w] = centroid.get(w, 0.0) + v / size
         size = _norm(centroid)
         self.centroid = {w: v / size for w, v in centroid.items()}
         self.phrases = set().union(*(_phrases(e) for e in self.extracts)) if self.extracts else set()
+
+    def _vector(self, lemmas: Sequence[str]) -> dict[str, float]:
+        return {w: (1 + math.log(n)) * self.idf(w) for w, n in Counter(lemmas).items()}
 
     def terms(self, limit: int) -> list[str]:
         """The lemmas that weigh most in the profile: what to look for first."""
         return sorted(self.centroid, key=lambda w: (-self.centroid[w], w))[:limit]
 
-    def score(self, lemmas: Sequence[str], text: str = "") -> tuple[float, list[str]]:
+    def score(self, lemmas: Sequence[str]) -> tuple[float, list[str]]:
         """``(score, why)`` for a sentence with these content lemmas (score 0-1; why: its
         shared phrases, then its shared lemmas that weigh most)."""
-        if not lemmas:
+        shared = [w for w in set(lemmas) if w in self.centroid]
+        if not shared:
             return 0.0, []
-        counts = Counter(lemmas)
-        vector = {w: (1 + math.log(n)) * self.idf(w) for w, n in counts.items()}
+        vector = self._vector(lemmas)
         size = _norm(vector)
-        central = sum(self.centroid.get(w, 0.0) * v for w, v in vector.items()) / size
-        nearest = max((sum(e.get(w, 0.0) * v for w, v in vector.items()) / size for e in self.vectors),
-                      default=0.0)
-        score = 0.5 * central + 0.5 * nearest
-        if text and score > 0:
-            from rapidfuzz import fuzz, process
-
-            best = process.extractOne(text, self.texts, scorer=fuzz.token_set_ratio,
-                                      score_cutoff=NEAR_IDENTICAL)
-            if best is not None:
-                score = max(score, best[1] / 100.0)
-        shared = [w for w in vector if w in self.centroid]
+        central = sum(self.centroid[w] * vector[w] for w in shared) / size
+        weights = [vector[w] for w in shared]
+        nearest = float((self.matrix[:, [self.columns[w] for w in shared]] @ weights).max()) / size
         shared.sort(key=lambda w: (-self.centroid[w] * vector[w], w))
         phrases = [f"{a} {b}" for a, b in _phrases(list(lemmas)) if (a, b) in self.phrases]
-        return score, sorted(set(phrases)) + shared[:8]
+        return 0.5 * central + 0.5 * nearest, sorted(set(phrases)) + shared[:8]
+
+    def wording(self, texts: Sequence[str]) -> list[float]:
+        """For each text, how close its wording is to the nearest extract's (0-1) when that is
+        near-identical (:data:`NEAR_IDENTICAL`), else 0."""
+        if not texts or not self.texts:
+            return [0.0 for _ in texts]
+        from rapidfuzz import fuzz, process
+
+        matrix = process.cdist(texts, self.texts, scorer=fuzz.token_set_ratio,
+                               score_cutoff=NEAR_IDENTICAL, workers=-1)
+        return [float(row.max()) / 100.0 for row in matrix]
 
 
 @dataclass

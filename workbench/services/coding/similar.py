@@ -48,6 +48,8 @@ QUERY_TERMS = 24
 #: Sentences the index offers for scoring, best BM25 first.
 CANDIDATES = 5000
 RECALL_AT = (10, 20, 50)
+#: The best-scoring candidates whose wording is compared with every extract's.
+WORDING_CHECKED = 400
 
 
 @dataclass
@@ -164,6 +166,7 @@ def _rank(corpus: _Corpus, profile: Profile, exclude: set[tuple[str, int]], limi
         "select rowid from sentences_fts where sentences_fts match ? order by rank limit ?",
         [_fts_query(profile.terms(QUERY_TERMS)), CANDIDATES])]
     scored: list[Sentence] = []
+    wording: list[str] = []
     role = " and t.role = 'respondent'" if respondents_only else ""
     for first in range(0, len(rowids), 500):
         chunk = rowids[first : first + 500]
@@ -175,9 +178,14 @@ def _rank(corpus: _Corpus, profile: Profile, exclude: set[tuple[str, int]], limi
             if (tid, idx) in exclude:
                 continue
             text = corpus.text(tid)[start:end]
-            score, why = profile.score(corpus.content(text, lem or "", edits or ""), without_placeholders(text))
+            score, why = profile.score(corpus.content(text, lem or "", edits or ""))
             if score > 0:
                 scored.append(Sentence(tid, idx, turn, start, end, score, why))
+                wording.append(text)
+    # Near-identical wording also shares most lemmas: asked of the best candidates only.
+    best = sorted(range(len(scored)), key=lambda i: -scored[i].score)[:WORDING_CHECKED]
+    for i, close in zip(best, profile.wording([without_placeholders(wording[i]) for i in best]), strict=True):
+        scored[i].score = max(scored[i].score, close)
     return grow_passages(scored, limit)
 
 

@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import bisect
+import functools
 import math
 import re
 from collections import Counter, defaultdict
@@ -66,9 +67,27 @@ _PRONOMINAL_ADVERB = re.compile(
 PLACEHOLDER_RE = re.compile(r"\[[^\[\]]{0,40}\]|<[^<>]{0,40}>|\{[^{}]{0,40}\}|\b[Xx]{2,}\b")
 
 
+@functools.cache
 def stop_words() -> frozenset[str]:
-    from spacy.lang.nl.stop_words import STOP_WORDS
+    """spaCy's Dutch stop words and :data:`LIGHT_WORDS`. spaCy's list is read from its file,
+    without importing spaCy (a second of start-up for a set of words)."""
+    import importlib.util
+    import sys
+    from pathlib import Path
 
+    if "spacy" in sys.modules:
+        from spacy.lang.nl.stop_words import STOP_WORDS
+    else:
+        spec = importlib.util.find_spec("spacy")
+        origin = Path(spec.origin) if spec and spec.origin else None
+        found = importlib.util.spec_from_file_location(
+            "_workbench_nl_stop_words", origin.parent / "lang" / "nl" / "stop_words.py") if origin else None
+        if found is None or found.loader is None:
+            from spacy.lang.nl.stop_words import STOP_WORDS
+        else:
+            module = importlib.util.module_from_spec(found)
+            found.loader.exec_module(module)
+            STOP_WORDS = module.STOP_WORDS
     return frozenset(STOP_WORDS) | LIGHT_WORDS
 
 

@@ -11,7 +11,9 @@ Prints, measured in this run on this machine with the pipeline the workbench wou
   ≤ 2.5×);
 - search latency, median and 95th percentile, for word, lemma and fuzzy search (target for word
   and lemma: p95 < 50 ms on the 200-interview project), with 50 hits each including context
-  and the codes on them, on a project with synthetic codings.
+  and the codes on them, on a project with synthetic codings;
+- ``workbench similar`` (passages like a code's extracts) for three codes of that project
+  (target: under 1 s after the first).
 
     python bench/bench_language.py --size smoke     # 10 interviews of ~3,000 words (CI)
     python bench/bench_language.py --size full      # 200 interviews of ~7,500 words
@@ -200,6 +202,32 @@ def print_import_rows(label: str, m: dict) -> None:
           f"{m['raw_size'] / 1e6:.1f} MB: {ratio:.2f}× | ≤ 2.5× {verdict} |")
 
 
+def print_similar(db) -> None:
+    """``workbench similar`` for the codes with the most, a middling and few extracts: the first
+    call (reads the rarity of the profile's lemmas) and the median of three after it."""
+    from workbench.services.coding import similar
+
+    rows = db.execute("select code_id, coder, count(*) from codings group by 1, 2 "
+                      "having count(*) >= ? order by 3 desc", [similar.MIN_EXTRACTS]).fetchall()
+    if not rows:
+        return
+    picked = {rows[0], rows[len(rows) // 2], rows[-1]}
+    print("\n`workbench similar` (20 passages like a code's extracts; wall time):\n")
+    print("| code's extracts | first call ms | then, median of 3 ms | target |")
+    print("|---:|---:|---:|---|")
+    for code_id, coder, n in sorted(picked, key=lambda r: -r[2]):
+        t0 = time.perf_counter()
+        similar.find_similar(db, code_id, coder=coder, limit=20)
+        first = time.perf_counter() - t0
+        again = []
+        for _ in range(3):
+            t0 = time.perf_counter()
+            similar.find_similar(db, code_id, coder=coder, limit=20)
+            again.append(time.perf_counter() - t0)
+        med = statistics.median(again)
+        print(f"| {n} | {first * 1000:.0f} | {med * 1000:.0f} | < 1 s after the first {'ok' if med < 1 else 'MISSED'} |")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--size", choices=sorted(SIZES), default="smoke")
@@ -267,6 +295,7 @@ def main() -> int:
             med, p95 = statistics.median(times) * 1000, percentile(times, 0.95) * 1000
             target = "" if mode == "fuzzy" else f"p95 < 50 ms {'ok' if p95 < 50 else 'MISSED'}"
             print(f"| {mode} | {len(queries)} | {med:.1f} | {p95:.1f} | {hits / len(queries):.0f} | {target} |")
+        print_similar(db)
         project.close()
         return 0
     finally:

@@ -59,7 +59,11 @@ def corpus(project, add_transcript):
     ])
     add_transcript("A5", turns=[  # much else besides: a random order rarely finds the few
         (("I", "Wat doet u?") if n % 2 else ("R", " ".join(FILLER[(n + i) % len(FILLER)] for i in range(4))))
-        for n in range(24)])
+        for n in range(24)] + [
+        ("R", "Mijn dochter zit ook op Snapchat, net als iedereen."), ("I", "Juist."),
+        ("R", "Snel geld is voor veel jongeren aantrekkelijk."), ("I", "Ja."),
+        ("R", "Die berichten lees ik eigenlijk nooit."),
+    ])
     db = project.db
     codebook.add(db, "anna", "Werving", kind="theme")
     codebook.add(db, "anna", "Ronselen online", parent="Werving")
@@ -167,3 +171,92 @@ def test_passages_stay_in_their_turn() -> None:
         assert len(turns) == 1
         assert p.sentences == list(range(p.sentences[0], p.sentences[-1] + 1))
     assert sorted(i for p in grown for i in p.sentences) == list(range(9))
+
+
+def test_a_rejected_passage_is_not_suggested_again_and_undo_brings_it_back(corpus):
+    from workbench.store.changes import undo_last
+
+    db = corpus.db
+    best = similar.find_similar(db, "Ronselen online", coder="anna").suggestions[0]
+    similar.reject(db, "anna", "Ronselen online", best.transcript, best.start, best.end)
+    again = similar.find_similar(db, "Ronselen online", coder="anna").suggestions
+    assert all(not (s.transcript == best.transcript and s.start < best.end and s.end > best.start) for s in again)
+    # another coder still gets it
+    for tid, text in (("A1", "Ze worden geronseld via Snapchat met berichten over snel geld verdienen."),
+                      ("A2", "Op Snapchat krijgen ze berichten: snel geld verdienen met je bankpas."),
+                      ("A3", "Ronselaars sturen berichten via Snapchat en beloven snel geld.")):
+        passages.apply_code(db, "bram", tid, "Ronselen online", *_quote(db, tid, text))
+    assert similar.find_similar(db, "Ronselen online", coder="bram").suggestions[0].start == best.start
+    undo_last(db, "bram")
+    undo_last(db, "bram")
+    undo_last(db, "bram")
+    undo_last(db, "anna")
+    assert similar.find_similar(db, "Ronselen online", coder="anna").suggestions[0].start == best.start
+
+
+# -- the review queue in the terminal UI ------------------------------------------------------------
+
+async def _queue(app, pilot, code_ref: str):
+    from workbench.tui.screens.review import ReviewScreen
+    from workbench.tui.screens.similar import SimilarScreen
+
+    code_id = codebook.resolve(app.project.db, code_ref)["id"]
+    app.push_screen(ReviewScreen(code_id))
+    await pilot.pause()
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.press("f")
+    for _ in range(100):
+        await pilot.pause(0.05)
+        if isinstance(app.screen, SimilarScreen) and app.screen.loaded:
+            break
+    assert isinstance(app.screen, SimilarScreen) and app.screen.loaded
+    return app.screen
+
+
+async def test_the_queue_codes_only_on_a_key_and_remembers_rejections(corpus):
+    from workbench.tui.app import WorkbenchApp
+
+    db = corpus.db
+    app = WorkbenchApp(corpus)
+    async with app.run_test(size=(130, 40)) as pilot:
+        queue = await _queue(app, pilot, "Ronselen online")
+        first = queue.current
+        assert first.transcript == "A4"
+        assert "suggestion 1 of" in str(queue.query_one("#similar-head").render())
+        assert "why:" in str(queue.query_one("#similar-why").render())
+        codings = db.execute("select count(*) from codings").fetchone()[0]
+        await pilot.press("s")  # skip: nothing written
+        assert db.execute("select count(*) from codings").fetchone()[0] == codings
+        second = queue.current
+        await pilot.press("r")  # reject: remembered for anna and this code
+        assert db.execute("select transcript_id, start, [end] from similar_rejections where coder = 'anna'"
+                          ).fetchall() == [(second.transcript, second.start, second.end)]
+        third = queue.current
+        await pilot.press("a")  # accept: coded, one recorded change
+        await pilot.pause()
+        row = db.execute("select transcript_id, start, [end], coder from codings where transcript_id = ? "
+                         "and start = ?", [third.transcript, third.start]).fetchone()
+        assert row == (third.transcript, third.start, third.end, "anna")
+        assert queue.counts == {"accepted": 1, "rejected": 1, "skipped": 1}
+        assert "reviewed 3: 1 accepted, 1 rejected, 1 skipped" in str(queue.query_one("#similar-head").render())
+        await pilot.press("u")  # the app's undo takes the coding back
+        await pilot.pause()
+        assert db.execute("select count(*) from codings").fetchone()[0] == codings
+        await pilot.press("enter")
+        await pilot.pause()
+        from workbench.tui.screens.reader import ReaderScreen
+        assert isinstance(app.screen, ReaderScreen) and app.screen.transcript_id == queue.current.transcript
+    again = similar.find_similar(db, "Ronselen online", coder="anna", limit=50).suggestions
+    assert not any(s.transcript == second.transcript and s.start == second.start for s in again)
+    assert any(s.transcript == first.transcript and s.start == first.start for s in again)  # skipped stays
+
+
+async def test_the_queue_says_when_there_are_too_few_extracts(corpus):
+    from workbench.tui.app import WorkbenchApp
+
+    app = WorkbenchApp(corpus, coder="bram")
+    async with app.run_test(size=(130, 40)) as pilot:
+        queue = await _queue(app, pilot, "Ronselen online")
+        assert queue.current is None
+        assert "at least 3" in str(queue.query_one("#similar-head").render())

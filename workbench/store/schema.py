@@ -580,6 +580,18 @@ def m019_label_inputs_index(db: sqlite_utils.Database) -> None:
     db.execute("ANALYZE transcripts")
 
 
+@migration
+def m020_similar_rejections(db: sqlite_utils.Database) -> None:
+    """``similar_rejections``: passages a coder rejected as suggestions for a code or theme
+    (``workbench similar``'s review queue): never suggested to them for it again."""
+    db.table("similar_rejections").create(
+        {"coder": str, "code_id": str, "transcript_id": str, "start": int, "end": int,
+         "rejected_at": str},
+        pk=("coder", "code_id", "transcript_id", "start", "end"),
+        not_null={"rejected_at"},
+    )
+
+
 def add_notices(db: sqlite_utils.Database, notices: list[str]) -> None:
     """Remember ``notices`` for the researcher: the next command (or the UI) shows them once."""
     import json

@@ -114,11 +114,11 @@ class _Corpus:
                 if w not in placeholders and not is_noise(w, self.stops)]
 
 
-def _code_ids(db: sqlite_utils.Database, code: dict[str, Any]) -> list[str]:
-    """The code itself, or for a theme every code under it (at any depth)."""
+def codes_under(db: sqlite_utils.Database, code_id: str) -> list[str]:
+    """The code itself, or for a theme itself and everything under it (at any depth)."""
     return [r[0] for r in db.execute(
         "with recursive tree(id) as (select ? union all select c.id from codes c join tree on "
-        "c.parent_id = tree.id) select id from tree", [code["id"]])]
+        "c.parent_id = tree.id) select id from tree", [code_id])]
 
 
 def _extracts(db: sqlite_utils.Database, code_ids: Sequence[str], coder: str) -> list[_Extract]:
@@ -194,20 +194,46 @@ def find_similar(db: sqlite_utils.Database, ref: str, *, coder: str, limit: int 
     """Passages (respondent text unless ``all_speakers``) that read like ``coder``'s extracts of
     the code or theme ``ref`` and that ``coder`` has not coded with it; best first."""
     code = codebook.resolve(db, ref)
-    code_ids = _code_ids(db, code)
+    code_ids = codes_under(db, code["id"])
     extracts = _extracts(db, code_ids, coder)
     corpus = _Corpus(db)
     profile = _profile(corpus, extracts)
     if profile is None:
         _too_few(code, coder, extracts)
     assert profile is not None
-    passages = _rank(corpus, profile, _covered(db, extracts), limit, not all_speakers)
+    exclude = _covered(db, extracts) | _covered(db, _rejected(db, coder, [code["id"], *code_ids]))
+    passages = _rank(corpus, profile, exclude, limit, not all_speakers)
     labels = dict(db.execute("select id, label from transcripts").fetchall())
     suggestions = [Suggestion(p.transcript, labels.get(p.transcript) or p.transcript, p.start, p.end,
                               p.sentences, corpus.text(p.transcript)[p.start:p.end], round(p.score, 3), p.why)
                    for p in passages]
     return SimilarResult({"id": code["id"], "name": code["name"], "kind": code["kind"]}, coder,
                          len(extracts), suggestions, not all_speakers)
+
+
+def _rejected(db: sqlite_utils.Database, coder: str, code_ids: Sequence[str]) -> list[_Extract]:
+    marks = ", ".join("?" for _ in code_ids)
+    return [_Extract(*r) for r in db.execute(
+        f"select transcript_id, start, [end] from similar_rejections where coder = ? and code_id in ({marks})",
+        [coder, *code_ids])]
+
+
+def reject(db: sqlite_utils.Database, coder: str, ref: str, transcript: str, start: int, end: int) -> None:
+    """Remember that ``coder`` rejected ``[start, end)`` of ``transcript`` as a passage like
+    ``ref``: it is never suggested to them for it again. One recorded change (undo takes it
+    back)."""
+    from workbench.clock import now_iso
+    from workbench.store.changes import record
+
+    code = codebook.resolve(db, ref)
+    key = [coder, code["id"], transcript, start, end]
+    if db.execute("select 1 from similar_rejections where coder = ? and code_id = ? and transcript_id = ? "
+                  "and start = ? and [end] = ?", key).fetchone():
+        return
+    with record(db, coder, "similar.reject",
+                f"not like '{code['name']}': {transcript} [{start}:{end}]") as cs:
+        cs.insert("similar_rejections", {"coder": coder, "code_id": code["id"], "transcript_id": transcript,
+                                         "start": start, "end": end, "rejected_at": now_iso()})
 
 
 def _too_few(code: dict[str, Any], coder: str, extracts: Sequence[_Extract]) -> None:
@@ -252,7 +278,7 @@ def evaluate(db: sqlite_utils.Database, ref: str, *, coder: str, folds: int = 5,
     and record where each hidden extract comes (the first passage that overlaps it), with
     recall at 10, 20 and 50 and the same for a random order of the eligible sentences."""
     code = codebook.resolve(db, ref)
-    code_ids = _code_ids(db, code)
+    code_ids = codes_under(db, code["id"])
     extracts = _extracts(db, code_ids, coder)
     random.Random(seed).shuffle(extracts)
     plan = _folds(len(extracts), folds)

@@ -47,6 +47,7 @@ def binding_rows(app_class: type[WorkbenchApp]) -> list[tuple[str, str, str]]:
     from workbench.tui.screens.imports import CodebookImportScreen
     from workbench.tui.screens.reader import ReaderScreen
     from workbench.tui.screens.review import ReviewScreen
+    from workbench.tui.screens.similar import SimilarScreen
     from workbench.tui.screens.transcripts import TranscriptsScreen
     from workbench.tui.visual.map_view import MapScreen
     from workbench.tui.visual.matrix_view import MatrixScreen
@@ -63,6 +64,7 @@ def binding_rows(app_class: type[WorkbenchApp]) -> list[tuple[str, str, str]]:
         ("Reader: notes", MemoPanel),
         ("Codebook panel", CodebookPanel),
         ("Theme review", ReviewScreen),
+        ("Similar passages", SimilarScreen),
         ("Thematic map", MapScreen),
         ("Code matrix", MatrixScreen),
         ("Phase dashboard", ProgressScreen),

@@ -2,7 +2,9 @@
 
 The codebook tree is on the left; the extracts of the highlighted theme or code fill the right,
 grouped by transcript with the respondent label, with how many interviews and respondents the
-theme covers. Enter opens an extract in the reader; ``s`` stars it as a quote for the report.
+theme covers. Enter opens an extract in the reader; ``s`` stars it as a quote for the report;
+``f`` finds passages like the extracts that were not coded with it (the review queue of
+:mod:`workbench.tui.screens.similar`).
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ class ReviewScreen(WorkbenchScreen):
 
     BINDINGS = [
         Binding("s", "star", "Star quote", id="review.star"),
+        Binding("f", "find_similar", "Find similar passages", show=False, id="review.similar"),
         Binding("plus", "more", "More extracts", show=False, id="review.more"),
         Binding("enter", "open_extract", "Open in reader", show=False, id="review.open"),
         Binding("tab", "app.focus_next", "Tree/extracts", show=False),
@@ -173,7 +176,7 @@ class ReviewScreen(WorkbenchScreen):
                 index = 1 if extracts.option_count > 1 else 0
             extracts.highlighted = index
         self.query_one("#status", Static).update(
-            "Enter open in reader · s star/unstar as a quote · Tab switch pane")
+            "Enter open in reader · s star/unstar as a quote · f find similar · Tab switch pane")
 
     def _current(self) -> dict | None:
         extracts = self.query_one("#extracts", OptionList)
@@ -188,6 +191,13 @@ class ReviewScreen(WorkbenchScreen):
             self.action_more()
             return
         self.action_open_extract()
+
+    def action_find_similar(self) -> None:
+        """The review queue of passages like the highlighted code's or theme's extracts."""
+        from workbench.tui.screens.similar import SimilarScreen
+
+        if self.code_id:
+            self.app.push_screen(SimilarScreen(self.code_id))
 
     def action_more(self) -> None:
         """Show the next page of extracts (the highlight stays where it was)."""

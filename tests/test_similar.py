@@ -62,7 +62,8 @@ def corpus(project, add_transcript):
         for n in range(24)] + [
         ("R", "Mijn dochter zit ook op Snapchat, net als iedereen."), ("I", "Juist."),
         ("R", "Snel geld is voor veel jongeren aantrekkelijk."), ("I", "Ja."),
-        ("R", "Die berichten lees ik eigenlijk nooit."),
+        ("R", "Die berichten lees ik eigenlijk nooit."), ("I", "Nog meer?"),
+        ("R", "Hij liep rond met een tas vol drugsgeld."),
     ])
     db = project.db
     codebook.add(db, "anna", "Werving", kind="theme")
@@ -260,3 +261,15 @@ async def test_the_queue_says_when_there_are_too_few_extracts(corpus):
         queue = await _queue(app, pilot, "Ronselen online")
         assert queue.current is None
         assert "at least 3" in str(queue.query_one("#similar-head").render())
+
+
+def test_a_compound_counts_as_its_last_part(corpus):
+    from workbench.analysis.similarity import Profile
+
+    profile = Profile([["snapchat", "geld", "woning"]], ["x"], lambda _w: 1.0)
+    assert profile.head("drugsgeld") == "geld" and profile.head("huurwoning") == "woning"
+    assert profile.head("geld") == "geld" and profile.head("gelden") == "gelden"
+    assert profile.head("xgeld") == "xgeld"  # a part of its own of at least 3 letters
+    found = similar.find_similar(corpus.db, "Ronselen online", coder="anna", limit=50).suggestions
+    drugsgeld = next(s for s in found if "drugsgeld" in s.text)
+    assert "geld" in drugsgeld.why

@@ -25,6 +25,8 @@ from typing import Any
 
 #: A sentence joins its neighbour's passage when it scores at least this share of it.
 GROW_SHARE = 0.6
+#: The shortest last part of a compound that counts as its lemma (``geld`` in ``drugsgeld``).
+HEAD_MIN = 4
 #: Wording at least this close (rapidfuzz token_set_ratio, 0-100) to one extract counts as
 #: near-identical.
 NEAR_IDENTICAL = 90.0
@@ -82,6 +84,7 @@ class Profile:
     def score(self, lemmas: Sequence[str]) -> tuple[float, list[str]]:
         """``(score, why)`` for a sentence with these content lemmas (score 0-1; why: its
         shared phrases, then its shared lemmas that weigh most)."""
+        lemmas = [self.head(w) for w in lemmas]
         shared = [w for w in set(lemmas) if w in self.centroid]
         if not shared:
             return 0.0, []
@@ -93,6 +96,17 @@ class Profile:
         shared.sort(key=lambda w: (-self.centroid[w] * vector[w], w))
         phrases = [f"{a} {b}" for a, b in _phrases(list(lemmas)) if (a, b) in self.phrases]
         return 0.5 * central + 0.5 * nearest, sorted(set(phrases)) + shared[:8]
+
+    def head(self, lemma: str) -> str:
+        """A Dutch compound counts as its last part when that is a lemma of the profile
+        (``huurwoning`` as ``woning``, ``drugsgeld`` as ``geld``): the longest such part of at
+        least :data:`HEAD_MIN` letters after at least 3 of its own; else the lemma itself."""
+        if lemma in self.centroid or len(lemma) < HEAD_MIN + 3:
+            return lemma
+        for i in range(3, len(lemma) - HEAD_MIN + 1):
+            if lemma[i:] in self.centroid:
+                return lemma[i:]
+        return lemma
 
     def wording(self, texts: Sequence[str]) -> list[float]:
         """For each text, how close its wording is to the nearest extract's (0-1) when that is

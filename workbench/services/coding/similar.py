@@ -45,6 +45,8 @@ from workbench.store.lemma_edits import decode as decode_lemmas
 MIN_EXTRACTS = 3
 #: The profile's weightiest lemmas looked up in the full-text index.
 QUERY_TERMS = 24
+#: Compounds of those lemmas looked up too (``huurwoning`` for ``woning``).
+COMPOUND_TERMS = 24
 #: Sentences the index offers for scoring, best BM25 first.
 CANDIDATES = 5000
 RECALL_AT = (10, 20, 50)
@@ -91,6 +93,7 @@ class _Corpus:
         self.stops = stop_words()
         self._texts: dict[str, str] = {}
         self._df: dict[str, int] = {}
+        self._vocab: list[tuple[str, int]] | None = None
         self.sentences = int(db.execute("select count(*) from sentences").fetchone()[0])
         db.execute("create virtual table if not exists temp.similar_vocab "
                    "using fts5vocab(main, 'sentences_fts', 'row')")
@@ -106,6 +109,19 @@ class _Corpus:
             row = self.db.execute("select doc from temp.similar_vocab where term = ?", [lemma]).fetchone()
             self._df[lemma] = int(row[0]) if row else 0
         return math.log((self.sentences + 1) / (self._df[lemma] + 1)) + 1.0
+
+    def compounds(self, heads: Sequence[str]) -> list[str]:
+        """The project's words that are compounds of these (``huurwoning`` for ``woning``), the
+        most frequent first, at most :data:`COMPOUND_TERMS`."""
+        from workbench.analysis.similarity import HEAD_MIN
+
+        if self._vocab is None:
+            self._vocab = self.db.execute("select term, doc from temp.similar_vocab").fetchall()
+        wanted = {h for h in heads if len(h) >= HEAD_MIN}
+        found = [(doc, term) for term, doc in self._vocab
+                 if len(term) >= HEAD_MIN + 3 and term not in wanted
+                 and any(term.endswith(h) and len(term) - len(h) >= 3 for h in wanted)]
+        return [term for _doc, term in sorted(found, reverse=True)[:COMPOUND_TERMS]]
 
     def content(self, text: str, lemmas: str, edits: str) -> list[str]:
         """The sentence's lemmas that can be evidence (no stop words, no placeholder words)."""
@@ -162,9 +178,10 @@ def _fts_query(terms: Sequence[str]) -> str:
 def _rank(corpus: _Corpus, profile: Profile, exclude: set[tuple[str, int]], limit: int,
           respondents_only: bool) -> list[Passage]:
     db = corpus.db
+    terms = profile.terms(QUERY_TERMS)
     rowids = [r[0] for r in db.execute(
         "select rowid from sentences_fts where sentences_fts match ? order by rank limit ?",
-        [_fts_query(profile.terms(QUERY_TERMS)), CANDIDATES])]
+        [_fts_query(terms + corpus.compounds(terms)), CANDIDATES])]
     scored: list[Sentence] = []
     wording: list[str] = []
     role = " and t.role = 'respondent'" if respondents_only else ""

@@ -273,3 +273,24 @@ def test_a_compound_counts_as_its_last_part(corpus):
     found = similar.find_similar(corpus.db, "Ronselen online", coder="anna", limit=50).suggestions
     drugsgeld = next(s for s in found if "drugsgeld" in s.text)
     assert "geld" in drugsgeld.why
+
+
+def test_rejected_passages_are_negative_examples(corpus):
+    from workbench.analysis.similarity import Profile
+
+    extracts = [["snapchat", "geld", "bericht"], ["snapchat", "ronselen"], ["geld", "verdienen"]]
+    plain = Profile(extracts, ["a", "b", "c"], lambda _w: 1.0)
+    taught = Profile(extracts, ["a", "b", "c"], lambda _w: 1.0, negatives=[["snapchat", "dochter"]])
+    assert taught.score(["snapchat", "dochter"])[0] < plain.score(["snapchat", "dochter"])[0]
+    assert taught.score(["geld", "verdienen"])[0] == plain.score(["geld", "verdienen"])[0]
+
+    db = corpus.db
+
+    def daughter_score() -> float:
+        found = similar.find_similar(db, "Ronselen online", coder="anna", limit=50).suggestions
+        return next(s.score for s in found if "dochter" in s.text)
+
+    before = daughter_score()
+    best = similar.find_similar(db, "Ronselen online", coder="anna").suggestions[0]
+    similar.reject(db, "anna", "Ronselen online", best.transcript, best.start, best.end)
+    assert daughter_score() < before  # it shares 'snapchat' with the rejected passage

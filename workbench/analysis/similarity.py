@@ -10,7 +10,8 @@ scores at least that closeness. :meth:`Profile.score` also says *why*: the share
 next to each other in both).
 
 :func:`grow_passages` joins a high-scoring sentence with the neighbours in its turn that score
-nearly as well, so that a suggestion is the natural passage, not a cut sentence.
+nearly as well, so that a suggestion is the natural passage, not a cut sentence. Passages the
+coder rejected are negative examples: likeness to the nearest of them is taken off a score.
 :func:`random_rank_recall` is the baseline for an evaluation: the chance that a random order
 puts one of a hidden extract's sentences among the first ``k``.
 """
@@ -25,6 +26,8 @@ from typing import Any
 
 #: A sentence joins its neighbour's passage when it scores at least this share of it.
 GROW_SHARE = 0.6
+#: How much likeness to a rejected passage takes off a sentence's score.
+NEGATIVE_WEIGHT = 0.5
 #: The shortest last part of a compound that counts as its lemma (``geld`` in ``drugsgeld``).
 HEAD_MIN = 4
 #: Wording at least this close (rapidfuzz token_set_ratio, 0-100) to one extract counts as
@@ -49,6 +52,8 @@ class Profile:
     extracts: list[list[str]]
     texts: list[str]
     idf: Callable[[str], float]
+    #: passages the coder rejected as like these: a sentence like one of them scores less
+    negatives: list[list[str]] = field(default_factory=list)
     centroid: dict[str, float] = field(init=False)
     phrases: set[tuple[str, str]] = field(init=False)
     #: the extracts' unit vectors, one row each, a column per lemma of :attr:`columns`
@@ -72,6 +77,11 @@ class Profile:
                 centroid[w] = centroid.get(w, 0.0) + v / size
         size = _norm(centroid)
         self.centroid = {w: v / size for w, v in centroid.items()}
+        self._negatives: list[dict[str, float]] = []
+        for lemmas in self.negatives:
+            vector = self._vector(lemmas)
+            size = _norm(vector)
+            self._negatives.append({w: v / size for w, v in vector.items()})
         self.phrases = set().union(*(_phrases(e) for e in self.extracts)) if self.extracts else set()
 
     def _vector(self, lemmas: Sequence[str]) -> dict[str, float]:
@@ -93,9 +103,12 @@ class Profile:
         central = sum(self.centroid[w] * vector[w] for w in shared) / size
         weights = [vector[w] for w in shared]
         nearest = float((self.matrix[:, [self.columns[w] for w in shared]] @ weights).max()) / size
+        rejected = max((sum(n.get(w, 0.0) * v for w, v in vector.items()) / size for n in self._negatives),
+                       default=0.0)
         shared.sort(key=lambda w: (-self.centroid[w] * vector[w], w))
         phrases = [f"{a} {b}" for a, b in _phrases(list(lemmas)) if (a, b) in self.phrases]
-        return 0.5 * central + 0.5 * nearest, sorted(set(phrases)) + shared[:8]
+        score = 0.5 * central + 0.5 * nearest - NEGATIVE_WEIGHT * rejected
+        return max(score, 0.0), sorted(set(phrases)) + shared[:8]
 
     def head(self, lemma: str) -> str:
         """A Dutch compound counts as its last part when that is a lemma of the profile

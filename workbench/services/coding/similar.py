@@ -155,20 +155,27 @@ def _covered(db: sqlite_utils.Database, extracts: Iterable[_Extract]) -> set[tup
     return {(e.transcript, row[0]) for e in extracts for row in _sentences_under(db, e)}
 
 
-def _profile(corpus: _Corpus, extracts: Sequence[_Extract]) -> Profile | None:
+def _lemmas(corpus: _Corpus, e: _Extract) -> list[str]:
+    text = corpus.text(e.transcript)
+    words: list[str] = []
+    for _idx, start, end, lem, edits in _sentences_under(corpus.db, e):
+        words.extend(corpus.content(text[start:end], lem or "", edits or ""))
+    return words
+
+
+def _profile(corpus: _Corpus, extracts: Sequence[_Extract],
+             rejected: Sequence[_Extract] = ()) -> Profile | None:
     lemmas: list[list[str]] = []
     texts: list[str] = []
     for e in extracts:
-        text = corpus.text(e.transcript)
-        words: list[str] = []
-        for _idx, start, end, lem, edits in _sentences_under(corpus.db, e):
-            words.extend(corpus.content(text[start:end], lem or "", edits or ""))
+        words = _lemmas(corpus, e)
         if words:
             lemmas.append(words)
-            texts.append(without_placeholders(text[e.start:e.end]))
+            texts.append(without_placeholders(corpus.text(e.transcript)[e.start:e.end]))
     if len(lemmas) < MIN_EXTRACTS:
         return None
-    return Profile(lemmas, texts, corpus.idf)
+    negatives = [words for words in (_lemmas(corpus, r) for r in rejected) if words]
+    return Profile(lemmas, texts, corpus.idf, negatives)
 
 
 def _fts_query(terms: Sequence[str]) -> str:
@@ -213,12 +220,13 @@ def find_similar(db: sqlite_utils.Database, ref: str, *, coder: str, limit: int 
     code = codebook.resolve(db, ref)
     code_ids = codes_under(db, code["id"])
     extracts = _extracts(db, code_ids, coder)
+    rejected = _rejected(db, coder, [code["id"], *code_ids])
     corpus = _Corpus(db)
-    profile = _profile(corpus, extracts)
+    profile = _profile(corpus, extracts, rejected)
     if profile is None:
         _too_few(code, coder, extracts)
     assert profile is not None
-    exclude = _covered(db, extracts) | _covered(db, _rejected(db, coder, [code["id"], *code_ids]))
+    exclude = _covered(db, extracts) | _covered(db, rejected)
     passages = _rank(corpus, profile, exclude, limit, not all_speakers)
     labels = dict(db.execute("select id, label from transcripts").fetchall())
     suggestions = [Suggestion(p.transcript, labels.get(p.transcript) or p.transcript, p.start, p.end,

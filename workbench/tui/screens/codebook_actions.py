@@ -20,8 +20,8 @@ NO_THEME = "__none__"
 
 
 def run(app: WorkbenchApp, panel: CodebookPanel, op: str) -> None:
-    """Carry out ``op`` (add_code, add_theme, rename, edit, memo, move, merge) on the panel's
-    highlighted code or theme."""
+    """Carry out ``op`` (add_code, add_theme, rename, edit, memo, move, merge, similar) on the
+    panel's highlighted code or theme."""
     actions = _CodebookActions(app, panel)
     if op in ("add_code", "add_theme"):
         actions.add("code" if op == "add_code" else "theme")
@@ -29,6 +29,11 @@ def run(app: WorkbenchApp, panel: CodebookPanel, op: str) -> None:
     row = panel.current
     if row is None:
         app.notify("highlight a code or theme in the codebook first", severity="warning")
+        return
+    if op == "similar":  # the review queue of passages like its extracts
+        from workbench.tui.screens.similar import SimilarScreen
+
+        app.push_screen(SimilarScreen(row["id"]))
         return
     ask = {"rename": actions.ask_rename, "edit": actions.ask_edit, "memo": actions.ask_memo,
            "move": actions.ask_move, "merge": actions.ask_merge}.get(op)

@@ -68,6 +68,7 @@ class CodebookPanel(Tree[dict]):
         Binding("r,f2", "app.codebook('rename')", "Rename", id="codebook.rename"),
         Binding("e", "app.codebook('edit')", "Definition", id="codebook.edit"),
         Binding("n", "app.codebook('memo')", "Code memo", show=False, id="codebook.memo"),
+        Binding("f", "app.codebook('similar')", "Find similar passages", show=False, id="codebook.similar"),
         Binding("m", "app.codebook('move')", "Move", id="codebook.move"),
         Binding("M", "app.codebook('merge')", "Merge", id="codebook.merge"),
         Binding("a", "app.codebook('add_code')", "Add code", id="codebook.add_code"),

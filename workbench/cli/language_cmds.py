@@ -602,14 +602,17 @@ def suggest(project, coder, transcript: str, span: str | None, sentence: int | N
 @click.option("--limit", type=WholeNumber(min=1), default=20, show_default=True,
               help="Show at most this many passages.")
 @click.option("--all-speakers", is_flag=True, help="Also suggest interviewer turns (default: respondent text only).")
+@click.option("--reject", "rejects", multiple=True, metavar="TRANSCRIPT:START:END",
+              help="Reject a suggestion: never suggest this passage to you for CODE_OR_THEME again "
+                   "(and count against passages like it); repeatable; undo takes it back.")
 @click.option("--evaluate", is_flag=True,
               help="Say how well this finds your extracts here: hide some of them in turn, rank from "
                    "the rest, report recall at 10/20/50 beside a random order. Without "
                    "CODE_OR_THEME: every code with at least 4 of your extracts.")
 @json_option
 @with_project
-def similar(project, coder, code_ref: str | None, limit: int, all_speakers: bool, evaluate: bool,
-            as_json: bool) -> None:
+def similar(project, coder, code_ref: str | None, limit: int, all_speakers: bool,
+            rejects: tuple[str, ...], evaluate: bool, as_json: bool) -> None:
     """Passages that read like your extracts of CODE_OR_THEME and that you have not coded with
     it (for a theme: with any code under it): Braun & Clarke's check of a theme against the
     whole data set. Ranked by shared lemmas weighted by how rare they are in the project,
@@ -624,6 +627,18 @@ def similar(project, coder, code_ref: str | None, limit: int, all_speakers: bool
         return
     if not code_ref:
         fail("name a code or theme (or give --evaluate to evaluate every code)", code=2)
+        return
+    if rejects:
+        for value in rejects:
+            tid, _, span = value.partition(":")
+            try:
+                start, end = (int(x) for x in span.split(":"))
+            except ValueError:
+                fail(f"--reject takes TRANSCRIPT:START:END (as a suggestion shows it), not '{value}'", code=2)
+                return
+            service.reject(project.db, who, code_ref, tid, start, end)
+            echo(f"rejected {tid} [{start}:{end}] for '{code_ref}': not suggested to {who} again "
+                 "('workbench undo' takes it back)")
         return
     result = service.find_similar(project.db, code_ref, coder=who, limit=limit, all_speakers=all_speakers)
     if as_json:

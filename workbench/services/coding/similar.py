@@ -248,9 +248,14 @@ def reject(db: sqlite_utils.Database, coder: str, ref: str, transcript: str, sta
     ``ref``: it is never suggested to them for it again. One recorded change (undo takes it
     back)."""
     from workbench.clock import now_iso
+    from workbench.services.coding.passages import check_span
+    from workbench.services.transcripts.library import resolve_transcript
     from workbench.store.changes import record
 
     code = codebook.resolve(db, ref)
+    found = resolve_transcript(db, transcript)
+    transcript = found["id"]
+    start, end = check_span(found["text"], start, end)
     key = [coder, code["id"], transcript, start, end]
     if db.execute("select 1 from similar_rejections where coder = ? and code_id = ? and transcript_id = ? "
                   "and start = ? and [end] = ?", key).fetchone():

@@ -294,3 +294,22 @@ def test_rejected_passages_are_negative_examples(corpus):
     best = similar.find_similar(db, "Ronselen online", coder="anna").suggestions[0]
     similar.reject(db, "anna", "Ronselen online", best.transcript, best.start, best.end)
     assert daughter_score() < before  # it shares 'snapchat' with the rejected passage
+
+
+def test_the_command_rejects_a_suggestion(corpus):
+    best = similar.find_similar(corpus.db, "Ronselen online", coder="anna").suggestions[0]
+    run = CliRunner()
+    done = run.invoke(cli, ["--project", str(corpus.root), "similar", "Ronselen online", "--reject",
+                            f"{best.transcript}:{best.start}:{best.end}"], env={})
+    assert done.exit_code == 0, done.output
+    assert "rejected" in done.output
+    after = run.invoke(cli, ["--project", str(corpus.root), "similar", "Ronselen online", "--json"], env={})
+    assert all(r["start"] != best.start for r in json.loads(after.output) if r["transcript"] == best.transcript)
+    bad = run.invoke(cli, ["--project", str(corpus.root), "similar", "Ronselen online", "--reject", "A4:5"], env={})
+    assert bad.exit_code == 2 and "TRANSCRIPT:START:END" in bad.output
+    outside = run.invoke(cli, ["--project", str(corpus.root), "similar", "Ronselen online", "--reject",
+                               "A4:0:999999"], env={})
+    assert outside.exit_code != 0 and "outside the text" in outside.output
+    unknown = run.invoke(cli, ["--project", str(corpus.root), "similar", "Ronselen online", "--reject",
+                               "NOPE:0:5"], env={})
+    assert unknown.exit_code != 0 and "NOPE" in unknown.output

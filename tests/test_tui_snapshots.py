@@ -117,6 +117,24 @@ def test_theme_review(snap_compare, coded):
     assert snap_compare(WorkbenchApp(coded), terminal_size=SIZE, run_before=run_before)
 
 
+def test_similar_queue(snap_compare, coded, add_transcript):
+    """The review queue of passages like the theme's three extracts (anna's)."""
+    add_transcript("INT03", role="wijkcoach", turns=[
+        ("I", "Hoe komen ze in contact?"),
+        ("R", "Het begint vaak online. Ze worden op Snapchat geronseld met dure kleding en "
+              "telefoons. Daarna gaat het snel."),
+    ], municipality="Alkmaar")
+
+    async def run_before(pilot):
+        from workbench.tui.screens.similar import SimilarScreen
+
+        await settle(pilot)
+        pilot.app.push_screen(SimilarScreen(codebook.resolve(coded.db, "Werving")["id"]))
+        await settle(pilot)
+
+    assert snap_compare(WorkbenchApp(coded), terminal_size=SIZE, run_before=run_before)
+
+
 def test_search(snap_compare, coded):
     async def run_before(pilot):
         await settle(pilot)

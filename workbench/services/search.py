@@ -110,12 +110,7 @@ def _code_ids(db: sqlite_utils.Database, code: str) -> list[str]:
     row = codebook.resolve(db, code)
     if row["kind"] == "code":
         return [row["id"]]
-    rows = db.execute(
-        "with recursive tree(id) as (select ? union all select c.id from codes c join tree "
-        "on c.parent_id = tree.id) select id from tree",
-        [row["id"]],
-    ).fetchall()
-    return [r[0] for r in rows]
+    return codebook.subtree_ids(db, row["id"])
 
 
 def _filters(

@@ -40,6 +40,17 @@ PALETTE = [
 ]
 
 
+#: ``tree(id)``: the code or theme whose id is the query's first parameter and everything under
+#: it, at any depth (a common table expression to start a query with).
+SUBTREE_CTE = ("with recursive tree(id) as (select ? union all select c.id from codes c join tree "
+               "on c.parent_id = tree.id)")
+
+
+def subtree_ids(db: sqlite_utils.Database, code_id: str) -> list[str]:
+    """``code_id`` and the ids of every code and theme under it (at any depth)."""
+    return [r[0] for r in db.execute(f"{SUBTREE_CTE} select id from tree", [code_id])]
+
+
 def new_id(kind: str) -> str:
     return ("t-" if kind == "theme" else "c-") + secrets.token_hex(4)
 
@@ -178,8 +189,7 @@ def list_codebook(db: sqlite_utils.Database) -> list[dict[str, Any]]:
 
     def theme_counts(theme_id: str) -> dict[str, Any]:
         q = db.query(
-            "with recursive tree(id) as (select ? union all select c.id from codes c join tree "
-            "on c.parent_id = tree.id) select count(*) as codings, count(distinct transcript_id) "
+            f"{SUBTREE_CTE} select count(*) as codings, count(distinct transcript_id) "
             "as transcripts, count(distinct t.label) as respondents from codings x join "
             "transcripts t on t.id = x.transcript_id where x.code_id in (select id from tree)",
             [theme_id],

@@ -317,10 +317,7 @@ def _coding_filters(db: sqlite_utils.Database, coder: str | None, code: str | No
         args.append(codebook.resolve(db, code, "code")["id"])
     if theme:
         th = codebook.resolve(db, theme, "theme")
-        where.append(
-            "x.code_id in (with recursive tree(id) as (select ? union all select c.id from codes c "
-            "join tree on c.parent_id = tree.id) select id from tree)"
-        )
+        where.append(f"x.code_id in ({codebook.SUBTREE_CTE} select id from tree)")
         args.append(th["id"])
     return "".join(f" and {w}" for w in where), args
 

@@ -130,13 +130,6 @@ class _Corpus:
                 if w not in placeholders and not is_noise(w, self.stops)]
 
 
-def codes_under(db: sqlite_utils.Database, code_id: str) -> list[str]:
-    """The code itself, or for a theme itself and everything under it (at any depth)."""
-    return [r[0] for r in db.execute(
-        "with recursive tree(id) as (select ? union all select c.id from codes c join tree on "
-        "c.parent_id = tree.id) select id from tree", [code_id])]
-
-
 def _extracts(db: sqlite_utils.Database, code_ids: Sequence[str], coder: str) -> list[_Extract]:
     marks = ", ".join("?" for _ in code_ids)
     return [_Extract(*r) for r in db.execute(
@@ -218,7 +211,7 @@ def find_similar(db: sqlite_utils.Database, ref: str, *, coder: str, limit: int 
     """Passages (respondent text unless ``all_speakers``) that read like ``coder``'s extracts of
     the code or theme ``ref`` and that ``coder`` has not coded with it; best first."""
     code = codebook.resolve(db, ref)
-    code_ids = codes_under(db, code["id"])
+    code_ids = codebook.subtree_ids(db, code["id"])
     extracts = _extracts(db, code_ids, coder)
     rejected = _rejected(db, coder, [code["id"], *code_ids])
     corpus = _Corpus(db)
@@ -308,7 +301,7 @@ def evaluate(db: sqlite_utils.Database, ref: str, *, coder: str, folds: int = 5,
     and record where each hidden extract comes (the first passage that overlaps it), with
     recall at 10, 20 and 50 and the same for a random order of the eligible sentences."""
     code = codebook.resolve(db, ref)
-    code_ids = codes_under(db, code["id"])
+    code_ids = codebook.subtree_ids(db, code["id"])
     extracts = _extracts(db, code_ids, coder)
     random.Random(seed).shuffle(extracts)
     plan = _folds(len(extracts), folds)

@@ -427,9 +427,9 @@ def move(db: sqlite_utils.Database, coder: str, quote_id: str, position: int) ->
 # -- reading ---------------------------------------------------------------------------------
 
 def _theme_tree(db: sqlite_utils.Database, code_id: str) -> set[str]:
-    return {r[0] for r in db.execute(
-        "with recursive tree(id) as (select ? union all select c.id from codes c join tree on "
-        "c.parent_id = tree.id) select id from tree", [code_id])}
+    from workbench.services.codebook.codes import subtree_ids
+
+    return set(subtree_ids(db, code_id))
 
 
 def list_quotes(

@@ -32,8 +32,7 @@ def _code_filter(db: sqlite_utils.Database, code: str | None) -> set[str] | None
     return {
         r[0]
         for r in db.execute(
-            "with recursive tree(id) as (select ? union all select c.id from codes c join tree "
-            "on c.parent_id = tree.id) select id from codes where kind = 'code' and id in "
+            f"{codebook.SUBTREE_CTE} select id from codes where kind = 'code' and id in "
             "(select id from tree)",
             [row["id"]],
         )

@@ -171,12 +171,12 @@ class SimilarScreen(WorkbenchScreen):
             self._next("accepted")
 
     def _pick_code_under_theme(self) -> None:
-        from workbench.services.coding.similar import codes_under
+        from workbench.services.codebook.codes import subtree_ids
         from workbench.tui.screens.dialogs import CodePicker
 
         db = self.wb.project.db
         codes = [dict(r) for r in db.query("select * from codes where kind = 'code'")]
-        under = set(codes_under(db, self.code_id))
+        under = set(subtree_ids(db, self.code_id))
         choices = [c for c in codes if c["id"] in under]
 
         def chosen(result: dict | None) -> None:

@@ -78,7 +78,7 @@ class SimilarResult:
     respondents_only: bool = True
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Extract:
     transcript: str
     start: int
@@ -94,6 +94,8 @@ class _Corpus:
         self._texts: dict[str, str] = {}
         self._df: dict[str, int] = {}
         self._vocab: list[tuple[str, int]] | None = None
+        self._noise: dict[str, bool] = {}
+        self._under: dict[_Extract, list[tuple[Any, ...]]] = {}
         self.sentences = int(db.execute("select count(*) from sentences").fetchone()[0])
         db.execute("create virtual table if not exists temp.similar_vocab "
                    "using fts5vocab(main, 'sentences_fts', 'row')")
@@ -125,9 +127,25 @@ class _Corpus:
 
     def content(self, text: str, lemmas: str, edits: str) -> list[str]:
         """The sentence's lemmas that can be evidence (no stop words, no placeholder words)."""
-        placeholders = placeholder_words([text])
-        return [w for w in decode_lemmas(text, lemmas, edits)
-                if w not in placeholders and not is_noise(w, self.stops)]
+        placeholders = placeholder_words([text]) if "[" in text or "<" in text or "{" in text \
+            or "xx" in text.lower() else frozenset()
+        out = []
+        for w in decode_lemmas(text, lemmas, edits):
+            noise = self._noise.get(w)
+            if noise is None:
+                noise = self._noise[w] = is_noise(w, self.stops)
+            if not noise and w not in placeholders:
+                out.append(w)
+        return out
+
+    def under(self, extract: _Extract) -> list[tuple[Any, ...]]:
+        """``(idx, start, end, lemmas, lemma_edits)`` of the sentences the extract overlaps."""
+        if extract not in self._under:
+            self._under[extract] = self.db.execute(
+                "select idx, start, [end], lemmas, lemma_edits from sentences where transcript_id = ? "
+                "and start < ? and [end] > ? order by idx",
+                [extract.transcript, extract.end, extract.start]).fetchall()
+        return self._under[extract]
 
 
 def _extracts(db: sqlite_utils.Database, code_ids: Sequence[str], coder: str) -> list[_Extract]:
@@ -137,21 +155,14 @@ def _extracts(db: sqlite_utils.Database, code_ids: Sequence[str], coder: str) ->
         "order by transcript_id, start, [end]", [coder, *code_ids])]
 
 
-def _sentences_under(db: sqlite_utils.Database, extract: _Extract) -> list[tuple[Any, ...]]:
-    """``(idx, start, end, lemmas, lemma_edits)`` of the sentences the extract overlaps."""
-    return db.execute(
-        "select idx, start, [end], lemmas, lemma_edits from sentences where transcript_id = ? "
-        "and start < ? and [end] > ? order by idx", [extract.transcript, extract.end, extract.start]).fetchall()
-
-
-def _covered(db: sqlite_utils.Database, extracts: Iterable[_Extract]) -> set[tuple[str, int]]:
-    return {(e.transcript, row[0]) for e in extracts for row in _sentences_under(db, e)}
+def _covered(corpus: _Corpus, extracts: Iterable[_Extract]) -> set[tuple[str, int]]:
+    return {(e.transcript, row[0]) for e in extracts for row in corpus.under(e)}
 
 
 def _lemmas(corpus: _Corpus, e: _Extract) -> list[str]:
     text = corpus.text(e.transcript)
     words: list[str] = []
-    for _idx, start, end, lem, edits in _sentences_under(corpus.db, e):
+    for _idx, start, end, lem, edits in corpus.under(e):
         words.extend(corpus.content(text[start:end], lem or "", edits or ""))
     return words
 
@@ -219,7 +230,7 @@ def find_similar(db: sqlite_utils.Database, ref: str, *, coder: str, limit: int 
     if profile is None:
         _too_few(code, coder, extracts)
     assert profile is not None
-    exclude = _covered(db, extracts) | _covered(db, rejected)
+    exclude = _covered(corpus, extracts) | _covered(corpus, rejected)
     passages = _rank(corpus, profile, exclude, limit, not all_speakers)
     labels = dict(db.execute("select id, label from transcripts").fetchall())
     suggestions = [Suggestion(p.transcript, labels.get(p.transcript) or p.transcript, p.start, p.end,
@@ -322,13 +333,13 @@ def evaluate(db: sqlite_utils.Database, ref: str, *, coder: str, folds: int = 5,
         if profile is None:
             ranks.extend(None for _ in hidden)
             continue
-        exclude = _covered(db, kept)
+        exclude = _covered(corpus, kept)
         passages = _rank(corpus, profile, exclude, depth, True)
         for h in hidden:
             ranks.append(next((n for n, p in enumerate(passages, start=1)
                                if p.transcript == h.transcript and p.start < h.end and p.end > h.start), None))
         eligible = respondent_sentences - len(exclude)
-        sizes = [max(1, len(_sentences_under(db, h))) for h in hidden]
+        sizes = [max(1, len(corpus.under(h))) for h in hidden]
         for k in RECALL_AT:
             baseline[k] += random_rank_recall(eligible, sizes, k) * len(hidden)
     n = len(ranks)

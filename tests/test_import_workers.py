@@ -182,3 +182,59 @@ def test_reprocessing_with_workers_keeps_the_same_sentences(tmp_path: Path, monk
     assert summary.sentences_after == summary.sentences_before == len(before["sentences"])
     assert _contents(project) == before
     assert sentence_index.problems(project.db) == []
+
+
+def test_ctrl_c_during_an_import_says_what_is_in(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Stopped by Ctrl-C after some files: the command says how many transcripts were stored
+    (each whole), how to go on, and exits 130; the stored ones are consistent."""
+    from click.testing import CliRunner
+
+    from workbench.cli.main import cli
+    from workbench.services.transcripts import library
+
+    folder = tmp_path / "incoming"
+    shutil.copytree(REPO / "transcripts", folder)
+    project = Project.init(tmp_path / "p", default_coder="anna")
+    project.close()
+    real = library.import_paths
+
+    def stopped_after_two(project, paths, **kwargs):
+        kwargs["progress"] = None
+        files = sorted(f for f in folder.iterdir() if f.suffix in (".txt", ".md"))[:2]
+        real(project, files, **kwargs)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(library, "import_paths", stopped_after_two)
+    done = CliRunner().invoke(cli, ["--project", str(tmp_path / "p"), "import", str(folder)], env={})
+    assert done.exit_code == 130, done.output
+    assert "2 new transcript(s) were stored" in done.output and "run the same command again" in done.output
+    reopened = Project.open(tmp_path / "p")
+    assert reopened.db.execute("select count(*) from transcripts").fetchone()[0] == 2
+    assert sentence_index.problems(reopened.db) == []
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads /proc")
+@pytest.mark.parametrize("how", ["fork", "forkserver"])
+def test_ctrl_c_is_for_the_importing_process_not_its_workers(how: str) -> None:
+    """Workers ignore SIGINT (a terminal's Ctrl-C reaches the whole process group: workers hit by
+    it printed tracebacks); the importing process keeps it (it stops the import)."""
+    script = f"""
+import signal, threading, sys
+from pathlib import Path
+from workbench.services.transcripts import segmenting
+stop = threading.Event()
+if {how!r} == "forkserver":  # another thread: workers come from a server process
+    threading.Thread(target=stop.wait, daemon=True).start()
+text = "Ze worden geronseld via Snapchat. Dat zien we vaker."
+with segmenting.Segmenter(2) as s:
+    s.submit(text, [(0, len(text))])()
+    def ignored(pid):
+        mask = next(l for l in open(f"/proc/{{pid}}/status") if l.startswith("SigIgn"))
+        return bool(int(mask.split()[1], 16) & (1 << (signal.SIGINT - 1)))
+    workers = [ignored(p) for p in s._pool._processes]
+    print(ignored("self"), bool(workers) and all(workers))
+stop.set()
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split("\n")[0] == "False True", done.stdout

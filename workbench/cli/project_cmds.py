@@ -78,8 +78,18 @@ def import_(project, coder, paths: tuple[Path, ...], replace: bool, as_new: bool
     progress, bar = _progress_printer()
     if as_new and update_metadata:
         fail("give --as-new or --update-metadata, not both", code=2)
-    results = import_paths(project, paths, replace=replace, coder=coder, progress=progress,
-                           as_new=as_new, update_metadata=update_metadata, jobs=jobs)
+    before = project.db.execute("select count(*) from transcripts").fetchone()[0]
+    try:
+        results = import_paths(project, paths, replace=replace, coder=coder, progress=progress,
+                               as_new=as_new, update_metadata=update_metadata, jobs=jobs)
+    except KeyboardInterrupt:
+        if bar is not None:
+            bar.render_finish()
+        added = project.db.execute("select count(*) from transcripts").fetchone()[0] - before
+        fail(f"import stopped (Ctrl-C): {added} new transcript(s) were stored before it, each whole "
+             "(a file is stored in one transaction, or not at all); run the same command again to "
+             "import the rest (files already in are skipped as unchanged)", code=130)
+        return
     if bar is not None:
         bar.render_finish()
     if not as_json and any(r.status in ("imported", "replaced") for r in results) and not any(

@@ -101,23 +101,38 @@ def workers_for(total_chars: int, transcripts: int, jobs: int | None = None) -> 
     return 0 if cpus < 2 else min(cpus, MAX_DEFAULT_JOBS)
 
 
-def load_pipeline(model_folder: str | None, quiet: bool = False) -> None:
-    """In a worker: the pipeline the importing process uses (``WORKBENCH_SPACY_MODEL`` as it
-    is there now: a server process started earlier may have another). ``quiet``: the worker's
-    output goes nowhere (the importing process's terminal shows the terminal UI)."""
+def load_pipeline(model_folder: str | None) -> None:
+    """The pipeline the importing process uses (``WORKBENCH_SPACY_MODEL`` as it is there now: a
+    server process started earlier may have another)."""
     from workbench.nlp.pipeline import ENV_MODEL, get_pipeline, reset_pipeline
 
-    if quiet:
-        nowhere = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(nowhere, 1)
-        os.dup2(nowhere, 2)
-        os.close(nowhere)
     if (os.environ.get(ENV_MODEL) or None) != model_folder:
         os.environ.pop(ENV_MODEL, None)
         if model_folder:
             os.environ[ENV_MODEL] = model_folder
         reset_pipeline()
     get_pipeline()
+
+
+def _start_worker(model_folder: str | None, quiet: bool) -> None:
+    """A worker started from a server process: interrupts left to the importing process, its
+    output nowhere when ``quiet`` (the importing process's terminal shows the terminal UI),
+    then the pipeline."""
+    ignore_interrupts()
+    if quiet:
+        nowhere = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(nowhere, 1)
+        os.dup2(nowhere, 2)
+        os.close(nowhere)
+    load_pipeline(model_folder)
+
+
+def ignore_interrupts() -> None:
+    """In a worker: Ctrl-C is for the importing process, which stops the import (each file
+    stored is whole) and the workers with it; a worker hit by it would print a traceback."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _stderr_is_captured() -> bool:
@@ -202,7 +217,8 @@ class Segmenter:
         model_folder = os.environ.get(ENV_MODEL) or None
         if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods():
             load_pipeline(model_folder)  # once, here: the forked workers have it
-            self._pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("fork"))
+            self._pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("fork"),
+                                             initializer=ignore_interrupts)
             # The workers start at the first submit. What they inherit they must never free:
             # garbage holding a database connection, closed in a worker, would unlock the
             # project file for it. Collected here first, the rest kept out of their reach.
@@ -217,6 +233,6 @@ class Segmenter:
         quiet = _stderr_is_captured()
         if quiet:
             _start_resource_tracker()
-        self._pool = ProcessPoolExecutor(self.workers, mp_context=context, initializer=load_pipeline,
+        self._pool = ProcessPoolExecutor(self.workers, mp_context=context, initializer=_start_worker,
                                          initargs=(model_folder, quiet))
         return self._pool.submit(segment_transcript, text, spans)

@@ -20,7 +20,7 @@ import math
 import random
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, NoReturn
 
 import sqlite_utils
 
@@ -229,7 +229,6 @@ def find_similar(db: sqlite_utils.Database, ref: str, *, coder: str, limit: int 
     profile = _profile(corpus, extracts, rejected)
     if profile is None:
         _too_few(code, coder, extracts)
-    assert profile is not None
     exclude = _covered(corpus, extracts) | _covered(corpus, rejected)
     passages = _rank(corpus, profile, exclude, limit, not all_speakers)
     labels = dict(db.execute("select id, label from transcripts").fetchall())
@@ -270,7 +269,7 @@ def reject(db: sqlite_utils.Database, coder: str, ref: str, transcript: str, sta
                                          "start": start, "end": end, "rejected_at": now_iso()})
 
 
-def _too_few(code: dict[str, Any], coder: str, extracts: Sequence[_Extract]) -> None:
+def _too_few(code: dict[str, Any], coder: str, extracts: Sequence[_Extract]) -> NoReturn:
     what = "theme" if code["kind"] == "theme" else "code"
     under = " (with the codes under it)" if code["kind"] == "theme" else ""
     raise WorkbenchError(

@@ -75,19 +75,16 @@ def stop_words() -> frozenset[str]:
     import sys
     from pathlib import Path
 
-    if "spacy" in sys.modules:
+    spec = None if "spacy" in sys.modules else importlib.util.find_spec("spacy")
+    found = (importlib.util.spec_from_file_location(
+        "_workbench_nl_stop_words", Path(spec.origin).parent / "lang" / "nl" / "stop_words.py")
+        if spec is not None and spec.origin else None)
+    if found is None or found.loader is None:  # spaCy already loaded, or not laid out as files
         from spacy.lang.nl.stop_words import STOP_WORDS
     else:
-        spec = importlib.util.find_spec("spacy")
-        origin = Path(spec.origin) if spec and spec.origin else None
-        found = importlib.util.spec_from_file_location(
-            "_workbench_nl_stop_words", origin.parent / "lang" / "nl" / "stop_words.py") if origin else None
-        if found is None or found.loader is None:
-            from spacy.lang.nl.stop_words import STOP_WORDS
-        else:
-            module = importlib.util.module_from_spec(found)
-            found.loader.exec_module(module)
-            STOP_WORDS = module.STOP_WORDS
+        module = importlib.util.module_from_spec(found)
+        found.loader.exec_module(module)
+        STOP_WORDS = module.STOP_WORDS
     return frozenset(STOP_WORDS) | LIGHT_WORDS
 
 

@@ -254,7 +254,12 @@ class _ImportRun:
         self.pending: deque[_Pending] = deque()
         self.new_ids: set[str] = set()
         self.backed_up = False
-        self.stopped = False
+        #: The file the store refused and why: the import stops there.
+        self.stopped_at: tuple[str, str] | None = None
+
+    @property
+    def stopped(self) -> bool:
+        return self.stopped_at is not None
 
     def report(self, message: str) -> None:
         if self.progress:
@@ -314,7 +319,6 @@ class _ImportRun:
             self.done(item.n, ImportResult(path, "failed", message=f"{path}: {problem.message} "
                                            "(for this file; the files listed as imported are in)"))
             self.stopped_at = (path.name, problem.kind)
-            self.stopped = True
 
     def in_order(self) -> list[ImportResult]:
         """A result per file, in the order of the files: those not reached after a stop say so."""
@@ -323,7 +327,7 @@ class _ImportRun:
             if n in self.results:
                 out.append(self.results[n])
             else:
-                name, kind = getattr(self, "stopped_at", ("?", "?"))
+                name, kind = self.stopped_at or ("?", "?")
                 out.append(ImportResult(path, "failed", message=f"{path}: not imported: the import "
                                         f"stopped at {name} ({kind})"))
         return out
